@@ -1,0 +1,69 @@
+namespace NestedHvDashboard.Core.Hosts;
+
+/// <summary>How the dashboard reaches a host.</summary>
+public enum HostTransport
+{
+    /// <summary>The built-in simulator, in this process.</summary>
+    InProcess,
+
+    /// <summary>PowerShell remoting over WinRM (WS-Management). Needs a Windows management box.</summary>
+    WinRm,
+
+    /// <summary>PowerShell remoting over SSH (the host runs PowerShell 7 and OpenSSH).</summary>
+    Ssh,
+}
+
+/// <summary>WinRM authentication mechanisms the dashboard offers.</summary>
+public enum WinRmAuthentication
+{
+    Default,
+    Negotiate,
+    Kerberos,
+    CredSsp,
+}
+
+/// <summary>One host the dashboard talks to.</summary>
+public sealed record HostConnectionSettings
+{
+    /// <summary>The name shown in the dashboard; unique.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>DNS name or address; for <see cref="HostTransport.InProcess"/> the simulated host's name.</summary>
+    public required string Address { get; init; }
+
+    /// <summary>How to reach it. Default: WinRM.</summary>
+    public HostTransport Transport { get; init; } = HostTransport.WinRm;
+
+    /// <summary>The port; null means the transport's default (5985/5986 for WinRM, 22 for SSH).</summary>
+    public int? Port { get; init; }
+
+    /// <summary>WinRM over HTTPS (5986). Default: false.</summary>
+    public bool UseHttps { get; init; }
+
+    /// <summary>WinRM authentication. Default: <see cref="WinRmAuthentication.Default"/>.</summary>
+    public WinRmAuthentication Authentication { get; init; } = WinRmAuthentication.Default;
+
+    /// <summary>User name; null means the dashboard process's own identity (WinRM) or the current user (SSH).</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>Password for WinRM explicit credentials; never logged.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>SSH private key file.</summary>
+    public string? KeyFilePath { get; init; }
+
+    /// <summary>SSH known_hosts file to check host keys against; null means the user's default.</summary>
+    public string? KnownHostsFile { get; init; }
+
+    /// <summary>Turns WinRM HTTPS certificate checks off (CA, CN and revocation). Default: false; only for labs.</summary>
+    public bool SkipCertificateChecks { get; init; }
+
+    /// <summary>Free-form tags for grouping.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The bound on every call to this host. Default: 30 seconds.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most commands that run on this host at once (runspace pool size). Default: 4.</summary>
+    public int MaxConcurrency { get; init; } = 4;
+}

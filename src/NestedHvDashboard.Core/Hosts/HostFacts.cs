@@ -1,0 +1,43 @@
+namespace NestedHvDashboard.Core.Hosts;
+
+/// <summary>The processor maker, as nested virtualization cares about it.</summary>
+public enum ProcessorVendor
+{
+    Unknown,
+    Intel,
+    Amd,
+    Other,
+}
+
+/// <summary>What a Hyper-V host is: the facts the readiness rules and the overview need.</summary>
+/// <param name="Name">The host's computer name (Win32_ComputerSystem.Name).</param>
+/// <param name="OsCaption">Win32_OperatingSystem.Caption, e.g. "Microsoft Windows Server 2022 Datacenter".</param>
+/// <param name="OsVersion">Win32_OperatingSystem.Version, e.g. "10.0.20348".</param>
+/// <param name="OsBuild">The build number, e.g. 20348.</param>
+/// <param name="IsServer">True for server editions (Win32_OperatingSystem.ProductType 2 or 3).</param>
+/// <param name="ProcessorVendor">Intel, AMD or other, from Win32_Processor.Manufacturer.</param>
+/// <param name="ProcessorManufacturer">Win32_Processor.Manufacturer as the host reports it, e.g. "GenuineIntel".</param>
+/// <param name="ProcessorModel">Win32_Processor.Name.</param>
+/// <param name="LogicalProcessors">Win32_ComputerSystem.NumberOfLogicalProcessors.</param>
+/// <param name="MemoryBytes">Win32_ComputerSystem.TotalPhysicalMemory.</param>
+/// <param name="HyperVPresent">Win32_ComputerSystem.HypervisorPresent and the Hyper-V module answering.</param>
+/// <param name="SupportedConfigVersions">Get-VMHostSupportedVersion, highest last.</param>
+/// <param name="DefaultConfigVersion">The version Get-VMHostSupportedVersion -Default names, if any.</param>
+/// <param name="IsAzureVm">True when the host is itself an Azure VM (instance metadata answered).</param>
+/// <param name="AzureSecurityType">Azure's securityProfile.securityType: null or empty means Standard.</param>
+public sealed record HostFacts(
+    string Name,
+    string OsCaption,
+    string OsVersion,
+    int OsBuild,
+    bool IsServer,
+    ProcessorVendor ProcessorVendor,
+    string ProcessorManufacturer,
+    string ProcessorModel,
+    int LogicalProcessors,
+    long MemoryBytes,
+    bool HyperVPresent,
+    IReadOnlyList<Version> SupportedConfigVersions,
+    Version? DefaultConfigVersion,
+    bool IsAzureVm,
+    string? AzureSecurityType);

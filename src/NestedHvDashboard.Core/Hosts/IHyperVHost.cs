@@ -1,0 +1,48 @@
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.Core.Hosts;
+
+/// <summary>How a running VM is brought to Off.</summary>
+public enum StopMode
+{
+    /// <summary>Graceful shutdown through the guest's shutdown integration service (Stop-VM -Force).</summary>
+    ShutDown,
+
+    /// <summary>Power off at once, like pulling the plug (Stop-VM -TurnOff).</summary>
+    TurnOff,
+
+    /// <summary>Save the VM's memory to disk (Save-VM).</summary>
+    Save,
+}
+
+/// <summary>
+/// One Hyper-V host, reached however its settings say (WinRM, SSH, or the in-process simulator).
+/// Every call takes a cancellation token and is bounded by the host's timeout; failures are
+/// <see cref="HostOperationException"/> with a <see cref="HostErrorKind"/>.
+/// </summary>
+public interface IHyperVHost : IAsyncDisposable
+{
+    /// <summary>The name the dashboard knows the host by (its settings' name).</summary>
+    string Name { get; }
+
+    /// <summary>Host facts only.</summary>
+    Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Host facts and every VM, in one round trip.</summary>
+    Task<HostInventory> GetInventoryAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One VM, fresh from the host.</summary>
+    Task<VmSnapshot> GetVmAsync(Guid vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Turns nested virtualization (ExposeVirtualizationExtensions) on or off. The VM must be Off.</summary>
+    Task<VmSnapshot> SetNestedVirtualizationAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a VM and returns once Hyper-V reports it Running.</summary>
+    Task<VmSnapshot> StartVmAsync(Guid vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops (shuts down, turns off or saves) a VM and returns once it is Off (or Saved).</summary>
+    Task<VmSnapshot> StopVmAsync(Guid vmId, StopMode mode, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets MAC address spoofing on one adapter (by name) or, when <paramref name="adapterName"/> is null, on every adapter of the VM.</summary>
+    Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default);
+}

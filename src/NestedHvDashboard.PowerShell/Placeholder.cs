@@ -1,0 +1,2 @@
+namespace NestedHvDashboard.PowerShell;
+internal static class Placeholder;

@@ -1,0 +1,2 @@
+namespace NestedHvDashboard.Simulator;
+internal static class Placeholder;
