@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# NestedHv Dashboard build script.
+#   ./build.sh test   installs what the tests need (fresh machine: only the .NET SDK), builds, runs every test
+#   ./build.sh run    starts the dashboard (the simulated lab when no hosts are configured)
+#   ./build.sh bench [scenario]   runs the benchmark harness in Release
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+need_apt=()
+sum_of() { grep -hoE "$1: +[0-9]+" "$results/console.log" | awk '{ s += $2 } END { print s + 0 }'; }
+install_prerequisites() {
+  # Real servers the tests start on loopback: sshd (PowerShell remoting over SSH to simulated hosts).
+  command -v /usr/sbin/sshd >/dev/null 2>&1 || need_apt+=(openssh-server)
+  command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
+  command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
+  if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "== installing apt packages: ${need_apt[*]}"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  fi
+  # pwsh 7.6.9 (the PowerShell dotnet tool) runs the simulated remote hosts.
+  dotnet tool restore >/dev/null
+}
+
+cmd=${1:-test}
+case "$cmd" in
+  test)
+    install_prerequisites
+    dotnet build NestedHvDashboard.sln -c Release
+    results=$(mktemp -d)
+    set +e
+    dotnet test NestedHvDashboard.sln -c Release --no-build --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.log"
+    status=${PIPESTATUS[0]}
+    set -e
+    # One plain closing line for CI: totals over every test project.
+    passed=$(sum_of Passed)
+    failed=$(sum_of Failed)
+    skipped=$(sum_of Skipped)
+    echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+    exit "$status"
+    ;;
+  run)
+    exec dotnet run --project src/NestedHvDashboard.Web -- "${@:2}"
+    ;;
+  bench)
+    dotnet run -c Release --project tests/NestedHvDashboard.Benchmarks -- "${@:2}"
+    ;;
+  *)
+    echo "usage: ./build.sh test | run | bench [scenario]" >&2
+    exit 2
+    ;;
+esac
