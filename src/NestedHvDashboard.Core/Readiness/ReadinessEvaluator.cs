@@ -1,0 +1,55 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.Core.Readiness;
+
+/// <summary>Runs every readiness rule for a host or a VM, in the order the checklist shows them.</summary>
+public static class ReadinessEvaluator
+{
+    /// <summary>host.processor, host.os, host.hyperv, host.azure-security-type.</summary>
+    public static IReadOnlyList<ReadinessCheck> EvaluateHost(HostFacts host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return
+        [
+            HostRules.Processor(host),
+            HostRules.OperatingSystem(host),
+            HostRules.HyperV(host),
+            HostRules.AzureSecurityType(host),
+        ];
+    }
+
+    /// <summary>
+    /// vm.host-support (the host rules summarised), vm.config-version, vm.l1-vcpus, vm.generation,
+    /// vm.power-state, vm.dynamic-memory, vm.startup-memory, vm.checkpoints.
+    /// </summary>
+    public static IReadOnlyList<ReadinessCheck> EvaluateVm(HostFacts host, VmSnapshot vm)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(vm);
+        return
+        [
+            VmRules.HostSupport(host, EvaluateHost(host)),
+            ConfigVersionRule.Evaluate(host, vm),
+            VmRules.L1Vcpus(vm),
+            VmRules.Generation(vm),
+            VmRules.PowerState(vm),
+            VmRules.DynamicMemory(vm),
+            VmRules.StartupMemory(vm),
+            VmRules.Checkpoints(vm),
+        ];
+    }
+
+    /// <summary>
+    /// True when no blocking rule (<see cref="ReadinessRuleIds.IsBlocking"/>) fails. Warnings and unknowns
+    /// do not block: the dashboard handles the power state, and Hyper-V itself refuses what it cannot do.
+    /// </summary>
+    public static bool CanEnableNested(HostFacts host, VmSnapshot vm) => !BlockingFailures(EvaluateVm(host, vm)).Any();
+
+    /// <summary>The failed checks that block enabling nested virtualization.</summary>
+    public static IEnumerable<ReadinessCheck> BlockingFailures(IEnumerable<ReadinessCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks.Where(c => c.Status is ReadinessStatus.Fail && ReadinessRuleIds.IsBlocking(c.RuleId));
+    }
+}

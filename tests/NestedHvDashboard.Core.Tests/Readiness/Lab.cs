@@ -1,0 +1,77 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.Core.Tests.Readiness;
+
+/// <summary>Hosts and VMs for the readiness tests: a sound default that each test bends in one place.</summary>
+internal static class Lab
+{
+    public const long Gb = 1024L * 1024 * 1024;
+
+    public static HostFacts Host(
+        ProcessorVendor vendor = ProcessorVendor.Intel,
+        string caption = "Microsoft Windows Server 2022 Datacenter",
+        string osVersion = "10.0.20348",
+        int build = 20348,
+        bool isServer = true,
+        bool hyperV = true,
+        IReadOnlyList<Version>? supported = null,
+        Version? defaultVersion = null,
+        bool isAzure = false,
+        string? azureSecurityType = null)
+    {
+        supported ??= Versions("5.0", "6.2", "7.0", "7.1", "8.0", "8.1", "8.2", "8.3", "9.0", "9.1", "9.2", "9.3", "10.0");
+        return new HostFacts(
+            "HV01",
+            caption,
+            osVersion,
+            build,
+            isServer,
+            vendor,
+            vendor switch
+            {
+                ProcessorVendor.Intel => "GenuineIntel",
+                ProcessorVendor.Amd => "AuthenticAMD",
+                ProcessorVendor.Other => "CentaurHauls",
+                _ => "",
+            },
+            "Test CPU",
+            16,
+            64 * Gb,
+            hyperV,
+            supported,
+            defaultVersion ?? (supported.Count > 0 ? supported[^1] : null),
+            isAzure,
+            azureSecurityType);
+    }
+
+    public static VmSnapshot Vm(
+        string configVersion = "10.0",
+        VmState state = VmState.Off,
+        int vcpus = 4,
+        bool dynamicMemory = false,
+        long startupBytes = 8 * Gb,
+        bool checkpoints = false,
+        int generation = 2,
+        string? guestOsName = "Windows Server 2022 Datacenter",
+        string? guestOsVersion = "10.0.20348") =>
+        new(
+            Guid.Parse("6b1f7c52-3a4e-4d1b-9c1e-0a2b3c4d5e6f"),
+            "L1-Lab",
+            state,
+            TimeSpan.Zero,
+            0,
+            0,
+            dynamicMemory,
+            startupBytes,
+            Version.Parse(configVersion),
+            generation,
+            vcpus,
+            false,
+            checkpoints,
+            [],
+            guestOsName,
+            guestOsVersion);
+
+    public static IReadOnlyList<Version> Versions(params string[] versions) => versions.Select(Version.Parse).ToList();
+}
