@@ -1,0 +1,194 @@
+using System.Management.Automation;
+using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.Simulator.Cmdlets;
+
+/// <summary>Base for every simulator cmdlet: finds the host the runspace is bound to.</summary>
+public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource stopping = new();
+    private HostAccess? access;
+
+    internal HostAccess Sim => access ??= ResolveHost();
+
+    internal static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    protected override void StopProcessing() => stopping.Cancel();
+
+    public void Dispose()
+    {
+        stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private HostAccess ResolveHost()
+    {
+        var bound = SessionState.PSVariable.GetValue(SimulatorModule.HostVariableName);
+        if ((bound is PSObject wrapped ? wrapped.BaseObject : bound) is SimulatedHost host)
+        {
+            return new InMemoryHostAccess(host);
+        }
+
+        var file = SessionState.PSVariable.GetValue(SimulatorModule.StateFileVariableName) as string;
+        if (string.IsNullOrEmpty(file))
+        {
+            file = Environment.GetEnvironmentVariable(SimulatorModule.StateFileEnvironmentVariable);
+        }
+
+        if (!string.IsNullOrEmpty(file))
+        {
+            if (!File.Exists(file))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new FileNotFoundException($"The simulator state file '{file}' does not exist.", file),
+                    "SimulatorStateFileMissing",
+                    ErrorCategory.ResourceUnavailable,
+                    file));
+            }
+
+            return new FileHostAccess(file);
+        }
+
+        ThrowTerminatingError(new ErrorRecord(
+            new InvalidOperationException($"No simulated host: bind the runspace with SimulatorModule.CreateSessionState or set {SimulatorModule.StateFileEnvironmentVariable} to a state file."),
+            "SimulatorHostNotBound",
+            ErrorCategory.ResourceUnavailable,
+            null));
+        return null!;
+    }
+
+    /// <summary>Blocks until <paramref name="when"/>, the way the real cmdlets wait for a state change; Ctrl+C stops it.</summary>
+    internal void WaitUntil(DateTimeOffset when)
+    {
+        while (true)
+        {
+            var remaining = when - Now;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            if (stopping.Token.WaitHandle.WaitOne(remaining < TimeSpan.FromMilliseconds(50) ? remaining : TimeSpan.FromMilliseconds(50)))
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+    }
+
+    /// <summary>Writes an object with the real type name first, so formatting and type checks by name see Hyper-V's type.</summary>
+    internal void Emit(object item, string typeName)
+    {
+        var wrapped = new PSObject(item);
+        wrapped.TypeNames.Insert(0, typeName);
+        WriteObject(wrapped);
+    }
+
+    internal void EmitAll<T>(IEnumerable<T> items, string typeName)
+        where T : notnull
+    {
+        foreach (var item in items)
+        {
+            Emit(item, typeName);
+        }
+    }
+
+    internal static ErrorRecord Error(string message, string errorId, ErrorCategory category, object? target, Exception? exception = null) =>
+        new(exception ?? new VirtualizationException(message), errorId, category, target);
+
+    internal ErrorRecord VmNotFound(string name) =>
+        Error($"Hyper-V was unable to find a virtual machine with name \"{name}\".", $"InvalidParameter,{GetType().Name}", ErrorCategory.ObjectNotFound, name);
+
+    internal static bool IsWildcard(string text) => WildcardPattern.ContainsWildcardCharacters(text);
+
+    internal static bool NameMatches(string pattern, string name) =>
+        IsWildcard(pattern)
+            ? new WildcardPattern(pattern, WildcardOptions.IgnoreCase).IsMatch(name)
+            : string.Equals(pattern, name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The VMs named (wildcards allowed) or passed as objects, in order; writes Hyper-V's
+    /// not-found error for each literal name or object that matches nothing.
+    /// </summary>
+    internal List<VmRef> ResolveVms(IEnumerable<string>? names, IEnumerable<VirtualMachine>? vms)
+    {
+        var (found, missing) = Sim.Read(h =>
+        {
+            var result = new List<VmRef>();
+            var notFound = new List<string>();
+            foreach (var name in names ?? [])
+            {
+                var matches = h.Vms.Where(v => NameMatches(name, v.Name)).Select(v => new VmRef(v.Id, v.Name)).ToList();
+                if (matches.Count == 0 && !IsWildcard(name))
+                {
+                    notFound.Add(name);
+                }
+
+                result.AddRange(matches);
+            }
+
+            foreach (var vm in vms ?? [])
+            {
+                var match = h.Vms.Find(v => v.Id == vm.Id);
+                if (match is null)
+                {
+                    notFound.Add(vm.Name);
+                }
+                else
+                {
+                    result.Add(new VmRef(match.Id, match.Name));
+                }
+            }
+
+            return (result.DistinctBy(r => r.Id).ToList(), notFound);
+        });
+
+        foreach (var name in missing)
+        {
+            WriteError(VmNotFound(name));
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> on one VM under the host's lock. The change validates before it
+    /// mutates, so an error leaves the VM as it was.
+    /// </summary>
+    internal VmOutcome<T> ChangeVm<T>(VmRef target, Func<SimulatedVm, SimulatedHost, DateTimeOffset, VmOutcome<T>> change)
+    {
+        var outcome = Sim.Update(h =>
+        {
+            var vm = h.Vms.Find(v => v.Id == target.Id);
+            return vm is null ? VmOutcome<T>.Fail(VmNotFound(target.Name)) : change(vm, h, Now);
+        });
+        if (outcome.Warning is { } warning)
+        {
+            WriteWarning(warning);
+        }
+
+        if (outcome.Error is { } error)
+        {
+            WriteError(error);
+        }
+
+        return outcome;
+    }
+
+    internal VmOutcome<T> VmStateError<T>(SimulatedVm vm, string action, VMState state) => VmOutcome<T>.Fail(Error(
+        $"'{vm.Name}' failed to {action}. The operation cannot be performed while the virtual machine is in its current state. (Virtual machine ID {vm.Id.ToString().ToUpperInvariant()}, state {state})",
+        $"InvalidState,{GetType().Name}",
+        ErrorCategory.InvalidOperation,
+        vm.Name));
+}
+
+/// <summary>A VM picked by a cmdlet: its id (stable) and the name it was found under.</summary>
+internal readonly record struct VmRef(Guid Id, string Name);
+
+/// <summary>What a change to one VM produced: a value, an error, a warning, and when a transition ends.</summary>
+internal sealed record VmOutcome<T>(T? Value, ErrorRecord? Error = null, string? Warning = null, DateTimeOffset? WaitUntil = null)
+{
+    public static VmOutcome<T> Fail(ErrorRecord error) => new(default, error);
+
+    public static VmOutcome<T> Ok(T value, DateTimeOffset? waitUntil = null) => new(value, null, null, waitUntil);
+}

@@ -1,0 +1,342 @@
+using System.Management.Automation;
+using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.Simulator.Cmdlets;
+
+/// <summary>Shared parameters of the cmdlets that act on a part of a VM: -VMName or -VM from the pipeline.</summary>
+public abstract class VmComponentCmdlet : SimulatorCmdlet
+{
+    [Parameter(ParameterSetName = "VMName", Position = 0, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? VMName { get; set; }
+
+    [Parameter(ParameterSetName = "VMObject", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public VirtualMachine[]? VM { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? ComputerName { get; set; }
+
+    [Parameter]
+    public PSCredential[]? Credential { get; set; }
+
+    internal List<VmRef> Targets() => ResolveVms(VMName, VM);
+
+    /// <summary>Reads one object per target VM.</summary>
+    internal List<T> ReadEach<T>(IEnumerable<VmRef> targets, Func<SimulatedVm, SimulatedHost, IEnumerable<T>> read) =>
+        Sim.Read(h => targets.Select(t => h.Vms.Find(v => v.Id == t.Id)).OfType<SimulatedVm>().SelectMany(v => read(v, h)).ToList());
+}
+
+/// <summary>Get-VMProcessor.</summary>
+[Cmdlet(VerbsCommon.Get, "VMProcessor", DefaultParameterSetName = "VMName")]
+[OutputType(typeof(VMProcessor))]
+public sealed class GetVMProcessorCommand : VmComponentCmdlet
+{
+    protected override void ProcessRecord() =>
+        EmitAll(ReadEach<VMProcessor>(Targets(), (vm, h) => [VMProcessor.From(vm, h)]), TypeNames.VMProcessor);
+}
+
+/// <summary>Set-VMProcessor: -Count and -ExposeVirtualizationExtensions need the VM Off.</summary>
+[Cmdlet(VerbsCommon.Set, "VMProcessor", DefaultParameterSetName = "VMName", SupportsShouldProcess = true)]
+[OutputType(typeof(VMProcessor))]
+public sealed class SetVMProcessorCommand : VmComponentCmdlet
+{
+    /// <summary>Hyper-V's per-VM ceiling for generation 2 VMs.</summary>
+    private const long MaxProcessorsGeneration2 = 240;
+
+    [Parameter(ParameterSetName = "VMProcessor", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public VMProcessor[]? VMProcessor { get; set; }
+
+    [Parameter]
+    public long? Count { get; set; }
+
+    [Parameter]
+    public bool? ExposeVirtualizationExtensions { get; set; }
+
+    [Parameter]
+    public bool? CompatibilityForMigrationEnabled { get; set; }
+
+    [Parameter]
+    public SwitchParameter Passthru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var targets = VMProcessor is null ? Targets() : VMProcessor.Select(p => new VmRef(p.VMId, p.VMName)).ToList();
+        foreach (var target in targets)
+        {
+            if (!ShouldProcess(target.Name, "Set-VMProcessor"))
+            {
+                continue;
+            }
+
+            var outcome = ChangeVm(target, (vm, host, now) =>
+            {
+                var state = vm.StateAt(now);
+                var changesHardware = (Count is { } c && c != vm.ProcessorCount) ||
+                    (ExposeVirtualizationExtensions is { } e && e != vm.ExposeVirtualizationExtensions) ||
+                    CompatibilityForMigrationEnabled is not null;
+                if (changesHardware && state != VMState.Off)
+                {
+                    return VmStateError<HyperV.VMProcessor>(vm, "modify device 'Processor'", state);
+                }
+
+                if (Count is { } count)
+                {
+                    var ceiling = Math.Min(host.Profile.LogicalProcessors, vm.Generation == 2 ? MaxProcessorsGeneration2 : 64);
+                    if (count < 1 || count > ceiling)
+                    {
+                        return VmOutcome<HyperV.VMProcessor>.Fail(Error(
+                            $"'{vm.Name}' failed to modify device 'Processor'. The number of virtual processors ({count}) must be between 1 and {ceiling} on this host.",
+                            "InvalidParameter,SetVMProcessorCommand",
+                            ErrorCategory.InvalidArgument,
+                            vm.Name));
+                    }
+
+                    vm.ProcessorCount = count;
+                }
+
+                if (ExposeVirtualizationExtensions is { } expose)
+                {
+                    vm.ExposeVirtualizationExtensions = expose;
+                }
+
+                return VmOutcome<HyperV.VMProcessor>.Ok(HyperV.VMProcessor.From(vm, host));
+            });
+            if (Passthru && outcome.Value is { } processor)
+            {
+                Emit(processor, TypeNames.VMProcessor);
+            }
+        }
+    }
+}
+
+/// <summary>Get-VMMemory.</summary>
+[Cmdlet(VerbsCommon.Get, "VMMemory", DefaultParameterSetName = "VMName")]
+[OutputType(typeof(VMMemory))]
+public sealed class GetVMMemoryCommand : VmComponentCmdlet
+{
+    protected override void ProcessRecord() =>
+        EmitAll(ReadEach<VMMemory>(Targets(), (vm, h) => [VMMemory.From(vm, h)]), TypeNames.VMMemory);
+}
+
+/// <summary>Set-VMMemory: dynamic memory needs the VM Off; startup memory of a running VM only without dynamic memory.</summary>
+[Cmdlet(VerbsCommon.Set, "VMMemory", DefaultParameterSetName = "VMName", SupportsShouldProcess = true)]
+[OutputType(typeof(VMMemory))]
+public sealed class SetVMMemoryCommand : VmComponentCmdlet
+{
+    private const long TwoMegabytes = 2 * 1024 * 1024;
+
+    [Parameter(ParameterSetName = "VMMemory", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public VMMemory[]? VMMemory { get; set; }
+
+    [Parameter]
+    public bool? DynamicMemoryEnabled { get; set; }
+
+    [Parameter]
+    public long? StartupBytes { get; set; }
+
+    [Parameter]
+    public long? MinimumBytes { get; set; }
+
+    [Parameter]
+    public long? MaximumBytes { get; set; }
+
+    [Parameter]
+    public SwitchParameter Passthru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var targets = VMMemory is null ? Targets() : VMMemory.Select(m => new VmRef(m.VMId, m.VMName)).ToList();
+        foreach (var target in targets)
+        {
+            if (!ShouldProcess(target.Name, "Set-VMMemory"))
+            {
+                continue;
+            }
+
+            var outcome = ChangeVm(target, (vm, host, now) =>
+            {
+                var state = vm.StateAt(now);
+                var dynamic = DynamicMemoryEnabled ?? vm.DynamicMemoryEnabled;
+                if (state != VMState.Off &&
+                    ((DynamicMemoryEnabled is { } d && d != vm.DynamicMemoryEnabled) || (StartupBytes is not null && dynamic) || MinimumBytes is not null))
+                {
+                    return VmStateError<HyperV.VMMemory>(vm, "modify device 'Memory'", state);
+                }
+
+                foreach (var bytes in new[] { StartupBytes, MinimumBytes, MaximumBytes })
+                {
+                    if (bytes is { } b && (b <= 0 || b % TwoMegabytes != 0 || b > host.Profile.MemoryBytes * 4))
+                    {
+                        return VmOutcome<HyperV.VMMemory>.Fail(Error(
+                            $"'{vm.Name}' failed to modify device 'Memory'. The memory value {b} must be a positive multiple of 2 MB.",
+                            "InvalidParameter,SetVMMemoryCommand",
+                            ErrorCategory.InvalidArgument,
+                            vm.Name));
+                    }
+                }
+
+                var startup = StartupBytes ?? vm.MemoryStartupBytes;
+                var minimum = MinimumBytes ?? vm.MemoryMinimumBytes;
+                var maximum = MaximumBytes ?? vm.MemoryMaximumBytes;
+                if (dynamic && (minimum > startup || startup > maximum))
+                {
+                    return VmOutcome<HyperV.VMMemory>.Fail(Error(
+                        $"'{vm.Name}' failed to modify device 'Memory'. With dynamic memory, minimum ({minimum}) <= startup ({startup}) <= maximum ({maximum}) must hold.",
+                        "InvalidParameter,SetVMMemoryCommand",
+                        ErrorCategory.InvalidArgument,
+                        vm.Name));
+                }
+
+                vm.DynamicMemoryEnabled = dynamic;
+                vm.MemoryStartupBytes = startup;
+                vm.MemoryMinimumBytes = minimum;
+                vm.MemoryMaximumBytes = maximum;
+                return VmOutcome<HyperV.VMMemory>.Ok(HyperV.VMMemory.From(vm, host));
+            });
+            if (Passthru && outcome.Value is { } memory)
+            {
+                Emit(memory, TypeNames.VMMemory);
+            }
+        }
+    }
+}
+
+/// <summary>Get-VMNetworkAdapter: a VM's adapters, every VM's (-All), or the host's (-ManagementOS).</summary>
+[Cmdlet(VerbsCommon.Get, "VMNetworkAdapter", DefaultParameterSetName = "VMName")]
+[OutputType(typeof(VMNetworkAdapter))]
+public sealed class GetVMNetworkAdapterCommand : VmComponentCmdlet
+{
+    [Parameter(ParameterSetName = "All", Mandatory = true)]
+    public SwitchParameter All { get; set; }
+
+    [Parameter(ParameterSetName = "ManagementOS", Mandatory = true)]
+    public SwitchParameter ManagementOS { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        List<VMNetworkAdapter> adapters;
+        if (ManagementOS)
+        {
+            adapters = Sim.Read(h => h.Switches.Where(s => s.AllowManagementOS).Select(s => new VMNetworkAdapter
+            {
+                Name = s.Name,
+                Id = $@"Microsoft:{s.Id.ToString().ToUpperInvariant()}",
+                VMName = "",
+                SwitchName = s.Name,
+                MacAddress = h.NetAdapters.Find(a => string.Equals(a.Name, $"vEthernet ({s.Name})", StringComparison.OrdinalIgnoreCase))?.MacAddress ?? "000000000000",
+                IsManagementOs = true,
+                ComputerName = h.Name,
+            }).ToList());
+        }
+        else
+        {
+            var targets = All ? Sim.Read(h => h.Vms.Select(v => new VmRef(v.Id, v.Name)).ToList()) : Targets();
+            adapters = ReadEach(targets, (vm, h) => vm.NetworkAdapters.Select(a => VMNetworkAdapter.From(a, vm, h)));
+        }
+
+        EmitAll(adapters.Where(a => Name is null || NameMatches(Name, a.Name)), TypeNames.VMNetworkAdapter);
+    }
+}
+
+/// <summary>Set-VMNetworkAdapter: MAC address spoofing per adapter (allowed while the VM runs).</summary>
+[Cmdlet(VerbsCommon.Set, "VMNetworkAdapter", DefaultParameterSetName = "VMName", SupportsShouldProcess = true)]
+[OutputType(typeof(VMNetworkAdapter))]
+public sealed class SetVMNetworkAdapterCommand : SimulatorCmdlet
+{
+    [Parameter(ParameterSetName = "VMName", Position = 0, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? VMName { get; set; }
+
+    [Parameter(ParameterSetName = "VMName")]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter(ParameterSetName = "ResourceObject", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public VMNetworkAdapter[]? VMNetworkAdapter { get; set; }
+
+    [Parameter]
+    public OnOffState? MacAddressSpoofing { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? ComputerName { get; set; }
+
+    [Parameter]
+    public SwitchParameter Passthru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        // Each selection is (VM, adapter id or null for every adapter matching -Name).
+        var selections = VMNetworkAdapter is not null
+            ? VMNetworkAdapter.Select(a => (Vm: new VmRef(a.VMId, a.VMName), AdapterId: (string?)a.Id)).ToList()
+            : ResolveVms(VMName, null).Select(v => (Vm: v, AdapterId: (string?)null)).ToList();
+        foreach (var (vmRef, adapterId) in selections)
+        {
+            if (!ShouldProcess(vmRef.Name, "Set-VMNetworkAdapter"))
+            {
+                continue;
+            }
+
+            var outcome = ChangeVm(vmRef, (vm, host, now) =>
+            {
+                var chosen = vm.NetworkAdapters
+                    .Where(a => adapterId is null ? Name is null || NameMatches(Name, a.Name) : HyperV.VMNetworkAdapter.From(a, vm, host).Id == adapterId)
+                    .ToList();
+                if (chosen.Count == 0)
+                {
+                    return VmOutcome<List<HyperV.VMNetworkAdapter>>.Fail(Error(
+                        $"Hyper-V was unable to find a network adapter{(Name is null ? "" : $" named \"{Name}\"")} on virtual machine \"{vm.Name}\".",
+                        "ObjectNotFound,SetVMNetworkAdapterCommand",
+                        ErrorCategory.ObjectNotFound,
+                        vm.Name));
+                }
+
+                foreach (var adapter in chosen)
+                {
+                    if (MacAddressSpoofing is { } spoofing)
+                    {
+                        adapter.MacAddressSpoofing = spoofing == OnOffState.On;
+                    }
+                }
+
+                return VmOutcome<List<HyperV.VMNetworkAdapter>>.Ok(chosen.Select(a => HyperV.VMNetworkAdapter.From(a, vm, host)).ToList());
+            });
+            if (Passthru && outcome.Value is { } changed)
+            {
+                EmitAll(changed, TypeNames.VMNetworkAdapter);
+            }
+        }
+    }
+}
+
+/// <summary>Get-VMSnapshot: a VM's checkpoints.</summary>
+[Cmdlet(VerbsCommon.Get, "VMSnapshot", DefaultParameterSetName = "VMName")]
+[Alias("Get-VMCheckpoint")]
+[OutputType(typeof(VMSnapshot))]
+public sealed class GetVMSnapshotCommand : VmComponentCmdlet
+{
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter]
+    public SnapshotType? SnapshotType { get; set; }
+
+    protected override void ProcessRecord() =>
+        EmitAll(
+            ReadEach(Targets(), (vm, h) => vm.Checkpoints
+                .Where(c => (Name is null || NameMatches(Name, c.Name)) && (SnapshotType is null || c.SnapshotType == SnapshotType))
+                .OrderBy(c => c.CreationTime)
+                .Select(c => VMSnapshot.From(c, vm, h))),
+            TypeNames.VMSnapshot);
+}

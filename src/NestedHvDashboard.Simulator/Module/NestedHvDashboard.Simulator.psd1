@@ -1,0 +1,24 @@
+@{
+  RootModule = 'NestedHvDashboard.Simulator.psm1'
+  NestedModules = @('NestedHvDashboard.Simulator.dll')
+  ModuleVersion = '1.0.0'
+  GUID = '5f0c1f5e-6a0e-4c55-9a5e-2f3d6b7c8a10'
+  Author = 'NestedHv Dashboard'
+  Description = 'A simulated Hyper-V host: Hyper-V, NetNat, NetTCPIP, NetAdapter, DnsClient and CIM cmdlets with the real names, backed by in-memory or file state. Never touches the network.'
+  PowerShellVersion = '7.4'
+  CompatiblePSEditions = @('Core')
+  CmdletsToExport = @(
+    'Get-VM', 'Start-VM', 'Stop-VM', 'Save-VM', 'Update-VMVersion',
+    'Get-VMProcessor', 'Set-VMProcessor', 'Get-VMMemory', 'Set-VMMemory',
+    'Get-VMNetworkAdapter', 'Set-VMNetworkAdapter', 'Get-VMSnapshot',
+    'Get-VMSwitch', 'New-VMSwitch', 'Remove-VMSwitch',
+    'Get-VMHost', 'Get-VMHostSupportedVersion',
+    'Get-NetAdapter', 'Get-NetIPAddress', 'New-NetIPAddress',
+    'Get-NetNat', 'New-NetNat', 'Remove-NetNat',
+    'Get-DnsClientServerAddress', 'Set-DnsClientServerAddress',
+    'Get-CimInstance', 'Invoke-SimulatedRestMethod'
+  )
+  FunctionsToExport = @('netsh')
+  AliasesToExport = @('Invoke-RestMethod', 'Get-VMCheckpoint')
+  VariablesToExport = @()
+}

@@ -1,2 +1,0 @@
-namespace NestedHvDashboard.Simulator;
-internal static class Placeholder;

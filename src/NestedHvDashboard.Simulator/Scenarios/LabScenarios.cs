@@ -1,0 +1,315 @@
+using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.Simulator.Scenarios;
+
+/// <summary>Ready-made simulated labs: the demo lab, and generated labs for benchmarks. Deterministic.</summary>
+public static class LabScenarios
+{
+    private const long GB = 1024L * 1024 * 1024;
+    private const long MB = 1024L * 1024;
+
+    /// <summary>A fixed moment the scenarios are built around, so the same seed gives the same lab.</summary>
+    private static readonly DateTimeOffset Epoch = new(2025, 6, 2, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Names of the hosts in <see cref="CreateDefaultLab"/>.</summary>
+    public static class HostNames
+    {
+        public const string Ws2016Intel = "HV-WS2016-01";
+        public const string Ws2019Intel = "HV-WS2019-01";
+        public const string Ws2022Amd = "HV-WS2022-AMD";
+        public const string Ws2025Azure = "AZ-WS2025-TL";
+        public const string Windows11 = "WIN11-DEV";
+    }
+
+    public static HostProfile Ws2016IntelProfile() => new()
+    {
+        OsCaption = "Microsoft Windows Server 2016 Datacenter",
+        OsVersion = "10.0.14393",
+        OsBuild = 14393,
+        ProductType = 3,
+        ProcessorManufacturer = "GenuineIntel",
+        ProcessorName = "Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz",
+        ProcessorSockets = 2,
+        LogicalProcessors = 56,
+        MemoryBytes = 256 * GB,
+        SupportedVersions = [.. ConfigVersions.UpTo("8.0")],
+        DefaultVersion = "8.0",
+        SystemManufacturer = "HPE",
+        SystemModel = "ProLiant DL380 Gen9",
+    };
+
+    public static HostProfile Ws2019IntelProfile() => new()
+    {
+        OsCaption = "Microsoft Windows Server 2019 Datacenter",
+        OsVersion = "10.0.17763",
+        OsBuild = 17763,
+        ProductType = 3,
+        ProcessorManufacturer = "GenuineIntel",
+        ProcessorName = "Intel(R) Xeon(R) Platinum 8280L CPU @ 2.70GHz",
+        ProcessorSockets = 8,
+        LogicalProcessors = 448,
+        MemoryBytes = 6144 * GB,
+        SupportedVersions = [.. ConfigVersions.UpTo("9.0")],
+        DefaultVersion = "9.0",
+        SystemManufacturer = "Lenovo",
+        SystemModel = "ThinkSystem SR950",
+    };
+
+    public static HostProfile Ws2022AmdProfile() => new()
+    {
+        OsCaption = "Microsoft Windows Server 2022 Datacenter",
+        OsVersion = "10.0.20348",
+        OsBuild = 20348,
+        ProductType = 3,
+        ProcessorManufacturer = "AuthenticAMD",
+        ProcessorName = "AMD EPYC 7763 64-Core Processor",
+        ProcessorSockets = 2,
+        LogicalProcessors = 256,
+        MemoryBytes = 1024 * GB,
+        SupportedVersions = [.. ConfigVersions.UpTo("10.0")],
+        DefaultVersion = "10.0",
+        SystemManufacturer = "Dell Inc.",
+        SystemModel = "PowerEdge R7525",
+    };
+
+    public static HostProfile Ws2025AzureProfile(string securityType = "TrustedLaunch") => new()
+    {
+        OsCaption = "Microsoft Windows Server 2025 Datacenter Azure Edition",
+        OsVersion = "10.0.26100",
+        OsBuild = 26100,
+        ProductType = 3,
+        ProcessorManufacturer = "GenuineIntel",
+        ProcessorName = "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz",
+        ProcessorSockets = 1,
+        LogicalProcessors = 16,
+        MemoryBytes = 64 * GB,
+        SupportedVersions = [.. ConfigVersions.UpTo("12.0")],
+        DefaultVersion = "12.0",
+        IsAzureVm = true,
+        AzureSecurityType = securityType,
+        AzureVmSize = "Standard_D16s_v5",
+        AzureLocation = "westeurope",
+        AzureVmId = new Guid("6f2b3c1e-8a4d-4e5f-9b1a-2c3d4e5f6a7b"),
+        AssetTag = HostProfile.AzureAssetTag,
+        SystemManufacturer = "Microsoft Corporation",
+        SystemModel = "Virtual Machine",
+        Domain = "",
+    };
+
+    public static HostProfile Windows11Profile() => new()
+    {
+        OsCaption = "Microsoft Windows 11 Enterprise",
+        OsVersion = "10.0.26100",
+        OsBuild = 26100,
+        ProductType = 1,
+        ProcessorManufacturer = "GenuineIntel",
+        ProcessorName = "13th Gen Intel(R) Core(TM) i7-13700",
+        ProcessorSockets = 1,
+        LogicalProcessors = 24,
+        MemoryBytes = 64 * GB,
+        SupportedVersions = [.. ConfigVersions.UpTo("12.0")],
+        DefaultVersion = "12.0",
+        SystemManufacturer = "LENOVO",
+        SystemModel = "ThinkStation P3 Tower",
+    };
+
+    /// <summary>
+    /// The demo lab: five hosts (Intel WS2016, Intel WS2019, AMD WS2022, Azure WS2025 with Trusted
+    /// Launch, Windows 11) and VMs in every common state and configuration version 5.0 to 12.0.
+    /// </summary>
+    public static SimulatedLab CreateDefaultLab(SimulationTiming? timing = null)
+    {
+        var lab = new SimulatedLab();
+        var builder = new Builder(new Random(20250602));
+
+        var ws2016 = builder.Host(HostNames.Ws2016Intel, Ws2016IntelProfile(), timing);
+        builder.Vm(ws2016, "dc01", "5.0", VMState.Running, cpus: 2, memory: 2 * GB, guest: ("Windows Server 2012 R2 Datacenter", "6.3.9600"), generation: 1);
+        builder.Vm(ws2016, "file-01", "7.0", VMState.Running, cpus: 4, memory: 8 * GB, guest: ("Windows Server 2016 Standard", "10.0.14393"));
+        builder.Vm(ws2016, "legacy-app", "6.2", VMState.Off, cpus: 2, memory: 4 * GB, generation: 1);
+        builder.Vm(ws2016, "nested-l1-01", "8.0", VMState.Running, cpus: 8, memory: 16 * GB, guest: ("Windows Server 2016 Datacenter", "10.0.14393"), nested: true, spoofing: true, hyperVGuest: true);
+        builder.Vm(ws2016, "build-agent-01", "8.0", VMState.Saved, cpus: 4, memory: 8 * GB, checkpoints: 2);
+        builder.Vm(ws2016, "test-win10", "7.1", VMState.Paused, cpus: 2, memory: 4 * GB, dynamicMemory: true, guest: ("Windows 10 Enterprise", "10.0.19045"));
+        builder.Vm(ws2016, "print-01", "8.0", VMState.Off, cpus: 1, memory: 1 * GB, dynamicMemory: true);
+
+        var ws2019 = builder.Host(HostNames.Ws2019Intel, Ws2019IntelProfile(), timing);
+        builder.Vm(ws2019, "sql-2019", "9.0", VMState.Running, cpus: 16, memory: 64 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"), checkpoints: 1);
+        builder.Vm(ws2019, "sap-hana-240", "9.0", VMState.Off, cpus: 240, memory: 2048 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"));
+        builder.Vm(ws2019, "nested-l1-02", "9.0", VMState.Running, cpus: 8, memory: 32 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"), nested: true, spoofing: true, hyperVGuest: true);
+        builder.Vm(ws2019, "web-01", "8.3", VMState.Running, cpus: 4, memory: 3 * GB, dynamicMemory: true, guest: ("Windows Server 2019 Standard", "10.0.17763"));
+        builder.Vm(ws2019, "web-02", "8.3", VMState.Running, cpus: 4, memory: 3 * GB, dynamicMemory: true, guest: ("Windows Server 2019 Standard", "10.0.17763"));
+        builder.Vm(ws2019, "exchange-01", "8.2", VMState.Saved, cpus: 8, memory: 32 * GB, checkpoints: 1);
+        builder.Vm(ws2019, "devbox-old", "8.1", VMState.Off, cpus: 2, memory: 2 * GB, dynamicMemory: true);
+        builder.Vm(ws2019, "linux-nginx", "9.0", VMState.Running, cpus: 2, memory: 2 * GB, guest: null, shutdownIntegration: false);
+
+        var ws2022 = builder.Host(HostNames.Ws2022Amd, Ws2022AmdProfile(), timing);
+        builder.Vm(ws2022, "nested-l1-amd", "10.0", VMState.Running, cpus: 16, memory: 32 * GB, guest: ("Windows Server 2022 Datacenter", "10.0.20348"), nested: true, spoofing: true, hyperVGuest: true);
+        builder.Vm(ws2022, "amd-lab-93", "9.3", VMState.Off, cpus: 8, memory: 16 * GB);
+        builder.Vm(ws2022, "amd-lab-92", "9.2", VMState.Off, cpus: 8, memory: 16 * GB);
+        builder.Vm(ws2022, "amd-lab-91", "9.1", VMState.Running, cpus: 4, memory: 8 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"));
+        builder.Vm(ws2022, "sql-2022", "10.0", VMState.Running, cpus: 32, memory: 128 * GB, guest: ("Windows Server 2022 Datacenter", "10.0.20348"), checkpoints: 3);
+        builder.Vm(ws2022, "k8s-node-01", "10.0", VMState.Running, cpus: 8, memory: 3 * GB, dynamicMemory: true, guest: ("Windows Server 2022 Datacenter: Azure Edition", "10.0.20348"));
+        builder.Vm(ws2022, "jump-01", "9.0", VMState.Paused, cpus: 2, memory: 4 * GB, guest: ("Windows Server 2022 Standard", "10.0.20348"));
+        builder.Vm(ws2022, "archive-01", "8.0", VMState.Saved, cpus: 2, memory: 4 * GB);
+
+        var azure = builder.Host(HostNames.Ws2025Azure, Ws2025AzureProfile(), timing);
+        builder.Vm(azure, "nested-l1-az", "12.0", VMState.Off, cpus: 4, memory: 16 * GB);
+        builder.Vm(azure, "az-dev-01", "12.0", VMState.Running, cpus: 4, memory: 8 * GB, guest: ("Windows Server 2025 Datacenter", "10.0.26100"), nested: true, hyperVGuest: true);
+        builder.Vm(azure, "az-test-11", "11.0", VMState.Running, cpus: 2, memory: 2 * GB, dynamicMemory: true, guest: ("Windows 11 Enterprise", "10.0.22631"));
+        builder.Vm(azure, "az-ci-10", "10.0", VMState.Saved, cpus: 2, memory: 4 * GB, checkpoints: 1);
+
+        var win11 = builder.Host(HostNames.Windows11, Windows11Profile(), timing);
+        builder.Vm(win11, "sandbox-12", "12.0", VMState.Running, cpus: 4, memory: 8 * GB, guest: ("Windows 11 Enterprise", "10.0.26100"));
+        builder.Vm(win11, "wsl-like", "11.0", VMState.Off, cpus: 2, memory: 2 * GB, dynamicMemory: true);
+        builder.Vm(win11, "nested-l1-w11", "12.0", VMState.Running, cpus: 8, memory: 16 * GB, guest: ("Windows Server 2025 Datacenter", "10.0.26100"), nested: true, spoofing: true, hyperVGuest: true, checkpoints: 2);
+        builder.Vm(win11, "old-demo-50", "5.0", VMState.Off, cpus: 1, memory: 1 * GB, generation: 1);
+        builder.Vm(win11, "insider-vm", "12.0", VMState.Saved, cpus: 4, memory: 8 * GB);
+
+        foreach (var host in new[] { ws2016, ws2019, ws2022, azure, win11 })
+        {
+            lab.Add(host);
+        }
+
+        return lab;
+    }
+
+    /// <summary>A generated lab of <paramref name="hosts"/> hosts with <paramref name="vmsPerHost"/> VMs each, for benchmarks.</summary>
+    public static SimulatedLab Generate(int hosts, int vmsPerHost, int seed, SimulationTiming? timing = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(hosts);
+        ArgumentOutOfRangeException.ThrowIfNegative(vmsPerHost);
+        var random = new Random(seed);
+        var builder = new Builder(random);
+        var profiles = new Func<HostProfile>[] { Ws2016IntelProfile, Ws2019IntelProfile, Ws2022AmdProfile, () => Ws2025AzureProfile("Standard"), Windows11Profile };
+        var states = new[] { VMState.Running, VMState.Running, VMState.Running, VMState.Off, VMState.Off, VMState.Saved, VMState.Paused };
+        var roles = new[] { "web", "sql", "app", "dc", "file", "build", "test", "nested-l1", "k8s", "jump" };
+        var lab = new SimulatedLab();
+        for (var h = 0; h < hosts; h++)
+        {
+            var profile = profiles[h % profiles.Length]();
+            var host = builder.Host($"HV{h + 1:D3}", profile, timing);
+            for (var v = 0; v < vmsPerHost; v++)
+            {
+                var state = states[random.Next(states.Length)];
+                var version = profile.SupportedVersions[random.Next(profile.SupportedVersions.Count)];
+                var role = roles[random.Next(roles.Length)];
+                builder.Vm(
+                    host,
+                    $"{role}-{h + 1:D3}-{v + 1:D3}",
+                    version,
+                    state,
+                    cpus: 1 << random.Next(0, 4),
+                    memory: (1 << random.Next(0, 5)) * GB,
+                    dynamicMemory: random.Next(3) == 0,
+                    guest: state == VMState.Running && random.Next(4) != 0 ? ("Windows Server 2022 Datacenter", "10.0.20348") : null,
+                    nested: role == "nested-l1",
+                    spoofing: role == "nested-l1" && random.Next(2) == 0,
+                    hyperVGuest: role == "nested-l1",
+                    checkpoints: random.Next(4) == 0 ? 1 : 0);
+            }
+
+            lab.Add(host);
+        }
+
+        return lab;
+    }
+
+    /// <summary>Builds hosts and VMs from one seeded random source, so ids and MACs repeat run to run.</summary>
+    private sealed class Builder(Random random)
+    {
+        // Uptimes are relative to when the lab is built; everything else comes from the seed.
+        private readonly DateTimeOffset startedAround = DateTimeOffset.UtcNow;
+
+        public SimulatedHost Host(string name, HostProfile profile, SimulationTiming? timing)
+        {
+            var host = new SimulatedHost(name, profile) { Timing = timing?.Clone() ?? new SimulationTiming() };
+            var physical = new SimulatedNetAdapter
+            {
+                Name = "Ethernet",
+                InterfaceDescription = profile.IsAzureVm ? "Microsoft Hyper-V Network Adapter" : "Intel(R) Ethernet Controller X710 for 10GbE SFP+",
+                InterfaceIndex = 4,
+                MacAddress = host.NextMacAddress(),
+            };
+            host.NetAdapters.Add(physical);
+            host.IPAddresses.Add(new SimulatedIPAddress { IPAddress = $"10.0.{host.NetAdapters.Count}.{random.Next(10, 250)}", InterfaceIndex = 4, PrefixLength = 24, PrefixOrigin = "Dhcp", DefaultGateway = "10.0.1.1" });
+            host.AddSwitchUnlocked("External", VMSwitchType.External, physical.Name, allowManagementOS: true);
+            host.AddSwitchUnlocked("Lab Private", VMSwitchType.Private, null, allowManagementOS: false);
+            return host;
+        }
+
+        public SimulatedVm Vm(
+            SimulatedHost host,
+            string name,
+            string version,
+            VMState state,
+            long cpus,
+            long memory,
+            (string Name, string Version)? guest = null,
+            bool dynamicMemory = false,
+            bool nested = false,
+            bool spoofing = false,
+            bool hyperVGuest = false,
+            int checkpoints = 0,
+            int generation = 2,
+            bool shutdownIntegration = true)
+        {
+            var vm = new SimulatedVm
+            {
+                Name = name,
+                Id = NextGuid(),
+                Generation = generation,
+                Version = version,
+                ProcessorCount = cpus,
+                MemoryStartupBytes = memory,
+                DynamicMemoryEnabled = dynamicMemory,
+                MemoryMinimumBytes = dynamicMemory ? Math.Min(512 * MB, memory) : memory,
+                MemoryMaximumBytes = dynamicMemory ? Math.Max(memory * 4, 8 * GB) : memory,
+                ExposeVirtualizationExtensions = nested,
+                State = state,
+                RunningSince = state is VMState.Running or VMState.Paused ? startedAround - TimeSpan.FromMinutes(random.Next(30, 60 * 24 * 40)) : null,
+                CpuBaseline = state == VMState.Running ? random.Next(3, 70) : 0,
+                GuestOsName = guest?.Name,
+                GuestOsVersion = guest?.Version,
+                GuestIsHyperVHost = hyperVGuest,
+                GuestShutdownIntegration = shutdownIntegration,
+                CreationTime = Epoch - TimeSpan.FromDays(random.Next(30, 900)),
+                Notes = hyperVGuest ? "L1 guest running the Hyper-V role" : "",
+            };
+            vm.NetworkAdapters.Add(new SimulatedVmNetworkAdapter
+            {
+                Id = NextGuid(),
+                SwitchName = "External",
+                MacAddress = host.NextMacAddress(),
+                MacAddressSpoofing = spoofing,
+                IPAddresses = guest is null ? [] : [$"10.0.1.{random.Next(20, 250)}", $"fe80::215:5dff:fe{random.Next(0, 255):x2}:{random.Next(0, 65535):x4}"],
+            });
+            Guid? parent = null;
+            for (var i = 0; i < checkpoints; i++)
+            {
+                var checkpoint = new SimulatedCheckpoint
+                {
+                    Id = NextGuid(),
+                    Name = $"{name} - ({vm.CreationTime.AddDays(i + 1):M/d/yyyy - h:mm:ss tt})",
+                    ParentId = parent,
+                    CreationTime = vm.CreationTime.AddDays(i + 1),
+                    SnapshotType = SnapshotType.Standard,
+                };
+                vm.Checkpoints.Add(checkpoint);
+                parent = checkpoint.Id;
+            }
+
+            vm.ParentCheckpointId = parent;
+            host.Vms.Add(vm);
+            return vm;
+        }
+
+        private Guid NextGuid()
+        {
+            var bytes = new byte[16];
+            random.NextBytes(bytes);
+            bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+            bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+            return new Guid(bytes);
+        }
+    }
+}

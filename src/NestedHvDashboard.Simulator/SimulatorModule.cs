@@ -1,0 +1,79 @@
+using System.Management.Automation.Runspaces;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.Simulator;
+
+/// <summary>Where the simulator module lives and how a runspace is bound to a simulated host.</summary>
+public static class SimulatorModule
+{
+    /// <summary>The module's name (folder and manifest).</summary>
+    public const string ModuleName = "NestedHvDashboard.Simulator";
+
+    /// <summary>The session variable holding the in-process <see cref="SimulatedHost"/> the cmdlets act on.</summary>
+    public const string HostVariableName = "NestedHvSimulatorHost";
+
+    /// <summary>A session variable naming the state file; overrides <see cref="StateFileEnvironmentVariable"/>.</summary>
+    public const string StateFileVariableName = "NestedHvSimulatorStateFile";
+
+    /// <summary>The environment variable naming the state file for out-of-process hosts.</summary>
+    public const string StateFileEnvironmentVariable = "NESTEDHV_SIM_STATE";
+
+    /// <summary>
+    /// The module folder to put on PSModulePath: either the folder holding this assembly (when
+    /// pwsh loaded it from the module) or the "Module/NestedHvDashboard.Simulator" folder the
+    /// build copies beside it.
+    /// </summary>
+    public static string ModuleDirectory
+    {
+        get
+        {
+            var assemblyDirectory = Path.GetDirectoryName(typeof(SimulatorModule).Assembly.Location) ?? AppContext.BaseDirectory;
+            foreach (var candidate in new[] { assemblyDirectory, Path.Combine(assemblyDirectory, "Module", ModuleName), Path.Combine(AppContext.BaseDirectory, "Module", ModuleName) })
+            {
+                if (File.Exists(Path.Combine(candidate, ModuleName + ".psd1")))
+                {
+                    return candidate;
+                }
+            }
+
+            throw new FileNotFoundException($"The simulator module manifest {ModuleName}.psd1 was not found beside {assemblyDirectory} or in its Module folder.");
+        }
+    }
+
+    /// <summary>The folder that contains <see cref="ModuleDirectory"/>: the entry to add to PSModulePath.</summary>
+    public static string ModuleRoot => Path.GetDirectoryName(ModuleDirectory)!;
+
+    /// <summary>The full path of the module manifest (.psd1).</summary>
+    public static string ManifestPath => Path.Combine(ModuleDirectory, ModuleName + ".psd1");
+
+    /// <summary>
+    /// A default session state that imports the simulator and binds every runspace created from
+    /// it to <paramref name="host"/>.
+    /// </summary>
+    public static InitialSessionState CreateSessionState(SimulatedHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule(ManifestPath);
+        state.Variables.Add(new SessionStateVariableEntry(HostVariableName, host, "The simulated Hyper-V host this runspace talks to.", System.Management.Automation.ScopedItemOptions.ReadOnly));
+        if (OperatingSystem.IsWindows())
+        {
+            state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// A default session state that imports the simulator in file-backed mode, reading and writing
+    /// <paramref name="stateFile"/> (the same mode pwsh uses with NESTEDHV_SIM_STATE).
+    /// </summary>
+    public static InitialSessionState CreateFileBackedSessionState(string stateFile)
+    {
+        ArgumentNullException.ThrowIfNull(stateFile);
+        var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule(ManifestPath);
+        state.Variables.Add(new SessionStateVariableEntry(StateFileVariableName, stateFile, "The simulator state file this runspace talks to.", System.Management.Automation.ScopedItemOptions.ReadOnly));
+        return state;
+    }
+}
