@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Management.Automation.Runspaces;
+
+namespace NestedHvDashboard.PowerShell;
+
+/// <summary>
+/// Where a host's commands run: a <see cref="RunspacePool"/> (in-process, WinRM) or, for SSH,
+/// where PowerShell has no remote pools, a small set of remote runspaces used the same way.
+/// </summary>
+internal abstract class HostConnection : IDisposable
+{
+    /// <summary>Opens the connection (at least one runspace), so connection errors surface here.</summary>
+    public abstract Task OpenAsync();
+
+    /// <summary>False once the connection is broken and must be replaced.</summary>
+    public abstract bool IsUsable { get; }
+
+    /// <summary>Binds <paramref name="shell"/> to a runspace; dispose the lease when the command is done.</summary>
+    public abstract Task<IDisposable> AttachAsync(System.Management.Automation.PowerShell shell, CancellationToken cancellationToken);
+
+    public abstract void Dispose();
+
+    /// <summary>Closes everything; the caller bounds how long it waits.</summary>
+    public abstract Task CloseAsync();
+
+    /// <summary>Disposes in the background: closing a connection whose host is gone must not hold anyone.</summary>
+    protected static void DisposeInBackground(IDisposable disposable) =>
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                disposable.Dispose();
+            }
+            catch
+            {
+                // The host is gone; there is nothing left to release.
+            }
+        });
+
+    private sealed class NoLease : IDisposable
+    {
+        public static readonly NoLease Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>One <see cref="RunspacePool"/>: PowerShell queues commands beyond its size itself.</summary>
+    public sealed class Pool(RunspacePool pool) : HostConnection
+    {
+        public override bool IsUsable => pool.RunspacePoolStateInfo.State == RunspacePoolState.Opened;
+
+        public override Task OpenAsync() => Task.Factory.FromAsync(pool.BeginOpen, pool.EndOpen, null);
+
+        public override Task<IDisposable> AttachAsync(System.Management.Automation.PowerShell shell, CancellationToken cancellationToken)
+        {
+            shell.RunspacePool = pool;
+            return Task.FromResult<IDisposable>(NoLease.Instance);
+        }
+
+        public override void Dispose() => DisposeInBackground(pool);
+
+        public override Task CloseAsync() => Task.Run(pool.Dispose);
+    }
+
+    /// <summary>
+    /// Up to <c>size</c> remote runspaces over one transport (SSH), opened as concurrency asks for
+    /// them, each running one command at a time.
+    /// </summary>
+    /// <param name="createRunspace">Makes a new, unopened remote runspace.</param>
+    /// <param name="size">The most runspaces (and commands at once).</param>
+    /// <param name="explainFailure">Turns an opening failure into one that says more (see <see cref="SshDiagnosis"/>).</param>
+    public sealed class RunspaceSet(Func<Runspace> createRunspace, int size, Func<Exception, Task<Exception>>? explainFailure = null) : HostConnection
+    {
+        private readonly SemaphoreSlim _slots = new(size, size);
+        private readonly ConcurrentStack<Runspace> _idle = new();
+        private readonly ConcurrentBag<Runspace> _all = [];
+        private volatile bool _broken;
+
+        public override bool IsUsable => !_broken;
+
+        public override async Task OpenAsync() => _idle.Push(await OpenOneAsync().ConfigureAwait(false));
+
+        public override async Task<IDisposable> AttachAsync(System.Management.Automation.PowerShell shell, CancellationToken cancellationToken)
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Runspace? runspace = null;
+                while (_idle.TryPop(out var candidate))
+                {
+                    if (candidate.RunspaceStateInfo.State == RunspaceState.Opened)
+                    {
+                        runspace = candidate;
+                        break;
+                    }
+
+                    DisposeInBackground(candidate);
+                }
+
+                runspace ??= await OpenOneAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                shell.Runspace = runspace;
+                return new Lease(this, runspace);
+            }
+            catch
+            {
+                _slots.Release();
+                throw;
+            }
+        }
+
+        public override void Dispose()
+        {
+            _broken = true;
+            foreach (var runspace in _all)
+            {
+                DisposeInBackground(runspace);
+            }
+        }
+
+        public override Task CloseAsync()
+        {
+            _broken = true;
+            return Task.WhenAll(_all.Select(runspace => Task.Run(runspace.Dispose)));
+        }
+
+        private async Task<Runspace> OpenOneAsync()
+        {
+            try
+            {
+                return await OpenRunspaceAsync().ConfigureAwait(false);
+            }
+            catch (Exception failure) when (explainFailure is not null)
+            {
+                throw await explainFailure(failure).ConfigureAwait(false);
+            }
+        }
+
+        private Task<Runspace> OpenRunspaceAsync()
+        {
+            var runspace = createRunspace();
+            _all.Add(runspace);
+            var opened = new TaskCompletionSource<Runspace>(TaskCreationOptions.RunContinuationsAsynchronously);
+            runspace.StateChanged += (_, e) =>
+            {
+                switch (e.RunspaceStateInfo.State)
+                {
+                    case RunspaceState.Opened:
+                        opened.TrySetResult(runspace);
+                        break;
+                    case RunspaceState.Broken or RunspaceState.Closed:
+                        _broken = true;
+                        opened.TrySetException(e.RunspaceStateInfo.Reason ?? new InvalidRunspaceStateException($"The remote runspace is {e.RunspaceStateInfo.State}."));
+                        break;
+                    default:
+                        break;
+                }
+            };
+            runspace.OpenAsync();
+            return opened.Task;
+        }
+
+        private sealed class Lease(RunspaceSet owner, Runspace runspace) : IDisposable
+        {
+            private int _released;
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _released, 1) != 0)
+                {
+                    return;
+                }
+
+                if (runspace.RunspaceStateInfo.State == RunspaceState.Opened && runspace.RunspaceAvailability == RunspaceAvailability.Available)
+                {
+                    owner._idle.Push(runspace);
+                }
+                else
+                {
+                    DisposeInBackground(runspace);
+                }
+
+                owner._slots.Release();
+            }
+        }
+    }
+}

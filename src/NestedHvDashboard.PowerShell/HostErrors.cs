@@ -1,0 +1,86 @@
+using System.Management.Automation;
+using System.Management.Automation.Remoting;
+using System.Management.Automation.Runspaces;
+using NestedHvDashboard.Core.Hosts;
+
+namespace NestedHvDashboard.PowerShell;
+
+/// <summary>Turns what PowerShell throws into <see cref="HostOperationException"/>s a user can act on.</summary>
+internal static class HostErrors
+{
+    // Texts that mean the other side refused who we are (ssh, WinRM) or we refused it (ssh host keys).
+    private static readonly string[] AuthenticationFailures =
+    [
+        "Permission denied",
+        "Access is denied",
+        "Host key verification failed",
+        "authentication failed",
+        "logon failure",
+        "user name or password is incorrect",
+        "Too many authentication failures",
+        "No more authentication methods",
+    ];
+
+    public static HostOperationException FromException(Exception exception, string hostName, HostCommand command)
+    {
+        if (exception is HostOperationException known)
+        {
+            return known;
+        }
+
+        if (FindTransportFailure(exception) is { } transport)
+        {
+            return Transport(transport, hostName, command);
+        }
+
+        if (exception is IContainsErrorRecord { ErrorRecord: { } record })
+        {
+            return FromErrorRecord(record, hostName, command, exception);
+        }
+
+        return new HostOperationException(HostErrorKind.HostRefused, hostName, command.Operation, exception.Message, command.VmName, exception);
+    }
+
+    public static HostOperationException FromErrorRecord(ErrorRecord record, string hostName, HostCommand command, Exception? inner = null)
+    {
+        var kind = record.CategoryInfo.Category switch
+        {
+            ErrorCategory.ObjectNotFound => HostErrorKind.VmNotFound,
+            ErrorCategory.InvalidOperation => HostErrorKind.InvalidVmState,
+            ErrorCategory.AuthenticationError => HostErrorKind.AuthenticationFailed,
+            _ => HostErrorKind.HostRefused,
+        };
+        var message = record.ErrorDetails?.Message is { Length: > 0 } details ? details : record.Exception?.Message ?? record.ToString();
+        return new HostOperationException(kind, hostName, command.Operation, message, command.VmName, inner ?? record.Exception);
+    }
+
+    public static HostOperationException Transport(Exception exception, string hostName, HostCommand command) =>
+        new(IsAuthenticationFailure(exception.Message) ? HostErrorKind.AuthenticationFailed : HostErrorKind.Unreachable,
+            hostName, command.Operation, exception.Message, command.VmName, exception);
+
+    public static HostOperationException Timeout(string hostName, HostCommand command, TimeSpan timeout) =>
+        new(HostErrorKind.Timeout, hostName, command.Operation, $"The host did not answer within {timeout.TotalSeconds:0.###} seconds.", command.VmName);
+
+    /// <summary>True when the exception means the connection (not the command) failed, so the pool is spent.</summary>
+    public static bool IsTransportFailure(Exception exception) => FindTransportFailure(exception) is not null;
+
+    private static Exception? FindTransportFailure(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is PSRemotingTransportException
+                or PSRemotingDataStructureException
+                or InvalidRunspacePoolStateException
+                or InvalidRunspaceStateException
+                or PSInvalidOperationException { ErrorRecord.FullyQualifiedErrorId: "RunspacePoolNotOpened" })
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsAuthenticationFailure(string message) =>
+        AuthenticationFailures.Any(text => message.Contains(text, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,68 @@
+using System.Collections.Frozen;
+using System.Management.Automation.Language;
+using System.Reflection;
+
+namespace NestedHvDashboard.PowerShell;
+
+/// <summary>The static scripts the dashboard runs on a host (embedded <c>Scripts/*.ps1</c>).</summary>
+public enum HostScript
+{
+    /// <summary>Host facts and every VM: the watch loop's one round trip.</summary>
+    Inventory,
+
+    /// <summary>Host facts only.</summary>
+    HostFacts,
+
+    /// <summary>One VM by id. Parameters: VMId.</summary>
+    GetVm,
+
+    /// <summary>Set-VMProcessor -ExposeVirtualizationExtensions. Parameters: VMId, Enabled.</summary>
+    SetNestedVirtualization,
+
+    /// <summary>Start-VM, returning once Running. Parameters: VMId, TimeoutSeconds.</summary>
+    StartVm,
+
+    /// <summary>Stop-VM -Force / Stop-VM -TurnOff / Save-VM. Parameters: VMId, Mode, TimeoutSeconds.</summary>
+    StopVm,
+
+    /// <summary>Set-VMNetworkAdapter -MacAddressSpoofing. Parameters: VMId, AdapterName (null: all), Enabled.</summary>
+    SetMacAddressSpoofing,
+}
+
+/// <summary>
+/// The embedded script texts, read and composed once: each script with the shared functions of
+/// Common.ps1 (row mapping, VM lookup) placed right after its param block, so one invocation
+/// carries everything and the mapping exists once.
+/// </summary>
+internal static class ScriptLibrary
+{
+    private static readonly FrozenDictionary<HostScript, string> Scripts = Compose();
+
+    public static string Get(HostScript script) => Scripts[script];
+
+    private static FrozenDictionary<HostScript, string> Compose()
+    {
+        var common = Read("Common");
+        return Enum.GetValues<HostScript>().ToFrozenDictionary(script => script, script =>
+        {
+            var body = Read(script.ToString());
+            var ast = Parser.ParseInput(body, out _, out var errors);
+            if (errors.Length > 0)
+            {
+                throw new InvalidOperationException($"The script {script}.ps1 does not parse: {errors[0].Message}");
+            }
+
+            var split = ast.ParamBlock?.Extent.EndOffset ?? 0;
+            return body[..split] + "\n" + common + "\n" + body[split..];
+        });
+    }
+
+    private static string Read(string name)
+    {
+        var resource = $"NestedHvDashboard.PowerShell.Scripts.{name}.ps1";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The script resource '{resource}' is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

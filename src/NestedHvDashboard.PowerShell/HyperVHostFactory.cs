@@ -1,0 +1,54 @@
+using System.Management.Automation.Runspaces;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Simulator;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.PowerShell;
+
+/// <summary>Makes the <see cref="IHyperVHost"/> for a host's settings.</summary>
+public static class HyperVHostFactory
+{
+    /// <summary>
+    /// A host reached as <paramref name="settings"/> say. The connection opens lazily on the first call.
+    /// </summary>
+    /// <param name="settings">How to reach the host.</param>
+    /// <param name="lab">For <see cref="HostTransport.InProcess"/>: the lab holding the simulated host named by <see cref="HostConnectionSettings.Address"/>.</param>
+    public static IHyperVHost Create(HostConnectionSettings settings, SimulatedLab? lab = null) =>
+        new PowerShellHyperVHost(CreateSession(settings, lab));
+
+    /// <summary>The execution seam alone, for callers that run their own scripts' results.</summary>
+    public static HostSession CreateSession(HostConnectionSettings settings, SimulatedLab? lab = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxConcurrency, 1, nameof(settings));
+        Func<HostConnection> createConnection = settings.Transport switch
+        {
+            HostTransport.InProcess => InProcess(settings, lab),
+            HostTransport.WinRm => () => new HostConnection.Pool(
+                RunspaceFactory.CreateRunspacePool(1, settings.MaxConcurrency, RemoteConnections.CreateWinRm(settings))),
+            // PowerShell has no remote runspace pools over SSH: a set of remote runspaces stands in.
+            HostTransport.Ssh => () => new HostConnection.RunspaceSet(
+                () => RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings)),
+                settings.MaxConcurrency,
+                failure => SshDiagnosis.ExplainAsync(settings, failure)),
+            _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Transport, "Unknown transport."),
+        };
+        return new HostSession(settings.Name, settings.Timeout, createConnection);
+    }
+
+    private static Func<HostConnection> InProcess(HostConnectionSettings settings, SimulatedLab? lab)
+    {
+        if (lab is null || !lab.TryGet(settings.Address, out var host))
+        {
+            throw new ArgumentException($"The in-process host '{settings.Name}' needs a simulated lab with a host named '{settings.Address}'.", nameof(lab));
+        }
+
+        var sessionState = SimulatorModule.CreateSessionState(host);
+        return () =>
+        {
+            var pool = RunspaceFactory.CreateRunspacePool(sessionState);
+            pool.SetMaxRunspaces(settings.MaxConcurrency);
+            return new HostConnection.Pool(pool);
+        };
+    }
+}

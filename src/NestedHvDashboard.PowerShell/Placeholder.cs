@@ -1,2 +1,0 @@
-namespace NestedHvDashboard.PowerShell;
-internal static class Placeholder;

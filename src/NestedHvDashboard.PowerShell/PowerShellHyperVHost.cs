@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.PowerShell;
+
+/// <summary>A Hyper-V host reached through PowerShell (WinRM, SSH or the in-process simulator).</summary>
+public sealed class PowerShellHyperVHost : IHyperVHost
+{
+    private readonly ConcurrentDictionary<Guid, string> _vmNames = new();
+
+    public PowerShellHyperVHost(HostSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        Session = session;
+    }
+
+    /// <inheritdoc />
+    public string Name => Session.HostName;
+
+    /// <summary>The execution seam every call goes through.</summary>
+    public HostSession Session { get; }
+
+    /// <inheritdoc />
+    public async Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default)
+    {
+        var command = new HostCommand(HostScript.HostFacts, Empty, "Get-CimInstance Win32_OperatingSystem, Win32_Processor, Win32_ComputerSystem; Get-VMHostSupportedVersion");
+        var (facts, _) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
+        return facts ?? throw MissingRow(command, "host facts");
+    }
+
+    /// <inheritdoc />
+    public async Task<HostInventory> GetInventoryAsync(CancellationToken cancellationToken = default)
+    {
+        var command = new HostCommand(HostScript.Inventory, Empty, "Get-VM; Get-VMProcessor; Get-VMNetworkAdapter; Get-VMSnapshot (inventory)");
+        var (facts, vms) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
+        return new HostInventory(facts ?? throw MissingRow(command, "host facts"), vms, DateTimeOffset.UtcNow);
+    }
+
+    /// <inheritdoc />
+    public Task<VmSnapshot> GetVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        RunOnVmAsync(HostScript.GetVm, vmId, "Get-VM -Id", new Dictionary<string, object?>(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<VmSnapshot> SetNestedVirtualizationAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) =>
+        RunOnVmAsync(
+            HostScript.SetNestedVirtualization,
+            vmId,
+            $"Set-VMProcessor -ExposeVirtualizationExtensions {PowerShellLiteral(enabled)}",
+            new Dictionary<string, object?> { ["Enabled"] = enabled },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<VmSnapshot> StartVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        RunOnVmAsync(HostScript.StartVm, vmId, "Start-VM", WithWaitBound([]), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<VmSnapshot> StopVmAsync(Guid vmId, StopMode mode, CancellationToken cancellationToken = default)
+    {
+        var operation = mode switch
+        {
+            StopMode.ShutDown => "Stop-VM -Force",
+            StopMode.TurnOff => "Stop-VM -TurnOff",
+            StopMode.Save => "Save-VM",
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown stop mode."),
+        };
+        return RunOnVmAsync(HostScript.StopVm, vmId, operation, WithWaitBound(new() { ["Mode"] = mode.ToString() }), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default)
+    {
+        var target = adapterName is null ? "every adapter" : $"adapter '{adapterName}'";
+        return RunOnVmAsync(
+            HostScript.SetMacAddressSpoofing,
+            vmId,
+            $"Set-VMNetworkAdapter -MacAddressSpoofing {(enabled ? "On" : "Off")} ({target})",
+            new Dictionary<string, object?> { ["AdapterName"] = adapterName, ["Enabled"] = enabled },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Session.DisposeAsync();
+
+    private static readonly IReadOnlyDictionary<string, object?> Empty = new Dictionary<string, object?>();
+
+    private static string PowerShellLiteral(bool value) => value ? "$true" : "$false";
+
+    private Dictionary<string, object?> WithWaitBound(Dictionary<string, object?> parameters)
+    {
+        // The script's own wait ends no later than the call does.
+        parameters["TimeoutSeconds"] = (int)Math.Ceiling(Session.Timeout.TotalSeconds);
+        return parameters;
+    }
+
+    private async Task<VmSnapshot> RunOnVmAsync(HostScript script, Guid vmId, string operation, Dictionary<string, object?> parameters, CancellationToken cancellationToken)
+    {
+        parameters["VMId"] = vmId;
+        var command = new HostCommand(script, parameters, operation, _vmNames.TryGetValue(vmId, out var name) ? name : vmId.ToString());
+        var (_, vms) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
+        return vms.FirstOrDefault(vm => vm.Id == vmId) ?? throw MissingRow(command, "the VM");
+    }
+
+    private async Task<(HostFacts? Facts, IReadOnlyList<VmSnapshot> Vms)> RunAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        var rows = await Session.InvokeAsync(command, cancellationToken).ConfigureAwait(false);
+        var result = HostRows.Read(rows);
+        foreach (var vm in result.Vms)
+        {
+            _vmNames[vm.Id] = vm.Name;
+        }
+
+        return result;
+    }
+
+    private HostOperationException MissingRow(HostCommand command, string what) =>
+        new(HostErrorKind.HostRefused, Name, command.Operation, $"The host's answer did not include {what}.", command.VmName);
+}

@@ -1,0 +1,102 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Security;
+using NestedHvDashboard.Core.Hosts;
+
+namespace NestedHvDashboard.PowerShell;
+
+/// <summary>Maps a host's settings to PowerShell remoting connection info.</summary>
+public static class RemoteConnections
+{
+    /// <summary>The PowerShell endpoint on a WinRM host.</summary>
+    public const string WinRmShellUri = "http://schemas.microsoft.com/powershell/Microsoft.PowerShell";
+
+    /// <summary>The sshd subsystem PowerShell remoting uses.</summary>
+    public const string SshSubsystem = "powershell";
+
+    /// <summary>
+    /// WinRM: HTTP 5985 or HTTPS 5986 (or the port given), the chosen authentication, explicit
+    /// credentials when a user name is set (otherwise the process's identity), certificate checks
+    /// relaxed only when asked, open and operation timeouts from the host's timeout.
+    /// Only usable from Windows: PowerShell on Linux has no WSMan client.
+    /// </summary>
+    public static WSManConnectionInfo CreateWinRm(HostConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var port = settings.Port ?? (settings.UseHttps ? 5986 : 5985);
+        var credential = settings.UserName is null ? null : new PSCredential(settings.UserName, ToSecureString(settings.Password));
+        var timeoutMs = TimeoutMilliseconds(settings.Timeout);
+        var info = new WSManConnectionInfo(settings.UseHttps, settings.Address, port, "/wsman", WinRmShellUri, credential, timeoutMs)
+        {
+            AuthenticationMechanism = settings.Authentication switch
+            {
+                WinRmAuthentication.Negotiate => AuthenticationMechanism.Negotiate,
+                WinRmAuthentication.Kerberos => AuthenticationMechanism.Kerberos,
+                WinRmAuthentication.CredSsp => AuthenticationMechanism.Credssp,
+                _ => AuthenticationMechanism.Default,
+            },
+            OpenTimeout = timeoutMs,
+            OperationTimeout = timeoutMs,
+            SkipCACheck = settings.SkipCertificateChecks,
+            SkipCNCheck = settings.SkipCertificateChecks,
+            SkipRevocationCheck = settings.SkipCertificateChecks,
+        };
+        return info;
+    }
+
+    /// <summary>
+    /// SSH: key authentication to the "powershell" subsystem, port 22 unless given, the user
+    /// given or the current one, and host keys checked (never accepted blindly).
+    /// </summary>
+    public static SSHConnectionInfo CreateSsh(HostConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new SSHConnectionInfo(
+            settings.UserName ?? Environment.UserName,
+            settings.Address,
+            settings.KeyFilePath ?? string.Empty,
+            settings.Port ?? 22,
+            SshSubsystem,
+            TimeoutMilliseconds(settings.Timeout),
+            SshOptions(settings));
+    }
+
+    /// <summary>The ssh -o options: strict host key checking, the known_hosts file, no prompts.</summary>
+    public static Hashtable SshOptions(HostConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var options = new Hashtable(StringComparer.OrdinalIgnoreCase)
+        {
+            ["StrictHostKeyChecking"] = "yes",
+            // Never wait for a password or passphrase prompt nobody can answer.
+            ["BatchMode"] = "yes",
+        };
+        if (settings.KnownHostsFile is { Length: > 0 } knownHosts)
+        {
+            options["UserKnownHostsFile"] = knownHosts;
+        }
+
+        if (settings.KeyFilePath is { Length: > 0 })
+        {
+            options["IdentitiesOnly"] = "yes";
+        }
+
+        return options;
+    }
+
+    private static int TimeoutMilliseconds(TimeSpan timeout) =>
+        (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+
+    private static SecureString ToSecureString(string? text)
+    {
+        var secure = new SecureString();
+        foreach (var character in text ?? string.Empty)
+        {
+            secure.AppendChar(character);
+        }
+
+        secure.MakeReadOnly();
+        return secure;
+    }
+}
