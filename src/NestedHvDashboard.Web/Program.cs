@@ -1,18 +1,27 @@
+using System.Globalization;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Inventory;
 using Serilog;
 
-var builder = WebApplication.CreateBuilder(args);
+// The web root is the copy of the repository's top-level wwwroot/ beside the app (see the csproj).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+});
 
 builder.Host.UseSerilog((context, logger) => logger
     .ReadFrom.Configuration(context.Configuration)
     .Enrich.FromLogContext()
-    .WriteTo.Console());
+    .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<HostDirectory>();
+builder.Services.AddInventoryMonitor();
+builder.Services.AddInventoryHub();
 
 var app = builder.Build();
 
@@ -22,8 +31,10 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseAntiforgery();
+app.UseStaticFiles();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapInventoryHub();
 app.MapGet("/healthz", () => "ok");
 
 app.Run();

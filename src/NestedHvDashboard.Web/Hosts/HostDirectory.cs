@@ -1,6 +1,7 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.PowerShell;
-using NestedHvDashboard.Simulator;
+using NestedHvDashboard.Simulator.Scenarios;
+using NestedHvDashboard.Simulator.State;
 
 namespace NestedHvDashboard.Web.Hosts;
 

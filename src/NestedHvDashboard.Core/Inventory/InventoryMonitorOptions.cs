@@ -1,0 +1,25 @@
+using NestedHvDashboard.Core.Hosts;
+
+namespace NestedHvDashboard.Core.Inventory;
+
+/// <summary>How the inventory monitor watches hosts.</summary>
+public sealed class InventoryMonitorOptions
+{
+    /// <summary>Time between two reads of a host when polling. Default: 2 seconds.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The first wait before reconnecting to a host that failed; doubles per failure. Default: 1 second.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two reconnect attempts. Default: 60 seconds.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>A host the monitor watches, with the bound on each read.</summary>
+/// <param name="Host">The host.</param>
+/// <param name="Timeout">How long one read may take before the host counts as unreachable (its settings' timeout).</param>
+public sealed record MonitoredHost(IHyperVHost Host, TimeSpan Timeout)
+{
+    /// <summary>The host's name.</summary>
+    public string Name => Host.Name;
+}

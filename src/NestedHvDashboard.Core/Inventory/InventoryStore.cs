@@ -1,0 +1,294 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.Core.Inventory;
+
+/// <summary>
+/// The current inventory of every host, with a version per host, and the subscribers it feeds.
+/// Writers (one loop per host) apply what a host reported; the store works out what changed and
+/// hands it to each subscriber's own bounded channel without ever waiting for a subscriber.
+/// </summary>
+public sealed class InventoryStore : IInventoryFeed
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, HostEntry> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<HostEntry> _hostOrder = [];
+    private readonly List<Subscriber> _subscribers = [];
+    private readonly InventoryFeedOptions _options;
+    private readonly TimeProvider _time;
+
+    public InventoryStore(InventoryFeedOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        _options = options ?? new InventoryFeedOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.SubscriberCapacity, 1, nameof(options));
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>How many subscriptions are open.</summary>
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    /// <summary>Sets a host's status (adding the host if new); publishes a host change when it says something new.</summary>
+    /// <returns>The change published, or null when the status says what it said before.</returns>
+    public InventoryChange? SetHostStatus(string host, HostStatus status)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentNullException.ThrowIfNull(status);
+        lock (_gate)
+        {
+            var entry = GetOrAdd(host, status, out var added);
+            if (!added && entry.Status.SaysSameAs(status))
+            {
+                return null;
+            }
+
+            entry.Status = status;
+            entry.Version++;
+            var change = InventoryChange.HostChanged(entry.Name, entry.Version, entry.Status, entry.Facts);
+            Publish([change]);
+            return change;
+        }
+    }
+
+    /// <summary>
+    /// Takes a full inventory a host reported, compares it with what the store holds (VMs by id,
+    /// value by value; host facts) and publishes the differences as one step of the host's version.
+    /// </summary>
+    /// <returns>The changes published; empty when nothing changed.</returns>
+    public IReadOnlyList<InventoryChange> ApplyInventory(string host, HostInventory inventory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentNullException.ThrowIfNull(inventory);
+        var vms = inventory.Vms.ToArray();
+        var index = new Dictionary<Guid, VmSnapshot>(vms.Length);
+        foreach (var vm in vms)
+        {
+            index[vm.Id] = vm;
+        }
+
+        lock (_gate)
+        {
+            var entry = GetOrAdd(host, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()), out _);
+            var version = entry.Version + 1;
+            var changes = new List<InventoryChange>();
+            if (!entry.Facts.SameAs(inventory.Facts))
+            {
+                entry.Facts = inventory.Facts;
+                changes.Add(InventoryChange.HostChanged(entry.Name, version, entry.Status, entry.Facts));
+            }
+
+            foreach (var vm in vms)
+            {
+                if (!entry.VmIndex.TryGetValue(vm.Id, out var known))
+                {
+                    changes.Add(InventoryChange.VmAdded(entry.Name, version, vm));
+                }
+                else if (!known.SameAs(vm))
+                {
+                    changes.Add(InventoryChange.VmChanged(entry.Name, version, vm));
+                }
+            }
+
+            foreach (var known in entry.Vms)
+            {
+                if (!index.ContainsKey(known.Id))
+                {
+                    changes.Add(InventoryChange.VmRemoved(entry.Name, version, known.Id));
+                }
+            }
+
+            entry.Vms = vms;
+            entry.VmIndex = index;
+            entry.ReadAt = inventory.ReadAt;
+            if (changes.Count > 0)
+            {
+                entry.Version = version;
+                Publish(changes);
+            }
+
+            return changes;
+        }
+    }
+
+    public InventorySnapshot GetSnapshot(string? host = null)
+    {
+        lock (_gate)
+        {
+            return BuildSnapshot(host);
+        }
+    }
+
+    public InventorySubscription Subscribe(string? host = null)
+    {
+        var subscriber = new Subscriber(host, Channel.CreateBounded<InventoryChange>(new BoundedChannelOptions(_options.SubscriberCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        }));
+        InventorySnapshot snapshot;
+        lock (_gate)
+        {
+            // Snapshot and registration under one lock: the first change the subscriber reads is the first after its snapshot.
+            snapshot = BuildSnapshot(host);
+            _subscribers.Add(subscriber);
+        }
+
+        return new InventorySubscription(snapshot, ct => ReadBatchesAsync(subscriber, ct), () => Unsubscribe(subscriber));
+    }
+
+    private async IAsyncEnumerable<InventoryBatch> ReadBatchesAsync(Subscriber subscriber, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = subscriber.Channel.Reader;
+        var coalescer = new ChangeCoalescer();
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken))
+            {
+                var resync = TakeResync(subscriber);
+                if (resync is not null)
+                {
+                    yield return new InventoryBatch([], resync);
+                }
+                else
+                {
+                    while (reader.TryRead(out var change))
+                    {
+                        coalescer.Add(change);
+                    }
+
+                    if (coalescer.Count > 0)
+                    {
+                        yield return new InventoryBatch(coalescer.Drain(), null);
+                    }
+                }
+
+                // At most one batch per interval: what arrives meanwhile waits in the channel and goes out together.
+                await Task.Delay(_options.BatchInterval, _time, cancellationToken);
+            }
+        }
+        finally
+        {
+            Unsubscribe(subscriber);
+        }
+    }
+
+    private InventorySnapshot? TakeResync(Subscriber subscriber)
+    {
+        lock (_gate)
+        {
+            if (!subscriber.Lagging)
+            {
+                return null;
+            }
+
+            // What is queued is older than the snapshot taken under the same lock: drop it.
+            while (subscriber.Channel.Reader.TryRead(out _))
+            {
+            }
+
+            subscriber.Lagging = false;
+            return BuildSnapshot(subscriber.Host);
+        }
+    }
+
+    private void Unsubscribe(Subscriber subscriber)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(subscriber);
+        }
+
+        // Completing ends the reader's loop; once unreferenced, the channel and what it holds are collected.
+        subscriber.Channel.Writer.TryComplete();
+    }
+
+    // Called under _gate.
+    private void Publish(List<InventoryChange> changes)
+    {
+        var host = changes[0].Host;
+        foreach (var subscriber in _subscribers)
+        {
+            if (subscriber.Lagging || (subscriber.Host is not null && !string.Equals(subscriber.Host, host, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            foreach (var change in changes)
+            {
+                if (!subscriber.Channel.Writer.TryWrite(change))
+                {
+                    subscriber.Lagging = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    // Called under _gate.
+    private InventorySnapshot BuildSnapshot(string? host)
+    {
+        var hosts = new List<HostInventoryState>();
+        foreach (var entry in _hostOrder)
+        {
+            if (host is null || string.Equals(entry.Name, host, StringComparison.OrdinalIgnoreCase))
+            {
+                hosts.Add(new HostInventoryState(entry.Name, entry.Status, entry.Facts, entry.Vms, entry.Version, entry.ReadAt));
+            }
+        }
+
+        return new InventorySnapshot(hosts);
+    }
+
+    // Called under _gate.
+    private HostEntry GetOrAdd(string host, HostStatus status, out bool added)
+    {
+        added = !_hosts.TryGetValue(host, out var entry);
+        if (entry is null)
+        {
+            entry = new HostEntry(host, status);
+            _hosts.Add(host, entry);
+            _hostOrder.Add(entry);
+        }
+
+        return entry;
+    }
+
+    private sealed class HostEntry(string name, HostStatus status)
+    {
+        public string Name { get; } = name;
+
+        public HostStatus Status { get; set; } = status;
+
+        public HostFacts? Facts { get; set; }
+
+        // Replaced whole on every read, never mutated: snapshots share it safely.
+        public VmSnapshot[] Vms { get; set; } = [];
+
+        public Dictionary<Guid, VmSnapshot> VmIndex { get; set; } = [];
+
+        public long Version { get; set; }
+
+        public DateTimeOffset? ReadAt { get; set; }
+    }
+
+    private sealed class Subscriber(string? host, Channel<InventoryChange> channel)
+    {
+        public string? Host { get; } = host;
+
+        public Channel<InventoryChange> Channel { get; } = channel;
+
+        // Set by the producer when the channel is full; the reader then resyncs from a snapshot.
+        public bool Lagging { get; set; }
+    }
+}

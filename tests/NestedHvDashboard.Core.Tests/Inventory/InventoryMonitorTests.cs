@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NestedHvDashboard.Core.Inventory;
+using static NestedHvDashboard.Core.Tests.Inventory.InventoryData;
+
+namespace NestedHvDashboard.Core.Tests.Inventory;
+
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes it through IAsyncLifetime.DisposeAsync.")]
+public sealed class InventoryMonitorTests : IAsyncLifetime
+{
+    private static readonly TimeSpan HostTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly Guid One = Guid.Parse("00000000-0000-0000-0000-000000000001");
+    private static readonly Guid Two = Guid.Parse("00000000-0000-0000-0000-000000000002");
+    private static readonly Guid Three = Guid.Parse("00000000-0000-0000-0000-000000000003");
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(10) });
+    private readonly FakeHost _alpha = new("alpha", Vm(One, "one"), Vm(Two, "two"));
+    private readonly FakeHost _beta = new("beta", Vm(Guid.NewGuid(), "b1"));
+    private readonly FakeHost _gamma = new("gamma", Vm(Guid.NewGuid(), "g1"));
+    private readonly InventoryMonitor _monitor;
+
+    public InventoryMonitorTests()
+    {
+        var options = new InventoryMonitorOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(100),
+            ReconnectDelay = TimeSpan.FromMilliseconds(200),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(800),
+        };
+        _monitor = new InventoryMonitor(
+            [new(_alpha, HostTimeout), new(_beta, HostTimeout), new(_gamma, HostTimeout)],
+            _store,
+            options,
+            NullLogger<InventoryMonitor>.Instance,
+            timeProvider: _time);
+    }
+
+    public Task InitializeAsync() => _monitor.StartAsync(CancellationToken.None);
+
+    public async Task DisposeAsync()
+    {
+        // Stopping must not wait for the hung host.
+        await _monitor.StopAsync(CancellationToken.None).WaitAsync(Patience);
+        _monitor.Dispose();
+    }
+
+    private HostStatus StatusOf(string host) => _store.GetSnapshot(host).Hosts[0].Status;
+
+    private long VersionOf(string host) => _store.GetSnapshot(host).Hosts[0].Version;
+
+    /// <summary>
+    /// Moves fake time one step at a time, letting the loops run after each, until the condition
+    /// holds; returns the fake time that took, or fails past the budget.
+    /// </summary>
+    private async Task<TimeSpan> AdvanceUntilAsync(Func<bool> condition, TimeSpan budget, string what)
+    {
+        var elapsed = TimeSpan.Zero;
+        while (true)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(100);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (condition())
+                {
+                    return elapsed;
+                }
+
+                await Task.Delay(5);
+            }
+
+            Assert.True(elapsed < budget, $"{what}: not within {budget.TotalSeconds} s of host time");
+            _time.Advance(Step);
+            elapsed += Step;
+        }
+    }
+
+    [Fact]
+    public async Task Every_host_is_connected_with_its_vms_after_the_first_read()
+    {
+        await AdvanceUntilAsync(() => new[] { "alpha", "beta", "gamma" }.All(h => StatusOf(h).State == HostConnectionState.Connected), HostTimeout, "all connected");
+
+        var snapshot = _store.GetSnapshot();
+        Assert.Equal(["alpha", "beta", "gamma"], snapshot.Hosts.Select(h => h.Name));
+        Assert.Equal([One, Two], snapshot.Find("alpha")!.Vms.Select(v => v.Id));
+        Assert.All(snapshot.Hosts, h => Assert.NotNull(h.Facts));
+    }
+
+    [Fact]
+    public async Task A_hung_host_is_unreachable_within_twice_its_timeout_while_the_others_keep_streaming_and_it_resyncs_when_back()
+    {
+        await using var subscription = _store.Subscribe("alpha");
+        var replica = new Replica(subscription.Snapshot);
+        var seen = new List<InventoryChange>();
+        using var stop = new CancellationTokenSource();
+        var follow = Task.Run(async () =>
+        {
+            await foreach (var batch in subscription.ReadBatchesAsync(stop.Token))
+            {
+                lock (seen)
+                {
+                    replica.Apply(batch);
+                    seen.AddRange(batch.Changes);
+                }
+            }
+        });
+
+        await AdvanceUntilAsync(() => StatusOf("alpha").State == HostConnectionState.Connected && StatusOf("beta").State == HostConnectionState.Connected, HostTimeout, "connected");
+        _alpha.Mode = FakeHostMode.Hung;
+        var beta = VersionOf("beta");
+        var gamma = VersionOf("gamma");
+
+        await AdvanceUntilAsync(() => StatusOf("alpha").State == HostConnectionState.Unreachable, 2 * HostTimeout, "alpha unreachable");
+
+        Assert.Contains("alpha", StatusOf("alpha").LastError, StringComparison.Ordinal);
+        Assert.Contains("no answer", StatusOf("alpha").LastError, StringComparison.Ordinal);
+        await AdvanceUntilAsync(() => VersionOf("beta") > beta && VersionOf("gamma") > gamma, HostTimeout, "beta and gamma stream on");
+        Assert.Equal(HostConnectionState.Connected, StatusOf("beta").State);
+        Assert.Equal(HostConnectionState.Connected, StatusOf("gamma").State);
+
+        // While it was away, one VM went and another came.
+        _alpha.SetVms(Vm(Two, "two"), Vm(Three, "three"));
+        _alpha.Mode = FakeHostMode.Healthy;
+        await AdvanceUntilAsync(() => StatusOf("alpha").State == HostConnectionState.Connected, TimeSpan.FromSeconds(2), "alpha back");
+
+        Assert.Equal([Two, Three], _store.GetSnapshot("alpha").Hosts[0].Vms.Select(v => v.Id));
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            lock (seen)
+            {
+                if (seen.Any(c => c is { Kind: InventoryChangeKind.HostChanged, Status.State: HostConnectionState.Connected } && c.Version > 3))
+                {
+                    replica.AssertMatches(_store.GetSnapshot("alpha"));
+                    Assert.Contains(seen, c => c is { Kind: InventoryChangeKind.VmRemoved } && c.VmId == One);
+                    Assert.Contains(seen, c => c is { Kind: InventoryChangeKind.VmAdded } && c.VmId == Three);
+                    Assert.Contains(seen, c => c is { Kind: InventoryChangeKind.HostChanged, Status.State: HostConnectionState.Unreachable });
+                    break;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the subscriber never saw alpha reconnect");
+            await Task.Delay(10);
+        }
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => follow);
+    }
+
+    [Fact]
+    public async Task Refused_credentials_show_as_authentication_failed_with_the_hosts_message()
+    {
+        _beta.Mode = FakeHostMode.RejectsCredentials;
+
+        await AdvanceUntilAsync(() => StatusOf("beta").State == HostConnectionState.AuthenticationFailed, HostTimeout, "auth failed");
+
+        Assert.Contains("Access is denied.", StatusOf("beta").LastError, StringComparison.Ordinal);
+        Assert.Contains("authentication failed", StatusOf("beta").LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refusing_host_stays_unreachable_since_its_first_failure_while_retrying()
+    {
+        _gamma.Mode = FakeHostMode.Down;
+        await AdvanceUntilAsync(() => StatusOf("gamma").State == HostConnectionState.Unreachable, HostTimeout, "unreachable");
+        var since = StatusOf("gamma").Since;
+        var reads = _gamma.Reads;
+
+        await AdvanceUntilAsync(() => _gamma.Reads >= reads + 2, TimeSpan.FromSeconds(3), "two retries");
+
+        Assert.Equal(HostConnectionState.Unreachable, StatusOf("gamma").State);
+        Assert.Equal(since, StatusOf("gamma").Since);
+        Assert.Contains("Connection refused", StatusOf("gamma").LastError, StringComparison.Ordinal);
+    }
+}

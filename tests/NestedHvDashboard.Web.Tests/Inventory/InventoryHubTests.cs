@@ -1,0 +1,162 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Inventory;
+
+namespace NestedHvDashboard.Web.Tests.Inventory;
+
+/// <summary>The hub end to end: the .NET SignalR client against Kestrel on a free loopback port.</summary>
+public sealed class InventoryHubTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
+    private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
+
+    private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
+    private WebApplication? _app;
+    private Uri? _hubUrl;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IInventoryFeed>(_store);
+        builder.Services.AddInventoryHub();
+        _app = builder.Build();
+        _app.MapInventoryHub();
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        _hubUrl = new Uri(new Uri(address), InventoryHub.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task<HubConnection> ConnectAsync(bool messagePack)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(_hubUrl!);
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var connection = builder.Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    private static HostFacts Facts(string host) => new(
+        host, "Microsoft Windows Server 2025 Datacenter", "10.0.26100", 26100, true, ProcessorVendor.Amd, "AuthenticAMD",
+        "AMD EPYC 9654", 192, 512L << 30, true, [new Version(9, 3), new Version(12, 0)], new Version(12, 0), false, null);
+
+    private static VmSnapshot Vm(Guid id, string name, int cpu = 0, bool spoofing = false) => new(
+        id, name, VmState.Running, TimeSpan.FromMinutes(90), cpu, 8L << 30, false, 8L << 30, new Version(12, 0), 2, 8, true, true,
+        [new VmNetworkAdapterInfo("Network Adapter", "Lab", "00155D0A0B0C", spoofing)], "Windows Server 2025 Datacenter", "10.0.26100");
+
+    private static HostInventory Read(string host, params VmSnapshot[] vms) => new(Facts(host), vms, DateTimeOffset.UtcNow);
+
+    private static async Task<InventoryStreamItem> NextAsync(IAsyncEnumerator<InventoryStreamItem> stream)
+    {
+        Assert.True(await stream.MoveNextAsync().AsTask().WaitAsync(Patience), "the stream ended");
+        return stream.Current;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Subscribe_streams_a_snapshot_then_changes(bool messagePack)
+    {
+        _store.SetHostStatus("hv1", new HostStatus(HostConnectionState.Connected, DateTimeOffset.UtcNow));
+        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "lab-dc")));
+        _store.SetHostStatus("hv2", new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "Read inventory on host 'hv2': host unreachable: Connection refused"));
+        await using var connection = await ConnectAsync(messagePack);
+        using var stop = new CancellationTokenSource();
+        await using var stream = connection.StreamAsync<InventoryStreamItem>("Subscribe", null, stop.Token).GetAsyncEnumerator(stop.Token);
+
+        var snapshot = await NextAsync(stream);
+        Assert.Equal(InventoryStreamItem.SnapshotKind, snapshot.Kind);
+        Assert.Equal(["hv1", "hv2"], snapshot.Hosts.Select(h => h.Name));
+        var hv1 = snapshot.Hosts[0];
+        var vm = Assert.Single(hv1.Vms);
+        Assert.True(vm.SameAs(Vm(A, "lab-dc")), "the VM did not survive the trip intact");
+        Assert.True(hv1.Facts.SameAs(Facts("hv1")), "the host facts did not survive the trip intact");
+        Assert.Equal(HostConnectionState.Unreachable, snapshot.Hosts[1].Status.State);
+        Assert.Contains("Connection refused", snapshot.Hosts[1].Status.LastError, StringComparison.Ordinal);
+
+        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "lab-dc", cpu: 37, spoofing: true), Vm(B, "nested-01")));
+        var changes = new List<InventoryChange>();
+        while (changes.Count < 2)
+        {
+            var item = await NextAsync(stream);
+            Assert.Equal(InventoryStreamItem.ChangesKind, item.Kind);
+            Assert.Empty(item.Hosts);
+            changes.AddRange(item.Changes);
+        }
+
+        Assert.Equal([(InventoryChangeKind.VmChanged, A), (InventoryChangeKind.VmAdded, B)], changes.Select(c => (c.Kind, c.VmId)));
+        Assert.Equal(37, changes[0].Vm!.CpuUsagePercent);
+        Assert.True(changes[0].Vm!.NetworkAdapters[0].MacAddressSpoofing);
+        Assert.Equal("nested-01", changes[1].Vm!.Name);
+        Assert.All(changes, c => Assert.Equal(("hv1", 3L), (c.Host, c.Version)));
+
+        _store.SetHostStatus("hv2", new HostStatus(HostConnectionState.AuthenticationFailed, DateTimeOffset.UtcNow, "Access is denied."));
+        var host = Assert.Single((await NextAsync(stream)).Changes);
+        Assert.Equal((InventoryChangeKind.HostChanged, "hv2", HostConnectionState.AuthenticationFailed), (host.Kind, host.Host, host.Status!.State));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Subscribe_to_one_host_streams_only_that_host(bool messagePack)
+    {
+        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
+        _store.ApplyInventory("hv2", Read("hv2", Vm(B, "b")));
+        await using var connection = await ConnectAsync(messagePack);
+        using var stop = new CancellationTokenSource();
+        await using var stream = connection.StreamAsync<InventoryStreamItem>("Subscribe", "hv2", stop.Token).GetAsyncEnumerator(stop.Token);
+
+        var snapshot = await NextAsync(stream);
+        Assert.Equal(["hv2"], snapshot.Hosts.Select(h => h.Name));
+
+        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: 5)));
+        _store.ApplyInventory("hv2", Read("hv2", Vm(B, "b", cpu: 6)));
+        var change = Assert.Single((await NextAsync(stream)).Changes);
+        Assert.Equal(("hv2", B, 6), (change.Host, change.VmId, change.Vm!.CpuUsagePercent));
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_streaming_frees_its_subscription()
+    {
+        await using var connection = await ConnectAsync(messagePack: false);
+        using var stop = new CancellationTokenSource();
+        var stream = connection.StreamAsync<InventoryStreamItem>("Subscribe", null, stop.Token).GetAsyncEnumerator(stop.Token);
+        await NextAsync(stream);
+        Assert.Equal(1, _store.SubscriberCount);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.MoveNextAsync());
+        await stream.DisposeAsync();
+
+        var deadline = DateTime.UtcNow + Patience;
+        while (_store.SubscriberCount != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the server kept the subscription");
+            await Task.Delay(10);
+        }
+    }
+}
