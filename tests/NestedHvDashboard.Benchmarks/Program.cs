@@ -1,1 +1,18 @@
-Console.WriteLine("benchmarks");
+using NestedHvDashboard.Benchmarks;
+
+// Benchmarks print tables; they never assert. Usage: dotnet run -c Release -- <scenario> [options]
+var scenario = args.Length > 0 ? args[0] : "listing";
+return scenario switch
+{
+    "listing" => await ListingBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "streaming" => await StreamingBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "streaming-server" => await StreamingServer.RunAsync(args.Skip(1).ToArray()),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: NestedHvDashboard.Benchmarks listing [--hosts N] [--vms-per-host N] [--runs N]");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks streaming [--hosts N] [--vms-per-host N] [--rate N] [--clients N] [--seconds N] [--messagepack]");
+    return 2;
+}
