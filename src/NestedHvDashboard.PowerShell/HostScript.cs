@@ -32,7 +32,7 @@ public enum HostScript
 /// <summary>
 /// The embedded script texts, read and composed once: each script with the shared functions of
 /// Common.ps1 (row mapping, VM lookup) placed right after its param block, so one invocation
-/// carries everything and the mapping exists once.
+/// carries everything and the mapping exists once; a runspace defines them on its first call only.
 /// </summary>
 internal static class ScriptLibrary
 {
@@ -43,6 +43,7 @@ internal static class ScriptLibrary
     private static FrozenDictionary<HostScript, string> Compose()
     {
         var common = Read("Common");
+        var commonHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(common)))[..16];
         return Enum.GetValues<HostScript>().ToFrozenDictionary(script => script, script =>
         {
             var body = Read(script.ToString());
@@ -52,8 +53,13 @@ internal static class ScriptLibrary
                 throw new InvalidOperationException($"The script {script}.ps1 does not parse: {errors[0].Message}");
             }
 
+            // Defining functions is cheap, but their first run after each definition recompiles them
+            // (tens of ms a call). So the shared functions are defined once per runspace, and again
+            // only when this build of the dashboard ships a different Common.ps1.
             var split = ast.ParamBlock?.Extent.EndOffset ?? 0;
-            return body[..split] + "\n" + common + "\n" + body[split..];
+            return body[..split]
+                + $"\nif ($global:NestedHvDashboardCommon -ne '{commonHash}') {{\n{common}\n$global:NestedHvDashboardCommon = '{commonHash}'\n}}\n"
+                + body[split..];
         });
     }
 

@@ -2,7 +2,7 @@
 # that turns Hyper-V objects into the dashboard's rows. Rows are flat [pscustomobject]s of
 # primitive types (strings, ints, longs, bools) so they deserialize identically over remoting.
 
-function Get-DashboardHostRow {
+function global:Get-DashboardHostRow {
     # Get-CimInstance first: on PowerShell without CIM (the simulator on Linux) this loads the
     # module that answers it, and with it everything below.
     $os = Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop
@@ -56,7 +56,7 @@ function Get-DashboardHostRow {
     }
 }
 
-function Find-DashboardVm {
+function global:Find-DashboardVm {
     param([Parameter(Mandatory)][guid] $VMId)
 
     $lookupErrors = $null
@@ -72,7 +72,7 @@ function Find-DashboardVm {
     $vm
 }
 
-function Wait-DashboardVmState {
+function global:Wait-DashboardVmState {
     # Hyper-V's cmdlets return when the job is done; this covers hosts that report the
     # transition state a moment longer. The caller's timeout bounds it as well.
     param([Parameter(Mandatory)][guid] $VMId, [Parameter(Mandatory)][string[]] $State, [int] $TimeoutSeconds = 60)
@@ -86,7 +86,7 @@ function Wait-DashboardVmState {
     }
 }
 
-function ConvertTo-DashboardVmRow {
+function global:ConvertTo-DashboardVmRow {
     # Every VM's rows with one query per kind of object, never one per VM.
     param([object[]] $VM)
 
@@ -108,10 +108,15 @@ function ConvertTo-DashboardVmRow {
             $guest = @{ OSName = ''; OSVersion = '' }
             foreach ($item in @($kvp.GuestIntrinsicExchangeItems)) {
                 try {
-                    $properties = ([xml]$item).INSTANCE.PROPERTY
-                    $itemName = [string]($properties | Where-Object { $_.NAME -eq 'Name' } | Select-Object -First 1).VALUE
-                    if ($itemName -in 'OSName', 'OSVersion') {
-                        $guest[$itemName] = [string]($properties | Where-Object { $_.NAME -eq 'Data' } | Select-Object -First 1).VALUE
+                    # Plain loops, not Where-Object: this runs for every item of every VM on the hot path.
+                    $itemName = ''
+                    $data = ''
+                    foreach ($property in ([xml]$item).INSTANCE.PROPERTY) {
+                        if ($property.NAME -eq 'Name') { $itemName = [string]$property.VALUE }
+                        elseif ($property.NAME -eq 'Data') { $data = [string]$property.VALUE }
+                    }
+                    if ($itemName -eq 'OSName' -or $itemName -eq 'OSVersion') {
+                        $guest[$itemName] = $data
                     }
                 }
                 catch {
