@@ -1,54 +1,81 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Hosts;
 
 namespace NestedHvDashboard.Web.Components.Pages;
 
-/// <summary>Every host with its VMs and their readiness, read once per visit (the live feed comes later).</summary>
-public partial class Home
+/// <summary>Every host with its VMs and their readiness, live from the in-process inventory feed.</summary>
+public sealed partial class Home : IAsyncDisposable
 {
-    private List<HostView> _hosts = [];
-    private bool _loading;
+    private readonly CancellationTokenSource _stop = new();
+    private IReadOnlyList<HostInventoryState> _hosts = [];
+    private Task? _reading;
+
+    [Inject]
+    public required IInventoryFeed Feed { get; init; }
 
     [Inject]
     public required HostDirectory Directory { get; init; }
 
-    protected override async Task OnInitializedAsync()
+    protected override void OnInitialized()
     {
-        _hosts = [.. Directory.Settings.Select(s => new HostView(s))];
-        await RefreshAsync();
+        if (!RendererInfo.IsInteractive)
+        {
+            // Prerendering: show the current state; the live loop belongs to the interactive circuit.
+            _hosts = new LiveInventory(Feed.GetSnapshot()).Hosts;
+            return;
+        }
+
+        var subscription = Feed.Subscribe();
+        var live = new LiveInventory(subscription.Snapshot);
+        _hosts = live.Hosts;
+        _reading = ReadAsync(subscription, live, _stop.Token);
     }
 
-    private async Task RefreshAsync()
+    // Batches are applied off the render thread; one InvokeAsync per batch re-renders (at most ~10/s).
+    private async Task ReadAsync(InventorySubscription subscription, LiveInventory live, CancellationToken cancellationToken)
     {
-        _loading = true;
-        // Hosts are read in parallel; a slow or failing host only affects its own card.
-        await Task.WhenAll(_hosts.Select(async view =>
+        await using (subscription)
         {
             try
             {
-                var inventory = await Directory[view.Settings.Name].GetInventoryAsync();
-                view.Inventory = inventory;
-                view.HostChecks = ReadinessEvaluator.EvaluateHost(inventory.Facts);
-                view.Error = null;
+                await foreach (var batch in subscription.ReadBatchesAsync(cancellationToken))
+                {
+                    live.Apply(batch);
+                    var hosts = live.Hosts;
+                    await InvokeAsync(() =>
+                    {
+                        _hosts = hosts;
+                        StateHasChanged();
+                    });
+                }
             }
-            catch (HostOperationException ex)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                view.Error = ex.Message;
+                // The page closed.
             }
+        }
+    }
 
-            await InvokeAsync(StateHasChanged);
-        }));
-        _loading = false;
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_reading is not null)
+        {
+            await _reading;
+        }
+
+        _stop.Dispose();
     }
 
     private static ReadinessCheck WorstOf(HostFacts host, VmSnapshot vm) =>
-        ReadinessEvaluator.EvaluateVm(host, vm).OrderByDescending(c => Severity(c.Status)).First();
+        ReadinessEvaluator.EvaluateVm(host, vm).OrderByDescending(c => Rank(c.Status)).First();
 
-    private static int Severity(ReadinessStatus status) => status switch
+    private static int Rank(ReadinessStatus status) => status switch
     {
         ReadinessStatus.Fail => 3,
         ReadinessStatus.Unknown => 2,
@@ -64,6 +91,13 @@ public partial class Home
         _ => Color.Default,
     };
 
+    private static Color ColorOf(HostConnectionState state) => state switch
+    {
+        HostConnectionState.Connected => Color.Success,
+        HostConnectionState.Connecting => Color.Info,
+        _ => Color.Error,
+    };
+
     private static string SpoofingOf(VmSnapshot vm) => vm.NetworkAdapters.Count switch
     {
         0 => "no adapter",
@@ -74,14 +108,7 @@ public partial class Home
 
     private static string FormatBytes(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.#} GB" : $"{bytes >> 20} MB";
 
-    private sealed class HostView(HostConnectionSettings settings)
-    {
-        public HostConnectionSettings Settings { get; } = settings;
-
-        public HostInventory? Inventory { get; set; }
-
-        public IReadOnlyList<ReadinessCheck> HostChecks { get; set; } = [];
-
-        public string? Error { get; set; }
-    }
+    private static string FormatUptime(TimeSpan uptime) => uptime == TimeSpan.Zero
+        ? "—"
+        : uptime.TotalDays >= 1 ? $"{(int)uptime.TotalDays}d {uptime.Hours}h" : $"{uptime.Hours}h {uptime.Minutes:00}m";
 }

@@ -1,0 +1,110 @@
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.Core.Inventory;
+
+/// <summary>
+/// A subscriber's own copy of the inventory: starts from a snapshot and applies change batches
+/// (a resync batch replaces everything). Not thread-safe: one reader loop owns it.
+/// </summary>
+public sealed class LiveInventory
+{
+    private readonly Dictionary<string, HostEntry> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _order = [];
+
+    public LiveInventory(InventorySnapshot snapshot) => Reset(snapshot);
+
+    /// <summary>Every host, in the order the feed first named them, with its VMs ordered by name.</summary>
+    public IReadOnlyList<HostInventoryState> Hosts =>
+        [.. _order.Select(name => _hosts[name].ToState())];
+
+    /// <summary>One host, or null when the feed has not named it.</summary>
+    public HostInventoryState? Find(string host) => _hosts.TryGetValue(host, out var entry) ? entry.ToState() : null;
+
+    /// <summary>Applies one batch; returns the names of the hosts it touched.</summary>
+    public IReadOnlySet<string> Apply(InventoryBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Resync is { } snapshot)
+        {
+            Reset(snapshot);
+            return _order.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        }
+
+        var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var change in batch.Changes)
+        {
+            var entry = Entry(change.Host);
+            // A change at or below the snapshot's version is already in it. Several changes of one
+            // step share a version, so only the snapshot's version is the bar, not the last change's.
+            if (change.Version <= entry.SnapshotVersion)
+            {
+                continue;
+            }
+
+            entry.Version = Math.Max(entry.Version, change.Version);
+            switch (change.Kind)
+            {
+                case InventoryChangeKind.VmAdded or InventoryChangeKind.VmChanged when change.Vm is not null:
+                    entry.Vms[change.VmId] = change.Vm;
+                    break;
+                case InventoryChangeKind.VmRemoved:
+                    entry.Vms.Remove(change.VmId);
+                    break;
+                case InventoryChangeKind.HostChanged when change.Status is not null:
+                    entry.State = entry.State with { Status = change.Status, Facts = change.Facts ?? entry.State.Facts };
+                    break;
+            }
+
+            touched.Add(change.Host);
+        }
+
+        return touched;
+    }
+
+    private void Reset(InventorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _hosts.Clear();
+        _order.Clear();
+        foreach (var host in snapshot.Hosts)
+        {
+            var entry = Entry(host.Name);
+            entry.State = host;
+            entry.Version = host.Version;
+            entry.SnapshotVersion = host.Version;
+            foreach (var vm in host.Vms)
+            {
+                entry.Vms[vm.Id] = vm;
+            }
+        }
+    }
+
+    private HostEntry Entry(string host)
+    {
+        if (!_hosts.TryGetValue(host, out var entry))
+        {
+            entry = new HostEntry(new HostInventoryState(host, new HostStatus(HostConnectionState.Connecting, DateTimeOffset.MinValue), null, [], 0, null));
+            _hosts[host] = entry;
+            _order.Add(host);
+        }
+
+        return entry;
+    }
+
+    private sealed class HostEntry(HostInventoryState state)
+    {
+        public HostInventoryState State { get; set; } = state;
+
+        public long Version { get; set; }
+
+        public long SnapshotVersion { get; set; }
+
+        public Dictionary<Guid, VmSnapshot> Vms { get; } = [];
+
+        public HostInventoryState ToState() => State with
+        {
+            Version = Version,
+            Vms = [.. Vms.Values.OrderBy(v => v.Name, StringComparer.OrdinalIgnoreCase)],
+        };
+    }
+}

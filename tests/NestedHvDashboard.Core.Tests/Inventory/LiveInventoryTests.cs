@@ -1,0 +1,64 @@
+using NestedHvDashboard.Core.Inventory;
+
+namespace NestedHvDashboard.Core.Tests.Inventory;
+
+public sealed class LiveInventoryTests
+{
+    private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
+    private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
+
+    [Fact]
+    public async Task A_copy_fed_by_the_store_ends_equal_to_the_store()
+    {
+        var store = new InventoryStore(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(10) });
+        store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(A, "alpha")));
+        await using var subscription = store.Subscribe();
+        var live = new LiveInventory(subscription.Snapshot);
+
+        store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(A, "alpha", cpu: 40), InventoryData.Vm(B, "bravo")));
+        store.ApplyInventory("hv2", InventoryData.Read("hv2", InventoryData.Vm(Guid.NewGuid(), "charlie")));
+        store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(B, "bravo")));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (var batch in subscription.ReadBatchesAsync(timeout.Token))
+        {
+            live.Apply(batch);
+            if (live.Find("hv2")?.Vms.Count == 1 && live.Find("hv1")?.Vms.Count == 1)
+            {
+                break;
+            }
+        }
+
+        var expected = store.GetSnapshot();
+        Assert.Equal(expected.Hosts.Select(h => h.Name), live.Hosts.Select(h => h.Name));
+        foreach (var host in expected.Hosts)
+        {
+            var mine = live.Find(host.Name)!;
+            Assert.Equal(host.Version, mine.Version);
+            Assert.Equal(host.Vms.Select(v => (v.Id, v.Name, v.CpuUsagePercent)), mine.Vms.Select(v => (v.Id, v.Name, v.CpuUsagePercent)));
+        }
+
+        Assert.Equal("bravo", Assert.Single(live.Find("hv1")!.Vms).Name);
+    }
+
+    [Fact]
+    public void A_resync_replaces_everything_and_stale_changes_are_ignored()
+    {
+        var store = new InventoryStore();
+        store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(A, "alpha")));
+        var live = new LiveInventory(store.GetSnapshot());
+        var version = live.Find("hv1")!.Version;
+
+        // A change at or below the version the snapshot already holds must not undo it.
+        var stale = InventoryChange.VmRemoved("hv1", version, A);
+        Assert.Empty(live.Apply(new InventoryBatch([stale], null)));
+        Assert.Single(live.Find("hv1")!.Vms);
+
+        store.ApplyInventory("hv9", InventoryData.Read("hv9", InventoryData.Vm(B, "bravo")));
+        var touched = live.Apply(new InventoryBatch([], store.GetSnapshot("hv9")));
+
+        Assert.Equal(["hv9"], touched);
+        Assert.Null(live.Find("hv1"));
+        Assert.Equal("bravo", Assert.Single(live.Find("hv9")!.Vms).Name);
+    }
+}
