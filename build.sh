@@ -18,7 +18,15 @@ install_prerequisites() {
     echo "== installing apt packages: ${need_apt[*]}"
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
     $SUDO apt-get update -qq
+    # Keep the package from starting a system-wide sshd: the tests start their own, on loopback only.
+    local added_policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+      $SUDO chmod +x /usr/sbin/policy-rc.d
+      added_policy=1
+    fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+    [ -z "$added_policy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
   fi
   # pwsh 7.6.9 (the PowerShell dotnet tool) runs the simulated remote hosts.
   dotnet tool restore >/dev/null
