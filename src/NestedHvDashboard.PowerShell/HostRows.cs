@@ -53,6 +53,12 @@ internal static class HostRows
         return (facts, snapshots);
     }
 
+    /// <summary>The row's Kind (Host, Vm, Adapter; from the watch also VmRemoved and Tick).</summary>
+    public static string KindOf(PSObject row) => Text(row, "Kind");
+
+    /// <summary>The VM a Vm or VmRemoved row names.</summary>
+    public static Guid IdOf(PSObject row) => Guid.Parse(Text(row, "Id"));
+
     public static ProcessorVendor VendorOf(string manufacturer) => manufacturer.Trim() switch
     {
         "GenuineIntel" => ProcessorVendor.Intel,

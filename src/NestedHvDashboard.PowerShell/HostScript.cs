@@ -27,6 +27,12 @@ public enum HostScript
 
     /// <summary>Set-VMNetworkAdapter -MacAddressSpoofing. Parameters: VMId, AdapterName (null: all), Enabled.</summary>
     SetMacAddressSpoofing,
+
+    /// <summary>
+    /// The host-side watch: never ends on its own; every Interval seconds writes the rows that
+    /// changed since the last cycle, VmRemoved rows, then a Tick row. Parameters: Interval (seconds).
+    /// </summary>
+    WatchInventory,
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using NestedHvDashboard.Core.Hosts;
 
 namespace NestedHvDashboard.PowerShell;
@@ -21,13 +23,22 @@ public sealed class HostSession : IAsyncDisposable
     /// <param name="hostName">The host's name in the dashboard, for errors.</param>
     /// <param name="timeout">The bound on every call, including opening the pool.</param>
     /// <param name="createConnection">Makes a new, unopened connection.</param>
-    internal HostSession(string hostName, TimeSpan timeout, Func<HostConnection> createConnection)
+    /// <param name="maxConcurrency">The most commands the connection runs at once.</param>
+    internal HostSession(string hostName, TimeSpan timeout, Func<HostConnection> createConnection, int maxConcurrency = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         HostName = hostName;
         Timeout = timeout;
+        MaxConcurrency = maxConcurrency;
         _createConnection = createConnection;
     }
+
+    /// <summary>
+    /// The most commands this session runs at once (the host's <see cref="HostConnectionSettings.MaxConcurrency"/>).
+    /// A streaming command (<see cref="StreamAsync"/>) holds one of them for its whole life.
+    /// </summary>
+    public int MaxConcurrency { get; }
 
     /// <summary>The host's name in the dashboard.</summary>
     public string HostName { get; }
@@ -49,46 +60,7 @@ public sealed class HostSession : IAsyncDisposable
         deadline.CancelAfter(Timeout);
         Interlocked.Increment(ref _invocations);
 
-        var poolTask = GetOrOpenPool();
-        HostConnection pool;
-        try
-        {
-            pool = await poolTask.WaitAsync(deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            Discard(poolTask);
-            throw HostErrors.Timeout(HostName, command, Timeout);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            Discard(poolTask);
-            throw HostErrors.FromException(exception, HostName, command);
-        }
-
-        var shell = CreateShell(command);
-        IDisposable lease;
-        try
-        {
-            lease = await pool.AttachAsync(shell, deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            shell.Dispose();
-            Discard(poolTask);
-            throw HostErrors.Timeout(HostName, command, Timeout);
-        }
-        catch (Exception exception)
-        {
-            shell.Dispose();
-            if (exception is OperationCanceledException)
-            {
-                throw;
-            }
-
-            Discard(poolTask);
-            throw HostErrors.FromException(exception, HostName, command);
-        }
+        var (poolTask, pool, shell, lease) = await AttachAsync(command, deadline.Token, cancellationToken).ConfigureAwait(false);
 
         Task<PSDataCollection<PSObject>> invocation;
         try
@@ -146,6 +118,208 @@ public sealed class HostSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one static script that writes rows until it is stopped (a host-side watch) and yields
+    /// them as they arrive. The pipeline holds one runspace of the pool for as long as it runs, so
+    /// other calls need <see cref="MaxConcurrency"/> of at least 2. Opening is bounded by
+    /// <see cref="Timeout"/>; afterwards a row for which <paramref name="isHeartbeat"/> holds must
+    /// arrive at least every <paramref name="heartbeatLimit"/>, or the host counts as frozen: the
+    /// pipeline is stopped in the background (never awaited), the pool discarded, and Timeout thrown.
+    /// Ending the enumeration (or cancelling) stops the pipeline.
+    /// </summary>
+    /// <exception cref="HostOperationException">The host failed, refused, or fell silent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    internal async IAsyncEnumerable<PSObject> StreamAsync(
+        HostCommand command,
+        TimeSpan heartbeatLimit,
+        Func<PSObject, bool> isHeartbeat,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(isHeartbeat);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(heartbeatLimit, TimeSpan.Zero);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _invocations);
+
+        var stream = await StartStreamAsync(command, cancellationToken).ConfigureAwait(false);
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        watchdog.CancelAfter(heartbeatLimit);
+        try
+        {
+            while (await NextRowAsync(stream, command, heartbeatLimit, watchdog.Token, cancellationToken).ConfigureAwait(false) is { } row)
+            {
+                if (isHeartbeat(row))
+                {
+                    watchdog.CancelAfter(heartbeatLimit);
+                }
+
+                yield return row;
+            }
+        }
+        finally
+        {
+            stream.End();
+        }
+    }
+
+    private async Task<RowStream> StartStreamAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Timeout);
+        var (poolTask, pool, shell, lease) = await AttachAsync(command, deadline.Token, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new RowStream(this, command, poolTask, pool, shell, lease);
+        }
+        catch (Exception exception)
+        {
+            lease.Dispose();
+            shell.Dispose();
+            Discard(poolTask);
+            throw HostErrors.FromException(exception, HostName, command);
+        }
+    }
+
+    private async Task<PSObject?> NextRowAsync(RowStream stream, HostCommand command, TimeSpan heartbeatLimit, CancellationToken watchdog, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await stream.Rows.Reader.WaitToReadAsync(watchdog).ConfigureAwait(false))
+            {
+                if (stream.Rows.Reader.TryRead(out var row))
+                {
+                    return row;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Silent for too long: the host may be frozen or gone, so this pool is not to be trusted again.
+            stream.End();
+            Discard(stream.PoolTask);
+            throw new HostOperationException(
+                HostErrorKind.Timeout,
+                HostName,
+                command.Operation,
+                $"The host sent no heartbeat within {heartbeatLimit.TotalSeconds:0.###} seconds.",
+                command.VmName);
+        }
+
+        return stream.Failure is { } failure ? throw failure : null;
+    }
+
+    /// <summary>One running streaming pipeline: its output flows into <see cref="Rows"/> as it is written.</summary>
+    private sealed class RowStream
+    {
+        private readonly Lock _gate = new();
+        private readonly HostSession _session;
+        private readonly HostCommand _command;
+        private readonly HostConnection _pool;
+        private readonly System.Management.Automation.PowerShell _shell;
+        private readonly IDisposable _lease;
+        private readonly PSDataCollection<PSObject> _output = [];
+        private readonly Task<PSDataCollection<PSObject>> _invocation;
+        private readonly Task _finished;
+        private int _ended;
+
+        public RowStream(HostSession session, HostCommand command, Task<HostConnection> poolTask, HostConnection pool, System.Management.Automation.PowerShell shell, IDisposable lease)
+        {
+            _session = session;
+            _command = command;
+            PoolTask = poolTask;
+            _pool = pool;
+            _shell = shell;
+            _lease = lease;
+            _output.DataAdded += (_, _) => Drain();
+            var input = new PSDataCollection<PSObject>();
+            input.Complete();
+            _invocation = shell.InvokeAsync(input, _output);
+            _finished = _invocation.ContinueWith(Finish, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        public Channel<PSObject> Rows { get; } = Channel.CreateUnbounded<PSObject>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+        public Task<HostConnection> PoolTask { get; }
+
+        /// <summary>Why the pipeline ended, once <see cref="Rows"/> is complete; null when it simply ended.</summary>
+        public HostOperationException? Failure { get; private set; }
+
+        /// <summary>Stops the pipeline if it still runs (without waiting: the transport may be dead), then releases it.</summary>
+        public void End()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) != 0)
+            {
+                return;
+            }
+
+            if (!_invocation.IsCompleted)
+            {
+                _ = Task.Run(() =>
+                {
+                    try
+                    {
+                        // BeginStop, not Stop: on a dead transport the stop itself may never complete.
+                        _shell.BeginStop(static result => { }, null);
+                    }
+                    catch
+                    {
+                        // Already finished or already broken.
+                    }
+                });
+            }
+
+            _ = _finished.ContinueWith(
+                _ =>
+                {
+                    _lease.Dispose();
+                    _shell.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        }
+
+        private void Drain()
+        {
+            // ReadAll takes the rows out: the collection never grows with the pipeline's life.
+            lock (_gate)
+            {
+                foreach (var row in _output.ReadAll())
+                {
+                    Rows.Writer.TryWrite(row);
+                }
+            }
+        }
+
+        private void Finish(Task<PSDataCollection<PSObject>> invocation)
+        {
+            Drain();
+            if (Volatile.Read(ref _ended) == 0)
+            {
+                if (invocation.Exception?.InnerException is { } exception)
+                {
+                    if (HostErrors.IsTransportFailure(exception) || !_pool.IsUsable)
+                    {
+                        _session.Discard(PoolTask);
+                    }
+
+                    Failure = HostErrors.FromException(exception, _session.HostName, _command);
+                }
+                else if (_shell.Streams.Error.Count > 0)
+                {
+                    Failure = HostErrors.FromErrorRecord(_shell.Streams.Error[0], _session.HostName, _command);
+                }
+            }
+            else
+            {
+                _ = invocation.Exception; // stopped by us: observed, nobody is waiting for it
+            }
+
+            Rows.Writer.TryComplete();
+        }
+    }
+
     /// <summary>Closes the connection, waiting a few seconds at most for a host that does not answer.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -176,6 +350,54 @@ public sealed class HostSession : IAsyncDisposable
         {
             // A dead or frozen host: what is left closes in the background.
         }
+    }
+
+    /// <summary>Opens (or reuses) the pool and binds a new shell for <paramref name="command"/> to one of its runspaces.</summary>
+    private async Task<(Task<HostConnection> PoolTask, HostConnection Pool, System.Management.Automation.PowerShell Shell, IDisposable Lease)> AttachAsync(
+        HostCommand command, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        var poolTask = GetOrOpenPool();
+        HostConnection pool;
+        try
+        {
+            pool = await poolTask.WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Discard(poolTask);
+            throw HostErrors.Timeout(HostName, command, Timeout);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Discard(poolTask);
+            throw HostErrors.FromException(exception, HostName, command);
+        }
+
+        var shell = CreateShell(command);
+        IDisposable lease;
+        try
+        {
+            lease = await pool.AttachAsync(shell, deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            shell.Dispose();
+            Discard(poolTask);
+            throw HostErrors.Timeout(HostName, command, Timeout);
+        }
+        catch (Exception exception)
+        {
+            shell.Dispose();
+            if (exception is OperationCanceledException)
+            {
+                throw;
+            }
+
+            Discard(poolTask);
+            throw HostErrors.FromException(exception, HostName, command);
+        }
+
+        return (poolTask, pool, shell, lease);
     }
 
     private static System.Management.Automation.PowerShell CreateShell(HostCommand command)

@@ -33,7 +33,7 @@ public static class HyperVHostFactory
                 failure => SshDiagnosis.ExplainAsync(settings, failure)),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Transport, "Unknown transport."),
         };
-        return new HostSession(settings.Name, settings.Timeout, createConnection);
+        return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency);
     }
 
     private static Func<HostConnection> InProcess(HostConnectionSettings settings, SimulatedLab? lab)

@@ -105,12 +105,18 @@ public sealed class PowerShellHyperVHost : IHyperVHost
     {
         var rows = await Session.InvokeAsync(command, cancellationToken).ConfigureAwait(false);
         var result = HostRows.Read(rows);
-        foreach (var vm in result.Vms)
+        RememberNames(result.Vms);
+
+        return result;
+    }
+
+    /// <summary>Keeps the VMs' names for errors, as every call's answer does.</summary>
+    internal void RememberNames(IEnumerable<VmSnapshot> vms)
+    {
+        foreach (var vm in vms)
         {
             _vmNames[vm.Id] = vm.Name;
         }
-
-        return result;
     }
 
     private HostOperationException MissingRow(HostCommand command, string what) =>

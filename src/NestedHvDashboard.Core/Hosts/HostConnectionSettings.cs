@@ -64,6 +64,10 @@ public sealed record HostConnectionSettings
     /// <summary>The bound on every call to this host. Default: 30 seconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The most commands that run on this host at once (runspace pool size). Default: 4.</summary>
+    /// <summary>
+    /// The most commands that run on this host at once (runspace pool size). Default: 4.
+    /// The live monitor's host-side watch holds one of them for as long as it runs, so it needs at
+    /// least 2; with 1 the host is polled instead.
+    /// </summary>
     public int MaxConcurrency { get; init; } = 4;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.PowerShell;
 using NestedHvDashboard.Web.Hosts;
 
 namespace NestedHvDashboard.Web.Inventory;
@@ -24,7 +25,11 @@ public static class InventoryServiceCollectionExtensions
     /// <summary>
     /// The feed plus the monitor that keeps it current, one loop per host of the
     /// <see cref="HostDirectory"/>. Options come from the <c>Inventory:Monitor</c> section
-    /// (e.g. <c>PollInterval</c>, default 2 s).
+    /// (e.g. <c>PollInterval</c>, default 2 s). PowerShell hosts are watched host-side (a pipeline
+    /// on the host sends only what changed, every <c>PollInterval</c>; it holds one of the host's
+    /// connections, so such hosts need <c>MaxConcurrency</c> ≥ 2, the default being 4); other
+    /// hosts, and hosts that refuse the host-side watch, are polled. A registered
+    /// <see cref="IHostInventoryWatch"/> (e.g. a test's fake) wins.
     /// </summary>
     public static IServiceCollection AddInventoryMonitor(this IServiceCollection services)
     {
@@ -35,13 +40,18 @@ public static class InventoryServiceCollectionExtensions
         services.AddHostedService(sp =>
         {
             var directory = sp.GetRequiredService<HostDirectory>();
+            var options = sp.GetRequiredService<InventoryMonitorOptions>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var watch = sp.GetService<IHostInventoryWatch>() ?? new HostSideFirstInventoryWatch(
+                new HostSideInventoryWatch(options.PollInterval),
+                new PollingInventoryWatch(options.PollInterval, time));
             return new InventoryMonitor(
                 directory.Settings.Select(s => new MonitoredHost(directory[s.Name], s.Timeout)),
                 sp.GetRequiredService<InventoryStore>(),
-                sp.GetRequiredService<InventoryMonitorOptions>(),
+                options,
                 sp.GetRequiredService<ILogger<InventoryMonitor>>(),
-                sp.GetService<IHostInventoryWatch>(),
-                sp.GetRequiredService<TimeProvider>());
+                watch,
+                time);
         });
         return services;
     }

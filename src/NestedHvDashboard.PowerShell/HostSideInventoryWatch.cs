@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.PowerShell;
+
+/// <summary>
+/// The host-side inventory watch for <see cref="PowerShellHyperVHost"/>s: one long-running pipeline
+/// on the host (Scripts/WatchInventory.ps1) reads the inventory locally every interval and sends
+/// only the rows that changed, closing each cycle with a Tick row; here the last state plus those
+/// changes becomes a full <see cref="HostInventory"/> per Tick.
+/// </summary>
+/// <remarks>
+/// The pipeline holds one runspace of the host's session for its whole life, so the host needs
+/// <see cref="HostConnectionSettings.MaxConcurrency"/> of at least 2 for every other call (set
+/// nested virtualization, start, stop, ...); with less this watch refuses the host (HostRefused),
+/// and <see cref="HostSideFirstInventoryWatch"/> polls it instead. No Tick within the interval plus
+/// the host's timeout ends the watch with <see cref="HostErrorKind.Timeout"/>.
+/// </remarks>
+public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
+{
+    private const string Operation = "Get-VM; Get-VMProcessor; Get-VMNetworkAdapter; Get-VMSnapshot (host-side watch)";
+    private readonly TimeSpan _interval;
+
+    /// <param name="interval">Time between two cycles on the host.</param>
+    public HostSideInventoryWatch(TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        _interval = interval;
+    }
+
+    /// <summary>Test seam: called with every cycle's rows (the Tick excluded) before its inventory is yielded.</summary>
+    internal Action<WatchCycle>? CycleObserver { get; set; }
+
+    /// <inheritdoc />
+    public bool Supports(MonitoredHost host) => host?.Host is PowerShellHyperVHost;
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<HostInventory> WatchAsync(MonitoredHost host, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var dashboardHost = host.Host as PowerShellHyperVHost
+            ?? throw new ArgumentException($"The host-side watch runs on PowerShell hosts only, not on {host.Host.GetType().Name}.", nameof(host));
+        var session = dashboardHost.Session;
+        if (session.MaxConcurrency < 2)
+        {
+            throw new HostOperationException(
+                HostErrorKind.HostRefused,
+                host.Name,
+                Operation,
+                "The host-side watch holds one of the host's connections; it needs MaxConcurrency of at least 2.");
+        }
+
+        var command = new HostCommand(
+            HostScript.WatchInventory,
+            new Dictionary<string, object?> { ["Interval"] = _interval.TotalSeconds },
+            Operation);
+        HostFacts? facts = null;
+        var vms = new Dictionary<Guid, VmSnapshot>();
+        var cycle = new List<PSObject>();
+        await foreach (var row in session.StreamAsync(command, _interval + host.Timeout, IsTick, cancellationToken).ConfigureAwait(false))
+        {
+            if (!IsTick(row))
+            {
+                cycle.Add(row);
+                continue;
+            }
+
+            var (changedFacts, changedVms) = HostRows.Read(cycle);
+            facts = changedFacts ?? facts;
+            foreach (var vm in changedVms)
+            {
+                vms[vm.Id] = vm;
+            }
+
+            foreach (var removed in cycle.Where(r => HostRows.KindOf(r) == "VmRemoved"))
+            {
+                vms.Remove(HostRows.IdOf(removed));
+            }
+
+            dashboardHost.RememberNames(changedVms);
+            CycleObserver?.Invoke(new WatchCycle(Sequence(row), [.. cycle]));
+            cycle.Clear();
+            yield return new HostInventory(
+                facts ?? throw new HostOperationException(HostErrorKind.HostRefused, host.Name, Operation, "The host's answer did not include host facts."),
+                [.. vms.Values],
+                DateTimeOffset.UtcNow);
+        }
+    }
+
+    private static bool IsTick(PSObject row) => HostRows.KindOf(row) == "Tick";
+
+    private static long Sequence(PSObject row) =>
+        row.Properties["Sequence"]?.Value is { } value ? Convert.ToInt64(value is PSObject wrapped ? wrapped.BaseObject : value, CultureInfo.InvariantCulture) : 0;
+}
+
+/// <summary>One cycle of the host-side watch as it arrived: its sequence number and its rows (the Tick excluded).</summary>
+internal sealed record WatchCycle(long Sequence, IReadOnlyList<PSObject> Rows);
