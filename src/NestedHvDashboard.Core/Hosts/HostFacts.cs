@@ -24,7 +24,7 @@ public enum ProcessorVendor
 /// <param name="SupportedConfigVersions">Get-VMHostSupportedVersion, highest last.</param>
 /// <param name="DefaultConfigVersion">The version Get-VMHostSupportedVersion -Default names, if any.</param>
 /// <param name="IsAzureVm">True when the host is itself an Azure VM (instance metadata answered).</param>
-/// <param name="AzureSecurityType">Azure's securityProfile.securityType: null or empty means Standard.</param>
+/// <param name="AzureSecurityType">Azure's securityProfile.securityType: null or empty means Standard; <see cref="AzureSecurityTypeUnknown"/> when the metadata did not answer.</param>
 public sealed record HostFacts(
     string Name,
     string OsCaption,
@@ -40,4 +40,8 @@ public sealed record HostFacts(
     IReadOnlyList<Version> SupportedConfigVersions,
     Version? DefaultConfigVersion,
     bool IsAzureVm,
-    string? AzureSecurityType);
+    string? AzureSecurityType)
+{
+    /// <summary>The <see cref="AzureSecurityType"/> of an Azure VM whose instance metadata did not answer.</summary>
+    public const string AzureSecurityTypeUnknown = "Unknown";
+}

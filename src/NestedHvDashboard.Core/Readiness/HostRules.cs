@@ -114,6 +114,13 @@ public static class HostRules
             return new ReadinessCheck(id, title, ReadinessStatus.Pass, "Azure VM with security type Standard.", null);
         }
 
+        if (type.Equals(HostFacts.AzureSecurityTypeUnknown, StringComparison.OrdinalIgnoreCase))
+        {
+            return new ReadinessCheck(id, title, ReadinessStatus.Unknown,
+                "This host is an Azure VM, but its instance metadata did not answer, so its security type is not known.",
+                "Check the VM's Security type in the Azure portal (Overview > Security type); it must be Standard.");
+        }
+
         var fix = type.Equals("ConfidentialVM", StringComparison.OrdinalIgnoreCase)
             ? "Create the Azure VM with Security type Standard: a confidential VM cannot be changed to Standard."
             : "Create the Azure VM with Security type Standard, or deallocate this VM and change its security type to Standard (az vm update --security-type Standard).";

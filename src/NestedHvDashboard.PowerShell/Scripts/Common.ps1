@@ -32,7 +32,7 @@ function global:Get-DashboardHostRow {
         }
         catch {
             # An Azure VM whose metadata does not answer: its security type is not known, not Standard.
-            $securityType = 'Unknown'
+            $securityType = 'Unknown'  # HostFacts.AzureSecurityTypeUnknown: the readiness rule answers unknown
         }
     }
 

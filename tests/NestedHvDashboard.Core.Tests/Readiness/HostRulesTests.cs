@@ -13,6 +13,7 @@ public class HostRulesTests
         { "standard", ReadinessStatus.Pass },
         { "TrustedLaunch", ReadinessStatus.Fail },
         { "ConfidentialVM", ReadinessStatus.Fail },
+        { "Unknown", ReadinessStatus.Unknown },
     };
 
     [Theory]
@@ -27,6 +28,11 @@ public class HostRulesTests
         {
             Assert.Contains(securityType!, check.Reason, StringComparison.Ordinal);
             Assert.Contains("Security type Standard", check.Fix, StringComparison.Ordinal);
+        }
+        else if (expected == ReadinessStatus.Unknown)
+        {
+            Assert.Contains("did not answer", check.Reason, StringComparison.Ordinal);
+            Assert.Contains("must be Standard", check.Fix, StringComparison.Ordinal);
         }
         else
         {
