@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.Core.Operations;
+
+/// <summary>
+/// The one place nested virtualization is changed: validate → take the per-VM lock → read the VM fresh →
+/// plan → run the steps → compensate a failure → report. Authorisation and audit belong to the caller.
+/// </summary>
+/// <remarks>
+/// The per-VM lock (host name, case-insensitive, + VM id) refuses a second request at once with
+/// <see cref="OperationOutcome.Busy"/> instead of queuing it: the user who clicked second sees the first
+/// change running and decides again against the VM's new state. Different VMs run in parallel.
+/// Cancellation before the first host call throws <see cref="OperationCanceledException"/> (nothing changed);
+/// once the plan runs, cancellation stops before the next step, restarts a VM that was stopped, and returns
+/// <see cref="OperationOutcome.Canceled"/>.
+/// </remarks>
+public sealed class NestedVirtualizationOperations
+{
+    private readonly ConcurrentDictionary<VmKey, VmLock> _running = new();
+
+    /// <summary>True while a change runs on the VM.</summary>
+    public bool IsRunning(string hostName, Guid vmId)
+    {
+        ArgumentNullException.ThrowIfNull(hostName);
+        return _running.ContainsKey(VmKey.Of(hostName, vmId));
+    }
+
+    /// <summary>Changes nested virtualization on one VM as <paramref name="request"/> asks, reporting each step as its status changes.</summary>
+    public async Task<OperationResult> RunAsync(
+        IHyperVHost host,
+        NestedVirtualizationRequest request,
+        IProgress<OperationStep>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        if (!string.Equals(host.Name, request.HostName, StringComparison.OrdinalIgnoreCase))
+        {
+            return Ended(OperationOutcome.Refused, request, null,
+                $"The request names host '{request.HostName}' but was sent to host '{host.Name}'; nothing was changed.");
+        }
+
+        var key = VmKey.Of(request.HostName, request.VmId);
+        var mine = new VmLock();
+        if (!_running.TryAdd(key, mine))
+        {
+            var name = _running.TryGetValue(key, out var other) ? other.VmName : null;
+            var vm = name is null ? $"VM {request.VmId}" : $"VM '{name}'";
+            return Ended(OperationOutcome.Busy, request, name,
+                $"Another change is running on {vm} on host '{request.HostName}'; try again when it has finished.");
+        }
+
+        try
+        {
+            return await RunLockedAsync(host, request, mine, progress, cancellationToken);
+        }
+        finally
+        {
+            _running.TryRemove(new KeyValuePair<VmKey, VmLock>(key, mine));
+        }
+    }
+
+    /// <summary>
+    /// Applies a pending "at next shutdown" change to a VM the inventory has just seen Off: runs the Off plan
+    /// (<see cref="PowerAction.None"/>, so a VM started again meanwhile is refused, not stopped). The pending
+    /// change is removed when the VM ends with the requested setting; otherwise it stays and the result says why.
+    /// </summary>
+    /// <returns>The result, or null when nothing is pending for the VM or it was not seen Off.</returns>
+    public async Task<OperationResult?> ApplyPendingAsync(
+        IHyperVHost host,
+        PendingNestedChanges pending,
+        VmSnapshot seen,
+        IProgress<OperationStep>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(seen);
+        if (seen.State is not VmState.Off || pending.Find(host.Name, seen.Id) is not { } change)
+        {
+            return null;
+        }
+
+        var result = await RunAsync(host, change.ToRequest() with { PowerAction = PowerAction.None }, progress, cancellationToken);
+        if (result.IsSuccess)
+        {
+            pending.Remove(host.Name, seen.Id);
+        }
+
+        return result;
+    }
+
+    private static async Task<OperationResult> RunLockedAsync(
+        IHyperVHost host, NestedVirtualizationRequest request, VmLock mine, IProgress<OperationStep>? progress, CancellationToken cancellationToken)
+    {
+        VmSnapshot vm;
+        HostFacts? facts = null;
+        try
+        {
+            vm = await host.GetVmAsync(request.VmId, cancellationToken);
+            mine.VmName = vm.Name;
+            if (request.Enable && !vm.ExposeVirtualizationExtensions)
+            {
+                facts = await host.GetHostFactsAsync(cancellationToken);
+            }
+        }
+        catch (HostOperationException ex)
+        {
+            return Ended(OperationOutcome.Failed, request, mine.VmName, $"{ex.Message} Nothing was changed.", hostMessage: ex.HostMessage);
+        }
+
+        var plan = NestedVirtualizationPlan.For(host.Name, request, vm, facts);
+        return plan.Verdict switch
+        {
+            PlanVerdict.NoChange => Ended(OperationOutcome.NoChange, request, vm.Name, plan.Message, finalVm: vm),
+            PlanVerdict.Refused => Ended(OperationOutcome.Refused, request, vm.Name, plan.Message, finalVm: vm),
+            _ => await new PlanRun(host, request, vm, plan, progress).RunAsync(cancellationToken),
+        };
+    }
+
+    private static OperationResult Ended(
+        OperationOutcome outcome, NestedVirtualizationRequest request, string? vmName, string message, string? hostMessage = null, VmSnapshot? finalVm = null) =>
+        new(outcome, request.HostName, request.VmId, vmName, message, [], null, hostMessage, finalVm);
+
+    private readonly record struct VmKey(string HostName, Guid VmId)
+    {
+        public static VmKey Of(string hostName, Guid vmId) => new(hostName.ToUpperInvariant(), vmId);
+    }
+
+    private sealed class VmLock
+    {
+        private string? _vmName;
+
+        public string? VmName
+        {
+            get => Volatile.Read(ref _vmName);
+            set => Volatile.Write(ref _vmName, value);
+        }
+    }
+
+    /// <summary>One plan running against one VM: the steps' statuses, the progress reports and the compensation.</summary>
+    private sealed class PlanRun
+    {
+        private readonly IHyperVHost _host;
+        private readonly NestedVirtualizationRequest _request;
+        private readonly VmSnapshot _vm;
+        private readonly IProgress<OperationStep>? _progress;
+        private readonly List<OperationStep> _steps;
+        private VmSnapshot _last;
+
+        public PlanRun(IHyperVHost host, NestedVirtualizationRequest request, VmSnapshot vm, NestedVirtualizationPlan plan, IProgress<OperationStep>? progress)
+        {
+            _host = host;
+            _request = request;
+            _vm = vm;
+            _last = vm;
+            _progress = progress;
+            _steps = [.. plan.Steps.Select((s, i) => new OperationStep(request.HostName, vm.Id, vm.Name, i, s.Kind, s.Title, OperationStepStatus.Pending))];
+        }
+
+        private string Target => $"VM '{_vm.Name}' on host '{_request.HostName}'";
+
+        public async Task<OperationResult> RunAsync(CancellationToken cancellationToken)
+        {
+            foreach (var step in _steps)
+            {
+                _progress?.Report(step);
+            }
+
+            int? stoppedAt = null;
+            OperationStep? failed = null;
+            string? hostMessage = null;
+            string? canceledBefore = null;
+            for (var i = 0; i < _steps.Count; i++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    canceledBefore = _steps[i].Title;
+                    break;
+                }
+
+                Update(i, OperationStepStatus.Running);
+                try
+                {
+                    _last = await CallAsync(_steps[i].Kind, cancellationToken);
+                    Update(i, OperationStepStatus.Done);
+                    stoppedAt = _steps[i].Kind switch
+                    {
+                        OperationStepKind.ShutDown or OperationStepKind.TurnOff => i,
+                        OperationStepKind.Start => null,
+                        _ => stoppedAt,
+                    };
+                }
+                catch (Exception ex)
+                {
+                    hostMessage = ex switch
+                    {
+                        HostOperationException hostError => hostError.HostMessage,
+                        OperationCanceledException when cancellationToken.IsCancellationRequested => "Canceled while the host was running this step.",
+                        _ => ex.Message,
+                    };
+                    failed = Update(i, OperationStepStatus.Failed, hostMessage);
+                    break;
+                }
+            }
+
+            for (var i = 0; i < _steps.Count; i++)
+            {
+                if (_steps[i].Status is OperationStepStatus.Pending)
+                {
+                    Update(i, OperationStepStatus.Skipped);
+                }
+            }
+
+            var restored = stoppedAt is { } stop ? await StartAgainAsync(stop) : "";
+            var canceled = canceledBefore is not null || (failed is not null && cancellationToken.IsCancellationRequested);
+            if (failed is null && !canceled)
+            {
+                var what = _request.Enable ? "enabled" : "disabled";
+                return Result(OperationOutcome.Succeeded, null, null,
+                    $"Nested virtualization {what} on {Target}; the VM is {_last.State}.");
+            }
+
+            if (stoppedAt is null)
+            {
+                await RereadAsync();
+            }
+
+            var message = canceled
+                ? $"Canceled {(canceledBefore is null ? $"during '{failed!.Title}'" : $"before '{canceledBefore}'")} on {Target}.{restored}"
+                : $"'{failed!.Title}' failed on {Target}: {hostMessage}{restored}";
+            return Result(canceled ? OperationOutcome.Canceled : OperationOutcome.Failed, failed, hostMessage, message);
+        }
+
+        private Task<VmSnapshot> CallAsync(OperationStepKind kind, CancellationToken cancellationToken) => kind switch
+        {
+            OperationStepKind.ShutDown => _host.StopVmAsync(_vm.Id, StopMode.ShutDown, cancellationToken),
+            OperationStepKind.TurnOff => _host.StopVmAsync(_vm.Id, StopMode.TurnOff, cancellationToken),
+            OperationStepKind.SetNestedVirtualization => _host.SetNestedVirtualizationAsync(_vm.Id, _request.Enable, cancellationToken),
+            OperationStepKind.SetMacAddressSpoofing => _host.SetMacAddressSpoofingAsync(_vm.Id, null, true, cancellationToken),
+            OperationStepKind.Start or OperationStepKind.CompensatingStart => _host.StartVmAsync(_vm.Id, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+
+        /// <summary>Best effort: the VM was Running before the plan stopped it, so it runs again whatever went wrong after.</summary>
+        private async Task<string> StartAgainAsync(int stopIndex)
+        {
+            var index = _steps.Count;
+            _steps.Add(new OperationStep(_request.HostName, _vm.Id, _vm.Name, index, OperationStepKind.CompensatingStart, "Start again (restore Running)", OperationStepStatus.Pending));
+            Update(index, OperationStepStatus.Running);
+            try
+            {
+                // Not the caller's token: a canceled request must still leave the VM running as it was.
+                _last = await CallAsync(OperationStepKind.CompensatingStart, CancellationToken.None);
+                Update(index, OperationStepStatus.Done);
+                Update(stopIndex, OperationStepStatus.Compensated);
+                return " The VM was started again.";
+            }
+            catch (Exception ex)
+            {
+                var said = ex is HostOperationException hostError ? hostError.HostMessage : ex.Message;
+                Update(index, OperationStepStatus.Failed, said);
+                await RereadAsync();
+                return $" Starting the VM again also failed: {said}";
+            }
+        }
+
+        private async Task RereadAsync()
+        {
+            try
+            {
+                _last = await _host.GetVmAsync(_vm.Id, CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // Keep the last snapshot the host returned; the result already carries the failure that matters.
+            }
+        }
+
+        private OperationStep Update(int index, OperationStepStatus status, string? hostMessage = null)
+        {
+            var step = _steps[index] with { Status = status, HostMessage = hostMessage ?? _steps[index].HostMessage };
+            _steps[index] = step;
+            _progress?.Report(step);
+            return step;
+        }
+
+        private OperationResult Result(OperationOutcome outcome, OperationStep? failed, string? hostMessage, string message) =>
+            new(outcome, _request.HostName, _vm.Id, _vm.Name, message, [.. _steps], failed, hostMessage, _last);
+    }
+}

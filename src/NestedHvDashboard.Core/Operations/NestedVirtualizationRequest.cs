@@ -1,0 +1,31 @@
+namespace NestedHvDashboard.Core.Operations;
+
+/// <summary>What the dashboard may do to a running VM so that nested virtualization can be changed.</summary>
+public enum PowerAction
+{
+    /// <summary>Do not touch the power state: the VM must already be Off, otherwise the request is refused.</summary>
+    None,
+
+    /// <summary>Shut the guest down gracefully (Stop-VM), change the setting, start it again.</summary>
+    ShutDown,
+
+    /// <summary>Turn the VM off hard (Stop-VM -TurnOff), change the setting, start it again.</summary>
+    TurnOff,
+}
+
+/// <summary>One click on "enable" or "disable" nested virtualization for one VM.</summary>
+/// <param name="HostName">The host the VM lives on; must be the name of the <c>IHyperVHost</c> the request runs against.</param>
+/// <param name="VmId">Hyper-V's VM id.</param>
+/// <param name="Enable">True to turn ExposeVirtualizationExtensions on, false to turn it off.</param>
+/// <param name="PowerAction">What may be done to a running VM.</param>
+/// <param name="EnableMacAddressSpoofing">
+/// Microsoft's companion fix, applied only when <paramref name="Enable"/> is true and the user consented:
+/// MAC address spoofing On for every adapter of the VM. (The other companion fix, dynamic memory off,
+/// has no <c>IHyperVHost</c> call yet and is not offered here.)
+/// </param>
+public sealed record NestedVirtualizationRequest(
+    string HostName,
+    Guid VmId,
+    bool Enable,
+    PowerAction PowerAction = PowerAction.None,
+    bool EnableMacAddressSpoofing = false);

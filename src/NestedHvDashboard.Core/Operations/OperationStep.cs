@@ -1,0 +1,64 @@
+namespace NestedHvDashboard.Core.Operations;
+
+/// <summary>What a step does to the VM.</summary>
+public enum OperationStepKind
+{
+    /// <summary>Graceful shutdown (Stop-VM).</summary>
+    ShutDown,
+
+    /// <summary>Hard power off (Stop-VM -TurnOff).</summary>
+    TurnOff,
+
+    /// <summary>Set-VMProcessor -ExposeVirtualizationExtensions.</summary>
+    SetNestedVirtualization,
+
+    /// <summary>Set-VMNetworkAdapter -MacAddressSpoofing On on every adapter.</summary>
+    SetMacAddressSpoofing,
+
+    /// <summary>Start-VM, restoring the Running state the VM had.</summary>
+    Start,
+
+    /// <summary>Start-VM after a failure or cancellation, so a VM that was running runs again.</summary>
+    CompensatingStart,
+}
+
+/// <summary>Where a step is.</summary>
+public enum OperationStepStatus
+{
+    /// <summary>Not run yet.</summary>
+    Pending,
+
+    /// <summary>Running on the host now.</summary>
+    Running,
+
+    /// <summary>The host did it.</summary>
+    Done,
+
+    /// <summary>The host refused or the call broke; <see cref="OperationStep.HostMessage"/> says what the host said.</summary>
+    Failed,
+
+    /// <summary>Done, then undone by a compensating step after a later failure (a stop whose VM was started again).</summary>
+    Compensated,
+
+    /// <summary>Not run because an earlier step failed or the operation was canceled.</summary>
+    Skipped,
+}
+
+/// <summary>One step of a nested virtualization change, as the page shows it live.</summary>
+/// <param name="HostName">The host.</param>
+/// <param name="VmId">The VM's id.</param>
+/// <param name="VmName">The VM's name.</param>
+/// <param name="Index">Position in the plan, from 0; a compensating step comes after every planned step.</param>
+/// <param name="Kind">What the step does.</param>
+/// <param name="Title">What the step does in the user's words, e.g. "Set ExposeVirtualizationExtensions $true".</param>
+/// <param name="Status">Where the step is.</param>
+/// <param name="HostMessage">What the host said when the step failed; null otherwise.</param>
+public sealed record OperationStep(
+    string HostName,
+    Guid VmId,
+    string VmName,
+    int Index,
+    OperationStepKind Kind,
+    string Title,
+    OperationStepStatus Status,
+    string? HostMessage = null);
