@@ -14,6 +14,8 @@ install_prerequisites() {
   command -v /usr/sbin/sshd >/dev/null 2>&1 || need_apt+=(openssh-server)
   command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
   command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
+  # The browser tests drive Debian's Chromium through Playwright (no browser is ever downloaded).
+  command -v /usr/bin/chromium >/dev/null 2>&1 || need_apt+=(chromium)
   if [ ${#need_apt[@]} -gt 0 ]; then
     echo "== installing apt packages: ${need_apt[*]}"
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
