@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
+using NestedHvDashboard.Web.Operations;
 using Serilog;
 
 // The web root is the copy of the repository's top-level wwwroot/ beside the app (see the csproj).
@@ -22,6 +23,7 @@ builder.Services.AddMudServices();
 builder.Services.AddSingleton<HostDirectory>();
 builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();
+builder.Services.AddNestedVirtualizationOperations();
 
 var app = builder.Build();
 

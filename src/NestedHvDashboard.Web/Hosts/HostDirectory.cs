@@ -9,7 +9,7 @@ namespace NestedHvDashboard.Web.Hosts;
 /// The hosts this dashboard talks to: those configured under <c>Hosts</c>, or, when none are,
 /// the built-in simulated lab. One <see cref="IHyperVHost"/> (one runspace pool) per host.
 /// </summary>
-public sealed class HostDirectory : IAsyncDisposable
+public sealed class HostDirectory : IHostLookup, IAsyncDisposable
 {
     private readonly Dictionary<string, IHyperVHost> _hosts;
 
@@ -41,6 +41,9 @@ public sealed class HostDirectory : IAsyncDisposable
 
     /// <summary>The host with that name.</summary>
     public IHyperVHost this[string name] => _hosts[name];
+
+    /// <inheritdoc />
+    public IHyperVHost? Find(string name) => _hosts.TryGetValue(name, out var host) ? host : null;
 
     public async ValueTask DisposeAsync()
     {

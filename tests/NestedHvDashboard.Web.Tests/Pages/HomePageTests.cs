@@ -64,6 +64,22 @@ public sealed class HomePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Each_vm_name_links_to_its_vm_page()
+    {
+        var alpha = Vm("alpha", VmState.Off);
+        _store.ApplyInventory("hv-a", Inventory(alpha));
+
+        var page = _context.Render<Home>();
+
+        page.WaitForAssertion(() =>
+        {
+            var link = page.Find("[data-testid=vm-link]");
+            Assert.Equal("alpha", link.TextContent.Trim());
+            Assert.Equal($"/hosts/hv-a/vms/{alpha.Id}", link.GetAttribute("href"));
+        });
+    }
+
+    [Fact]
     public void An_unreachable_host_shows_its_error()
     {
         _store.SetHostStatus("hv-a", new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "connect to host hv-a.example.test port 22: Connection refused"));

@@ -1,0 +1,228 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.Readiness;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Operations;
+
+namespace NestedHvDashboard.Web.Components.Pages;
+
+/// <summary>One VM: its facts and readiness, live from the feed, and the one-click nested virtualization switch.</summary>
+public sealed partial class VmPage : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private IReadOnlyList<HostInventoryState> _hosts = [];
+    private Task? _reading;
+    private VmSnapshot? _vm;
+    private bool _hostKnown;
+    private IReadOnlyList<ReadinessCheck> _checks = [];
+    private IReadOnlyList<OperationStep> _steps = [];
+    private PendingNestedChange? _pending;
+    private OperationReport? _outcome;
+    private bool _running;
+    private bool _alsoMacSpoofing;
+
+    // A new key after every toggle re-creates the switch, so it shows the VM's setting again, not the click (after Cancel or a failure).
+    private int _switchKey;
+
+    [Parameter]
+    public string Host { get; set; } = "";
+
+    [Parameter]
+    public Guid VmId { get; set; }
+
+    [Inject]
+    public required IInventoryFeed Feed { get; init; }
+
+    [Inject]
+    public required NestedSwitchService Switch { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    private bool SwitchDisabled => _running || Switch.IsRunning(Host, VmId);
+
+    protected override void OnInitialized()
+    {
+        if (!RendererInfo.IsInteractive)
+        {
+            _hosts = new LiveInventory(Feed.GetSnapshot()).Hosts;
+            return;
+        }
+
+        var subscription = Feed.Subscribe();
+        var live = new LiveInventory(subscription.Snapshot);
+        _hosts = live.Hosts;
+        _reading = ReadAsync(subscription, live, _stop.Token);
+    }
+
+    protected override void OnParametersSet() => Refresh();
+
+    private async Task ReadAsync(InventorySubscription subscription, LiveInventory live, CancellationToken cancellationToken)
+    {
+        await using (subscription)
+        {
+            try
+            {
+                await foreach (var batch in subscription.ReadBatchesAsync(cancellationToken))
+                {
+                    live.Apply(batch);
+                    var hosts = live.Hosts;
+                    await InvokeAsync(() =>
+                    {
+                        _hosts = hosts;
+                        Refresh();
+                        StateHasChanged();
+                    });
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The page closed.
+            }
+        }
+    }
+
+    /// <summary>The VM, its checks and its pending change from the latest feed state.</summary>
+    private void Refresh()
+    {
+        var host = _hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase));
+        _hostKnown = host is not null;
+        var vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
+        Show(vm, host?.Facts);
+        _pending = Switch.FindPending(Host, VmId);
+    }
+
+    private void Show(VmSnapshot? vm, HostFacts? facts)
+    {
+        _vm = vm;
+        facts ??= _hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase))?.Facts;
+        _checks = vm is not null && facts is not null ? ReadinessEvaluator.EvaluateVm(facts, vm) : [];
+    }
+
+    private async Task OnSwitchAsync(bool wanted)
+    {
+        if (_vm is not { } vm || SwitchDisabled)
+        {
+            return;
+        }
+
+        _outcome = null;
+        _steps = [];
+        try
+        {
+            if (vm.State is not VmState.Running)
+            {
+                // Off runs at once; any other state goes to the planner, which refuses it with a reason.
+                await RunAsync(vm, wanted, PowerAction.None);
+                return;
+            }
+
+            var parameters = new DialogParameters<NestedSwitchDialog>
+            {
+                { d => d.VmName, vm.Name },
+                { d => d.Enable, wanted },
+                { d => d.MacSpoofing, wanted && _alsoMacSpoofing },
+            };
+            var dialog = await Dialogs.ShowAsync<NestedSwitchDialog>("Nested virtualization", parameters);
+            var answer = await dialog.Result;
+            if (answer is null || answer.Canceled || answer.Data is not NestedSwitchChoice choice)
+            {
+                return;
+            }
+
+            if (NestedSwitchService.PowerActionOf(choice) is { } power)
+            {
+                await RunAsync(vm, wanted, power);
+            }
+            else
+            {
+                _pending = Switch.Defer(Host, vm, wanted, _alsoMacSpoofing);
+            }
+        }
+        catch (Exception ex)
+        {
+            _running = false;
+            _outcome = OperationReport.Crashed(ex);
+        }
+        finally
+        {
+            _switchKey++;
+        }
+    }
+
+    private async Task RunAsync(VmSnapshot vm, bool enable, PowerAction power)
+    {
+        var log = new StepLog();
+        log.Changed += () => _ = InvokeAsync(() =>
+        {
+            _steps = log.Steps;
+            StateHasChanged();
+        });
+        _running = true;
+        StateHasChanged();
+        try
+        {
+            var result = await Switch.RunAsync(Host, vm, enable, power, _alsoMacSpoofing, log);
+            _steps = result.Steps.Count > 0 ? result.Steps : log.Steps;
+            _outcome = OperationReport.Of(result);
+            if (result.FinalVm is { } final && final.Id == VmId)
+            {
+                // The host's answer is newer than the feed until the feed's next read.
+                Show(final, null);
+            }
+        }
+        finally
+        {
+            _running = false;
+        }
+    }
+
+    private void CancelPending()
+    {
+        Switch.CancelPending(Host, VmId);
+        _pending = Switch.FindPending(Host, VmId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_reading is not null)
+        {
+            await _reading;
+        }
+
+        _stop.Dispose();
+    }
+
+    private static string IconOf(OperationStepStatus status) => status switch
+    {
+        OperationStepStatus.Done => Icons.Material.Filled.CheckCircle,
+        OperationStepStatus.Running => Icons.Material.Filled.Autorenew,
+        OperationStepStatus.Failed => Icons.Material.Filled.Error,
+        OperationStepStatus.Compensated => Icons.Material.Filled.Undo,
+        OperationStepStatus.Skipped => Icons.Material.Filled.RemoveCircleOutline,
+        _ => Icons.Material.Filled.RadioButtonUnchecked,
+    };
+
+    private static Color ColorOf(OperationStepStatus status) => status switch
+    {
+        OperationStepStatus.Done => Color.Success,
+        OperationStepStatus.Running => Color.Info,
+        OperationStepStatus.Failed => Color.Error,
+        OperationStepStatus.Compensated => Color.Warning,
+        _ => Color.Default,
+    };
+
+    private static Color ColorOf(ReadinessStatus status) => status switch
+    {
+        ReadinessStatus.Pass => Color.Success,
+        ReadinessStatus.Warn => Color.Warning,
+        ReadinessStatus.Fail => Color.Error,
+        _ => Color.Default,
+    };
+
+    private static string FormatBytes(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.#} GB" : $"{bytes >> 20} MB";
+}

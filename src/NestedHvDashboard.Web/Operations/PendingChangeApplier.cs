@@ -1,0 +1,69 @@
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Hosts;
+
+namespace NestedHvDashboard.Web.Operations;
+
+/// <summary>
+/// Applies "apply at next shutdown" changes: watches the feed and, when a VM with a pending change is seen Off,
+/// runs <see cref="NestedVirtualizationOperations.ApplyPendingAsync"/> for it (which removes the change on success).
+/// </summary>
+public sealed class PendingChangeApplier(
+    IInventoryFeed feed,
+    IHostLookup hosts,
+    NestedVirtualizationOperations operations,
+    PendingNestedChanges pending,
+    ILogger<PendingChangeApplier> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using var subscription = feed.Subscribe();
+        var live = new LiveInventory(subscription.Snapshot);
+        await ApplyAsync(live.Hosts, stoppingToken);
+        try
+        {
+            await foreach (var batch in subscription.ReadBatchesAsync(stoppingToken))
+            {
+                var touched = live.Apply(batch);
+                await ApplyAsync([.. touched.Select(live.Find).OfType<HostInventoryState>()], stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The app is stopping.
+        }
+    }
+
+    /// <summary>Applies every pending change whose VM these hosts show Off.</summary>
+    private async Task ApplyAsync(IReadOnlyList<HostInventoryState> states, CancellationToken cancellationToken)
+    {
+        foreach (var state in states)
+        {
+            foreach (var vm in state.Vms)
+            {
+                if (vm.State is not VmState.Off || pending.Find(state.Name, vm.Id) is null || hosts.Find(state.Name) is not { } host)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var result = await operations.ApplyPendingAsync(host, pending, vm, cancellationToken: cancellationToken);
+                    if (result is not null)
+                    {
+                        logger.LogInformation("Pending nested change on {Host}/{Vm}: {Outcome} — {Message}", state.Name, vm.Name, result.Outcome, result.Message);
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Applying the pending nested change on {Host}/{Vm} failed", state.Name, vm.Name);
+                }
+            }
+        }
+    }
+}
