@@ -92,7 +92,7 @@ public static class VmRules
     {
         ArgumentNullException.ThrowIfNull(vm);
         const string id = ReadinessRuleIds.VmPowerState;
-        const string title = "VM is Off, so nested virtualization can be changed";
+        const string title = "Power state: nested virtualization changes only while the VM is Off";
         if (vm.State is VmState.Off)
         {
             return new ReadinessCheck(id, title, ReadinessStatus.Pass, "The VM is Off.", null);

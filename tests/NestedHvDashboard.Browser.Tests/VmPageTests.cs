@@ -1,0 +1,147 @@
+using Microsoft.Playwright;
+
+namespace NestedHvDashboard.Browser.Tests;
+
+/// <summary>
+/// The VM page (/hosts/{host}/vms/{vmId}) in a real Chromium against the real app on 127.0.0.1:
+/// turning nested virtualization on for an Off VM and for a Running one. Each test changes its own VM.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class VmPageTests(DashboardFixture dashboard)
+{
+    // Connecting the simulated hosts, the first inventory and the simulated stop/start (2-3 s each) on a busy machine.
+    private const float Timeout = 30_000;
+
+    [Fact]
+    public async Task Turning_nested_on_for_an_Off_VM_shows_it_on_the_page_and_in_another_context()
+    {
+        // LabScenarios: print-01 on the Intel WS2016 host, configuration 8.0, Off, nested off.
+        const string host = "HV-WS2016-01";
+        const string vmName = "print-01";
+
+        await using var first = await dashboard.NewContextAsync();
+        var page = await OpenHostsAsync(first);
+        await Assertions.Expect(NestedCell(page, host, vmName)).ToHaveTextAsync("Off", new() { Timeout = Timeout });
+
+        await VmLink(page, host, vmName).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/hosts/{host}/vms/[0-9a-f-]{{36}}$"));
+        await Assertions.Expect(page.GetByTestId("vm-name")).ToHaveTextAsync(vmName, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("vm-state")).ToHaveTextAsync("Off");
+        await Assertions.Expect(page.GetByTestId("fact-nested")).ToHaveTextAsync("Off");
+
+        // The readiness checklist is filled (host facts read) and shows no Fail.
+        var checks = page.GetByTestId("check-status");
+        await Assertions.Expect(checks.First).ToBeVisibleAsync(new() { Timeout = Timeout });
+        Assert.True(await checks.CountAsync() >= 5, "expected the full checklist");
+        await Assertions.Expect(page.GetByTestId("check-status").Filter(new() { HasTextRegex = new("^Fail$") })).ToHaveCountAsync(0);
+
+        // A marker on the window: a reload would drop it.
+        await page.EvaluateAsync("() => { window.__notReloaded = true; }");
+
+        var nestedSwitch = Switch(page);
+        await Assertions.Expect(nestedSwitch).ToContainTextAsync("Off");
+        await Assertions.Expect(page.GetByTestId("nested-switch")).Not.ToBeCheckedAsync();
+        await nestedSwitch.ClickAsync();
+
+        var outcome = page.GetByTestId("outcome");
+        await Assertions.Expect(outcome).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(outcome).ToContainTextAsync("Done");
+        await Assertions.Expect(outcome).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("success"));
+        await Assertions.Expect(page.GetByTestId("fact-nested")).ToHaveTextAsync("On", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("vm-state")).ToHaveTextAsync("Off");
+        await Assertions.Expect(page.GetByTestId("steps").GetByTestId("step-title")).ToHaveTextAsync(["Set ExposeVirtualizationExtensions $true"]);
+        await Assertions.Expect(page.GetByTestId("steps").Locator("[data-step-status=\"Done\"]")).ToHaveCountAsync(1);
+        await SaveScreenshotAsync(page, "vm-off-enable.png");
+
+        // Another context sees the change on the hosts page.
+        await using var second = await dashboard.NewContextAsync();
+        var other = await OpenHostsAsync(second);
+        await Assertions.Expect(NestedCell(other, host, vmName)).ToHaveTextAsync("On", new() { Timeout = Timeout });
+
+        // The first page was never reloaded and still reads On.
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__notReloaded === true"));
+        await Assertions.Expect(page.GetByTestId("fact-nested")).ToHaveTextAsync("On");
+        Assert.Empty(dashboard.OffLoopbackRequests);
+    }
+
+    [Fact]
+    public async Task Turning_nested_on_for_a_Running_VM_with_Shut_down_runs_the_steps_and_ends_Running()
+    {
+        // LabScenarios: web-01 on the Intel WS2019 host, configuration 8.3, Running, nested off.
+        const string host = "HV-WS2019-01";
+        const string vmName = "web-01";
+
+        await using var context = await dashboard.NewContextAsync();
+        var page = await OpenHostsAsync(context);
+        await Assertions.Expect(NestedCell(page, host, vmName)).ToHaveTextAsync("Off", new() { Timeout = Timeout });
+        await VmLink(page, host, vmName).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("vm-name")).ToHaveTextAsync(vmName, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("vm-state")).ToHaveTextAsync("Running");
+        await Assertions.Expect(page.GetByTestId("fact-nested")).ToHaveTextAsync("Off");
+
+        await Assertions.Expect(page.GetByTestId("nested-switch")).Not.ToBeCheckedAsync();
+        await Switch(page).ClickAsync();
+
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(dialog).ToContainTextAsync("Turn nested virtualization on");
+        await Assertions.Expect(dialog).ToContainTextAsync($"VM '{vmName}' is running.");
+        await dialog.GetByTestId("choice-shut-down").ClickAsync();
+        await Assertions.Expect(dialog).ToBeHiddenAsync(new() { Timeout = Timeout });
+
+        var titles = page.GetByTestId("steps").GetByTestId("step-title");
+        await Assertions.Expect(titles).ToHaveTextAsync(["Shut down", "Set ExposeVirtualizationExtensions $true", "Start"], new() { Timeout = Timeout });
+        var steps = page.GetByTestId("steps").Locator("[data-step-status]");
+        await Assertions.Expect(steps).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("steps").Locator("[data-step-status=\"Done\"]")).ToHaveCountAsync(3, new() { Timeout = Timeout });
+
+        var outcome = page.GetByTestId("outcome");
+        await Assertions.Expect(outcome).ToContainTextAsync("Done", new() { Timeout = Timeout });
+        await Assertions.Expect(outcome).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("success"));
+        await Assertions.Expect(page.GetByTestId("vm-state")).ToHaveTextAsync("Running", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("fact-nested")).ToHaveTextAsync("On", new() { Timeout = Timeout });
+        await Assertions.Expect(Switch(page)).ToContainTextAsync("On");
+        await Assertions.Expect(page.GetByTestId("nested-switch")).ToBeCheckedAsync();
+        await SaveScreenshotAsync(page, "vm-running-shutdown-enable.png");
+        Assert.Empty(dashboard.OffLoopbackRequests);
+    }
+
+    // MudSwitch puts data-testid on its checkbox input; the label around it holds the On/Off text.
+    private static ILocator Switch(IPage page) => page.Locator("label:has([data-testid=\"nested-switch\"])");
+
+    private static ILocator VmLink(IPage page, string host, string vmName) =>
+        page.Locator($"[data-host=\"{host}\"]").Locator(NamedLink(page, vmName));
+
+    // Relative to whatever it is used in: a Has filter matches it inside the row.
+    private static ILocator NamedLink(IPage page, string vmName) =>
+        page.GetByTestId("vm-link").Filter(new() { HasTextRegex = new($"^{vmName}$") });
+
+    private static ILocator NestedCell(IPage page, string host, string vmName) =>
+        page.Locator($"[data-host=\"{host}\"] tr").Filter(new() { Has = NamedLink(page, vmName) }).Locator("td[data-label=\"Nested\"]");
+
+    // Opens / and waits for Blazor's interactive circuit (its SignalR WebSocket to /_blazor).
+    private static async Task<IPage> OpenHostsAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        var circuit = page.WaitForWebSocketAsync(new()
+        {
+            Predicate = socket => new Uri(socket.Url).AbsolutePath.StartsWith("/_blazor", StringComparison.Ordinal),
+            Timeout = Timeout,
+        });
+        await page.GotoAsync("/");
+        var socket = await circuit;
+        Assert.False(socket.IsClosed);
+        return page;
+    }
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(DashboardFixture.ScreenshotDirectory);
+        var path = Path.Combine(DashboardFixture.ScreenshotDirectory, name);
+        File.Delete(path);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        var bytes = await File.ReadAllBytesAsync(path);
+        Assert.True(bytes.Length > 10_000, $"{path} is only {bytes.Length} bytes");
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+    }
+}
