@@ -9,68 +9,10 @@ using NestedHvDashboard.Web.Hosts;
 namespace NestedHvDashboard.Web.Components.Pages;
 
 /// <summary>Every host with its VMs and their readiness, live from the in-process inventory feed.</summary>
-public sealed partial class Home : IAsyncDisposable
+public sealed partial class Home : LiveInventoryComponent
 {
-    private readonly CancellationTokenSource _stop = new();
-    private IReadOnlyList<HostInventoryState> _hosts = [];
-    private Task? _reading;
-
-    [Inject]
-    public required IInventoryFeed Feed { get; init; }
-
     [Inject]
     public required HostDirectory Directory { get; init; }
-
-    protected override void OnInitialized()
-    {
-        if (!RendererInfo.IsInteractive)
-        {
-            // Prerendering: show the current state; the live loop belongs to the interactive circuit.
-            _hosts = new LiveInventory(Feed.GetSnapshot()).Hosts;
-            return;
-        }
-
-        var subscription = Feed.Subscribe();
-        var live = new LiveInventory(subscription.Snapshot);
-        _hosts = live.Hosts;
-        _reading = ReadAsync(subscription, live, _stop.Token);
-    }
-
-    // Batches are applied off the render thread; one InvokeAsync per batch re-renders (at most ~10/s).
-    private async Task ReadAsync(InventorySubscription subscription, LiveInventory live, CancellationToken cancellationToken)
-    {
-        await using (subscription)
-        {
-            try
-            {
-                await foreach (var batch in subscription.ReadBatchesAsync(cancellationToken))
-                {
-                    live.Apply(batch);
-                    var hosts = live.Hosts;
-                    await InvokeAsync(() =>
-                    {
-                        _hosts = hosts;
-                        StateHasChanged();
-                    });
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The page closed.
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_reading is not null)
-        {
-            await _reading;
-        }
-
-        _stop.Dispose();
-    }
 
     private static ReadinessCheck WorstOf(HostFacts host, VmSnapshot vm) =>
         ReadinessEvaluator.EvaluateVm(host, vm).OrderByDescending(c => Rank(c.Status)).First();

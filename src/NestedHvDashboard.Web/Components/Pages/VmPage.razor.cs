@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using NestedHvDashboard.Core.Hosts;
-using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -10,11 +9,8 @@ using NestedHvDashboard.Web.Operations;
 namespace NestedHvDashboard.Web.Components.Pages;
 
 /// <summary>One VM: its facts and readiness, live from the feed, and the one-click nested virtualization switch.</summary>
-public sealed partial class VmPage : IAsyncDisposable
+public sealed partial class VmPage : LiveInventoryComponent
 {
-    private readonly CancellationTokenSource _stop = new();
-    private IReadOnlyList<HostInventoryState> _hosts = [];
-    private Task? _reading;
     private VmSnapshot? _vm;
     private bool _hostKnown;
     private IReadOnlyList<ReadinessCheck> _checks = [];
@@ -34,9 +30,6 @@ public sealed partial class VmPage : IAsyncDisposable
     public Guid VmId { get; set; }
 
     [Inject]
-    public required IInventoryFeed Feed { get; init; }
-
-    [Inject]
     public required NestedSwitchService Switch { get; init; }
 
     [Inject]
@@ -44,51 +37,14 @@ public sealed partial class VmPage : IAsyncDisposable
 
     private bool SwitchDisabled => _running || Switch.IsRunning(Host, VmId);
 
-    protected override void OnInitialized()
-    {
-        if (!RendererInfo.IsInteractive)
-        {
-            _hosts = new LiveInventory(Feed.GetSnapshot()).Hosts;
-            return;
-        }
-
-        var subscription = Feed.Subscribe();
-        var live = new LiveInventory(subscription.Snapshot);
-        _hosts = live.Hosts;
-        _reading = ReadAsync(subscription, live, _stop.Token);
-    }
-
     protected override void OnParametersSet() => Refresh();
 
-    private async Task ReadAsync(InventorySubscription subscription, LiveInventory live, CancellationToken cancellationToken)
-    {
-        await using (subscription)
-        {
-            try
-            {
-                await foreach (var batch in subscription.ReadBatchesAsync(cancellationToken))
-                {
-                    live.Apply(batch);
-                    var hosts = live.Hosts;
-                    await InvokeAsync(() =>
-                    {
-                        _hosts = hosts;
-                        Refresh();
-                        StateHasChanged();
-                    });
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The page closed.
-            }
-        }
-    }
+    protected override void OnInventoryChanged() => Refresh();
 
     /// <summary>The VM, its checks and its pending change from the latest feed state.</summary>
     private void Refresh()
     {
-        var host = _hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase));
+        var host = Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase));
         _hostKnown = host is not null;
         var vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
         Show(vm, host?.Facts);
@@ -98,7 +54,7 @@ public sealed partial class VmPage : IAsyncDisposable
     private void Show(VmSnapshot? vm, HostFacts? facts)
     {
         _vm = vm;
-        facts ??= _hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase))?.Facts;
+        facts ??= Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase))?.Facts;
         _checks = vm is not null && facts is not null ? ReadinessEvaluator.EvaluateVm(facts, vm) : [];
     }
 
@@ -184,17 +140,6 @@ public sealed partial class VmPage : IAsyncDisposable
     {
         Switch.CancelPending(Host, VmId);
         _pending = Switch.FindPending(Host, VmId);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_reading is not null)
-        {
-            await _reading;
-        }
-
-        _stop.Dispose();
     }
 
     private static string IconOf(OperationStepStatus status) => status switch
