@@ -126,6 +126,7 @@ public sealed class OverviewTests(DashboardFixture dashboard)
         await page.GotoAsync("/");
         var socket = await circuit;
         Assert.False(socket.IsClosed);
+        await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = ConnectTimeoutMs });
         return page;
     }
 

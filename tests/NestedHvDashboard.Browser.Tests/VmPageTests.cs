@@ -131,6 +131,10 @@ public sealed class VmPageTests(DashboardFixture dashboard)
         await page.GotoAsync("/");
         var socket = await circuit;
         Assert.False(socket.IsClosed);
+
+        // The socket opens before the circuit's first render; a link clicked in between is served by
+        // the prerendered page and then replaced by the circuit's own route. "live" is the circuit's.
+        await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = Timeout });
         return page;
     }
 
