@@ -4,6 +4,7 @@ using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Storage;
 using Serilog;
 
 // The web root is the copy of the repository's top-level wwwroot/ beside the app (see the csproj).
@@ -20,6 +21,7 @@ builder.Host.UseSerilog((context, logger) => logger
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddSingleton(DataFolder.FromConfiguration(builder.Configuration));
 builder.Services.AddSingleton<HostDirectory>();
 builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();

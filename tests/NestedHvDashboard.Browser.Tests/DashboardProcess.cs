@@ -16,7 +16,14 @@ public sealed partial class DashboardProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private DashboardProcess(Process process) => _process = process;
+    private DashboardProcess(Process process, string dataFolder)
+    {
+        _process = process;
+        DataFolder = dataFolder;
+    }
+
+    /// <summary>The app's data folder: a fresh temporary folder per process, deleted when it stops.</summary>
+    public string DataFolder { get; }
 
     /// <summary>The base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -48,12 +55,15 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.ArgumentList.Add("--contentRoot");
         start.ArgumentList.Add(appDirectory);
+        var dataFolder = Directory.CreateTempSubdirectory("nestedhv-browser-").FullName;
+        start.ArgumentList.Add("--DataFolder");
+        start.ArgumentList.Add(dataFolder);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var app = new DashboardProcess(process);
+        var app = new DashboardProcess(process, dataFolder);
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => app.Collect(e.Data, address);
         process.ErrorDataReceived += (_, e) => app.Collect(e.Data, address);
@@ -162,6 +172,7 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            Directory.Delete(DataFolder, recursive: true);
         }
     }
 
