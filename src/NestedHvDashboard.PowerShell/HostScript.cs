@@ -28,6 +28,9 @@ public enum HostScript
     /// <summary>Set-VMNetworkAdapter -MacAddressSpoofing. Parameters: VMId, AdapterName (null: all), Enabled.</summary>
     SetMacAddressSpoofing,
 
+    /// <summary>Set-VMMemory -DynamicMemoryEnabled (the VM must be Off). Parameters: VMId, Enabled.</summary>
+    SetDynamicMemory,
+
     /// <summary>
     /// The host-side watch: never ends on its own; every Interval seconds writes the rows that
     /// changed since the last cycle, VmRemoved rows, then a Tick row. Parameters: Interval (seconds).

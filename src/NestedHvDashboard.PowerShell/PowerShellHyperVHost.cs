@@ -80,6 +80,15 @@ public sealed class PowerShellHyperVHost : IHyperVHost
     }
 
     /// <inheritdoc />
+    public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) =>
+        RunOnVmAsync(
+            HostScript.SetDynamicMemory,
+            vmId,
+            $"Set-VMMemory -DynamicMemoryEnabled {PowerShellLiteral(enabled)}",
+            new Dictionary<string, object?> { ["Enabled"] = enabled },
+            cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => Session.DisposeAsync();
 
     private static readonly IReadOnlyDictionary<string, object?> Empty = new Dictionary<string, object?>();

@@ -184,6 +184,55 @@ public sealed class VmCmdletTests : IDisposable
     }
 
     [Fact]
+    public void SetVMMemory_turns_dynamic_memory_off_by_name_by_vm_object_and_from_the_pipeline()
+    {
+        host.AddVm("off-2", vm => vm.DynamicMemoryEnabled = true);
+        host.AddVm("off-3", vm => vm.DynamicMemoryEnabled = true);
+        host.Update(h => h.Vms.Find(v => v.Name == "off-vm")!.DynamicMemoryEnabled = true);
+
+        session.Run("Set-VMMemory -VMName off-2 -DynamicMemoryEnabled $false").Succeeded();
+        Assert.False(host.FindVm("off-2")!.DynamicMemoryEnabled);
+
+        session.Run("Set-VMMemory -VM (Get-VM off-3) -DynamicMemoryEnabled $false -StartupBytes 6GB").Succeeded();
+        Assert.False(host.FindVm("off-3")!.DynamicMemoryEnabled);
+        Assert.Equal(6 * TestHosts.GB, host.FindVm("off-3")!.MemoryStartupBytes);
+
+        var memory = session.Run("Get-VM off-vm | Set-VMMemory -DynamicMemoryEnabled $false -Passthru").Succeeded().One<VMMemory>();
+        Assert.False(memory.DynamicMemoryEnabled);
+        Assert.Equal("off-vm", memory.VMName);
+        Assert.False(host.FindVm("off-vm")!.DynamicMemoryEnabled);
+    }
+
+    [Fact]
+    public void SetVMMemory_turning_dynamic_memory_off_on_a_running_vm_fails_like_hyper_v_and_changes_nothing()
+    {
+        host.Update(h => h.Vms.Find(v => v.Name == "run-vm")!.DynamicMemoryEnabled = true);
+        var before = host.ToJson();
+
+        var result = session.Run("Get-VM run-vm | Set-VMMemory -DynamicMemoryEnabled $false -Passthru");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.StartsWith("InvalidState,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("'run-vm' failed to modify device 'Memory'.", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("The operation cannot be performed while the virtual machine is in its current state.", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+        Assert.Equal(before, host.ToJson());
+    }
+
+    [Fact]
+    public void SetVMMemory_WhatIf_on_a_dynamic_memory_vm_changes_nothing()
+    {
+        host.Update(h => h.Vms.Find(v => v.Name == "off-vm")!.DynamicMemoryEnabled = true);
+        var before = host.ToJson();
+
+        session.Run("Set-VMMemory -VMName off-vm -DynamicMemoryEnabled $false -WhatIf").Succeeded();
+
+        Assert.Equal(before, host.ToJson());
+        Assert.True(host.FindVm("off-vm")!.DynamicMemoryEnabled);
+    }
+
+    [Fact]
     public void Mac_spoofing_from_the_pipeline_and_by_name()
     {
         var adapters = session.Run("Get-VMNetworkAdapter -VMName run-vm | Set-VMNetworkAdapter -MacAddressSpoofing On -Passthru").Succeeded().All<VMNetworkAdapter>();

@@ -45,4 +45,7 @@ public interface IHyperVHost : IAsyncDisposable
 
     /// <summary>Sets MAC address spoofing on one adapter (by name) or, when <paramref name="adapterName"/> is null, on every adapter of the VM.</summary>
     Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default);
+
+    /// <summary>Turns dynamic memory on or off (Set-VMMemory -DynamicMemoryEnabled). The VM must be Off; Hyper-V refuses otherwise.</summary>
+    Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default);
 }

@@ -220,9 +220,7 @@ public sealed class NestedVirtualizationOperations
             var canceled = canceledBefore is not null || (failed is not null && cancellationToken.IsCancellationRequested);
             if (failed is null && !canceled)
             {
-                var what = _request.Enable ? "enabled" : "disabled";
-                return Result(OperationOutcome.Succeeded, null, null,
-                    $"Nested virtualization {what} on {Target}; the VM is {_last.State}.");
+                return Result(OperationOutcome.Succeeded, null, null, $"{Done()}; the VM is {_last.State}.");
             }
 
             if (stoppedAt is null)
@@ -242,9 +240,29 @@ public sealed class NestedVirtualizationOperations
             OperationStepKind.TurnOff => _host.StopVmAsync(_vm.Id, StopMode.TurnOff, cancellationToken),
             OperationStepKind.SetNestedVirtualization => _host.SetNestedVirtualizationAsync(_vm.Id, _request.Enable, cancellationToken),
             OperationStepKind.SetMacAddressSpoofing => _host.SetMacAddressSpoofingAsync(_vm.Id, null, true, cancellationToken),
+            OperationStepKind.SetDynamicMemory => _host.SetDynamicMemoryAsync(_vm.Id, false, cancellationToken),
             OperationStepKind.Start or OperationStepKind.CompensatingStart => _host.StartVmAsync(_vm.Id, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
+
+        /// <summary>What a plan that ran to the end did, e.g. "Nested virtualization enabled on VM 'x' on host 'y', with dynamic memory turned off".</summary>
+        private string Done()
+        {
+            var what = _request.Enable ? "enabled" : "disabled";
+            var nested = _steps.Any(s => s.Kind is OperationStepKind.SetNestedVirtualization)
+                ? $"Nested virtualization {what} on {Target}"
+                : $"Nested virtualization was already {what} on {Target}";
+            var fixes = _steps
+                .Select(s => s.Kind switch
+                {
+                    OperationStepKind.SetDynamicMemory => "dynamic memory turned off",
+                    OperationStepKind.SetMacAddressSpoofing => "MAC address spoofing turned on",
+                    _ => null,
+                })
+                .OfType<string>()
+                .ToList();
+            return fixes.Count == 0 ? nested : $"{nested}, with {string.Join(" and ", fixes)}";
+        }
 
         /// <summary>Best effort: the VM was Running before the plan stopped it, so it runs again whatever went wrong after.</summary>
         private async Task<string> StartAgainAsync(int stopIndex)

@@ -23,7 +23,9 @@ public sealed record PlannedStep(OperationStepKind Kind, string Title);
 /// <summary>
 /// The ordered steps that change nested virtualization for a VM in its current state:
 /// Off → [Set]; Running + ShutDown → [Shut down, Set, Start]; Running + TurnOff → [Turn off, Set, Start].
-/// The MAC spoofing companion fix, when asked for, comes right after Set (or alone, when the setting is already right).
+/// The companion fixes, when asked for, come right after Set while the VM is Off: dynamic memory off, then MAC
+/// spoofing on. When the nested setting is already right they run alone: MAC spoofing needs no power change, but
+/// dynamic memory needs the VM Off, so for a running VM it takes the same stop and start as the nested change.
 /// </summary>
 /// <param name="Verdict">Run, no change, or refused.</param>
 /// <param name="Steps">The steps to run; empty unless <paramref name="Verdict"/> is <see cref="PlanVerdict.Run"/>.</param>
@@ -44,18 +46,20 @@ public sealed record NestedVirtualizationPlan(PlanVerdict Verdict, IReadOnlyList
         var target = $"VM '{vm.Name}' on host '{hostName}'";
         var needsSet = vm.ExposeVirtualizationExtensions != request.Enable;
         var needsMacSpoofing = request.Enable && request.EnableMacAddressSpoofing && vm.NetworkAdapters.Any(a => !a.MacAddressSpoofing);
+        var needsStaticMemory = request.Enable && request.DisableDynamicMemory && vm.DynamicMemoryEnabled;
         var macSpoofing = new PlannedStep(OperationStepKind.SetMacAddressSpoofing, "Set MacAddressSpoofing On");
+        var staticMemory = new PlannedStep(OperationStepKind.SetDynamicMemory, "Set DynamicMemoryEnabled $false");
 
-        if (!needsSet)
+        if (!needsSet && !needsStaticMemory)
         {
-            // Set-VMNetworkAdapter works on a running VM, so the companion fix alone needs no power change.
+            // Set-VMNetworkAdapter works on a running VM, so the MAC spoofing fix alone needs no power change.
             return needsMacSpoofing
                 ? new NestedVirtualizationPlan(PlanVerdict.Run, [macSpoofing], "")
                 : new NestedVirtualizationPlan(PlanVerdict.NoChange, [],
                     $"Nested virtualization is already {(request.Enable ? "enabled" : "disabled")} on {target}; nothing to do.");
         }
 
-        if (request.Enable)
+        if (needsSet && request.Enable)
         {
             if (hostFacts is null)
             {
@@ -72,8 +76,24 @@ public sealed record NestedVirtualizationPlan(PlanVerdict Verdict, IReadOnlyList
 
         var set = new PlannedStep(OperationStepKind.SetNestedVirtualization,
             $"Set ExposeVirtualizationExtensions {(request.Enable ? "$true" : "$false")}");
-        List<PlannedStep> changeWhileOff = needsMacSpoofing ? [set, macSpoofing] : [set];
+        var changeWhileOff = new List<PlannedStep>(3);
+        if (needsSet)
+        {
+            changeWhileOff.Add(set);
+        }
 
+        if (needsStaticMemory)
+        {
+            changeWhileOff.Add(staticMemory);
+        }
+
+        if (needsMacSpoofing)
+        {
+            changeWhileOff.Add(macSpoofing);
+        }
+
+        // What needs the VM Off, in the refusals' words.
+        var what = needsSet ? "nested virtualization" : "dynamic memory";
         return vm.State switch
         {
             VmState.Off => new NestedVirtualizationPlan(PlanVerdict.Run, changeWhileOff, ""),
@@ -83,13 +103,13 @@ public sealed record NestedVirtualizationPlan(PlanVerdict Verdict, IReadOnlyList
                     [new PlannedStep(OperationStepKind.ShutDown, "Shut down"), .. changeWhileOff, new PlannedStep(OperationStepKind.Start, "Start")], ""),
                 PowerAction.TurnOff => new NestedVirtualizationPlan(PlanVerdict.Run,
                     [new PlannedStep(OperationStepKind.TurnOff, "Turn off"), .. changeWhileOff, new PlannedStep(OperationStepKind.Start, "Start")], ""),
-                _ => Refuse($"{target} is Running; nested virtualization can be changed only while the VM is Off. Choose Shut down or Turn off, or apply the change at the next shutdown."),
+                _ => Refuse($"{target} is Running; {what} can be changed only while the VM is Off. Choose Shut down or Turn off, or apply the change at the next shutdown."),
             },
             VmState.Saved or VmState.SavedCritical or VmState.FastSaved or VmState.FastSavedCritical or VmState.Hibernated =>
-                Refuse($"{target} is {vm.State} and has saved state; nested virtualization can be changed only while the VM is Off. Start the VM and shut it down, or discard its saved state (Remove-VMSavedState), then try again."),
+                Refuse($"{target} is {vm.State} and has saved state; {what} can be changed only while the VM is Off. Start the VM and shut it down, or discard its saved state (Remove-VMSavedState), then try again."),
             VmState.Paused or VmState.PausedCritical =>
-                Refuse($"{target} is {vm.State}; nested virtualization can be changed only while the VM is Off or Running. Resume the VM (Resume-VM), or turn it off, then try again."),
-            _ => Refuse($"{target} is {vm.State}; nested virtualization can be changed only while the VM is Off or Running. Wait until the VM is Off or Running, then try again."),
+                Refuse($"{target} is {vm.State}; {what} can be changed only while the VM is Off or Running. Resume the VM (Resume-VM), or turn it off, then try again."),
+            _ => Refuse($"{target} is {vm.State}; {what} can be changed only while the VM is Off or Running. Wait until the VM is Off or Running, then try again."),
         };
     }
 

@@ -19,13 +19,17 @@ public enum PowerAction
 /// <param name="Enable">True to turn ExposeVirtualizationExtensions on, false to turn it off.</param>
 /// <param name="PowerAction">What may be done to a running VM.</param>
 /// <param name="EnableMacAddressSpoofing">
-/// Microsoft's companion fix, applied only when <paramref name="Enable"/> is true and the user consented:
-/// MAC address spoofing On for every adapter of the VM. (The other companion fix, dynamic memory off,
-/// has no <c>IHyperVHost</c> call yet and is not offered here.)
+/// Microsoft's networking companion fix, applied only when <paramref name="Enable"/> is true and the user consented:
+/// MAC address spoofing On for every adapter of the VM (allowed while the VM runs).
+/// </param>
+/// <param name="DisableDynamicMemory">
+/// Microsoft's memory companion fix, applied only when <paramref name="Enable"/> is true, the VM has dynamic memory on
+/// and the user consented: dynamic memory off. Like the nested setting it needs the VM Off, so a running VM needs a power action.
 /// </param>
 public sealed record NestedVirtualizationRequest(
     string HostName,
     Guid VmId,
     bool Enable,
     PowerAction PowerAction = PowerAction.None,
-    bool EnableMacAddressSpoofing = false);
+    bool EnableMacAddressSpoofing = false,
+    bool DisableDynamicMemory = false);

@@ -15,6 +15,9 @@ public enum OperationStepKind
     /// <summary>Set-VMNetworkAdapter -MacAddressSpoofing On on every adapter.</summary>
     SetMacAddressSpoofing,
 
+    /// <summary>Set-VMMemory -DynamicMemoryEnabled $false (needs the VM Off).</summary>
+    SetDynamicMemory,
+
     /// <summary>Start-VM, restoring the Running state the VM had.</summary>
     Start,
 

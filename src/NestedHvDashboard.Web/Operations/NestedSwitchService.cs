@@ -19,10 +19,11 @@ public sealed class NestedSwitchService(
 
     /// <summary>
     /// Runs the change now. <paramref name="power"/> is <see cref="PowerAction.None"/> for a VM that is Off.
+    /// The companion fixes (<paramref name="enableMacAddressSpoofing"/>, <paramref name="disableDynamicMemory"/>) apply only when enabling.
     /// A host the dashboard does not know is a Refused result, not an exception.
     /// </summary>
     public Task<OperationResult> RunAsync(
-        string hostName, VmSnapshot vm, bool enable, PowerAction power, bool enableMacAddressSpoofing, IProgress<OperationStep> progress)
+        string hostName, VmSnapshot vm, bool enable, PowerAction power, bool enableMacAddressSpoofing, bool disableDynamicMemory, IProgress<OperationStep> progress)
     {
         ArgumentNullException.ThrowIfNull(vm);
         if (hosts.Find(hostName) is not { } host)
@@ -32,14 +33,15 @@ public sealed class NestedSwitchService(
         }
 
         // Not the page's token: a change that has started finishes (and compensates) even when the page closes.
-        return operations.RunAsync(host, new NestedVirtualizationRequest(hostName, vm.Id, enable, power, enableMacAddressSpoofing && enable), progress, CancellationToken.None);
+        return operations.RunAsync(host, new NestedVirtualizationRequest(hostName, vm.Id, enable, power, enableMacAddressSpoofing && enable, disableDynamicMemory && enable), progress, CancellationToken.None);
     }
 
-    /// <summary>Leaves the change pending until the VM is seen Off (replacing one already pending).</summary>
-    public PendingNestedChange Defer(string hostName, VmSnapshot vm, bool enable, bool enableMacAddressSpoofing)
+    /// <summary>Leaves the change pending until the VM is seen Off (replacing one already pending); it is saved, so it survives a restart.</summary>
+    public PendingNestedChange Defer(string hostName, VmSnapshot vm, bool enable, bool enableMacAddressSpoofing, bool disableDynamicMemory)
     {
         ArgumentNullException.ThrowIfNull(vm);
-        var change = new PendingNestedChange(hostName, vm.Id, vm.Name, enable, enableMacAddressSpoofing && enable, time.GetUtcNow());
+        var change = new PendingNestedChange(
+            hostName, vm.Id, vm.Name, enable, enableMacAddressSpoofing && enable, time.GetUtcNow(), disableDynamicMemory && enable);
         pending.Add(change);
         return change;
     }

@@ -76,5 +76,7 @@ internal sealed class FakeHost(string name, params VmSnapshot[] vms) : IHyperVHo
 
     public Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

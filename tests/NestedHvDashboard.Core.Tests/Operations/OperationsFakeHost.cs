@@ -13,6 +13,7 @@ internal enum HostCall
     SetNested,
     Start,
     SetMacSpoofing,
+    SetDynamicMemory,
 }
 
 /// <summary>Holds one host call until the test releases it.</summary>
@@ -47,7 +48,7 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
 
     public string Name { get; } = name;
 
-    /// <summary>Every call so far, e.g. "GetVm", "Stop ShutDown", "SetNested True", "Start".</summary>
+    /// <summary>Every call so far, e.g. "GetVm", "Stop ShutDown", "SetNested True", "SetDynamicMemory False", "Start".</summary>
     public IReadOnlyList<string> Calls
     {
         get { lock (_gate) { return [.. _calls]; } }
@@ -126,6 +127,14 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
         {
             NetworkAdapters = [.. vm.NetworkAdapters.Select(a => adapterName is null || a.Name == adapterName ? a with { MacAddressSpoofing = enabled } : a)],
         });
+    }
+
+    public async Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(HostCall.SetDynamicMemory, vmId, $"SetDynamicMemory {enabled}", cancellationToken);
+        return Change(vmId, "Set-VMMemory", vm => vm.State is VmState.Off
+            ? vm with { DynamicMemoryEnabled = enabled }
+            : throw Refused(HostErrorKind.InvalidVmState, "Set-VMMemory", vm, "The operation cannot be performed while the virtual machine is in its current state."));
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

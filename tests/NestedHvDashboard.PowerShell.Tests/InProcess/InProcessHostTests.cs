@@ -166,6 +166,37 @@ public sealed class InProcessHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dynamic_memory_is_switched_off_and_on_on_an_off_vm()
+    {
+        _host.Update(h => h.Vms.Single(vm => vm.Id == _off.Id).DynamicMemoryEnabled = true);
+
+        var off = await DashboardHost.SetDynamicMemoryAsync(_off.Id, enabled: false);
+        Assert.False(off.DynamicMemoryEnabled);
+        Assert.Equal(VmState.Off, off.State);
+        Assert.False(_host.FindVm(_off.Id)!.DynamicMemoryEnabled);
+
+        var on = await DashboardHost.SetDynamicMemoryAsync(_off.Id, enabled: true);
+        Assert.True(on.DynamicMemoryEnabled);
+        Assert.True(_host.FindVm(_off.Id)!.DynamicMemoryEnabled);
+    }
+
+    [Fact]
+    public async Task Dynamic_memory_on_a_running_vm_is_InvalidVmState_and_unchanged()
+    {
+        await DashboardHost.GetInventoryAsync(); // the dashboard knows the VM's name
+
+        var error = await Assert.ThrowsAsync<HostOperationException>(() => DashboardHost.SetDynamicMemoryAsync(_running.Id, enabled: false));
+
+        Assert.Equal(HostErrorKind.InvalidVmState, error.Kind);
+        Assert.Equal("Lab host", error.HostName);
+        Assert.Equal("run01", error.VmName);
+        Assert.Equal("Set-VMMemory -DynamicMemoryEnabled $false", error.Operation);
+        Assert.Contains("failed to modify device 'Memory'", error.HostMessage, StringComparison.Ordinal);
+        Assert.True(_host.FindVm(_running.Id)!.DynamicMemoryEnabled);
+        Assert.Equal(VMState.Running, _host.FindVm(_running.Id)!.StateAt(DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
     public async Task An_unknown_vm_id_is_VmNotFound()
     {
         var unknown = Guid.NewGuid();

@@ -46,6 +46,7 @@ public sealed class SshRemotingTests(SshLabFixture lab)
         var off = await lab.BetaHost.SetNestedVirtualizationAsync(vmId, enabled: false);
         Assert.False(off.ExposeVirtualizationExtensions);
         Assert.False(lab.Beta.ReadState().FindVm(vmId)!.ExposeVirtualizationExtensions);
+        Assert.False((await lab.BetaHost.SetDynamicMemoryAsync(vmId, enabled: false)).DynamicMemoryEnabled);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
 
     public string Name { get; } = name;
 
-    /// <summary>Every call so far: "GetVm", "GetHostFacts", "Stop ShutDown", "SetNested True", "SetMacSpoofing True", "Start".</summary>
+    /// <summary>Every call so far: "GetVm", "GetHostFacts", "Stop ShutDown", "SetNested True", "SetDynamicMemory False", "SetMacSpoofing True", "Start".</summary>
     public IReadOnlyList<string> Calls
     {
         get { lock (_gate) { return [.. _calls]; } }
@@ -91,6 +91,14 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
         {
             NetworkAdapters = [.. vm.NetworkAdapters.Select(a => adapterName is null || a.Name == adapterName ? a with { MacAddressSpoofing = enabled } : a)],
         }));
+    }
+
+    public async Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync($"SetDynamicMemory {enabled}", "Set-VMMemory");
+        return (Change(vmId, vm => vm.State is VmState.Off
+            ? vm with { DynamicMemoryEnabled = enabled }
+            : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, "Set-VMMemory", "The operation cannot be performed while the virtual machine is in its current state.", vm.Name)));
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

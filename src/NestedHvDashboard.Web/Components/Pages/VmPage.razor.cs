@@ -19,6 +19,7 @@ public sealed partial class VmPage : LiveInventoryComponent
     private OperationReport? _outcome;
     private bool _running;
     private bool _alsoMacSpoofing;
+    private bool _alsoDynamicMemoryOff;
 
     // A new key after every toggle re-creates the switch, so it shows the VM's setting again, not the click (after Cancel or a failure).
     private int _switchKey;
@@ -81,6 +82,7 @@ public sealed partial class VmPage : LiveInventoryComponent
                 { d => d.VmName, vm.Name },
                 { d => d.Enable, wanted },
                 { d => d.MacSpoofing, wanted && _alsoMacSpoofing },
+                { d => d.DynamicMemoryOff, wanted && AlsoDynamicMemoryOff(vm) },
             };
             var dialog = await Dialogs.ShowAsync<NestedSwitchDialog>("Nested virtualization", parameters);
             var answer = await dialog.Result;
@@ -95,7 +97,7 @@ public sealed partial class VmPage : LiveInventoryComponent
             }
             else
             {
-                _pending = Switch.Defer(Host, vm, wanted, _alsoMacSpoofing);
+                _pending = Switch.Defer(Host, vm, wanted, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm));
             }
         }
         catch (Exception ex)
@@ -121,7 +123,7 @@ public sealed partial class VmPage : LiveInventoryComponent
         StateHasChanged();
         try
         {
-            var result = await Switch.RunAsync(Host, vm, enable, power, _alsoMacSpoofing, log);
+            var result = await Switch.RunAsync(Host, vm, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm), log);
             _steps = result.Steps.Count > 0 ? result.Steps : log.Steps;
             _outcome = OperationReport.Of(result);
             if (result.FinalVm is { } final && final.Id == VmId)
@@ -134,6 +136,16 @@ public sealed partial class VmPage : LiveInventoryComponent
         {
             _running = false;
         }
+    }
+
+    // The box shows only while dynamic memory is on; a tick left from before must not carry over.
+    private bool AlsoDynamicMemoryOff(VmSnapshot vm) => _alsoDynamicMemoryOff && vm.DynamicMemoryEnabled;
+
+    /// <summary>" (and dynamic memory off, MAC address spoofing on)" for the chosen companion fixes, or "".</summary>
+    internal static string CompanionFixes(bool dynamicMemoryOff, bool macSpoofingOn)
+    {
+        var fixes = new[] { dynamicMemoryOff ? "dynamic memory off" : null, macSpoofingOn ? "MAC address spoofing on" : null }.OfType<string>().ToList();
+        return fixes.Count == 0 ? "" : $" (and {string.Join(", ", fixes)})";
     }
 
     private void CancelPending()
