@@ -10,7 +10,7 @@ public sealed class WallPages
     public const int MinTileWidth = 400;
 
     /// <summary>A wall tile's height, in CSS pixels (the CSS grid uses the same).</summary>
-    public const int TileHeight = 300;
+    public const int TileHeight = 280;
 
     /// <summary>The grid gap, in CSS pixels.</summary>
     public const int Gap = 24;

@@ -19,11 +19,11 @@ public sealed class WallPagesTests
     {
         var pages = new WallPages();
 
-        // 3 tiles of 400 px with 2 gaps of 24 px need 1248 px; 2 rows of 300 px with a gap need 624 px.
-        pages.Fit(1248, 624);
+        // 3 tiles of 400 px with 2 gaps of 24 px need 1248 px; 2 rows of 280 px with a gap need 584 px.
+        pages.Fit(1248, 584);
         Assert.Equal((3, 2), (pages.Columns, pages.Rows));
 
-        pages.Fit(1247, 623);
+        pages.Fit(1247, 583);
         Assert.Equal((2, 1), (pages.Columns, pages.Rows));
 
         // Never fewer than one tile, however small the screen.
@@ -35,7 +35,7 @@ public sealed class WallPagesTests
     public void Advancing_goes_through_every_page_and_starts_over()
     {
         var pages = new WallPages();
-        pages.Fit(1248, 300); // 3 columns, 1 row
+        pages.Fit(1248, 280); // 3 columns, 1 row
         pages.SetCount(7);
         var items = Enumerable.Range(1, 7).ToList();
 
@@ -54,7 +54,7 @@ public sealed class WallPagesTests
     public void Fewer_tiles_or_a_bigger_screen_keep_the_current_page_in_range()
     {
         var pages = new WallPages();
-        pages.Fit(400, 300); // one tile a page
+        pages.Fit(400, 280); // one tile a page
         pages.SetCount(5);
         pages.Advance();
         pages.Advance();
