@@ -114,6 +114,20 @@ public sealed class OverviewTests(DashboardFixture dashboard)
         Assert.Equal("light", await again.EvaluateAsync<string>("() => localStorage.getItem('nhv-theme')"));
     }
 
+    [Fact]
+    public async Task On_a_small_screen_the_drawer_starts_closed_and_the_menu_button_opens_it()
+    {
+        await using var context = await dashboard.NewContextAsync(800, 700);
+        var page = await OpenLiveAsync(context, "/");
+        var overviewLink = page.Locator(".nhv-nav").GetByText("Overview", new() { Exact = true });
+        await Assertions.Expect(page.Locator("[data-theme]")).Not.ToHaveAttributeAsync("data-theme", "pending");
+        await Assertions.Expect(overviewLink).Not.ToBeInViewportAsync();
+
+        await page.GetByTestId("drawer-toggle").ClickAsync();
+        await Assertions.Expect(overviewLink).ToBeInViewportAsync();
+        await SaveScreenshotAsync(page, "overview-800x700-drawer.png", 800, 700);
+    }
+
     [Theory]
     [InlineData(1920, 1080, false)]
     [InlineData(1366, 768, false)]
