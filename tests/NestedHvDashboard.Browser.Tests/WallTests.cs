@@ -76,6 +76,7 @@ public sealed class WallTests(DashboardFixture dashboard)
         {
             await Assertions.Expect(page.GetByTestId("reconnect-banner")).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Assertions.Expect(page.Locator("#components-reconnect-modal")).ToHaveCountAsync(1);
+            await SaveScreenshotAsync(page, "wall-reconnecting.png", 1920, 1080);
         }
         finally
         {
