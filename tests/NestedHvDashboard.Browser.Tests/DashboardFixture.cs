@@ -66,14 +66,18 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// A fresh context (its own cookies and storage) at the given viewport, on the dashboard's address.
     /// Any request to another origin is aborted and recorded, so the tests stay on loopback.
     /// </summary>
-    public async Task<IBrowserContext> NewContextAsync(int width = 1366, int height = 768)
+    public Task<IBrowserContext> NewContextAsync(int width = 1366, int height = 768) => NewContextAsync(App, width, height);
+
+    /// <summary>The same, on another dashboard process (one a test starts for itself, e.g. to restart it).</summary>
+    public async Task<IBrowserContext> NewContextAsync(DashboardProcess app, int width = 1366, int height = 768)
     {
+        ArgumentNullException.ThrowIfNull(app);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = App.BaseAddress.ToString(),
+            BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        var origin = App.BaseAddress.GetLeftPart(UriPartial.Authority);
+        var origin = app.BaseAddress.GetLeftPart(UriPartial.Authority);
         await context.RouteAsync("**/*", async route =>
         {
             var url = route.Request.Url;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -13,22 +14,26 @@ public sealed partial class DashboardProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string _appDirectory;
+    private Process? _process;
 
-    private DashboardProcess(Process process, string dataFolder)
+    private DashboardProcess(string appDirectory, string dataFolder)
     {
-        _process = process;
+        _appDirectory = appDirectory;
         DataFolder = dataFolder;
     }
 
-    /// <summary>The app's data folder: a fresh temporary folder per process, deleted when it stops.</summary>
+    /// <summary>The app's data folder: a fresh temporary folder per instance (kept across a restart), deleted when it stops.</summary>
     public string DataFolder { get; }
 
-    /// <summary>The base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    /// <summary>The base address, e.g. <c>http://127.0.0.1:41234</c>; the same after <see cref="RestartAsync"/>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>What the app wrote so far (stdout and stderr), for failure messages.</summary>
+    /// <summary>The pid of the app process running now.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The dashboard is not running.");
+
+    /// <summary>What the app wrote so far (stdout and stderr, every run), for failure messages.</summary>
     public string Output
     {
         get
@@ -42,31 +47,59 @@ public sealed partial class DashboardProcess : IAsyncDisposable
 
     public static async Task<DashboardProcess> StartAsync()
     {
-        var appDirectory = FindWebAppDirectory();
+        var app = new DashboardProcess(FindWebAppDirectory(), Directory.CreateTempSubdirectory("nestedhv-browser-").FullName);
+        try
+        {
+            // Port 0: the OS picks a free loopback port; a restart reuses the one it picked.
+            app.BaseAddress = await app.LaunchAsync(0);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Kills the app by its pid and starts a new process on the same loopback port with the same data
+    /// folder, as when an operator restarts the service: every circuit the old process held is gone.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        var address = await LaunchAsync(BaseAddress.Port);
+        if (address != BaseAddress)
+        {
+            throw new InvalidOperationException($"The restarted dashboard listens on {address}, not {BaseAddress}.");
+        }
+    }
+
+    private async Task<Uri> LaunchAsync(int port)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = appDirectory,
+            WorkingDirectory = _appDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(appDirectory, "NestedHvDashboard.Web.dll"));
+        start.ArgumentList.Add(Path.Combine(_appDirectory, "NestedHvDashboard.Web.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(appDirectory);
-        var dataFolder = Directory.CreateTempSubdirectory("nestedhv-browser-").FullName;
+        start.ArgumentList.Add(_appDirectory);
         start.ArgumentList.Add("--DataFolder");
-        start.ArgumentList.Add(dataFolder);
+        start.ArgumentList.Add(DataFolder);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var app = new DashboardProcess(process, dataFolder);
+        _process = process;
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) => app.Collect(e.Data, address);
-        process.ErrorDataReceived += (_, e) => app.Collect(e.Data, address);
+        process.OutputDataReceived += (_, e) => Collect(e.Data, address);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data, address);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -77,22 +110,16 @@ public sealed partial class DashboardProcess : IAsyncDisposable
             var first = await Task.WhenAny(address.Task, exited).WaitAsync(bound.Token);
             if (first != address.Task)
             {
-                throw new InvalidOperationException($"The dashboard exited with {process.ExitCode} before listening:\n{app.Output}");
+                throw new InvalidOperationException($"The dashboard exited with {process.ExitCode} before listening:\n{Output}");
             }
 
-            app.BaseAddress = await address.Task;
-            await app.WaitUntilHealthyAsync(bound.Token);
-            return app;
+            var listening = await address.Task;
+            await WaitUntilHealthyAsync(listening, bound.Token);
+            return listening;
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
-            await app.DisposeAsync();
-            throw new TimeoutException($"The dashboard was not ready within {StartTimeout}:\n{app.Output}", e);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
+            throw new TimeoutException($"The dashboard was not ready within {StartTimeout}:\n{Output}", e);
         }
     }
 
@@ -116,9 +143,9 @@ public sealed partial class DashboardProcess : IAsyncDisposable
     }
 
     // Polls GET /healthz until it answers "ok" (the token bounds the wait).
-    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    private static async Task WaitUntilHealthyAsync(Uri baseAddress, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         using var interval = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         do
         {
@@ -157,21 +184,38 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         throw new DirectoryNotFoundException($"No NestedHvDashboard.sln above {AppContext.BaseDirectory}");
     }
 
-    public async ValueTask DisposeAsync()
+    // The process this instance started (and anything it started), by its pid.
+    private async Task StopAsync()
     {
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        _process = null;
         try
         {
-            if (!_process.HasExited)
+            if (!process.HasExited)
             {
-                // The process this fixture started (and anything it started), by its pid.
-                _process.Kill(entireProcessTree: true);
+                process.Kill(entireProcessTree: true);
                 using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                await _process.WaitForExitAsync(bound.Token);
+                await process.WaitForExitAsync(bound.Token);
             }
         }
         finally
         {
-            _process.Dispose();
+            process.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
             Directory.Delete(DataFolder, recursive: true);
         }
     }

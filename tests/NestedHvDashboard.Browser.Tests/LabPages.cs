@@ -1,0 +1,66 @@
+using Microsoft.Playwright;
+
+namespace NestedHvDashboard.Browser.Tests;
+
+/// <summary>What the overview and wall tests share: the default lab's hosts and opening a live page.</summary>
+internal static class LabPages
+{
+    // Connecting the simulated hosts and the first inventory take a few seconds on a busy machine.
+    public const float ConnectTimeoutMs = 30_000;
+
+    // LabScenarios.HostNames in the simulator: the default lab the app runs when no hosts are configured.
+    public static readonly string[] HostNames =
+    [
+        "HV-WS2016-01",
+        "HV-WS2019-01",
+        "HV-WS2022-AMD",
+        "AZ-WS2025-TL",
+        "WIN11-DEV",
+    ];
+
+    /// <summary>
+    /// Opens <paramref name="path"/> and waits for Blazor's interactive circuit: its SignalR WebSocket
+    /// to /_blazor and then the page's own "live" (the circuit's first render; before it the page is
+    /// only the prerendered HTML).
+    /// </summary>
+    public static async Task<IPage> OpenLiveAsync(IBrowserContext context, string path, ColorScheme colorScheme = ColorScheme.Light)
+    {
+        var page = await context.NewPageAsync();
+        // The system's light/dark preference, as the page sees it (prefers-color-scheme).
+        await page.EmulateMediaAsync(new() { ColorScheme = colorScheme });
+        var circuit = page.WaitForWebSocketAsync(new()
+        {
+            Predicate = socket => new Uri(socket.Url).AbsolutePath.StartsWith("/_blazor", StringComparison.Ordinal),
+            Timeout = ConnectTimeoutMs,
+        });
+        await page.GotoAsync(path);
+        var socket = await circuit;
+        Assert.False(socket.IsClosed);
+        await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = ConnectTimeoutMs });
+        return page;
+    }
+
+    /// <summary>Every lab host's tile says Connected.</summary>
+    public static Task ExpectAllConnectedAsync(IPage page) =>
+        Assertions.Expect(page.Locator("[data-testid=\"host-status\"]", new() { HasText = "Connected" }))
+            .ToHaveCountAsync(HostNames.Length, new() { Timeout = ConnectTimeoutMs });
+
+    /// <summary>Saves a PNG of the viewport and checks it is one, at the viewport's size.</summary>
+    public static async Task SaveScreenshotAsync(IPage page, string name, int width, int height)
+    {
+        Directory.CreateDirectory(DashboardFixture.ScreenshotDirectory);
+        var path = Path.Combine(DashboardFixture.ScreenshotDirectory, name);
+        File.Delete(path);
+        await page.ScreenshotAsync(new() { Path = path });
+
+        var bytes = await File.ReadAllBytesAsync(path);
+        Assert.True(bytes.Length > 10_000, $"{path} is only {bytes.Length} bytes");
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        // The IHDR chunk holds the image size (big-endian) right after the signature and chunk header.
+        Assert.Equal(width, ReadBigEndian(bytes, 16));
+        Assert.Equal(height, ReadBigEndian(bytes, 20));
+    }
+
+    private static int ReadBigEndian(byte[] bytes, int offset) =>
+        (bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3];
+}

@@ -1,0 +1,95 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Overview;
+using static NestedHvDashboard.Web.Tests.Overview.TileData;
+
+namespace NestedHvDashboard.Web.Tests.Overview;
+
+public sealed class HostTileModelTests
+{
+    [Fact]
+    public void Counts_running_nested_and_total_vms_and_averages_the_running_cpu()
+    {
+        var host = Connected(Intel2022("hv-a"),
+            Ready("a", VmState.Running, nested: true, cpu: 30),
+            Ready("b", VmState.Running, cpu: 50),
+            Ready("c", VmState.Off, nested: true, cpu: 0),
+            Ready("d", VmState.Saved));
+
+        var tile = HostTileModel.From(host, ["lab"]);
+
+        Assert.Equal(2, tile.VmsRunning);
+        Assert.Equal(4, tile.VmsTotal);
+        Assert.Equal(2, tile.NestedOn);
+        Assert.Equal(40, tile.CpuPercent);
+        Assert.Equal("Windows Server 2022 Datacenter", tile.OsCaption);
+        Assert.Equal(20348, tile.OsBuild);
+        Assert.Equal("Intel", tile.VendorLabel);
+        Assert.Equal(["lab"], tile.Tags);
+    }
+
+    [Fact]
+    public void A_vm_with_a_failing_check_is_a_problem_and_a_warning_alone_is_counted_apart()
+    {
+        var host = Connected(Intel2022("hv-a"), Ready("ok"), OldConfig("old"), WithCheckpoint("snap"));
+
+        var tile = HostTileModel.From(host);
+
+        Assert.Equal(0, tile.HostFailures);
+        Assert.Equal(1, tile.VmsFailing);
+        Assert.Equal(1, tile.Problems);
+        Assert.Equal(1, tile.Warnings);
+    }
+
+    [Fact]
+    public void A_running_vm_is_not_a_warning_the_dashboard_stops_and_starts_it_itself()
+    {
+        var tile = HostTileModel.From(Connected(Intel2022("hv-a"), Ready("a", VmState.Running, cpu: 10)));
+
+        Assert.Equal(0, tile.Warnings);
+        Assert.Equal(0, tile.Problems);
+    }
+
+    [Fact]
+    public void A_failing_host_check_counts_once_not_once_per_vm()
+    {
+        // AMD needs Windows Server 2022 or later: the host's OS check fails, and each VM's host-support check would repeat it.
+        var host = Connected(Amd2016("hv-amd"), Ready("a") with { ConfigVersion = new Version(8, 0) }, Ready("b") with { ConfigVersion = new Version(8, 0) });
+
+        var tile = HostTileModel.From(host);
+
+        Assert.True(tile.HostFailures >= 1);
+        Assert.Equal("AMD", tile.VendorLabel);
+        // Config 8.0 is below AMD's 9.3: each VM fails its own config-version check too.
+        Assert.Equal(2, tile.VmsFailing);
+        Assert.Equal(tile.HostFailures + 2, tile.Problems);
+    }
+
+    [Fact]
+    public void A_host_that_never_answered_has_no_facts_and_no_problems_yet()
+    {
+        var host = new HostInventoryState("hv-x", new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "hv-x: connection refused"), null, [], 1, null);
+
+        var tile = HostTileModel.From(host);
+
+        Assert.True(tile.IsDown);
+        Assert.Null(tile.OsCaption);
+        Assert.Null(tile.VendorLabel);
+        Assert.Equal(ProcessorVendor.Unknown, tile.ProcessorVendor);
+        Assert.Equal(0, tile.Problems);
+        Assert.Equal(0, tile.CpuPercent);
+        Assert.Empty(tile.Tags);
+    }
+
+    [Theory]
+    [InlineData(HostConnectionState.Connected, false)]
+    [InlineData(HostConnectionState.Connecting, false)]
+    [InlineData(HostConnectionState.Unreachable, true)]
+    [InlineData(HostConnectionState.AuthenticationFailed, true)]
+    public void Down_means_unreachable_or_refused(HostConnectionState state, bool down)
+    {
+        var host = new HostInventoryState("hv-x", new HostStatus(state, DateTimeOffset.UtcNow), null, [], 1, null);
+        Assert.Equal(down, HostTileModel.From(host).IsDown);
+    }
+}

@@ -1,0 +1,135 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.VirtualMachines;
+using OverviewPage = NestedHvDashboard.Web.Components.Pages.Overview;
+using static NestedHvDashboard.Web.Tests.Overview.TileData;
+
+namespace NestedHvDashboard.Web.Tests.Pages;
+
+public sealed class OverviewPageTests : PageContext
+{
+    private static readonly VmSnapshot Alpha = Ready("alpha", VmState.Running, nested: true, cpu: 20);
+    private static readonly VmSnapshot Bravo = Ready("bravo");
+
+    [Fact]
+    public void Each_host_has_a_tile_with_its_counts_os_vendor_and_tags_linking_to_the_host()
+    {
+        Connect("hv-a", Alpha, Bravo, OldConfig("old"));
+
+        var page = Context.Render<OverviewPage>();
+
+        page.WaitForAssertion(() =>
+        {
+            var tile = page.Find("[data-host=hv-a]");
+            Assert.Equal("Connected", tile.QuerySelector("[data-testid=host-status]")!.TextContent.Trim());
+            Assert.Equal("1/3", tile.QuerySelector("[data-testid=tile-running]")!.TextContent.Trim());
+            Assert.Equal("1/3", tile.QuerySelector("[data-testid=tile-nested]")!.TextContent.Trim());
+            Assert.Equal("1", tile.QuerySelector("[data-testid=tile-problems]")!.TextContent.Trim());
+            Assert.Equal("20 %", tile.QuerySelector("[data-testid=tile-cpu]")!.TextContent.Trim());
+            Assert.Equal("Intel", tile.QuerySelector("[data-testid=tile-vendor]")!.TextContent.Trim());
+            Assert.Contains("Windows Server 2022 Datacenter · build 20348", tile.QuerySelector("[data-testid=tile-os]")!.TextContent, StringComparison.Ordinal);
+            Assert.Equal(["lab"], tile.QuerySelectorAll("[data-testid=tile-tag]").Select(t => t.TextContent.Trim()));
+            Assert.Equal("/hosts/hv-a", tile.QuerySelector("a")!.GetAttribute("href"));
+        });
+        Assert.Equal("live", page.Find("[data-testid=feed-state]").TextContent);
+    }
+
+    [Fact]
+    public void A_tile_follows_the_feed_without_a_reload()
+    {
+        Connect("hv-a", Alpha, Bravo);
+        var page = Context.Render<OverviewPage>();
+        page.WaitForAssertion(() => Assert.Equal("1/2", page.Find("[data-host=hv-a] [data-testid=tile-running]").TextContent.Trim()));
+
+        Connect("hv-a", Alpha, Bravo with { State = VmState.Running, CpuUsagePercent = 40 });
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("2/2", page.Find("[data-host=hv-a] [data-testid=tile-running]").TextContent.Trim());
+            Assert.Equal("30 %", page.Find("[data-host=hv-a] [data-testid=tile-cpu]").TextContent.Trim());
+            Assert.Equal("2/2", page.Find("[data-testid=total-running]").TextContent.Trim());
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void An_unreachable_host_shows_since_when_and_its_error()
+    {
+        Connect("hv-a", Alpha);
+        Store.SetHostStatus("hv-c", new HostStatus(HostConnectionState.Unreachable, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            "connect to host hv-c.example.test port 22: Connection refused"));
+
+        var page = Context.Render<OverviewPage>();
+
+        page.WaitForAssertion(() =>
+        {
+            var tile = page.Find("[data-host=hv-c]");
+            Assert.Equal("Unreachable", tile.QuerySelector("[data-testid=host-status]")!.TextContent.Trim());
+            Assert.Equal("Unreachable since 03:04:05 UTC", tile.QuerySelector("[data-testid=tile-since]")!.TextContent.Trim());
+            Assert.Contains("Connection refused", tile.QuerySelector("[data-testid=tile-error]")!.TextContent, StringComparison.Ordinal);
+            Assert.Equal("1/2", page.Find("[data-testid=total-hosts]").TextContent.Trim());
+            // The connected host shows no error.
+            Assert.Null(page.Find("[data-host=hv-a]").QuerySelector("[data-testid=tile-error]"));
+        });
+    }
+
+    [Fact]
+    public void The_tag_in_the_query_string_filters_the_tiles()
+    {
+        ApplyAll();
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/?tag=gpu&tag=prod");
+
+        var page = Context.Render<OverviewPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(["hv-b", "hv-c"], HostsShown(page)));
+        Assert.Equal("true", page.Find("[data-tag=gpu]").GetAttribute("aria-pressed"));
+        Assert.Equal("false", page.Find("[data-tag=lab]").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
+    public void Clicking_a_tag_filters_and_keeps_the_filter_in_the_address()
+    {
+        ApplyAll();
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        var page = Context.Render<OverviewPage>();
+        page.WaitForAssertion(() => Assert.Equal(["hv-a", "hv-b", "hv-c"], HostsShown(page)));
+
+        page.Find("[data-tag=prod]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["hv-c"], HostsShown(page)));
+        Assert.EndsWith("?tag=prod", navigation.Uri, StringComparison.Ordinal);
+
+        page.Find("[data-testid=tag-clear]").Click();
+        page.WaitForAssertion(() => Assert.Equal(["hv-a", "hv-b", "hv-c"], HostsShown(page)));
+    }
+
+    [Fact]
+    public void Sorting_by_problems_puts_the_down_host_and_then_the_most_problems_first()
+    {
+        Connect("hv-a", Alpha);
+        Connect("hv-b", OldConfig("old-1"), OldConfig("old-2"));
+        Store.SetHostStatus("hv-c", new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "hv-c: timed out"));
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        var page = Context.Render<OverviewPage>();
+        page.WaitForAssertion(() => Assert.Equal(["hv-a", "hv-b", "hv-c"], HostsShown(page)));
+
+        page.Find("[data-testid=sort-problems]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["hv-c", "hv-b", "hv-a"], HostsShown(page)));
+        Assert.EndsWith("?sort=problems", navigation.Uri, StringComparison.Ordinal);
+
+        page.Find("[data-testid=sort-vms]").Click();
+        page.WaitForAssertion(() => Assert.Equal(["hv-b", "hv-a", "hv-c"], HostsShown(page)));
+    }
+
+    private void ApplyAll()
+    {
+        Connect("hv-a", Alpha);
+        Connect("hv-b", Bravo);
+        Connect("hv-c");
+    }
+
+    private static string[] HostsShown(IRenderedComponent<OverviewPage> page) =>
+        [.. page.FindAll("[data-testid=tiles] [data-host]").Select(e => e.GetAttribute("data-host")!)];
+}

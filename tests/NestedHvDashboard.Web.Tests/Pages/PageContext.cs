@@ -1,0 +1,75 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Hosts;
+
+namespace NestedHvDashboard.Web.Tests.Pages;
+
+/// <summary>
+/// bUnit with a real inventory store as the feed and three configured (never contacted) hosts with
+/// tags: hv-a (lab), hv-b (lab, gpu), hv-c (prod). Configured hosts keep the simulated lab out.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes them through IAsyncLifetime.DisposeAsync.")]
+public abstract class PageContext : IAsyncLifetime
+{
+    private HostDirectory? _directory;
+
+    protected BunitContext Context { get; } = new();
+
+    protected InventoryStore Store { get; } = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
+
+    public Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hosts:0:Name"] = "hv-a",
+            ["Hosts:0:Address"] = "hv-a.example.test",
+            ["Hosts:0:Transport"] = "Ssh",
+            ["Hosts:0:Tags:0"] = "lab",
+            ["Hosts:1:Name"] = "hv-b",
+            ["Hosts:1:Address"] = "hv-b.example.test",
+            ["Hosts:1:Transport"] = "Ssh",
+            ["Hosts:1:Tags:0"] = "lab",
+            ["Hosts:1:Tags:1"] = "gpu",
+            ["Hosts:2:Name"] = "hv-c",
+            ["Hosts:2:Address"] = "hv-c.example.test",
+            ["Hosts:2:Transport"] = "Ssh",
+            ["Hosts:2:Tags:0"] = "prod",
+        }).Build();
+        _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance);
+        Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.Services.AddMudServices();
+        Context.Services.AddSingleton<IInventoryFeed>(Store);
+        Context.Services.AddSingleton(_directory);
+        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        if (_directory is not null)
+        {
+            await _directory.DisposeAsync();
+        }
+    }
+
+    /// <summary>What the monitor does when a host answers: status Connected, then its inventory.</summary>
+    protected void Connect(string host, params VmSnapshot[] vms)
+    {
+        Store.SetHostStatus(host, new HostStatus(HostConnectionState.Connected, DateTimeOffset.UtcNow));
+        Store.ApplyInventory(host, Inventory(host, vms));
+    }
+
+    protected static HostInventory Inventory(string host, params VmSnapshot[] vms) => new(
+        new HostFacts(host, "Microsoft Windows Server 2022 Datacenter", "10.0.20348", 20348, true, ProcessorVendor.Intel, "GenuineIntel", "Xeon", 16, 64L << 30, true,
+            [new Version(9, 0), new Version(10, 0)], new Version(10, 0), false, null),
+        vms,
+        DateTimeOffset.UtcNow);
+}
