@@ -172,6 +172,11 @@ public sealed partial class InventoryMonitor : BackgroundService
         {
             try
             {
+                if (host.Endpoint is { } endpoint)
+                {
+                    await TcpReachability.CheckAsync(host.Name, endpoint.Address, endpoint.Port, host.Timeout, stoppingToken);
+                }
+
                 var connected = false;
                 await foreach (var inventory in _watch.WatchAsync(host, stoppingToken))
                 {

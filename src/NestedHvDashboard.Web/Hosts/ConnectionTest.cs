@@ -21,6 +21,9 @@ public static class ConnectionTest
     /// <summary>How long a test may take at most, whatever the host's own timeout.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
+    /// <summary>SSH's default port.</summary>
+    public const int SshPort = 22;
+
     /// <summary>Reads the host's facts through a new connection, bounded by <paramref name="bound"/> (default <see cref="Bound"/>).</summary>
     public static async Task<ConnectionTestResult> RunAsync(IHostConnector connector, HostConnectionSettings settings, TimeSpan? bound = null, CancellationToken cancellationToken = default)
     {
@@ -28,6 +31,19 @@ public static class ConnectionTest
         ArgumentNullException.ThrowIfNull(settings);
         var limit = bound ?? Bound;
         var tried = Describe(settings);
+        if (settings.Transport == HostTransport.Ssh)
+        {
+            // A refused or unknown SSH endpoint answers here, without starting ssh (see TcpReachability).
+            try
+            {
+                await TcpReachability.CheckAsync(settings.Name, settings.Address, settings.Port ?? SshPort, Min(limit, settings.Timeout), cancellationToken);
+            }
+            catch (HostOperationException ex)
+            {
+                return Failed(settings, tried, ex.Kind, ex.Message);
+            }
+        }
+
         var host = connector.Connect(settings);
         using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var read = Task.Run(() => host.GetHostFactsAsync(call.Token), CancellationToken.None);
@@ -69,11 +85,13 @@ public static class ConnectionTest
         var user = settings.UserName is { Length: > 0 } name ? $"{name}@" : "";
         return settings.Transport switch
         {
-            HostTransport.Ssh => $"SSH to {user}{settings.Address}:{settings.Port ?? 22}" + (settings.KeyFilePath is { } key ? $" with key {key}" : ""),
+            HostTransport.Ssh => $"SSH to {user}{settings.Address}:{settings.Port ?? SshPort}" + (settings.KeyFilePath is { } key ? $" with key {key}" : ""),
             HostTransport.WinRm => $"WinRM over {(settings.UseHttps ? "HTTPS" : "HTTP")} to {user}{settings.Address}:{settings.Port ?? (settings.UseHttps ? 5986 : 5985)} ({settings.Authentication} authentication)",
             _ => $"the simulated host {settings.Address}",
         };
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static ConnectionTestResult Failed(HostConnectionSettings settings, string tried, HostErrorKind? kind, string message) =>
         new(false, $"Could not connect to '{settings.Name}' ({tried}): {(kind is { } k ? $"{k}: " : "")}{message}", kind, null, []);

@@ -112,7 +112,7 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         _entries = [.. hosts.Select(h => new Entry(h, _connector.Connect(h.Settings, Lab)))];
         foreach (var entry in _entries)
         {
-            _monitor?.AddHost(new MonitoredHost(entry.Host, entry.Listing.Settings.Timeout));
+            _monitor?.AddHost(Monitored(entry));
         }
     }
 
@@ -191,7 +191,7 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
                 _entries = [.. _entries, entry];
             }
 
-            _monitor?.AddHost(new MonitoredHost(entry.Host, listing.Settings.Timeout));
+            _monitor?.AddHost(Monitored(entry));
             LogAdded(listing.Name, ConnectionTest.Describe(listing.Settings));
             return HostChangeResult.Done;
         }
@@ -243,7 +243,7 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
 
             if (_monitor is not null)
             {
-                await _monitor.ReplaceHostAsync(old.Listing.Name, new MonitoredHost(entry.Host, listing.Settings.Timeout));
+                await _monitor.ReplaceHostAsync(old.Listing.Name, Monitored(entry));
             }
 
             await old.Host.DisposeAsync();
@@ -340,6 +340,16 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         }
 
         _edits.Dispose();
+    }
+
+    // SSH hosts are checked with a TCP connect before each session: see TcpReachability for why.
+    private static MonitoredHost Monitored(Entry entry)
+    {
+        var settings = entry.Listing.Settings;
+        return new MonitoredHost(
+            entry.Host,
+            settings.Timeout,
+            settings.Transport == HostTransport.Ssh ? (settings.Address, settings.Port ?? ConnectionTest.SshPort) : null);
     }
 
     // Called under _gate.

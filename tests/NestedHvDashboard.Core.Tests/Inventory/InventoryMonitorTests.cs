@@ -264,6 +264,41 @@ public sealed class InventoryMonitorTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_host_whose_endpoint_refuses_tcp_is_unreachable_without_its_transport_being_started()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var delta = new FakeHost("delta", Vm(One, "one"));
+
+        _monitor.AddHost(new MonitoredHost(delta, HostTimeout, ("127.0.0.1", port)));
+
+        await AdvanceUntilAsync(() => StatusOf("delta").State == HostConnectionState.Unreachable, HostTimeout, "delta unreachable");
+        Assert.Contains($"TCP connect to 127.0.0.1:{port} on host 'delta': host unreachable", StatusOf("delta").LastError, StringComparison.Ordinal);
+        Assert.Equal(0, delta.Reads);
+    }
+
+    [Fact]
+    public async Task A_host_whose_endpoint_listens_is_read_as_usual()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var delta = new FakeHost("delta", Vm(One, "one"));
+            _monitor.AddHost(new MonitoredHost(delta, HostTimeout, ("127.0.0.1", ((System.Net.IPEndPoint)listener.LocalEndpoint).Port)));
+
+            await AdvanceUntilAsync(() => StatusOf("delta").State == HostConnectionState.Connected, HostTimeout, "delta connected");
+            Assert.True(delta.Reads > 0);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     /// <summary>Reads the subscription into <paramref name="live"/> until the condition holds, or fails past the patience.</summary>
     private static async Task FollowUntilAsync(InventorySubscription subscription, LiveInventory live, Func<bool> condition)
     {

@@ -52,7 +52,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         {
             ["Hosts:0:Name"] = "hv-config",
             ["Hosts:0:Address"] = "hv-config.lab.example",
-            ["Hosts:0:Transport"] = "Ssh",
+            ["Hosts:0:Transport"] = "WinRm",
         }).Build();
         var store = new HostConnectionStore(
             new DataFolder(_folder),
