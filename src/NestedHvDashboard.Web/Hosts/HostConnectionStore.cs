@@ -137,7 +137,7 @@ public sealed partial class HostConnectionStore
         catch (CryptographicException ex)
         {
             // Keys lost or from another machine: the host stays, its password must be entered again.
-            LogPasswordUnreadable(ex, host.Name, FilePath);
+            LogPasswordUnreadable(ex, host.Connection.Name, FilePath);
             return null;
         }
     }
@@ -155,71 +155,17 @@ public sealed partial class HostConnectionStore
         public List<StoredHost> Hosts { get; set; } = [];
     }
 
+    // The settings as they are, minus the password, which goes beside them encrypted.
     private sealed class StoredHost
     {
-        public required string Name { get; set; }
-
-        public required string Address { get; set; }
-
-        public HostTransport Transport { get; set; } = HostTransport.WinRm;
-
-        public int? Port { get; set; }
-
-        public bool UseHttps { get; set; }
-
-        public WinRmAuthentication Authentication { get; set; }
-
-        public string? UserName { get; set; }
+        public required HostConnectionSettings Connection { get; set; }
 
         // Data Protection ciphertext; the plain password is never written.
         public string? ProtectedPassword { get; set; }
 
-        public string? KeyFilePath { get; set; }
+        public static StoredHost From(HostConnectionSettings settings, string? protectedPassword) =>
+            new() { Connection = settings with { Password = null }, ProtectedPassword = protectedPassword };
 
-        public string? KnownHostsFile { get; set; }
-
-        public bool SkipCertificateChecks { get; set; }
-
-        public List<string> Tags { get; set; } = [];
-
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
-        public int MaxConcurrency { get; set; } = 4;
-
-        public static StoredHost From(HostConnectionSettings settings, string? protectedPassword) => new()
-        {
-            Name = settings.Name,
-            Address = settings.Address,
-            Transport = settings.Transport,
-            Port = settings.Port,
-            UseHttps = settings.UseHttps,
-            Authentication = settings.Authentication,
-            UserName = settings.UserName,
-            ProtectedPassword = protectedPassword,
-            KeyFilePath = settings.KeyFilePath,
-            KnownHostsFile = settings.KnownHostsFile,
-            SkipCertificateChecks = settings.SkipCertificateChecks,
-            Tags = [.. settings.Tags],
-            Timeout = settings.Timeout,
-            MaxConcurrency = settings.MaxConcurrency,
-        };
-
-        public HostConnectionSettings ToSettings(string? password) => new()
-        {
-            Name = Name,
-            Address = Address,
-            Transport = Transport,
-            Port = Port,
-            UseHttps = UseHttps,
-            Authentication = Authentication,
-            UserName = UserName,
-            Password = password,
-            KeyFilePath = KeyFilePath,
-            KnownHostsFile = KnownHostsFile,
-            SkipCertificateChecks = SkipCertificateChecks,
-            Tags = [.. Tags],
-            Timeout = Timeout,
-            MaxConcurrency = MaxConcurrency,
-        };
+        public HostConnectionSettings ToSettings(string? password) => Connection with { Password = password };
     }
 }

@@ -212,24 +212,18 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         await _edits.WaitAsync(cancellationToken);
         try
         {
-            Entry? old;
-            lock (_gate)
-            {
-                old = Locate(name);
-            }
-
-            if (Editable(name, old) is { } refused)
+            if (FindEditable(name, out var old) is { } refused)
             {
                 return refused;
             }
 
-            var errors = HostFormRules.Validate(form, Hosts.Select(h => h.Name).Where(n => !string.Equals(n, old!.Listing.Name, StringComparison.OrdinalIgnoreCase)));
+            var errors = HostFormRules.Validate(form, Hosts.Select(h => h.Name).Where(n => !string.Equals(n, old.Listing.Name, StringComparison.OrdinalIgnoreCase)));
             if (errors.Count > 0)
             {
                 return new HostChangeResult(errors);
             }
 
-            var listing = new DirectoryHost(form.ToSettings(old!.Listing.Settings.Password), HostSource.File);
+            var listing = new DirectoryHost(form.ToSettings(old.Listing.Settings.Password), HostSource.File);
             if (Save(FileHosts().Select(h => ReferenceEquals(h, old.Listing) ? listing : h)) is { } failed)
             {
                 return failed;
@@ -263,18 +257,12 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         await _edits.WaitAsync(cancellationToken);
         try
         {
-            Entry? old;
-            lock (_gate)
-            {
-                old = Locate(name);
-            }
-
-            if (Editable(name, old) is { } refused)
+            if (FindEditable(name, out var old) is { } refused)
             {
                 return refused;
             }
 
-            if (Save(FileHosts().Where(h => !ReferenceEquals(h, old!.Listing))) is { } failed)
+            if (Save(FileHosts().Where(h => !ReferenceEquals(h, old.Listing))) is { } failed)
             {
                 return failed;
             }
@@ -286,10 +274,10 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
 
             if (_monitor is not null)
             {
-                await _monitor.RemoveHostAsync(old!.Listing.Name);
+                await _monitor.RemoveHostAsync(old.Listing.Name);
             }
 
-            await old!.Host.DisposeAsync();
+            await old.Host.DisposeAsync();
             LogRemoved(old.Listing.Name);
             return HostChangeResult.Done;
         }
@@ -355,6 +343,19 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
     // Called under _gate.
     private Entry? Locate(string name) =>
         _entries.Find(e => string.Equals(e.Listing.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    // The host to edit or remove, or why it cannot be.
+    private HostChangeResult? FindEditable(string name, out Entry entry)
+    {
+        Entry? found;
+        lock (_gate)
+        {
+            found = Locate(name);
+        }
+
+        entry = found!;
+        return Editable(name, found);
+    }
 
     private static HostChangeResult? Editable(string name, Entry? entry) => entry switch
     {

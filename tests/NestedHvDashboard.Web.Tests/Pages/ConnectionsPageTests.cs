@@ -87,12 +87,18 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
     private static IElement? Row(IRenderedComponent<Connections> page, string host) =>
         page.FindAll("tr").FirstOrDefault(r => r.QuerySelector($"[data-testid=host-name][data-host='{host}']") is not null);
 
-    private IRenderedComponent<Connections> AddThroughTheDialog(string name, string tags = "rack-a")
+    private IRenderedComponent<Connections> OpenAddDialog(string name)
     {
         var page = Open();
         Click(page, "[data-testid=add-host]");
         Fill("name", name);
         Fill("address", $"{name}.lab.example");
+        return page;
+    }
+
+    private IRenderedComponent<Connections> AddThroughTheDialog(string name, string tags = "rack-a")
+    {
+        var page = OpenAddDialog(name);
         Fill("tags", tags);
         Click(_dialogs, "[data-testid=save]");
         _dialogs.WaitForAssertion(() => Assert.Empty(_dialogs.FindAll("[data-testid=host-dialog]")), Patience);
@@ -151,10 +157,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
     [Fact]
     public void Test_connection_shows_the_hosts_facts_in_the_dialog()
     {
-        var page = Open();
-        Click(page, "[data-testid=add-host]");
-        Fill("name", "hv09");
-        Fill("address", "hv09.lab.example");
+        OpenAddDialog("hv09");
 
         Click(_dialogs, "[data-testid=test-connection]");
 
@@ -172,10 +175,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
     public void Test_connection_shows_the_failure_with_the_host_and_its_message()
     {
         _connector.Refusing.Add("hv11.lab.example");
-        var page = Open();
-        Click(page, "[data-testid=add-host]");
-        Fill("name", "hv11");
-        Fill("address", "hv11.lab.example");
+        OpenAddDialog("hv11");
 
         Click(_dialogs, "[data-testid=test-connection]");
 
