@@ -51,6 +51,8 @@ public sealed class ConnectionsTests(DashboardFixture dashboard)
         await Assertions.Expect(row).ToContainTextAsync("SSH");
         await Assertions.Expect(row).ToContainTextAsync(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(row.GetByTestId("host-status")).ToHaveTextAsync("Unreachable", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("lab-notice")).ToContainTextAsync("keeps running until the app restarts");
+        await SaveScreenshotAsync(page, "connections-added.png");
 
         // Edit its tags: the row follows.
         await row.GetByTestId("edit-host").ClickAsync();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
@@ -228,5 +229,30 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Null(Row(page, "hv09")), Patience);
         Assert.Null(_feed.GetSnapshot().Find("hv09"));
         Assert.NotNull(Row(page, "hv-config"));
+    }
+
+    [Fact]
+    public async Task Choosing_ssh_hides_and_clears_the_winrm_fields_so_the_form_saves()
+    {
+        OpenAddDialog("hv12");
+        const string https = "input[data-testid=field-https], [data-testid=field-https] input";
+        await _dialogs.InvokeAsync(() => _dialogs.Find(https).Change(true));
+        Fill("password", "typed-before-switching");
+        _dialogs.WaitForAssertion(() => Assert.NotEmpty(_dialogs.FindAll("[data-testid=field-authentication]")));
+
+        Click(_dialogs, "[data-testid=transport-ssh]");
+
+        _dialogs.WaitForAssertion(() =>
+        {
+            Assert.Empty(_dialogs.FindAll(https));
+            Assert.Empty(_dialogs.FindAll("[data-testid=field-password]"));
+            Assert.NotEmpty(_dialogs.FindAll("[data-testid=field-key-file]"));
+        });
+        Fill("address", "127.0.0.1");
+        Click(_dialogs, "[data-testid=save]");
+
+        _dialogs.WaitForAssertion(() => Assert.Empty(_dialogs.FindAll("[data-testid=host-dialog]")), Patience);
+        var saved = Assert.Single(_directory.Hosts, h => h.Name == "hv12").Settings;
+        Assert.Equal((HostTransport.Ssh, false, null), (saved.Transport, saved.UseHttps, saved.Password));
     }
 }

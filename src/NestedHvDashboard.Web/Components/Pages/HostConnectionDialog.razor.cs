@@ -37,6 +37,19 @@ public sealed partial class HostConnectionDialog
 
     private bool HasError(string field) => _errors.Any(e => e.Field == field);
 
+    // SSH hides the WinRM-only fields: clear them, or the rules would refuse values the user cannot see.
+    private void ChooseTransport(HostTransport transport)
+    {
+        Form.Transport = transport;
+        if (transport == HostTransport.Ssh)
+        {
+            Form.UseHttps = false;
+            Form.Authentication = WinRmAuthentication.Default;
+            Form.SkipCertificateChecks = false;
+            Form.Password = null;
+        }
+    }
+
     private async Task TestAsync()
     {
         _testing = true;
