@@ -21,8 +21,9 @@ builder.Host.UseSerilog((context, logger) => logger
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddSingleton(DataFolder.FromConfiguration(builder.Configuration));
-builder.Services.AddSingleton<HostDirectory>();
+var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
+builder.Services.AddSingleton(dataFolder);
+builder.Services.AddHostConnections(dataFolder, builder.Configuration);
 builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();
 builder.Services.AddNestedVirtualizationOperations();

@@ -8,14 +8,31 @@ namespace NestedHvDashboard.Core.Inventory;
 internal sealed class ChangeCoalescer
 {
     private readonly List<InventoryChange?> _changes = [];
-    private readonly Dictionary<(string Host, Guid VmId, bool IsHost), int> _positions = [];
+    private readonly Dictionary<(string Host, Guid VmId, InventoryChangeKind? Kind), int> _positions = [];
 
     public int Count => _positions.Count;
 
     public void Add(InventoryChange change)
     {
-        var key = (change.Host.ToUpperInvariant(), change.VmId, change.Kind == InventoryChangeKind.HostChanged);
+        var host = change.Host.ToUpperInvariant();
+        if (change.Kind == InventoryChangeKind.HostRemoved)
+        {
+            // What waited for the host no longer matters; what comes after (the host added again) must follow the removal.
+            foreach (var pending in _positions.Keys.Where(k => k.Host == host).ToList())
+            {
+                _positions.Remove(pending, out var at);
+                _changes[at] = null;
+            }
+
+            _positions[(host, Guid.Empty, InventoryChangeKind.HostRemoved)] = _changes.Count;
+            _changes.Add(change);
+            return;
+        }
+
+        // VM changes fold per VM (kind null), host changes per host.
+        var kind = change.Kind == InventoryChangeKind.HostChanged ? InventoryChangeKind.HostChanged : (InventoryChangeKind?)null;
         var folded = change;
+        var key = (host, change.VmId, kind);
         if (_positions.Remove(key, out var position))
         {
             var earlier = _changes[position]!;

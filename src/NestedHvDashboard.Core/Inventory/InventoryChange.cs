@@ -17,6 +17,9 @@ public enum InventoryChangeKind
 
     /// <summary>The host's status or facts changed; <see cref="InventoryChange.Status"/> and <see cref="InventoryChange.Facts"/> are current.</summary>
     HostChanged,
+
+    /// <summary>The host is no longer watched (removed from the dashboard): drop it and its VMs. Only <see cref="InventoryChange.Host"/> and the version are set.</summary>
+    HostRemoved,
 }
 
 /// <summary>One change to the inventory. Flat on purpose: it crosses the hub as JSON and MessagePack alike.</summary>
@@ -47,4 +50,7 @@ public sealed record InventoryChange(
 
     public static InventoryChange HostChanged(string host, long version, HostStatus status, HostFacts? facts) =>
         new(InventoryChangeKind.HostChanged, host, version, Guid.Empty, null, status, facts);
+
+    public static InventoryChange HostRemoved(string host, long version) =>
+        new(InventoryChangeKind.HostRemoved, host, version, Guid.Empty, null, null, null);
 }

@@ -18,7 +18,11 @@ public sealed class InventoryMonitorOptions
 /// <summary>A host the monitor watches, with the bound on each read.</summary>
 /// <param name="Host">The host.</param>
 /// <param name="Timeout">How long one read may take before the host counts as unreachable (its settings' timeout).</param>
-public sealed record MonitoredHost(IHyperVHost Host, TimeSpan Timeout)
+/// <param name="Endpoint">
+/// When set, the address and TCP port the monitor connects to (<see cref="TcpReachability"/>)
+/// before each watch session: a host that refuses is Unreachable without starting its transport.
+/// </param>
+public sealed record MonitoredHost(IHyperVHost Host, TimeSpan Timeout, (string Address, int Port)? Endpoint = null)
 {
     /// <summary>The host's name.</summary>
     public string Name => Host.Name;

@@ -16,6 +16,9 @@ public sealed class InventoryStore : IInventoryFeed
     private readonly Dictionary<string, HostEntry> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<HostEntry> _hostOrder = [];
     private readonly List<Subscriber> _subscribers = [];
+
+    // The last version of each removed host: one added again under its name goes on from there, so versions only grow.
+    private readonly Dictionary<string, long> _removedVersions = new(StringComparer.OrdinalIgnoreCase);
     private readonly InventoryFeedOptions _options;
     private readonly TimeProvider _time;
 
@@ -117,6 +120,27 @@ public sealed class InventoryStore : IInventoryFeed
             }
 
             return changes;
+        }
+    }
+
+    /// <summary>Drops a host and its VMs; publishes <see cref="InventoryChangeKind.HostRemoved"/> when it was there.</summary>
+    /// <returns>The change published, or null when the store did not know the host.</returns>
+    public InventoryChange? RemoveHost(string host)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        lock (_gate)
+        {
+            if (!_hosts.Remove(host, out var entry))
+            {
+                return null;
+            }
+
+            _hostOrder.Remove(entry);
+            var version = entry.Version + 1;
+            _removedVersions[entry.Name] = version;
+            var change = InventoryChange.HostRemoved(entry.Name, version);
+            Publish([change]);
+            return change;
         }
     }
 
@@ -257,6 +281,11 @@ public sealed class InventoryStore : IInventoryFeed
         if (entry is null)
         {
             entry = new HostEntry(host, status);
+            if (_removedVersions.Remove(host, out var removedAt))
+            {
+                entry.Version = removedAt;
+            }
+
             _hosts.Add(host, entry);
             _hostOrder.Add(entry);
         }

@@ -33,6 +33,17 @@ public sealed class LiveInventory
         var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var change in batch.Changes)
         {
+            if (change.Kind == InventoryChangeKind.HostRemoved)
+            {
+                if (_hosts.Remove(change.Host))
+                {
+                    _order.RemoveAll(name => string.Equals(name, change.Host, StringComparison.OrdinalIgnoreCase));
+                    touched.Add(change.Host);
+                }
+
+                continue;
+            }
+
             var entry = Entry(change.Host);
             // A change at or below the snapshot's version is already in it. Several changes of one
             // step share a version, so only the snapshot's version is the bar, not the last change's.

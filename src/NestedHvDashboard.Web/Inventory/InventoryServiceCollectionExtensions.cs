@@ -24,7 +24,8 @@ public static class InventoryServiceCollectionExtensions
 
     /// <summary>
     /// The feed plus the monitor that keeps it current, one loop per host of the
-    /// <see cref="HostDirectory"/>. Options come from the <c>Inventory:Monitor</c> section
+    /// <see cref="HostDirectory"/>; the monitor is a singleton the directory tells about hosts
+    /// added, changed or removed at runtime. Options come from the <c>Inventory:Monitor</c> section
     /// (e.g. <c>PollInterval</c>, default 2 s). PowerShell hosts are watched host-side (a pipeline
     /// on the host sends only what changed, every <c>PollInterval</c>; it holds one of the host's
     /// connections, so such hosts need <c>MaxConcurrency</c> ≥ 2, the default being 4); other
@@ -34,24 +35,24 @@ public static class InventoryServiceCollectionExtensions
     public static IServiceCollection AddInventoryMonitor(this IServiceCollection services)
     {
         services.AddInventoryFeed();
-        services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton(sp =>
             sp.GetService<IConfiguration>()?.GetSection("Inventory:Monitor").Get<InventoryMonitorOptions>() ?? new InventoryMonitorOptions());
-        services.AddHostedService(sp =>
+        services.TryAddSingleton(sp =>
         {
-            var directory = sp.GetRequiredService<HostDirectory>();
             var options = sp.GetRequiredService<InventoryMonitorOptions>();
             var time = sp.GetRequiredService<TimeProvider>();
             var watch = sp.GetService<IHostInventoryWatch>() ?? new HostSideFirstInventoryWatch(
                 new HostSideInventoryWatch(options.PollInterval),
                 new PollingInventoryWatch(options.PollInterval, time));
-            return new InventoryMonitor(
-                directory.Settings.Select(s => new MonitoredHost(directory[s.Name], s.Timeout)),
-                sp.GetRequiredService<InventoryStore>(),
-                options,
-                sp.GetRequiredService<ILogger<InventoryMonitor>>(),
-                watch,
-                time);
+            return new InventoryMonitor([], sp.GetRequiredService<InventoryStore>(), options, sp.GetRequiredService<ILogger<InventoryMonitor>>(), watch, time);
+        });
+        services.TryAddSingleton<HostDirectory>();
+
+        // The directory hands its hosts to the monitor when it is made: make it before the monitor starts.
+        services.AddHostedService(sp =>
+        {
+            sp.GetRequiredService<HostDirectory>();
+            return sp.GetRequiredService<InventoryMonitor>();
         });
         return services;
     }

@@ -17,7 +17,7 @@ public sealed class InventoryStreamItem
     /// <summary>For a snapshot: every host with its status, facts and VMs. Empty for changes.</summary>
     public IReadOnlyList<HostInventoryState> Hosts { get; set; } = [];
 
-    /// <summary>For changes: the changes since the previous item, oldest first. Empty for a snapshot.</summary>
+    /// <summary>For changes: the changes since the previous item, oldest first (a <c>HostRemoved</c> one means: drop that host). Empty for a snapshot.</summary>
     public IReadOnlyList<InventoryChange> Changes { get; set; } = [];
 
     public static InventoryStreamItem Snapshot(InventorySnapshot snapshot)

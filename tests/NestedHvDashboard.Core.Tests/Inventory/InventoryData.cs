@@ -34,6 +34,12 @@ internal static class InventoryData
 
             foreach (var change in batch.Changes)
             {
+                if (change.Kind == InventoryChangeKind.HostRemoved)
+                {
+                    Assert.True(_hosts.Remove(change.Host), $"host {change.Host} removed but unknown");
+                    continue;
+                }
+
                 if (!_hosts.TryGetValue(change.Host, out var host))
                 {
                     host = (change.Status!, null, []);

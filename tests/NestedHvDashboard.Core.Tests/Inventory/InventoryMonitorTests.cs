@@ -174,4 +174,142 @@ public sealed class InventoryMonitorTests : IAsyncLifetime
         Assert.Equal(since, StatusOf("gamma").Since);
         Assert.Contains("Connection refused", StatusOf("gamma").LastError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_host_added_while_running_is_connecting_at_once_then_connected_with_its_vms()
+    {
+        await using var subscription = _store.Subscribe();
+        var live = new LiveInventory(subscription.Snapshot);
+        var delta = new FakeHost("delta", Vm(Three, "three"));
+
+        _monitor.AddHost(new MonitoredHost(delta, HostTimeout));
+
+        Assert.Equal(HostConnectionState.Connecting, StatusOf("delta").State);
+        Assert.Contains("delta", _monitor.HostNames);
+        await AdvanceUntilAsync(() => StatusOf("delta").State == HostConnectionState.Connected, HostTimeout, "delta connected");
+        Assert.Equal([Three], _store.GetSnapshot("delta").Hosts[0].Vms.Select(v => v.Id));
+
+        await FollowUntilAsync(subscription, live, () => live.Find("delta") is { Status.State: HostConnectionState.Connected, Vms.Count: 1 });
+        Assert.Throws<InvalidOperationException>(() => _monitor.AddHost(new MonitoredHost(new FakeHost("DELTA"), HostTimeout)));
+    }
+
+    [Fact]
+    public async Task A_removed_host_leaves_the_feed_and_is_never_read_again_while_the_others_stream_on()
+    {
+        await AdvanceUntilAsync(() => StatusOf("beta").State == HostConnectionState.Connected, HostTimeout, "beta connected");
+        await using var subscription = _store.Subscribe();
+        var live = new LiveInventory(subscription.Snapshot);
+        Assert.NotNull(live.Find("beta"));
+
+        Assert.True(await _monitor.RemoveHostAsync("BETA").WaitAsync(Patience));
+
+        Assert.DoesNotContain(_store.GetSnapshot().Hosts, h => h.Name == "beta");
+        Assert.DoesNotContain("beta", _monitor.HostNames);
+        Assert.False(await _monitor.RemoveHostAsync("beta"));
+        await FollowUntilAsync(subscription, live, () => live.Find("beta") is null);
+
+        var reads = _beta.Reads;
+        var alpha = VersionOf("alpha");
+        await AdvanceUntilAsync(() => VersionOf("alpha") > alpha + 2, TimeSpan.FromSeconds(3), "alpha streams on");
+        Assert.Equal(reads, _beta.Reads);
+        Assert.DoesNotContain(_store.GetSnapshot().Hosts, h => h.Name == "beta");
+    }
+
+    [Fact]
+    public async Task A_hung_host_can_be_removed()
+    {
+        await AdvanceUntilAsync(() => StatusOf("gamma").State == HostConnectionState.Connected, HostTimeout, "gamma connected");
+        _gamma.Mode = FakeHostMode.Hung;
+        var reads = _gamma.Reads;
+        await AdvanceUntilAsync(() => _gamma.Reads > reads, HostTimeout, "a hung read");
+
+        Assert.True(await _monitor.RemoveHostAsync("gamma").WaitAsync(Patience));
+
+        Assert.Empty(_store.GetSnapshot("gamma").Hosts);
+    }
+
+    [Fact]
+    public async Task Replacing_a_host_watches_the_new_settings_under_the_new_name()
+    {
+        await AdvanceUntilAsync(() => StatusOf("alpha").State == HostConnectionState.Connected, HostTimeout, "alpha connected");
+        var renamed = new FakeHost("alpha-2", Vm(Three, "three"));
+
+        await _monitor.ReplaceHostAsync("alpha", new MonitoredHost(renamed, HostTimeout)).WaitAsync(Patience);
+
+        var reads = _alpha.Reads;
+        await AdvanceUntilAsync(() => StatusOf("alpha-2").State == HostConnectionState.Connected && renamed.Reads > 2, TimeSpan.FromSeconds(3), "alpha-2 connected");
+        Assert.Equal(reads, _alpha.Reads);
+        Assert.Equal(["beta", "gamma", "alpha-2"], _store.GetSnapshot().Hosts.Select(h => h.Name));
+        Assert.Equal([Three], _store.GetSnapshot("alpha-2").Hosts[0].Vms.Select(v => v.Id));
+    }
+
+    [Fact]
+    public async Task Hosts_added_before_the_start_wait_for_it_and_then_behave_like_the_first_ones()
+    {
+        var store = new InventoryStore(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(10) });
+        using var monitor = new InventoryMonitor([], store, new InventoryMonitorOptions { PollInterval = TimeSpan.FromMilliseconds(100) }, NullLogger<InventoryMonitor>.Instance, timeProvider: _time);
+        var delta = new FakeHost("delta", Vm(One, "one"));
+        monitor.AddHost(new MonitoredHost(delta, HostTimeout));
+        Assert.Empty(store.GetSnapshot().Hosts);
+
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal(["delta"], store.GetSnapshot().Hosts.Select(h => h.Name));
+            await AdvanceUntilAsync(() => store.GetSnapshot("delta").Hosts[0].Status.State == HostConnectionState.Connected, HostTimeout, "delta connected");
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None).WaitAsync(Patience);
+        }
+    }
+
+    [Fact]
+    public async Task A_host_whose_endpoint_refuses_tcp_is_unreachable_without_its_transport_being_started()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var delta = new FakeHost("delta", Vm(One, "one"));
+
+        _monitor.AddHost(new MonitoredHost(delta, HostTimeout, ("127.0.0.1", port)));
+
+        await AdvanceUntilAsync(() => StatusOf("delta").State == HostConnectionState.Unreachable, HostTimeout, "delta unreachable");
+        Assert.Contains($"TCP connect to 127.0.0.1:{port} on host 'delta': host unreachable", StatusOf("delta").LastError, StringComparison.Ordinal);
+        Assert.Equal(0, delta.Reads);
+    }
+
+    [Fact]
+    public async Task A_host_whose_endpoint_listens_is_read_as_usual()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var delta = new FakeHost("delta", Vm(One, "one"));
+            _monitor.AddHost(new MonitoredHost(delta, HostTimeout, ("127.0.0.1", ((System.Net.IPEndPoint)listener.LocalEndpoint).Port)));
+
+            await AdvanceUntilAsync(() => StatusOf("delta").State == HostConnectionState.Connected, HostTimeout, "delta connected");
+            Assert.True(delta.Reads > 0);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    /// <summary>Reads the subscription into <paramref name="live"/> until the condition holds, or fails past the patience.</summary>
+    private static async Task FollowUntilAsync(InventorySubscription subscription, LiveInventory live, Func<bool> condition)
+    {
+        using var patience = new CancellationTokenSource(Patience);
+        await foreach (var batch in subscription.ReadBatchesAsync(patience.Token))
+        {
+            live.Apply(batch);
+            if (condition())
+            {
+                return;
+            }
+        }
+    }
 }

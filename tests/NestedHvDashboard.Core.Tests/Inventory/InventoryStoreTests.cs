@@ -262,4 +262,53 @@ public sealed class InventoryStoreTests
 
         Assert.Equal(0, store.SubscriberCount);
     }
+
+    [Fact]
+    public async Task Removing_a_host_drops_it_from_the_snapshot_and_tells_every_subscriber()
+    {
+        var store = NewStore();
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
+        store.ApplyInventory("hv2", Read("hv2", Vm(B, "b")));
+        await using var all = store.Subscribe();
+        await using var batches = all.ReadBatchesAsync().GetAsyncEnumerator();
+        var replica = new Replica(all.Snapshot);
+
+        var removed = store.RemoveHost("hv1");
+
+        Assert.NotNull(removed);
+        Assert.Equal((InventoryChangeKind.HostRemoved, "hv1"), (removed.Kind, removed.Host));
+        Assert.Equal(["hv2"], store.GetSnapshot().Hosts.Select(h => h.Name));
+        Assert.Empty(store.GetSnapshot("hv1").Hosts);
+        Assert.Null(store.RemoveHost("hv1"));
+
+        var batch = await NextAsync(batches);
+        Assert.Equal(removed, Assert.Single(batch.Changes));
+        replica.Apply(batch);
+        replica.AssertMatches(store.GetSnapshot());
+    }
+
+    [Fact]
+    public async Task Changes_waiting_for_a_removed_host_are_dropped_and_a_host_added_again_follows_its_removal()
+    {
+        var store = NewStore();
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
+        await using var subscription = store.Subscribe();
+        await using var batches = subscription.ReadBatchesAsync().GetAsyncEnumerator();
+        var replica = new Replica(subscription.Snapshot);
+
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", 5), Vm(B, "b")));
+        store.RemoveHost("hv1");
+        store.SetHostStatus("hv1", new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()));
+        store.ApplyInventory("hv1", Read("hv1", Vm(C, "c")));
+
+        var batch = await NextAsync(batches);
+
+        Assert.Equal(InventoryChangeKind.HostRemoved, batch.Changes[0].Kind);
+        Assert.DoesNotContain(batch.Changes, c => c.VmId == B);
+        var versions = batch.Changes.Select(c => c.Version).ToList();
+        Assert.Equal(versions.Order(), versions);
+        replica.Apply(batch);
+        replica.AssertMatches(store.GetSnapshot());
+        Assert.Equal([C], store.GetSnapshot("hv1").Hosts[0].Vms.Select(v => v.Id));
+    }
 }

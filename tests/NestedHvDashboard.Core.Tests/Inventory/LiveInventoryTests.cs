@@ -61,4 +61,28 @@ public sealed class LiveInventoryTests
         Assert.Null(live.Find("hv1"));
         Assert.Equal("bravo", Assert.Single(live.Find("hv9")!.Vms).Name);
     }
+
+    [Fact]
+    public void A_removed_host_leaves_the_copy_and_one_added_again_under_its_name_starts_afresh()
+    {
+        var store = new InventoryStore();
+        store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(A, "alpha")));
+        store.ApplyInventory("hv2", InventoryData.Read("hv2", InventoryData.Vm(B, "bravo")));
+        var live = new LiveInventory(store.GetSnapshot());
+
+        var removed = store.RemoveHost("HV1")!;
+        var touched = live.Apply(new InventoryBatch([removed], null));
+
+        Assert.Equal(["hv1"], touched);
+        Assert.Null(live.Find("hv1"));
+        Assert.Equal(["hv2"], live.Hosts.Select(h => h.Name));
+
+        // Added again: versions go on from the removal, so the copy takes the new host's changes.
+        var again = store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(B, "charlie")));
+        Assert.All(again, c => Assert.True(c.Version > removed.Version));
+        live.Apply(new InventoryBatch(again, null));
+
+        Assert.Equal(["hv2", "hv1"], live.Hosts.Select(h => h.Name));
+        Assert.Equal("charlie", Assert.Single(live.Find("hv1")!.Vms).Name);
+    }
 }

@@ -117,6 +117,12 @@ public sealed class InventoryHubTests : IAsyncLifetime
         _store.SetHostStatus("hv2", new HostStatus(HostConnectionState.AuthenticationFailed, DateTimeOffset.UtcNow, "Access is denied."));
         var host = Assert.Single((await NextAsync(stream)).Changes);
         Assert.Equal((InventoryChangeKind.HostChanged, "hv2", HostConnectionState.AuthenticationFailed), (host.Kind, host.Host, host.Status!.State));
+
+        // A host taken out of the dashboard: the client is told to drop it.
+        _store.RemoveHost("hv2");
+        var removed = Assert.Single((await NextAsync(stream)).Changes);
+        Assert.Equal((InventoryChangeKind.HostRemoved, "hv2", host.Version + 1), (removed.Kind, removed.Host, removed.Version));
+        Assert.Null(removed.Status);
     }
 
     [Theory]

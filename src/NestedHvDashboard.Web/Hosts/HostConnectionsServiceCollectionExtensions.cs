@@ -1,0 +1,60 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NestedHvDashboard.Web.Storage;
+
+namespace NestedHvDashboard.Web.Hosts;
+
+/// <summary>Registration of the host connections: the directory, the file of hosts added in the UI and the keys that encrypt their passwords.</summary>
+public static class HostConnectionsServiceCollectionExtensions
+{
+    /// <summary>The Data Protection application name: fixed, so keys keep working when the app moves folder.</summary>
+    public const string ApplicationName = "NestedHvDashboard";
+
+    /// <summary>
+    /// The <see cref="HostDirectory"/> (also the <see cref="IHostLookup"/>), the
+    /// <see cref="HostConnectionStore"/> in <paramref name="dataFolder"/>, and Data Protection with
+    /// its keys in <c>keys/</c> of the data folder. The keys themselves are encrypted with a
+    /// certificate when <c>DataProtection:CertificateFile</c> (+ <c>CertificatePassword</c>) or
+    /// <c>DataProtection:CertificateThumbprint</c> is set, else with DPAPI on Windows; on Linux
+    /// without a certificate they rely on the folder's permissions (owner only).
+    /// </summary>
+    public static IServiceCollection AddHostConnections(this IServiceCollection services, DataFolder dataFolder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(dataFolder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var keys = dataFolder.File("keys");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(keys);
+        }
+        else
+        {
+            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var protection = services.AddDataProtection()
+            .SetApplicationName(ApplicationName)
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+        var section = configuration.GetSection("DataProtection");
+        if (section["CertificateFile"] is { Length: > 0 } certificateFile)
+        {
+            protection.ProtectKeysWithCertificate(X509CertificateLoader.LoadPkcs12FromFile(certificateFile, section["CertificatePassword"]));
+        }
+        else if (section["CertificateThumbprint"] is { Length: > 0 } thumbprint)
+        {
+            protection.ProtectKeysWithCertificate(thumbprint);
+        }
+        else if (OperatingSystem.IsWindows())
+        {
+            protection.ProtectKeysWithDpapi();
+        }
+
+        services.TryAddSingleton(dataFolder);
+        services.TryAddSingleton<IHostConnector, PowerShellHostConnector>();
+        services.TryAddSingleton<HostConnectionStore>();
+        services.TryAddSingleton<HostDirectory>();
+        services.TryAddSingleton<IHostLookup>(sp => sp.GetRequiredService<HostDirectory>());
+        return services;
+    }
+}

@@ -1,0 +1,112 @@
+using NestedHvDashboard.Core.Hosts;
+
+namespace NestedHvDashboard.Web.Hosts;
+
+/// <summary>One problem with one field of a <see cref="HostForm"/>; the message names the field.</summary>
+/// <param name="Field">The form property (e.g. <c>Port</c>); empty for a problem with the whole host.</param>
+/// <param name="Message">What is wrong, in the user's words.</param>
+public sealed record HostFieldError(string Field, string Message);
+
+/// <summary>What a host connection must be before it is saved or tried.</summary>
+public static class HostFormRules
+{
+    /// <summary>The longest timeout a host may have.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most commands at once a host may be given.</summary>
+    public const int MaxConcurrencyLimit = 32;
+
+    /// <summary>Every problem with the form, in field order; empty when it can be saved.</summary>
+    /// <param name="form">The form.</param>
+    /// <param name="otherNames">The names of the other hosts (the one being edited left out); null skips the uniqueness check.</param>
+    public static IReadOnlyList<HostFieldError> Validate(HostForm form, IEnumerable<string>? otherNames)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var errors = new List<HostFieldError>();
+        void Add(string field, string message) => errors.Add(new HostFieldError(field, message));
+
+        if (string.IsNullOrWhiteSpace(form.Name))
+        {
+            Add(nameof(HostForm.Name), "Name is required.");
+        }
+        else if (form.Name != form.Name.Trim())
+        {
+            Add(nameof(HostForm.Name), "Name must not start or end with a space.");
+        }
+        else if (otherNames?.Contains(form.Name, StringComparer.OrdinalIgnoreCase) == true)
+        {
+            Add(nameof(HostForm.Name), $"Name '{form.Name}' is already used by another host.");
+        }
+
+        var address = form.Address?.Trim() ?? "";
+        if (address.Length == 0)
+        {
+            Add(nameof(HostForm.Address), "Address is required.");
+        }
+        else if (address.Contains("://", StringComparison.Ordinal))
+        {
+            Add(nameof(HostForm.Address), $"Address '{address}' must be a host name or IP address without a scheme such as https:// (set HTTPS and Port instead).");
+        }
+        else if (Uri.CheckHostName(address) == UriHostNameType.Unknown)
+        {
+            Add(nameof(HostForm.Address), $"Address '{address}' is not a host name or IP address (no spaces, port or path).");
+        }
+
+        if (form.Transport is not (HostTransport.WinRm or HostTransport.Ssh))
+        {
+            Add(nameof(HostForm.Transport), "Transport must be WinRM or SSH.");
+        }
+
+        if (form.Port is < 1 or > 65535)
+        {
+            Add(nameof(HostForm.Port), $"Port must be between 1 and 65535 (or empty for the default); {form.Port} is not.");
+        }
+
+        if (form.Transport == HostTransport.Ssh)
+        {
+            if (!string.IsNullOrEmpty(form.Password))
+            {
+                Add(nameof(HostForm.Password), "Password is not used by SSH: it signs in with the key file; leave Password empty.");
+            }
+
+            if (form.UseHttps)
+            {
+                Add(nameof(HostForm.UseHttps), "HTTPS is for WinRM only; SSH is always encrypted.");
+            }
+
+            if (form.Authentication != WinRmAuthentication.Default)
+            {
+                Add(nameof(HostForm.Authentication), "Authentication is for WinRM only; SSH signs in with the key file.");
+            }
+
+            if (form.SkipCertificateChecks)
+            {
+                Add(nameof(HostForm.SkipCertificateChecks), "Skip certificate checks is for WinRM over HTTPS only.");
+            }
+        }
+        else if (form.Transport == HostTransport.WinRm)
+        {
+            if (!string.IsNullOrEmpty(form.Password) && string.IsNullOrWhiteSpace(form.UserName))
+            {
+                Add(nameof(HostForm.UserName), "User name is required with a password.");
+            }
+
+            if (form.SkipCertificateChecks && !form.UseHttps)
+            {
+                Add(nameof(HostForm.SkipCertificateChecks), "Skip certificate checks needs HTTPS.");
+            }
+        }
+
+        if (form.TimeoutSeconds < 1 || TimeSpan.FromSeconds(form.TimeoutSeconds) > MaxTimeout)
+        {
+            Add(nameof(HostForm.TimeoutSeconds), $"Timeout must be between 1 second and {MaxTimeout.TotalMinutes:0} minutes; {form.TimeoutSeconds} s is not.");
+        }
+
+        if (form.MaxConcurrency is < 1 or > MaxConcurrencyLimit)
+        {
+            Add(nameof(HostForm.MaxConcurrency), $"Max concurrency must be between 1 and {MaxConcurrencyLimit}; {form.MaxConcurrency} is not.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,21 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.PowerShell;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.Web.Hosts;
+
+/// <summary>Makes the <see cref="IHyperVHost"/> for a host's settings; tests put fakes in its place.</summary>
+public interface IHostConnector
+{
+    /// <summary>A host reached as <paramref name="settings"/> say; the connection opens on the first call.</summary>
+    /// <param name="settings">How to reach the host.</param>
+    /// <param name="lab">The simulated lab, for in-process hosts.</param>
+    IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null);
+}
+
+/// <summary>Hosts reached through PowerShell remoting (or the in-process simulator): <see cref="HyperVHostFactory"/>.</summary>
+public sealed class PowerShellHostConnector : IHostConnector
+{
+    /// <inheritdoc />
+    public IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null) => HyperVHostFactory.Create(settings, lab);
+}

@@ -1,0 +1,80 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Web.Hosts;
+
+namespace NestedHvDashboard.Web.Tests.Hosts;
+
+public sealed class HostFormRulesTests
+{
+    private static HostForm Valid(HostTransport transport = HostTransport.WinRm) => new()
+    {
+        Name = "hv01",
+        Address = "hv01.lab.example",
+        Transport = transport,
+    };
+
+    public static TheoryData<string, Action<HostForm>, string, string> Broken => new()
+    {
+        { "name required", f => f.Name = "", nameof(HostForm.Name), "Name is required" },
+        { "name blank", f => f.Name = "   ", nameof(HostForm.Name), "Name is required" },
+        { "name leading space", f => f.Name = " hv01", nameof(HostForm.Name), "Name must not start or end with a space" },
+        { "name trailing space", f => f.Name = "hv01 ", nameof(HostForm.Name), "Name must not start or end with a space" },
+        { "name taken, other case", f => f.Name = "HV-TAKEN", nameof(HostForm.Name), "Name 'HV-TAKEN' is already used" },
+        { "address required", f => f.Address = "", nameof(HostForm.Address), "Address is required" },
+        { "address with scheme", f => f.Address = "https://hv01.lab.example", nameof(HostForm.Address), "without a scheme" },
+        { "address with space", f => f.Address = "hv 01", nameof(HostForm.Address), "Address 'hv 01' is not a host name or IP address" },
+        { "address with port", f => f.Address = "hv01:5985", nameof(HostForm.Address), "is not a host name or IP address" },
+        { "address with path", f => f.Address = "hv01/wsman", nameof(HostForm.Address), "is not a host name or IP address" },
+        { "in-process transport", f => f.Transport = HostTransport.InProcess, nameof(HostForm.Transport), "Transport must be WinRM or SSH" },
+        { "port zero", f => f.Port = 0, nameof(HostForm.Port), "Port must be between 1 and 65535" },
+        { "port too high", f => f.Port = 65536, nameof(HostForm.Port), "Port must be between 1 and 65535" },
+        { "ssh with password", f => { f.Transport = HostTransport.Ssh; f.Password = "secret"; }, nameof(HostForm.Password), "Password is not used by SSH" },
+        { "ssh with https", f => { f.Transport = HostTransport.Ssh; f.UseHttps = true; }, nameof(HostForm.UseHttps), "HTTPS is for WinRM only" },
+        { "ssh with authentication", f => { f.Transport = HostTransport.Ssh; f.Authentication = WinRmAuthentication.Kerberos; }, nameof(HostForm.Authentication), "Authentication is for WinRM only" },
+        { "ssh skipping certificates", f => { f.Transport = HostTransport.Ssh; f.SkipCertificateChecks = true; }, nameof(HostForm.SkipCertificateChecks), "Skip certificate checks is for WinRM" },
+        { "winrm skipping certificates without https", f => f.SkipCertificateChecks = true, nameof(HostForm.SkipCertificateChecks), "Skip certificate checks needs HTTPS" },
+        { "winrm password without user", f => f.Password = "secret", nameof(HostForm.UserName), "User name is required with a password" },
+        { "timeout zero", f => f.TimeoutSeconds = 0, nameof(HostForm.TimeoutSeconds), "Timeout must be between 1 second and 10 minutes" },
+        { "timeout over ten minutes", f => f.TimeoutSeconds = 601, nameof(HostForm.TimeoutSeconds), "Timeout must be between 1 second and 10 minutes" },
+        { "concurrency zero", f => f.MaxConcurrency = 0, nameof(HostForm.MaxConcurrency), "Max concurrency must be between 1 and 32" },
+        { "concurrency over 32", f => f.MaxConcurrency = 33, nameof(HostForm.MaxConcurrency), "Max concurrency must be between 1 and 32" },
+    };
+
+    [Fact]
+    public void A_complete_form_has_no_error_for_either_transport()
+    {
+        Assert.Empty(HostFormRules.Validate(Valid(), ["other"]));
+        Assert.Empty(HostFormRules.Validate(new HostForm { Name = "hv02", Address = "hv02", Transport = HostTransport.Ssh, Port = 22, UserName = "labadmin", KeyFilePath = "/keys/lab", KnownHostsFile = "/keys/known_hosts" }, ["other"]));
+        Assert.Empty(HostFormRules.Validate(new HostForm { Name = "v6", Address = "::1", Port = 1, TimeoutSeconds = 600, MaxConcurrency = 32 }, []));
+        Assert.Empty(HostFormRules.Validate(new HostForm { Name = "v4", Address = "10.0.0.7", Port = 65535, TimeoutSeconds = 1, MaxConcurrency = 1, UseHttps = true, SkipCertificateChecks = true, UserName = "LAB\\admin", Password = "p" }, []));
+    }
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public void Each_rule_names_its_field(string rule, Action<HostForm> breakIt, string field, string message)
+    {
+        var form = Valid();
+        breakIt(form);
+
+        var errors = HostFormRules.Validate(form, ["hv-taken"]);
+
+        Assert.True(errors.Count == 1, $"{rule}: expected one error, got: {string.Join(" | ", errors)}");
+        Assert.Equal(field, errors[0].Field);
+        Assert.Contains(message, errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tags_are_trimmed_and_each_kept_once_in_the_order_typed()
+    {
+        var form = Valid();
+        form.Tags = " rack-a, lab ,, RACK-A,  gpu ";
+
+        Assert.Equal(["rack-a", "lab", "gpu"], form.ToSettings().Tags);
+    }
+
+    [Fact]
+    public void Uniqueness_is_skipped_when_no_names_are_given()
+    {
+        Assert.Empty(HostFormRules.Validate(Valid(), otherNames: null));
+        Assert.Single(HostFormRules.Validate(Valid(), ["HV01"]));
+    }
+}
