@@ -43,6 +43,8 @@ internal sealed class ConnectionFakeHost(HostConnectionSettings settings, HostOp
 
     public Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public ValueTask DisposeAsync()
     {
         Interlocked.Exchange(ref _disposed, 1);
