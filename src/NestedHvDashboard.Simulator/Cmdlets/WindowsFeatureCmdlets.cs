@@ -68,11 +68,14 @@ public sealed class GetWindowsFeatureCommand : WindowsFeatureCmdlet
 
         var features = Sim.Read(h => WindowsFeatures.Server
             .Where(f => Name is null || Name.Any(n => NameMatches(n, f.Name)))
-            .Select(f => StateOf(h, f.Name) switch
+            .Select(f => (Feature: f, State: StateOf(h, f.Name)))
+            .Select(x => new WindowsFeature
             {
-                "Pending" => new WindowsFeature { Name = f.Name, DisplayName = f.DisplayName, FeatureType = f.FeatureType, InstallState = "InstallPending", Installed = false },
-                "Installed" => new WindowsFeature { Name = f.Name, DisplayName = f.DisplayName, FeatureType = f.FeatureType, InstallState = "Installed", Installed = true },
-                _ => new WindowsFeature { Name = f.Name, DisplayName = f.DisplayName, FeatureType = f.FeatureType, InstallState = "Available", Installed = false },
+                Name = x.Feature.Name,
+                DisplayName = x.Feature.DisplayName,
+                FeatureType = x.Feature.FeatureType,
+                InstallState = x.State == "Pending" ? "InstallPending" : x.State,
+                Installed = x.State == "Installed",
             })
             .ToList());
         EmitAll(features, TypeNames.WindowsFeature);
