@@ -11,7 +11,8 @@ namespace NestedHvDashboard.Simulator.State;
 /// </summary>
 public sealed class SimulatedGuest
 {
-    private const int Iterations = 10_000;
+    // A simulator guarding made-up lab passwords: enough to keep them out of state files, cheap enough for labs built per test.
+    private const int Iterations = 1_000;
 
     public string AdministratorUserName { get; set; } = "Administrator";
 
