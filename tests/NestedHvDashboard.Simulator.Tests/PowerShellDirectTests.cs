@@ -75,6 +75,10 @@ public sealed class PowerShellDirectTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_credential_is_invalid() =>
+        Assert.Equal("The credential is invalid.", session.Run("Invoke-Command -VMName l1-hv -Credential ([pscredential]::Empty) -ScriptBlock { 1 }").OnlyError.Exception.Message);
+
+    [Fact]
     public void The_password_is_not_kept_in_the_state()
     {
         Assert.DoesNotContain(Scenarios.LabScenarios.GuestAdministratorPassword, host.ToJson(), StringComparison.Ordinal);

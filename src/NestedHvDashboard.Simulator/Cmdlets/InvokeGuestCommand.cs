@@ -118,8 +118,7 @@ public sealed class InvokeSimulatedGuestCommandCommand : SimulatorCmdlet
             return;
         }
 
-        var credential = Credential.GetNetworkCredential();
-        if (Credential == PSCredential.Empty || !vm.Guest.Accepts(Credential.UserName, credential.Password, vm.Name))
+        if (Credential == PSCredential.Empty || !vm.Guest.Accepts(Credential.UserName, Credential.GetNetworkCredential().Password, vm.Name))
         {
             const string message = "The credential is invalid.";
             WriteError(Error(message, "InvalidCredential", ErrorCategory.InvalidArgument, vm.Name, new PSRemotingTransportException(message)));
