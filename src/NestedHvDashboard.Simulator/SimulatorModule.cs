@@ -12,6 +12,12 @@ public static class SimulatorModule
     /// <summary>The session variable holding the in-process <see cref="SimulatedHost"/> the cmdlets act on.</summary>
     public const string HostVariableName = "NestedHvSimulatorHost";
 
+    /// <summary>In a guest's runspace: the host the guest's VM lives on (for restarts and the nested-virtualization check).</summary>
+    public const string ParentHostVariableName = "NestedHvSimulatorParentHost";
+
+    /// <summary>In a guest's runspace: the id of the guest's VM on <see cref="ParentHostVariableName"/>.</summary>
+    public const string ParentVmIdVariableName = "NestedHvSimulatorParentVmId";
+
     /// <summary>A session variable naming the state file; overrides <see cref="StateFileEnvironmentVariable"/>.</summary>
     public const string StateFileVariableName = "NestedHvSimulatorStateFile";
 
@@ -61,6 +67,19 @@ public static class SimulatorModule
             state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
         }
 
+        return state;
+    }
+
+    /// <summary>
+    /// A session state bound to the guest OS of VM <paramref name="vmId"/> on <paramref name="parent"/>:
+    /// what PowerShell Direct reaches. Cmdlets act on <paramref name="guestHost"/>.
+    /// </summary>
+    public static InitialSessionState CreateGuestSessionState(SimulatedHost parent, Guid vmId, SimulatedHost guestHost)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        var state = CreateSessionState(guestHost);
+        state.Variables.Add(new SessionStateVariableEntry(ParentHostVariableName, parent, "The simulated host the guest's VM runs on.", System.Management.Automation.ScopedItemOptions.ReadOnly));
+        state.Variables.Add(new SessionStateVariableEntry(ParentVmIdVariableName, vmId, "The guest's VM id on the parent host.", System.Management.Automation.ScopedItemOptions.ReadOnly));
         return state;
     }
 

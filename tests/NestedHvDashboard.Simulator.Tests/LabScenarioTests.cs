@@ -52,6 +52,25 @@ public sealed class LabScenarioTests
     }
 
     [Fact]
+    public void Default_lab_windows_guests_answer_powershell_direct_with_the_documented_credentials()
+    {
+        var ws2016 = Lab[LabScenarios.HostNames.Ws2016Intel];
+        using var session = new SimulatorSession(ws2016);
+        var parameters = new System.Collections.Hashtable { ["cred"] = GuestHosts.Credential() };
+
+        var l2 = session.Run("param($cred) Invoke-Command -VMName nested-l1-01 -Credential $cred -ScriptBlock { Get-VM | ForEach-Object Name; (Get-VMHost).Name }", parameters).Succeeded();
+        Assert.Equal(["l2-app-01", "nested-l1-01"], l2.Output.Select(o => (string)o.BaseObject));
+
+        // Windows Server 2012 R2 predates PowerShell Direct.
+        Assert.Contains("PowerShell Direct needs", session.Run("param($cred) Invoke-Command -VMName dc01 -Credential $cred -ScriptBlock { 1 }", parameters).OnlyError.Exception.Message, StringComparison.Ordinal);
+
+        var guests = AllVms().Where(x => x.Vm.Guest is not null).ToList();
+        Assert.All(guests, x => Assert.Contains("Windows", x.Vm.GuestOsName, StringComparison.Ordinal));
+        Assert.All(guests, x => Assert.Equal(x.Vm.GuestIsHyperVHost, x.Vm.Guest!.Host.HyperVInstalled));
+        Assert.Contains(guests, x => x.Vm.Guest!.Host.Profile.ProductType == 1);
+    }
+
+    [Fact]
     public void Default_lab_is_deterministic()
     {
         var again = LabScenarios.CreateDefaultLab();

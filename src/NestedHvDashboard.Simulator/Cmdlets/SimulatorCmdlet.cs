@@ -12,6 +12,21 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
 
     internal HostAccess Sim => access ??= ResolveHost();
 
+    /// <summary>The in-process host the runspace is bound to, or null in file-backed mode.</summary>
+    internal SimulatedHost? BoundHost =>
+        SessionState.PSVariable.GetValue(SimulatorModule.HostVariableName) is var bound && (bound is PSObject wrapped ? wrapped.BaseObject : bound) is SimulatedHost host ? host : null;
+
+    /// <summary>In a guest's runspace, the host and id of the guest's own VM; otherwise null.</summary>
+    internal (SimulatedHost Host, Guid VmId)? ParentVm
+    {
+        get
+        {
+            var parent = SessionState.PSVariable.GetValue(SimulatorModule.ParentHostVariableName);
+            var id = SessionState.PSVariable.GetValue(SimulatorModule.ParentVmIdVariableName);
+            return (parent is PSObject p ? p.BaseObject : parent) is SimulatedHost host && (id is PSObject i ? i.BaseObject : id) is Guid vmId ? (host, vmId) : null;
+        }
+    }
+
     internal static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
     protected override void StopProcessing() => stopping.Cancel();
@@ -24,9 +39,19 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
 
     private HostAccess ResolveHost()
     {
-        var bound = SessionState.PSVariable.GetValue(SimulatorModule.HostVariableName);
-        if ((bound is PSObject wrapped ? wrapped.BaseObject : bound) is SimulatedHost host)
+        if (BoundHost is { } host)
         {
+            if (!host.Read(h => h.HyperVInstalled) && IsHyperVCmdlet)
+            {
+                // A guest without the Hyper-V role has no Hyper-V module: the command is simply not there.
+                var name = MyInvocation.MyCommand.Name;
+                ThrowTerminatingError(new ErrorRecord(
+                    new CommandNotFoundException($"The term '{name}' is not recognized as a name of a cmdlet, function, script file, or executable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again."),
+                    "CommandNotFoundException",
+                    ErrorCategory.ObjectNotFound,
+                    name));
+            }
+
             return new InMemoryHostAccess(host);
         }
 
@@ -57,6 +82,9 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
             null));
         return null!;
     }
+
+    /// <summary>True for the Hyper-V module's cmdlets (nouns VM, VMSwitch, VMHost, ...).</summary>
+    private bool IsHyperVCmdlet => MyInvocation.MyCommand.Name.Split('-') is [_, var noun] && noun.StartsWith("VM", StringComparison.Ordinal);
 
     /// <summary>Blocks until <paramref name="when"/>, the way the real cmdlets wait for a state change; Ctrl+C stops it.</summary>
     internal void WaitUntil(DateTimeOffset when)

@@ -122,6 +122,12 @@ public sealed class StartVMCommand : VmTargetCmdlet
             case VMState.Running:
                 return AlreadyThere();
             case VMState.Off or VMState.Saved:
+                if (state == VMState.Off && vm.Guest is { } guest)
+                {
+                    // A cold boot finishes what the guest installed without restarting.
+                    vm.GuestIsHyperVHost = guest.CompletePendingFeatures();
+                }
+
                 vm.BeginTransition(VMState.Starting, VMState.Running, now, host.Timing.StartDuration);
                 return VmOutcome<bool>.Ok(true, vm.TransitionEndsAt);
             case VMState.Paused:

@@ -14,5 +14,9 @@ internal static class TypeNames
     public const string NetAdapter = "Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetAdapter";
     public const string NetIPAddress = "Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetIPAddress";
     public const string NetNat = "Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetNat";
+    public const string WindowsFeature = "Microsoft.Windows.ServerManager.Commands.Feature";
+    public const string FeatureOperationResult = "Microsoft.Windows.ServerManager.Commands.FeatureOperationResult";
+    public const string OptionalFeature = "Microsoft.Dism.Commands.BasicFeatureObject";
+    public const string DismImage = "Microsoft.Dism.Commands.ImageObject";
     public const string DnsClientServerAddress = "Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_DNSClientServerAddress";
 }

@@ -16,9 +16,11 @@
     'Get-NetAdapter', 'Get-NetIPAddress', 'New-NetIPAddress',
     'Get-NetNat', 'New-NetNat', 'Remove-NetNat',
     'Get-DnsClientServerAddress', 'Set-DnsClientServerAddress',
-    'Get-CimInstance', 'Invoke-SimulatedRestMethod'
+    'Get-CimInstance', 'Invoke-SimulatedRestMethod',
+    'New-VM', 'Invoke-SimulatedGuestCommand',
+    'Get-WindowsFeature', 'Install-WindowsFeature', 'Get-WindowsOptionalFeature', 'Enable-WindowsOptionalFeature'
   )
-  FunctionsToExport = @('netsh')
-  AliasesToExport = @('Invoke-RestMethod', 'Get-VMCheckpoint')
+  FunctionsToExport = @('netsh', 'Invoke-Command')
+  AliasesToExport = @('Invoke-RestMethod', 'Get-VMCheckpoint', 'Add-WindowsFeature')
   VariablesToExport = @()
 }

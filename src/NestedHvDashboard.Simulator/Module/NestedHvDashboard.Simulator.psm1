@@ -41,5 +41,23 @@ function netsh {
   $global:LASTEXITCODE = 1
 }
 
+function Invoke-Command {
+  <#
+  .SYNOPSIS
+  Invoke-Command with PowerShell Direct into simulated guests: -VMName/-VMId go to Invoke-SimulatedGuestCommand,
+  every other use (local script blocks, -ComputerName, -Session, ...) to the real Invoke-Command, unchanged.
+  #>
+  $toGuest = $false
+  foreach ($word in $args) {
+    # Parameter names reach a simple function as strings like '-VMName' (or '-VMName:' with a bound value).
+    if ($word -is [string] -and $word -match '^-VM(N|Na|Nam|Name|I|Id|Guid)(:.*)?$') { $toGuest = $true; break }
+  }
+  if ($toGuest) {
+    if ($MyInvocation.ExpectingInput) { $input | Invoke-SimulatedGuestCommand @args } else { Invoke-SimulatedGuestCommand @args }
+  }
+  elseif ($MyInvocation.ExpectingInput) { $input | Microsoft.PowerShell.Core\Invoke-Command @args }
+  else { Microsoft.PowerShell.Core\Invoke-Command @args }
+}
+
 Set-Alias -Name Invoke-RestMethod -Value Invoke-SimulatedRestMethod
-Export-ModuleMember -Function netsh -Alias Invoke-RestMethod, Get-VMCheckpoint -Cmdlet *
+Export-ModuleMember -Function netsh, Invoke-Command -Alias Invoke-RestMethod, Get-VMCheckpoint, Add-WindowsFeature -Cmdlet *

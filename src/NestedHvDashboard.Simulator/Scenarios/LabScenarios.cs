@@ -12,6 +12,15 @@ public static class LabScenarios
     /// <summary>A fixed moment the scenarios are built around, so the same seed gives the same lab.</summary>
     private static readonly DateTimeOffset Epoch = new(2025, 6, 2, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The administrator every Windows guest of the demo lab has (PowerShell Direct's -Credential user).</summary>
+    public const string GuestAdministratorUserName = "Administrator";
+
+    /// <summary>
+    /// The demo lab's guest administrator password: a documented, made-up lab value (never a real secret).
+    /// Guests keep only a salted hash of it.
+    /// </summary>
+    public const string GuestAdministratorPassword = "NestedLab-2025!";
+
     /// <summary>Names of the hosts in <see cref="CreateDefaultLab"/>.</summary>
     public static class HostNames
     {
@@ -173,7 +182,10 @@ public static class LabScenarios
         return lab;
     }
 
-    /// <summary>A generated lab of <paramref name="hosts"/> hosts with <paramref name="vmsPerHost"/> VMs each, for benchmarks.</summary>
+    /// <summary>
+    /// A generated lab of <paramref name="hosts"/> hosts with <paramref name="vmsPerHost"/> VMs each, for benchmarks.
+    /// Its VMs have no guest OS to reach by PowerShell Direct, which keeps thousands of VMs light.
+    /// </summary>
     public static SimulatedLab Generate(int hosts, int vmsPerHost, int seed, SimulationTiming? timing = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(hosts);
@@ -205,13 +217,87 @@ public static class LabScenarios
                     nested: role == "nested-l1",
                     spoofing: role == "nested-l1" && random.Next(2) == 0,
                     hyperVGuest: role == "nested-l1",
-                    checkpoints: random.Next(4) == 0 ? 1 : 0);
+                    checkpoints: random.Next(4) == 0 ? 1 : 0,
+                    createGuest: false);
             }
 
             lab.Add(host);
         }
 
         return lab;
+    }
+
+    /// <summary>
+    /// The guest OS inside <paramref name="vm"/> as a simulated host of its own: a Windows edition from the VM's
+    /// guest OS name and version, one "Ethernet" adapter with the VM's address, Hyper-V installed when the VM's
+    /// guest is a Hyper-V host (then with one L2 VM of its own). Derived from names only, so it is the same every run.
+    /// </summary>
+    public static SimulatedGuest CreateGuest(SimulatedHost parent, SimulatedVm vm, string userName = GuestAdministratorUserName, string password = GuestAdministratorPassword)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        ArgumentNullException.ThrowIfNull(vm);
+        var guestHost = new SimulatedHost(vm.Name, GuestProfile(parent.Profile, vm))
+        {
+            Timing = parent.Timing.Clone(),
+            HyperVInstalled = vm.GuestIsHyperVHost,
+        };
+        var seed = SimulatedHost.StableHash(parent.Name + "/" + vm.Name);
+        var adapter = guestHost.AddNetAdapter("Ethernet", "Microsoft Hyper-V Network Adapter");
+        var address = vm.NetworkAdapters.SelectMany(a => a.IPAddresses).FirstOrDefault(a => a.Contains('.', StringComparison.Ordinal))
+            ?? $"10.0.1.{20 + (seed % 230)}";
+        guestHost.IPAddresses.Add(new SimulatedIPAddress { IPAddress = address, InterfaceIndex = adapter.InterfaceIndex, PrefixLength = 24, PrefixOrigin = "Dhcp", DefaultGateway = "10.0.1.1" });
+        if (vm.GuestIsHyperVHost)
+        {
+            guestHost.Vms.Add(new SimulatedVm
+            {
+                Name = "l2-app-01",
+                Id = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{parent.Name}/{vm.Name}/l2-app-01")).AsSpan(0, 16)),
+                Version = guestHost.Profile.DefaultVersion,
+                ProcessorCount = 2,
+                MemoryStartupBytes = 2 * GB,
+                MemoryMinimumBytes = 2 * GB,
+                MemoryMaximumBytes = 2 * GB,
+                CreationTime = Epoch,
+                Notes = "L2 guest",
+            });
+        }
+
+        return SimulatedGuest.Create(guestHost, userName, password);
+    }
+
+    /// <summary>What a guest OS reports: its edition, and the VM's processors and memory.</summary>
+    private static HostProfile GuestProfile(HostProfile parent, SimulatedVm vm)
+    {
+        var osName = vm.GuestOsName ?? "Windows Server 2022 Datacenter";
+        var osVersion = vm.GuestOsVersion ?? "10.0.20348";
+        var build = Version.TryParse(osVersion, out var v) && v.Build > 0 ? v.Build : 20348;
+        var highest = build switch
+        {
+            >= 26100 => "12.0",
+            >= 22621 => "11.0",
+            >= 20348 => "10.0",
+            >= 19041 => "9.3",
+            >= 17763 => "9.0",
+            >= 14393 => "8.0",
+            _ => "5.0",
+        };
+        return new HostProfile
+        {
+            OsCaption = "Microsoft " + osName,
+            OsVersion = osVersion,
+            OsBuild = build,
+            ProductType = osName.Contains("Server", StringComparison.OrdinalIgnoreCase) ? 3 : 1,
+            ProcessorManufacturer = parent.ProcessorManufacturer,
+            ProcessorName = parent.ProcessorName,
+            ProcessorSockets = 1,
+            LogicalProcessors = (int)vm.ProcessorCount,
+            MemoryBytes = vm.MemoryStartupBytes,
+            SupportedVersions = [.. ConfigVersions.UpTo(highest)],
+            DefaultVersion = highest,
+            SystemManufacturer = "Microsoft Corporation",
+            SystemModel = "Virtual Machine",
+            Domain = parent.Domain,
+        };
     }
 
     /// <summary>Builds hosts and VMs from one seeded random source, so ids and MACs repeat run to run.</summary>
@@ -251,7 +337,8 @@ public static class LabScenarios
             bool hyperVGuest = false,
             int checkpoints = 0,
             int generation = 2,
-            bool shutdownIntegration = true)
+            bool shutdownIntegration = true,
+            bool createGuest = true)
         {
             var vm = new SimulatedVm
             {
@@ -299,6 +386,11 @@ public static class LabScenarios
             }
 
             vm.ParentCheckpointId = parent;
+            if (createGuest && guest is { } os && os.Name.Contains("Windows", StringComparison.Ordinal))
+            {
+                vm.Guest = CreateGuest(host, vm);
+            }
+
             host.Vms.Add(vm);
             return vm;
         }

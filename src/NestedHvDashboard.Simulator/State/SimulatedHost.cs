@@ -47,6 +47,18 @@ public sealed class SimulatedHost
     /// <summary>The host's WinNAT network, or null.</summary>
     public SimulatedNetNat? NetNat { get; set; }
 
+    /// <summary>
+    /// False for a guest OS without the Hyper-V role: its Hyper-V cmdlets are then not found.
+    /// Every top-level simulated host runs Hyper-V.
+    /// </summary>
+    public bool HyperVInstalled { get; set; } = true;
+
+    /// <summary>Windows features (Install-WindowsFeature names) and optional features (DISM names) installed.</summary>
+    public List<string> InstalledFeatures { get; set; } = [];
+
+    /// <summary>Features installed but waiting for a restart.</summary>
+    public List<string> PendingFeatures { get; set; } = [];
+
     /// <summary>Counter for MAC addresses handed out from Hyper-V's 00-15-5D pool.</summary>
     public int MacCounter { get; set; }
 

@@ -39,6 +39,11 @@ public sealed class SimulatedVm
 
     public DateTimeOffset? TransitionEndsAt { get; set; }
 
+    /// <summary>A state shown before <see cref="TransitionState"/>, until <see cref="FirstTransitionEndsAt"/>: a guest restart shows Stopping, then Starting.</summary>
+    public VMState? FirstTransitionState { get; set; }
+
+    public DateTimeOffset? FirstTransitionEndsAt { get; set; }
+
     /// <summary>When the VM reached Running; uptime counts from here.</summary>
     public DateTimeOffset? RunningSince { get; set; }
 
@@ -53,6 +58,9 @@ public sealed class SimulatedVm
 
     /// <summary>True when the guest itself runs Hyper-V (an L1 host of nested guests).</summary>
     public bool GuestIsHyperVHost { get; set; }
+
+    /// <summary>The guest OS as a simulated host of its own (PowerShell Direct runs there), or null when nothing answers inside.</summary>
+    public SimulatedGuest? Guest { get; set; }
 
     /// <summary>False when the guest has no shutdown integration service: a graceful Stop-VM then fails.</summary>
     public bool GuestShutdownIntegration { get; set; } = true;
@@ -70,7 +78,9 @@ public sealed class SimulatedVm
 
     /// <summary>The state as a reader sees it at <paramref name="now"/>.</summary>
     public VMState StateAt(DateTimeOffset now) =>
-        TransitionState is { } transition && TransitionEndsAt is { } ends && now < ends ? transition : State;
+        FirstTransitionState is { } first && FirstTransitionEndsAt is { } firstEnds && now < firstEnds ? first
+        : TransitionState is { } transition && TransitionEndsAt is { } ends && now < ends ? transition
+        : State;
 
     /// <summary>CPU load in percent at <paramref name="now"/>: deterministic noise while running, 0 otherwise.</summary>
     public int CpuUsageAt(DateTimeOffset now) => VmMetrics.CpuUsage(this, now);
@@ -88,9 +98,19 @@ public sealed class SimulatedVm
     public void BeginTransition(VMState shown, VMState target, DateTimeOffset now, TimeSpan duration)
     {
         State = target;
+        FirstTransitionState = null;
+        FirstTransitionEndsAt = null;
         TransitionState = shown;
         TransitionEndsAt = now + duration;
         RunningSince = target == VMState.Running ? now + duration : null;
+    }
+
+    /// <summary>A guest-initiated restart: Stopping, then Starting, then Running again.</summary>
+    public void BeginRestart(DateTimeOffset now, TimeSpan stopping, TimeSpan starting)
+    {
+        BeginTransition(VMState.Starting, VMState.Running, now, stopping + starting);
+        FirstTransitionState = VMState.Stopping;
+        FirstTransitionEndsAt = now + stopping;
     }
 
     /// <summary>Deep copy, for scenario cloning.</summary>
@@ -99,6 +119,7 @@ public sealed class SimulatedVm
         var copy = (SimulatedVm)MemberwiseClone();
         copy.NetworkAdapters = NetworkAdapters.Select(a => a.Clone()).ToList();
         copy.Checkpoints = Checkpoints.Select(c => c.Clone()).ToList();
+        copy.Guest = Guest?.Clone();
         return copy;
     }
 }

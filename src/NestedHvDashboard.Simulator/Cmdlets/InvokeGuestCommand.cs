@@ -1,0 +1,197 @@
+using System.Management.Automation;
+using System.Management.Automation.Remoting;
+using System.Management.Automation.Runspaces;
+using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.Simulator.Cmdlets;
+
+/// <summary>
+/// PowerShell Direct into a simulated guest: what Invoke-Command -VMName/-VMId does on a real host.
+/// The module's Invoke-Command function sends those parameter sets here and everything else to the real
+/// cmdlet. The script block runs, as text, in a fresh runspace bound to the guest's own simulated host;
+/// output comes back serialized (Deserialized.*) with PSComputerName, as over a real remoting session.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "SimulatedGuestCommand", DefaultParameterSetName = "VMName")]
+public sealed class InvokeSimulatedGuestCommandCommand : SimulatorCmdlet
+{
+    private readonly List<PSObject> input = [];
+    private readonly Lock gate = new();
+    private PowerShell? running;
+
+    [Parameter(ParameterSetName = "VMName", Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] VMName { get; set; } = [];
+
+    [Parameter(ParameterSetName = "VMId", Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("VMGuid")]
+    public Guid[] VMId { get; set; } = [];
+
+    [Parameter(Mandatory = true)]
+    [Credential]
+    public PSCredential Credential { get; set; } = PSCredential.Empty;
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [Alias("Command")]
+    public ScriptBlock ScriptBlock { get; set; } = ScriptBlock.Create("");
+
+    [Parameter]
+    [Alias("Args")]
+    public object[]? ArgumentList { get; set; }
+
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter]
+    public SwitchParameter HideComputerName { get; set; }
+
+    [Parameter]
+    public string? ConfigurationName { get; set; }
+
+    [Parameter]
+    public int ThrottleLimit { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (InputObject is not null)
+        {
+            input.Add(InputObject);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var host = BoundHost;
+        if (host is null)
+        {
+            ThrowTerminatingError(Error(
+                "PowerShell Direct into simulated guests needs an in-process simulated host (SimulatorModule.CreateSessionState); the file-backed simulator does not model guests.",
+                "PSDirectNotSimulated",
+                ErrorCategory.NotImplemented,
+                null));
+        }
+
+        var targets = ParameterSetName == "VMId" ? VMId.Select(id => (object)id) : VMName;
+        foreach (var target in targets)
+        {
+            RunIn(host!, target);
+        }
+    }
+
+    protected override void StopProcessing()
+    {
+        lock (gate)
+        {
+            running?.Stop();
+        }
+
+        base.StopProcessing();
+    }
+
+    private void RunIn(SimulatedHost host, object target)
+    {
+        var now = Now;
+        var found = host.Read(h => h.Vms.Where(v => target is Guid id ? v.Id == id : string.Equals(v.Name, (string)target, StringComparison.OrdinalIgnoreCase))
+            .Select(v => (v.Id, v.Name, State: v.StateAt(now), v.GuestOsName, v.GuestOsVersion, v.Guest))
+            .ToList());
+        if (found.Count != 1)
+        {
+            var message = target is Guid
+                ? $"The input VMId {target} does not resolve to a single virtual machine."
+                : $"The input VMName {target} does not resolve to a single virtual machine.";
+            WriteError(Error(message, target is Guid ? "InvalidVMIdNotSingle" : "InvalidVMNameNotSingle", ErrorCategory.InvalidArgument, target, new ArgumentException(message)));
+            return;
+        }
+
+        var vm = found[0];
+        if (vm.State != VMState.Running)
+        {
+            var message = $"The virtual machine {vm.Name} is not in running state.";
+            WriteError(Error(message, "InvalidVMState", ErrorCategory.InvalidOperation, vm.Name, new ArgumentException(message)));
+            return;
+        }
+
+        if (vm.Guest is null || !RunsPowerShellDirect(vm.GuestOsName, vm.GuestOsVersion))
+        {
+            var message = $"An error has occurred which Windows PowerShell cannot handle. PowerShell Direct needs a Windows 10 / Windows Server 2016 or later guest, and the virtual machine {vm.Name} runs {vm.GuestOsName ?? "an operating system that does not report itself to Hyper-V"}.";
+            WriteError(Error(message, "PSDirectGuestNotWindows", ErrorCategory.OpenError, vm.Name, new PSRemotingTransportException(message)));
+            return;
+        }
+
+        if (Credential == PSCredential.Empty || !vm.Guest.Accepts(Credential.UserName, Credential.GetNetworkCredential().Password, vm.Name))
+        {
+            const string message = "The credential is invalid.";
+            WriteError(Error(message, "InvalidCredential", ErrorCategory.InvalidArgument, vm.Name, new PSRemotingTransportException(message)));
+            return;
+        }
+
+        using var runspace = RunspaceFactory.CreateRunspace(SimulatorModule.CreateGuestSessionState(host, vm.Id, vm.Guest.Host));
+        runspace.Open();
+        using var ps = PowerShell.Create(runspace);
+        ps.AddScript(ScriptBlock.ToString());
+        foreach (var argument in ArgumentList ?? [])
+        {
+            ps.AddArgument(argument);
+        }
+
+        lock (gate)
+        {
+            running = ps;
+        }
+
+        System.Collections.ObjectModel.Collection<PSObject> output;
+        try
+        {
+            output = input.Count > 0 ? ps.Invoke(input) : ps.Invoke();
+        }
+        catch (RuntimeException ex)
+        {
+            output = [];
+            ps.Streams.Error.Add(ex.ErrorRecord);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                running = null;
+            }
+        }
+
+        foreach (var warning in ps.Streams.Warning)
+        {
+            WriteWarning(warning.Message);
+        }
+
+        foreach (var error in ps.Streams.Error)
+        {
+            WriteError(error);
+        }
+
+        foreach (var item in output)
+        {
+            WriteObject(FromGuest(item, vm.Name));
+        }
+    }
+
+    /// <summary>What the caller gets back: a deserialized copy, tagged with the VM's name like remoting output.</summary>
+    private PSObject? FromGuest(PSObject? item, string vmName)
+    {
+        if (item is null)
+        {
+            return null;
+        }
+
+        var copy = PSObject.AsPSObject(PSSerializer.Deserialize(PSSerializer.Serialize(item, 2)));
+        if (!HideComputerName && copy.BaseObject is not string && !copy.BaseObject.GetType().IsPrimitive)
+        {
+            copy.Properties.Add(new PSNoteProperty("PSComputerName", vmName));
+        }
+
+        return copy;
+    }
+
+    /// <summary>PowerShell Direct exists from Windows 10 / Windows Server 2016 (version 10.0) on.</summary>
+    private static bool RunsPowerShellDirect(string? osName, string? osVersion) =>
+        osName is not null && osName.Contains("Windows", StringComparison.OrdinalIgnoreCase) &&
+        System.Version.TryParse(osVersion, out var version) && version.Major >= 10;
+}
