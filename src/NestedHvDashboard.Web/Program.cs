@@ -26,6 +26,7 @@ builder.Services.AddSingleton<HostDirectory>();
 builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();
 builder.Services.AddNestedVirtualizationOperations();
+builder.Services.AddBulkNestedSwitch();
 
 var app = builder.Build();
 
