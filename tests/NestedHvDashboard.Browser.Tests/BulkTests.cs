@@ -55,7 +55,7 @@ public sealed class BulkTests(DashboardFixture dashboard)
 
         await dialog.GetByText("Turn off, change, start again").ClickAsync();
         await Assertions.Expect(dialog.GetByTestId("bulk-turn-off-warning")).ToBeVisibleAsync();
-        await dialog.GetByTestId("bulk-confirm").ClickAsync();
+        await page.GetByTestId("bulk-confirm").ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
 
         var results = page.GetByTestId("bulk-results");
@@ -116,7 +116,7 @@ public sealed class BulkTests(DashboardFixture dashboard)
     private static async Task<IPage> OpenAsync(IBrowserContext context, string path)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(path);
+        await page.GotoAsync(path, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = Timeout });
         return page;
     }
