@@ -68,6 +68,8 @@ public sealed class BulkTests(DashboardFixture dashboard)
             await Assertions.Expect(NestedCell(page, host, vm)).ToHaveTextAsync("Off", new() { Timeout = Timeout });
         }
 
+        await SaveScreenshotAsync(page, "vms-bulk-results.png");
+
         for (var i = 0; i < Chosen.Length; i++)
         {
             var (host, vm) = Chosen[i];

@@ -88,8 +88,8 @@ public sealed class VmGridTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal(["app-01", "old-01", "sql-01"], Names(page)));
         Filter(page, "filter-nested", "Off");
         page.WaitForAssertion(() => Assert.Equal(["old-01"], Names(page)));
-        Filter(page, "filter-state", "Any state");
-        Filter(page, "filter-nested", "Nested: any");
+        Filter(page, "filter-state", "All");
+        Filter(page, "filter-nested", "All");
         Filter(page, "filter-readiness", "Fail");
         page.WaitForAssertion(() => Assert.Equal(["old-01"], Names(page)));
         Filter(page, "filter-readiness", "Unknown");
@@ -113,6 +113,10 @@ public sealed class VmGridTests : IAsyncLifetime
         Assert.Equal("Disable nested (2)", page.Find("[data-testid=bulk-disable]").TextContent.Trim());
         Assert.True(page.Find("tr:has([data-vm='web-01']) input[type=checkbox]").HasAttribute("checked"));
         Assert.False(page.Find("tr:has([data-vm='new-01']) input[type=checkbox]").HasAttribute("checked"));
+
+        page.Find("[data-testid=selection-clear]").Click();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=selection-toolbar]")));
+        Assert.DoesNotContain(page.FindAll("tbody input[type=checkbox]"), c => c.HasAttribute("checked"));
     }
 
     [Fact]
@@ -146,6 +150,7 @@ public sealed class VmGridTests : IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=bulk-result][data-outcome=Succeeded]").Count), TimeSpan.FromSeconds(10));
         page.WaitForAssertion(() => Assert.Contains("Succeeded: 3", page.Find("[data-testid=bulk-summary]").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain(page.FindAll("tbody input[type=checkbox]"), c => c.HasAttribute("checked"));
         Assert.Contains("Stop TurnOff", _hosts["hv-a"].Calls);
         Assert.False(_hosts["hv-a"].Vm(WebA.Id).ExposeVirtualizationExtensions);
         Assert.Equal(VmState.Running, _hosts["hv-a"].Vm(WebA.Id).State);

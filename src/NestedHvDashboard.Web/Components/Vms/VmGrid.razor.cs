@@ -15,7 +15,7 @@ namespace NestedHvDashboard.Web.Components.Vms;
 /// </summary>
 public sealed partial class VmGrid : ComponentBase
 {
-    private readonly HashSet<VmRow> _selected = [];
+    private HashSet<VmRow> _selected = [];
     private Dictionary<VmKey, VmRow> _byKey = [];
     private IReadOnlyList<VmRow> _rows = [];
     private IReadOnlyList<VmRow> _shown = [];
@@ -60,8 +60,12 @@ public sealed partial class VmGrid : ComponentBase
         _builtFrom = Hosts;
         _rows = VmRow.Of(Hosts, _byKey);
         _byKey = _rows.ToDictionary(r => r.Key);
-        // A VM that left the inventory leaves the selection; the others stay selected by key.
-        _selected.RemoveWhere(r => !_byKey.ContainsKey(r.Key));
+        // A VM that left the inventory leaves the selection; the others stay selected by key. The grid takes a new set
+        // as a new selection, so the set is replaced, never changed in place.
+        if (_selected.Any(r => !_byKey.ContainsKey(r.Key)))
+        {
+            _selected = [.. _selected.Where(r => _byKey.ContainsKey(r.Key))];
+        }
         Refilter();
     }
 
@@ -91,16 +95,9 @@ public sealed partial class VmGrid : ComponentBase
         Refilter();
     }
 
-    private void OnSelectionChanged(HashSet<VmRow> selected)
-    {
-        if (!ReferenceEquals(selected, _selected))
-        {
-            _selected.Clear();
-            _selected.UnionWith(selected);
-        }
-    }
+    private void OnSelectionChanged(HashSet<VmRow> selected) => _selected = [.. selected];
 
-    private void ClearSelection() => _selected.Clear();
+    private void ClearSelection() => _selected = [];
 
     private async Task BulkAsync(bool enable)
     {
@@ -126,6 +123,6 @@ public sealed partial class VmGrid : ComponentBase
 
         var run = Bulk.Start(targets, enable, choice.Running, choice.MacAddressSpoofing);
         _run = run;
-        _selected.Clear();
+        _selected = [];
     }
 }
