@@ -36,10 +36,13 @@ public sealed class BulkTests(DashboardFixture dashboard)
         await using var context = await dashboard.NewContextAsync(1920, 1080);
         var page = await OpenAsync(context, "/vms");
         await page.GetByTestId("vm-search").FillAsync("nested-l1");
+        var selected = 0;
         foreach (var (host, vm) in Chosen)
         {
             await Assertions.Expect(NestedCell(page, host, vm)).ToHaveTextAsync("On", new() { Timeout = Timeout });
             await Row(page, host, vm).Locator("input[type=checkbox]").CheckAsync();
+            // The circuit has taken this click before the next one is made.
+            await Assertions.Expect(page.GetByTestId("selection-count")).ToHaveTextAsync($"{++selected} selected");
         }
 
         await Assertions.Expect(page.GetByTestId("bulk-disable")).ToHaveTextAsync("Disable nested (3)");
