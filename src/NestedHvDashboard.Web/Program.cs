@@ -27,6 +27,7 @@ builder.Services.AddHostConnections(dataFolder, builder.Configuration);
 builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();
 builder.Services.AddNestedVirtualizationOperations();
+builder.Services.AddBulkNestedSwitch();
 
 var app = builder.Build();
 

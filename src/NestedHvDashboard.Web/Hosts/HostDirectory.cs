@@ -96,7 +96,11 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
 
         if (hosts.Count == 0)
         {
-            Lab = LabScenarios.CreateDefaultLab();
+            // Simulator:Hosts / Simulator:Vms (total) start a generated lab instead, e.g. 1,000+ VMs to try the grid.
+            var (labHosts, labVms) = (configuration.GetValue<int?>("Simulator:Hosts"), configuration.GetValue<int?>("Simulator:Vms"));
+            Lab = labVms is > 0
+                ? LabScenarios.Generate(labHosts ?? 5, (labVms.Value + (labHosts ?? 5) - 1) / (labHosts ?? 5), seed: 1)
+                : LabScenarios.CreateDefaultLab();
             hosts.AddRange(Lab.Hosts.Select(h => new DirectoryHost(
                 new HostConnectionSettings
                 {

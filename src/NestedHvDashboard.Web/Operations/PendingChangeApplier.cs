@@ -14,6 +14,7 @@ public sealed class PendingChangeApplier(
     IHostLookup hosts,
     NestedVirtualizationOperations operations,
     PendingNestedChanges pending,
+    ActivityLog activity,
     ILogger<PendingChangeApplier> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,7 +43,7 @@ public sealed class PendingChangeApplier(
         {
             foreach (var vm in state.Vms)
             {
-                if (vm.State is not VmState.Off || pending.Find(state.Name, vm.Id) is null || hosts.Find(state.Name) is not { } host)
+                if (vm.State is not VmState.Off || pending.Find(state.Name, vm.Id) is not { } change || hosts.Find(state.Name) is not { } host)
                 {
                     continue;
                 }
@@ -52,6 +53,7 @@ public sealed class PendingChangeApplier(
                     var result = await operations.ApplyPendingAsync(host, pending, vm, cancellationToken: cancellationToken);
                     if (result is not null)
                     {
+                        activity.Record(result, change.Enable, "At next shutdown:");
                         logger.LogInformation("Pending nested change on {Host}/{Vm}: {Outcome} — {Message}", state.Name, vm.Name, result.Outcome, result.Message);
                     }
                 }

@@ -27,7 +27,8 @@ public sealed class PendingChangeApplierTests
         var pending = new PendingNestedChanges();
         pending.Add(new PendingNestedChange(HostName, VmId, running.Name, Enable: true, EnableMacAddressSpoofing: true, DateTimeOffset.UtcNow));
         store.ApplyInventory(HostName, new HostInventory(Facts, [running], DateTimeOffset.UtcNow));
-        using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, NullLogger<PendingChangeApplier>.Instance);
+        var activity = new ActivityLog(TimeProvider.System);
+        using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, activity, NullLogger<PendingChangeApplier>.Instance);
 
         await applier.StartAsync(CancellationToken.None);
         try
@@ -49,6 +50,10 @@ public sealed class PendingChangeApplierTests
         Assert.Equal(VmState.Off, vm.State);
         // Only the test's own stop; the applier never stops or starts a VM.
         Assert.Equal(["Stop ShutDown", "SetNested True", "SetMacSpoofing True"], host.Calls.Where(c => !c.StartsWith("Get", StringComparison.Ordinal)));
+
+        // The applied change is in the Activity log, as one entry.
+        var entry = Assert.Single(activity.Entries);
+        Assert.Equal(("At next shutdown: enable nested", nameof(OperationOutcome.Succeeded), VmId), (entry.Action, entry.Outcome, entry.VmId));
     }
 
     [Fact]
@@ -61,7 +66,8 @@ public sealed class PendingChangeApplierTests
         var pending = new PendingNestedChanges();
         pending.Add(new PendingNestedChange(HostName, VmId, off.Name, Enable: true, EnableMacAddressSpoofing: false, DateTimeOffset.UtcNow));
         store.ApplyInventory(HostName, new HostInventory(Facts, [off], DateTimeOffset.UtcNow));
-        using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, NullLogger<PendingChangeApplier>.Instance);
+        var activity = new ActivityLog(TimeProvider.System);
+        using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, activity, NullLogger<PendingChangeApplier>.Instance);
 
         await applier.StartAsync(CancellationToken.None);
         try
@@ -75,6 +81,10 @@ public sealed class PendingChangeApplierTests
 
         Assert.NotNull(pending.Find(HostName, VmId));
         Assert.False(host.Vm(VmId).ExposeVirtualizationExtensions);
+        await PollAsync(() => activity.Entries.Count == 1);
+        var entry = Assert.Single(activity.Entries);
+        Assert.Equal(nameof(OperationOutcome.Failed), entry.Outcome);
+        Assert.Contains("The configuration is locked.", entry.HostMessage, StringComparison.Ordinal);
     }
 
     private static async Task PollAsync(Func<bool> condition)

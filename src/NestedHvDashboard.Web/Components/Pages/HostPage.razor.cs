@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Components;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.Readiness;
+using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Vms;
+
+namespace NestedHvDashboard.Web.Components.Pages;
+
+/// <summary>One host: Summary (facts, readiness, counts), Virtual machines (the grid) and Networking; the URL picks the tab.</summary>
+public sealed partial class HostPage : LiveInventoryComponent
+{
+    private static readonly string[] TabPaths = ["", "/vms", "/networking"];
+
+    private HostInventoryState? _host;
+    private IReadOnlyList<HostInventoryState> _gridHosts = [];
+    private int _tab;
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [Inject]
+    public required IHostLookup Lookup { get; init; }
+
+    /// <summary>The host's name, from the URL.</summary>
+    [Parameter]
+    public string Host { get; set; } = "";
+
+    private IReadOnlyList<string> Tags =>
+        (Lookup as HostDirectory)?.Settings.FirstOrDefault(s => string.Equals(s.Name, Host, StringComparison.OrdinalIgnoreCase))?.Tags ?? [];
+
+    protected override void OnParametersSet()
+    {
+        var path = new Uri(Navigation.Uri).AbsolutePath.TrimEnd('/');
+        _tab = path.EndsWith("/vms", StringComparison.OrdinalIgnoreCase) ? 1
+            : path.EndsWith("/networking", StringComparison.OrdinalIgnoreCase) ? 2
+            : 0;
+        if (!string.Equals(_host?.Name, Host, StringComparison.OrdinalIgnoreCase))
+        {
+            OnInventoryChanged();
+        }
+    }
+
+    protected override void OnInventoryChanged()
+    {
+        var host = Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase));
+        // The grid rebuilds its rows only when it gets a new list: one per inventory change, not per render.
+        _gridHosts = host is null ? [] : [host];
+        _host = host;
+    }
+
+    private string TabHref(int tab) => $"/hosts/{Uri.EscapeDataString(_host?.Name ?? Host)}{TabPaths[tab]}";
+
+    private Task OnTabAsync(int tab)
+    {
+        if (tab != _tab)
+        {
+            _tab = tab;
+            Navigation.NavigateTo(TabHref(tab));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static IEnumerable<KeyValuePair<ReadinessStatus, int>> ReadinessCounts(HostInventoryState host) => host.Facts is not { } facts
+        ? []
+        : host.Vms
+            .Select(vm => new VmRow(host.Name, facts, vm).Readiness)
+            .GroupBy(s => s)
+            .OrderByDescending(g => Format.Rank(g.Key))
+            .Select(g => KeyValuePair.Create(g.Key, g.Count()));
+
+    private static IEnumerable<(string Name, int Adapters, string Vms)> Switches(HostInventoryState host) => host.Vms
+        .SelectMany(vm => vm.NetworkAdapters.Select(a => (Switch: a.SwitchName ?? "(not connected)", Vm: vm.Name)))
+        .GroupBy(x => x.Switch, StringComparer.OrdinalIgnoreCase)
+        .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
+        .Select(g => (g.Key, g.Count(), string.Join(", ", g.Select(x => x.Vm).Distinct())));
+}

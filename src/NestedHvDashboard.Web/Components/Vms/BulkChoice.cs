@@ -1,0 +1,8 @@
+using NestedHvDashboard.Web.Operations;
+
+namespace NestedHvDashboard.Web.Components.Vms;
+
+/// <summary>What the bulk dialog was confirmed with.</summary>
+/// <param name="Running">What to do with the VMs that are not off.</param>
+/// <param name="MacAddressSpoofing">True to turn MAC spoofing on too (enabling only).</param>
+public sealed record BulkChoice(BulkRunningChoice Running, bool MacAddressSpoofing);

@@ -1,0 +1,175 @@
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Vms;
+
+namespace NestedHvDashboard.Web.Operations;
+
+/// <summary>What a bulk change does to the VMs that are running.</summary>
+public enum BulkRunningChoice
+{
+    /// <summary>Graceful shutdown, change, start again.</summary>
+    ShutDown,
+
+    /// <summary>Hard power off, change, start again.</summary>
+    TurnOff,
+
+    /// <summary>Leave running VMs alone (they are refused); change only the VMs that are off.</summary>
+    Skip,
+
+    /// <summary>Change the VMs that are off now; leave the change pending for each running VM until it is seen Off.</summary>
+    AtNextShutdown,
+}
+
+/// <summary>One VM's line in a bulk run's results.</summary>
+/// <param name="Host">The host.</param>
+/// <param name="VmId">The VM's id.</param>
+/// <param name="VmName">The VM's name.</param>
+/// <param name="Outcome">An <see cref="OperationOutcome"/> name, or "Deferred" for a change left for the next shutdown.</param>
+/// <param name="Message">One line: host, VM, what was tried and what happened.</param>
+/// <param name="HostMessage">What the host said, when it said something.</param>
+public sealed record BulkVmResult(string Host, Guid VmId, string VmName, string Outcome, string Message, string? HostMessage)
+{
+    /// <summary>The outcome name of a change left pending until the VM is seen Off.</summary>
+    public const string Deferred = "Deferred";
+}
+
+/// <summary>A bulk change as it runs: the results so far, in the order they ended, and the end.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A CancellationTokenSource without a timer holds nothing to release; Cancel stays safe after the run ended.")]
+public sealed class BulkRun
+{
+    private readonly Lock _gate = new();
+    private readonly List<BulkVmResult> _results = [];
+    private readonly CancellationTokenSource _cancel = new();
+
+    internal BulkRun(bool enable, BulkRunningChoice choice, int total)
+    {
+        Enable = enable;
+        Choice = choice;
+        Total = total;
+    }
+
+    /// <summary>Raised, on any thread, after a result was added and when the run ended.</summary>
+    public event Action? Changed;
+
+    public bool Enable { get; }
+
+    public BulkRunningChoice Choice { get; }
+
+    /// <summary>How many VMs the run was asked to change.</summary>
+    public int Total { get; }
+
+    /// <summary>Every result so far, in the order the VMs ended.</summary>
+    public IReadOnlyList<BulkVmResult> Results
+    {
+        get { lock (_gate) { return [.. _results]; } }
+    }
+
+    /// <summary>True when every VM has its result.</summary>
+    public bool IsDone { get; private set; }
+
+    /// <summary>Completes when the run has ended.</summary>
+    public Task Completion { get; internal set; } = Task.CompletedTask;
+
+    internal CancellationToken CancellationToken => _cancel.Token;
+
+    /// <summary>How many VMs ended each way, by outcome name, in a fixed order.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> Counts()
+    {
+        var results = Results;
+        return [.. Enum.GetNames<OperationOutcome>().Append(BulkVmResult.Deferred)
+            .Select(o => KeyValuePair.Create(o, results.Count(r => r.Outcome == o)))
+            .Where(c => c.Value > 0)];
+    }
+
+    /// <summary>Stops VMs from starting; the ones already changing finish.</summary>
+    public void Cancel() => _cancel.Cancel();
+
+    internal void Add(BulkVmResult result)
+    {
+        lock (_gate) { _results.Add(result); }
+        Changed?.Invoke();
+    }
+
+    internal void End()
+    {
+        IsDone = true;
+        Changed?.Invoke();
+    }
+}
+
+/// <summary>What the grid's bulk toolbar does: one confirmation, then every VM's change through <see cref="BulkNestedVirtualization"/>, recorded in the <see cref="ActivityLog"/>.</summary>
+public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNestedChanges pending, ActivityLog activity, TimeProvider time)
+{
+    /// <summary>VMs changed at once on one host.</summary>
+    public int MaxPerHost => bulk.MaxPerHost;
+
+    /// <summary>
+    /// Starts the change on <paramref name="vms"/> and returns at once; the run goes on when the page closes
+    /// (a VM that has started changing must finish and be restored).
+    /// </summary>
+    public BulkRun Start(IReadOnlyList<VmRow> vms, bool enable, BulkRunningChoice choice, bool enableMacAddressSpoofing)
+    {
+        ArgumentNullException.ThrowIfNull(vms);
+        var mac = enable && enableMacAddressSpoofing;
+        var run = new BulkRun(enable, choice, vms.Count);
+        var action = enable ? "Bulk enable nested" : "Bulk disable nested";
+        var hosts = vms.Select(v => v.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        activity.Note(null, null, null, action, "Started", $"{action} started for {vms.Count} VMs on {hosts} hosts; running VMs: {Describe(choice)}.");
+
+        var deferred = choice is BulkRunningChoice.AtNextShutdown ? vms.Where(v => v.Vm.State is not VmState.Off).ToList() : [];
+        var now = vms.Except(deferred).ToList();
+        var power = choice switch
+        {
+            BulkRunningChoice.ShutDown => PowerAction.ShutDown,
+            BulkRunningChoice.TurnOff => PowerAction.TurnOff,
+            _ => PowerAction.None,
+        };
+
+        run.Completion = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var vm in deferred)
+                {
+                    pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow()));
+                    var message = $"VM '{vm.Vm.Name}' on host '{vm.Host}' is {vm.Vm.State}: nested virtualization will be {(enable ? "enabled" : "disabled")} the next time it is seen Off.";
+                    activity.Note(vm.Host, vm.Vm.Name, vm.Vm.Id, action, BulkVmResult.Deferred, message);
+                    run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
+                }
+
+                var names = vms.ToDictionary(v => v.Key, v => v.Vm.Name);
+                var progress = new Reporter(result =>
+                {
+                    activity.Record(result, enable, "Bulk");
+                    var name = result.VmName ?? names.GetValueOrDefault(new VmKey(result.HostName, result.VmId)) ?? result.VmId.ToString();
+                    run.Add(new BulkVmResult(result.HostName, result.VmId, name, result.Outcome.ToString(), result.Message, result.HostMessage));
+                });
+                var request = new BulkNestedRequest([.. now.Select(v => new BulkTarget(v.Host, v.Vm.Id, v.Vm.Name))], enable, power, mac);
+                var summary = await bulk.RunAsync(request, progress, run.CancellationToken);
+                var counts = summary.Counts;
+                activity.Note(null, null, null, action, "Ended",
+                    $"{action} ended: {counts.Succeeded} succeeded, {counts.NoChange} no change, {counts.Refused} refused, {counts.Busy} busy, {counts.Failed} failed, {counts.Canceled} canceled, {deferred.Count} deferred.");
+            }
+            finally
+            {
+                run.End();
+            }
+        });
+        return run;
+    }
+
+    /// <summary>What the choice does, in the user's words.</summary>
+    public static string Describe(BulkRunningChoice choice) => choice switch
+    {
+        BulkRunningChoice.ShutDown => "shut down, change, start again",
+        BulkRunningChoice.TurnOff => "turn off, change, start again",
+        BulkRunningChoice.Skip => "skipped",
+        _ => "apply at next shutdown",
+    };
+
+    /// <summary>Reports on the reporting thread: the run's list is thread-safe and the page re-renders through InvokeAsync.</summary>
+    private sealed class Reporter(Action<OperationResult> report) : IProgress<OperationResult>
+    {
+        public void Report(OperationResult value) => report(value);
+    }
+}

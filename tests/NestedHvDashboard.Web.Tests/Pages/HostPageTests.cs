@@ -1,0 +1,112 @@
+using NestedHvDashboard.Core.Operations;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.Readiness;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Components.Pages;
+using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Tests.Vms;
+
+namespace NestedHvDashboard.Web.Tests.Pages;
+
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes them through IAsyncLifetime.DisposeAsync.")]
+public sealed class HostPageTests : IAsyncLifetime
+{
+    private const string HostName = "hv-a";
+    private readonly BunitContext _context = new();
+    private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
+    private static readonly HostFacts Facts = VmGridQueryTests.Facts;
+    private static readonly VmSnapshot Web = VmGridQueryTests.Vm("web-01", VmState.Running, nested: true);
+    private static readonly VmSnapshot Old = VmGridQueryTests.Vm("old-01", VmState.Off, config: "5.0");
+
+    public Task InitializeAsync()
+    {
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton<IInventoryFeed>(_store);
+        _context.Services.AddSingleton<IHostLookup>(new NoHosts());
+        // In memory: these tests do not need pending changes kept on disk.
+        _context.Services.AddSingleton(new PendingNestedChanges());
+        _context.Services.AddBulkNestedSwitch();
+        _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _store.ApplyInventory(HostName, new HostInventory(Facts, [Web, Old], DateTimeOffset.UtcNow));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    private IRenderedComponent<HostPage> Open(string path)
+    {
+        _context.Services.GetRequiredService<NavigationManager>().NavigateTo(path);
+        var host = Uri.UnescapeDataString(path.Split('/')[2]);
+        return _context.Render<HostPage>(p => p.Add(x => x.Host, host));
+    }
+
+    [Fact]
+    public void The_summary_shows_the_facts_and_every_host_readiness_check_with_reason_and_fix()
+    {
+        var page = Open($"/hosts/{HostName}");
+
+        page.WaitForAssertion(() => Assert.Equal("live", page.Find("[data-testid=feed-state]").TextContent.Trim()));
+        Assert.Contains(Facts.OsCaption, page.Find("[data-testid=host-facts]").TextContent, StringComparison.Ordinal);
+        var expected = ReadinessEvaluator.EvaluateHost(Facts);
+        Assert.Equal(expected.Count, page.FindAll("[data-testid=host-readiness] [data-rule]").Count);
+        foreach (var check in expected)
+        {
+            var row = page.Find($"[data-rule='{check.RuleId}']");
+            Assert.Equal(check.Status.ToString(), row.QuerySelector("[data-testid=check-status]")!.TextContent.Trim());
+            Assert.Equal(check.Reason, row.QuerySelector("[data-testid=check-reason]")!.TextContent.Trim());
+            Assert.Equal(check.Fix is null ? null : $"Fix: {check.Fix}", row.QuerySelector("[data-testid=check-fix]")?.TextContent.Trim());
+        }
+
+        Assert.Equal("2 VMs", page.Find("[data-testid=count-vms]").TextContent.Trim());
+        Assert.Equal("1 running", page.Find("[data-testid=count-running]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=vm-grid]"));
+    }
+
+    [Fact]
+    public void The_url_picks_the_tab_and_a_tab_click_changes_the_url()
+    {
+        var page = Open($"/hosts/{HostName}/vms");
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=vm-table] [data-vm]").Count));
+
+        page.FindAll(".mud-tab").Single(t => t.TextContent.Contains("Networking", StringComparison.Ordinal)).Click();
+
+        var navigation = _context.Services.GetRequiredService<NavigationManager>();
+        Assert.EndsWith($"/hosts/{HostName}/networking", navigation.Uri, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=networking-read-only]")));
+        Assert.Equal(2, page.FindAll("[data-testid=adapters] tbody tr").Count);
+        Assert.Contains("00-15-5D-01-02-03", page.Find("[data-testid=adapters]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Lab", page.Find("[data-testid=switches] [data-switch]").GetAttribute("data-switch"));
+    }
+
+    [Fact]
+    public void The_vm_tab_follows_the_live_feed()
+    {
+        var page = Open($"/hosts/{HostName}/vms");
+        page.WaitForAssertion(() => Assert.Equal("On", page.Find("tr:has([data-vm='web-01']) [data-testid=vm-nested]").TextContent.Trim()));
+
+        _store.ApplyInventory(HostName, new HostInventory(Facts, [Web with { ExposeVirtualizationExtensions = false }, Old], DateTimeOffset.UtcNow));
+
+        page.WaitForAssertion(() => Assert.Equal("Off", page.Find("tr:has([data-vm='web-01']) [data-testid=vm-nested]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public void An_unknown_host_says_so_instead_of_failing()
+    {
+        var page = Open("/hosts/no-such-host/vms");
+
+        page.WaitForAssertion(() => Assert.Contains("no host named 'no-such-host'", page.Find("[data-testid=host-missing]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=host-tabs]"));
+    }
+
+    private sealed class NoHosts : IHostLookup
+    {
+        public IHyperVHost? Find(string name) => null;
+    }
+}
