@@ -4,6 +4,7 @@ using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Simulator;
 using NestedHvDashboard.Web.Storage;
 using Serilog;
 
@@ -42,6 +43,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapInventoryHub();
 app.MapGet("/healthz", () => "ok");
+app.MapSimulatorApi();
 
 app.Run();
 

@@ -73,9 +73,19 @@ public sealed class VmPageTests(DashboardFixture dashboard)
 
         await using var context = await dashboard.NewContextAsync();
         var page = await OpenHostsAsync(context);
-        await GoToVmAsync(page, host, vmName);
+
+        // As a user: the host's tile on the overview, its Virtual machines tab, the VM's link.
+        await page.Locator($"[data-host=\"{host}\"] a.nhv-tile__cover").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/hosts/{host}$"));
+        await Assertions.Expect(page.GetByTestId("host-name")).ToHaveTextAsync(host, new() { Timeout = Timeout });
+        await page.GetByRole(AriaRole.Tab, new() { NameRegex = new("^Virtual machines") }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/hosts/{host}/vms$"));
+        await page.GetByTestId("vm-link").GetByText(vmName, new() { Exact = true }).ClickAsync(new() { Timeout = Timeout });
+
         await Assertions.Expect(page.GetByTestId("vm-name")).ToHaveTextAsync(vmName, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("vm-state")).ToHaveTextAsync("Running");
+        var before = await SimulatorVmAsync(host, vmName);
+        Assert.Equal(("Running", false), (before.State, before.ExposeVirtualizationExtensions));
         await Assertions.Expect(page.GetByTestId("fact-nested")).ToHaveTextAsync("Off");
 
         await Assertions.Expect(page.GetByTestId("nested-switch")).Not.ToBeCheckedAsync();
@@ -102,7 +112,20 @@ public sealed class VmPageTests(DashboardFixture dashboard)
         await Assertions.Expect(Switch(page)).ToContainTextAsync("On");
         await Assertions.Expect(page.GetByTestId("nested-switch")).ToBeCheckedAsync();
         await SaveScreenshotAsync(page, "vm-running-shutdown-enable.png");
+
+        // The simulator itself (not the dashboard's inventory) holds the VM Running with nested on.
+        var after = await SimulatorVmAsync(host, vmName);
+        Assert.Equal(("Running", true), (after.State, after.ExposeVirtualizationExtensions));
         Assert.Empty(dashboard.OffLoopbackRequests);
+    }
+
+    private sealed record SimulatedVm(string Name, string State, bool ExposeVirtualizationExtensions);
+
+    private async Task<SimulatedVm> SimulatorVmAsync(string host, string vmName)
+    {
+        using var http = new HttpClient { BaseAddress = dashboard.App.BaseAddress };
+        return await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<SimulatedVm>(http, $"/simulator/hosts/{host}/vms/{vmName}")
+            ?? throw new InvalidOperationException($"The simulator answered nothing for {host}/{vmName}");
     }
 
     // MudSwitch puts data-testid on its checkbox input; the label around it holds the On/Off text.
