@@ -50,15 +50,15 @@ public sealed partial class HostPage : LiveInventoryComponent
 
     private string TabHref(int tab) => $"/hosts/{Uri.EscapeDataString(_host?.Name ?? Host)}{TabPaths[tab]}";
 
-    private Task OnTabAsync(int tab)
+    // A tab's click, not MudTabs' ActivePanelIndexChanged: MudTabs also reports index changes while its
+    // panels register (prerendering) and unregister (a closing circuit), which would change the URL.
+    private void OnTab(int tab)
     {
         if (tab != _tab)
         {
             _tab = tab;
             Navigation.NavigateTo(TabHref(tab));
         }
-
-        return Task.CompletedTask;
     }
 
     private static IEnumerable<KeyValuePair<ReadinessStatus, int>> ReadinessCounts(HostInventoryState host) => host.Facts is not { } facts
