@@ -51,6 +51,13 @@ internal static class HostErrors
             _ => HostErrorKind.HostRefused,
         };
         var message = record.ErrorDetails?.Message is { Length: > 0 } details ? details : record.Exception?.Message ?? record.ToString();
+        if (record.FullyQualifiedErrorId?.StartsWith("InvalidCredential", StringComparison.Ordinal) == true)
+        {
+            // PowerShell Direct's answer to a wrong guest user or password: the host itself accepted us.
+            kind = HostErrorKind.GuestAuthenticationFailed;
+            message = $"The guest refused the user name or password given for it (PowerShell Direct said: {message})";
+        }
+
         return new HostOperationException(kind, hostName, command.Operation, message, command.VmName, inner ?? record.Exception);
     }
 

@@ -113,24 +113,24 @@ internal static class HostRows
         OptionalText(row, "GuestOsName"),
         OptionalText(row, "GuestOsVersion"));
 
-    private static object? Value(PSObject row, string name)
+    internal static object? Value(PSObject row, string name)
     {
         var value = row.Properties[name]?.Value;
         return value is PSObject wrapped ? wrapped.BaseObject : value;
     }
 
-    private static string Text(PSObject row, string name) =>
+    internal static string Text(PSObject row, string name) =>
         Convert.ToString(Value(row, name), CultureInfo.InvariantCulture) ?? string.Empty;
 
-    private static string? OptionalText(PSObject row, string name) =>
+    internal static string? OptionalText(PSObject row, string name) =>
         Text(row, name) is { Length: > 0 } text ? text : null;
 
-    private static int Int32(PSObject row, string name) =>
+    internal static int Int32(PSObject row, string name) =>
         Value(row, name) is { } value ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : 0;
 
-    private static long Int64(PSObject row, string name) =>
+    internal static long Int64(PSObject row, string name) =>
         Value(row, name) is { } value ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
 
-    private static bool Boolean(PSObject row, string name) =>
+    internal static bool Boolean(PSObject row, string name) =>
         Value(row, name) is { } value && Convert.ToBoolean(value, CultureInfo.InvariantCulture);
 }

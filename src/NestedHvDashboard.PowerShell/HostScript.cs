@@ -36,6 +36,21 @@ public enum HostScript
     /// changed since the last cycle, VmRemoved rows, then a Tick row. Parameters: Interval (seconds).
     /// </summary>
     WatchInventory,
+
+    /// <summary>Inside the guest (PowerShell Direct): OS, Hyper-V state, switches, NAT, IPv4 addresses. Parameters: VMId, Credential.</summary>
+    GuestNetwork,
+
+    /// <summary>Inside the guest: planned commands as data, undone in reverse when one fails. Parameters: VMId, Credential, Steps.</summary>
+    GuestSteps,
+
+    /// <summary>Inside the guest: Install-WindowsFeature (Server, restarts) or Enable-WindowsOptionalFeature (client). Parameters: VMId, Credential.</summary>
+    InstallHyperV,
+
+    /// <summary>The host's virtual switches. No parameters.</summary>
+    HostSwitches,
+
+    /// <summary>New-VM ready for nesting, removed again if a later step fails. Parameters: Name, MemoryStartupBytes, ProcessorCount, SwitchName, Version.</summary>
+    NewVm,
 }
 
 /// <summary>

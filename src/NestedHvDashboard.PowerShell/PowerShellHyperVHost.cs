@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.VirtualMachines;
 
 namespace NestedHvDashboard.PowerShell;
 
 /// <summary>A Hyper-V host reached through PowerShell (WinRM, SSH or the in-process simulator).</summary>
-public sealed class PowerShellHyperVHost : IHyperVHost
+public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworking
 {
     private readonly ConcurrentDictionary<Guid, string> _vmNames = new();
 

@@ -44,18 +44,5 @@ public static class GuestHosts
     public static SimulatedGuest GuestOf(SimulatedHost host, string vmName) => host.FindVm(vmName)!.Guest!;
 
     private static void AddGuest(SimulatedHost host, string name, string os, string version, bool nested, bool hyperV, bool running = true) =>
-        host.AddVm(name, vm =>
-        {
-            vm.GuestOsName = os;
-            vm.GuestOsVersion = version;
-            vm.ExposeVirtualizationExtensions = nested;
-            vm.GuestIsHyperVHost = hyperV;
-            if (running)
-            {
-                vm.State = VMState.Running;
-                vm.RunningSince = DateTimeOffset.UtcNow.AddMinutes(-10);
-            }
-
-            vm.Guest = LabScenarios.CreateGuest(host, vm);
-        });
+        LabScenarios.AddWindowsGuestVm(host, name, os, version, nested, hyperV, running);
 }

@@ -20,6 +20,9 @@ public enum HostErrorKind
 
     /// <summary>The host did not answer within the timeout.</summary>
     Timeout,
+
+    /// <summary>A guest (reached by PowerShell Direct) refused the guest credentials; the host itself is fine.</summary>
+    GuestAuthenticationFailed,
 }
 
 /// <summary>A host call that failed, with the host's own message.</summary>
@@ -61,6 +64,7 @@ public sealed class HostOperationException : Exception
             HostErrorKind.InvalidVmState => "VM in the wrong state",
             HostErrorKind.HostRefused => "host refused",
             HostErrorKind.Timeout => "timed out",
+            HostErrorKind.GuestAuthenticationFailed => "the guest refused the credentials",
             _ => kind.ToString(),
         };
         return $"{operation} on {target}: {what}: {hostMessage}";

@@ -164,3 +164,24 @@ function global:ConvertTo-DashboardVmRow {
         }
     }
 }
+
+function global:Invoke-DashboardGuestCommand {
+    # PowerShell Direct into a VM's guest. Its failures come back as plain errors the engine can classify:
+    # a wrong guest credential (InvalidCredential), a VM that is not running (InvalidOperation), anything
+    # else as the guest or Hyper-V said it. Never as a transport failure: the host connection itself is fine.
+    param([Parameter(Mandatory)][guid] $VMId, [Parameter(Mandatory)][pscredential] $Credential, [Parameter(Mandatory)][scriptblock] $ScriptBlock, [object[]] $ArgumentList = @())
+
+    try {
+        Invoke-Command -VMId $VMId -Credential $Credential -ScriptBlock $ScriptBlock -ArgumentList $ArgumentList -ErrorAction Stop
+    }
+    catch {
+        $record = $_
+        $id = [string]$record.FullyQualifiedErrorId
+        $errorId = 'GuestCommandFailed'
+        $category = $record.CategoryInfo.Category
+        if ($id -like 'InvalidCredential*') { $errorId = 'InvalidCredential'; $category = 'AuthenticationError' }
+        elseif ($id -like 'InvalidVMState*') { $category = 'InvalidOperation' }
+        elseif ($category -in 'ObjectNotFound', 'InvalidOperation') { $category = 'InvalidArgument' }  # inside the guest: not "VM not found" / "VM state"
+        Write-Error -Message $record.Exception.Message -Category $category -ErrorId $errorId -ErrorAction Stop
+    }
+}

@@ -31,6 +31,16 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => stopping.Cancel();
 
+    protected override void BeginProcessing()
+    {
+        if (BoundHost is { } host && host.FailingCommands.TryGetValue(MyInvocation.MyCommand.Name, out var message))
+        {
+            ThrowTerminatingError(Error(message, "SimulatedFailure," + GetType().Name, ErrorCategory.NotSpecified, null));
+        }
+
+        base.BeginProcessing();
+    }
+
     public void Dispose()
     {
         stopping.Dispose();

@@ -17,7 +17,7 @@
     'Get-NetNat', 'New-NetNat', 'Remove-NetNat',
     'Get-DnsClientServerAddress', 'Set-DnsClientServerAddress',
     'Get-CimInstance', 'Invoke-SimulatedRestMethod',
-    'New-VM', 'Invoke-SimulatedGuestCommand',
+    'New-VM', 'Remove-VM', 'Invoke-SimulatedGuestCommand',
     'Get-WindowsFeature', 'Install-WindowsFeature', 'Get-WindowsOptionalFeature', 'Enable-WindowsOptionalFeature'
   )
   FunctionsToExport = @('netsh', 'Invoke-Command')

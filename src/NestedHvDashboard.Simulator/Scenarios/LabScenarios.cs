@@ -265,6 +265,29 @@ public static class LabScenarios
         return SimulatedGuest.Create(guestHost, userName, password);
     }
 
+    /// <summary>
+    /// Adds a VM named <paramref name="name"/> to <paramref name="host"/> whose Windows guest answers PowerShell Direct
+    /// with the lab credentials: running for ten minutes unless <paramref name="running"/> is false.
+    /// </summary>
+    public static SimulatedVm AddWindowsGuestVm(SimulatedHost host, string name, string osName, string osVersion, bool nested, bool hyperV, bool running = true)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return host.AddVm(name, vm =>
+        {
+            vm.GuestOsName = osName;
+            vm.GuestOsVersion = osVersion;
+            vm.ExposeVirtualizationExtensions = nested;
+            vm.GuestIsHyperVHost = hyperV;
+            if (running)
+            {
+                vm.State = VMState.Running;
+                vm.RunningSince = DateTimeOffset.UtcNow.AddMinutes(-10);
+            }
+
+            vm.Guest = CreateGuest(host, vm);
+        });
+    }
+
     /// <summary>What a guest OS reports: its edition, and the VM's processors and memory.</summary>
     private static HostProfile GuestProfile(HostProfile parent, SimulatedVm vm)
     {

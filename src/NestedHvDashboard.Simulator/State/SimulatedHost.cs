@@ -59,6 +59,13 @@ public sealed class SimulatedHost
     /// <summary>Features installed but waiting for a restart.</summary>
     public List<string> PendingFeatures { get; set; } = [];
 
+    /// <summary>
+    /// Test seam: commands (by cmdlet name, e.g. "New-NetNat") that fail with the given message before they
+    /// change anything, to test how callers handle a failing step. Never saved to state files.
+    /// </summary>
+    [JsonIgnore]
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> FailingCommands { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Counter for MAC addresses handed out from Hyper-V's 00-15-5D pool.</summary>
     public int MacCounter { get; set; }
 
