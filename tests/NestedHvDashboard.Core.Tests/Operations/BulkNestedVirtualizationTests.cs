@@ -191,6 +191,9 @@ public sealed class BulkNestedVirtualizationTests
         public Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default) =>
             Count(() => inner.SetMacAddressSpoofingAsync(vmId, adapterName, enabled, cancellationToken));
 
+        public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) =>
+            Count(() => inner.SetDynamicMemoryAsync(vmId, enabled, cancellationToken));
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
         private async Task<T> Count<T>(Func<Task<T>> call)
