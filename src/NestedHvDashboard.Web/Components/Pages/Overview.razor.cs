@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Components;
 using NestedHvDashboard.Core.Inventory;
-using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Components.Overview;
 using NestedHvDashboard.Web.Overview;
 
 namespace NestedHvDashboard.Web.Components.Pages;
 
 /// <summary>Every host as a tile, live; filtered by tag and sorted as the query string says.</summary>
-public sealed partial class Overview : LiveInventoryComponent
+public sealed partial class Overview : HostTilesComponent
 {
     private static readonly (OverviewSort Sort, string Label)[] SortChoices =
     [
@@ -15,51 +15,29 @@ public sealed partial class Overview : LiveInventoryComponent
         (OverviewSort.Vms, "Most VMs"),
     ];
 
-    private OverviewQuery _query = OverviewQuery.Default;
-    private IReadOnlyList<HostTileModel> _tiles = [];
-    private IReadOnlyList<HostTileModel> _shown = [];
     private IReadOnlyList<string> _allTags = [];
     private int _connected;
 
     [Inject]
-    public required HostDirectory Directory { get; init; }
-
-    [Inject]
     public required NavigationManager Navigation { get; init; }
 
-    /// <summary>The tags to show (<c>?tag=a&amp;tag=b</c>); none shows every host.</summary>
-    [SupplyParameterFromQuery(Name = "tag")]
-    public string[]? Tag { get; set; }
-
-    /// <summary>The order: <c>name</c> (default), <c>problems</c> or <c>vms</c>.</summary>
-    [SupplyParameterFromQuery(Name = "sort")]
-    public string? Sort { get; set; }
-
-    protected override void OnParametersSet()
-    {
-        _query = OverviewQuery.Parse(Tag, Sort);
-        _shown = _query.Apply(_tiles);
-    }
-
-    protected override void OnInventoryChanged()
+    protected override void OnTilesChanged()
     {
         _allTags = Directory.Settings.AllTags();
-        _tiles = [.. Hosts.Select(h => HostTileModel.From(h, Directory.TagsOf(h.Name)))];
-        _connected = _tiles.Count(t => t.Status.State == HostConnectionState.Connected);
-        _shown = _query.Apply(_tiles);
+        _connected = Tiles.Count(t => t.Status.State == HostConnectionState.Connected);
     }
 
     private void ToggleTag(string tag)
     {
-        var tags = _query.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase)
-            ? _query.Tags.Where(t => !string.Equals(t, tag, StringComparison.OrdinalIgnoreCase)).ToArray()
-            : [.. _query.Tags, tag];
-        Go(tags, _query.SortParameter);
+        var tags = Query.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase)
+            ? Query.Tags.Where(t => !string.Equals(t, tag, StringComparison.OrdinalIgnoreCase)).ToArray()
+            : [.. Query.Tags, tag];
+        Go(tags, Query.SortParameter);
     }
 
-    private void ClearTags() => Go([], _query.SortParameter);
+    private void ClearTags() => Go([], Query.SortParameter);
 
-    private void SortBy(OverviewSort sort) => Go([.. _query.Tags], (_query with { Sort = sort }).SortParameter);
+    private void SortBy(OverviewSort sort) => Go([.. Query.Tags], (Query with { Sort = sort }).SortParameter);
 
     // The query string holds the view, so a bookmark or a wall keeps it; replace keeps Back useful.
     private void Go(string[] tags, string? sort) => Navigation.NavigateTo(

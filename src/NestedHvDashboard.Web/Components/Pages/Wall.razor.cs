@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
-using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Components.Overview;
 using NestedHvDashboard.Web.Overview;
 
 namespace NestedHvDashboard.Web.Components.Pages;
@@ -9,16 +9,13 @@ namespace NestedHvDashboard.Web.Components.Pages;
 /// The kiosk view: every host as a large tile on a dark screen, paging by itself when they do not
 /// fit. The browser measures the space (wwwroot/js/wall.js); <see cref="WallPages"/> does the sums.
 /// </summary>
-public sealed partial class Wall : LiveInventoryComponent, IAsyncDisposable
+public sealed partial class Wall : HostTilesComponent, IAsyncDisposable
 {
     /// <summary>How long each page shows.</summary>
     public static readonly TimeSpan PageInterval = TimeSpan.FromSeconds(10);
 
     private readonly WallPages _pages = new();
     private readonly CancellationTokenSource _stop = new();
-    private OverviewQuery _query = OverviewQuery.Default;
-    private IReadOnlyList<HostTileModel> _tiles = [];
-    private IReadOnlyList<HostTileModel> _shown = [];
     private ElementReference _grid;
     private ElementReference _clock;
     private IJSObjectReference? _module;
@@ -26,41 +23,14 @@ public sealed partial class Wall : LiveInventoryComponent, IAsyncDisposable
     private Task? _paging;
 
     [Inject]
-    public required HostDirectory Directory { get; init; }
-
-    [Inject]
     public required IJSRuntime JS { get; init; }
-
-    /// <summary>The tags to show (<c>/wall?tag=lab</c>); none shows every host.</summary>
-    [SupplyParameterFromQuery(Name = "tag")]
-    public string[]? Tag { get; set; }
-
-    /// <summary>The order: <c>name</c> (default), <c>problems</c> or <c>vms</c>.</summary>
-    [SupplyParameterFromQuery(Name = "sort")]
-    public string? Sort { get; set; }
-
-    protected override void OnParametersSet()
-    {
-        _query = OverviewQuery.Parse(Tag, Sort);
-        Show();
-    }
-
-    protected override void OnInventoryChanged()
-    {
-        _tiles = [.. Hosts.Select(h => HostTileModel.From(h, Directory.TagsOf(h.Name)))];
-        Show();
-    }
 
     // Until the browser measured the space, the CSS grid places the tiles by itself.
     private string GridStyle => _pages.Rows == 0
         ? $"grid-template-columns: repeat(auto-fill, minmax({WallPages.MinTileWidth}px, 1fr));"
         : $"grid-template-columns: repeat({_pages.Columns}, minmax(0, 1fr));";
 
-    private void Show()
-    {
-        _shown = _query.Apply(_tiles);
-        _pages.SetCount(_shown.Count);
-    }
+    protected override void OnTilesChanged() => _pages.SetCount(Shown.Count);
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
