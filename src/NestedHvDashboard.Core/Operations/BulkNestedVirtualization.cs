@@ -14,11 +14,13 @@ public sealed record BulkTarget(string HostName, Guid VmId, string? VmName = nul
 /// <param name="Enable">True to turn nested virtualization on, false to turn it off.</param>
 /// <param name="PowerAction">What may be done to a running VM; <see cref="PowerAction.None"/> skips running VMs (the planner refuses them).</param>
 /// <param name="EnableMacAddressSpoofing">MAC spoofing consent, used only when enabling.</param>
+/// <param name="DisableDynamicMemory">Consent to turn dynamic memory off (needs the VM Off, like the nested change), used only when enabling.</param>
 public sealed record BulkNestedRequest(
     IReadOnlyList<BulkTarget> Targets,
     bool Enable,
     PowerAction PowerAction = PowerAction.None,
-    bool EnableMacAddressSpoofing = false);
+    bool EnableMacAddressSpoofing = false,
+    bool DisableDynamicMemory = false);
 
 /// <summary>How many VMs ended each way.</summary>
 /// <param name="Total">Every VM with a result.</param>
@@ -159,7 +161,8 @@ public sealed class BulkNestedVirtualization
     private async Task<OperationResult> RunOneAsync(IHyperVHost host, BulkTarget target, BulkNestedRequest request)
     {
         var one = new NestedVirtualizationRequest(
-            target.HostName, target.VmId, request.Enable, request.PowerAction, request.Enable && request.EnableMacAddressSpoofing);
+            target.HostName, target.VmId, request.Enable, request.PowerAction, request.Enable && request.EnableMacAddressSpoofing,
+            request.Enable && request.DisableDynamicMemory);
         try
         {
             // Not the caller's token: a VM whose change has started finishes and is restored as the one-VM change does.

@@ -107,10 +107,11 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
     /// Starts the change on <paramref name="vms"/> and returns at once; the run goes on when the page closes
     /// (a VM that has started changing must finish and be restored).
     /// </summary>
-    public BulkRun Start(IReadOnlyList<VmRow> vms, bool enable, BulkRunningChoice choice, bool enableMacAddressSpoofing)
+    public BulkRun Start(IReadOnlyList<VmRow> vms, bool enable, BulkRunningChoice choice, bool enableMacAddressSpoofing, bool disableDynamicMemory = false)
     {
         ArgumentNullException.ThrowIfNull(vms);
         var mac = enable && enableMacAddressSpoofing;
+        var staticMemory = enable && disableDynamicMemory;
         var run = new BulkRun(enable, choice, vms.Count);
         var action = enable ? "Bulk enable nested" : "Bulk disable nested";
         var hosts = vms.Select(v => v.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
@@ -131,7 +132,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
             {
                 foreach (var vm in deferred)
                 {
-                    pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow()));
+                    pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
                     var message = $"VM '{vm.Vm.Name}' on host '{vm.Host}' is {vm.Vm.State}: nested virtualization will be {(enable ? "enabled" : "disabled")} the next time it is seen Off.";
                     activity.Note(vm.Host, vm.Vm.Name, vm.Vm.Id, action, BulkVmResult.Deferred, message);
                     run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
@@ -144,7 +145,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
                     var name = result.VmName ?? names.GetValueOrDefault(new VmKey(result.HostName, result.VmId)) ?? result.VmId.ToString();
                     run.Add(new BulkVmResult(result.HostName, result.VmId, name, result.Outcome.ToString(), result.Message, result.HostMessage));
                 });
-                var request = new BulkNestedRequest([.. now.Select(v => new BulkTarget(v.Host, v.Vm.Id, v.Vm.Name))], enable, power, mac);
+                var request = new BulkNestedRequest([.. now.Select(v => new BulkTarget(v.Host, v.Vm.Id, v.Vm.Name))], enable, power, mac, staticMemory);
                 var summary = await bulk.RunAsync(request, progress, run.CancellationToken);
                 var counts = summary.Counts;
                 activity.Note(null, null, null, action, "Ended",

@@ -114,6 +114,30 @@ public sealed class BulkNestedVirtualizationTests
     }
 
     [Fact]
+    public async Task Both_companion_fixes_reach_every_vm_that_needs_them_and_only_when_enabling()
+    {
+        VmNetworkAdapterInfo[] adapter = [new("Network Adapter", "Lab", "00155D000001", false)];
+        var dynamic = Vms("dynamic", 2, VmState.Running).Select(v => v with { DynamicMemoryEnabled = true, NetworkAdapters = adapter }).ToArray();
+        var fixedMemory = Vms("static", 1).Select(v => v with { NetworkAdapters = adapter }).ToArray();
+        var host = new OperationsFakeHost("HV01", Lab.Host(), [.. dynamic, .. fixedMemory]);
+        var request = new BulkNestedRequest(Targets("HV01", [.. dynamic, .. fixedMemory]), Enable: true, PowerAction.ShutDown,
+            EnableMacAddressSpoofing: true, DisableDynamicMemory: true);
+
+        var summary = await Bulk(2, host).RunAsync(request).WaitAsync(Patience);
+
+        Assert.Equal(3, summary.Counts.Succeeded);
+        Assert.Equal(2, host.Calls.Count(c => c == "SetDynamicMemory False"));
+        Assert.All(dynamic, vm => Assert.Equal((VmState.Running, true, false), (host.Vm(vm.Id).State, host.Vm(vm.Id).ExposeVirtualizationExtensions, host.Vm(vm.Id).DynamicMemoryEnabled)));
+        Assert.All([.. dynamic, .. fixedMemory], vm => Assert.True(host.Vm(vm.Id).NetworkAdapters.Single().MacAddressSpoofing));
+
+        // Disabling ignores both consents: nothing but the nested setting changes.
+        var off = await Bulk(2, host).RunAsync(request with { Enable = false }).WaitAsync(Patience);
+        Assert.Equal(3, off.Counts.Succeeded);
+        Assert.Equal(2, host.Calls.Count(c => c == "SetDynamicMemory False"));
+        Assert.DoesNotContain("SetDynamicMemory True", host.Calls);
+    }
+
+    [Fact]
     public async Task Canceling_stops_new_vms_from_starting_while_the_running_one_finishes()
     {
         var vms = Vms("vm", 3);

@@ -52,11 +52,11 @@ public sealed class VmGridTests : IAsyncLifetime
         _store.ApplyInventory(host, new HostInventory(facts, vms, DateTimeOffset.UtcNow));
     }
 
-    private IRenderedComponent<AllVms> Open()
+    private IRenderedComponent<AllVms> Open(int vms = 4)
     {
         _dialogs = _context.Render<MudDialogProvider>();
         var page = _context.Render<AllVms>();
-        page.WaitForAssertion(() => Assert.Equal(4, Names(page).Count));
+        page.WaitForAssertion(() => Assert.Equal(vms, Names(page).Count));
         return page;
     }
 
@@ -181,6 +181,26 @@ public sealed class VmGridTests : IAsyncLifetime
         Assert.NotNull(_context.Services.GetRequiredService<NestedHvDashboard.Core.Operations.PendingNestedChanges>().Find("hv-a", WebA.Id));
         Assert.DoesNotContain(_hosts["hv-a"].Calls, c => c.StartsWith("Stop", StringComparison.Ordinal));
         Assert.True(_hosts["hv-a"].Vm(WebA.Id).ExposeVirtualizationExtensions);
+    }
+
+    [Fact]
+    public void Bulk_enable_applies_both_companion_fixes_when_ticked()
+    {
+        var dynamic = VmGridQueryTests.Vm("dyn-01") with { DynamicMemoryEnabled = true };
+        Publish("hv-b", OffB, OldB, dynamic);
+        var page = Open(5);
+        Select(page, "dyn-01");
+
+        page.Find("[data-testid=bulk-enable]").Click();
+        _dialogs.WaitForAssertion(() => Assert.NotNull(_dialogs.Find("[data-testid=bulk-dynamic-memory-off]")));
+        _dialogs.Find("[data-testid=bulk-mac-spoofing]").Change(true);
+        _dialogs.Find("[data-testid=bulk-dynamic-memory-off]").Change(true);
+        _dialogs.Find("[data-testid=bulk-confirm]").Click();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=bulk-result][data-outcome=Succeeded]")), TimeSpan.FromSeconds(10));
+        var vm = _hosts["hv-b"].Vm(dynamic.Id);
+        Assert.Equal((true, false, true), (vm.ExposeVirtualizationExtensions, vm.DynamicMemoryEnabled, vm.NetworkAdapters.Single().MacAddressSpoofing));
+        Assert.Contains("SetDynamicMemory False", _hosts["hv-b"].Calls);
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed partial class VmGrid : ComponentBase
             return;
         }
 
-        var run = Bulk.Start(targets, enable, choice.Running, choice.MacAddressSpoofing);
+        var run = Bulk.Start(targets, enable, choice.Running, choice.MacAddressSpoofing, choice.DynamicMemoryOff);
         _run = run;
         _selected = [];
     }
