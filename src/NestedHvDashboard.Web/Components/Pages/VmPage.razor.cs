@@ -148,6 +148,9 @@ public sealed partial class VmPage : LiveInventoryComponent
         return fixes.Count == 0 ? "" : $" (and {string.Join(", ", fixes)})";
     }
 
+    // The readiness checks follow the host's answer at once, not the feed's next read.
+    private void OnAdaptersChanged(VmSnapshot after) => Show(after, null);
+
     private void CancelPending()
     {
         Switch.CancelPending(Host, VmId);
