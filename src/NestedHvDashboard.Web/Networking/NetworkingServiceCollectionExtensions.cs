@@ -11,6 +11,8 @@ public static class NetworkingServiceCollectionExtensions
     {
         services.AddNestedVirtualizationOperations();
         services.TryAddSingleton<MacSpoofingService>();
+        services.TryAddSingleton<GuestCredentialStore>();
+        services.TryAddSingleton<GuestSetup>();
         return services;
     }
 }
