@@ -84,6 +84,7 @@ public sealed partial class GuestNetworkingCard : ComponentBase
         if (_outcome?.Succeeded == true)
         {
             _review = null;
+            _touched.Clear();
         }
     }
 
