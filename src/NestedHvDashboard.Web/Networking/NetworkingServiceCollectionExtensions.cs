@@ -13,6 +13,7 @@ public static class NetworkingServiceCollectionExtensions
         services.TryAddSingleton<MacSpoofingService>();
         services.TryAddSingleton<GuestCredentialStore>();
         services.TryAddSingleton<GuestSetup>();
+        services.TryAddSingleton<NewVmService>();
         return services;
     }
 }

@@ -92,7 +92,27 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
         return State;
     }
 
-    public Task<VmSnapshot> CreateVmAsync(NewVmRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <summary>The requests CreateVmAsync was given.</summary>
+    public List<NewVmRequest> Created { get; } = [];
+
+    /// <summary>Thrown by the next CreateVmAsync instead of creating, when set.</summary>
+    public Exception? CreateFailure { get; set; }
+
+    public Task<VmSnapshot> CreateVmAsync(NewVmRequest request, CancellationToken cancellationToken = default)
+    {
+        if (CreateFailure is { } failure)
+        {
+            CreateFailure = null;
+            throw failure;
+        }
+
+        Created.Add(request);
+        return Task.FromResult(vm with
+        {
+            Id = Guid.NewGuid(), Name = request.Name, State = VmState.Off, MemoryStartupBytes = request.MemoryStartupBytes, ProcessorCount = request.ProcessorCount,
+            ExposeVirtualizationExtensions = true, DynamicMemoryEnabled = false,
+        });
+    }
 
     public Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default) => _vms.GetHostFactsAsync(cancellationToken);
 
