@@ -1,4 +1,5 @@
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Operations;
@@ -23,10 +24,10 @@ public sealed class MacSpoofingService(IHostLookup hosts, ActivityLog activity, 
     public static string CommandText(string vmName, string? adapterName, bool enabled)
     {
         ArgumentNullException.ThrowIfNull(vmName);
-        var value = enabled ? "On" : "Off";
-        return adapterName is null
-            ? $"Get-VMNetworkAdapter -VMName {Quote(vmName)} | Set-VMNetworkAdapter -MacAddressSpoofing {value}"
-            : $"Get-VMNetworkAdapter -VMName {Quote(vmName)} -Name {Quote(adapterName)} | Set-VMNetworkAdapter -MacAddressSpoofing {value}";
+        List<PlannedParameter> select = adapterName is null ? [new("VMName", vmName)] : [new("VMName", vmName), new("Name", adapterName)];
+        var get = new PlannedCommand("Get-VMNetworkAdapter", select);
+        var set = new PlannedCommand("Set-VMNetworkAdapter", [new("MacAddressSpoofing", enabled ? "On" : "Off")]);
+        return $"{get.DisplayText} | {set.DisplayText}";
     }
 
     /// <summary>
@@ -61,8 +62,6 @@ public sealed class MacSpoofingService(IHostLookup hosts, ActivityLog activity, 
             time.GetUtcNow(), hostName, vm.Name, vm.Id, Capitalized(action), result.Succeeded ? "Succeeded" : "Failed", result.Message, result.HostMessage));
         return result;
     }
-
-    private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -45,7 +45,7 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
         Row(card, "Storage").QuerySelector(".mud-switch-input")!.Change(true);
 
         card.WaitForAssertion(() => Assert.Equal("Done", card.Find("[data-testid=spoofing-step]").GetAttribute("data-step-status")));
-        Assert.Equal("Get-VMNetworkAdapter -VMName 'lab-l1' -Name 'Storage' | Set-VMNetworkAdapter -MacAddressSpoofing On", card.Find("[data-testid=spoofing-command]").TextContent.Trim());
+        Assert.Equal("Get-VMNetworkAdapter -VMName lab-l1 -Name Storage | Set-VMNetworkAdapter -MacAddressSpoofing On", card.Find("[data-testid=spoofing-command]").TextContent.Trim());
         Assert.Contains("adapter 'Storage' of VM 'lab-l1' on host 'hv-a'", card.Find("[data-testid=spoofing-outcome]").TextContent, StringComparison.Ordinal);
         var adapters = _host.Vm(VmId).NetworkAdapters;
         Assert.True(adapters.Single(a => a.Name == "Storage").MacAddressSpoofing);
@@ -57,6 +57,14 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_command_quotes_names_with_spaces_and_quotes_as_PowerShell_literals()
+    {
+        Assert.Equal(
+            "Get-VMNetworkAdapter -VMName 'Bob''s L1' -Name 'Network Adapter' | Set-VMNetworkAdapter -MacAddressSpoofing Off",
+            MacSpoofingService.CommandText("Bob's L1", "Network Adapter", enabled: false));
+    }
+
+    [Fact]
     public void All_adapters_on_runs_the_documents_pipeline_on_an_off_vm()
     {
         var card = Open(Vm(VmState.Off));
@@ -64,7 +72,7 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
         card.Find("[data-testid=spoofing-all-on]").Click();
 
         card.WaitForAssertion(() => Assert.Equal("Done", card.Find("[data-testid=spoofing-step]").GetAttribute("data-step-status")));
-        Assert.Equal("Get-VMNetworkAdapter -VMName 'lab-l1' | Set-VMNetworkAdapter -MacAddressSpoofing On", card.Find("[data-testid=spoofing-command]").TextContent.Trim());
+        Assert.Equal("Get-VMNetworkAdapter -VMName lab-l1 | Set-VMNetworkAdapter -MacAddressSpoofing On", card.Find("[data-testid=spoofing-command]").TextContent.Trim());
         Assert.All(_host.Vm(VmId).NetworkAdapters, a => Assert.True(a.MacAddressSpoofing));
         Assert.All(card.FindAll(".mud-switch-input"), input => Assert.True(input.HasAttribute("checked")));
         Assert.Equal(["SetMacSpoofing True"], _host.Calls);
