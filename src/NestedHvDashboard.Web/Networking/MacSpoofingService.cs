@@ -47,15 +47,15 @@ public sealed class MacSpoofingService(IHostLookup hosts, ActivityLog activity, 
             var host = hosts.Find(hostName)
                 ?? throw new HostOperationException(HostErrorKind.Unreachable, hostName, "Set-VMNetworkAdapter", $"The dashboard has no host named '{hostName}'.", vm.Name);
             var after = await host.SetMacAddressSpoofingAsync(vm.Id, adapterName, enabled, cancellationToken);
-            result = new(true, command, $"MAC address spoofing is {(enabled ? "On" : "Off")} on {target} of VM '{vm.Name}' on host '{hostName}'.", null, after);
+            result = new(true, command, $"MAC address spoofing is {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'.", null, after);
         }
         catch (HostOperationException ex)
         {
-            result = new(false, command, $"Turning MAC address spoofing {(enabled ? "on" : "off")} on {target} of VM '{vm.Name}' on host '{hostName}' failed.", ex.HostMessage, null);
+            result = new(false, command, $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}' failed.", ex.HostMessage, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            result = new(false, command, $"Turning MAC address spoofing {(enabled ? "on" : "off")} on {target} of VM '{vm.Name}' on host '{hostName}' could not be run.", ex.Message, null);
+            result = new(false, command, $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}' could not be run.", ex.Message, null);
         }
 
         activity.Append(new ActivityEntry(

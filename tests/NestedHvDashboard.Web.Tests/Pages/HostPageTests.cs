@@ -88,6 +88,22 @@ public sealed class HostPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_networking_tab_has_a_spoofing_switch_per_adapter_and_says_why_a_change_failed()
+    {
+        var page = Open($"/hosts/{HostName}/networking");
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=adapters] [data-testid=spoofing-toggle]").Count));
+
+        // The lookup knows no host: the change fails, and the row says so naming the host, VM and adapter.
+        page.Find("tr[data-vm='old-01'] [data-testid=spoofing-toggle]").Change(true);
+
+        page.WaitForAssertion(() => Assert.Contains(
+            "Turning MAC address spoofing On for adapter 'Network Adapter' of VM 'old-01' on host 'hv-a' failed.",
+            page.Find("tr[data-vm='old-01'] [data-testid=spoofing-error]").TextContent,
+            StringComparison.Ordinal));
+        Assert.False(page.Find("tr[data-vm='old-01'] [data-testid=spoofing-toggle]").HasAttribute("checked"));
+    }
+
+    [Fact]
     public void The_vm_tab_follows_the_live_feed()
     {
         var page = Open($"/hosts/{HostName}/vms");
