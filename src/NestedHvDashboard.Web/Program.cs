@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
+using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.Simulator;
 using NestedHvDashboard.Web.Storage;
@@ -29,6 +30,7 @@ builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();
 builder.Services.AddNestedVirtualizationOperations();
 builder.Services.AddBulkNestedSwitch();
+builder.Services.AddNestedNetworking();
 
 var app = builder.Build();
 

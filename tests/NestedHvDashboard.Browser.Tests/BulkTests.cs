@@ -109,7 +109,7 @@ public sealed class BulkTests(DashboardFixture dashboard)
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Networking" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/hosts/{host}/networking$"));
-        await Assertions.Expect(page.GetByTestId("networking-read-only")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("networking-help")).ToBeVisibleAsync();
 
         var unknown = await OpenAsync(context, "/hosts/NO-SUCH-HOST");
         await Assertions.Expect(unknown.GetByTestId("host-missing")).ToContainTextAsync("NO-SUCH-HOST");

@@ -9,6 +9,7 @@ using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.Tests.Vms;
 
@@ -33,6 +34,7 @@ public sealed class HostPageTests : IAsyncLifetime
         // In memory: these tests do not need pending changes kept on disk.
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddBulkNestedSwitch();
+        _context.Services.AddNestedNetworking();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _store.ApplyInventory(HostName, new HostInventory(Facts, [Web, Old], DateTimeOffset.UtcNow));
         return Task.CompletedTask;
@@ -79,10 +81,26 @@ public sealed class HostPageTests : IAsyncLifetime
 
         var navigation = _context.Services.GetRequiredService<NavigationManager>();
         Assert.EndsWith($"/hosts/{HostName}/networking", navigation.Uri, StringComparison.Ordinal);
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=networking-read-only]")));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=networking-help]")));
         Assert.Equal(2, page.FindAll("[data-testid=adapters] tbody tr").Count);
         Assert.Contains("00-15-5D-01-02-03", page.Find("[data-testid=adapters]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Lab", page.Find("[data-testid=switches] [data-switch]").GetAttribute("data-switch"));
+    }
+
+    [Fact]
+    public void The_networking_tab_has_a_spoofing_switch_per_adapter_and_says_why_a_change_failed()
+    {
+        var page = Open($"/hosts/{HostName}/networking");
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=adapters] [data-testid=spoofing-toggle]").Count));
+
+        // The lookup knows no host: the change fails, and the row says so naming the host, VM and adapter.
+        page.Find("tr[data-vm='old-01'] [data-testid=spoofing-toggle]").Change(true);
+
+        page.WaitForAssertion(() => Assert.Contains(
+            "Turning MAC address spoofing On for adapter 'Network Adapter' of VM 'old-01' on host 'hv-a' failed.",
+            page.Find("tr[data-vm='old-01'] [data-testid=spoofing-error]").TextContent,
+            StringComparison.Ordinal));
+        Assert.False(page.Find("tr[data-vm='old-01'] [data-testid=spoofing-toggle]").HasAttribute("checked"));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
@@ -34,6 +35,7 @@ public sealed class VmPageTests : IAsyncLifetime
         _context.Services.AddSingleton<IHostLookup>(new Lookup(() => _host));
         _context.Services.AddSingleton(_pending);
         _context.Services.AddNestedVirtualizationOperations();
+        _context.Services.AddNestedNetworking();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using NestedHvDashboard.Web.Components.Networking;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Web.Hosts;
@@ -20,6 +22,9 @@ public sealed partial class HostPage : LiveInventoryComponent
 
     [Inject]
     public required IHostLookup Lookup { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
 
     /// <summary>The host's name, from the URL.</summary>
     [Parameter]
@@ -74,4 +79,22 @@ public sealed partial class HostPage : LiveInventoryComponent
         .GroupBy(x => x.Switch, StringComparer.OrdinalIgnoreCase)
         .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
         .Select(g => (g.Key, g.Count(), string.Join(", ", g.Select(x => x.Vm).Distinct())));
+
+    // The new VM appears in the grid with the feed's next read of the host.
+    private async Task NewVmAsync()
+    {
+        if (_host?.Facts is not { } facts)
+        {
+            return;
+        }
+
+        var switches = _host.Vms.SelectMany(v => v.NetworkAdapters).Select(a => a.SwitchName).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var parameters = new DialogParameters<NewVmDialog>
+        {
+            { d => d.Host, _host.Name },
+            { d => d.Facts, facts },
+            { d => d.Switches, switches },
+        };
+        await Dialogs.ShowAsync<NewVmDialog>("New nested-ready VM", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+    }
 }

@@ -148,6 +148,12 @@ public sealed partial class VmPage : LiveInventoryComponent
         return fixes.Count == 0 ? "" : $" (and {string.Join(", ", fixes)})";
     }
 
+    // PowerShell Direct reaches Windows guests only; the KVP exchange tells which ones are.
+    private static bool IsWindows(VmSnapshot vm) => vm.GuestOsName?.Contains("Windows", StringComparison.OrdinalIgnoreCase) == true;
+
+    // The readiness checks follow the host's answer at once, not the feed's next read.
+    private void OnAdaptersChanged(VmSnapshot after) => Show(after, null);
+
     private void CancelPending()
     {
         Switch.CancelPending(Host, VmId);

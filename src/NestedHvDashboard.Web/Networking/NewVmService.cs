@@ -1,0 +1,63 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Operations;
+
+namespace NestedHvDashboard.Web.Networking;
+
+/// <summary>How creating a VM ended: the VM, or the problems or the host's words that stopped it.</summary>
+public sealed record NewVmResult(bool Succeeded, string Message, string? HostMessage, VmSnapshot? Vm, IReadOnlyList<NewVmProblem> Problems);
+
+/// <summary>Creates VMs ready for nesting (<see cref="INestedNetworking.CreateVmAsync"/>) and records each attempt in the <see cref="ActivityLog"/>.</summary>
+public sealed class NewVmService(IHostLookup hosts, ActivityLog activity, TimeProvider time)
+{
+    /// <summary>
+    /// The problems to show while the form is filled: <see cref="NewVmPlan"/>'s, except an unknown switch, since the inventory
+    /// knows only switches that VMs use; the host checks its own switches when the VM is created.
+    /// </summary>
+    public static IReadOnlyList<NewVmProblem> Check(NewVmRequest request, HostFacts facts, IReadOnlyCollection<string> knownSwitches)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = NewVmPlan.Create(request, facts, knownSwitches).Problems;
+        var switchGiven = !string.IsNullOrWhiteSpace(request.SwitchName);
+        return [.. problems.Where(p => p.Field != NewVmField.SwitchName || !switchGiven)];
+    }
+
+    /// <summary>Creates the VM on <paramref name="hostName"/>; never throws for a refusal or a host's error.</summary>
+    public async Task<NewVmResult> CreateAsync(string hostName, NewVmRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hostName);
+        ArgumentNullException.ThrowIfNull(request);
+        var what = $"New VM '{request.Name}' on host '{hostName}'";
+        NewVmResult result;
+        try
+        {
+            if (hosts.Find(hostName) is not INestedNetworking networking)
+            {
+                result = new(false, $"{what}: the dashboard has no host '{hostName}' that can create VMs.", null, null, []);
+            }
+            else
+            {
+                var vm = await networking.CreateVmAsync(request, cancellationToken);
+                result = new(true, $"{what}: created (generation {vm.Generation}, configuration {vm.ConfigVersion}, nested virtualization {(vm.ExposeVirtualizationExtensions ? "on" : "off")}).", null, vm, []);
+            }
+        }
+        catch (NewVmRefusedException ex)
+        {
+            result = new(false, $"{what}: refused before anything ran.", null, null, ex.Problems);
+        }
+        catch (HostOperationException ex)
+        {
+            result = new(false, $"{what} failed.", ex.HostMessage, null, []);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            result = new(false, $"{what} could not be run.", ex.Message, null, []);
+        }
+
+        var message = result.Problems.Count == 0 ? result.Message : $"{result.Message} {string.Join(" ", result.Problems.Select(p => p.Message))}";
+        activity.Append(new ActivityEntry(time.GetUtcNow(), hostName, request.Name, result.Vm?.Id, "New nested-ready VM", result.Succeeded ? "Succeeded" : "Failed", message, result.HostMessage));
+        return result;
+    }
+}

@@ -1,0 +1,143 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Tests.Pages;
+
+namespace NestedHvDashboard.Web.Tests.Networking;
+
+/// <summary>
+/// A host whose one guest answers PowerShell Direct with <see cref="UserName"/>/<see cref="Password"/>, keeps its switches,
+/// NAT and addresses in memory and validates NAT requests as the engine does; VM calls go to a <see cref="FakeHyperVHost"/>.
+/// </summary>
+internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm) : IHyperVHost, INestedNetworking
+{
+    public const string UserName = "Administrator";
+    public const string Password = "Guest-Pa55!";
+
+    private readonly FakeHyperVHost _vms = new(name, facts, vm);
+    private readonly Lock _gate = new();
+    private readonly List<string> _calls = [];
+    private TaskCompletionSource? _installHold;
+
+    public string Name => _vms.Name;
+
+    public GuestNetworkState State { get; set; } = new(["External"], [], [new GuestIPAddress("10.0.0.15", 24, "Ethernet")])
+    {
+        Os = new GuestOs("Microsoft Windows Server 2022 Datacenter", "10.0.20348", true, GuestHyperVState.NotInstalled),
+    };
+
+    /// <summary>"Read", "Create VmNAT 192.168.0.0/24", "Remove LocalNAT VmNAT", "Install"; the password never.</summary>
+    public IReadOnlyList<string> Calls
+    {
+        get { lock (_gate) { return [.. _calls]; } }
+    }
+
+    /// <summary>The next install waits after reporting "installing" and "restarting" until the source is completed.</summary>
+    public TaskCompletionSource HoldInstall()
+    {
+        _installHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _installHold;
+    }
+
+    public Task<GuestNetworkState> GetGuestNetworkStateAsync(Guid vmId, GuestCredential credential, CancellationToken cancellationToken = default)
+    {
+        SignIn(credential, "Read");
+        return Task.FromResult(State);
+    }
+
+    public Task<GuestNetworkState> CreateNatNetworkAsync(Guid vmId, GuestCredential credential, NatNetworkRequest request, CancellationToken cancellationToken = default)
+    {
+        SignIn(credential, $"Create {request.SwitchName} {request.Prefix}");
+        var plan = NatNetworkPlan.Create(request, State);
+        if (!plan.IsValid)
+        {
+            throw new NatNetworkRefusedException(Name, vm.Name, plan.Problems);
+        }
+
+        var p = plan.Plan;
+        State = State with
+        {
+            SwitchNames = [.. State.SwitchNames, p.SwitchName],
+            Nats = [new GuestNat(p.NatName, p.Prefix.ToString())],
+            Addresses = [.. State.Addresses, new GuestIPAddress(p.Gateway.ToString(), p.Prefix.Length, p.InterfaceAlias)],
+        };
+        return Task.FromResult(State);
+    }
+
+    public Task<GuestNetworkState> RemoveNatNetworkAsync(Guid vmId, GuestCredential credential, string? natName, string? switchName, CancellationToken cancellationToken = default)
+    {
+        SignIn(credential, $"Remove {natName} {switchName}");
+        State = State with
+        {
+            SwitchNames = [.. State.SwitchNames.Where(s => s != switchName)],
+            Nats = [.. State.Nats.Where(n => n.Name != natName)],
+            Addresses = [.. State.Addresses.Where(a => a.InterfaceAlias != NatNetworkPlan.AdapterAliasFor(switchName ?? ""))],
+        };
+        return Task.FromResult(State);
+    }
+
+    public async Task<GuestNetworkState> InstallHyperVAsync(Guid vmId, GuestCredential credential, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        SignIn(credential, "Install");
+        progress?.Report(HyperVInstallProgress.Installing);
+        progress?.Report(HyperVInstallProgress.Restarting);
+        if (_installHold is { } hold)
+        {
+            await hold.Task;
+        }
+
+        progress?.Report(HyperVInstallProgress.WaitingForGuest);
+        progress?.Report(HyperVInstallProgress.Installed);
+        State = State with { Os = State.Os! with { HyperV = GuestHyperVState.Installed } };
+        return State;
+    }
+
+    /// <summary>The requests CreateVmAsync was given.</summary>
+    public List<NewVmRequest> Created { get; } = [];
+
+    /// <summary>Thrown by the next CreateVmAsync instead of creating, when set.</summary>
+    public Exception? CreateFailure { get; set; }
+
+    public Task<VmSnapshot> CreateVmAsync(NewVmRequest request, CancellationToken cancellationToken = default)
+    {
+        if (CreateFailure is { } failure)
+        {
+            CreateFailure = null;
+            throw failure;
+        }
+
+        Created.Add(request);
+        return Task.FromResult(vm with
+        {
+            Id = Guid.NewGuid(), Name = request.Name, State = VmState.Off, MemoryStartupBytes = request.MemoryStartupBytes, ProcessorCount = request.ProcessorCount,
+            ExposeVirtualizationExtensions = true, DynamicMemoryEnabled = false,
+        });
+    }
+
+    public Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default) => _vms.GetHostFactsAsync(cancellationToken);
+
+    public Task<HostInventory> GetInventoryAsync(CancellationToken cancellationToken = default) => _vms.GetInventoryAsync(cancellationToken);
+
+    public Task<VmSnapshot> GetVmAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.GetVmAsync(vmId, cancellationToken);
+
+    public Task<VmSnapshot> SetNestedVirtualizationAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) => _vms.SetNestedVirtualizationAsync(vmId, enabled, cancellationToken);
+
+    public Task<VmSnapshot> StartVmAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.StartVmAsync(vmId, cancellationToken);
+
+    public Task<VmSnapshot> StopVmAsync(Guid vmId, StopMode mode, CancellationToken cancellationToken = default) => _vms.StopVmAsync(vmId, mode, cancellationToken);
+
+    public Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default) => _vms.SetMacAddressSpoofingAsync(vmId, adapterName, enabled, cancellationToken);
+
+    public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) => _vms.SetDynamicMemoryAsync(vmId, enabled, cancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void SignIn(GuestCredential credential, string call)
+    {
+        lock (_gate) { _calls.Add(call); }
+        if (credential.UserName != UserName || credential.Password != Password)
+        {
+            throw new HostOperationException(HostErrorKind.GuestAuthenticationFailed, Name, "Invoke-Command -VMId", "The credential is invalid.", vm.Name);
+        }
+    }
+}

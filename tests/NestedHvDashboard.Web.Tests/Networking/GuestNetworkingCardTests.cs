@@ -1,0 +1,247 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor;
+using MudBlazor.Services;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Components.Networking;
+using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Networking;
+using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Storage;
+
+namespace NestedHvDashboard.Web.Tests.Networking;
+
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes them through IAsyncLifetime.DisposeAsync.")]
+public sealed class GuestNetworkingCardTests : IAsyncLifetime
+{
+    private const string HostName = "hv-a";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("nestedhv-guestcard-").FullName;
+    private readonly BunitContext _context = new();
+    private FakeGuestHost _host = null!;
+    private IRenderedComponent<MudDialogProvider> _dialogs = null!;
+
+    public Task InitializeAsync()
+    {
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton<IHostLookup>(new OneHost(() => _host));
+        _context.Services.AddSingleton(new PendingNestedChanges());
+        _context.Services.AddSingleton(new DataFolder(_folder));
+        _context.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        _context.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        _context.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        _context.Services.AddNestedNetworking();
+        _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private GuestCredentialStore Store => _context.Services.GetRequiredService<GuestCredentialStore>();
+
+    private ActivityLog Activity => _context.Services.GetRequiredService<ActivityLog>();
+
+    [Fact]
+    public void Reading_asks_for_credentials_shows_the_guest_state_and_remembers_them_when_asked()
+    {
+        var card = Open(Vm(nested: true));
+
+        card.Find("[data-testid=guest-read]").Click();
+        SignIn(FakeGuestHost.Password, remember: true);
+
+        card.WaitForAssertion(() => Assert.Equal("External", card.Find("[data-testid=guest-switches]").TextContent.Trim()));
+        Assert.Equal("NotInstalled", card.Find("[data-testid=guest-hyperv]").TextContent.Trim());
+        Assert.Equal(FakeGuestHost.Password, Store.Find(HostName, Vm(true).Id)?.Password);
+
+        // A new visit takes the remembered credential without asking.
+        var again = Open(Vm(nested: true));
+        again.Find("[data-testid=guest-read]").Click();
+        again.WaitForAssertion(() => Assert.Equal("External", again.Find("[data-testid=guest-switches]").TextContent.Trim()));
+        Assert.Empty(_dialogs.FindAll("[data-testid=guest-credential-dialog]"));
+
+        again.Find("[data-testid=guest-forget]").Click();
+        Assert.False(Store.IsRemembered(HostName, Vm(true).Id));
+        again.WaitForAssertion(() => Assert.Empty(again.FindAll("[data-testid=guest-forget]")));
+    }
+
+    [Fact]
+    public void A_wrong_password_is_said_plainly_asked_again_and_never_remembered()
+    {
+        var card = Open(Vm(nested: true));
+
+        card.Find("[data-testid=guest-read]").Click();
+        SignIn("wrong-one", remember: true);
+
+        _dialogs.WaitForAssertion(() => Assert.Contains(
+            "VM 'lab-l1' on host 'hv-a' refused the user name or password. The guest said: The credential is invalid.",
+            _dialogs.Find("[data-testid=guest-credential-problem]").TextContent,
+            StringComparison.Ordinal));
+        Assert.False(Store.IsRemembered(HostName, Vm(true).Id));
+
+        SignIn(FakeGuestHost.Password, remember: false);
+
+        card.WaitForAssertion(() => Assert.Equal("External", card.Find("[data-testid=guest-switches]").TextContent.Trim()));
+        Assert.Equal(["Read", "Read"], _host.Calls);
+        Assert.False(Store.IsRemembered(HostName, Vm(true).Id));
+    }
+
+    [Fact]
+    public void The_nat_form_validates_live_reviews_the_exact_commands_then_creates_and_shows_the_l2_plan()
+    {
+        var card = ReadState();
+
+        Type(card, "nat-prefix", "192.168.0.0/33");
+        card.WaitForAssertion(() => Assert.Contains("The NAT prefix", card.Find(".mud-input-helper-text.mud-input-error, .mud-input-error").TextContent, StringComparison.Ordinal));
+        Assert.True(card.Find("[data-testid=nat-review-button]").HasAttribute("disabled"));
+
+        Type(card, "nat-prefix", "192.168.0.0/24");
+        Type(card, "nat-gateway", "192.168.0.1");
+        Type(card, "nat-dns", "10.0.0.1");
+        card.WaitForAssertion(() => Assert.False(card.Find("[data-testid=nat-review-button]").HasAttribute("disabled")));
+        card.Find("[data-testid=nat-review-button]").Click();
+
+        card.WaitForAssertion(() => Assert.Equal(
+            ["New-VMSwitch -Name VmNAT -SwitchType Internal",
+             "New-NetIPAddress -IPAddress 192.168.0.1 -PrefixLength 24 -InterfaceAlias 'vEthernet (VmNAT)'",
+             "New-NetNat -Name LocalNAT -InternalIPInterfaceAddressPrefix 192.168.0.0/24"],
+            card.FindAll("[data-testid=nat-command]").Select(c => c.TextContent.Trim())));
+        Assert.Equal(["Read"], _host.Calls);
+
+        card.Find("[data-testid=nat-create]").Click();
+
+        card.WaitForAssertion(() => Assert.Equal("LocalNAT (192.168.0.0/24)", card.Find("[data-testid=guest-nats]").TextContent.Trim()));
+        Assert.Equal("Succeeded", card.Find("[data-testid=guest-outcome]").GetAttribute("data-outcome"));
+        Assert.Equal(["Read", "Create VmNAT 192.168.0.0/24"], _host.Calls);
+        var l2 = card.FindAll("[data-testid=l2-address]").Select(r => r.TextContent).ToList();
+        Assert.Equal(GuestNatView.L2Count, l2.Count);
+        Assert.Contains("New-NetIPAddress -IPAddress 192.168.0.2 -PrefixLength 24 -DefaultGateway 192.168.0.1 -InterfaceAlias Ethernet", l2[0], StringComparison.Ordinal);
+        Assert.Contains("Set-DnsClientServerAddress -InterfaceAlias Ethernet -ServerAddresses 10.0.0.1", l2[0], StringComparison.Ordinal);
+        var entry = Assert.Single(Activity.Entries);
+        Assert.Equal(("Create guest NAT", "Succeeded"), (entry.Action, entry.Outcome));
+        Assert.DoesNotContain(FakeGuestHost.Password, entry.Message + entry.HostMessage, StringComparison.Ordinal);
+
+        // The guest now has a NAT: WinNAT allows one, so a second is refused in the form before anything runs.
+        card.WaitForAssertion(() => Assert.Contains("WinNAT supports one NAT network", card.Find("[data-testid=nat-name-problem]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Remove_asks_first_and_cancel_leaves_the_nat()
+    {
+        var card = ReadState(withNat: true);
+
+        card.Find("[data-testid=nat-remove]").Click();
+        _dialogs.WaitForAssertion(() => Assert.Contains("Remove NAT 'LocalNAT' and switch 'VmNAT' from VM 'lab-l1'?", _dialogs.Markup, StringComparison.Ordinal));
+        _dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        _dialogs.WaitForAssertion(() => Assert.DoesNotContain("Remove NAT 'LocalNAT'", _dialogs.Markup, StringComparison.Ordinal));
+        Assert.DoesNotContain(_host.Calls, c => c.StartsWith("Remove", StringComparison.Ordinal));
+
+        card.Find("[data-testid=nat-remove]").Click();
+        _dialogs.WaitForElement("button:not([disabled])");
+        _dialogs.WaitForAssertion(() => _dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Remove").Click());
+
+        card.WaitForAssertion(() => Assert.Equal("none", card.Find("[data-testid=guest-nats]").TextContent.Trim()));
+        Assert.Contains("Remove LocalNAT VmNAT", _host.Calls);
+        Assert.Equal("Remove guest NAT", Assert.Single(Activity.Entries).Action);
+    }
+
+    [Fact]
+    public void Installing_hyperv_shows_each_progress_word_live_including_the_restart()
+    {
+        var card = ReadState();
+        var hold = _host.HoldInstall();
+
+        card.Find("[data-testid=install-hyperv]").Click();
+
+        card.WaitForAssertion(() => Assert.Equal(
+            [HyperVInstallProgress.Installing, HyperVInstallProgress.Restarting],
+            card.FindAll("[data-testid=install-step]").Select(s => s.TextContent.Trim())));
+        hold.SetResult();
+
+        card.WaitForAssertion(() => Assert.Equal("Installed", card.Find("[data-testid=guest-hyperv]").TextContent.Trim()));
+        Assert.Equal(
+            [HyperVInstallProgress.Installing, HyperVInstallProgress.Restarting, HyperVInstallProgress.WaitingForGuest, HyperVInstallProgress.Installed],
+            card.FindAll("[data-testid=install-step]").Select(s => s.TextContent.Trim()));
+        Assert.True(card.Find("[data-testid=install-hyperv]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Installing_with_nested_off_is_refused_with_the_reason_before_asking_anything()
+    {
+        var vm = Vm(nested: false);
+        var card = Open(vm);
+        Assert.True(card.Find("[data-testid=install-hyperv]").HasAttribute("disabled"));
+        Assert.Contains("Nested virtualization is off", card.Find("[data-testid=install-refused-reason]").TextContent, StringComparison.Ordinal);
+
+        var asked = false;
+        var result = await _context.Services.GetRequiredService<GuestSetup>().InstallHyperVAsync(HostName, vm, null, _ => { asked = true; return Task.FromResult<GuestCredentialAnswer?>(null); }, null);
+
+        Assert.Equal(GuestActionOutcome.Refused, result.Outcome);
+        Assert.Contains("Install Hyper-V in VM 'lab-l1' on host 'hv-a': refused, nested virtualization is off", result.Message, StringComparison.Ordinal);
+        Assert.False(asked);
+        Assert.Empty(_host.Calls);
+        Assert.Equal("Refused", Assert.Single(Activity.Entries).Outcome);
+    }
+
+    private IRenderedComponent<GuestNetworkingCard> ReadState(bool withNat = false)
+    {
+        var card = Open(Vm(nested: true));
+        if (withNat)
+        {
+            _host.State = _host.State with
+            {
+                SwitchNames = ["External", "VmNAT"],
+                Nats = [new GuestNat("LocalNAT", "192.168.0.0/24")],
+                Addresses = [.. _host.State.Addresses, new GuestIPAddress("192.168.0.1", 24, "vEthernet (VmNAT)")],
+            };
+        }
+
+        card.Find("[data-testid=guest-read]").Click();
+        SignIn(FakeGuestHost.Password, remember: false);
+        card.WaitForAssertion(() => Assert.NotNull(card.Find("[data-testid=guest-state]")));
+        return card;
+    }
+
+    private IRenderedComponent<GuestNetworkingCard> Open(VmSnapshot vm)
+    {
+        _host ??= new FakeGuestHost(HostName, Facts, vm);
+        _dialogs = _context.Render<MudDialogProvider>();
+        return _context.Render<GuestNetworkingCard>(p => p.Add(x => x.Host, HostName).Add(x => x.Vm, vm));
+    }
+
+    private void SignIn(string password, bool remember)
+    {
+        _dialogs.WaitForElement("[data-testid=guest-credential-dialog]");
+        _dialogs.WaitForAssertion(() => _dialogs.Find("input[data-testid=guest-password], [data-testid=guest-password] input").Input(password));
+        if (remember)
+        {
+            _dialogs.Find("input[data-testid=guest-remember], [data-testid=guest-remember] input").Change(true);
+        }
+
+        _dialogs.WaitForAssertion(() => Assert.False(_dialogs.Find("[data-testid=guest-credential-ok]").HasAttribute("disabled")));
+        _dialogs.Find("[data-testid=guest-credential-ok]").Click();
+    }
+
+    private static void Type(IRenderedComponent<GuestNetworkingCard> card, string field, string value) =>
+        card.WaitForAssertion(() => card.Find($"input[data-testid={field}], [data-testid={field}] input").Input(value));
+
+    private static readonly HostFacts Facts = NetworkAdaptersCardTests.Facts;
+
+    private static VmSnapshot Vm(bool nested) => NetworkAdaptersCardTests.Vm(VmState.Running) with { ExposeVirtualizationExtensions = nested };
+
+    private sealed class OneHost(Func<IHyperVHost?> host) : IHostLookup
+    {
+        public IHyperVHost? Find(string name) => host() is { } h && string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase) ? h : null;
+    }
+}

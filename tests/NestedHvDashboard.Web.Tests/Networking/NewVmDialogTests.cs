@@ -1,0 +1,108 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Components.Networking;
+using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Networking;
+using NestedHvDashboard.Web.Operations;
+
+namespace NestedHvDashboard.Web.Tests.Networking;
+
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes them through IAsyncLifetime.DisposeAsync.")]
+public sealed class NewVmDialogTests : IAsyncLifetime
+{
+    private const string HostName = "hv-a";
+
+    private readonly BunitContext _context = new();
+    private readonly FakeGuestHost _host = new(HostName, NetworkAdaptersCardTests.Facts, NetworkAdaptersCardTests.Vm(VmState.Running));
+    private IRenderedComponent<MudDialogProvider> _dialogs = null!;
+
+    public Task InitializeAsync()
+    {
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton<IHostLookup>(new OneHost(_host));
+        _context.Services.AddSingleton(new PendingNestedChanges());
+        _context.Services.AddNestedNetworking();
+        _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _dialogs = _context.Render<MudDialogProvider>();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    private ActivityLog Activity => _context.Services.GetRequiredService<ActivityLog>();
+
+    [Fact]
+    public async Task Memory_under_4_GB_is_refused_as_typed_and_Create_stays_disabled()
+    {
+        await OpenAsync();
+        Type("new-vm-name", "l1-new");
+        Type("new-vm-memory", "2");
+
+        _dialogs.WaitForAssertion(() => Assert.Contains("needs at least 4 GB", _dialogs.Find(".mud-input-error").TextContent, StringComparison.Ordinal));
+        Assert.True(_dialogs.Find("[data-testid=new-vm-create]").HasAttribute("disabled"));
+        Assert.Empty(_host.Created);
+    }
+
+    [Fact]
+    public async Task A_valid_request_creates_the_vm_and_shows_what_the_host_made()
+    {
+        await OpenAsync();
+        Type("new-vm-name", "l1-new");
+        Type("new-vm-memory", "8");
+        Type("new-vm-cpus", "4");
+        _dialogs.WaitForAssertion(() => Assert.False(_dialogs.Find("[data-testid=new-vm-create]").HasAttribute("disabled")));
+
+        _dialogs.Find("[data-testid=new-vm-create]").Click();
+
+        _dialogs.WaitForAssertion(() => Assert.Equal("Succeeded", _dialogs.Find("[data-testid=new-vm-outcome]").GetAttribute("data-outcome")));
+        Assert.Contains("New VM 'l1-new' on host 'hv-a': created", _dialogs.Find("[data-testid=new-vm-outcome]").TextContent, StringComparison.Ordinal);
+        Assert.Equal([new NewVmRequest("l1-new", 8L << 30, 4, "Lab")], _host.Created);
+        var entry = Assert.Single(Activity.Entries);
+        Assert.Equal(("New nested-ready VM", "Succeeded", "l1-new"), (entry.Action, entry.Outcome, entry.VmName));
+    }
+
+    [Fact]
+    public async Task The_hosts_refusal_lists_its_problems_in_the_dialog()
+    {
+        _host.CreateFailure = new NewVmRefusedException(HostName, [new NewVmProblem(NewVmField.SwitchName, "The host has no switch named 'Lab'.")]);
+        await OpenAsync();
+        Type("new-vm-name", "l1-new");
+        _dialogs.WaitForAssertion(() => Assert.False(_dialogs.Find("[data-testid=new-vm-create]").HasAttribute("disabled")));
+
+        _dialogs.Find("[data-testid=new-vm-create]").Click();
+
+        _dialogs.WaitForAssertion(() => Assert.Equal("Failed", _dialogs.Find("[data-testid=new-vm-outcome]").GetAttribute("data-outcome")));
+        var outcome = _dialogs.Find("[data-testid=new-vm-outcome]").TextContent;
+        Assert.Contains("refused before anything ran", outcome, StringComparison.Ordinal);
+        Assert.Contains("The host has no switch named 'Lab'.", outcome, StringComparison.Ordinal);
+        Assert.Equal("Failed", Assert.Single(Activity.Entries).Outcome);
+    }
+
+    private async Task OpenAsync()
+    {
+        var parameters = new DialogParameters<NewVmDialog>
+        {
+            { d => d.Host, HostName },
+            { d => d.Facts, NetworkAdaptersCardTests.Facts },
+            { d => d.Switches, ["Lab"] },
+        };
+        await _dialogs.InvokeAsync(() => _context.Services.GetRequiredService<IDialogService>().ShowAsync<NewVmDialog>("New VM", parameters));
+        _dialogs.WaitForElement("[data-testid=new-vm-dialog]");
+    }
+
+    private void Type(string field, string value) =>
+        _dialogs.WaitForAssertion(() => _dialogs.Find($"input[data-testid={field}], [data-testid={field}] input").Input(value));
+
+    private sealed class OneHost(IHyperVHost host) : IHostLookup
+    {
+        public IHyperVHost? Find(string name) => string.Equals(host.Name, name, StringComparison.OrdinalIgnoreCase) ? host : null;
+    }
+}
