@@ -25,6 +25,7 @@ public sealed class NestedNavTests
                 ["Hosts:1:Address"] = "hv-l1.example.test",
                 ["Hosts:1:Transport"] = "Ssh",
                 ["Hosts:1:Tags:0"] = "lab",
+                ["Hosts:1:Tags:1"] = "nested",
                 ["Hosts:1:ParentHost"] = "hv-l0",
             }).Build(),
             NullLogger<HostDirectory>.Instance);
