@@ -30,6 +30,7 @@ public sealed class NestingTreeTests(DashboardFixture dashboard)
         var added = page.GetByTestId("added-host");
         await Assertions.Expect(added).ToHaveTextAsync($"Added as host {VmName}", new() { Timeout = Timeout });
         await Assertions.Expect(added).ToHaveAttributeAsync("href", $"/hosts/{VmName}");
+        await LabPages.SaveScreenshotAsync(page, "nesting-added-as-host.png", 1920, 1080);
 
         // A fresh page: the L1 host's Virtual machines page, with its entry inside its parent's in the navigation.
         var l1 = await LabPages.OpenLiveAsync(context, $"/hosts/{VmName}/vms");
