@@ -38,10 +38,7 @@ public static class HyperVHostFactory
 
     private static Func<HostConnection> InProcess(HostConnectionSettings settings, SimulatedLab? lab)
     {
-        if (lab is null || !lab.TryGet(settings.Address, out var host))
-        {
-            throw new ArgumentException($"The in-process host '{settings.Name}' needs a simulated lab with a host named '{settings.Address}'.", nameof(lab));
-        }
+        var host = settings.ParentHost is null ? LabHost(settings, lab) : GuestHost(settings, lab);
 
         var sessionState = SimulatorModule.CreateSessionState(host);
         return () =>
@@ -50,5 +47,32 @@ public static class HyperVHostFactory
             pool.SetMaxRunspaces(settings.MaxConcurrency);
             return new HostConnection.Pool(pool);
         };
+    }
+
+    private static SimulatedHost LabHost(HostConnectionSettings settings, SimulatedLab? lab) =>
+        lab is not null && lab.TryGet(settings.Address, out var host)
+            ? host
+            : throw new ArgumentException($"The in-process host '{settings.Name}' needs a simulated lab with a host named '{settings.Address}'.", nameof(lab));
+
+    // A simulated L1 host is the guest OS of a VM on a lab host: that guest's own simulated host answers.
+    private static SimulatedHost GuestHost(HostConnectionSettings settings, SimulatedLab? lab)
+    {
+        if (lab is null || !lab.TryGet(settings.ParentHost!, out var parent))
+        {
+            throw new ArgumentException($"The in-process host '{settings.Name}' runs on host '{settings.ParentHost}', which the simulated lab does not have.", nameof(lab));
+        }
+
+        var vm = settings.ParentVmId is { } id ? parent.FindVm(id) : null;
+        if (vm is null)
+        {
+            throw new ArgumentException($"The in-process host '{settings.Name}' is VM '{settings.ParentVmId}' on host '{parent.Name}', which has no such VM.", nameof(settings));
+        }
+
+        if (vm.Guest is not { } guest || !guest.Host.Read(h => h.HyperVInstalled))
+        {
+            throw new ArgumentException($"The in-process host '{settings.Name}' is VM '{vm.Name}' on host '{parent.Name}', whose guest does not run Hyper-V.", nameof(settings));
+        }
+
+        return guest.Host;
     }
 }

@@ -70,4 +70,10 @@ public sealed record HostConnectionSettings
     /// least 2; with 1 the host is polled instead.
     /// </summary>
     public int MaxConcurrency { get; init; } = 4;
+
+    /// <summary>The L0 host this host runs on as a VM (it is an L1 guest running Hyper-V); null for a physical host.</summary>
+    public string? ParentHost { get; init; }
+
+    /// <summary>With <see cref="ParentHost"/>: the VM on that host that is this host; needed for simulated L1 hosts.</summary>
+    public Guid? ParentVmId { get; init; }
 }

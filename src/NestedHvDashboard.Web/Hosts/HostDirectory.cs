@@ -94,6 +94,9 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
             hosts.Add(new DirectoryHost(settings, HostSource.File));
         }
 
+        // Simulated L1 hosts saved in the file live inside the lab's VMs: they need the lab, not replace it.
+        var nested = hosts.Where(IsSimulatedNested).ToList();
+        hosts.RemoveAll(nested.Contains);
         if (hosts.Count == 0)
         {
             // Simulator:Hosts / Simulator:Vms (total) start a generated lab instead, e.g. 1,000+ VMs to try the grid.
@@ -111,6 +114,14 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
                 },
                 HostSource.Simulated)));
             LogLab(hosts.Count);
+            hosts.AddRange(nested);
+        }
+        else
+        {
+            foreach (var orphan in nested)
+            {
+                LogNestedWithoutLab(orphan.Name);
+            }
         }
 
         _entries = [.. hosts.Select(h => new Entry(h, _connector.Connect(h.Settings, Lab)))];
@@ -204,6 +215,101 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
             _edits.Release();
         }
     }
+
+    /// <summary>
+    /// One click from a VM's page: adds the L1 guest <paramref name="vmId"/> of <paramref name="parentHost"/>
+    /// as a host of its own, placed under its parent. Only for the simulated lab, where the guest is
+    /// reached in process; a real L1 needs its own address and credentials (the Connections page).
+    /// </summary>
+    public async Task<HostChangeResult> AddNestedHostAsync(string parentHost, Guid vmId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parentHost);
+        await _edits.WaitAsync(cancellationToken);
+        try
+        {
+            DirectoryHost? parent;
+            lock (_gate)
+            {
+                parent = Locate(parentHost)?.Listing;
+            }
+
+            if (parent is null)
+            {
+                return HostChangeResult.Refused($"There is no host named '{parentHost}'.");
+            }
+
+            if (Lab is null || parent.Settings.Transport != HostTransport.InProcess || !Lab.TryGet(parent.Settings.Address, out var simulated))
+            {
+                return HostChangeResult.Refused($"VM {vmId} runs on the real host '{parent.Name}': add its guest as a host on the Connections page with its own address and credentials.");
+            }
+
+            if (_store is null)
+            {
+                return HostChangeResult.Refused("Hosts cannot be added here: no host connection file is set up.");
+            }
+
+            if (NestedHostNamed(parent.Name, vmId) is { } existing)
+            {
+                return HostChangeResult.Refused($"VM {vmId} on host '{parent.Name}' is already the host '{existing}'.");
+            }
+
+            var vm = simulated.FindVm(vmId);
+            if (vm is null)
+            {
+                return HostChangeResult.Refused($"Host '{parent.Name}' has no VM with id {vmId}.");
+            }
+
+            var (name, state, guest) = simulated.Read(_ => (vm.Name, vm.State, vm.Guest));
+            if (state != NestedHvDashboard.Simulator.HyperV.VMState.Running)
+            {
+                return HostChangeResult.Refused($"VM '{name}' on host '{parent.Name}' is {state}: start it before adding it as a host.");
+            }
+
+            if (guest is null || !guest.Host.Read(h => h.HyperVInstalled))
+            {
+                return HostChangeResult.Refused($"The guest of VM '{name}' on host '{parent.Name}' does not run Hyper-V, so it cannot be a host.");
+            }
+
+            var taken = Hosts.Any(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+            var settings = new HostConnectionSettings
+            {
+                Name = taken ? $"{name} ({parent.Name})" : name,
+                Address = name,
+                Transport = HostTransport.InProcess,
+                ParentHost = parent.Name,
+                ParentVmId = vmId,
+                Tags = [.. parent.Settings.Tags.Append("nested").Distinct(StringComparer.OrdinalIgnoreCase)],
+            };
+            if (Hosts.Any(h => string.Equals(h.Name, settings.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                return HostChangeResult.Refused($"A host named '{settings.Name}' already exists.");
+            }
+
+            var listing = new DirectoryHost(settings, HostSource.File);
+            if (Save(FileHosts().Append(listing)) is { } refused)
+            {
+                return refused;
+            }
+
+            var entry = new Entry(listing, _connector.Connect(settings, Lab));
+            lock (_gate)
+            {
+                _entries = [.. _entries, entry];
+            }
+
+            _monitor?.AddHost(Monitored(entry));
+            LogAdded(listing.Name, $"VM {name} on {parent.Name}");
+            return HostChangeResult.Done;
+        }
+        finally
+        {
+            _edits.Release();
+        }
+    }
+
+    /// <summary>The name of the host that is VM <paramref name="vmId"/> on <paramref name="parentHost"/>, or null when it is not one.</summary>
+    public string? NestedHostNamed(string parentHost, Guid vmId) =>
+        Hosts.FirstOrDefault(h => h.Settings.ParentVmId == vmId && string.Equals(h.Settings.ParentHost, parentHost, StringComparison.OrdinalIgnoreCase))?.Name;
 
     /// <summary>
     /// Changes a host added in the UI (it may be renamed): validates, saves, then the monitor drops
@@ -344,6 +450,9 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
             settings.Transport == HostTransport.Ssh ? (settings.Address, settings.Port ?? ConnectionTest.SshPort) : null);
     }
 
+    private static bool IsSimulatedNested(DirectoryHost host) =>
+        host.Source == HostSource.File && host.Settings is { Transport: HostTransport.InProcess, ParentHost: not null };
+
     // Called under _gate.
     private Entry? Locate(string name) =>
         _entries.Find(e => string.Equals(e.Listing.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -387,6 +496,9 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No hosts configured: starting the simulated lab with {HostCount} hosts")]
     private partial void LogLab(int hostCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} is a simulated L1 guest but the simulated lab is not running (real hosts are configured); it is left out")]
+    private partial void LogNestedWithoutLab(string host);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} in {File} has the name of a configured host; the configured one is used")]
     private partial void LogShadowed(string host, string file);

@@ -56,6 +56,12 @@ public sealed class HostForm
     /// <summary>The most commands at once on the host. Default: 4.</summary>
     public int MaxConcurrency { get; set; } = 4;
 
+    /// <summary>The L0 host this host runs on as a VM, placing it under that host in the navigation; null for none.</summary>
+    public string? ParentHost { get; set; }
+
+    /// <summary>The VM on <see cref="ParentHost"/> that is this host; kept as it was (set by <i>Add as a host</i>, not in the form).</summary>
+    public Guid? ParentVmId { get; set; }
+
     /// <summary>The form for editing a host; the password stays out of it.</summary>
     public static HostForm From(HostConnectionSettings settings)
     {
@@ -76,6 +82,8 @@ public sealed class HostForm
             Tags = string.Join(", ", settings.Tags),
             TimeoutSeconds = (int)Math.Round(settings.Timeout.TotalSeconds),
             MaxConcurrency = settings.MaxConcurrency,
+            ParentHost = settings.ParentHost,
+            ParentVmId = settings.ParentVmId,
         };
     }
 
@@ -107,6 +115,8 @@ public sealed class HostForm
             Tags = TagList(),
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             MaxConcurrency = MaxConcurrency,
+            ParentHost = Blank(ParentHost),
+            ParentVmId = Blank(ParentHost) is null ? null : ParentVmId,
         };
     }
 

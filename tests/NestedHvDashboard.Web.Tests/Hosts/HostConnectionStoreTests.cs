@@ -47,6 +47,8 @@ public sealed class HostConnectionStoreTests : IDisposable
         UserName = "labadmin",
         KeyFilePath = "/etc/nestedhv/id_ed25519",
         KnownHostsFile = "/etc/nestedhv/known_hosts",
+        ParentHost = "hv01",
+        ParentVmId = Guid.Parse("5a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
     };
 
     [Fact]
@@ -81,6 +83,8 @@ public sealed class HostConnectionStoreTests : IDisposable
         Assert.Equal(WinRm.Tags, winrm.Tags);
         Assert.Equal(Ssh with { Tags = loaded[1].Tags }, loaded[1]);
         Assert.Null(loaded[1].Password);
+        Assert.Equal(("hv01", Ssh.ParentVmId), (loaded[1].ParentHost, loaded[1].ParentVmId));
+        Assert.Null(winrm.ParentHost);
     }
 
     [Fact]

@@ -77,4 +77,18 @@ public sealed class HostFormRulesTests
         Assert.Empty(HostFormRules.Validate(Valid(), otherNames: null));
         Assert.Single(HostFormRules.Validate(Valid(), ["HV01"]));
     }
+
+    [Fact]
+    public void An_edited_L1_host_keeps_its_parent_and_vm_and_clearing_the_parent_clears_both()
+    {
+        var vmId = Guid.NewGuid();
+        var form = HostForm.From(new HostConnectionSettings { Name = "l1", Address = "l1.lab.example", Transport = HostTransport.Ssh, ParentHost = "hv01", ParentVmId = vmId });
+
+        var kept = form.ToSettings();
+        form.ParentHost = " ";
+        var cleared = form.ToSettings();
+
+        Assert.Equal(("hv01", vmId), (kept.ParentHost, kept.ParentVmId));
+        Assert.Equal((null, null), (cleared.ParentHost, cleared.ParentVmId));
+    }
 }

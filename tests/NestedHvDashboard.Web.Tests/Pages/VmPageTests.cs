@@ -1,6 +1,8 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
 using NestedHvDashboard.Core.Hosts;
@@ -26,6 +28,8 @@ public sealed class VmPageTests : IAsyncLifetime
     private readonly PendingNestedChanges _pending = new();
     private FakeHyperVHost _host = null!;
     private IRenderedComponent<MudDialogProvider> _dialogs = null!;
+    private HostDirectory? _directory;
+    private bool _vmIsAddedAsHost;
 
     public Task InitializeAsync()
     {
@@ -34,13 +38,80 @@ public sealed class VmPageTests : IAsyncLifetime
         _context.Services.AddSingleton<IInventoryFeed>(_store);
         _context.Services.AddSingleton<IHostLookup>(new Lookup(() => _host));
         _context.Services.AddSingleton(_pending);
+        _context.Services.AddSingleton(_ => _directory = NewDirectory());
         _context.Services.AddNestedVirtualizationOperations();
         _context.Services.AddNestedNetworking();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        if (_directory is not null)
+        {
+            await _directory.DisposeAsync();
+        }
+    }
+
+    // hv-a is a configured (never contacted) real host; with _vmIsAddedAsHost the VM is also the L1 host hv-a-l1.
+    private HostDirectory NewDirectory()
+    {
+        var hosts = new Dictionary<string, string?>
+        {
+            ["Hosts:0:Name"] = HostName,
+            ["Hosts:0:Address"] = "hv-a.example.test",
+            ["Hosts:0:Transport"] = "Ssh",
+        };
+        if (_vmIsAddedAsHost)
+        {
+            hosts["Hosts:1:Name"] = "hv-a-l1";
+            hosts["Hosts:1:Address"] = "hv-a-l1.example.test";
+            hosts["Hosts:1:Transport"] = "Ssh";
+            hosts["Hosts:1:ParentHost"] = HostName;
+            hosts["Hosts:1:ParentVmId"] = VmId.ToString();
+        }
+
+        return new HostDirectory(
+            new ConfigurationBuilder().AddInMemoryCollection(hosts).Build(),
+            NullLogger<HostDirectory>.Instance);
+    }
+
+    [Fact]
+    public void A_running_vm_offers_Add_as_a_host_and_shows_why_a_real_hosts_guest_needs_the_connections_page()
+    {
+        var page = Open(Vm(VmState.Running));
+
+        page.Find("[data-testid=add-as-host]").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            var refusal = page.Find("[data-testid=add-as-host-refused]").TextContent;
+            Assert.Contains($"real host '{HostName}'", refusal, StringComparison.Ordinal);
+            Assert.Contains("Connections page", refusal, StringComparison.Ordinal);
+        });
+        Assert.Null(_directory!.NestedHostNamed(HostName, VmId));
+    }
+
+    [Fact]
+    public void A_stopped_vm_offers_no_Add_as_a_host()
+    {
+        var page = Open(Vm(VmState.Off));
+
+        Assert.Empty(page.FindAll("[data-testid=add-as-host]"));
+    }
+
+    [Fact]
+    public void A_vm_already_added_links_to_its_host_instead()
+    {
+        _vmIsAddedAsHost = true;
+        var page = Open(Vm(VmState.Running));
+
+        var link = page.Find("[data-testid=added-host]");
+        Assert.Equal("Added as host hv-a-l1", link.TextContent.Trim());
+        Assert.Equal("/hosts/hv-a-l1", link.GetAttribute("href"));
+        Assert.Empty(page.FindAll("[data-testid=add-as-host]"));
+    }
 
     [Fact]
     public void The_checklist_shows_every_check_the_evaluator_gives_for_the_vm()

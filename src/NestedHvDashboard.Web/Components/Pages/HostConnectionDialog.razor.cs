@@ -27,6 +27,17 @@ public sealed partial class HostConnectionDialog
     [Parameter]
     public string? Editing { get; set; }
 
+    // The select's "none" is the empty string; the form keeps null.
+    private string RunsOn
+    {
+        get => Form.ParentHost ?? "";
+        set => Form.ParentHost = string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private IEnumerable<string> ParentChoices => Directory.Hosts
+        .Select(h => h.Name)
+        .Where(n => !string.Equals(n, Editing, StringComparison.OrdinalIgnoreCase) && !string.Equals(n, Form.Name, StringComparison.OrdinalIgnoreCase));
+
     private string DefaultPortText => Form.Transport == HostTransport.Ssh ? "Empty: 22" : Form.UseHttps ? "Empty: 5986" : "Empty: 5985";
 
     private string? ErrorOf(string field)

@@ -4,6 +4,7 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Components.Pages;
@@ -20,6 +21,8 @@ public sealed partial class VmPage : LiveInventoryComponent
     private bool _running;
     private bool _alsoMacSpoofing;
     private bool _alsoDynamicMemoryOff;
+    private bool _addingHost;
+    private string? _addHostRefusal;
 
     // A new key after every toggle re-creates the switch, so it shows the VM's setting again, not the click (after Cancel or a failure).
     private int _switchKey;
@@ -36,6 +39,9 @@ public sealed partial class VmPage : LiveInventoryComponent
     [Inject]
     public required IDialogService Dialogs { get; init; }
 
+    [Inject]
+    public required HostDirectory Directory { get; init; }
+
     private bool SwitchDisabled => _running || Switch.IsRunning(Host, VmId);
 
     protected override void OnParametersSet() => Refresh();
@@ -50,6 +56,22 @@ public sealed partial class VmPage : LiveInventoryComponent
         var vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
         Show(vm, host?.Facts);
         _pending = Switch.FindPending(Host, VmId);
+    }
+
+    // One click: the guest (an L1 running Hyper-V) becomes a host of its own; the directory says why not otherwise.
+    private async Task AddAsHostAsync()
+    {
+        _addingHost = true;
+        _addHostRefusal = null;
+        try
+        {
+            var result = await Directory.AddNestedHostAsync(Host, VmId);
+            _addHostRefusal = result.Succeeded ? null : string.Join(" ", result.Errors.Select(e => e.Message));
+        }
+        finally
+        {
+            _addingHost = false;
+        }
     }
 
     private void Show(VmSnapshot? vm, HostFacts? facts)

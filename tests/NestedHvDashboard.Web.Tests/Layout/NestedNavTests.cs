@@ -1,0 +1,50 @@
+using Bunit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
+using NestedHvDashboard.Web.Components.Layout;
+using NestedHvDashboard.Web.Hosts;
+
+namespace NestedHvDashboard.Web.Tests.Layout;
+
+/// <summary>The nesting tree: an L1 host shows under its L0 host's entry.</summary>
+public sealed class NestedNavTests
+{
+    [Fact]
+    public async Task An_L1_host_sits_under_its_parent_host_not_at_the_tag_level()
+    {
+        await using var directory = new HostDirectory(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Hosts:0:Name"] = "hv-l0",
+                ["Hosts:0:Address"] = "hv-l0.example.test",
+                ["Hosts:0:Transport"] = "Ssh",
+                ["Hosts:0:Tags:0"] = "lab",
+                ["Hosts:1:Name"] = "hv-l1",
+                ["Hosts:1:Address"] = "hv-l1.example.test",
+                ["Hosts:1:Transport"] = "Ssh",
+                ["Hosts:1:Tags:0"] = "lab",
+                ["Hosts:1:Tags:1"] = "nested",
+                ["Hosts:1:ParentHost"] = "hv-l0",
+            }).Build(),
+            NullLogger<HostDirectory>.Instance);
+        await using var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        context.Services.AddSingleton(directory);
+
+        var nav = context.Render<NavMenu>();
+
+        var tag = Assert.Single(nav.FindAll("[data-testid=nav-tag]"));
+        var hosts = nav.FindAll("[data-testid=nav-host]");
+        Assert.Equal(["hv-l0", "hv-l1"], hosts.Select(h => h.GetAttribute("data-host")).ToList());
+        var l0 = hosts[0];
+        var l1 = hosts[1];
+        Assert.True(l0.Contains(l1), "hv-l1 is inside hv-l0's entry");
+        Assert.Equal(l0, l1.ParentElement!.Closest("[data-testid=nav-host]"));
+        Assert.Equal(tag, l0.ParentElement!.Closest("[data-testid=nav-tag]"));
+        var hrefs = l1.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(["/hosts/hv-l1", "/hosts/hv-l1/vms", "/hosts/hv-l1/networking"], hrefs);
+    }
+}
