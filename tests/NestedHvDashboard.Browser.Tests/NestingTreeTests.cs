@@ -32,6 +32,10 @@ public sealed class NestingTreeTests(DashboardFixture dashboard)
         await Assertions.Expect(added).ToHaveAttributeAsync("href", $"/hosts/{VmName}");
         await LabPages.SaveScreenshotAsync(page, "nesting-added-as-host.png", 1920, 1080);
 
+        // The same page's navigation follows at once (no reload): the L1 host inside its parent's entry.
+        await Assertions.Expect(page.Locator($"[data-testid=nav-host][data-host=\"{Host}\"] [data-testid=nav-host][data-host=\"{VmName}\"]"))
+            .ToHaveCountAsync(1, new() { Timeout = Timeout });
+
         // A fresh page: the L1 host's Virtual machines page, with its entry inside its parent's in the navigation.
         var l1 = await LabPages.OpenLiveAsync(context, $"/hosts/{VmName}/vms");
         var nested = l1.Locator($"[data-testid=nav-host][data-host=\"{Host}\"] [data-testid=nav-host][data-host=\"{VmName}\"]");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
+using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Web.Components.Layout;
 using NestedHvDashboard.Web.Hosts;
 
@@ -33,6 +34,8 @@ public sealed class NestedNavTests
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
         context.Services.AddSingleton(directory);
+        context.Services.AddSingleton<IInventoryFeed>(new InventoryStore());
+        context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
 
         var nav = context.Render<NavMenu>();
 
