@@ -1,6 +1,7 @@
 using System.Globalization;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Components;
+using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Networking;
@@ -25,6 +26,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
 builder.Services.AddSingleton(dataFolder);
+builder.Services.AddDashboardDatabase(DatabaseSettings.FromConfiguration(builder.Configuration, dataFolder));
 builder.Services.AddHostConnections(dataFolder, builder.Configuration);
 builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();
@@ -33,6 +35,7 @@ builder.Services.AddBulkNestedSwitch();
 builder.Services.AddNestedNetworking();
 
 var app = builder.Build();
+await app.Services.InitializeDashboardDatabaseAsync();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -47,7 +50,7 @@ app.MapInventoryHub();
 app.MapGet("/healthz", () => "ok");
 app.MapSimulatorApi();
 
-app.Run();
+await app.RunAsync();
 
 /// <summary>The web app's entry point; public so tests can host it.</summary>
 public partial class Program;

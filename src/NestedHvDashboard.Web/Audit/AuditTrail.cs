@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Data;
+
+namespace NestedHvDashboard.Web.Audit;
+
+/// <summary>What a change attempt is, written before it runs.</summary>
+/// <param name="Actor">Who, through what, from where.</param>
+/// <param name="Action">What is tried, e.g. "Enable nested".</param>
+/// <param name="Host">The host, or null for an attempt about many hosts.</param>
+/// <param name="VmName">The VM's name, or null.</param>
+/// <param name="VmId">The VM's id, or null.</param>
+/// <param name="Parameters">The request's parameters (serialized as JSON; never pass a secret).</param>
+/// <param name="Before">The state before, in a line or as JSON.</param>
+/// <param name="CorrelationId">Groups a bulk run's entries, or an API operation's.</param>
+public sealed record AuditStart(
+    Actor Actor,
+    string Action,
+    string? Host,
+    string? VmName,
+    Guid? VmId,
+    object? Parameters = null,
+    string? Before = null,
+    Guid? CorrelationId = null);
+
+/// <summary>How a change attempt ended.</summary>
+/// <param name="Result">An <see cref="AuditResults"/> value.</param>
+/// <param name="Message">One line for the user.</param>
+/// <param name="After">The state after.</param>
+/// <param name="HostError">What the host said, verbatim.</param>
+public sealed record AuditCompletion(string Result, string? Message, string? After = null, string? HostError = null);
+
+/// <summary>The results an audit entry can have.</summary>
+public static class AuditResults
+{
+    public const string Started = "Started";
+    public const string Succeeded = "Succeeded";
+    public const string Failed = "Failed";
+    public const string Refused = "Refused";
+    public const string Denied = "Denied";
+    public const string Deferred = "Deferred";
+    public const string Canceled = "Canceled";
+    public const string Interrupted = "Interrupted";
+}
+
+/// <summary>
+/// The audit trail: every change attempt is stored before it runs (<see cref="BeginAsync"/>) and completed after
+/// (<see cref="CompleteAsync"/>); a structured Serilog event accompanies both.
+/// </summary>
+public interface IAuditTrail
+{
+    /// <summary>Stores the attempt with result "Started"; returns its id. Throws when it cannot be stored: then the change must not run.</summary>
+    Task<long> BeginAsync(AuditStart start, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes the attempt <paramref name="id"/>.</summary>
+    Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores an attempt that ended at once (denied, refused by validation, deferred); returns its id.</summary>
+    Task<long> RecordAsync(AuditStart start, AuditCompletion completion, CancellationToken cancellationToken = default);
+
+    /// <summary>Raised after an entry was stored or completed (on the writing thread).</summary>
+    event Action<AuditEntry>? Changed;
+}
+
+/// <summary>The audit trail in the dashboard's database.</summary>
+public sealed partial class DbAuditTrail(IDbContextFactory<DashboardDbContext> database, TimeProvider time, ILogger<DbAuditTrail> logger) : IAuditTrail
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <inheritdoc />
+    public event Action<AuditEntry>? Changed;
+
+    /// <inheritdoc />
+    public async Task<long> BeginAsync(AuditStart start, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var entry = NewEntry(start);
+        entry.Result = AuditResults.Started;
+        await using (var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            db.AuditEntries.Add(entry);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogStarted(logger, entry.Id, entry.Actor, entry.Role, entry.Channel, entry.RemoteAddress, entry.Action, entry.Host, entry.VmName, entry.Parameters);
+        Changed?.Invoke(entry);
+        return entry.Id;
+    }
+
+    /// <inheritdoc />
+    public async Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        AuditEntry? entry;
+        await using (var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entry = await db.AuditEntries.FindAsync([id], cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"There is no audit entry {id} to complete.");
+            Apply(entry, completion);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogCompleted(logger, entry.Id, entry.Actor, entry.Action, entry.Host, entry.VmName, entry.Result, entry.Message, entry.HostError);
+        Changed?.Invoke(entry);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> RecordAsync(AuditStart start, AuditCompletion completion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(completion);
+        var entry = NewEntry(start);
+        Apply(entry, completion);
+        await using (var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            db.AuditEntries.Add(entry);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogCompleted(logger, entry.Id, entry.Actor, entry.Action, entry.Host, entry.VmName, entry.Result, entry.Message, entry.HostError);
+        Changed?.Invoke(entry);
+        return entry.Id;
+    }
+
+    /// <summary>Marks entries still "Started" from an earlier run (the app stopped while they ran) as "Interrupted".</summary>
+    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow().UtcDateTime;
+        var open = await db.AuditEntries.Where(e => e.Result == AuditResults.Started).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var entry in open)
+        {
+            entry.Result = AuditResults.Interrupted;
+            entry.CompletedAt = now;
+            entry.Message = "The dashboard stopped before this change ended; check the VM's state on the host.";
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return open.Count;
+    }
+
+    private AuditEntry NewEntry(AuditStart start) => new()
+    {
+        StartedAt = time.GetUtcNow().UtcDateTime,
+        Actor = start.Actor.Name,
+        Role = start.Actor.Role,
+        Channel = start.Actor.Channel,
+        RemoteAddress = start.Actor.RemoteAddress,
+        Host = start.Host,
+        VmName = start.VmName,
+        VmId = start.VmId,
+        Action = start.Action,
+        Parameters = start.Parameters is null ? null : start.Parameters as string ?? JsonSerializer.Serialize(start.Parameters, start.Parameters.GetType(), Json),
+        Before = start.Before,
+        CorrelationId = start.CorrelationId,
+        Result = AuditResults.Started,
+    };
+
+    private void Apply(AuditEntry entry, AuditCompletion completion)
+    {
+        entry.Result = completion.Result;
+        entry.Message = completion.Message;
+        entry.After = completion.After;
+        entry.HostError = completion.HostError;
+        entry.CompletedAt = time.GetUtcNow().UtcDateTime;
+    }
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information,
+        Message = "Audit {AuditId}: {Actor} ({Role}, {Channel}, from {RemoteAddress}) started {Action} on host {Host} VM {VmName} with {Parameters}")]
+    private static partial void LogStarted(ILogger logger, long auditId, string actor, string? role, string channel, string? remoteAddress, string action, string? host, string? vmName, string? parameters);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information,
+        Message = "Audit {AuditId}: {Actor}'s {Action} on host {Host} VM {VmName} ended {Result}: {Message} {HostError}")]
+    private static partial void LogCompleted(ILogger logger, long auditId, string actor, string action, string? host, string? vmName, string result, string? message, string? hostError);
+}

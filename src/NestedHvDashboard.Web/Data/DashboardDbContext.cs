@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace NestedHvDashboard.Web.Data;
+
+/// <summary>
+/// The dashboard's database: users and roles (Identity), hosts, guest credentials, pending changes, the audit
+/// trail, API tokens and wall links. One model; a subclass per provider carries that provider's migrations.
+/// </summary>
+public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbContext<DashboardUser>(options)
+{
+    public DbSet<StoredHost> Hosts => Set<StoredHost>();
+
+    public DbSet<StoredGuestCredential> GuestCredentials => Set<StoredGuestCredential>();
+
+    public DbSet<StoredPendingChange> PendingChanges => Set<StoredPendingChange>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<WallLink> WallLinks => Set<WallLink>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // Every time is UTC: PostgreSQL's timestamptz wants Kind=Utc, SQLite gives Kind=Unspecified back.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+
+        builder.Entity<StoredHost>(e =>
+        {
+            e.Property(h => h.Name).HasMaxLength(256);
+            e.Property(h => h.NormalizedName).HasMaxLength(256);
+            e.HasIndex(h => h.NormalizedName).IsUnique();
+        });
+
+        builder.Entity<StoredGuestCredential>(e =>
+        {
+            e.Property(c => c.NormalizedHostName).HasMaxLength(256);
+            e.Property(c => c.UserName).HasMaxLength(256);
+            e.HasIndex(c => new { c.NormalizedHostName, c.VmId }).IsUnique();
+        });
+
+        builder.Entity<StoredPendingChange>(e =>
+        {
+            e.Property(c => c.HostName).HasMaxLength(256);
+            e.Property(c => c.NormalizedHostName).HasMaxLength(256);
+            e.Property(c => c.VmName).HasMaxLength(256);
+            e.Property(c => c.RequestedBy).HasMaxLength(256);
+            e.HasIndex(c => new { c.NormalizedHostName, c.VmId }).IsUnique();
+        });
+
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.Property(a => a.Actor).HasMaxLength(256);
+            e.Property(a => a.Role).HasMaxLength(64);
+            e.Property(a => a.Channel).HasMaxLength(32);
+            e.Property(a => a.RemoteAddress).HasMaxLength(64);
+            e.Property(a => a.Host).HasMaxLength(256);
+            e.Property(a => a.VmName).HasMaxLength(256);
+            e.Property(a => a.Action).HasMaxLength(128);
+            e.Property(a => a.Result).HasMaxLength(32);
+            e.HasIndex(a => a.StartedAt);
+            e.HasIndex(a => a.Host);
+            e.HasIndex(a => a.Actor);
+            e.HasIndex(a => a.CorrelationId);
+        });
+
+        builder.Entity<ApiToken>(e =>
+        {
+            e.Property(t => t.Name).HasMaxLength(128);
+            e.Property(t => t.Hash).HasMaxLength(64);
+            e.Property(t => t.Prefix).HasMaxLength(16);
+            e.HasIndex(t => t.Hash).IsUnique();
+            e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<WallLink>(e =>
+        {
+            e.Property(l => l.Name).HasMaxLength(128);
+            e.Property(l => l.Hash).HasMaxLength(64);
+            e.Property(l => l.Prefix).HasMaxLength(16);
+            e.Property(l => l.Tag).HasMaxLength(128);
+            e.Property(l => l.CreatedBy).HasMaxLength(256);
+            e.HasIndex(l => l.Hash).IsUnique();
+        });
+    }
+}
+
+/// <summary>Stores times as UTC and reads them back as UTC.</summary>
+public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+/// <summary>The model on SQLite (the default: a file in the data folder).</summary>
+public sealed class SqliteDashboardDbContext(DbContextOptions<SqliteDashboardDbContext> options) : DashboardDbContext(options);
+
+/// <summary>The model on PostgreSQL (<c>Database:Provider</c> = PostgreSQL, <c>ConnectionStrings:Dashboard</c>).</summary>
+public sealed class PostgresDashboardDbContext(DbContextOptions<PostgresDashboardDbContext> options) : DashboardDbContext(options);
