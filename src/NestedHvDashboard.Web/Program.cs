@@ -1,5 +1,6 @@
 using System.Globalization;
 using MudBlazor.Services;
+using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hosts;
@@ -23,6 +24,7 @@ builder.Host.UseSerilog((context, logger) => logger
     .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddDashboardAccess(builder.Configuration);
 builder.Services.AddMudServices();
 var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
 builder.Services.AddSingleton(dataFolder);
@@ -42,12 +44,16 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 
-app.UseAntiforgery();
 app.UseStaticFiles();
-app.MapStaticAssets();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.UseAntiforgery();
+app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAccountEndpoints();
 app.MapInventoryHub();
-app.MapGet("/healthz", () => "ok");
+app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapSimulatorApi();
 
 await app.RunAsync();

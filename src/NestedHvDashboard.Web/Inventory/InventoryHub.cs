@@ -8,6 +8,7 @@ namespace NestedHvDashboard.Web.Inventory;
 /// The live inventory for clients outside the app (wallboards, scripts): the same feed the pages
 /// read in-process, relayed as a SignalR stream.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Access.DashboardPolicies.View)]
 public sealed class InventoryHub(IInventoryFeed feed) : Hub
 {
     /// <summary>The path the hub is mapped at.</summary>

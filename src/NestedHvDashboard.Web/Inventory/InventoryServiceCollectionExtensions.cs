@@ -66,5 +66,5 @@ public static class InventoryServiceCollectionExtensions
 
     /// <summary>Maps <see cref="InventoryHub"/> at <see cref="InventoryHub.Path"/>; needs an <see cref="IInventoryFeed"/> and <see cref="AddInventoryHub"/>.</summary>
     public static HubEndpointConventionBuilder MapInventoryHub(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapHub<InventoryHub>(InventoryHub.Path);
+        endpoints.MapHub<InventoryHub>(InventoryHub.Path).RequireAuthorization(Access.DashboardPolicies.View);
 }

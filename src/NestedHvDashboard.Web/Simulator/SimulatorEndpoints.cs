@@ -32,7 +32,7 @@ public static class SimulatorEndpoints
     /// <summary>Maps <c>GET /simulator/hosts/{host}/vms</c> and <c>GET /simulator/hosts/{host}/vms/{name}</c>.</summary>
     public static RouteGroupBuilder MapSimulatorApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup(Path);
+        var group = endpoints.MapGroup(Path).RequireAuthorization(Access.DashboardPolicies.View);
         group.MapGet("/hosts/{host}/vms", (string host, HostDirectory directory, TimeProvider time) =>
             FindHost(directory, host) is { } simulated
                 ? Results.Ok(simulated.Read(h => h.Vms.Select(v => StateOf(h.Name, v, time.GetUtcNow())).ToList()))

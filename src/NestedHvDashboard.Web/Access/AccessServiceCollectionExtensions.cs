@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Identity;
+using NestedHvDashboard.Web.Data;
+
+namespace NestedHvDashboard.Web.Access;
+
+/// <summary>The authentication schemes, by name.</summary>
+public static class DashboardSchemes
+{
+    /// <summary>The default: picks the scheme a request carries (a Bearer token, or the sign-in cookie).</summary>
+    public const string Selector = "Dashboard";
+
+    /// <summary>Personal access tokens sent as <c>Authorization: Bearer</c>.</summary>
+    public const string Token = "Token";
+
+    /// <summary>A wall screen's read-only link.</summary>
+    public const string WallLink = "WallLink";
+}
+
+/// <summary>Sign-in, roles and their policies.</summary>
+public static class AccessServiceCollectionExtensions
+{
+    /// <summary>The rate limiter policy on the sign-in form.</summary>
+    public const string SignInRateLimit = "sign-in";
+
+    /// <summary>
+    /// Local accounts (ASP.NET Core Identity on the dashboard's database) with lockout (<c>Auth:Lockout:MaxFailedAttempts</c>,
+    /// default 5; <c>Auth:Lockout:Minutes</c>, default 15), a per-address rate limit on the sign-in form
+    /// (<c>Auth:SignIn:PermitsPerMinute</c>, default 10), the role policies, and the first administrator.
+    /// Pages and endpoints without their own policy need the <see cref="DashboardPolicies.Wall"/> policy (any user, or a wall link);
+    /// every page but the wall names <see cref="DashboardPolicies.View"/> or higher itself.
+    /// </summary>
+    public static IServiceCollection AddDashboardAccess(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var maxFailed = configuration.GetValue("Auth:Lockout:MaxFailedAttempts", 5);
+        var lockoutMinutes = configuration.GetValue("Auth:Lockout:Minutes", 15.0);
+        services.AddIdentity<DashboardUser, IdentityRole>(o =>
+            {
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = maxFailed;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(lockoutMinutes);
+                o.Password.RequiredLength = 12;
+                o.User.RequireUniqueEmail = false;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<DashboardDbContext>()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = ".NestedHv.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/denied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Auth:SessionHours", 12.0));
+            o.SlidingExpiration = true;
+            o.Events.OnRedirectToLogin = context => StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
+        });
+
+        // Role changes and password resets reach an open session within this interval (the cookie and the circuit).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = DashboardSchemes.Selector;
+                o.DefaultChallengeScheme = DashboardSchemes.Selector;
+                o.DefaultForbidScheme = DashboardSchemes.Selector;
+            })
+            .AddPolicyScheme(DashboardSchemes.Selector, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SchemeFor);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))
+            .AddPolicy(DashboardPolicies.Operate, p => p.RequireRole(DashboardRoles.Operator, DashboardRoles.Administrator))
+            .AddPolicy(DashboardPolicies.Administer, p => p.RequireRole(DashboardRoles.Administrator))
+            .AddPolicy(DashboardPolicies.Wall, p => p.RequireAssertion(c =>
+                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c =>
+                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)).Build());
+
+        var permits = configuration.GetValue("Auth:SignIn:PermitsPerMinute", 10);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (context, token) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await context.HttpContext.Response.WriteAsync(
+                    string.Create(CultureInfo.InvariantCulture, $"Too many sign-in attempts from {context.HttpContext.Connection.RemoteIpAddress}: at most {permits} a minute. Wait a minute and try again."),
+                    token);
+            };
+        });
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, DashboardAuthenticationStateProvider>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<CircuitClient>();
+        services.AddScoped<CircuitHandler, CircuitClientHandler>();
+        services.AddScoped<CurrentActor>();
+        services.AddScoped<IDatabaseStartupStep, FirstAdministrator>();
+        return services;
+    }
+
+    /// <summary>Bearer requests go to the token scheme; the rest to the sign-in cookie, or the wall link's cookie when that is all they carry.</summary>
+    private static string SchemeFor(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return DashboardSchemes.Token;
+        }
+
+        if (!context.Request.Cookies.ContainsKey(".NestedHv.Auth") && context.Request.Cookies.ContainsKey(WallLinkClaims.CookieName))
+        {
+            return DashboardSchemes.WallLink;
+        }
+
+        return IdentityConstants.ApplicationScheme;
+    }
+
+    /// <summary>The API, the hubs and the simulator's endpoints answer 401/403; pages redirect to sign in.</summary>
+    private static Task StatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/simulator") || path.StartsWithSegments("/_blazor"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The claims and cookie of a wall link's principal.</summary>
+public static class WallLinkClaims
+{
+    /// <summary>The wall link's id.</summary>
+    public const string LinkId = "nhv:wall-link";
+
+    /// <summary>The wall's tag filter, when the link has one.</summary>
+    public const string Tag = "nhv:wall-tag";
+
+    /// <summary>The cookie a wall link's browser keeps.</summary>
+    public const string CookieName = ".NestedHv.Wall";
+}

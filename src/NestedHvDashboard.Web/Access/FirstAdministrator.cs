@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using NestedHvDashboard.Web.Data;
+
+namespace NestedHvDashboard.Web.Access;
+
+/// <summary>
+/// At start-up: the three roles exist, and when there is no user at all, <c>admin</c> is created as Administrator.
+/// Its password is <c>Auth:BootstrapAdminPassword</c>, or one generated and printed once to the console (never logged).
+/// </summary>
+public sealed partial class FirstAdministrator(
+    UserManager<DashboardUser> users,
+    RoleManager<IdentityRole> roles,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<FirstAdministrator> logger) : IDatabaseStartupStep
+{
+    /// <summary>The first administrator's user name.</summary>
+    public const string UserName = "admin";
+
+    /// <summary>The setting that gives its password.</summary>
+    public const string PasswordSetting = "Auth:BootstrapAdminPassword";
+
+    /// <summary>Where the generated password goes; the console by default (a test can capture it).</summary>
+    public static TextWriter Console { get; set; } = System.Console.Out;
+
+    /// <inheritdoc />
+    public int Order => 100;
+
+    /// <inheritdoc />
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        foreach (var role in DashboardRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role).ConfigureAwait(false))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)).ConfigureAwait(false), $"create the role {role}");
+            }
+        }
+
+        if (users.Users.Any())
+        {
+            return;
+        }
+
+        var configured = configuration[PasswordSetting];
+        var password = string.IsNullOrEmpty(configured) ? Generate() : configured;
+        var admin = new DashboardUser { UserName = UserName, CreatedAt = time.GetUtcNow().UtcDateTime, Source = "Local" };
+        var created = await users.CreateAsync(admin, password).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"The first administrator '{UserName}' could not be created: {PasswordSetting} is not accepted ({string.Join(" ", created.Errors.Select(e => e.Description))})");
+        }
+
+        Check(await users.AddToRoleAsync(admin, DashboardRoles.Administrator).ConfigureAwait(false), $"make '{UserName}' an Administrator");
+        if (string.IsNullOrEmpty(configured))
+        {
+            await Console.WriteLineAsync($"""
+
+                ==================================================================
+                 NestedHv Dashboard: the first administrator was created.
+                   user name: {UserName}
+                   password:  {password}
+                 This is shown once. Sign in and change it (or set
+                 {PasswordSetting} before the first start).
+                ==================================================================
+
+                """).ConfigureAwait(false);
+            await Console.FlushAsync(cancellationToken).ConfigureAwait(false);
+            LogCreated(logger, UserName, "generated and printed once to the console");
+        }
+        else
+        {
+            LogCreated(logger, UserName, $"from {PasswordSetting}");
+        }
+    }
+
+    /// <summary>A password the default rules accept: 24 random URL-safe characters plus one of each required kind.</summary>
+    private static string Generate()
+    {
+        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        var chars = new char[24];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        }
+
+        return $"{new string(chars)}-Aa7";
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+
+    [LoggerMessage(EventId = 7200, Level = LogLevel.Warning, Message = "Created the first administrator '{UserName}'; password {PasswordSource}")]
+    private static partial void LogCreated(ILogger logger, string userName, string passwordSource);
+}
