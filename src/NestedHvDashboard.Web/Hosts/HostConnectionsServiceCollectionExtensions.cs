@@ -55,6 +55,7 @@ public static class HostConnectionsServiceCollectionExtensions
         services.TryAddSingleton<HostConnectionStore>();
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<IHostLookup>(sp => sp.GetRequiredService<HostDirectory>());
+        services.TryAddSingleton<HostAdministration>();
         return services;
     }
 }

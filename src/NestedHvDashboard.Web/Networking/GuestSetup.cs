@@ -1,8 +1,9 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Networking;
 
@@ -44,51 +45,98 @@ public enum GuestActionOutcome
 /// <summary>
 /// Guest actions over PowerShell Direct (read the guest's networking, create or remove its NAT, install Hyper-V), with the
 /// credential taken from this visit, the remembered store or the user; a credential the guest refuses is forgotten and asked
-/// for again. Every change is recorded in the <see cref="ActivityLog"/>, never with a credential.
+/// for again. Changes need the Operator role (checked here); remembering or forgetting a credential needs Administrator.
+/// Every change is stored in the audit trail before it runs and completed after, never with a credential.
 /// </summary>
-public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentials, ActivityLog activity, TimeProvider time)
+public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentials, IAuditTrail audit)
 {
-    /// <summary>Reads the guest's switches, NAT, addresses and OS. Not recorded: it changes nothing.</summary>
-    public Task<GuestActionResult> ReadStateAsync(string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, CancellationToken cancellationToken = default) =>
-        RunAsync(host, vm, known, ask, null, "Read the guest's networking", (n, c) => n.GetGuestNetworkStateAsync(vm.Id, c, cancellationToken));
+    /// <summary>Reads the guest's switches, NAT, addresses and OS. Not audited: it changes nothing.</summary>
+    public Task<GuestActionResult> ReadStateAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, CancellationToken cancellationToken = default) =>
+        RunAsync(actor, host, vm, known, ask, null, "Read the guest's networking", (n, c) => n.GetGuestNetworkStateAsync(vm.Id, c, cancellationToken));
 
     /// <summary>Creates the NAT network the request describes (the engine validates it against a fresh read first).</summary>
-    public Task<GuestActionResult> CreateNatAsync(string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, NatNetworkRequest request, CancellationToken cancellationToken = default)
+    public Task<GuestActionResult> CreateNatAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, NatNetworkRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return RunAsync(host, vm, known, ask, "Create guest NAT", $"Create NAT '{request.NatName}' ({request.Prefix}, gateway {request.Gateway}) on switch '{request.SwitchName}'",
+        return RunAsync(actor, host, vm, known, ask, "Create guest NAT", $"Create NAT '{request.NatName}' ({request.Prefix}, gateway {request.Gateway}) on switch '{request.SwitchName}'",
             (n, c) => n.CreateNatNetworkAsync(vm.Id, c, request, cancellationToken));
     }
 
     /// <summary>Removes the NAT and the switch (either may be null).</summary>
-    public Task<GuestActionResult> RemoveNatAsync(string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string? natName, string? switchName, CancellationToken cancellationToken = default) =>
-        RunAsync(host, vm, known, ask, "Remove guest NAT", $"Remove NAT '{natName ?? "(none)"}' and switch '{switchName ?? "(none)"}'",
+    public Task<GuestActionResult> RemoveNatAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string? natName, string? switchName, CancellationToken cancellationToken = default) =>
+        RunAsync(actor, host, vm, known, ask, "Remove guest NAT", $"Remove NAT '{natName ?? "(none)"}' and switch '{switchName ?? "(none)"}'",
             (n, c) => n.RemoveNatNetworkAsync(vm.Id, c, natName, switchName, cancellationToken));
 
     /// <summary>Installs Hyper-V in the guest, reporting the engine's progress words; refused at once when nested virtualization is off.</summary>
-    public Task<GuestActionResult> InstallHyperVAsync(string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, IProgress<string>? progress, CancellationToken cancellationToken = default)
+    public async Task<GuestActionResult> InstallHyperVAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, IProgress<string>? progress, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
-        if (!vm.ExposeVirtualizationExtensions)
+        if (!vm.ExposeVirtualizationExtensions && actor.CanOperate)
         {
             var refused = new GuestActionResult(
                 GuestActionOutcome.Refused,
                 $"Install Hyper-V in VM '{vm.Name}' on host '{host}': refused, nested virtualization is off for this VM; turn it on first (the VM must be Off for that).",
                 null, null, known, []);
-            Record(host, vm, "Install Hyper-V in guest", refused);
-            return Task.FromResult(refused);
+            await audit.RecordAsync(Start(actor, host, vm, "Install Hyper-V in guest", "Install Hyper-V"), Completion(refused), cancellationToken);
+            return refused;
         }
 
-        return RunAsync(host, vm, known, ask, "Install Hyper-V in guest", "Install Hyper-V", (n, c) => n.InstallHyperVAsync(vm.Id, c, progress, cancellationToken));
+        return await RunAsync(actor, host, vm, known, ask, "Install Hyper-V in guest", "Install Hyper-V", (n, c) => n.InstallHyperVAsync(vm.Id, c, progress, cancellationToken));
+    }
+
+    /// <summary>Forgets the VM's remembered credential (Administrator only); the result says what happened.</summary>
+    public async Task<GuestActionResult> ForgetCredentialAsync(Actor actor, string host, VmSnapshot vm)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(vm);
+        var start = Start(actor, host, vm, "Forget guest credentials", "Forget the remembered guest credentials");
+        if (!actor.CanAdminister)
+        {
+            var refusal = actor.Refusal($"Forgetting the guest credentials of VM '{vm.Name}' on host '{host}'", DashboardRoles.Administrator);
+            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
+            return new(GuestActionOutcome.Refused, refusal, null, null, null, []);
+        }
+
+        var id = await audit.BeginAsync(start);
+        var forgotten = credentials.Forget(host, vm.Id);
+        var result = new GuestActionResult(
+            forgotten ? GuestActionOutcome.Succeeded : GuestActionOutcome.Refused,
+            forgotten ? $"The guest credentials of VM '{vm.Name}' on host '{host}' were forgotten." : $"No guest credentials were remembered for VM '{vm.Name}' on host '{host}'.",
+            null, null, null, []);
+        await audit.CompleteAsync(id, Completion(result));
+        return result;
     }
 
     private async Task<GuestActionResult> RunAsync(
-        string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string? action, string what, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work)
+        Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string? action, string what, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(vm);
         ArgumentNullException.ThrowIfNull(ask);
         var prefix = $"{what} in VM '{vm.Name}' on host '{host}'";
+        long? id = null;
+        if (action is not null)
+        {
+            var start = Start(actor, host, vm, action, what);
+            if (!actor.CanOperate)
+            {
+                var refusal = actor.Refusal(prefix, DashboardRoles.Operator);
+                await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
+                return new(GuestActionOutcome.Refused, refusal, null, null, known, []);
+            }
+
+            try
+            {
+                id = await audit.BeginAsync(start);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new(GuestActionOutcome.Refused, ChangeAudit.NotRecorded(prefix, ex), null, null, known, []);
+            }
+        }
+
         GuestActionResult result;
         try
         {
@@ -98,7 +146,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             }
             else
             {
-                result = await WithCredentialAsync(host, vm, known, ask, prefix, networking, work);
+                result = await WithCredentialAsync(actor, host, vm, known, ask, prefix, networking, work);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -106,16 +154,16 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             result = new(GuestActionOutcome.Failed, $"{prefix} could not be run.", ex.Message, null, null, []);
         }
 
-        if (action is not null && result.Outcome != GuestActionOutcome.Canceled)
+        if (id is { } entry)
         {
-            Record(host, vm, action, result);
+            await audit.CompleteAsync(entry, Completion(result));
         }
 
         return result;
     }
 
     private async Task<GuestActionResult> WithCredentialAsync(
-        string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string prefix, INestedNetworking networking, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work)
+        Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string prefix, INestedNetworking networking, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work)
     {
         var credential = known ?? credentials.Find(host, vm.Id);
         var remember = false;
@@ -135,8 +183,8 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             try
             {
                 var state = await work(networking, credential);
-                Keep(host, vm, credential, remember);
-                return new(GuestActionOutcome.Succeeded, $"{prefix}: done.", null, state, credential, []);
+                var kept = Keep(actor, host, vm, credential, remember);
+                return new(GuestActionOutcome.Succeeded, $"{prefix}: done.{kept}", null, state, credential, []);
             }
             catch (HostOperationException ex) when (ex.Kind == HostErrorKind.GuestAuthenticationFailed)
             {
@@ -147,8 +195,8 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             }
             catch (NatNetworkRefusedException ex)
             {
-                Keep(host, vm, credential, remember);
-                return new(GuestActionOutcome.Refused, $"{prefix}: refused before anything ran.", null, null, credential, ex.Problems);
+                var kept = Keep(actor, host, vm, credential, remember);
+                return new(GuestActionOutcome.Refused, $"{prefix}: refused before anything ran.{kept}", null, null, credential, ex.Problems);
             }
             catch (HostOperationException ex)
             {
@@ -157,17 +205,36 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
         }
     }
 
-    private void Keep(string host, VmSnapshot vm, GuestCredential credential, bool remember)
+    /// <summary>Remembers the credential when asked and allowed; returns a sentence when it was asked but not allowed.</summary>
+    private string Keep(Actor actor, string host, VmSnapshot vm, GuestCredential credential, bool remember)
     {
-        if (remember)
+        if (!remember)
         {
-            credentials.Remember(host, vm.Id, credential);
+            return "";
         }
+
+        if (!actor.CanAdminister)
+        {
+            return $" The credentials were not remembered: remembering guest credentials needs the {DashboardRoles.Administrator} role.";
+        }
+
+        credentials.Remember(host, vm.Id, credential);
+        return "";
     }
 
-    private void Record(string host, VmSnapshot vm, string action, GuestActionResult result)
+    private static AuditStart Start(Actor actor, string host, VmSnapshot vm, string action, string what) =>
+        new(actor, action, host, vm.Name, vm.Id, new { command = what }, ChangeAudit.StateOf(vm));
+
+    private static AuditCompletion Completion(GuestActionResult result)
     {
         var message = result.Problems.Count == 0 ? result.Message : $"{result.Message} {string.Join(" ", result.Problems.Select(p => p.Message))}";
-        activity.Append(new ActivityEntry(time.GetUtcNow(), host, vm.Name, vm.Id, action, result.Outcome.ToString(), message, result.HostMessage));
+        var outcome = result.Outcome switch
+        {
+            GuestActionOutcome.Succeeded => AuditResults.Succeeded,
+            GuestActionOutcome.Refused => AuditResults.Refused,
+            GuestActionOutcome.Canceled => AuditResults.Canceled,
+            _ => AuditResults.Failed,
+        };
+        return new AuditCompletion(outcome, message, null, result.HostMessage);
     }
 }

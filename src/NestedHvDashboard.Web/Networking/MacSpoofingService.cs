@@ -1,8 +1,9 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Networking;
 
@@ -16,9 +17,9 @@ public sealed record MacSpoofingResult(bool Succeeded, string Command, string Me
 
 /// <summary>
 /// Turns MAC address spoofing on or off for one adapter or every adapter of a VM (running or not, Hyper-V allows both),
-/// and records each change in the <see cref="ActivityLog"/>.
+/// needs the Operator role (checked here) and stores each attempt in the audit trail before it runs.
 /// </summary>
-public sealed class MacSpoofingService(IHostLookup hosts, ActivityLog activity, TimeProvider time)
+public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
 {
     /// <summary>The command shown for the change; for every adapter it is the reference document's pipeline.</summary>
     public static string CommandText(string vmName, string? adapterName, bool enabled)
@@ -34,13 +35,33 @@ public sealed class MacSpoofingService(IHostLookup hosts, ActivityLog activity, 
     /// Sets MAC address spoofing on <paramref name="adapterName"/> (or every adapter when null) of <paramref name="vm"/>.
     /// Never throws for a host's refusal: the result says what the host said.
     /// </summary>
-    public async Task<MacSpoofingResult> SetAsync(string hostName, VmSnapshot vm, string? adapterName, bool enabled, CancellationToken cancellationToken = default)
+    public async Task<MacSpoofingResult> SetAsync(Actor actor, string hostName, VmSnapshot vm, string? adapterName, bool enabled, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(hostName);
         ArgumentNullException.ThrowIfNull(vm);
         var command = CommandText(vm.Name, adapterName, enabled);
         var target = adapterName is null ? "every adapter" : $"adapter '{adapterName}'";
         var action = $"MAC spoofing {(enabled ? "on" : "off")}";
+        var start = new AuditStart(actor, action, hostName, vm.Name, vm.Id, new { adapter = adapterName, enabled, command }, ChangeAudit.StateOf(vm));
+        var what = $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'";
+        if (!actor.CanOperate)
+        {
+            var refusal = actor.Refusal(what, DashboardRoles.Operator);
+            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), cancellationToken);
+            return new(false, command, refusal, null, null);
+        }
+
+        long id;
+        try
+        {
+            id = await audit.BeginAsync(start, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new(false, command, ChangeAudit.NotRecorded(what, ex), null, null);
+        }
+
         MacSpoofingResult result;
         try
         {
@@ -58,10 +79,10 @@ public sealed class MacSpoofingService(IHostLookup hosts, ActivityLog activity, 
             result = new(false, command, $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}' could not be run.", ex.Message, null);
         }
 
-        activity.Append(new ActivityEntry(
-            time.GetUtcNow(), hostName, vm.Name, vm.Id, Capitalized(action), result.Succeeded ? "Succeeded" : "Failed", result.Message, result.HostMessage));
+        await audit.CompleteAsync(
+            id,
+            new AuditCompletion(result.Succeeded ? AuditResults.Succeeded : AuditResults.Failed, result.Message, result.Vm is null ? null : ChangeAudit.StateOf(result.Vm), result.HostMessage),
+            CancellationToken.None);
         return result;
     }
-
-    private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 }

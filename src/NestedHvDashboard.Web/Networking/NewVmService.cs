@@ -1,16 +1,20 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Networking;
 
 /// <summary>How creating a VM ended: the VM, or the problems or the host's words that stopped it.</summary>
 public sealed record NewVmResult(bool Succeeded, string Message, string? HostMessage, VmSnapshot? Vm, IReadOnlyList<NewVmProblem> Problems);
 
-/// <summary>Creates VMs ready for nesting (<see cref="INestedNetworking.CreateVmAsync"/>) and records each attempt in the <see cref="ActivityLog"/>.</summary>
-public sealed class NewVmService(IHostLookup hosts, ActivityLog activity, TimeProvider time)
+/// <summary>
+/// Creates VMs ready for nesting (<see cref="INestedNetworking.CreateVmAsync"/>); needs the Operator role (checked here)
+/// and stores each attempt in the audit trail before it runs.
+/// </summary>
+public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
 {
     /// <summary>
     /// The problems to show while the form is filled: <see cref="NewVmPlan"/>'s, except an unknown switch, since the inventory
@@ -25,11 +29,30 @@ public sealed class NewVmService(IHostLookup hosts, ActivityLog activity, TimePr
     }
 
     /// <summary>Creates the VM on <paramref name="hostName"/>; never throws for a refusal or a host's error.</summary>
-    public async Task<NewVmResult> CreateAsync(string hostName, NewVmRequest request, CancellationToken cancellationToken = default)
+    public async Task<NewVmResult> CreateAsync(Actor actor, string hostName, NewVmRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(hostName);
         ArgumentNullException.ThrowIfNull(request);
         var what = $"New VM '{request.Name}' on host '{hostName}'";
+        var start = new AuditStart(actor, "New nested-ready VM", hostName, request.Name, null, request, "no such VM");
+        if (!actor.CanOperate)
+        {
+            var refusal = actor.Refusal(what, DashboardRoles.Operator);
+            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), cancellationToken);
+            return new(false, refusal, null, null, []);
+        }
+
+        long id;
+        try
+        {
+            id = await audit.BeginAsync(start, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new(false, ChangeAudit.NotRecorded(what, ex), null, null, []);
+        }
+
         NewVmResult result;
         try
         {
@@ -57,7 +80,14 @@ public sealed class NewVmService(IHostLookup hosts, ActivityLog activity, TimePr
         }
 
         var message = result.Problems.Count == 0 ? result.Message : $"{result.Message} {string.Join(" ", result.Problems.Select(p => p.Message))}";
-        activity.Append(new ActivityEntry(time.GetUtcNow(), hostName, request.Name, result.Vm?.Id, "New nested-ready VM", result.Succeeded ? "Succeeded" : "Failed", message, result.HostMessage));
+        await audit.CompleteAsync(
+            id,
+            new AuditCompletion(
+                result.Succeeded ? AuditResults.Succeeded : result.Problems.Count > 0 ? AuditResults.Refused : AuditResults.Failed,
+                message,
+                result.Vm is null ? null : ChangeAudit.StateOf(result.Vm),
+                result.HostMessage),
+            CancellationToken.None);
         return result;
     }
 }

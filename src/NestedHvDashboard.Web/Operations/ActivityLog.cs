@@ -1,4 +1,6 @@
-using NestedHvDashboard.Core.Operations;
+using Microsoft.EntityFrameworkCore;
+using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Operations;
 
@@ -8,9 +10,10 @@ namespace NestedHvDashboard.Web.Operations;
 /// <param name="VmName">The VM's name, or null for an entry not about one VM.</param>
 /// <param name="VmId">The VM's id, or null.</param>
 /// <param name="Action">What was tried, e.g. "Enable nested" or "Bulk disable nested".</param>
-/// <param name="Outcome">How it ended: an <see cref="OperationOutcome"/> name, "Deferred", "Started" or "Ended".</param>
+/// <param name="Outcome">How it ended: an <c>OperationOutcome</c> name, "Deferred", "Started" or "Ended".</param>
 /// <param name="Message">One line for the user.</param>
 /// <param name="HostMessage">What the host said, verbatim, when it said something.</param>
+/// <param name="Actor">Who asked for it.</param>
 public sealed record ActivityEntry(
     DateTimeOffset Time,
     string? Host,
@@ -19,7 +22,8 @@ public sealed record ActivityEntry(
     string Action,
     string Outcome,
     string Message,
-    string? HostMessage);
+    string? HostMessage,
+    string? Actor = null);
 
 /// <summary>What the activity page shows: entries for a host, with an outcome, containing a text.</summary>
 public sealed record ActivityQuery
@@ -49,75 +53,45 @@ public sealed record ActivityQuery
 }
 
 /// <summary>
-/// The dashboard's in-memory record of nested virtualization changes, newest kept, oldest dropped beyond
-/// <see cref="Capacity"/>. Thread-safe; <see cref="Appended"/> is raised outside the lock on the appending thread.
+/// The audit trail as the activity page shows it: the newest <see cref="Capacity"/> entries, and an event when one is
+/// stored or completed. The trail itself is in the database (<see cref="IAuditTrail"/>).
 /// </summary>
-public sealed class ActivityLog(TimeProvider time, int capacity = ActivityLog.DefaultCapacity)
+public sealed class ActivityLog : IDisposable
 {
-    /// <summary>Entries kept by default.</summary>
-    public const int DefaultCapacity = 2000;
+    /// <summary>Entries read at most.</summary>
+    public const int Capacity = 2000;
 
-    private readonly Lock _gate = new();
-    private readonly Queue<ActivityEntry> _entries = new();
+    private readonly IDbContextFactory<DashboardDbContext> _database;
+    private readonly IAuditTrail _audit;
 
-    /// <summary>Raised after an entry was added.</summary>
+    public ActivityLog(IDbContextFactory<DashboardDbContext> database, IAuditTrail audit)
+    {
+        _database = database ?? throw new ArgumentNullException(nameof(database));
+        _audit = audit ?? throw new ArgumentNullException(nameof(audit));
+        _audit.Changed += OnChanged;
+    }
+
+    /// <summary>Raised after an entry was stored or completed (on the writing thread).</summary>
     public event Action<ActivityEntry>? Appended;
 
-    public int Capacity { get; } = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity));
-
-    /// <summary>Every entry kept, newest first.</summary>
-    public IReadOnlyList<ActivityEntry> Entries
+    /// <summary>The newest entries, newest first.</summary>
+    public async Task<IReadOnlyList<ActivityEntry>> ReadAsync(CancellationToken cancellationToken = default)
     {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _entries.Reverse()];
-            }
-        }
+        await using var db = await _database.CreateDbContextAsync(cancellationToken);
+        var rows = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Take(Capacity).ToListAsync(cancellationToken);
+        return [.. rows.Select(Of)];
     }
 
-    /// <summary>Adds an entry, dropping the oldest beyond <see cref="Capacity"/>.</summary>
-    public void Append(ActivityEntry entry)
+    /// <summary>An audit entry as the page shows it.</summary>
+    public static ActivityEntry Of(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        lock (_gate)
-        {
-            _entries.Enqueue(entry);
-            while (_entries.Count > Capacity)
-            {
-                _entries.Dequeue();
-            }
-        }
-
-        Appended?.Invoke(entry);
+        return new ActivityEntry(
+            new DateTimeOffset(entry.CompletedAt ?? entry.StartedAt, TimeSpan.Zero), entry.Host, entry.VmName, entry.VmId,
+            entry.Action, entry.Result, entry.Message ?? "", entry.HostError, entry.Actor);
     }
 
-    /// <summary>Records how a one-VM change ended (the VM page's switch, or one VM of a bulk run).</summary>
-    public ActivityEntry Record(OperationResult result, bool enable, string? source = null)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var action = $"{source}{(source is null ? "" : " ")}{(enable ? "enable" : "disable")} nested";
-        var entry = new ActivityEntry(
-            time.GetUtcNow(), result.HostName, result.VmName, result.VmId, Capitalized(action), result.Outcome.ToString(), result.Message, result.HostMessage);
-        Append(entry);
-        return entry;
-    }
+    public void Dispose() => _audit.Changed -= OnChanged;
 
-    /// <summary>Records the result (as <see cref="Record"/>) and returns it, for callers that pass it on.</summary>
-    public OperationResult Recorded(OperationResult result, bool enable, string? source = null)
-    {
-        Record(result, enable, source);
-        return result;
-    }
-
-    /// <summary>Records an entry that is not one VM's result (a bulk run starting or ending, a deferred change).</summary>
-    public ActivityEntry Note(string? host, string? vmName, Guid? vmId, string action, string outcome, string message)
-    {
-        var entry = new ActivityEntry(time.GetUtcNow(), host, vmName, vmId, action, outcome, message, null);
-        Append(entry);
-        return entry;
-    }
-
-    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+    private void OnChanged(AuditEntry entry) => Appended?.Invoke(Of(entry));
 }

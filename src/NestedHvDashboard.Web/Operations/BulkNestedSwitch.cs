@@ -1,5 +1,7 @@
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Vms;
 
 namespace NestedHvDashboard.Web.Operations;
@@ -76,7 +78,7 @@ public sealed class BulkRun
     public IReadOnlyList<KeyValuePair<string, int>> Counts()
     {
         var results = Results;
-        return [.. Enum.GetNames<OperationOutcome>().Append(BulkVmResult.Deferred)
+        return [.. Enum.GetNames<OperationOutcome>().Append(BulkVmResult.Deferred).Append(BulkNestedSwitch.Denied)
             .Select(o => KeyValuePair.Create(o, results.Count(r => r.Outcome == o)))
             .Where(c => c.Value > 0)];
     }
@@ -97,28 +99,54 @@ public sealed class BulkRun
     }
 }
 
-/// <summary>What the grid's bulk toolbar does: one confirmation, then every VM's change through <see cref="BulkNestedVirtualization"/>, recorded in the <see cref="ActivityLog"/>.</summary>
-public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNestedChanges pending, ActivityLog activity, TimeProvider time)
+/// <summary>
+/// What the grid's bulk toolbar (and the API) does: one confirmation, then every VM's change through
+/// <see cref="BulkNestedVirtualization"/>. The actor's role is checked here; every VM's attempt is stored in the audit
+/// trail before the run starts and completed when that VM ends, and the run itself has an entry of its own.
+/// </summary>
+public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNestedChanges pending, IAuditTrail audit, TimeProvider time)
 {
+    /// <summary>The outcome name of a VM whose change the actor may not make.</summary>
+    public const string Denied = "Denied";
+
     /// <summary>VMs changed at once on one host.</summary>
     public int MaxPerHost => bulk.MaxPerHost;
 
     /// <summary>
-    /// Starts the change on <paramref name="vms"/> and returns at once; the run goes on when the page closes
-    /// (a VM that has started changing must finish and be restored).
+    /// Starts the change on <paramref name="vms"/> and returns once every attempt is recorded; the run goes on when the page
+    /// closes (a VM that has started changing must finish and be restored). An actor without the Operator role gets a run
+    /// that has ended with every VM <see cref="Denied"/> (one audit entry for the refused run).
     /// </summary>
-    public BulkRun Start(IReadOnlyList<VmRow> vms, bool enable, BulkRunningChoice choice, bool enableMacAddressSpoofing, bool disableDynamicMemory = false)
+    public async Task<BulkRun> StartAsync(Actor actor, IReadOnlyList<VmRow> vms, bool enable, BulkRunningChoice choice, bool enableMacAddressSpoofing, bool disableDynamicMemory = false)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vms);
         var mac = enable && enableMacAddressSpoofing;
         var staticMemory = enable && disableDynamicMemory;
         var run = new BulkRun(enable, choice, vms.Count);
         var action = enable ? "Bulk enable nested" : "Bulk disable nested";
         var hosts = vms.Select(v => v.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
-        activity.Note(null, null, null, action, "Started", $"{action} started for {vms.Count} VMs on {hosts} hosts; running VMs: {Describe(choice)}.");
+        var correlation = Guid.NewGuid();
+        var runStart = new AuditStart(
+            actor, action, null, null, null,
+            new { vms = vms.Select(v => new { host = v.Host, vm = v.Vm.Name, id = v.Vm.Id }).ToList(), running = choice.ToString(), enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory },
+            $"{vms.Count} VMs on {hosts} hosts", correlation);
+        if (!actor.CanOperate)
+        {
+            var refusal = actor.Refusal($"{action} on {vms.Count} VMs", DashboardRoles.Operator);
+            await audit.RecordAsync(runStart, new AuditCompletion(AuditResults.Denied, refusal));
+            foreach (var vm in vms)
+            {
+                run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, Denied, refusal, null));
+            }
 
+            run.End();
+            return run;
+        }
+
+        var runId = await audit.BeginAsync(runStart);
         var deferred = choice is BulkRunningChoice.AtNextShutdown ? vms.Where(v => v.Vm.State is not VmState.Off).ToList() : [];
-        var now = vms.Except(deferred).ToList();
+        var now = vms.Except(deferred).DistinctBy(v => v.Key).ToList();
         var power = choice switch
         {
             BulkRunningChoice.ShutDown => PowerAction.ShutDown,
@@ -126,30 +154,68 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
             _ => PowerAction.None,
         };
 
+        // Each VM's attempt is stored before anything runs, so a crash mid-run leaves "Started" entries (marked Interrupted at the next start).
+        var entries = new Dictionary<VmKey, long>();
+        foreach (var vm in now)
+        {
+            entries[vm.Key] = await audit.BeginAsync(new AuditStart(
+                actor, enable ? "Enable nested" : "Disable nested", vm.Host, vm.Vm.Name, vm.Vm.Id,
+                new { enable, power = power.ToString(), enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory, bulk = true },
+                ChangeAudit.StateOf(vm.Vm), correlation));
+        }
+
         run.Completion = Task.Run(async () =>
         {
             try
             {
                 foreach (var vm in deferred)
                 {
-                    pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
                     var message = $"VM '{vm.Vm.Name}' on host '{vm.Host}' is {vm.Vm.State}: nested virtualization will be {(enable ? "enabled" : "disabled")} the next time it is seen Off.";
-                    activity.Note(vm.Host, vm.Vm.Name, vm.Vm.Id, action, BulkVmResult.Deferred, message);
-                    run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
+                    var start = new AuditStart(
+                        actor, (enable ? "Enable nested" : "Disable nested") + " at next shutdown", vm.Host, vm.Vm.Name, vm.Vm.Id,
+                        new { enable, enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory, bulk = true }, ChangeAudit.StateOf(vm.Vm), correlation);
+                    try
+                    {
+                        pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
+                        await audit.RecordAsync(start, new AuditCompletion(AuditResults.Deferred, message, "pending until the VM is Off"));
+                        run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        var failed = $"The change on VM '{vm.Vm.Name}' on host '{vm.Host}' could not be left pending: {ex.Message}";
+                        await audit.RecordAsync(start, new AuditCompletion(AuditResults.Failed, failed));
+                        run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Failed), failed, null));
+                    }
                 }
 
                 var names = vms.ToDictionary(v => v.Key, v => v.Vm.Name);
+                var completions = new List<Task>();
                 var progress = new Reporter(result =>
                 {
-                    activity.Record(result, enable, "Bulk");
+                    if (entries.TryGetValue(new VmKey(result.HostName, result.VmId), out var id))
+                    {
+                        lock (completions)
+                        {
+                            completions.Add(audit.CompleteAsync(id, ChangeAudit.CompletionOf(result)));
+                        }
+                    }
+
                     var name = result.VmName ?? names.GetValueOrDefault(new VmKey(result.HostName, result.VmId)) ?? result.VmId.ToString();
                     run.Add(new BulkVmResult(result.HostName, result.VmId, name, result.Outcome.ToString(), result.Message, result.HostMessage));
                 });
                 var request = new BulkNestedRequest([.. now.Select(v => new BulkTarget(v.Host, v.Vm.Id, v.Vm.Name))], enable, power, mac, staticMemory);
                 var summary = await bulk.RunAsync(request, progress, run.CancellationToken);
+                Task[] pendingCompletions;
+                lock (completions)
+                {
+                    pendingCompletions = [.. completions];
+                }
+
+                await Task.WhenAll(pendingCompletions);
                 var counts = summary.Counts;
-                activity.Note(null, null, null, action, "Ended",
-                    $"{action} ended: {counts.Succeeded} succeeded, {counts.NoChange} no change, {counts.Refused} refused, {counts.Busy} busy, {counts.Failed} failed, {counts.Canceled} canceled, {deferred.Count} deferred.");
+                await audit.CompleteAsync(runId, new AuditCompletion(
+                    counts.Failed > 0 ? AuditResults.Failed : AuditResults.Succeeded,
+                    $"{action} ended: {counts.Succeeded} succeeded, {counts.NoChange} no change, {counts.Refused} refused, {counts.Busy} busy, {counts.Failed} failed, {counts.Canceled} canceled, {deferred.Count} deferred."));
             }
             finally
             {

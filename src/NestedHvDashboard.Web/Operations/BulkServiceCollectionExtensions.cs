@@ -14,7 +14,7 @@ public static class BulkServiceCollectionExtensions
     public static IServiceCollection AddBulkNestedSwitch(this IServiceCollection services)
     {
         services.AddNestedVirtualizationOperations();
-        services.TryAddSingleton(sp => new ActivityLog(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ActivityLog>();
         services.TryAddSingleton(sp =>
         {
             var maxPerHost = sp.GetService<IConfiguration>()?.GetValue<int?>("Bulk:MaxPerHost") ?? BulkNestedVirtualization.DefaultMaxPerHost;

@@ -23,7 +23,7 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<IHostLookup>(sp => sp.GetRequiredService<HostDirectory>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ActivityLog(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ActivityLog>();
         services.TryAddSingleton<NestedSwitchService>();
         services.AddHostedService<PendingChangeApplier>();
         return services;

@@ -1,3 +1,5 @@
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -14,7 +16,7 @@ public sealed class PendingChangeApplier(
     IHostLookup hosts,
     NestedVirtualizationOperations operations,
     PendingNestedChanges pending,
-    ActivityLog activity,
+    IAuditTrail audit,
     ILogger<PendingChangeApplier> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,12 +50,34 @@ public sealed class PendingChangeApplier(
                     continue;
                 }
 
+                long id;
+                try
+                {
+                    // The app applies what someone asked for earlier; that request has its own "Deferred" entry.
+                    id = await audit.BeginAsync(
+                        new AuditStart(
+                            Actor.System, (change.Enable ? "Enable nested" : "Disable nested") + " (applied at next shutdown)", state.Name, vm.Name, vm.Id,
+                            new { change.Enable, change.EnableMacAddressSpoofing, change.DisableDynamicMemory, requestedAt = change.RequestedAt },
+                            ChangeAudit.StateOf(vm)),
+                        cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "The pending nested change on {Host}/{Vm} was not applied: the audit trail could not record it", state.Name, vm.Name);
+                    continue;
+                }
+
                 try
                 {
                     var result = await operations.ApplyPendingAsync(host, pending, vm, cancellationToken: cancellationToken);
+                    await audit.CompleteAsync(
+                        id,
+                        result is null
+                            ? new AuditCompletion(AuditResults.Refused, $"VM '{vm.Name}' on host '{state.Name}' had no pending change any more; nothing was changed.")
+                            : ChangeAudit.CompletionOf(result),
+                        CancellationToken.None);
                     if (result is not null)
                     {
-                        activity.Record(result, change.Enable, "At next shutdown:");
                         logger.LogInformation("Pending nested change on {Host}/{Vm}: {Outcome} — {Message}", state.Name, vm.Name, result.Outcome, result.Message);
                     }
                 }
@@ -63,6 +87,7 @@ public sealed class PendingChangeApplier(
                 }
                 catch (Exception ex)
                 {
+                    await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Failed, $"Applying the pending change on VM '{vm.Name}' on host '{state.Name}' failed: {ex.Message}"), CancellationToken.None);
                     logger.LogWarning(ex, "Applying the pending nested change on {Host}/{Vm} failed", state.Name, vm.Name);
                 }
             }

@@ -31,6 +31,9 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     public required GuestCredentialStore Credentials { get; init; }
 
     [Inject]
+    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
+
+    [Inject]
     public required IDialogService Dialogs { get; init; }
 
     /// <summary>The host's name. Default empty.</summary>
@@ -76,11 +79,11 @@ public sealed partial class GuestNetworkingCard : ComponentBase
         _review = Plan.Plan;
     }
 
-    private Task ReadAsync() => RunAsync(() => Guest.ReadStateAsync(Host, Vm, _credential, AskAsync));
+    private Task ReadAsync() => RunAsync(async () => await Guest.ReadStateAsync(await Actor.GetAsync(), Host, Vm, _credential, AskAsync));
 
     private async Task CreateAsync()
     {
-        await RunAsync(() => Guest.CreateNatAsync(Host, Vm, _credential, AskAsync, Request));
+        await RunAsync(async () => await Guest.CreateNatAsync(await Actor.GetAsync(), Host, Vm, _credential, AskAsync, Request));
         if (_outcome?.Succeeded == true)
         {
             _review = null;
@@ -96,7 +99,7 @@ public sealed partial class GuestNetworkingCard : ComponentBase
             yesText: "Remove", cancelText: "Cancel");
         if (confirmed == true)
         {
-            await RunAsync(() => Guest.RemoveNatAsync(Host, Vm, _credential, AskAsync, nat.Nat.Name, nat.SwitchName));
+            await RunAsync(async () => await Guest.RemoveNatAsync(await Actor.GetAsync(), Host, Vm, _credential, AskAsync, nat.Nat.Name, nat.SwitchName));
         }
     }
 
@@ -108,12 +111,12 @@ public sealed partial class GuestNetworkingCard : ComponentBase
             _installSteps.Add(word);
             StateHasChanged();
         }));
-        await RunAsync(() => Guest.InstallHyperVAsync(Host, Vm, _credential, AskAsync, progress));
+        await RunAsync(async () => await Guest.InstallHyperVAsync(await Actor.GetAsync(), Host, Vm, _credential, AskAsync, progress));
     }
 
-    private void Forget()
+    private async Task ForgetAsync()
     {
-        Credentials.Forget(Host, Vm.Id);
+        _outcome = await Guest.ForgetCredentialAsync(await Actor.GetAsync(), Host, Vm);
         _credential = null;
     }
 

@@ -14,6 +14,9 @@ public sealed partial class MacSpoofingToggle : ComponentBase
     private int _switchKey;
 
     [Inject]
+    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
+
+    [Inject]
     public required MacSpoofingService Spoofing { get; init; }
 
     /// <summary>The host's name. Default empty.</summary>
@@ -53,7 +56,7 @@ public sealed partial class MacSpoofingToggle : ComponentBase
         _result = null;
         try
         {
-            _result = await Spoofing.SetAsync(Host, Vm, Adapter.Name, enabled);
+            _result = await Spoofing.SetAsync(await Actor.GetAsync(), Host, Vm, Adapter.Name, enabled);
             _fromHost = _result.Vm?.NetworkAdapters.FirstOrDefault(a => a.Name == Adapter.Name) ?? _fromHost;
         }
         finally

@@ -18,6 +18,9 @@ public sealed partial class NetworkAdaptersCard : ComponentBase
     private int _switchKey;
 
     [Inject]
+    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
+
+    [Inject]
     public required MacSpoofingService Spoofing { get; init; }
 
     /// <summary>The host's name. Default empty.</summary>
@@ -61,7 +64,7 @@ public sealed partial class NetworkAdaptersCard : ComponentBase
         StateHasChanged();
         try
         {
-            var result = await Spoofing.SetAsync(Host, vm, adapterName, enabled);
+            var result = await Spoofing.SetAsync(await Actor.GetAsync(), Host, vm, adapterName, enabled);
             _result = result;
             _stepStatus = result.Succeeded ? "Done" : "Failed";
             if (result.Vm is { } after)

@@ -18,6 +18,9 @@ public sealed partial class NewVmDialog : ComponentBase
     private NewVmResult? _result;
 
     [Inject]
+    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
+
+    [Inject]
     public required NewVmService NewVms { get; init; }
 
     [CascadingParameter]
@@ -65,7 +68,7 @@ public sealed partial class NewVmDialog : ComponentBase
         _result = null;
         try
         {
-            _result = await NewVms.CreateAsync(Host, Request);
+            _result = await NewVms.CreateAsync(await Actor.GetAsync(), Host, Request);
         }
         finally
         {

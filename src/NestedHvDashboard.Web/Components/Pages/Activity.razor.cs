@@ -16,18 +16,18 @@ public sealed partial class Activity : ComponentBase, IDisposable
     [Inject]
     public required ActivityLog Log { get; init; }
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
-        Load();
+        await LoadAsync();
         if (RendererInfo.IsInteractive)
         {
             Log.Appended += OnAppended;
         }
     }
 
-    private void Load()
+    private async Task LoadAsync()
     {
-        _entries = Log.Entries;
+        _entries = await Log.ReadAsync();
         _hosts = [.. _entries.Select(e => e.Host).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
         _outcomes = [.. _entries.Select(e => e.Outcome).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
         _shown = _query.Apply(_entries);
@@ -41,10 +41,10 @@ public sealed partial class Activity : ComponentBase, IDisposable
             return;
         }
 
-        _ = InvokeAsync(() =>
+        _ = InvokeAsync(async () =>
         {
             Volatile.Write(ref _renderQueued, 0);
-            Load();
+            await LoadAsync();
             StateHasChanged();
         });
     }

@@ -17,6 +17,12 @@ public sealed partial class Connections : LiveInventoryComponent
     private Notice? _notice;
 
     [Inject]
+    public required HostAdministration Administration { get; init; }
+
+    [Inject]
+    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
+
+    [Inject]
     public required HostDirectory Directory { get; init; }
 
     [Inject]
@@ -62,7 +68,7 @@ public sealed partial class Connections : LiveInventoryComponent
             return;
         }
 
-        var result = await Directory.RemoveAsync(name);
+        var result = await Administration.RemoveAsync(await Actor.GetAsync(), name);
         _notice = result.Succeeded
             ? new Notice(Severity.Success, $"Host '{name}' removed.")
             : new Notice(Severity.Error, string.Join(" ", result.Errors.Select(e => e.Message)));

@@ -17,6 +17,12 @@ public sealed partial class HostConnectionDialog
     public required IMudDialogInstance Dialog { get; set; }
 
     [Inject]
+    public required HostAdministration Administration { get; init; }
+
+    [Inject]
+    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
+
+    [Inject]
     public required HostDirectory Directory { get; init; }
 
     /// <summary>The form to fill; a new one for an add.</summary>
@@ -67,7 +73,7 @@ public sealed partial class HostConnectionDialog
         _test = null;
         try
         {
-            _test = await Directory.TestConnectionAsync(Form, Editing);
+            _test = await Administration.TestConnectionAsync(await Actor.GetAsync(), Form, Editing);
             _errors = _test.Errors;
         }
         finally
@@ -81,7 +87,8 @@ public sealed partial class HostConnectionDialog
         _saving = true;
         try
         {
-            var result = Editing is null ? await Directory.AddAsync(Form) : await Directory.UpdateAsync(Editing, Form);
+            var actor = await Actor.GetAsync();
+            var result = Editing is null ? await Administration.AddAsync(actor, Form) : await Administration.UpdateAsync(actor, Editing, Form);
             _errors = result.Errors;
             if (result.Succeeded)
             {

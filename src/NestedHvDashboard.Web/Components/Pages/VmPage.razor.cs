@@ -4,6 +4,7 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Operations;
 
@@ -37,6 +38,12 @@ public sealed partial class VmPage : LiveInventoryComponent
     public required NestedSwitchService Switch { get; init; }
 
     [Inject]
+    public required CurrentActor Actor { get; init; }
+
+    [Inject]
+    public required HostAdministration Administration { get; init; }
+
+    [Inject]
     public required IDialogService Dialogs { get; init; }
 
     [Inject]
@@ -65,7 +72,7 @@ public sealed partial class VmPage : LiveInventoryComponent
         _addHostRefusal = null;
         try
         {
-            var result = await Directory.AddNestedHostAsync(Host, VmId);
+            var result = await Administration.AddNestedHostAsync(await Actor.GetAsync(), Host, VmId);
             _addHostRefusal = result.Succeeded ? null : string.Join(" ", result.Errors.Select(e => e.Message));
         }
         finally
@@ -119,7 +126,12 @@ public sealed partial class VmPage : LiveInventoryComponent
             }
             else
             {
-                _pending = Switch.Defer(Host, vm, wanted, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm));
+                var (change, refusal) = await Switch.DeferAsync(await Actor.GetAsync(), Host, vm, wanted, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm));
+                _pending = change;
+                if (refusal is not null)
+                {
+                    _outcome = OperationReport.Of(new OperationResult(OperationOutcome.Refused, Host, vm.Id, vm.Name, refusal, [], null, null, null));
+                }
             }
         }
         catch (Exception ex)
@@ -145,7 +157,7 @@ public sealed partial class VmPage : LiveInventoryComponent
         StateHasChanged();
         try
         {
-            var result = await Switch.RunAsync(Host, vm, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm), log);
+            var result = await Switch.RunAsync(await Actor.GetAsync(), Host, vm, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm), log);
             _steps = result.Steps.Count > 0 ? result.Steps : log.Steps;
             _outcome = OperationReport.Of(result);
             if (result.FinalVm is { } final && final.Id == VmId)
@@ -176,10 +188,14 @@ public sealed partial class VmPage : LiveInventoryComponent
     // The readiness checks follow the host's answer at once, not the feed's next read.
     private void OnAdaptersChanged(VmSnapshot after) => Show(after, null);
 
-    private void CancelPending()
+    private async Task CancelPendingAsync()
     {
-        Switch.CancelPending(Host, VmId);
+        var (_, refusal) = await Switch.CancelPendingAsync(await Actor.GetAsync(), Host, VmId);
         _pending = Switch.FindPending(Host, VmId);
+        if (refusal is not null && _vm is { } vm)
+        {
+            _outcome = OperationReport.Of(new OperationResult(OperationOutcome.Refused, Host, vm.Id, vm.Name, refusal, [], null, null, null));
+        }
     }
 
     private static string IconOf(OperationStepStatus status) => status switch

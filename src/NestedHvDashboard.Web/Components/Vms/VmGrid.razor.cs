@@ -29,6 +29,9 @@ public sealed partial class VmGrid : ComponentBase
     [Inject]
     public required BulkNestedSwitch Bulk { get; init; }
 
+    [Inject]
+    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
+
     /// <summary>The hosts whose VMs the grid shows (one host on a host page, every host on /vms). Default: none.</summary>
     [Parameter]
     public IReadOnlyList<HostInventoryState> Hosts { get; set; } = [];
@@ -121,7 +124,7 @@ public sealed partial class VmGrid : ComponentBase
             return;
         }
 
-        var run = Bulk.Start(targets, enable, choice.Running, choice.MacAddressSpoofing, choice.DynamicMemoryOff);
+        var run = await Bulk.StartAsync(await Actor.GetAsync(), targets, enable, choice.Running, choice.MacAddressSpoofing, choice.DynamicMemoryOff);
         _run = run;
         _selected = [];
     }
