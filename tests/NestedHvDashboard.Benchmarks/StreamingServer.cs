@@ -40,7 +40,10 @@ internal static class StreamingServer
         })));
         builder.Services.AddSingleton<IInventoryFeed>(store);
         builder.Services.AddInventoryHub();
+        ViewerAuthentication.AddTo(builder.Services);
         await using var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapInventoryHub();
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
