@@ -21,6 +21,9 @@ public sealed partial class FirstAdministrator(
     /// <summary>The setting that gives its password.</summary>
     public const string PasswordSetting = "Auth:BootstrapAdminPassword";
 
+    /// <summary>The setting that, when true at a start, gives <c>admin</c> a new password (printed once), unlocks it and makes it an Administrator again.</summary>
+    public const string ResetSetting = "Auth:ResetAdminPassword";
+
     /// <summary>Where the generated password goes; the console by default (a test can capture it).</summary>
     public static TextWriter Console { get; set; } = System.Console.Out;
 
@@ -36,6 +39,12 @@ public sealed partial class FirstAdministrator(
             {
                 Check(await roles.CreateAsync(new IdentityRole(role)).ConfigureAwait(false), $"create the role {role}");
             }
+        }
+
+        if (configuration.GetValue<bool>(ResetSetting))
+        {
+            await ResetAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         if (users.Users.Any())
@@ -76,6 +85,43 @@ public sealed partial class FirstAdministrator(
         }
     }
 
+    /// <summary>The way back in when the first password was lost: a new password for <c>admin</c>, printed once.</summary>
+    private async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        var password = Generate();
+        var admin = await users.FindByNameAsync(UserName).ConfigureAwait(false);
+        if (admin is null)
+        {
+            admin = new DashboardUser { UserName = UserName, CreatedAt = time.GetUtcNow().UtcDateTime, Source = "Local" };
+            Check(await users.CreateAsync(admin, password).ConfigureAwait(false), $"create '{UserName}'");
+        }
+        else
+        {
+            Check(await users.RemovePasswordAsync(admin).ConfigureAwait(false), $"clear the password of '{UserName}'");
+            Check(await users.AddPasswordAsync(admin, password).ConfigureAwait(false), $"set a new password for '{UserName}'");
+            Check(await users.SetLockoutEndDateAsync(admin, null).ConfigureAwait(false), $"unlock '{UserName}'");
+            Check(await users.ResetAccessFailedCountAsync(admin).ConfigureAwait(false), $"reset the failed sign-ins of '{UserName}'");
+        }
+
+        if (!await users.IsInRoleAsync(admin, DashboardRoles.Administrator).ConfigureAwait(false))
+        {
+            Check(await users.AddToRoleAsync(admin, DashboardRoles.Administrator).ConfigureAwait(false), $"make '{UserName}' an Administrator");
+        }
+
+        await Console.WriteLineAsync($"""
+
+            ==================================================================
+             NestedHv Dashboard: {ResetSetting} is set, so '{UserName}' has a new
+             password (and is unlocked and an Administrator):
+               password:  {password}
+             This is shown once. Remove the setting before the next start.
+            ==================================================================
+
+            """).ConfigureAwait(false);
+        await Console.FlushAsync(cancellationToken).ConfigureAwait(false);
+        LogReset(logger, UserName, ResetSetting);
+    }
+
     /// <summary>A password the default rules accept: 24 random URL-safe characters plus one of each required kind.</summary>
     private static string Generate()
     {
@@ -96,6 +142,9 @@ public sealed partial class FirstAdministrator(
             throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         }
     }
+
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "'{UserName}' was given a new password (printed once to the console) because {Setting} is set; remove the setting")]
+    private static partial void LogReset(ILogger logger, string userName, string setting);
 
     [LoggerMessage(EventId = 7200, Level = LogLevel.Warning, Message = "Created the first administrator '{UserName}'; password {PasswordSource}")]
     private static partial void LogCreated(ILogger logger, string userName, string passwordSource);

@@ -28,10 +28,13 @@ public sealed partial class DashboardServer : IAsyncDisposable
 
     private readonly Factory _factory;
 
-    private DashboardServer(Factory factory, string dataFolder)
+    private readonly bool _ownsDataFolder;
+
+    private DashboardServer(Factory factory, string dataFolder, bool ownsDataFolder)
     {
         _factory = factory;
         DataFolder = dataFolder;
+        _ownsDataFolder = ownsDataFolder;
     }
 
     /// <summary>The app's data folder (deleted at dispose).</summary>
@@ -46,10 +49,14 @@ public sealed partial class DashboardServer : IAsyncDisposable
     /// <summary>Every log event so far, formatted, with its exception text.</summary>
     public IReadOnlyCollection<string> LogLines => _factory.Log.Lines;
 
-    /// <summary>Starts the app; <paramref name="settings"/> add or override configuration (e.g. "Auth:Lockout:MaxFailedAttempts").</summary>
-    public static async Task<DashboardServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <summary>
+    /// Starts the app; <paramref name="settings"/> add or override configuration (e.g. "Auth:Lockout:MaxFailedAttempts").
+    /// With <paramref name="dataFolder"/> the app uses that folder and leaves it at dispose (a restart on the same data).
+    /// </summary>
+    public static async Task<DashboardServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataFolder = null)
     {
-        var folder = Directory.CreateTempSubdirectory("nestedhv-web-").FullName;
+        var folder = dataFolder ?? Directory.CreateTempSubdirectory("nestedhv-web-").FullName;
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["DataFolder"] = folder,
@@ -61,7 +68,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
         }
 
         var factory = new Factory(all, services);
-        var server = new DashboardServer(factory, folder);
+        var server = new DashboardServer(factory, folder, ownsDataFolder: dataFolder is null);
         try
         {
             factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -131,6 +138,11 @@ public sealed partial class DashboardServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
+        if (!_ownsDataFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataFolder, recursive: true);

@@ -39,4 +39,43 @@ public sealed class SignInTests : IAsyncLifetime
         using var connections = await admin.GetAsync(new Uri("connections", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, connections.StatusCode);
     }
+
+    [Fact]
+    public async Task Reset_admin_password_gives_a_new_password_printed_once_and_the_old_one_stops_working()
+    {
+        var folder = Directory.CreateTempSubdirectory("nestedhv-reset-").FullName;
+        try
+        {
+            await (await DashboardServer.StartAsync(dataFolder: folder)).DisposeAsync();
+            var printed = new StringWriter();
+            var console = FirstAdministrator.Console;
+            FirstAdministrator.Console = printed;
+            DashboardServer again;
+            try
+            {
+                again = await DashboardServer.StartAsync(new Dictionary<string, string?> { [FirstAdministrator.ResetSetting] = "true" }, dataFolder: folder);
+            }
+            finally
+            {
+                FirstAdministrator.Console = console;
+            }
+
+            await using (again)
+            {
+                var password = System.Text.RegularExpressions.Regex.Match(printed.ToString(), @"password:\s+(\S+)").Groups[1].Value;
+                Assert.NotEqual("", password);
+                Assert.NotEqual(DashboardServer.AdminPassword, password);
+                Assert.DoesNotContain(again.LogLines, l => l.Contains(password, StringComparison.Ordinal));
+
+                using var old = again.NewClient();
+                using var refused = await DashboardServer.PostSignInAsync(old, FirstAdministrator.UserName, DashboardServer.AdminPassword);
+                Assert.Contains("error=invalid", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
+                using var admin = await again.SignedInClientAsync(FirstAdministrator.UserName, password);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
