@@ -18,13 +18,15 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
 
-// Serilog writes the console; other logger providers (a test's capture, say) get the same events.
+// Serilog writes the console; other logger providers (a test's capture, say) get the same events. The static
+// Log.Logger is left alone, so two apps in one process (tests) do not write into each other's log.
 builder.Logging.ClearProviders();
 builder.Host.UseSerilog(
     (context, logger) => logger
         .ReadFrom.Configuration(context.Configuration)
         .Enrich.FromLogContext()
         .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture),
+    preserveStaticLogger: true,
     writeToProviders: true);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -48,7 +50,10 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 
+// Before routing: with routing first, a matched endpoint makes the static file middleware step aside and the
+// fallback policy would send a signed-out browser's stylesheet request to the sign-in page.
 app.UseStaticFiles();
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
