@@ -29,6 +29,7 @@ builder.Host.UseSerilog(
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddDashboardAccess(builder.Configuration);
+builder.UseDashboardWindowsAuthentication();
 builder.Services.AddMudServices();
 var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
 builder.Services.AddSingleton(dataFolder);

@@ -118,6 +118,18 @@ public sealed partial class DashboardServer : IAsyncDisposable
         return await client.PostAsync(new Uri("account/sign-in", UriKind.Relative), form);
     }
 
+    /// <summary>Posts one of the sign-in page's forms (with the page's antiforgery token) to <paramref name="action"/>, as a browser would.</summary>
+    public static async Task<HttpResponseMessage> PostLoginPageFormAsync(HttpClient client, string action, IReadOnlyDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(fields);
+        var page = await client.GetStringAsync(new Uri("account/login", UriKind.Relative));
+        var token = AntiforgeryField().Match(page);
+        Assert.True(token.Success, "The sign-in page has no antiforgery token.");
+        using var form = new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value))));
+        return await client.PostAsync(new Uri(action.TrimStart('/'), UriKind.Relative), form);
+    }
+
     /// <summary>A client signed in as <paramref name="userName"/>; fails the test when sign-in fails.</summary>
     public async Task<HttpClient> SignedInClientAsync(string userName, string password = UserPassword)
     {
