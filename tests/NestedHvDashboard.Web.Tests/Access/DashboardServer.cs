@@ -15,6 +15,16 @@ using NestedHvDashboard.Web.Data;
 namespace NestedHvDashboard.Web.Tests.Access;
 
 /// <summary>
+/// Test classes that start <see cref="DashboardServer"/>s run one at a time: Program's Serilog logger is the static
+/// <c>Log.Logger</c>, so hosts started side by side would send their log events to each other's <see cref="DashboardServer.LogLines"/>.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DashboardServerCollection
+{
+    public const string Name = "DashboardServer";
+}
+
+/// <summary>
 /// The real app (Program.cs: sign-in, roles, database, the simulated lab) in this process, served by Kestrel on a
 /// free 127.0.0.1 port, with a fresh data folder. Clients talk real HTTP to it; every log event is captured.
 /// </summary>

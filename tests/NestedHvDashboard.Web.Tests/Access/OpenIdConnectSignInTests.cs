@@ -10,6 +10,7 @@ namespace NestedHvDashboard.Web.Tests.Access;
 /// Sign-in with OpenID Connect against a real (fake) provider on loopback: the whole code flow with PKCE over HTTP,
 /// the dashboard user it makes, and its role from the provider's roles claim.
 /// </summary>
+[Collection(DashboardServerCollection.Name)]
 public sealed class OpenIdConnectSignInTests : IAsyncLifetime
 {
     private FakeOpenIdProvider _provider = null!;

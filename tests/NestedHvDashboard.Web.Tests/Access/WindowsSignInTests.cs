@@ -16,6 +16,7 @@ namespace NestedHvDashboard.Web.Tests.Access;
 /// Windows authentication. HTTP.sys exists only on Windows, so here a stand-in "Windows" scheme plays its part (a
 /// request header says who the Windows user is and their groups); everything after it is the app's own code.
 /// </summary>
+[Collection(DashboardServerCollection.Name)]
 public sealed class WindowsSignInTests
 {
     [Fact]
