@@ -31,6 +31,7 @@ builder.Host.UseSerilog(
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddDashboardAccess(builder.Configuration);
+builder.UseDashboardWindowsAuthentication();
 builder.Services.AddMudServices();
 var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
 builder.Services.AddSingleton(dataFolder);

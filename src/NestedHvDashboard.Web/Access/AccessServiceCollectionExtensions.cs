@@ -30,7 +30,8 @@ public static class AccessServiceCollectionExtensions
     /// <summary>
     /// Local accounts (ASP.NET Core Identity on the dashboard's database) with lockout (<c>Auth:Lockout:MaxFailedAttempts</c>,
     /// default 5; <c>Auth:Lockout:Minutes</c>, default 15), a per-address rate limit on the sign-in form
-    /// (<c>Auth:SignIn:PermitsPerMinute</c>, default 10), the role policies, and the first administrator.
+    /// (<c>Auth:SignIn:PermitsPerMinute</c>, default 10), the role policies, and the first administrator; OpenID Connect
+    /// when <c>Auth:Oidc:Authority</c> is set, and the users of Windows authentication (see <see cref="ExternalSignIn"/>).
     /// Pages and endpoints without their own policy need the <see cref="DashboardPolicies.Wall"/> policy (any user, or a wall link);
     /// every page but the wall names <see cref="DashboardPolicies.View"/> or higher itself.
     /// </summary>
@@ -39,6 +40,7 @@ public static class AccessServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
+        var external = ExternalSignInSettings.FromConfiguration(configuration);
         var maxFailed = configuration.GetValue("Auth:Lockout:MaxFailedAttempts", 5);
         var lockoutMinutes = configuration.GetValue("Auth:Lockout:Minutes", 15.0);
         services.AddIdentity<DashboardUser, IdentityRole>(o =>
@@ -48,6 +50,9 @@ public static class AccessServiceCollectionExtensions
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(lockoutMinutes);
                 o.Password.RequiredLength = 12;
                 o.User.RequireUniqueEmail = false;
+
+                // Windows users keep their DOMAIN\name.
+                o.User.AllowedUserNameCharacters += "\\";
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<DashboardDbContext>()
@@ -76,7 +81,8 @@ public static class AccessServiceCollectionExtensions
                 o.DefaultChallengeScheme = DashboardSchemes.Selector;
                 o.DefaultForbidScheme = DashboardSchemes.Selector;
             })
-            .AddPolicyScheme(DashboardSchemes.Selector, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SchemeFor);
+            .AddPolicyScheme(DashboardSchemes.Selector, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SchemeFor)
+            .AddDashboardOpenIdConnect(external.OpenIdConnect);
 
         services.AddAuthorizationBuilder()
             .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))
@@ -111,6 +117,8 @@ public static class AccessServiceCollectionExtensions
         services.AddScoped<CircuitHandler, CircuitClientHandler>();
         services.AddScoped<CurrentActor>();
         services.AddScoped<IDatabaseStartupStep, FirstAdministrator>();
+        services.AddSingleton(external);
+        services.AddScoped<ExternalAccounts>();
         return services;
     }
 

@@ -18,13 +18,14 @@ public sealed class SignInForm
 /// <summary>Sign-in and sign-out: form posts (antiforgery checked), sign-in rate-limited per address.</summary>
 public static partial class AccountEndpoints
 {
-    /// <summary>Maps <c>POST /account/sign-in</c> and <c>POST /account/sign-out</c>.</summary>
+    /// <summary>Maps <c>POST /account/sign-in</c>, <c>POST /account/sign-out</c> and the external sign-in (<see cref="ExternalSignIn"/>).</summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var account = endpoints.MapGroup("/account");
         account.MapPost("/sign-in", SignInAsync).AllowAnonymous().RequireRateLimiting(AccessServiceCollectionExtensions.SignInRateLimit);
         account.MapPost("/sign-out", SignOutAsync).AllowAnonymous();
+        account.MapExternalSignIn();
         return endpoints;
     }
 

@@ -15,6 +15,16 @@ using NestedHvDashboard.Web.Data;
 namespace NestedHvDashboard.Web.Tests.Access;
 
 /// <summary>
+/// Test classes that start <see cref="DashboardServer"/>s run one at a time: Program's Serilog logger is the static
+/// <c>Log.Logger</c>, so hosts started side by side would send their log events to each other's <see cref="DashboardServer.LogLines"/>.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DashboardServerCollection
+{
+    public const string Name = "DashboardServer";
+}
+
+/// <summary>
 /// The real app (Program.cs: sign-in, roles, database, the simulated lab) in this process, served by Kestrel on a
 /// free 127.0.0.1 port, with a fresh data folder. Clients talk real HTTP to it; every log event is captured.
 /// </summary>
@@ -123,6 +133,18 @@ public sealed partial class DashboardServer : IAsyncDisposable
             ["ReturnUrl"] = returnUrl,
         });
         return await client.PostAsync(new Uri("account/sign-in", UriKind.Relative), form);
+    }
+
+    /// <summary>Posts one of the sign-in page's forms (with the page's antiforgery token) to <paramref name="action"/>, as a browser would.</summary>
+    public static async Task<HttpResponseMessage> PostLoginPageFormAsync(HttpClient client, string action, IReadOnlyDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(fields);
+        var page = await client.GetStringAsync(new Uri("account/login", UriKind.Relative));
+        var token = AntiforgeryField().Match(page);
+        Assert.True(token.Success, "The sign-in page has no antiforgery token.");
+        using var form = new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value))));
+        return await client.PostAsync(new Uri(action.TrimStart('/'), UriKind.Relative), form);
     }
 
     /// <summary>A client signed in as <paramref name="userName"/>; fails the test when sign-in fails.</summary>

@@ -4,6 +4,7 @@ using NestedHvDashboard.Web.Access;
 namespace NestedHvDashboard.Web.Tests.Access;
 
 /// <summary>Sign-in over real HTTP on loopback against the real app.</summary>
+[Collection(DashboardServerCollection.Name)]
 public sealed class SignInTests : IAsyncLifetime
 {
     private DashboardServer _server = null!;

@@ -38,6 +38,6 @@ public partial class Login
 
     protected override async Task OnInitializedAsync()
     {
-        ExternalProviders = [.. (await Schemes.GetRequestHandlerSchemesAsync()).Where(s => s.DisplayName is not null)];
+        ExternalProviders = await ExternalSignIn.ProvidersAsync(Schemes);
     }
 }
