@@ -8,7 +8,11 @@ public sealed class DatabaseSettingsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("nestedhv-settings-").FullName;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
 
     private DatabaseSettings Read(params (string Key, string Value)[] settings) => DatabaseSettings.FromConfiguration(
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build(),
@@ -24,6 +28,24 @@ public sealed class DatabaseSettingsTests : IDisposable
         Assert.Equal(DatabaseProvider.Sqlite, settings.Provider);
         Assert.Equal(Path.Combine(_folder, "dashboard.db"), DataSource(settings));
         Assert.Contains(Path.Combine(_folder, "dashboard.db"), settings.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_sqlite_file_and_its_journal_are_readable_by_the_dashboards_account_only()
+    {
+        var settings = Read();
+        TestStores.Migrated(settings);
+
+        Assert.True(File.Exists(Path.Combine(_folder, "dashboard.db")));
+        if (!OperatingSystem.IsWindows())
+        {
+            var files = Directory.GetFiles(_folder, "dashboard.db*");
+            Assert.NotEmpty(files);
+            foreach (var file in files)
+            {
+                Assert.Equal((file, UnixFileMode.UserRead | UnixFileMode.UserWrite), (file, File.GetUnixFileMode(file)));
+            }
+        }
     }
 
     [Fact]
