@@ -6,26 +6,12 @@ using NestedHvDashboard.Web.Networking;
 namespace NestedHvDashboard.Web.Tests.Data;
 
 /// <summary>Remembered guest credentials in the database; the same tests on SQLite and on PostgreSQL.</summary>
-public abstract class GuestCredentialStoreTests : IAsyncLifetime
+public abstract class GuestCredentialStoreTests : DatabaseTestBase
 {
     private const string Password = "Guest-Pa55-word!";
     private static readonly Guid VmId = Guid.Parse("11111111-2222-3333-4444-555555555555");
 
-    private readonly string _keys = Directory.CreateTempSubdirectory("nestedhv-keys-").FullName;
-
-    protected ITestDatabase Database { get; private set; } = null!;
-
-    protected abstract Task<ITestDatabase> CreateDatabaseAsync();
-
-    public async Task InitializeAsync() => Database = await CreateDatabaseAsync();
-
-    public async Task DisposeAsync()
-    {
-        await Database.DisposeAsync();
-        Directory.Delete(_keys, recursive: true);
-    }
-
-    private GuestCredentialStore NewStore() => TestStores.GuestCredentials(Database, _keys);
+    private GuestCredentialStore NewStore() => TestStores.GuestCredentials(Database, KeyFolder);
 
     [Fact]
     public async Task A_remembered_credential_survives_a_restart_encrypted_and_is_gone_after_forget()

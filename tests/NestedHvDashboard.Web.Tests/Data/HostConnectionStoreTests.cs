@@ -10,29 +10,12 @@ using NestedHvDashboard.Web.Tests.Hosts;
 namespace NestedHvDashboard.Web.Tests.Data;
 
 /// <summary>The hosts added in the UI, in the database; the same tests on SQLite and on PostgreSQL.</summary>
-public abstract class HostConnectionStoreTests : IAsyncLifetime
+public abstract class HostConnectionStoreTests : DatabaseTestBase
 {
     private const string Password = "Sup3r-Secret-Pa55!";
 
-    private readonly string _keys = Directory.CreateTempSubdirectory("nestedhv-keys-").FullName;
-
-    protected ITestDatabase Database { get; private set; } = null!;
-
-    protected abstract Task<ITestDatabase> CreateDatabaseAsync();
-
-    public async Task InitializeAsync() => Database = await CreateDatabaseAsync();
-
-    public async Task DisposeAsync()
-    {
-        await Database.DisposeAsync();
-        if (Directory.Exists(_keys))
-        {
-            Directory.Delete(_keys, recursive: true);
-        }
-    }
-
     private HostConnectionStore NewStore(ILogger<HostConnectionStore>? logger = null) =>
-        new(Database.Factory, Database.Settings, TestStores.Keys(_keys), logger ?? NullLogger<HostConnectionStore>.Instance);
+        new(Database.Factory, Database.Settings, TestStores.Keys(KeyFolder), logger ?? NullLogger<HostConnectionStore>.Instance);
 
     private static HostConnectionSettings WinRm => new()
     {
@@ -190,7 +173,7 @@ public abstract class HostConnectionStoreTests : IAsyncLifetime
     public void A_password_the_keys_cannot_decrypt_is_dropped_with_a_warning_and_the_host_kept()
     {
         NewStore().Save([WinRm]);
-        Directory.Delete(_keys, recursive: true);
+        Directory.Delete(KeyFolder, recursive: true);
         var logger = new ListLogger<HostConnectionStore>();
 
         var loaded = Assert.Single(NewStore(logger).Load());

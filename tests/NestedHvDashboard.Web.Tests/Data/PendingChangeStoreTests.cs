@@ -10,17 +10,9 @@ using NestedHvDashboard.Web.Tests.Hosts;
 namespace NestedHvDashboard.Web.Tests.Data;
 
 /// <summary>Pending "apply at next shutdown" changes in the database; the same tests on SQLite and on PostgreSQL.</summary>
-public abstract class PendingChangeStoreTests : IAsyncLifetime
+public abstract class PendingChangeStoreTests : DatabaseTestBase
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-
-    protected ITestDatabase Database { get; private set; } = null!;
-
-    protected abstract Task<ITestDatabase> CreateDatabaseAsync();
-
-    public async Task InitializeAsync() => Database = await CreateDatabaseAsync();
-
-    public async Task DisposeAsync() => await Database.DisposeAsync();
 
     private DatabasePendingChangeStore Store(ILogger<DatabasePendingChangeStore>? logger = null) => TestStores.PendingChanges(Database, logger);
 

@@ -63,6 +63,28 @@ internal static class TestStores
     }
 }
 
+/// <summary>A test on a database of its own, made by the derived class (SQLite or PostgreSQL), and a Data Protection key folder.</summary>
+public abstract class DatabaseTestBase : IAsyncLifetime
+{
+    /// <summary>Where the Data Protection keys are kept, as in <c>&lt;data folder&gt;/keys</c>.</summary>
+    protected string KeyFolder { get; } = Directory.CreateTempSubdirectory("nestedhv-keys-").FullName;
+
+    protected ITestDatabase Database { get; private set; } = null!;
+
+    protected abstract Task<ITestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync() => Database = await CreateDatabaseAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        if (Directory.Exists(KeyFolder))
+        {
+            Directory.Delete(KeyFolder, recursive: true);
+        }
+    }
+}
+
 /// <summary>A SQLite file in a temporary folder of its own.</summary>
 public sealed class SqliteTestDatabase : ITestDatabase
 {
