@@ -16,18 +16,26 @@ install_prerequisites() {
   command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
   # The browser tests drive Debian's Chromium through Playwright (no browser is ever downloaded).
   command -v /usr/bin/chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  # PostgreSQL's server binaries: the database tests run initdb and postgres themselves, a throwaway cluster on loopback.
+  if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then need_apt+=(postgresql); fi
   if [ ${#need_apt[@]} -gt 0 ]; then
     echo "== installing apt packages: ${need_apt[*]}"
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
     $SUDO apt-get update -qq
-    # Keep the package from starting a system-wide sshd: the tests start their own, on loopback only.
+    # Keep the packages from starting a system-wide sshd or PostgreSQL: the tests start their own, on loopback only.
     local added_policy=
     if [ ! -e /usr/sbin/policy-rc.d ]; then
       printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
       $SUDO chmod +x /usr/sbin/policy-rc.d
       added_policy=1
     fi
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+    # Nor create the system "main" cluster that the postgresql package makes by default.
+    if [[ " ${need_apt[*]} " == *" postgresql "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+      $SUDO mkdir -p /etc/postgresql-common
+      echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${need_apt[@]}" >/dev/null
     [ -z "$added_policy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
   fi
   # pwsh 7.6.9 (the PowerShell dotnet tool) runs the simulated remote hosts.

@@ -64,8 +64,28 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         var path = configuration["Database:Path"];
         var file = string.IsNullOrWhiteSpace(path) ? folder.File("dashboard.db") : Path.Combine(folder.Path, path);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        CreateOwnerOnly(file);
         var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = file, Pooling = true };
         return new DatabaseSettings(provider, sqlite.ToString(), $"SQLite file {file}");
+    }
+
+    // Only the dashboard's account reads it: passwords are encrypted, but users, hosts and the audit trail need not be
+    // public. SQLite takes an empty file as an empty database and gives its -wal / -shm files the same mode.
+    private static void CreateOwnerOnly(string file)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(file))
+        {
+            return;
+        }
+
+        try
+        {
+            new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }).Dispose();
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            // Created meanwhile by another start: its mode stays as it is.
+        }
     }
 }
 

@@ -2,125 +2,154 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using NestedHvDashboard.Core.Hosts;
-using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Hosts;
 
 /// <summary>
-/// The hosts added in the UI, kept in <c>hosts.json</c> in the data folder until the access issue
-/// brings the database. Passwords are encrypted with ASP.NET Core Data Protection (keys in
-/// <c>keys/</c> beside it); the file is replaced whole on every save, never half-written.
+/// The hosts added in the UI, kept in the database (<see cref="StoredHost"/>): the settings without the password as JSON,
+/// the password apart, encrypted with ASP.NET Core Data Protection, and the list's order. Every save is one transaction.
 /// </summary>
 public sealed partial class HostConnectionStore
 {
-    /// <summary>The file's name in the data folder.</summary>
+    /// <summary>The file earlier versions kept the hosts in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "hosts.json";
 
-    private const string PasswordPurpose = "NestedHvDashboard.HostConnections.Password.v1";
+    /// <summary>The Data Protection purpose of the passwords; the same as hosts.json used, so imported ones stay readable.</summary>
+    internal const string PasswordPurpose = "NestedHvDashboard.HostConnections.Password.v1";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
     private readonly Lock _gate = new();
+    private readonly IDbContextFactory<DashboardDbContext> _database;
+    private readonly DatabaseSettings _settings;
     private readonly IDataProtector _passwords;
     private readonly ILogger<HostConnectionStore> _logger;
+    private readonly TimeProvider _time;
 
-    public HostConnectionStore(DataFolder folder, IDataProtectionProvider protection, ILogger<HostConnectionStore> logger)
+    // Rows whose settings could not be read at the last Load: a save leaves them for a person to look at.
+    private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
+
+    public HostConnectionStore(
+        IDbContextFactory<DashboardDbContext> database,
+        DatabaseSettings settings,
+        IDataProtectionProvider protection,
+        ILogger<HostConnectionStore> logger,
+        TimeProvider? time = null)
     {
-        ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(protection);
-        FilePath = folder.File(FileName);
+        _database = database ?? throw new ArgumentNullException(nameof(database));
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _passwords = protection.CreateProtector(PasswordPurpose);
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>The file's full path.</summary>
-    public string FilePath { get; }
+    /// <summary>Where the hosts are kept, for messages (the database, no password).</summary>
+    public string Location => _settings.Description;
 
-    /// <summary>Why the file could not be read at the last <see cref="Load"/>, for the page; null when it could.</summary>
+    /// <summary>Which stored hosts could not be read at the last <see cref="Load"/>, for the page; null when all could.</summary>
     public string? Problem { get; private set; }
 
     /// <summary>
-    /// The stored hosts, passwords decrypted. A missing file is no host; a file that cannot be read
-    /// is logged (naming it), copied aside to <c>hosts.json.unreadable</c> and read as no host, so the app still starts.
+    /// The stored hosts in their order, passwords decrypted. A host whose settings cannot be read is logged (naming it),
+    /// left out and kept in the database as it is; a password the keys cannot decrypt is dropped with a warning.
     /// </summary>
     public IReadOnlyList<HostConnectionSettings> Load()
     {
         lock (_gate)
         {
+            using var db = _database.CreateDbContext();
+            var rows = db.Hosts.AsNoTracking().OrderBy(h => h.Position).ThenBy(h => h.Id).ToList();
+            _unreadable.Clear();
             Problem = null;
-            if (!File.Exists(FilePath))
+            var hosts = new List<HostConnectionSettings>(rows.Count);
+            var problems = new List<string>();
+            foreach (var row in rows)
             {
-                return [];
-            }
-
-            StoredFile file;
-            try
-            {
-                file = JsonSerializer.Deserialize<StoredFile>(File.ReadAllBytes(FilePath), Json)
-                    ?? throw new JsonException("The file holds null.");
-            }
-            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
-            {
-                var copy = FilePath + ".unreadable";
+                HostConnectionSettings settings;
                 try
                 {
-                    File.Copy(FilePath, copy, overwrite: true);
+                    settings = JsonSerializer.Deserialize<HostConnectionSettings>(row.SettingsJson, Json) ?? throw new JsonException("The settings are null.");
                 }
-                catch (Exception copyError) when (copyError is IOException or UnauthorizedAccessException)
+                catch (JsonException ex)
                 {
-                    copy = "(could not copy it aside: " + copyError.Message + ")";
+                    _unreadable.Add(row.NormalizedName);
+                    problems.Add($"The settings of host '{row.Name}' in the {Location} could not be read: {ex.Message} It is left out and kept as it is.");
+                    LogUnreadable(ex, row.Name, Location);
+                    continue;
                 }
 
-                Problem = $"The host connection file {FilePath} could not be read: {ex.Message} It was copied to {copy}; hosts saved from now on replace it.";
-                LogUnreadable(ex, FilePath, copy);
-                return [];
+                hosts.Add(settings with { Name = row.Name, Password = Unprotect(row) });
             }
 
-            return [.. file.Hosts.Select(h => h.ToSettings(Unprotect(h)))];
+            Problem = problems.Count == 0 ? null : string.Join(" ", problems);
+            return hosts;
         }
     }
 
-    /// <summary>Writes every UI-managed host, replacing the file atomically (a temporary file moved over it).</summary>
-    /// <exception cref="IOException">The file could not be written; the old file is left as it was.</exception>
+    /// <summary>Replaces the stored hosts with <paramref name="hosts"/>, in that order, in one transaction.</summary>
+    /// <exception cref="DatabaseSaveException">The database refused or failed; the hosts stored before are left as they were.</exception>
     public void Save(IReadOnlyList<HostConnectionSettings> hosts)
     {
         ArgumentNullException.ThrowIfNull(hosts);
-        var file = new StoredFile
-        {
-            Hosts = [.. hosts.Select(h => StoredHost.From(h, string.IsNullOrEmpty(h.Password) ? null : _passwords.Protect(h.Password)))],
-        };
+        var now = _time.GetUtcNow().UtcDateTime;
+        var wanted = hosts.Select((h, position) => ToRow(h, h.Password is { Length: > 0 } password ? _passwords.Protect(password) : null, position, now)).ToList();
         lock (_gate)
         {
-            var temporary = $"{FilePath}.{Guid.NewGuid():N}.tmp";
             try
             {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows())
+                using var db = _database.CreateDbContext();
+                using var transaction = db.Database.BeginTransaction();
+                var existing = db.Hosts.ToList();
+                var names = wanted.Select(w => w.NormalizedName).ToHashSet(StringComparer.Ordinal);
+                db.Hosts.RemoveRange(existing.Where(e => !names.Contains(e.NormalizedName) && !_unreadable.Contains(e.NormalizedName)));
+
+                // Removals first: a host renamed to a removed host's name must not meet it in the unique index.
+                db.SaveChanges();
+                foreach (var row in wanted)
                 {
-                    // Only the dashboard's account reads it: passwords are encrypted, but names and users need not be public.
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                    if (existing.FirstOrDefault(e => e.NormalizedName == row.NormalizedName) is { } stored)
+                    {
+                        (stored.Name, stored.SettingsJson, stored.ProtectedPassword, stored.Position, stored.UpdatedAt) =
+                            (row.Name, row.SettingsJson, row.ProtectedPassword, row.Position, row.UpdatedAt);
+                    }
+                    else
+                    {
+                        db.Hosts.Add(row);
+                    }
                 }
 
-                using (var stream = new FileStream(temporary, options))
-                {
-                    JsonSerializer.Serialize(stream, file, Json);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, FilePath, overwrite: true);
+                db.SaveChanges();
+                transaction.Commit();
+                _unreadable.ExceptWith(names);
             }
-            catch
+            catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
             {
-                File.Delete(temporary);
-                throw;
+                throw DatabaseSaveException.For("the host connections", _settings, ex);
             }
         }
+    }
+
+    /// <summary>The row for <paramref name="host"/>: its settings without the password, and the password already protected.</summary>
+    internal static StoredHost ToRow(HostConnectionSettings host, string? protectedPassword, int position, DateTime updatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new StoredHost
+        {
+            Name = host.Name,
+            NormalizedName = host.Name.ToUpperInvariant(),
+            SettingsJson = JsonSerializer.Serialize(host with { Password = null }, Json),
+            ProtectedPassword = protectedPassword,
+            Position = position,
+            UpdatedAt = updatedAt,
+        };
     }
 
     private string? Unprotect(StoredHost host)
@@ -137,35 +166,14 @@ public sealed partial class HostConnectionStore
         catch (CryptographicException ex)
         {
             // Keys lost or from another machine: the host stays, its password must be entered again.
-            LogPasswordUnreadable(ex, host.Connection.Name, FilePath);
+            LogPasswordUnreadable(ex, host.Name, Location);
             return null;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The host connection file {File} could not be read; it was copied to {Copy} and the dashboard starts without its hosts")]
-    private partial void LogUnreadable(Exception error, string file, string copy);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The settings of host {Host} in the {Database} could not be read; the host is left out and kept as it is")]
+    private partial void LogUnreadable(Exception error, string host, string database);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored password of host {Host} in {File} cannot be decrypted (were the Data Protection keys replaced?); enter it again")]
-    private partial void LogPasswordUnreadable(Exception error, string host, string file);
-
-    private sealed class StoredFile
-    {
-        public int Version { get; set; } = 1;
-
-        public List<StoredHost> Hosts { get; set; } = [];
-    }
-
-    // The settings as they are, minus the password, which goes beside them encrypted.
-    private sealed class StoredHost
-    {
-        public required HostConnectionSettings Connection { get; set; }
-
-        // Data Protection ciphertext; the plain password is never written.
-        public string? ProtectedPassword { get; set; }
-
-        public static StoredHost From(HostConnectionSettings settings, string? protectedPassword) =>
-            new() { Connection = settings with { Password = null }, ProtectedPassword = protectedPassword };
-
-        public HostConnectionSettings ToSettings(string? password) => Connection with { Password = password };
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored password of host {Host} in the {Database} cannot be decrypted (were the Data Protection keys replaced?); enter it again")]
+    private partial void LogPasswordUnreadable(Exception error, string host, string database);
 }

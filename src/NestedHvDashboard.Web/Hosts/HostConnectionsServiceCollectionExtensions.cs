@@ -1,11 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Storage;
 
 namespace NestedHvDashboard.Web.Hosts;
 
-/// <summary>Registration of the host connections: the directory, the file of hosts added in the UI and the keys that encrypt their passwords.</summary>
+/// <summary>Registration of the host connections: the directory, the store of hosts added in the UI and the keys that encrypt their passwords.</summary>
 public static class HostConnectionsServiceCollectionExtensions
 {
     /// <summary>The Data Protection application name: fixed, so keys keep working when the app moves folder.</summary>
@@ -13,7 +14,8 @@ public static class HostConnectionsServiceCollectionExtensions
 
     /// <summary>
     /// The <see cref="HostDirectory"/> (also the <see cref="IHostLookup"/>), the
-    /// <see cref="HostConnectionStore"/> in <paramref name="dataFolder"/>, and Data Protection with
+    /// <see cref="HostConnectionStore"/> (in the database of <see cref="DatabaseServiceCollectionExtensions.AddDashboardDatabase"/>), the
+    /// start-up import of the files earlier versions kept in <paramref name="dataFolder"/> (<see cref="EarlierFilesImport"/>), and Data Protection with
     /// its keys in <c>keys/</c> of the data folder. The keys themselves are encrypted with a
     /// certificate when <c>DataProtection:CertificateFile</c> (+ <c>CertificatePassword</c>) or
     /// <c>DataProtection:CertificateThumbprint</c> is set, else with DPAPI on Windows; on Linux
@@ -53,6 +55,8 @@ public static class HostConnectionsServiceCollectionExtensions
         services.TryAddSingleton(dataFolder);
         services.TryAddSingleton<IHostConnector, PowerShellHostConnector>();
         services.TryAddSingleton<HostConnectionStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseStartupStep, EarlierFilesImport>());
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<IHostLookup>(sp => sp.GetRequiredService<HostDirectory>());
         services.TryAddSingleton<HostAdministration>();

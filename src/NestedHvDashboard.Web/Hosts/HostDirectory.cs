@@ -2,6 +2,7 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Simulator.Scenarios;
 using NestedHvDashboard.Simulator.State;
+using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Hosts;
 
@@ -11,7 +12,7 @@ public enum HostSource
     /// <summary>The <c>Hosts</c> configuration section (appsettings, environment): read-only here.</summary>
     Configuration,
 
-    /// <summary>Added in the UI and kept in <c>hosts.json</c>: editable.</summary>
+    /// <summary>Added in the UI and kept in the database (the name is from when it was <c>hosts.json</c>): editable.</summary>
     File,
 
     /// <summary>The built-in simulated lab: read-only.</summary>
@@ -87,14 +88,14 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         {
             if (hosts.Any(h => string.Equals(h.Name, settings.Name, StringComparison.OrdinalIgnoreCase)))
             {
-                LogShadowed(settings.Name, store!.FilePath);
+                LogShadowed(settings.Name, store!.Location);
                 continue;
             }
 
             hosts.Add(new DirectoryHost(settings, HostSource.File));
         }
 
-        // Simulated L1 hosts saved in the file live inside the lab's VMs: they need the lab, not replace it.
+        // Simulated L1 hosts saved in the database live inside the lab's VMs: they need the lab, not replace it.
         var nested = hosts.Where(IsSimulatedNested).ToList();
         hosts.RemoveAll(nested.Contains);
         if (hosts.Count == 0)
@@ -149,7 +150,7 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
     /// <summary>Every host's connection settings, in the order they came.</summary>
     public IReadOnlyList<HostConnectionSettings> Settings => [.. Hosts.Select(h => h.Settings)];
 
-    /// <summary>Why the host connection file could not be read at start; null when it could (or there is none).</summary>
+    /// <summary>Which stored hosts could not be read at start; null when all could (or there is none).</summary>
     public string? StoreProblem => _store?.Problem;
 
     /// <summary>Whether hosts can be added here (a connection store is registered).</summary>
@@ -176,7 +177,7 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         }
     }
 
-    /// <summary>Adds a host: validates, saves it to the file, starts watching it.</summary>
+    /// <summary>Adds a host: validates, saves it to the database, starts watching it.</summary>
     public async Task<HostChangeResult> AddAsync(HostForm form, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
@@ -185,7 +186,7 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         {
             if (_store is null)
             {
-                return HostChangeResult.Refused("Hosts cannot be added here: no host connection file is set up.");
+                return HostChangeResult.Refused("Hosts cannot be added here: no host connection store is set up.");
             }
 
             var errors = HostFormRules.Validate(form, Hosts.Select(h => h.Name));
@@ -245,7 +246,7 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
 
             if (_store is null)
             {
-                return HostChangeResult.Refused("Hosts cannot be added here: no host connection file is set up.");
+                return HostChangeResult.Refused("Hosts cannot be added here: no host connection store is set up.");
             }
 
             if (NestedHostNamed(parent.Name, vmId) is { } existing)
@@ -360,7 +361,7 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         }
     }
 
-    /// <summary>Removes a host added in the UI: saves the file without it, stops watching it, closes its connection.</summary>
+    /// <summary>Removes a host added in the UI: saves the list without it, stops watching it, closes its connection.</summary>
     public async Task<HostChangeResult> RemoveAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -487,10 +488,10 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
             _store!.Save([.. fileHosts.Select(h => h.Settings)]);
             return null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (DatabaseSaveException ex)
         {
-            LogSaveFailed(ex, _store!.FilePath);
-            return HostChangeResult.Refused($"Could not save the host connections to {_store.FilePath}: {ex.Message}");
+            LogSaveFailed(ex, _store!.Location);
+            return HostChangeResult.Refused(ex.Message);
         }
     }
 
@@ -500,8 +501,8 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} is a simulated L1 guest but the simulated lab is not running (real hosts are configured); it is left out")]
     private partial void LogNestedWithoutLab(string host);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} in {File} has the name of a configured host; the configured one is used")]
-    private partial void LogShadowed(string host, string file);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} in the {Database} has the name of a configured host; the configured one is used")]
+    private partial void LogShadowed(string host, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Host {Host} added ({Connection})")]
     private partial void LogAdded(string host, string connection);
@@ -512,8 +513,8 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Host {Host} removed")]
     private partial void LogRemoved(string host);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not save the host connections to {File}")]
-    private partial void LogSaveFailed(Exception error, string file);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not save the host connections to the {Database}")]
+    private partial void LogSaveFailed(Exception error, string database);
 
     private sealed record Entry(DirectoryHost Listing, IHyperVHost Host);
 }

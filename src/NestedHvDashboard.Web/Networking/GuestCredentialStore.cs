@@ -1,40 +1,45 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using NestedHvDashboard.Core.Networking;
-using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Networking;
 
 /// <summary>
-/// Guest credentials the user asked to remember, per host and VM, in <c>guest-credentials.json</c> in the data folder.
-/// Passwords are encrypted with ASP.NET Core Data Protection; the file is replaced whole on every save, never half-written.
+/// Guest credentials the user asked to remember, per host and VM, in the database (<see cref="StoredGuestCredential"/>).
+/// Passwords are encrypted with ASP.NET Core Data Protection. Read once, then kept in memory beside the database.
 /// </summary>
 public sealed partial class GuestCredentialStore
 {
-    /// <summary>The file's name in the data folder.</summary>
+    /// <summary>The file earlier versions kept them in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "guest-credentials.json";
 
-    private const string PasswordPurpose = "NestedHvDashboard.GuestCredentials.Password.v1";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    /// <summary>The Data Protection purpose of the passwords; the same as the file used, so imported ones stay readable.</summary>
+    internal const string PasswordPurpose = "NestedHvDashboard.GuestCredentials.Password.v1";
 
     private readonly Lock _gate = new();
+    private readonly IDbContextFactory<DashboardDbContext> _database;
+    private readonly DatabaseSettings _settings;
     private readonly IDataProtector _passwords;
     private readonly ILogger<GuestCredentialStore> _logger;
-    private Dictionary<string, StoredCredential>? _entries;
+    private readonly TimeProvider _time;
+    private Dictionary<(string Host, Guid VmId), Remembered>? _entries;
 
-    public GuestCredentialStore(DataFolder folder, IDataProtectionProvider protection, ILogger<GuestCredentialStore> logger)
+    public GuestCredentialStore(
+        IDbContextFactory<DashboardDbContext> database,
+        DatabaseSettings settings,
+        IDataProtectionProvider protection,
+        ILogger<GuestCredentialStore> logger,
+        TimeProvider? time = null)
     {
-        ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(protection);
-        FilePath = folder.File(FileName);
+        _database = database ?? throw new ArgumentNullException(nameof(database));
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _passwords = protection.CreateProtector(PasswordPurpose);
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _time = time ?? TimeProvider.System;
     }
-
-    /// <summary>The file's full path.</summary>
-    public string FilePath { get; }
 
     /// <summary>True when a credential is remembered for the VM.</summary>
     public bool IsRemembered(string host, Guid vmId)
@@ -61,113 +66,119 @@ public sealed partial class GuestCredentialStore
             }
             catch (CryptographicException ex)
             {
-                LogUnreadable(ex, host, vmId, FilePath);
+                LogUnreadable(ex, host, vmId, _settings.Description);
                 return null;
             }
         }
     }
 
     /// <summary>Remembers <paramref name="credential"/> for the VM, replacing any earlier one.</summary>
-    /// <exception cref="IOException">The file could not be written; the old file is left as it was.</exception>
+    /// <exception cref="DatabaseSaveException">The database refused or failed; what was remembered before stays.</exception>
     public void Remember(string host, Guid vmId, GuestCredential credential)
     {
         ArgumentNullException.ThrowIfNull(credential);
+        var key = Key(host, vmId);
+        var remembered = new Remembered(credential.UserName, _passwords.Protect(credential.Password));
         lock (_gate)
         {
-            var entries = new Dictionary<string, StoredCredential>(Entries, StringComparer.Ordinal)
+            var entries = Entries;
+            try
             {
-                [Key(host, vmId)] = new StoredCredential { UserName = credential.UserName, ProtectedPassword = _passwords.Protect(credential.Password) },
-            };
-            Save(entries);
-            _entries = entries;
+                using var db = _database.CreateDbContext();
+                var row = db.GuestCredentials.SingleOrDefault(c => c.NormalizedHostName == key.Host && c.VmId == vmId);
+                if (row is null)
+                {
+                    db.GuestCredentials.Add(ToRow(key.Host, vmId, remembered.UserName, remembered.ProtectedPassword, _time.GetUtcNow().UtcDateTime));
+                }
+                else
+                {
+                    (row.UserName, row.ProtectedPassword, row.UpdatedAt) = (remembered.UserName, remembered.ProtectedPassword, _time.GetUtcNow().UtcDateTime);
+                }
+
+                db.SaveChanges();
+            }
+            catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+            {
+                throw DatabaseSaveException.For($"the guest credential of VM {vmId} on host {host}", _settings, ex);
+            }
+
+            entries[key] = remembered;
         }
     }
 
     /// <summary>Forgets the VM's credential; true when one was remembered.</summary>
+    /// <exception cref="DatabaseSaveException">The database refused or failed; the credential stays remembered.</exception>
     public bool Forget(string host, Guid vmId)
     {
+        var key = Key(host, vmId);
         lock (_gate)
         {
-            var entries = new Dictionary<string, StoredCredential>(Entries, StringComparer.Ordinal);
-            if (!entries.Remove(Key(host, vmId)))
+            var entries = Entries;
+            int removed;
+            try
             {
-                return false;
+                using var db = _database.CreateDbContext();
+                removed = db.GuestCredentials.Where(c => c.NormalizedHostName == key.Host && c.VmId == vmId).ExecuteDelete();
+            }
+            catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+            {
+                throw DatabaseSaveException.For($"forgetting the guest credential of VM {vmId} on host {host}", _settings, ex);
             }
 
-            Save(entries);
-            _entries = entries;
-            return true;
+            return entries.Remove(key) | removed > 0;
         }
     }
 
-    private static string Key(string host, Guid vmId) => $"{host.ToUpperInvariant()}/{vmId:D}";
-
-    private Dictionary<string, StoredCredential> Entries => _entries ??= Load();
-
-    private Dictionary<string, StoredCredential> Load()
+    /// <summary>The row for a credential whose password is already protected (with <see cref="PasswordPurpose"/>).</summary>
+    internal static StoredGuestCredential ToRow(string host, Guid vmId, string userName, string protectedPassword, DateTime updatedAt)
     {
-        if (!File.Exists(FilePath))
+        ArgumentNullException.ThrowIfNull(host);
+        return new StoredGuestCredential
         {
-            return new(StringComparer.Ordinal);
-        }
-
-        try
-        {
-            var file = JsonSerializer.Deserialize<StoredFile>(File.ReadAllBytes(FilePath), Json) ?? throw new JsonException("The file holds null.");
-            return new(file.Credentials, StringComparer.Ordinal);
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            // Credentials can be entered again; the next save replaces the file.
-            LogFileUnreadable(ex, FilePath);
-            return new(StringComparer.Ordinal);
-        }
+            NormalizedHostName = host.ToUpperInvariant(),
+            VmId = vmId,
+            UserName = userName,
+            ProtectedPassword = protectedPassword,
+            UpdatedAt = updatedAt,
+        };
     }
 
-    private void Save(Dictionary<string, StoredCredential> entries)
+    private static (string Host, Guid VmId) Key(string host, Guid vmId)
     {
-        var temporary = $"{FilePath}.{Guid.NewGuid():N}.tmp";
-        try
+        ArgumentNullException.ThrowIfNull(host);
+        return (host.ToUpperInvariant(), vmId);
+    }
+
+    // Read at first use; when the database cannot be read, nothing is remembered this time and the next use tries again.
+    private Dictionary<(string Host, Guid VmId), Remembered> Entries
+    {
+        get
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
+            if (_entries is not null)
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                return _entries;
             }
 
-            using (var stream = new FileStream(temporary, options))
+            try
             {
-                JsonSerializer.Serialize(stream, new StoredFile { Credentials = entries }, Json);
-                stream.Flush(flushToDisk: true);
+                using var db = _database.CreateDbContext();
+                return _entries = db.GuestCredentials.AsNoTracking()
+                    .ToDictionary(c => (c.NormalizedHostName, c.VmId), c => new Remembered(c.UserName, c.ProtectedPassword));
             }
-
-            File.Move(temporary, FilePath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
+            catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+            {
+                LogDatabaseUnreadable(ex, _settings.Description);
+                return [];
+            }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The remembered guest credential of VM {VmId} on host {Host} in {File} cannot be decrypted (were the Data Protection keys replaced?); it will be asked for again")]
-    private partial void LogUnreadable(Exception error, string host, Guid vmId, string file);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The remembered guest credential of VM {VmId} on host {Host} in the {Database} cannot be decrypted (were the Data Protection keys replaced?); it will be asked for again")]
+    private partial void LogUnreadable(Exception error, string host, Guid vmId, string database);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The guest credential file {File} could not be read; remembered guest credentials will be asked for again")]
-    private partial void LogFileUnreadable(Exception error, string file);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The guest credentials could not be read from the {Database}; they will be asked for again")]
+    private partial void LogDatabaseUnreadable(Exception error, string database);
 
-    private sealed class StoredFile
-    {
-        public int Version { get; set; } = 1;
-
-        public Dictionary<string, StoredCredential> Credentials { get; set; } = [];
-    }
-
-    private sealed class StoredCredential
-    {
-        public required string UserName { get; set; }
-
-        // Data Protection ciphertext; the plain password is never written.
-        public required string ProtectedPassword { get; set; }
-    }
+    // Data Protection ciphertext; the plain password is never kept.
+    private sealed record Remembered(string UserName, string ProtectedPassword);
 }

@@ -1,7 +1,7 @@
 namespace NestedHvDashboard.Web.Storage;
 
 /// <summary>
-/// The app's data folder: host connections, pending changes and the Data Protection keys live here.
+/// The app's data folder: the SQLite database (by default) and the Data Protection keys live here.
 /// Configured by <c>DataFolder</c>; by default <c>NestedHvDashboard</c> under the user's local
 /// application data folder (<c>~/.local/share</c> on Linux, <c>%LOCALAPPDATA%</c> on Windows).
 /// </summary>

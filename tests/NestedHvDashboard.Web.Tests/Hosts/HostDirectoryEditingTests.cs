@@ -1,16 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.Tests.Data;
 
 namespace NestedHvDashboard.Web.Tests.Hosts;
 
-/// <summary>Adds, edits and removes through the directory reach the file, the monitor and the live feed.</summary>
+/// <summary>Adds, edits and removes through the directory reach the database, the monitor and the live feed.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes them through IAsyncLifetime.DisposeAsync.")]
 public sealed class HostDirectoryEditingTests : IAsyncLifetime
 {
@@ -54,10 +53,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
             ["Hosts:0:Address"] = "hv-config.lab.example",
             ["Hosts:0:Transport"] = "WinRm",
         }).Build();
-        var store = new HostConnectionStore(
-            new DataFolder(_folder),
-            DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(_folder, "keys"))),
-            NullLogger<HostConnectionStore>.Instance);
+        var store = TestStores.Hosts(_folder);
         var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, monitor, store, _connector);
         _directories.Add(directory);
         return directory;
@@ -100,7 +96,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Equal((HostSource.File, "first-password"), (listed.Source, listed.Settings.Password));
         Assert.Equal(["rack-a"], listed.Settings.Tags);
 
-        // A restart reads it back from the file, as a host added here.
+        // A restart reads it back from the database, as a host added here.
         var restarted = NewDirectory(monitor: null);
         Assert.Equal(["hv-config", "hv09"], restarted.Hosts.Select(h => h.Name));
         Assert.Equal(HostSource.File, restarted.Hosts[1].Source);
@@ -175,7 +171,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Equal(nameof(HostForm.Name), Assert.Single(add.Errors).Field);
         Assert.Contains("no host named 'nowhere'", Assert.Single(missing.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(["hv-config"], _directory.Hosts.Select(h => h.Name));
-        Assert.False(File.Exists(Path.Combine(_folder, HostConnectionStore.FileName)));
+        Assert.Empty(TestStores.Hosts(_folder).Load());
     }
 
     [Fact]
@@ -186,7 +182,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Equal([nameof(HostForm.Name), nameof(HostForm.Address), nameof(HostForm.Port), nameof(HostForm.MaxConcurrency)], result.Errors.Select(e => e.Field));
         Assert.Equal(["hv-config"], _directory.Hosts.Select(h => h.Name));
         Assert.Equal(["hv-config"], _monitor.HostNames);
-        Assert.False(File.Exists(Path.Combine(_folder, HostConnectionStore.FileName)));
+        Assert.Empty(TestStores.Hosts(_folder).Load());
     }
 
     [Fact]

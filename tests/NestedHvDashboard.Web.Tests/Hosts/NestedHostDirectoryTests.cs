@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Simulator.HyperV;
 using NestedHvDashboard.Simulator.State;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.Tests.Data;
 
 namespace NestedHvDashboard.Web.Tests.Hosts;
 
@@ -37,10 +36,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
 
     private HostDirectory NewDirectory(Dictionary<string, string?>? hosts = null, bool watched = true)
     {
-        var store = new HostConnectionStore(
-            new DataFolder(_folder),
-            DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(_folder, "keys"))),
-            NullLogger<HostConnectionStore>.Instance);
+        var store = TestStores.Hosts(_folder);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(hosts ?? []).Build();
         var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, watched ? _monitor : null, store);
         _directories.Add(directory);
@@ -79,7 +75,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
         var inventory = await directory["nested-l1-01"].GetInventoryAsync();
         Assert.Contains(inventory.Vms, v => v.Name == "l2-app-01");
 
-        // After a restart the file brings it back beside the lab, placed under the same VM.
+        // After a restart the database brings it back beside the lab, placed under the same VM.
         var reloaded = NewDirectory(watched: false);
         var again = Assert.Single(reloaded.Hosts, h => h.Settings.ParentHost is not null);
         Assert.Equal((parent.Name, vm.Id), (again.Settings.ParentHost, again.Settings.ParentVmId));
@@ -107,7 +103,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
         Assert.Contains($"VM '{plain.Name}' on host '{plainHost.Name}' does not run Hyper-V", Assert.Single(noHyperV.Errors).Message, StringComparison.Ordinal);
         Assert.Contains("NO-SUCH-HOST", Assert.Single(noHost.Errors).Message, StringComparison.Ordinal);
         Assert.DoesNotContain(directory.Hosts, h => h.Settings.ParentHost is not null);
-        Assert.False(File.Exists(Path.Combine(_folder, HostConnectionStore.FileName)));
+        Assert.Empty(TestStores.Hosts(_folder).Load());
     }
 
     [Fact]

@@ -14,7 +14,9 @@ using NestedHvDashboard.Web.Components.Networking;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.Tests.Data;
 
 namespace NestedHvDashboard.Web.Tests.Networking;
 
@@ -35,6 +37,8 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         _context.Services.AddSingleton<IHostLookup>(new OneHost(() => _host));
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddSingleton(new DataFolder(_folder));
+        _context.Services.AddDashboardDatabase(TestStores.SqliteIn(_folder));
+        TestStores.Migrated(TestStores.SqliteIn(_folder));
         _context.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         _context.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         _context.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));

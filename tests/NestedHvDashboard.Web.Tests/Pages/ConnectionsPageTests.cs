@@ -1,7 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,8 +10,8 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Storage;
 using NestedHvDashboard.Web.Tests.Hosts;
+using NestedHvDashboard.Web.Tests.Data;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
 
@@ -41,10 +40,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
             ["Hosts:0:Name"] = "hv-config",
             ["Hosts:0:Address"] = "hv-config.lab.example",
         }).Build();
-        var store = new HostConnectionStore(
-            new DataFolder(_folder),
-            DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(_folder, "keys"))),
-            NullLogger<HostConnectionStore>.Instance);
+        var store = TestStores.Hosts(_folder);
         _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, _monitor, store, _connector);
         await _monitor.StartAsync(CancellationToken.None);
 

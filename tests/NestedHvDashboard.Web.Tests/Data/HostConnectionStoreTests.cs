@@ -1,0 +1,197 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Tests.Hosts;
+
+namespace NestedHvDashboard.Web.Tests.Data;
+
+/// <summary>The hosts added in the UI, in the database; the same tests on SQLite and on PostgreSQL.</summary>
+public abstract class HostConnectionStoreTests : DatabaseTestBase
+{
+    private const string Password = "Sup3r-Secret-Pa55!";
+
+    private HostConnectionStore NewStore(ILogger<HostConnectionStore>? logger = null) =>
+        new(Database.Factory, Database.Settings, TestStores.Keys(KeyFolder), logger ?? NullLogger<HostConnectionStore>.Instance);
+
+    private static HostConnectionSettings WinRm => new()
+    {
+        Name = "hv01",
+        Address = "hv01.lab.example",
+        Transport = HostTransport.WinRm,
+        Port = 5986,
+        UseHttps = true,
+        Authentication = WinRmAuthentication.Negotiate,
+        UserName = "LAB\\dashboard",
+        Password = Password,
+        SkipCertificateChecks = true,
+        Tags = ["rack-a", "prod"],
+        Timeout = TimeSpan.FromSeconds(45),
+        MaxConcurrency = 6,
+    };
+
+    private static HostConnectionSettings Ssh => new()
+    {
+        Name = "hv02",
+        Address = "10.0.0.2",
+        Transport = HostTransport.Ssh,
+        UserName = "labadmin",
+        KeyFilePath = "/etc/nestedhv/id_ed25519",
+        KnownHostsFile = "/etc/nestedhv/known_hosts",
+        ParentHost = "hv01",
+        ParentVmId = Guid.Parse("5a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+    };
+
+    private List<StoredHost> Rows()
+    {
+        using var db = Database.Factory.CreateDbContext();
+        return [.. db.Hosts.AsNoTracking().OrderBy(h => h.Position)];
+    }
+
+    [Fact]
+    public void The_password_never_reaches_the_database_in_plain_text()
+    {
+        NewStore().Save([WinRm, Ssh]);
+
+        var rows = Rows();
+        Assert.Equal(["hv01", "hv02"], rows.Select(r => r.Name));
+        Assert.All(rows, r => Assert.DoesNotContain(Password, r.SettingsJson, StringComparison.Ordinal));
+        Assert.Contains("hv01.lab.example", rows[0].SettingsJson, StringComparison.Ordinal);
+        Assert.NotNull(rows[0].ProtectedPassword);
+        Assert.DoesNotContain(Password, rows[0].ProtectedPassword!, StringComparison.Ordinal);
+        Assert.Null(rows[1].ProtectedPassword);
+        Assert.Equal("HV01", rows[0].NormalizedName);
+    }
+
+    [Fact]
+    public void A_restart_reads_back_every_setting_with_the_password_decrypted()
+    {
+        NewStore().Save([WinRm, Ssh]);
+
+        var loaded = NewStore().Load();
+
+        Assert.Equal(2, loaded.Count);
+        var winrm = loaded[0];
+        Assert.Equal(WinRm with { Tags = winrm.Tags }, winrm);
+        Assert.Equal(WinRm.Tags, winrm.Tags);
+        Assert.Equal(Ssh with { Tags = loaded[1].Tags }, loaded[1]);
+        Assert.Null(loaded[1].Password);
+        Assert.Equal(("hv01", Ssh.ParentVmId), (loaded[1].ParentHost, loaded[1].ParentVmId));
+        Assert.Null(winrm.ParentHost);
+    }
+
+    [Fact]
+    public void A_save_replaces_the_whole_list_in_its_order()
+    {
+        var store = NewStore();
+        var third = Ssh with { Name = "hv03", Address = "10.0.0.3" };
+        store.Save([WinRm, Ssh, third]);
+
+        // hv01 removed, hv02 edited, hv03 first, a new hv04 last; a case-only rename keeps its row.
+        store.Save([third with { Name = "HV03" }, Ssh with { Address = "10.0.0.22" }, WinRm with { Name = "hv04" }]);
+
+        var loaded = NewStore().Load();
+        Assert.Equal(["HV03", "hv02", "hv04"], loaded.Select(h => h.Name));
+        Assert.Equal("10.0.0.22", loaded[1].Address);
+        Assert.Equal(Password, loaded[2].Password);
+        Assert.Equal(3, Rows().Count);
+    }
+
+    [Fact]
+    public void Nothing_stored_is_no_host_and_no_problem()
+    {
+        var store = NewStore();
+
+        Assert.Empty(store.Load());
+        Assert.Null(store.Problem);
+    }
+
+    [Fact]
+    public void A_save_the_database_refuses_keeps_the_previous_hosts_and_names_the_database()
+    {
+        var store = NewStore();
+        store.Save([WinRm, Ssh]);
+
+        // Two hosts whose names differ only in case break the unique index after hv01 and hv02 were already removed.
+        var error = Assert.Throws<DatabaseSaveException>(() => store.Save([Ssh with { Name = "hv05" }, Ssh with { Name = "HV05" }]));
+
+        Assert.IsAssignableFrom<IOException>(error);
+        Assert.Contains("host connections", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Database.Settings.Description, error.Message, StringComparison.Ordinal);
+        Assert.Equal(["hv01", "hv02"], NewStore().Load().Select(h => h.Name));
+    }
+
+    [Fact]
+    public async Task A_directory_reports_a_failed_save_naming_the_database_and_keeps_its_hosts()
+    {
+        var store = NewStore();
+        store.Save([WinRm]);
+        await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance, store: store, connector: new FakeConnector());
+        await using (var db = await Database.Factory.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP TABLE \"Hosts\"");
+        }
+
+        var added = await directory.AddAsync(new HostForm { Name = "hv09", Address = "hv09.lab.example" });
+
+        var message = Assert.Single(added.Errors).Message;
+        Assert.Contains($"Could not save the host connections to the {Database.Settings.Description}", message, StringComparison.Ordinal);
+        Assert.Equal(["hv01"], directory.Hosts.Select(h => h.Name));
+    }
+
+    [Fact]
+    public async Task A_host_whose_settings_cannot_be_read_is_logged_left_out_and_kept()
+    {
+        NewStore().Save([WinRm]);
+        await using (var db = await Database.Factory.CreateDbContextAsync())
+        {
+            db.Hosts.Add(new StoredHost { Name = "hv-bad", NormalizedName = "HV-BAD", SettingsJson = "{ \"name\": ", Position = 1 });
+            await db.SaveChangesAsync();
+        }
+
+        var logger = new ListLogger<HostConnectionStore>();
+        var store = NewStore(logger);
+        await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance, store: store, connector: new FakeConnector());
+
+        Assert.Equal(["hv01"], directory.Hosts.Select(h => h.Name));
+        var error = Assert.Single(logger.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains("hv-bad", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Database.Settings.Description, error.Message, StringComparison.Ordinal);
+        Assert.Contains("hv-bad", directory.StoreProblem, StringComparison.Ordinal);
+
+        // Saving the others leaves the unreadable row for a person to look at.
+        var added = await directory.AddAsync(new HostForm { Name = "hv09", Address = "hv09.lab.example" });
+        Assert.True(added.Succeeded, string.Join(" ", added.Errors));
+        Assert.Equal(["hv01", "hv09"], NewStore().Load().Select(h => h.Name));
+        Assert.Contains(Rows(), r => r.Name == "hv-bad");
+    }
+
+    [Fact]
+    public void A_password_the_keys_cannot_decrypt_is_dropped_with_a_warning_and_the_host_kept()
+    {
+        NewStore().Save([WinRm]);
+        Directory.Delete(KeyFolder, recursive: true);
+        var logger = new ListLogger<HostConnectionStore>();
+
+        var loaded = Assert.Single(NewStore(logger).Load());
+
+        Assert.Equal("hv01", loaded.Name);
+        Assert.Null(loaded.Password);
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("hv01", warning.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteHostConnectionStoreTests : HostConnectionStoreTests
+{
+    protected override Task<ITestDatabase> CreateDatabaseAsync() => Task.FromResult<ITestDatabase>(new SqliteTestDatabase());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresHostConnectionStoreTests(PostgresServer server) : HostConnectionStoreTests
+{
+    protected override async Task<ITestDatabase> CreateDatabaseAsync() => await server.CreateDatabaseAsync();
+}
