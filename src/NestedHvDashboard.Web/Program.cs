@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Hardening;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Networking;
@@ -24,11 +25,14 @@ builder.Host.UseSerilog(
     (context, logger) => logger
         .ReadFrom.Configuration(context.Configuration)
         .Enrich.FromLogContext()
+        .Enrich.With<WallLinkTokenRedaction>()
         .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture),
     writeToProviders: true);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddDashboardAccess(builder.Configuration);
+builder.Services.AddWallLinks(builder.Configuration);
+builder.Services.AddDashboardHardening(builder.Configuration, builder.Environment);
 builder.Services.AddMudServices();
 var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
 builder.Services.AddSingleton(dataFolder);
@@ -43,19 +47,17 @@ builder.Services.AddNestedNetworking();
 var app = builder.Build();
 await app.Services.InitializeDashboardDatabaseAsync();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-}
-
+app.UseDashboardHardening();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Blazor sends its own frame-ancestors policy too: the same sources as ours, so an operator's Hardening:FrameAncestors holds.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = app.Services.GetRequiredService<HardeningSettings>().FrameAncestors);
 app.MapAccountEndpoints();
+app.MapWallLinkEndpoints();
 app.MapInventoryHub();
 app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapSimulatorApi();

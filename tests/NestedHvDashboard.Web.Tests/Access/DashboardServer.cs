@@ -46,8 +46,12 @@ public sealed partial class DashboardServer : IAsyncDisposable
     /// <summary>Every log event so far, formatted, with its exception text.</summary>
     public IReadOnlyCollection<string> LogLines => _factory.Log.Lines;
 
-    /// <summary>Starts the app; <paramref name="settings"/> add or override configuration (e.g. "Auth:Lockout:MaxFailedAttempts").</summary>
-    public static async Task<DashboardServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <summary>
+    /// Starts the app; <paramref name="settings"/> add or override configuration (e.g. "Auth:Lockout:MaxFailedAttempts");
+    /// <paramref name="environment"/> is the hosting environment (Development unless a test checks Production behaviour).
+    /// </summary>
+    public static async Task<DashboardServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string environment = "Development")
     {
         var folder = Directory.CreateTempSubdirectory("nestedhv-web-").FullName;
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -60,7 +64,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
             all[key] = value;
         }
 
-        var factory = new Factory(all, services);
+        var factory = new Factory(all, services, environment);
         var server = new DashboardServer(factory, folder);
         try
         {
@@ -144,7 +148,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services, string environment) : WebApplicationFactory<Program>
     {
         public LogCapture Log { get; } = new();
 
@@ -155,7 +159,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
 
-            builder.UseEnvironment("Development");
+            builder.UseEnvironment(environment);
             builder.ConfigureLogging(l => l.AddProvider(Log));
             if (services is not null)
             {
