@@ -19,7 +19,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
 
-// Serilog writes the console; other logger providers (a test's capture, say) get the same events.
+// Serilog writes the console; other logger providers (a test's capture, say) get the same events. Each host keeps its
+// own logger (not the static one), so two apps in one process (tests) do not log into each other's providers.
 builder.Logging.ClearProviders();
 builder.Host.UseSerilog(
     (context, logger) => logger
@@ -27,6 +28,7 @@ builder.Host.UseSerilog(
         .Enrich.FromLogContext()
         .Enrich.With<WallLinkTokenRedaction>()
         .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture),
+    preserveStaticLogger: true,
     writeToProviders: true);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
