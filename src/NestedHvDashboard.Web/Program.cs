@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Hardening;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Networking;
@@ -18,13 +19,14 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
 
-// Serilog writes the console; other logger providers (a test's capture, say) get the same events. The static
-// Log.Logger is left alone, so two apps in one process (tests) do not write into each other's log.
+// Serilog writes the console; other logger providers (a test's capture, say) get the same events. Each host keeps its
+// own logger (not the static one), so two apps in one process (tests) do not log into each other's providers.
 builder.Logging.ClearProviders();
 builder.Host.UseSerilog(
     (context, logger) => logger
         .ReadFrom.Configuration(context.Configuration)
         .Enrich.FromLogContext()
+        .Enrich.With<WallLinkTokenRedaction>()
         .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture),
     preserveStaticLogger: true,
     writeToProviders: true);
@@ -32,6 +34,8 @@ builder.Host.UseSerilog(
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddDashboardAccess(builder.Configuration);
 builder.UseDashboardWindowsAuthentication();
+builder.Services.AddWallLinks(builder.Configuration);
+builder.Services.AddDashboardHardening(builder.Configuration, builder.Environment);
 builder.Services.AddMudServices();
 var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
 builder.Services.AddSingleton(dataFolder);
@@ -46,10 +50,7 @@ builder.Services.AddNestedNetworking();
 var app = builder.Build();
 await app.Services.InitializeDashboardDatabaseAsync();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-}
+app.UseDashboardHardening();
 
 // Before routing: with routing first, a matched endpoint makes the static file middleware step aside and the
 // fallback policy would send a signed-out browser's stylesheet request to the sign-in page.
@@ -60,8 +61,10 @@ app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Blazor sends its own frame-ancestors policy too: the same sources as ours, so an operator's Hardening:FrameAncestors holds.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = app.Services.GetRequiredService<HardeningSettings>().FrameAncestors);
 app.MapAccountEndpoints();
+app.MapWallLinkEndpoints();
 app.MapInventoryHub();
 app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapSimulatorApi();

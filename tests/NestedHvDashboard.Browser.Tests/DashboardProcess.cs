@@ -18,10 +18,13 @@ public sealed partial class DashboardProcess : IAsyncDisposable
     private readonly string _appDirectory;
     private Process? _process;
 
-    private DashboardProcess(string appDirectory, string dataFolder)
+    private readonly IReadOnlyList<string> _extraArguments;
+
+    private DashboardProcess(string appDirectory, string dataFolder, IReadOnlyList<string>? extraArguments)
     {
         _appDirectory = appDirectory;
         DataFolder = dataFolder;
+        _extraArguments = extraArguments ?? [];
     }
 
     /// <summary>The app's data folder: a fresh temporary folder per instance (kept across a restart), deleted when it stops.</summary>
@@ -45,9 +48,10 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<DashboardProcess> StartAsync()
+    /// <summary>Starts the app; <paramref name="extraArguments"/> go on its command line (e.g. <c>--Auth:BootstrapAdminPassword</c>, value).</summary>
+    public static async Task<DashboardProcess> StartAsync(IReadOnlyList<string>? extraArguments = null)
     {
-        var app = new DashboardProcess(FindWebAppDirectory(), Directory.CreateTempSubdirectory("nestedhv-browser-").FullName);
+        var app = new DashboardProcess(FindWebAppDirectory(), Directory.CreateTempSubdirectory("nestedhv-browser-").FullName, extraArguments);
         try
         {
             // Port 0: the OS picks a free loopback port; a restart reuses the one it picked.
@@ -91,6 +95,11 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         start.ArgumentList.Add(_appDirectory);
         start.ArgumentList.Add("--DataFolder");
         start.ArgumentList.Add(DataFolder);
+        foreach (var argument in _extraArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";

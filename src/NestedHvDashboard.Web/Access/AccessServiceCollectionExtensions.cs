@@ -78,6 +78,8 @@ public static class AccessServiceCollectionExtensions
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = DashboardSchemes.Selector;
+                // AddIdentity set the Identity cookie as the authenticate scheme; the selector must pick it (or the wall link, a token).
+                o.DefaultAuthenticateScheme = DashboardSchemes.Selector;
                 o.DefaultChallengeScheme = DashboardSchemes.Selector;
                 o.DefaultForbidScheme = DashboardSchemes.Selector;
             })
@@ -140,7 +142,7 @@ public static class AccessServiceCollectionExtensions
     }
 
     /// <summary>The API, the hubs and the simulator's endpoints answer 401/403; pages redirect to sign in.</summary>
-    private static Task StatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    internal static Task StatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
         if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/simulator") || path.StartsWithSegments("/_blazor"))

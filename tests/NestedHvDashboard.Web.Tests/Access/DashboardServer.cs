@@ -60,11 +60,15 @@ public sealed partial class DashboardServer : IAsyncDisposable
     public IReadOnlyCollection<string> LogLines => _factory.Log.Lines;
 
     /// <summary>
-    /// Starts the app; <paramref name="settings"/> add or override configuration (e.g. "Auth:Lockout:MaxFailedAttempts").
+    /// Starts the app; <paramref name="settings"/> add or override configuration (e.g. "Auth:Lockout:MaxFailedAttempts");
+    /// <paramref name="environment"/> is the hosting environment (Development unless a test checks Production behaviour).
     /// With <paramref name="dataFolder"/> the app uses that folder and leaves it at dispose (a restart on the same data).
     /// </summary>
     public static async Task<DashboardServer> StartAsync(
-        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataFolder = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        string environment = "Development",
+        string? dataFolder = null)
     {
         var folder = dataFolder ?? Directory.CreateTempSubdirectory("nestedhv-web-").FullName;
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -77,7 +81,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
             all[key] = value;
         }
 
-        var factory = new Factory(all, services);
+        var factory = new Factory(all, services, environment);
         var server = new DashboardServer(factory, folder, ownsDataFolder: dataFolder is null);
         try
         {
@@ -178,7 +182,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services, string environment) : WebApplicationFactory<Program>
     {
         public LogCapture Log { get; } = new();
 
@@ -189,7 +193,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
 
-            builder.UseEnvironment("Development");
+            builder.UseEnvironment(environment);
             builder.ConfigureLogging(l => l.AddProvider(Log));
             if (services is not null)
             {

@@ -33,6 +33,7 @@ public sealed class NestedNavTests
         await using var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
+        context.AddAuthorization();
         context.Services.AddSingleton(directory);
         context.Services.AddSingleton<IInventoryFeed>(new InventoryStore());
         context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));

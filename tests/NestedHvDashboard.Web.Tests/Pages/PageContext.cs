@@ -45,6 +45,8 @@ public abstract class PageContext : IAsyncLifetime
         _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance);
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
+        // The navigation shows admin entries through AuthorizeView: an anonymous user sees none.
+        Context.AddAuthorization();
         Context.Services.AddSingleton<IInventoryFeed>(Store);
         Context.Services.AddSingleton(_directory);
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));

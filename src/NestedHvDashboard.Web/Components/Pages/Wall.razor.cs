@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using NestedHvDashboard.Web.Access;
 using Microsoft.JSInterop;
 using NestedHvDashboard.Web.Components.Overview;
 using NestedHvDashboard.Web.Overview;
@@ -22,8 +24,32 @@ public sealed partial class Wall : HostTilesComponent, IAsyncDisposable
     private DotNetObjectReference<Wall>? _self;
     private Task? _paging;
 
+    private string? _linkTag;
+
     [Inject]
     public required IJSRuntime JS { get; init; }
+
+    /// <summary>The viewer: a wall link with a tag shows that tag's hosts whatever the address says.</summary>
+    [CascadingParameter]
+    public Task<AuthenticationState>? Authentication { get; set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (Authentication is not null)
+        {
+            _linkTag = (await Authentication).User.FindFirst(WallLinkClaims.Tag)?.Value;
+        }
+    }
+
+    protected override void OnParametersSet()
+    {
+        if (_linkTag is not null)
+        {
+            Tag = [_linkTag];
+        }
+
+        base.OnParametersSet();
+    }
 
     // Until the browser measured the space, the CSS grid places the tiles by itself.
     private string GridStyle => _pages.Rows == 0
