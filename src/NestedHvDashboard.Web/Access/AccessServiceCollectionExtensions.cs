@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -73,10 +74,15 @@ public static class AccessServiceCollectionExtensions
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = DashboardSchemes.Selector;
+
+                // AddIdentity set the cookie as the default authenticate scheme; without this a Bearer token never reaches the token scheme outside /api.
+                o.DefaultAuthenticateScheme = DashboardSchemes.Selector;
                 o.DefaultChallengeScheme = DashboardSchemes.Selector;
                 o.DefaultForbidScheme = DashboardSchemes.Selector;
             })
-            .AddPolicyScheme(DashboardSchemes.Selector, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SchemeFor);
+            .AddPolicyScheme(DashboardSchemes.Selector, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SchemeFor)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(DashboardSchemes.Token, "Personal access token", null);
+        services.AddSingleton<ApiTokens>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))
