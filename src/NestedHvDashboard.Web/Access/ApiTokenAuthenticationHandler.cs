@@ -71,13 +71,14 @@ public sealed partial class ApiTokenAuthenticationHandler(
         return Task.CompletedTask;
     }
 
-    /// <summary>A token without the role a route needs: 403, logged, and a change attempt stored in the audit trail as Denied (as the UI's services do).</summary>
+    /// <summary>A token without the role a route needs: 403, logged, and an API change attempt stored in the audit trail as Denied (as the UI's services do).</summary>
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         var actor = Actor.From(Context.User, Channels.Api, Context.Connection.RemoteIpAddress);
         LogForbidden(Logger, actor.Name, actor.Role, Request.Method, Request.Path, actor.RemoteAddress);
-        if (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
+        // Only the API's change routes are change attempts; a hub negotiation or a page is not.
+        if (!Request.Path.StartsWithSegments("/api") || HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
         {
             return;
         }
