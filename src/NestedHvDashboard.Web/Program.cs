@@ -1,6 +1,7 @@
 using System.Globalization;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Api;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hardening;
@@ -46,6 +47,7 @@ builder.Services.AddInventoryHub();
 builder.Services.AddNestedVirtualizationOperations();
 builder.Services.AddBulkNestedSwitch();
 builder.Services.AddNestedNetworking();
+builder.Services.AddDashboardApi();
 
 var app = builder.Build();
 await app.Services.InitializeDashboardDatabaseAsync();
@@ -68,6 +70,7 @@ app.MapWallLinkEndpoints();
 app.MapInventoryHub();
 app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapSimulatorApi();
+app.MapDashboardApi();
 
 await app.RunAsync();
 

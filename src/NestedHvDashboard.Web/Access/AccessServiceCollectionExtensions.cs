@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -84,7 +85,9 @@ public static class AccessServiceCollectionExtensions
                 o.DefaultForbidScheme = DashboardSchemes.Selector;
             })
             .AddPolicyScheme(DashboardSchemes.Selector, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SchemeFor)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(DashboardSchemes.Token, "Personal access token", null)
             .AddDashboardOpenIdConnect(external.OpenIdConnect);
+        services.AddSingleton<ApiTokens>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))

@@ -1,0 +1,180 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Data;
+
+namespace NestedHvDashboard.Web.Access;
+
+/// <summary>A personal access token as its owner (or an administrator) sees it: never the token itself.</summary>
+/// <param name="Id">The token's id (for revoking it).</param>
+/// <param name="Name">What the owner called it.</param>
+/// <param name="Prefix">The token's first characters, to recognise it.</param>
+/// <param name="Owner">The owner's user name.</param>
+/// <param name="CreatedAt">When it was created (UTC).</param>
+/// <param name="ExpiresAt">When it stops working (UTC), or null for never.</param>
+/// <param name="LastUsedAt">When it last opened the API (UTC, to the minute), or null.</param>
+/// <param name="RevokedAt">When it was revoked (UTC), or null.</param>
+public sealed record ApiTokenInfo(int Id, string Name, string Prefix, string Owner, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt, DateTime? RevokedAt)
+{
+    /// <summary>"active", "expired" or "revoked" at <paramref name="now"/>.</summary>
+    public string StatusAt(DateTime now) => RevokedAt is not null ? "revoked" : ExpiresAt is { } expires && expires <= now ? "expired" : "active";
+}
+
+/// <summary>A token just created: <see cref="Token"/> is shown once and never stored.</summary>
+public sealed record CreatedApiToken(ApiTokenInfo Info, string Token);
+
+/// <summary>The user a bearer token stands for, when it is valid now.</summary>
+public sealed record ApiTokenOwner(int TokenId, string UserId, DateTime? LastUsedAt);
+
+/// <summary>
+/// Personal access tokens for scripts: <c>nhv_</c> + 32 random bytes (base64url), stored only as a SHA-256 hash and an
+/// 8-character prefix. Anyone signed in creates and revokes their own; administrators see and revoke everyone's.
+/// Creating and revoking are audited (never the token).
+/// </summary>
+public sealed class ApiTokens(IDbContextFactory<DashboardDbContext> database, IAuditTrail audit, TimeProvider time)
+{
+    /// <summary>What every token starts with (so a leaked one is recognisable by secret scanners).</summary>
+    public const string TokenPrefix = "nhv_";
+
+    /// <summary>The longest expiry a token may have, in days.</summary>
+    public const int MaxExpiryDays = 3650;
+
+    /// <summary>Creates a token for the actor; <c>Created</c> is null and <c>Error</c> says why when it may not.</summary>
+    public async Task<(CreatedApiToken? Created, string? Error)> CreateAsync(Actor actor, string? name, int? expiresInDays, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length is 0 or > 100)
+        {
+            return (null, "A token needs a name of 1 to 100 characters, to recognise it later.");
+        }
+
+        if (expiresInDays is < 1 or > MaxExpiryDays)
+        {
+            return (null, $"A token's expiry must be between 1 and {MaxExpiryDays} days, or none.");
+        }
+
+        await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var user = await FindUserAsync(db, actor.Name, cancellationToken).ConfigureAwait(false);
+        if (user is null || !actor.CanView)
+        {
+            var refusal = $"Creating an API token needs a signed-in user with a role; {actor.Name} is not one. Nothing was created.";
+            await audit.RecordAsync(new AuditStart(actor, "Create API token", null, null, null, new { name = trimmed, expiresInDays }),
+                new AuditCompletion(AuditResults.Denied, refusal), cancellationToken).ConfigureAwait(false);
+            return (null, refusal);
+        }
+
+        var token = TokenPrefix + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var now = time.GetUtcNow().UtcDateTime;
+        var stored = new ApiToken
+        {
+            UserId = user.Id,
+            Name = trimmed,
+            Hash = HashOf(token),
+            Prefix = token[..8],
+            CreatedAt = now,
+            ExpiresAt = expiresInDays is { } days ? now.AddDays(days) : null,
+        };
+        db.ApiTokens.Add(stored);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await audit.RecordAsync(
+            new AuditStart(actor, "Create API token", null, null, null, new { id = stored.Id, name = trimmed, prefix = stored.Prefix, expiresAt = stored.ExpiresAt }),
+            new AuditCompletion(AuditResults.Succeeded, $"{actor.Name} created API token '{trimmed}' ({stored.Prefix}…)."),
+            cancellationToken).ConfigureAwait(false);
+        return (new CreatedApiToken(InfoOf(stored, user.UserName ?? actor.Name), token), null);
+    }
+
+    /// <summary>The actor's tokens, newest first; an administrator's list holds everyone's.</summary>
+    public async Task<IReadOnlyList<ApiTokenInfo>> ListAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var user = await FindUserAsync(db, actor.Name, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return [];
+        }
+
+        var query = db.ApiTokens.AsNoTracking().Include(t => t.User).AsQueryable();
+        if (!actor.CanAdminister)
+        {
+            query = query.Where(t => t.UserId == user.Id);
+        }
+
+        var tokens = await query.ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. tokens.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Select(t => InfoOf(t, t.User?.UserName ?? "?"))];
+    }
+
+    /// <summary>Revokes token <paramref name="id"/>: the actor's own, or anyone's for an administrator. <c>Error</c> says why not.</summary>
+    public async Task<(bool Revoked, string? Error)> RevokeAsync(Actor actor, int id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var user = await FindUserAsync(db, actor.Name, cancellationToken).ConfigureAwait(false);
+        var token = await db.ApiTokens.Include(t => t.User).FirstOrDefaultAsync(t => t.Id == id, cancellationToken).ConfigureAwait(false);
+
+        // Someone else's token reads as missing to a non-administrator: its existence is not theirs to learn.
+        if (token is null || user is null || (token.UserId != user.Id && !actor.CanAdminister))
+        {
+            return (false, $"There is no API token {id} of yours to revoke.");
+        }
+
+        var start = new AuditStart(actor, "Revoke API token", null, null, null, new { id, name = token.Name, prefix = token.Prefix, owner = token.User?.UserName });
+        if (token.RevokedAt is not null)
+        {
+            return (false, $"API token '{token.Name}' ({token.Prefix}…) was already revoked.");
+        }
+
+        token.RevokedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await audit.RecordAsync(start, new AuditCompletion(AuditResults.Succeeded, $"{actor.Name} revoked API token '{token.Name}' ({token.Prefix}…) of {token.User?.UserName}."), cancellationToken)
+            .ConfigureAwait(false);
+        return (true, null);
+    }
+
+    /// <summary>The owner of a bearer token that is valid now (not revoked, not expired), or null.</summary>
+    public async Task<ApiTokenOwner?> FindOwnerAsync(string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal) || token.Length > 200)
+        {
+            return null;
+        }
+
+        var hash = HashOf(token);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken).ConfigureAwait(false);
+        return stored is null || stored.RevokedAt is not null || (stored.ExpiresAt is { } expires && expires <= now)
+            ? null
+            : new ApiTokenOwner(stored.Id, stored.UserId, stored.LastUsedAt);
+    }
+
+    /// <summary>Notes that the token was used; at most once a minute per token so the API does not write on every request.</summary>
+    public async Task TouchAsync(ApiTokenOwner owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (owner.LastUsedAt is { } last && now - last < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await db.ApiTokens.Where(t => t.Id == owner.TokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Lower-case hex SHA-256 of the token's UTF-8 bytes.</summary>
+    public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static Task<DashboardUser?> FindUserAsync(DashboardDbContext db, string userName, CancellationToken cancellationToken)
+    {
+        var normalized = userName.ToUpperInvariant();
+        return db.Users.FirstOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
+    }
+
+    private static ApiTokenInfo InfoOf(ApiToken token, string owner) =>
+        new(token.Id, token.Name, token.Prefix, owner, token.CreatedAt, token.ExpiresAt, token.LastUsedAt, token.RevokedAt);
+}

@@ -1,0 +1,69 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Components.Account;
+
+namespace NestedHvDashboard.Web.Tests.Api;
+
+/// <summary>The tokens page (bUnit) on the real app's token service: the token is shown once, revoking asks first and stops it.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes it through IAsyncLifetime.DisposeAsync.")]
+public sealed class ApiTokensPageTests(ApiServer api) : IClassFixture<ApiServer>, IAsyncLifetime
+{
+    private readonly BunitContext _context = new();
+
+    public Task InitializeAsync()
+    {
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton(api.Server.Services.GetRequiredService<ApiTokens>());
+        _context.Services.AddSingleton<IHttpContextAccessor>(new HttpContextAccessor());
+        _context.Services.AddScoped<CircuitClient>();
+        _context.Services.AddScoped<CurrentActor>();
+        _context.AddAuthorization().SetAuthorized(api.Users["operator"]).SetRoles(DashboardRoles.Operator);
+        _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task A_created_token_is_shown_once_works_and_stops_working_once_revoked_after_confirmation()
+    {
+        var dialogs = _context.Render<MudDialogProvider>();
+        var page = _context.Render<ApiTokensPage>();
+        page.Find("input[data-testid=token-name]").Change("page-made token");
+        page.Find("[data-testid=token-create]").Click();
+
+        string token = "";
+        dialogs.WaitForAssertion(() =>
+        {
+            token = dialogs.Find("input[data-testid=token-value]").GetAttribute("value") ?? "";
+            Assert.StartsWith(ApiTokens.TokenPrefix, token, StringComparison.Ordinal);
+        });
+        using (var client = api.Client(token))
+        using (var works = await client.GetAsync(new Uri("api/v1/hosts", UriKind.Relative)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, works.StatusCode);
+        }
+
+        dialogs.Find("[data-testid=token-done]").Click();
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=token-value]")));
+        page.WaitForAssertion(() => Assert.Contains("page-made token", page.Find("[data-testid=token-list]").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain(token[8..], page.Markup, StringComparison.Ordinal);
+
+        var row = page.FindAll("[data-testid=token-list] tbody tr").Single(r => r.TextContent.Contains("page-made token", StringComparison.Ordinal));
+        row.QuerySelector("[data-testid=token-revoke]")!.Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Revoke token 'page-made token'", dialogs.Markup, StringComparison.Ordinal));
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("revoked", page.FindAll("[data-testid=token-list] tbody tr")
+            .Single(r => r.TextContent.Contains("page-made token", StringComparison.Ordinal)).TextContent, StringComparison.Ordinal));
+        using var after = api.Client(token);
+        using var refused = await after.GetAsync(new Uri("api/v1/hosts", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+}
