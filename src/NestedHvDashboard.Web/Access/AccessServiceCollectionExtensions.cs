@@ -78,14 +78,7 @@ public static class AccessServiceCollectionExtensions
             })
             .AddPolicyScheme(DashboardSchemes.Selector, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SchemeFor);
 
-        services.AddAuthorizationBuilder()
-            .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))
-            .AddPolicy(DashboardPolicies.Operate, p => p.RequireRole(DashboardRoles.Operator, DashboardRoles.Administrator))
-            .AddPolicy(DashboardPolicies.Administer, p => p.RequireRole(DashboardRoles.Administrator))
-            .AddPolicy(DashboardPolicies.Wall, p => p.RequireAssertion(c =>
-                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)))
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c =>
-                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)).Build());
+        services.AddDashboardPolicies();
 
         var permits = configuration.GetValue("Auth:SignIn:PermitsPerMinute", 10);
         services.AddRateLimiter(o =>
@@ -110,9 +103,24 @@ public static class AccessServiceCollectionExtensions
         services.AddScoped<CircuitClient>();
         services.AddScoped<CircuitHandler, CircuitClientHandler>();
         services.AddScoped<CurrentActor>();
+        services.AddSingleton<UserAdministration>();
         services.AddScoped<IDatabaseStartupStep, FirstAdministrator>();
         return services;
     }
+
+    /// <summary>
+    /// The role policies (<see cref="DashboardPolicies"/>) and the fallback (any role, or a wall link). Apart from
+    /// <see cref="AddDashboardAccess"/> so a test host that brings its own authentication enforces the same policies.
+    /// </summary>
+    public static AuthorizationBuilder AddDashboardPolicies(this IServiceCollection services) =>
+        services.AddAuthorizationBuilder()
+            .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))
+            .AddPolicy(DashboardPolicies.Operate, p => p.RequireRole(DashboardRoles.Operator, DashboardRoles.Administrator))
+            .AddPolicy(DashboardPolicies.Administer, p => p.RequireRole(DashboardRoles.Administrator))
+            .AddPolicy(DashboardPolicies.Wall, p => p.RequireAssertion(c =>
+                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c =>
+                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)).Build());
 
     /// <summary>Bearer requests go to the token scheme; the rest to the sign-in cookie, or the wall link's cookie when that is all they carry.</summary>
     private static string SchemeFor(HttpContext context)
