@@ -119,6 +119,8 @@ public sealed class VmPageTests(DashboardFixture dashboard)
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     private sealed record SimulatedVm(string Name, string State, bool ExposeVirtualizationExtensions);
 
     // The simulator's endpoints need a signed-in user: the request goes with the context's cookies.
@@ -126,8 +128,7 @@ public sealed class VmPageTests(DashboardFixture dashboard)
     {
         var response = await context.APIRequest.GetAsync($"/simulator/hosts/{host}/vms/{vmName}");
         Assert.True(response.Ok, $"The simulator answered {response.Status} for {host}/{vmName}");
-        var json = await response.JsonAsync();
-        return json?.Deserialize<SimulatedVm>(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+        return System.Text.Json.JsonSerializer.Deserialize<SimulatedVm>(await response.TextAsync(), Json)
             ?? throw new InvalidOperationException($"The simulator answered nothing for {host}/{vmName}");
     }
 

@@ -109,7 +109,7 @@ public static class AccessServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The role policies (<see cref="DashboardPolicies"/>) and the fallback (any role, or a wall link). Apart from
+    /// The role policies (<see cref="DashboardPolicies"/>) and the fallback (any role, or a wall link; static files for anyone). Apart from
     /// <see cref="AddDashboardAccess"/> so a test host that brings its own authentication enforces the same policies.
     /// </summary>
     public static AuthorizationBuilder AddDashboardPolicies(this IServiceCollection services) =>
@@ -120,7 +120,11 @@ public static class AccessServiceCollectionExtensions
             .AddPolicy(DashboardPolicies.Wall, p => p.RequireAssertion(c =>
                 DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)))
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c =>
-                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)).Build());
+                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId) || IsStaticFile(c.Resource)).Build());
+
+    // A request that matched no endpoint can only be a static file (the sign-in page's CSS and scripts) or a 404:
+    // the fallback policy would otherwise send the signed-out browser's stylesheet request to the sign-in page.
+    private static bool IsStaticFile(object? resource) => resource is HttpContext http && http.GetEndpoint() is null;
 
     /// <summary>Bearer requests go to the token scheme; the rest to the sign-in cookie, or the wall link's cookie when that is all they carry.</summary>
     private static string SchemeFor(HttpContext context)

@@ -85,6 +85,22 @@ public sealed partial class AccessOverHttpTests
     }
 
     [Fact]
+    public async Task A_signed_out_browser_gets_the_sign_in_pages_stylesheet_but_no_endpoint()
+    {
+        await using var server = await DashboardServer.StartAsync();
+        using var client = server.NewClient();
+
+        using var css = await client.GetAsync(new Uri("css/app.css", UriKind.Relative));
+        using var simulator = await client.GetAsync(new Uri("simulator/hosts/HV-WS2019-01/vms", UriKind.Relative));
+        using var page = await client.GetAsync(new Uri("connections", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Contains(".nhv-account", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, simulator.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+    }
+
+    [Fact]
     public async Task The_users_page_opens_for_an_administrator_only()
     {
         await using var server = await DashboardServer.StartAsync();
