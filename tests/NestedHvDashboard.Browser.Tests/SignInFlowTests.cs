@@ -34,9 +34,6 @@ public sealed partial class SignInFlowTests(DashboardFixture dashboard)
         await Assertions.Expect(page.GetByTestId("user-identity")).ToHaveTextAsync("admin · Administrator");
 
         await page.GetByTestId("user-menu-button").ClickAsync();
-        await page.WaitForTimeoutAsync(1500);
-        await File.WriteAllTextAsync("/tmp/accessui-menu.html", await page.ContentAsync());
-        await page.ScreenshotAsync(new() { Path = "/tmp/accessui-menu.png" });
         await Assertions.Expect(page.GetByTestId("menu-change-password")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("menu-sign-out")).ToBeVisibleAsync();
         await SaveScreenshotAsync(page, "user-menu-1366x768.png", 1366, 768);
