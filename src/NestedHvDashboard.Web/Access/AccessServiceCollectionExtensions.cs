@@ -122,9 +122,11 @@ public static class AccessServiceCollectionExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c =>
                 DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId) || IsStaticFile(c.Resource)).Build());
 
-    // A request that matched no endpoint can only be a static file (the sign-in page's CSS and scripts) or a 404:
-    // the fallback policy would otherwise send the signed-out browser's stylesheet request to the sign-in page.
-    private static bool IsStaticFile(object? resource) => resource is HttpContext http && http.GetEndpoint() is null;
+    // A request that matched no endpoint (or only the development file fallback MapStaticAssets adds) can only be a
+    // static file or a 404: the fallback policy would otherwise send the signed-out browser's stylesheet to the sign-in page.
+    private static bool IsStaticFile(object? resource) =>
+        resource is HttpContext http
+        && http.GetEndpoint() is null or Microsoft.AspNetCore.Routing.RouteEndpoint { RoutePattern.RawText: "{**path:file}" };
 
     /// <summary>Bearer requests go to the token scheme; the rest to the sign-in cookie, or the wall link's cookie when that is all they carry.</summary>
     private static string SchemeFor(HttpContext context)
