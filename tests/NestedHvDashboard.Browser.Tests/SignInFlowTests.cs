@@ -17,6 +17,9 @@ public sealed partial class SignInFlowTests(DashboardFixture dashboard)
         await page.GotoAsync("/vms");
         await Assertions.Expect(page).ToHaveURLAsync(BackToVms());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        // Styled for a signed-out browser too: the stylesheet is not itself behind the sign-in.
+        Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.nhv-account__card')).backgroundColor"));
+        await Assertions.Expect(page.GetByTestId("reconnect-banner")).ToBeHiddenAsync();
         await SaveScreenshotAsync(page, "sign-in-1366x768.png", 1366, 768);
 
         await page.GetByTestId("user-name").FillAsync(DashboardProcess.AdminUser);
