@@ -62,20 +62,58 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>Requests the page tried to send anywhere but the dashboard on 127.0.0.1; they are aborted.</summary>
     public ConcurrentQueue<string> OffLoopbackRequests { get; } = new();
 
+    // The signed-in storage state (the sign-in cookie) per dashboard (its data folder holds the users and the cookie keys, across a restart) and user: the real form is driven once each.
+    private readonly ConcurrentDictionary<(string DataFolder, string User), Lazy<Task<string>>> _signedIn = new();
+
     /// <summary>
-    /// A fresh context (its own cookies and storage) at the given viewport, on the dashboard's address.
+    /// A fresh context (its own storage) at the given viewport on the collection's dashboard, signed in as the first administrator.
     /// Any request to another origin is aborted and recorded, so the tests stay on loopback.
     /// </summary>
     public Task<IBrowserContext> NewContextAsync(int width = 1366, int height = 768) => NewContextAsync(App, width, height);
 
-    /// <summary>The same, on another dashboard process (one a test starts for itself, e.g. to restart it).</summary>
-    public async Task<IBrowserContext> NewContextAsync(DashboardProcess app, int width = 1366, int height = 768)
+    /// <summary>
+    /// The same on <paramref name="app"/> (one a test starts for itself, e.g. to restart it), signed in as <paramref name="user"/>.
+    /// The first time for a user the real sign-in form is filled in and posted; later contexts start with the cookie it got.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(
+        DashboardProcess app, int width = 1366, int height = 768, string user = DashboardProcess.AdminUser, string password = DashboardProcess.AdminPassword)
     {
         ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(user);
+        var signedIn = _signedIn.GetOrAdd((app.DataFolder, user), _ => new Lazy<Task<string>>(() => SignInAsync(app, user, password)));
+        return await ContextAsync(app, width, height, await signedIn.Value);
+    }
+
+    /// <summary>A fresh context that is signed in as nobody.</summary>
+    public Task<IBrowserContext> AnonymousContextAsync(int width = 1366, int height = 768) => ContextAsync(App, width, height, null);
+
+    // The sign-in page's form, as a person fills it; it comes back to /healthz (anonymous, and no circuit to wait for).
+    private async Task<string> SignInAsync(DashboardProcess app, string user, string password)
+    {
+        await using var context = await ContextAsync(app, 1366, 768, null);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login?ReturnUrl=%2Fhealthz");
+        await page.GetByTestId("user-name").FillAsync(user);
+        await page.GetByTestId("password").FillAsync(password);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/", StringComparison.Ordinal) || new Uri(url).Query.Contains("error=", StringComparison.Ordinal));
+        var at = new Uri(page.Url);
+        if (at.AbsolutePath != "/healthz")
+        {
+            var error = await page.GetByTestId("sign-in-error").AllInnerTextsAsync();
+            throw new InvalidOperationException($"Signing in as {user} ended at {at.PathAndQuery}: {string.Join(" ", error)}");
+        }
+
+        return await context.StorageStateAsync();
+    }
+
+    private async Task<IBrowserContext> ContextAsync(DashboardProcess app, int width, int height, string? storageState)
+    {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            StorageState = storageState,
         });
         var origin = app.BaseAddress.GetLeftPart(UriPartial.Authority);
         await context.RouteAsync("**/*", async route =>

@@ -12,6 +12,12 @@ namespace NestedHvDashboard.Browser.Tests;
 /// </summary>
 public sealed partial class DashboardProcess : IAsyncDisposable
 {
+    /// <summary>The first administrator's user name (created at the first start).</summary>
+    public const string AdminUser = "admin";
+
+    /// <summary>The first administrator's password, given as Auth:BootstrapAdminPassword.</summary>
+    public const string AdminPassword = "Browser-Admin-Pass-1";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly StringBuilder _output = new();
@@ -95,6 +101,11 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         start.ArgumentList.Add(_appDirectory);
         start.ArgumentList.Add("--DataFolder");
         start.ArgumentList.Add(DataFolder);
+        start.ArgumentList.Add("--Auth:BootstrapAdminPassword");
+        start.ArgumentList.Add(AdminPassword);
+        // Every context signs in from 127.0.0.1: the default limit (10 a minute per address) is for people, not a test run.
+        start.ArgumentList.Add("--Auth:SignIn:PermitsPerMinute");
+        start.ArgumentList.Add("1000");
         foreach (var argument in _extraArguments)
         {
             start.ArgumentList.Add(argument);

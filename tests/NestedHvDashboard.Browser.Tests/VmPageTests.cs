@@ -84,7 +84,7 @@ public sealed class VmPageTests(DashboardFixture dashboard)
 
         await Assertions.Expect(page.GetByTestId("vm-name")).ToHaveTextAsync(vmName, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("vm-state")).ToHaveTextAsync("Running");
-        var before = await SimulatorVmAsync(host, vmName);
+        var before = await SimulatorVmAsync(context, host, vmName);
         Assert.Equal(("Running", false), (before.State, before.ExposeVirtualizationExtensions));
         await Assertions.Expect(page.GetByTestId("fact-nested")).ToHaveTextAsync("Off");
 
@@ -114,17 +114,21 @@ public sealed class VmPageTests(DashboardFixture dashboard)
         await SaveScreenshotAsync(page, "vm-running-shutdown-enable.png");
 
         // The simulator itself (not the dashboard's inventory) holds the VM Running with nested on.
-        var after = await SimulatorVmAsync(host, vmName);
+        var after = await SimulatorVmAsync(context, host, vmName);
         Assert.Equal(("Running", true), (after.State, after.ExposeVirtualizationExtensions));
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     private sealed record SimulatedVm(string Name, string State, bool ExposeVirtualizationExtensions);
 
-    private async Task<SimulatedVm> SimulatorVmAsync(string host, string vmName)
+    // The simulator's endpoints need a signed-in user: the request goes with the context's cookies.
+    private static async Task<SimulatedVm> SimulatorVmAsync(IBrowserContext context, string host, string vmName)
     {
-        using var http = new HttpClient { BaseAddress = dashboard.App.BaseAddress };
-        return await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<SimulatedVm>(http, $"/simulator/hosts/{host}/vms/{vmName}")
+        var response = await context.APIRequest.GetAsync($"/simulator/hosts/{host}/vms/{vmName}");
+        Assert.True(response.Ok, $"The simulator answered {response.Status} for {host}/{vmName}");
+        return System.Text.Json.JsonSerializer.Deserialize<SimulatedVm>(await response.TextAsync(), Json)
             ?? throw new InvalidOperationException($"The simulator answered nothing for {host}/{vmName}");
     }
 

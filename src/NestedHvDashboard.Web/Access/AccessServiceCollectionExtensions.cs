@@ -89,14 +89,7 @@ public static class AccessServiceCollectionExtensions
             .AddDashboardOpenIdConnect(external.OpenIdConnect);
         services.AddSingleton<ApiTokens>();
 
-        services.AddAuthorizationBuilder()
-            .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))
-            .AddPolicy(DashboardPolicies.Operate, p => p.RequireRole(DashboardRoles.Operator, DashboardRoles.Administrator))
-            .AddPolicy(DashboardPolicies.Administer, p => p.RequireRole(DashboardRoles.Administrator))
-            .AddPolicy(DashboardPolicies.Wall, p => p.RequireAssertion(c =>
-                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)))
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c =>
-                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)).Build());
+        services.AddDashboardPolicies();
 
         var permits = configuration.GetValue("Auth:SignIn:PermitsPerMinute", 10);
         services.AddRateLimiter(o =>
@@ -121,11 +114,32 @@ public static class AccessServiceCollectionExtensions
         services.AddScoped<CircuitClient>();
         services.AddScoped<CircuitHandler, CircuitClientHandler>();
         services.AddScoped<CurrentActor>();
+        services.AddSingleton<UserAdministration>();
         services.AddScoped<IDatabaseStartupStep, FirstAdministrator>();
         services.AddSingleton(external);
         services.AddScoped<ExternalAccounts>();
         return services;
     }
+
+    /// <summary>
+    /// The role policies (<see cref="DashboardPolicies"/>) and the fallback (any role, or a wall link; static files for anyone). Apart from
+    /// <see cref="AddDashboardAccess"/> so a test host that brings its own authentication enforces the same policies.
+    /// </summary>
+    public static AuthorizationBuilder AddDashboardPolicies(this IServiceCollection services) =>
+        services.AddAuthorizationBuilder()
+            .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))
+            .AddPolicy(DashboardPolicies.Operate, p => p.RequireRole(DashboardRoles.Operator, DashboardRoles.Administrator))
+            .AddPolicy(DashboardPolicies.Administer, p => p.RequireRole(DashboardRoles.Administrator))
+            .AddPolicy(DashboardPolicies.Wall, p => p.RequireAssertion(c =>
+                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c =>
+                DashboardRoles.All.Any(c.User.IsInRole) || c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId) || IsStaticFile(c.Resource)).Build());
+
+    // A request that matched no endpoint (or only the development file fallback MapStaticAssets adds) can only be a
+    // static file or a 404: the fallback policy would otherwise send the signed-out browser's stylesheet to the sign-in page.
+    private static bool IsStaticFile(object? resource) =>
+        resource is HttpContext http
+        && http.GetEndpoint() is null or Microsoft.AspNetCore.Routing.RouteEndpoint { RoutePattern.RawText: "{**path:file}" };
 
     /// <summary>Bearer requests go to the token scheme; the rest to the sign-in cookie, or the wall link's cookie when that is all they carry.</summary>
     private static string SchemeFor(HttpContext context)

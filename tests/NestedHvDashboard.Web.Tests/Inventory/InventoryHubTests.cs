@@ -9,7 +9,9 @@ using Microsoft.Extensions.Logging;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Inventory;
+using NestedHvDashboard.Web.Tests.Access;
 
 namespace NestedHvDashboard.Web.Tests.Inventory;
 
@@ -31,6 +33,7 @@ public sealed class InventoryHubTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IInventoryFeed>(_store);
         builder.Services.AddInventoryHub();
+        HeaderAuthentication.AddTo(builder.Services);
         _app = builder.Build();
         _app.MapInventoryHub();
         await _app.StartAsync();
@@ -47,9 +50,17 @@ public sealed class InventoryHubTests : IAsyncLifetime
         }
     }
 
-    private async Task<HubConnection> ConnectAsync(bool messagePack)
+    // A Viewer unless the test says who (null: anonymous).
+    private async Task<HubConnection> ConnectAsync(bool messagePack, IReadOnlyDictionary<string, string>? who = null)
     {
-        var builder = new HubConnectionBuilder().WithUrl(_hubUrl!);
+        who ??= HeaderAuthentication.As("viewer", DashboardRoles.Viewer);
+        var builder = new HubConnectionBuilder().WithUrl(_hubUrl!, o =>
+        {
+            foreach (var (name, value) in who)
+            {
+                o.Headers[name] = value;
+            }
+        });
         if (messagePack)
         {
             builder.AddMessagePackProtocol();
@@ -164,5 +175,21 @@ public sealed class InventoryHubTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, "the server kept the subscription");
             await Task.Delay(10);
         }
+    }
+
+    [Fact]
+    public async Task An_anonymous_connection_is_refused_with_401()
+    {
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => ConnectAsync(messagePack: false, new Dictionary<string, string>()));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(0, _store.SubscriberCount);
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_without_a_role_is_refused_with_403()
+    {
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => ConnectAsync(messagePack: false, HeaderAuthentication.As("nobody", null)));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(0, _store.SubscriberCount);
     }
 }

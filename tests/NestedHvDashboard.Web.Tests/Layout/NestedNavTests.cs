@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Web.Components.Layout;
 using NestedHvDashboard.Web.Hosts;
@@ -32,6 +34,7 @@ public sealed class NestedNavTests
             NullLogger<HostDirectory>.Instance);
         await using var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.SignInAs(DashboardRoles.Administrator);
         context.Services.AddMudServices();
         context.AddAuthorization();
         context.Services.AddSingleton(directory);

@@ -2,6 +2,8 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -25,6 +27,7 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IHostLookup>(new OneHost(() => _host));
         _context.Services.AddSingleton(new PendingNestedChanges());

@@ -1,11 +1,14 @@
 using AngleSharp.Dom;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Web.Components.Pages;
@@ -22,6 +25,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("nestedhv-connections-").FullName;
     private readonly BunitContext _context = new();
+    private BunitAuthorizationContext _auth = null!;
     private readonly InventoryStore _feed = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly FakeConnector _connector = new();
     private InventoryMonitor _monitor = null!;
@@ -45,6 +49,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         await _monitor.StartAsync(CancellationToken.None);
 
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_feed);
         _context.Services.AddSingleton(_directory);
@@ -100,6 +105,25 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         Click(_dialogs, "[data-testid=save]");
         _dialogs.WaitForAssertion(() => Assert.Empty(_dialogs.FindAll("[data-testid=host-dialog]")), Patience);
         return page;
+    }
+
+    [Theory]
+    [InlineData(DashboardRoles.Viewer, false)]
+    [InlineData(DashboardRoles.Operator, false)]
+    [InlineData(DashboardRoles.Administrator, true)]
+    public void Only_an_administrator_sees_add_edit_and_remove(string role, bool administer)
+    {
+        var added = AddThroughTheDialog("hv-role");
+        added.WaitForAssertion(() => Assert.NotNull(Row(added, "hv-role")));
+        _auth.As(role);
+        var page = Open();
+
+        page.WaitForAssertion(() => Assert.NotNull(Row(page, "hv-role")));
+        var row = Row(page, "hv-role")!;
+        Assert.Equal(administer, row.QuerySelector("[data-testid=edit-host]") is not null);
+        Assert.Equal(administer, row.QuerySelector("[data-testid=remove-host]") is not null);
+        Assert.Equal(administer, page.FindAll("[data-testid=add-host]").Count == 1);
+        Assert.Equal(!administer, page.FindAll("[data-testid=administrators-hint]").Count == 1);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Operations;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -20,6 +23,7 @@ public sealed class HostPageTests : IAsyncLifetime
 {
     private const string HostName = "hv-a";
     private readonly BunitContext _context = new();
+    private BunitAuthorizationContext _auth = null!;
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private static readonly HostFacts Facts = VmGridQueryTests.Facts;
     private static readonly VmSnapshot Web = VmGridQueryTests.Vm("web-01", VmState.Running, nested: true);
@@ -28,6 +32,7 @@ public sealed class HostPageTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_store);
         _context.Services.AddSingleton<IHostLookup>(new NoHosts());
@@ -47,6 +52,22 @@ public sealed class HostPageTests : IAsyncLifetime
         _context.Services.GetRequiredService<NavigationManager>().NavigateTo(path);
         var host = Uri.UnescapeDataString(path.Split('/')[2]);
         return _context.Render<HostPage>(p => p.Add(x => x.Host, host));
+    }
+
+    [Theory]
+    [InlineData(DashboardRoles.Viewer, false)]
+    [InlineData(DashboardRoles.Operator, true)]
+    public void New_vm_and_the_spoofing_switches_show_only_to_an_operator(string role, bool operate)
+    {
+        _auth.As(role);
+        var summary = Open($"/hosts/{HostName}");
+        summary.WaitForAssertion(() => Assert.Equal("live", summary.Find("[data-testid=feed-state]").TextContent.Trim()));
+        Assert.Equal(operate, summary.FindAll("[data-testid=new-vm]").Count == 1);
+
+        var networking = Open($"/hosts/{HostName}/networking");
+        networking.WaitForAssertion(() => Assert.NotEmpty(networking.FindAll("[data-testid=adapters] tr[data-vm]")));
+        Assert.Equal(operate, networking.FindAll("[data-testid=spoofing-toggle]").Count > 0);
+        Assert.Equal(!operate, networking.FindAll("[data-testid=spoofing-readonly]").Count > 0);
     }
 
     [Fact]

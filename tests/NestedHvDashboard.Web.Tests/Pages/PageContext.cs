@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -44,6 +46,7 @@ public abstract class PageContext : IAsyncLifetime
         }).Build();
         _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance);
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.SignInAs(DashboardRoles.Administrator);
         Context.Services.AddMudServices();
         // The navigation shows admin entries through AuthorizeView: an anonymous user sees none.
         Context.AddAuthorization();

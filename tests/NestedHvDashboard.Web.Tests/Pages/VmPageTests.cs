@@ -1,10 +1,13 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
@@ -24,6 +27,7 @@ public sealed class VmPageTests : IAsyncLifetime
     private static readonly Guid VmId = Guid.Parse("0f3c2a4e-1b2d-4c5e-8f70-112233445566");
 
     private readonly BunitContext _context = new();
+    private BunitAuthorizationContext _auth = null!;
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly PendingNestedChanges _pending = new();
     private FakeHyperVHost _host = null!;
@@ -34,6 +38,7 @@ public sealed class VmPageTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_store);
         _context.Services.AddSingleton<IHostLookup>(new Lookup(() => _host));
@@ -345,6 +350,33 @@ public sealed class VmPageTests : IAsyncLifetime
         Toggle(page);
 
         page.WaitForAssertion(() => Assert.Contains("could not be run", page.Find("[data-testid=outcome]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(DashboardRoles.Viewer, false, false)]
+    [InlineData(DashboardRoles.Operator, true, false)]
+    [InlineData(DashboardRoles.Administrator, true, true)]
+    public void The_page_offers_only_what_the_role_may_do(string role, bool operate, bool administer)
+    {
+        _auth.As(role);
+        var page = Open(Vm(VmState.Running));
+
+        // Nested virtualization and MAC spoofing are an Operator's; adding a host is an Administrator's.
+        Assert.Equal(operate, page.FindAll("[data-testid=nested-switch]").Count == 1);
+        Assert.Equal(operate, page.FindAll("[data-testid=spoofing-switch]").Count == 1);
+        Assert.Equal(operate, page.FindAll("[data-testid=spoofing-all-on]").Count == 1);
+        Assert.Equal(administer, page.FindAll("[data-testid=add-as-host]").Count == 1);
+        if (!operate)
+        {
+            // The state stays visible, read-only, with who can change it.
+            Assert.Equal("Off", page.Find("[data-testid=nested-readonly]").TextContent.Trim());
+            Assert.Equal("Operators can change this.", page.Find("[data-testid=operators-hint]").TextContent.Trim());
+            Assert.Equal("Off", page.Find("[data-testid=spoofing-readonly]").TextContent.Trim());
+        }
+        else
+        {
+            Assert.Empty(page.FindAll("[data-testid=operators-hint]"));
+        }
     }
 
     private IRenderedComponent<VmPage> Open(VmSnapshot vm)

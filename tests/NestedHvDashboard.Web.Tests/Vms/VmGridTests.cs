@@ -1,5 +1,8 @@
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Operations;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -19,6 +22,7 @@ namespace NestedHvDashboard.Web.Tests.Vms;
 public sealed class VmGridTests : IAsyncLifetime
 {
     private readonly BunitContext _context = new();
+    private BunitAuthorizationContext _auth = null!;
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly Dictionary<string, FakeHyperVHost> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private IRenderedComponent<MudDialogProvider> _dialogs = null!;
@@ -31,6 +35,7 @@ public sealed class VmGridTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_store);
         _context.Services.AddSingleton<IHostLookup>(new Lookup(_hosts));
@@ -68,6 +73,22 @@ public sealed class VmGridTests : IAsyncLifetime
 
     private static void Filter(IRenderedComponent<AllVms> page, string group, string text) =>
         page.FindAll($"[data-testid={group}] button").Single(b => b.TextContent.Trim() == text).Click();
+
+    [Theory]
+    [InlineData(DashboardRoles.Viewer, false)]
+    [InlineData(DashboardRoles.Operator, true)]
+    [InlineData(DashboardRoles.Administrator, true)]
+    public void The_bulk_actions_show_only_to_a_role_that_may_run_them(string role, bool operate)
+    {
+        _auth.As(role);
+        var page = Open();
+        Select(page, "web-01");
+
+        page.WaitForAssertion(() => Assert.Equal("1 selected", page.Find("[data-testid=selection-count]").TextContent.Trim()));
+        Assert.Equal(operate, page.FindAll("[data-testid=bulk-enable]").Count == 1);
+        Assert.Equal(operate, page.FindAll("[data-testid=bulk-disable]").Count == 1);
+        Assert.Equal(!operate, page.FindAll("[data-testid=operators-hint]").Count == 1);
+    }
 
     [Fact]
     public void Search_matches_vm_and_host_names()

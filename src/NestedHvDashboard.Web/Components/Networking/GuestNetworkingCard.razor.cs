@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Networking;
 
 namespace NestedHvDashboard.Web.Components.Networking;
@@ -23,6 +26,10 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     private string _prefix = "";
     private string _gateway = "";
     private string _dns = "";
+    private string? _credentialNote;
+    private Task<AuthenticationState>? _authorizedFor;
+    private bool _canOperate;
+    private bool _canAdminister;
 
     [Inject]
     public required GuestSetup Guest { get; init; }
@@ -36,6 +43,12 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     [Inject]
     public required IDialogService Dialogs { get; init; }
 
+    [Inject]
+    public required IAuthorizationService Authorization { get; init; }
+
+    [CascadingParameter]
+    public Task<AuthenticationState>? AuthenticationState { get; set; }
+
     /// <summary>The host's name. Default empty.</summary>
     [Parameter]
     [EditorRequired]
@@ -45,6 +58,20 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     [Parameter]
     [EditorRequired]
     public VmSnapshot Vm { get; set; } = null!;
+
+    // What the user's role lets this card offer (the services check again); read again when the signed-in state changes.
+    protected override async Task OnParametersSetAsync()
+    {
+        if (AuthenticationState is null || ReferenceEquals(AuthenticationState, _authorizedFor))
+        {
+            return;
+        }
+
+        _authorizedFor = AuthenticationState;
+        var user = (await AuthenticationState).User;
+        _canOperate = (await Authorization.AuthorizeAsync(user, DashboardPolicies.Operate)).Succeeded;
+        _canAdminister = (await Authorization.AuthorizeAsync(user, DashboardPolicies.Administer)).Succeeded;
+    }
 
     private bool Remembered => Credentials.IsRemembered(Host, Vm.Id);
 
@@ -145,6 +172,14 @@ public sealed partial class GuestNetworkingCard : ComponentBase
 
     private async Task<GuestCredentialAnswer?> AskAsync(string? problem)
     {
+        // Guest credentials are an Administrator's to enter; anyone else works with those already remembered.
+        if (!_canAdminister)
+        {
+            _credentialNote = $"Only an Administrator can enter the credentials of VM '{Vm.Name}'; ask one to read this guest once, and they are remembered.";
+            return null;
+        }
+
+        _credentialNote = null;
         var parameters = new DialogParameters<GuestCredentialDialog>
         {
             { d => d.VmName, Vm.Name },
