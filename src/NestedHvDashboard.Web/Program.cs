@@ -1,6 +1,7 @@
 using System.Globalization;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hosts;
@@ -57,6 +58,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 app.MapInventoryHub();
+app.MapAuditEndpoints();
 app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapSimulatorApi();
 
