@@ -9,10 +9,12 @@ using MudBlazor;
 using MudBlazor.Services;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Storage;
 using NestedHvDashboard.Web.Tests.Hosts;
+using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
 
@@ -23,6 +25,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("nestedhv-connections-").FullName;
     private readonly BunitContext _context = new();
+    private readonly TestDatabase _db = TestDatabase.Create();
     private readonly InventoryStore _feed = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly FakeConnector _connector = new();
     private InventoryMonitor _monitor = null!;
@@ -52,6 +55,9 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_feed);
         _context.Services.AddSingleton(_directory);
+        _context.Services.AddSingleton<HostAdministration>();
+        _db.AddTo(_context.Services);
+        _context.AddSignedInActor("ada", DashboardRoles.Administrator);
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _context.Render<MudPopoverProvider>();
         _dialogs = _context.Render<MudDialogProvider>();
@@ -64,6 +70,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         _monitor.Dispose();
         await _directory.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
+        _db.Dispose();
     }
 
     private IRenderedComponent<Connections> Open()

@@ -10,10 +10,12 @@ using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
 
@@ -24,6 +26,7 @@ public sealed class VmPageTests : IAsyncLifetime
     private static readonly Guid VmId = Guid.Parse("0f3c2a4e-1b2d-4c5e-8f70-112233445566");
 
     private readonly BunitContext _context = new();
+    private readonly TestDatabase _db = TestDatabase.Create();
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly PendingNestedChanges _pending = new();
     private FakeHyperVHost _host = null!;
@@ -41,6 +44,9 @@ public sealed class VmPageTests : IAsyncLifetime
         _context.Services.AddSingleton(_ => _directory = NewDirectory());
         _context.Services.AddNestedVirtualizationOperations();
         _context.Services.AddNestedNetworking();
+        _context.Services.AddSingleton<HostAdministration>();
+        _db.AddTo(_context.Services);
+        _context.AddSignedInActor("ada", DashboardRoles.Administrator);
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }
@@ -52,6 +58,8 @@ public sealed class VmPageTests : IAsyncLifetime
         {
             await _directory.DisposeAsync();
         }
+
+        _db.Dispose();
     }
 
     // hv-a is a configured (never contacted) real host; with _vmIsAddedAsHost the VM is also the L1 host hv-a-l1.
