@@ -2,6 +2,7 @@ using System.Globalization;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Api;
+using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hardening;
@@ -68,6 +69,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecur
 app.MapAccountEndpoints();
 app.MapWallLinkEndpoints();
 app.MapInventoryHub();
+app.MapAuditEndpoints();
 app.MapGet("/healthz", () => "ok").AllowAnonymous();
 app.MapSimulatorApi();
 app.MapDashboardApi();

@@ -98,7 +98,16 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             return new(GuestActionOutcome.Refused, refusal, null, null, null, []);
         }
 
-        var id = await audit.BeginAsync(start);
+        long id;
+        try
+        {
+            id = await audit.BeginAsync(start);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new(GuestActionOutcome.Refused, ChangeAudit.NotRecorded($"Forgetting the guest credentials of VM '{vm.Name}' on host '{host}'", ex), null, null, null, []);
+        }
+
         var forgotten = credentials.Forget(host, vm.Id);
         var result = new GuestActionResult(
             forgotten ? GuestActionOutcome.Succeeded : GuestActionOutcome.Refused,
@@ -149,6 +158,12 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
                 result = await WithCredentialAsync(actor, host, vm, known, ask, prefix, networking, work);
             }
         }
+        catch (OperationCanceledException) when (id is { } canceled)
+        {
+            // The page closed mid-way: the entry still ends, so it never stays "Started".
+            await audit.CompleteAsync(canceled, new AuditCompletion(AuditResults.Canceled, $"{prefix}: canceled before it ended (the page was closed); check the guest."), CancellationToken.None);
+            throw;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             result = new(GuestActionOutcome.Failed, $"{prefix} could not be run.", ex.Message, null, null, []);
@@ -156,7 +171,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
 
         if (id is { } entry)
         {
-            await audit.CompleteAsync(entry, Completion(result));
+            await audit.CompleteAsync(entry, Completion(result), CancellationToken.None);
         }
 
         return result;

@@ -74,7 +74,13 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
         {
             result = new(false, command, $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}' failed.", ex.HostMessage, null);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // The page closed mid-way: the entry still ends, so it never stays "Started".
+            await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Canceled, $"{what}: canceled before the host answered; check the adapter."), CancellationToken.None);
+            throw;
+        }
+        catch (Exception ex)
         {
             result = new(false, command, $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}' could not be run.", ex.Message, null);
         }

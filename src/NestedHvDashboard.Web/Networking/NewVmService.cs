@@ -74,7 +74,13 @@ public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
         {
             result = new(false, $"{what} failed.", ex.HostMessage, null, []);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // The dialog closed mid-way: the entry still ends, so it never stays "Started".
+            await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Canceled, $"{what}: canceled before it ended; check the host for a half-made VM."), CancellationToken.None);
+            throw;
+        }
+        catch (Exception ex)
         {
             result = new(false, $"{what} could not be run.", ex.Message, null, []);
         }

@@ -144,7 +144,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
             return run;
         }
 
-        var runId = await audit.BeginAsync(runStart);
+        long? runId = null;
         var deferred = choice is BulkRunningChoice.AtNextShutdown ? vms.Where(v => v.Vm.State is not VmState.Off).ToList() : [];
         var now = vms.Except(deferred).DistinctBy(v => v.Key).ToList();
         var power = choice switch
@@ -156,12 +156,35 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
 
         // Each VM's attempt is stored before anything runs, so a crash mid-run leaves "Started" entries (marked Interrupted at the next start).
         var entries = new Dictionary<VmKey, long>();
-        foreach (var vm in now)
+        try
         {
-            entries[vm.Key] = await audit.BeginAsync(new AuditStart(
-                actor, enable ? "Enable nested" : "Disable nested", vm.Host, vm.Vm.Name, vm.Vm.Id,
-                new { enable, power = power.ToString(), enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory, bulk = true },
-                ChangeAudit.StateOf(vm.Vm), correlation));
+            runId = await audit.BeginAsync(runStart);
+            foreach (var vm in now)
+            {
+                entries[vm.Key] = await audit.BeginAsync(new AuditStart(
+                    actor, enable ? "Enable nested" : "Disable nested", vm.Host, vm.Vm.Name, vm.Vm.Id,
+                    new { enable, power = power.ToString(), enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory, bulk = true },
+                    ChangeAudit.StateOf(vm.Vm), correlation));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing runs unrecorded: end what was stored (best effort, the trail is failing) and refuse every VM.
+            var refusal = ChangeAudit.NotRecorded($"{action} on {vms.Count} VMs", ex);
+            var begun = entries.Values.ToList();
+            if (runId is { } begunRun)
+            {
+                begun.Add(begunRun);
+            }
+
+            await EndQuietlyAsync(begun, new AuditCompletion(AuditResults.Refused, refusal));
+            foreach (var vm in vms)
+            {
+                run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Refused), refusal, null));
+            }
+
+            run.End();
+            return run;
         }
 
         run.Completion = Task.Run(async () =>
@@ -174,18 +197,32 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
                     var start = new AuditStart(
                         actor, (enable ? "Enable nested" : "Disable nested") + " at next shutdown", vm.Host, vm.Vm.Name, vm.Vm.Id,
                         new { enable, enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory, bulk = true }, ChangeAudit.StateOf(vm.Vm), correlation);
+                    long id;
+                    try
+                    {
+                        // Stored before the pending change is saved, like every other change.
+                        id = await audit.BeginAsync(start);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Refused), ChangeAudit.NotRecorded($"Leaving the change on VM '{vm.Vm.Name}' on host '{vm.Host}' pending", ex), null));
+                        continue;
+                    }
+
                     try
                     {
                         pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
-                        await audit.RecordAsync(start, new AuditCompletion(AuditResults.Deferred, message, "pending until the VM is Off"));
-                        run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         var failed = $"The change on VM '{vm.Vm.Name}' on host '{vm.Host}' could not be left pending: {ex.Message}";
-                        await audit.RecordAsync(start, new AuditCompletion(AuditResults.Failed, failed));
+                        await EndQuietlyAsync([id], new AuditCompletion(AuditResults.Failed, failed));
                         run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Failed), failed, null));
+                        continue;
                     }
+
+                    await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Deferred, message, "pending until the VM is Off"));
+                    run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
                 }
 
                 var names = vms.ToDictionary(v => v.Key, v => v.Vm.Name);
@@ -213,9 +250,16 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
 
                 await Task.WhenAll(pendingCompletions);
                 var counts = summary.Counts;
-                await audit.CompleteAsync(runId, new AuditCompletion(
+                await audit.CompleteAsync(runId.Value, new AuditCompletion(
                     counts.Failed > 0 ? AuditResults.Failed : AuditResults.Succeeded,
                     $"{action} ended: {counts.Succeeded} succeeded, {counts.NoChange} no change, {counts.Refused} refused, {counts.Busy} busy, {counts.Failed} failed, {counts.Canceled} canceled, {deferred.Count} deferred."));
+            }
+            catch (Exception ex)
+            {
+                // The run broke (the trail, say): end every entry still open so none stays "Started".
+                var open = entries.Where(e => !run.Results.Any(r => new VmKey(r.Host, r.VmId) == e.Key)).Select(e => e.Value);
+                await EndQuietlyAsync([.. open, runId.Value], new AuditCompletion(AuditResults.Failed, $"{action} stopped: {ex.Message}"));
+                throw;
             }
             finally
             {
@@ -223,6 +267,22 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
             }
         });
         return run;
+    }
+
+    /// <summary>Completes entries while the trail may be failing; a completion that cannot be written is left for <see cref="DbAuditTrail.MarkInterruptedAsync"/>.</summary>
+    private async Task EndQuietlyAsync(IEnumerable<long> ids, AuditCompletion completion)
+    {
+        foreach (var id in ids)
+        {
+            try
+            {
+                await audit.CompleteAsync(id, completion, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing more can be done here.
+            }
+        }
     }
 
     /// <summary>What the choice does, in the user's words.</summary>

@@ -14,6 +14,7 @@ public static class BulkServiceCollectionExtensions
     public static IServiceCollection AddBulkNestedSwitch(this IServiceCollection services)
     {
         services.AddNestedVirtualizationOperations();
+        services.TryAddSingleton<Audit.AuditQuery>();
         services.TryAddSingleton<ActivityLog>();
         services.TryAddSingleton(sp =>
         {

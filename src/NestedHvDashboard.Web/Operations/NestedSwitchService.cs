@@ -103,7 +103,16 @@ public sealed class NestedSwitchService(
             return (null, refusal);
         }
 
-        var id = await audit.BeginAsync(start);
+        long id;
+        try
+        {
+            id = await audit.BeginAsync(start);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, ChangeAudit.NotRecorded($"Scheduling a nested virtualization change on VM '{vm.Name}' on host '{hostName}'", ex));
+        }
+
         try
         {
             pending.Add(change);
@@ -120,7 +129,7 @@ public sealed class NestedSwitchService(
         return (change, null);
     }
 
-    /// <summary>Cancels the VM's pending change; false when there was none or the actor may not (then <c>Refusal</c> says why).</summary>
+    /// <summary>Cancels the VM's pending change; false when there was none, or the actor may not or it could not be recorded (then <c>Refusal</c> says why).</summary>
     public async Task<(bool Canceled, string? Refusal)> CancelPendingAsync(Actor actor, string hostName, Guid vmId)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -138,7 +147,16 @@ public sealed class NestedSwitchService(
             return (false, refusal);
         }
 
-        var id = await audit.BeginAsync(start);
+        long id;
+        try
+        {
+            id = await audit.BeginAsync(start);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (false, ChangeAudit.NotRecorded($"Canceling the pending change on VM '{change.VmName}' on host '{hostName}'", ex));
+        }
+
         var removed = pending.Remove(hostName, vmId);
         await audit.CompleteAsync(id, removed
             ? new AuditCompletion(AuditResults.Succeeded, $"The pending nested virtualization change on VM '{change.VmName}' on host '{hostName}' was canceled; nothing was changed on the VM.", "no pending change")

@@ -23,6 +23,7 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<IHostLookup>(sp => sp.GetRequiredService<HostDirectory>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Audit.AuditQuery>();
         services.TryAddSingleton<ActivityLog>();
         services.TryAddSingleton<NestedSwitchService>();
         services.AddHostedService<PendingChangeApplier>();

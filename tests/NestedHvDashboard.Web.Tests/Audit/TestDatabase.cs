@@ -44,8 +44,14 @@ public sealed class TestDatabase : IDisposable
             db.Database.Migrate();
         }
 
-        return new TestDatabase(folder, new Factory(options));
+        return new TestDatabase(folder, new ContextFactory(options));
     }
+
+    /// <summary>The database file (Pooling=false: nothing keeps it open between uses).</summary>
+    public string FilePath => Path.Combine(_folder, "test.db");
+
+    /// <summary>Deletes the database file: the next write finds no audit table and fails, as a lost database would.</summary>
+    public void Break() => File.Delete(FilePath);
 
     /// <summary>Every audit entry, oldest first.</summary>
     public IReadOnlyList<AuditEntry> Entries()
@@ -54,13 +60,14 @@ public sealed class TestDatabase : IDisposable
         return [.. db.AuditEntries.AsNoTracking().OrderBy(e => e.Id)];
     }
 
-    /// <summary>Registers the database, the audit trail and the activity log in a test's services.</summary>
+    /// <summary>Registers the database, the audit trail, its query and the activity log in a test's services.</summary>
     public void AddTo(IServiceCollection services)
     {
         services.RemoveAll<IDbContextFactory<DashboardDbContext>>();
         services.AddSingleton(Factory);
         services.AddSingleton(Audit);
         services.AddSingleton<IAuditTrail>(Audit);
+        services.AddSingleton<AuditQuery>();
         services.AddSingleton<ActivityLog>();
     }
 
@@ -76,7 +83,7 @@ public sealed class TestDatabase : IDisposable
         }
     }
 
-    private sealed class Factory(DbContextOptions<SqliteDashboardDbContext> options) : IDbContextFactory<DashboardDbContext>
+    private sealed class ContextFactory(DbContextOptions<SqliteDashboardDbContext> options) : IDbContextFactory<DashboardDbContext>
     {
         public DashboardDbContext CreateDbContext() => new SqliteDashboardDbContext(options);
     }

@@ -15,10 +15,10 @@ using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Components.Networking;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Storage;
 using NestedHvDashboard.Web.Tests.Data;
+using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Networking;
 
@@ -29,6 +29,7 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("nestedhv-guestcard-").FullName;
     private readonly BunitContext _context = new();
+    private readonly TestDatabase _db = TestDatabase.Create();
     private FakeGuestHost _host = null!;
     private IRenderedComponent<MudDialogProvider> _dialogs = null!;
 
@@ -46,6 +47,9 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         _context.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         _context.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         _context.Services.AddNestedNetworking();
+        _db.AddTo(_context.Services);
+        // Remembering and forgetting guest credentials needs an administrator.
+        _context.AddSignedInActor("ada", DashboardRoles.Administrator);
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }
@@ -54,11 +58,11 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
     {
         await _context.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
+        _db.Dispose();
     }
 
     private GuestCredentialStore Store => _context.Services.GetRequiredService<GuestCredentialStore>();
 
-    private ActivityLog Activity => _context.Services.GetRequiredService<ActivityLog>();
 
     [Fact]
     public void Reading_asks_for_credentials_shows_the_guest_state_and_remembers_them_when_asked()
@@ -135,9 +139,10 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         Assert.Equal(GuestNatView.L2Count, l2.Count);
         Assert.Contains("New-NetIPAddress -IPAddress 192.168.0.2 -PrefixLength 24 -DefaultGateway 192.168.0.1 -InterfaceAlias Ethernet", l2[0], StringComparison.Ordinal);
         Assert.Contains("Set-DnsClientServerAddress -InterfaceAlias Ethernet -ServerAddresses 10.0.0.1", l2[0], StringComparison.Ordinal);
-        var entry = Assert.Single(Activity.Entries);
-        Assert.Equal(("Create guest NAT", "Succeeded"), (entry.Action, entry.Outcome));
-        Assert.DoesNotContain(FakeGuestHost.Password, entry.Message + entry.HostMessage, StringComparison.Ordinal);
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(("Create guest NAT", "Succeeded", "ada", "Administrator"), (entry.Action, entry.Result, entry.Actor, entry.Role));
+        Assert.NotNull(entry.CompletedAt);
+        Assert.DoesNotContain(FakeGuestHost.Password, string.Join("|", entry.Parameters, entry.Before, entry.After, entry.Message, entry.HostError), StringComparison.Ordinal);
 
         // The guest now has a NAT: WinNAT allows one, so a second is refused in the form before anything runs.
         card.WaitForAssertion(() => Assert.Contains("WinNAT supports one NAT network", card.Find("[data-testid=nat-name-problem]").TextContent, StringComparison.Ordinal));
@@ -160,7 +165,8 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
 
         card.WaitForAssertion(() => Assert.Equal("none", card.Find("[data-testid=guest-nats]").TextContent.Trim()));
         Assert.Contains("Remove LocalNAT VmNAT", _host.Calls);
-        Assert.Equal("Remove guest NAT", Assert.Single(Activity.Entries).Action);
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(("Remove guest NAT", "Succeeded"), (entry.Action, entry.Result));
     }
 
     [Fact]
@@ -192,13 +198,14 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         Assert.Contains("Nested virtualization is off", card.Find("[data-testid=install-refused-reason]").TextContent, StringComparison.Ordinal);
 
         var asked = false;
-        var result = await _context.Services.GetRequiredService<GuestSetup>().InstallHyperVAsync(HostName, vm, null, _ => { asked = true; return Task.FromResult<GuestCredentialAnswer?>(null); }, null);
+        var result = await _context.Services.GetRequiredService<GuestSetup>().InstallHyperVAsync(TestDatabase.Operator, HostName, vm, null, _ => { asked = true; return Task.FromResult<GuestCredentialAnswer?>(null); }, null);
 
         Assert.Equal(GuestActionOutcome.Refused, result.Outcome);
         Assert.Contains("Install Hyper-V in VM 'lab-l1' on host 'hv-a': refused, nested virtualization is off", result.Message, StringComparison.Ordinal);
         Assert.False(asked);
         Assert.Empty(_host.Calls);
-        Assert.Equal("Refused", Assert.Single(Activity.Entries).Outcome);
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(("Install Hyper-V in guest", "Refused"), (entry.Action, entry.Result));
     }
 
     private IRenderedComponent<GuestNetworkingCard> ReadState(bool withNat = false)

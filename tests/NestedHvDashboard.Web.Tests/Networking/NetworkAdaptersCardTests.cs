@@ -10,7 +10,7 @@ using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Components.Networking;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Tests.Audit;
 using NestedHvDashboard.Web.Tests.Pages;
 
 namespace NestedHvDashboard.Web.Tests.Networking;
@@ -22,6 +22,7 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
     private static readonly Guid VmId = Guid.Parse("5a1d0c7e-2b3c-4d5e-8f90-aabbccddeeff");
 
     private readonly BunitContext _context = new();
+    private readonly TestDatabase _db = TestDatabase.Create();
     private FakeHyperVHost _host = null!;
 
     public Task InitializeAsync()
@@ -32,13 +33,17 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
         _context.Services.AddSingleton<IHostLookup>(new OneHost(() => _host));
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddNestedNetworking();
+        _db.AddTo(_context.Services);
+        _context.AddSignedInActor();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
-
-    private ActivityLog Activity => _context.Services.GetRequiredService<ActivityLog>();
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        _db.Dispose();
+    }
 
     [Fact]
     public void One_adapters_switch_turns_spoofing_on_for_that_adapter_only_and_shows_the_command_and_result()
@@ -55,8 +60,9 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
         Assert.False(adapters.Single(a => a.Name == "Network Adapter").MacAddressSpoofing);
         Assert.True(Row(card, "Storage").QuerySelector(".mud-switch-input")!.HasAttribute("checked"));
         Assert.False(Row(card, "Network Adapter").QuerySelector(".mud-switch-input")!.HasAttribute("checked"));
-        var entry = Assert.Single(Activity.Entries);
-        Assert.Equal(("MAC spoofing on", "Succeeded", "lab-l1"), (entry.Action, entry.Outcome, entry.VmName));
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(("MAC spoofing on", "Succeeded", "lab-l1", "olivia"), (entry.Action, entry.Result, entry.VmName, entry.Actor));
+        Assert.Contains("\"adapter\":\"Storage\"", entry.Parameters, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,7 +100,9 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
         Assert.Contains("adapter 'Network Adapter' of VM 'lab-l1' on host 'hv-a' failed", outcome, StringComparison.Ordinal);
         Assert.Contains("The host said: Set-VMNetworkAdapter : Failed to modify device 'Ethernet Connection'.", outcome, StringComparison.Ordinal);
         Assert.False(Row(card, "Network Adapter").QuerySelector(".mud-switch-input")!.HasAttribute("checked"));
-        Assert.Equal("Failed", Assert.Single(Activity.Entries).Outcome);
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal("Failed", entry.Result);
+        Assert.Equal("Set-VMNetworkAdapter : Failed to modify device 'Ethernet Connection'.", entry.HostError);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Components.Networking;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Networking;
 
@@ -22,6 +22,7 @@ public sealed class NewVmDialogTests : IAsyncLifetime
     private const string HostName = "hv-a";
 
     private readonly BunitContext _context = new();
+    private readonly TestDatabase _db = TestDatabase.Create();
     private readonly FakeGuestHost _host = new(HostName, NetworkAdaptersCardTests.Facts, NetworkAdaptersCardTests.Vm(VmState.Running));
     private IRenderedComponent<MudDialogProvider> _dialogs = null!;
 
@@ -33,14 +34,18 @@ public sealed class NewVmDialogTests : IAsyncLifetime
         _context.Services.AddSingleton<IHostLookup>(new OneHost(_host));
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddNestedNetworking();
+        _db.AddTo(_context.Services);
+        _context.AddSignedInActor();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _dialogs = _context.Render<MudDialogProvider>();
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
-
-    private ActivityLog Activity => _context.Services.GetRequiredService<ActivityLog>();
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        _db.Dispose();
+    }
 
     [Fact]
     public async Task Memory_under_4_GB_is_refused_as_typed_and_Create_stays_disabled()
@@ -68,8 +73,9 @@ public sealed class NewVmDialogTests : IAsyncLifetime
         _dialogs.WaitForAssertion(() => Assert.Equal("Succeeded", _dialogs.Find("[data-testid=new-vm-outcome]").GetAttribute("data-outcome")));
         Assert.Contains("New VM 'l1-new' on host 'hv-a': created", _dialogs.Find("[data-testid=new-vm-outcome]").TextContent, StringComparison.Ordinal);
         Assert.Equal([new NewVmRequest("l1-new", 8L << 30, 4, "Lab")], _host.Created);
-        var entry = Assert.Single(Activity.Entries);
-        Assert.Equal(("New nested-ready VM", "Succeeded", "l1-new"), (entry.Action, entry.Outcome, entry.VmName));
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(("New nested-ready VM", "Succeeded", "l1-new", "olivia"), (entry.Action, entry.Result, entry.VmName, entry.Actor));
+        Assert.NotNull(entry.After);
     }
 
     [Fact]
@@ -86,7 +92,9 @@ public sealed class NewVmDialogTests : IAsyncLifetime
         var outcome = _dialogs.Find("[data-testid=new-vm-outcome]").TextContent;
         Assert.Contains("refused before anything ran", outcome, StringComparison.Ordinal);
         Assert.Contains("The host has no switch named 'Lab'.", outcome, StringComparison.Ordinal);
-        Assert.Equal("Failed", Assert.Single(Activity.Entries).Outcome);
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal("Refused", entry.Result);
+        Assert.Contains("The host has no switch named 'Lab'.", entry.Message, StringComparison.Ordinal);
     }
 
     private async Task OpenAsync()

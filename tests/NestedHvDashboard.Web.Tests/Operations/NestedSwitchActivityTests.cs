@@ -96,7 +96,7 @@ public sealed class NestedSwitchActivityTests : IDisposable
         Assert.Contains("needs the Operator role", result.Message, StringComparison.Ordinal);
         Assert.Null(change);
         Assert.Contains("needs the Operator role", refusal, StringComparison.Ordinal);
-        Assert.Empty(host.Calls.Where(c => c.StartsWith("SetNested", StringComparison.Ordinal)));
+        Assert.DoesNotContain(host.Calls, c => c.StartsWith("SetNested", StringComparison.Ordinal));
         Assert.Null(service.FindPending(HostName, VmId));
         var entries = _db.Entries();
         Assert.Equal(2, entries.Count);

@@ -5,11 +5,12 @@ using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Tests.Audit;
 using NestedHvDashboard.Web.Tests.Pages;
 
 namespace NestedHvDashboard.Web.Tests.Operations;
 
-public sealed class PendingChangeApplierTests
+public sealed class PendingChangeApplierTests : IDisposable
 {
     private const string HostName = "hv-a";
     private static readonly Guid VmId = Guid.Parse("9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d");
@@ -17,6 +18,10 @@ public sealed class PendingChangeApplierTests
     private static readonly HostFacts Facts = new(
         HostName, "Microsoft Windows Server 2022 Datacenter", "10.0.20348", 20348, true, ProcessorVendor.Intel, "GenuineIntel", "Xeon", 16, 64L << 30, true,
         [new Version(9, 0), new Version(10, 0)], new Version(10, 0), false, null);
+
+    private readonly TestDatabase _db = TestDatabase.Create();
+
+    public void Dispose() => _db.Dispose();
 
     [Fact]
     public async Task A_pending_change_runs_once_the_feed_shows_the_vm_off_and_not_before()
@@ -27,8 +32,7 @@ public sealed class PendingChangeApplierTests
         var pending = new PendingNestedChanges();
         pending.Add(new PendingNestedChange(HostName, VmId, running.Name, Enable: true, EnableMacAddressSpoofing: true, DateTimeOffset.UtcNow));
         store.ApplyInventory(HostName, new HostInventory(Facts, [running], DateTimeOffset.UtcNow));
-        var activity = new ActivityLog(TimeProvider.System);
-        using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, activity, NullLogger<PendingChangeApplier>.Instance);
+        using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, _db.Audit, NullLogger<PendingChangeApplier>.Instance);
 
         await applier.StartAsync(CancellationToken.None);
         try
@@ -51,9 +55,14 @@ public sealed class PendingChangeApplierTests
         // Only the test's own stop; the applier never stops or starts a VM.
         Assert.Equal(["Stop ShutDown", "SetNested True", "SetMacSpoofing True"], host.Calls.Where(c => !c.StartsWith("Get", StringComparison.Ordinal)));
 
-        // The applied change is in the Activity log, as one entry.
-        var entry = Assert.Single(activity.Entries);
-        Assert.Equal(("At next shutdown: enable nested", nameof(OperationOutcome.Succeeded), VmId), (entry.Action, entry.Outcome, entry.VmId));
+        // The applied change is in the audit trail as one complete entry, by the app itself.
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(("Enable nested (applied at next shutdown)", "Succeeded", VmId), (entry.Action, entry.Result, entry.VmId));
+        Assert.Equal(("system", "System", HostName, "lab-l1"), (entry.Actor, entry.Channel, entry.Host, entry.VmName));
+        Assert.NotNull(entry.CompletedAt);
+        Assert.Contains("nested off", entry.Before, StringComparison.Ordinal);
+        Assert.Contains("nested on", entry.After, StringComparison.Ordinal);
+        Assert.Contains("\"enableMacAddressSpoofing\":true", entry.Parameters, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -66,13 +75,14 @@ public sealed class PendingChangeApplierTests
         var pending = new PendingNestedChanges();
         pending.Add(new PendingNestedChange(HostName, VmId, off.Name, Enable: true, EnableMacAddressSpoofing: false, DateTimeOffset.UtcNow));
         store.ApplyInventory(HostName, new HostInventory(Facts, [off], DateTimeOffset.UtcNow));
-        var activity = new ActivityLog(TimeProvider.System);
-        using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, activity, NullLogger<PendingChangeApplier>.Instance);
+        using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, _db.Audit, NullLogger<PendingChangeApplier>.Instance);
 
         await applier.StartAsync(CancellationToken.None);
         try
         {
             await PollAsync(() => host.Calls.Contains("SetNested True"));
+            // Stopping the app mid-way would cancel the apply; let it end first.
+            await PollAsync(() => _db.Entries() is [{ CompletedAt: not null }]);
         }
         finally
         {
@@ -81,10 +91,9 @@ public sealed class PendingChangeApplierTests
 
         Assert.NotNull(pending.Find(HostName, VmId));
         Assert.False(host.Vm(VmId).ExposeVirtualizationExtensions);
-        await PollAsync(() => activity.Entries.Count == 1);
-        var entry = Assert.Single(activity.Entries);
-        Assert.Equal(nameof(OperationOutcome.Failed), entry.Outcome);
-        Assert.Contains("The configuration is locked.", entry.HostMessage, StringComparison.Ordinal);
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(("Failed", "system"), (entry.Result, entry.Actor));
+        Assert.Contains("The configuration is locked.", entry.HostError, StringComparison.Ordinal);
     }
 
     private static async Task PollAsync(Func<bool> condition)

@@ -15,6 +15,7 @@ using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Tests.Hosts;
 using NestedHvDashboard.Web.Tests.Data;
+using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
 
@@ -26,6 +27,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
     private readonly string _folder = Directory.CreateTempSubdirectory("nestedhv-connections-").FullName;
     private readonly BunitContext _context = new();
     private BunitAuthorizationContext _auth = null!;
+    private readonly TestDatabase _db = TestDatabase.Create();
     private readonly InventoryStore _feed = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly FakeConnector _connector = new();
     private InventoryMonitor _monitor = null!;
@@ -53,6 +55,9 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_feed);
         _context.Services.AddSingleton(_directory);
+        _context.Services.AddSingleton<HostAdministration>();
+        _db.AddTo(_context.Services);
+        _context.AddSignedInActor("ada", DashboardRoles.Administrator);
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _context.Render<MudPopoverProvider>();
         _dialogs = _context.Render<MudDialogProvider>();
@@ -65,6 +70,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         _monitor.Dispose();
         await _directory.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
+        _db.Dispose();
     }
 
     private IRenderedComponent<Connections> Open()

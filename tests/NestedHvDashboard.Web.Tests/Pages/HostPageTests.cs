@@ -15,6 +15,7 @@ using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.Tests.Vms;
+using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
 
@@ -24,6 +25,7 @@ public sealed class HostPageTests : IAsyncLifetime
     private const string HostName = "hv-a";
     private readonly BunitContext _context = new();
     private BunitAuthorizationContext _auth = null!;
+    private readonly TestDatabase _db = TestDatabase.Create();
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private static readonly HostFacts Facts = VmGridQueryTests.Facts;
     private static readonly VmSnapshot Web = VmGridQueryTests.Vm("web-01", VmState.Running, nested: true);
@@ -40,12 +42,18 @@ public sealed class HostPageTests : IAsyncLifetime
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddBulkNestedSwitch();
         _context.Services.AddNestedNetworking();
+        _db.AddTo(_context.Services);
+        _context.AddSignedInActor();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _store.ApplyInventory(HostName, new HostInventory(Facts, [Web, Old], DateTimeOffset.UtcNow));
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        _db.Dispose();
+    }
 
     private IRenderedComponent<HostPage> Open(string path)
     {

@@ -17,6 +17,7 @@ using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
 
@@ -28,6 +29,7 @@ public sealed class VmPageTests : IAsyncLifetime
 
     private readonly BunitContext _context = new();
     private BunitAuthorizationContext _auth = null!;
+    private readonly TestDatabase _db = TestDatabase.Create();
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly PendingNestedChanges _pending = new();
     private FakeHyperVHost _host = null!;
@@ -46,6 +48,9 @@ public sealed class VmPageTests : IAsyncLifetime
         _context.Services.AddSingleton(_ => _directory = NewDirectory());
         _context.Services.AddNestedVirtualizationOperations();
         _context.Services.AddNestedNetworking();
+        _context.Services.AddSingleton<HostAdministration>();
+        _db.AddTo(_context.Services);
+        _context.AddSignedInActor("ada", DashboardRoles.Administrator);
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }
@@ -57,6 +62,8 @@ public sealed class VmPageTests : IAsyncLifetime
         {
             await _directory.DisposeAsync();
         }
+
+        _db.Dispose();
     }
 
     // hv-a is a configured (never contacted) real host; with _vmIsAddedAsHost the VM is also the L1 host hv-a-l1.

@@ -13,6 +13,7 @@ using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Tests.Audit;
 using NestedHvDashboard.Web.Tests.Pages;
 
 namespace NestedHvDashboard.Web.Tests.Vms;
@@ -23,6 +24,7 @@ public sealed class VmGridTests : IAsyncLifetime
 {
     private readonly BunitContext _context = new();
     private BunitAuthorizationContext _auth = null!;
+    private readonly TestDatabase _db = TestDatabase.Create();
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly Dictionary<string, FakeHyperVHost> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private IRenderedComponent<MudDialogProvider> _dialogs = null!;
@@ -42,13 +44,19 @@ public sealed class VmGridTests : IAsyncLifetime
         // In memory: these tests do not need pending changes kept on disk.
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddBulkNestedSwitch();
+        _db.AddTo(_context.Services);
+        _context.AddSignedInActor();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Publish("hv-a", WebA, OffA);
         Publish("hv-b", OffB, OldB);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        _db.Dispose();
+    }
 
     private void Publish(string host, params VmSnapshot[] vms)
     {
@@ -179,9 +187,13 @@ public sealed class VmGridTests : IAsyncLifetime
         Assert.False(_hosts["hv-a"].Vm(WebA.Id).ExposeVirtualizationExtensions);
         Assert.Equal(VmState.Running, _hosts["hv-a"].Vm(WebA.Id).State);
         Assert.False(_hosts["hv-b"].Vm(OffB.Id).ExposeVirtualizationExtensions);
-        var log = _context.Services.GetRequiredService<ActivityLog>();
-        Assert.Equal(3, log.Entries.Count(e => e.Outcome == "Succeeded" && e.Action == "Bulk disable nested"));
-        Assert.Contains(log.Entries, e => e.Outcome == "Ended");
+        // One entry per VM and one for the run, all completed (the run's entry completes just after the last VM's result shows).
+        page.WaitForAssertion(() => Assert.All(_db.Entries(), e => Assert.NotNull(e.CompletedAt)), TimeSpan.FromSeconds(10));
+        var entries = _db.Entries();
+        Assert.Equal(3, entries.Count(e => e.Result == "Succeeded" && e.Action == "Disable nested"));
+        Assert.Single(entries, e => e.Result == "Succeeded" && e.Action == "Bulk disable nested");
+        Assert.Equal(4, entries.Count);
+        Assert.Single(entries.Select(e => e.CorrelationId).Distinct());
     }
 
     [Fact]
