@@ -19,13 +19,15 @@ public sealed class AuthorizationMatrixTests(ApiServer api) : IClassFixture<ApiS
 
     private const string Host = ApiServer.LabHost;
 
-    /// <summary>Every page, and what a caller without the View policy gets. {vm} is a lab VM's id.</summary>
-    public static readonly string[] Pages =
+    /// <summary>
+    /// Every page and cookie-read endpoint with what it needs: "view" (Viewer and up), "administer", or "signed-in" (any
+    /// signed-in account, even one without a role). {vm} is a lab VM's id.
+    /// </summary>
+    public static readonly (string Path, string Needs)[] Pages =
     [
-        "/", "/wall", "/vms", "/activity", "/connections", $"/hosts/{Host}", $"/hosts/{Host}/vms", $"/hosts/{Host}/networking",
-        $"/hosts/{Host}/vms/{{vm}}", "/account/tokens",
-
-        // The merge adds "/admin/users" and "/admin/wall-links" (Administer: a Viewer or Operator gets "302 /account/denied").
+        ("/", "view"), ("/wall", "view"), ("/vms", "view"), ("/activity", "view"), ("/activity/export.csv", "view"), ("/connections", "view"),
+        ($"/hosts/{Host}", "view"), ($"/hosts/{Host}/vms", "view"), ($"/hosts/{Host}/networking", "view"), ($"/hosts/{Host}/vms/{{vm}}", "view"),
+        ("/account/tokens", "view"), ("/admin/users", "administer"), ("/admin/wall-links", "administer"), ("/account/password", "signed-in"),
     ];
 
     /// <summary>
@@ -81,14 +83,12 @@ public sealed class AuthorizationMatrixTests(ApiServer api) : IClassFixture<ApiS
         foreach (var caller in Callers)
         {
             using var client = caller == "anonymous" ? api.Server.NewClient() : await api.Server.SignedInClientAsync(api.Users[caller]);
-            foreach (var page in Pages.Select(p => p.Replace("{vm}", vm.ToString(), StringComparison.Ordinal)))
+            foreach (var (path, needs) in Pages)
             {
-                var expected = caller switch
-                {
-                    "anonymous" => "302 /account/login",
-                    "none" => "302 /account/denied",
-                    _ => "200",
-                };
+                var page = path.Replace("{vm}", vm.ToString(), StringComparison.Ordinal);
+                var expected = caller == "anonymous" ? "302 /account/login"
+                    : needs == "signed-in" || Has(caller, needs) ? "200"
+                    : "302 /account/denied";
                 Check(failures, $"{caller} GET {page}", expected, await SendAsync(client, "GET", page, null));
             }
         }

@@ -2,6 +2,7 @@ using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 
 namespace NestedHvDashboard.Web.Tests.Audit;
 
@@ -12,12 +13,17 @@ public static class SignedInActor
     public static BunitAuthorizationContext AddSignedInActor(this BunitContext context, string name = "olivia", string role = DashboardRoles.Operator)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var authorization = context.AddAuthorization();
-        authorization.SetAuthorized(name);
-        authorization.SetRoles(role);
+        var authorization = context.SignInAs(role, name);
+        context.AddActorServices();
+        return authorization;
+    }
+
+    /// <summary>Registers <see cref="CurrentActor"/> and its parts, for a context already signed in (<see cref="BunitRoles.SignInAs"/>).</summary>
+    public static void AddActorServices(this BunitContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         context.Services.AddScoped<CircuitClient>();
         context.Services.AddHttpContextAccessor();
         context.Services.AddScoped<CurrentActor>();
-        return authorization;
     }
 }

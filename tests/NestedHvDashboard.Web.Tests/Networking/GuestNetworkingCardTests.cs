@@ -36,7 +36,7 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.SignInAs(DashboardRoles.Administrator);
+        _context.SignInAs(DashboardRoles.Administrator, "ada");
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IHostLookup>(new OneHost(() => _host));
         _context.Services.AddSingleton(new PendingNestedChanges());
@@ -49,7 +49,7 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         _context.Services.AddNestedNetworking();
         _db.AddTo(_context.Services);
         // Remembering and forgetting guest credentials needs an administrator.
-        _context.AddSignedInActor("ada", DashboardRoles.Administrator);
+        _context.AddActorServices();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }

@@ -28,13 +28,13 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.SignInAs(DashboardRoles.Administrator);
+        _context.SignInAs(DashboardRoles.Administrator, "olivia");
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IHostLookup>(new OneHost(() => _host));
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddNestedNetworking();
         _db.AddTo(_context.Services);
-        _context.AddSignedInActor();
+        _context.AddActorServices();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }

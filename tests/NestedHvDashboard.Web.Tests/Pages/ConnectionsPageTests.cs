@@ -57,7 +57,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         _context.Services.AddSingleton(_directory);
         _context.Services.AddSingleton<HostAdministration>();
         _db.AddTo(_context.Services);
-        _context.AddSignedInActor("ada", DashboardRoles.Administrator);
+        _context.AddActorServices();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _context.Render<MudPopoverProvider>();
         _dialogs = _context.Render<MudDialogProvider>();

@@ -43,7 +43,7 @@ public sealed class HostPageTests : IAsyncLifetime
         _context.Services.AddBulkNestedSwitch();
         _context.Services.AddNestedNetworking();
         _db.AddTo(_context.Services);
-        _context.AddSignedInActor();
+        _context.AddActorServices();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _store.ApplyInventory(HostName, new HostInventory(Facts, [Web, Old], DateTimeOffset.UtcNow));
         return Task.CompletedTask;

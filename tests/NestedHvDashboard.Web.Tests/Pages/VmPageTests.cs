@@ -50,7 +50,7 @@ public sealed class VmPageTests : IAsyncLifetime
         _context.Services.AddNestedNetworking();
         _context.Services.AddSingleton<HostAdministration>();
         _db.AddTo(_context.Services);
-        _context.AddSignedInActor("ada", DashboardRoles.Administrator);
+        _context.AddActorServices();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;
     }

@@ -45,7 +45,7 @@ public sealed class VmGridTests : IAsyncLifetime
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddBulkNestedSwitch();
         _db.AddTo(_context.Services);
-        _context.AddSignedInActor();
+        _context.AddActorServices();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Publish("hv-a", WebA, OffA);
         Publish("hv-b", OffB, OldB);
