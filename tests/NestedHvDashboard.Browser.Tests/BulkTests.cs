@@ -86,7 +86,7 @@ public sealed class BulkTests(DashboardFixture dashboard)
         var activity = await OpenAsync(context, "/activity");
         foreach (var (_, vm) in Chosen)
         {
-            await Assertions.Expect(activity.Locator("[data-testid=activity-entry][data-outcome=Succeeded]", new() { HasText = vm })).ToHaveCountAsync(1, new() { Timeout = Timeout });
+            await Assertions.Expect(activity.Locator("[data-testid=activity-entry][data-result=Succeeded]", new() { HasText = vm })).ToHaveCountAsync(1, new() { Timeout = Timeout });
         }
 
         Assert.Empty(dashboard.OffLoopbackRequests);

@@ -87,6 +87,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>A fresh context that is signed in as nobody.</summary>
     public Task<IBrowserContext> AnonymousContextAsync(int width = 1366, int height = 768) => ContextAsync(App, width, height, null);
 
+    /// <summary>A fresh context on <paramref name="app"/> that is signed in as nobody.</summary>
+    public Task<IBrowserContext> AnonymousContextAsync(DashboardProcess app, int width = 1366, int height = 768) => ContextAsync(app, width, height, null);
+
     // The sign-in page's form, as a person fills it; it comes back to /healthz (anonymous, and no circuit to wait for).
     private async Task<string> SignInAsync(DashboardProcess app, string user, string password)
     {
