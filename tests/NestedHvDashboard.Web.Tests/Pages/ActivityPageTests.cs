@@ -62,7 +62,7 @@ public sealed class ActivityPageTests : IAsyncDisposable
         page.WaitForAssertion(() => Assert.Equal(["sql-01", "web-01"], Vms(page)), Patience);
         var newest = page.Find("[data-testid=activity-entry]");
         Assert.Equal("Failed", newest.GetAttribute("data-result"));
-        Assert.Equal("Access denied.", newest.QuerySelector("[data-testid=activity-host-error]")!.TextContent.Trim());
+        Assert.Equal("Host said: Access denied.", newest.QuerySelector("[data-testid=activity-host-error]")!.TextContent.Trim());
         Assert.Contains("olivia (Operator) through Browser from 127.0.0.1", newest.InnerHtml, StringComparison.Ordinal);
     }
 
