@@ -6,7 +6,8 @@ namespace NestedHvDashboard.Web.Access;
 
 /// <summary>
 /// At start-up: the three roles exist, and when there is no user at all, <c>admin</c> is created as Administrator.
-/// Its password is <c>Auth:BootstrapAdminPassword</c>, or one generated and printed once to the console (never logged).
+/// Its password is <c>Auth:BootstrapAdminPassword</c>, the content of the file <c>Auth:BootstrapAdminPasswordFile</c> names,
+/// or one generated and printed once to the console (never logged).
 /// </summary>
 public sealed partial class FirstAdministrator(
     UserManager<DashboardUser> users,
@@ -20,6 +21,9 @@ public sealed partial class FirstAdministrator(
 
     /// <summary>The setting that gives its password.</summary>
     public const string PasswordSetting = "Auth:BootstrapAdminPassword";
+
+    /// <summary>The setting that names a file whose content is that password (kept out of the command line, so out of <c>ps</c>).</summary>
+    public const string PasswordFileSetting = "Auth:BootstrapAdminPasswordFile";
 
     /// <summary>The setting that, when true at a start, gives <c>admin</c> a new password (printed once), unlocks it and makes it an Administrator again.</summary>
     public const string ResetSetting = "Auth:ResetAdminPassword";
@@ -52,18 +56,18 @@ public sealed partial class FirstAdministrator(
             return;
         }
 
-        var configured = configuration[PasswordSetting];
-        var password = string.IsNullOrEmpty(configured) ? Generate() : configured;
+        var configured = ConfiguredPassword(configuration);
+        var password = configured ?? Generate();
         var admin = new DashboardUser { UserName = UserName, CreatedAt = time.GetUtcNow().UtcDateTime, Source = "Local" };
         var created = await users.CreateAsync(admin, password).ConfigureAwait(false);
         if (!created.Succeeded)
         {
             throw new InvalidOperationException(
-                $"The first administrator '{UserName}' could not be created: {PasswordSetting} is not accepted ({string.Join(" ", created.Errors.Select(e => e.Description))})");
+                $"The first administrator '{UserName}' could not be created: the password from {SourceOf(configuration)} is not accepted ({string.Join(" ", created.Errors.Select(e => e.Description))})");
         }
 
         Check(await users.AddToRoleAsync(admin, DashboardRoles.Administrator).ConfigureAwait(false), $"make '{UserName}' an Administrator");
-        if (string.IsNullOrEmpty(configured))
+        if (configured is null)
         {
             await Console.WriteLineAsync($"""
 
@@ -81,9 +85,55 @@ public sealed partial class FirstAdministrator(
         }
         else
         {
-            LogCreated(logger, UserName, $"from {PasswordSetting}");
+            LogCreated(logger, UserName, $"from {SourceOf(configuration)}");
         }
     }
+
+    /// <summary>
+    /// The first administrator's password from <see cref="PasswordSetting"/> or the file <see cref="PasswordFileSetting"/>
+    /// names (its content, without the line end an editor or <c>echo</c> adds), or null when neither is set. A missing,
+    /// unreadable or empty file, or both settings at once, stop the start with a message naming the setting and the file.
+    /// </summary>
+    public static string? ConfiguredPassword(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var password = configuration[PasswordSetting];
+        var file = configuration[PasswordFileSetting];
+        if (string.IsNullOrEmpty(file))
+        {
+            return string.IsNullOrEmpty(password) ? null : password;
+        }
+
+        if (!string.IsNullOrEmpty(password))
+        {
+            throw new InvalidOperationException(
+                $"Both {PasswordSetting} and {PasswordFileSetting} are set; set only one (the file keeps the password off the command line).");
+        }
+
+        string content;
+        try
+        {
+            content = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InvalidOperationException(
+                $"{PasswordFileSetting} names '{file}', which does not exist; write the first administrator's password (12+ characters) into it, or remove the setting.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InvalidOperationException($"{PasswordFileSetting} names '{file}', which could not be read: {e.Message}", e);
+        }
+
+        var fromFile = content.TrimEnd('\r', '\n');
+        return fromFile.Length > 0
+            ? fromFile
+            : throw new InvalidOperationException(
+                $"{PasswordFileSetting} names '{file}', which is empty; write the first administrator's password (12+ characters) into it, or remove the setting.");
+    }
+
+    private static string SourceOf(IConfiguration configuration) =>
+        string.IsNullOrEmpty(configuration[PasswordFileSetting]) ? PasswordSetting : $"{PasswordFileSetting} ('{configuration[PasswordFileSetting]}')";
 
     /// <summary>The way back in when the first password was lost: a new password for <c>admin</c>, printed once.</summary>
     private async Task ResetAsync(CancellationToken cancellationToken)
