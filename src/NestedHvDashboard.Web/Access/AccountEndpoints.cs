@@ -73,9 +73,13 @@ public static partial class AccountEndpoints
     private static RedirectHttpResult Back(string error, string returnUrl, string userName) =>
         TypedResults.LocalRedirect($"/account/login?error={error}&user={Uri.EscapeDataString(userName)}&ReturnUrl={Uri.EscapeDataString(returnUrl)}");
 
-    /// <summary>Only a path on this site: an absolute or protocol-relative address is replaced by the root (no open redirect).</summary>
+    /// <summary>
+    /// Only a path on this site: an absolute or protocol-relative address is replaced by the root (no open redirect), and so
+    /// is one with a control character (<c>/\t/x</c> is <c>//x</c> to a browser, and the redirect itself would refuse it).
+    /// </summary>
     public static string LocalOrRoot(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && !url.Any(char.IsControl)
             ? url
             : "/";
 

@@ -55,6 +55,8 @@ public sealed partial class AccessOverHttpTests
     [InlineData("https://example.org/")]
     [InlineData("//example.org/")]
     [InlineData("/\\example.org")]
+    [InlineData("/\t/example.org")]
+    [InlineData("/\r\nLocation: https://example.org/")]
     public async Task A_return_address_off_the_site_is_replaced_by_the_root(string returnUrl)
     {
         await using var server = await DashboardServer.StartAsync();
@@ -65,6 +67,23 @@ public sealed partial class AccessOverHttpTests
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Equal("/", signIn.Headers.Location!.OriginalString);
     }
+
+    [Theory]
+    [InlineData("/\t/example.org")]
+    [InlineData("/\r\n/example.org")]
+    [InlineData("/\v/example.org")]
+    [InlineData("/vms\u0000")]
+    [InlineData("/vms\u007f")]
+    [InlineData("/vms\u0085")]
+    public void A_return_address_with_a_control_character_is_replaced_by_the_root(string returnUrl) =>
+        Assert.Equal("/", AccountEndpoints.LocalOrRoot(returnUrl));
+
+    [Theory]
+    [InlineData("/vms?tag=lab")]
+    [InlineData("/hosts/HV-01/vms")]
+    [InlineData("/")]
+    public void A_return_address_on_the_site_is_kept(string returnUrl) =>
+        Assert.Equal(returnUrl, AccountEndpoints.LocalOrRoot(returnUrl));
 
     [Fact]
     public async Task A_sign_in_post_without_the_antiforgery_token_is_refused_with_400()
