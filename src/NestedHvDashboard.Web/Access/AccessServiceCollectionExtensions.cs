@@ -25,7 +25,7 @@ public static class DashboardSchemes
 /// <summary>Sign-in, roles and their policies.</summary>
 public static class AccessServiceCollectionExtensions
 {
-    /// <summary>The rate limiter policy on the sign-in form.</summary>
+    /// <summary>The rate limiter policy on the sign-in form and the own-password form.</summary>
     public const string SignInRateLimit = "sign-in";
 
     /// <summary>
@@ -88,6 +88,7 @@ public static class AccessServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(DashboardSchemes.Token, "Personal access token", null)
             .AddDashboardOpenIdConnect(external.OpenIdConnect);
         services.AddSingleton<ApiTokens>();
+        services.AddSingleton<DecoyPassword>();
 
         services.AddDashboardPolicies();
 
@@ -95,15 +96,18 @@ public static class AccessServiceCollectionExtensions
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // One budget per address for every password typed: the sign-in posts and the own-password form's posts (not its page).
+            o.AddPolicy(SignInRateLimit, context => !HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("read")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = async (context, token) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
                 context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
                 await context.HttpContext.Response.WriteAsync(
-                    string.Create(CultureInfo.InvariantCulture, $"Too many sign-in attempts from {context.HttpContext.Connection.RemoteIpAddress}: at most {permits} a minute. Wait a minute and try again."),
+                    string.Create(CultureInfo.InvariantCulture, $"Too many sign-in or password attempts from {context.HttpContext.Connection.RemoteIpAddress}: at most {permits} a minute. Wait a minute and try again."),
                     token);
             };
         });

@@ -30,7 +30,7 @@ public static partial class AccountEndpoints
     }
 
     private static async Task<RedirectHttpResult> SignInAsync(
-        [FromForm] SignInForm form, SignInManager<DashboardUser> signIn, HttpContext context, ILoggerFactory loggers)
+        [FromForm] SignInForm form, SignInManager<DashboardUser> signIn, DecoyPassword decoy, HttpContext context, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(AccountEndpoints));
         var returnUrl = LocalOrRoot(form.ReturnUrl);
@@ -41,7 +41,14 @@ public static partial class AccountEndpoints
             return Back("missing", returnUrl, userName);
         }
 
-        var result = await signIn.PasswordSignInAsync(userName, form.Password, isPersistent: false, lockoutOnFailure: true);
+        var user = await signIn.UserManager.FindByNameAsync(userName);
+        if (user?.PasswordHash is null)
+        {
+            // An unknown user (or one who signs in elsewhere) costs the same hashing as a wrong password: no user names from timing.
+            decoy.Verify(signIn.UserManager.PasswordHasher, form.Password);
+        }
+
+        var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.PasswordSignInAsync(user, form.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             LogSignedIn(logger, userName, address);

@@ -201,6 +201,10 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IAuditTrail 
             {
                 result = UserChange.Refused($"There is no user named '{actor.Name}'.");
             }
+            else if (await CurrentPasswordRefusalAsync(users, user, currentPassword ?? "").ConfigureAwait(false) is { } refused)
+            {
+                result = refused;
+            }
             else
             {
                 var changed = await users.ChangePasswordAsync(user, currentPassword ?? "", newPassword ?? "").ConfigureAwait(false);
@@ -221,6 +225,31 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IAuditTrail 
 
         await audit.CompleteAsync(id, Completion(result), CancellationToken.None).ConfigureAwait(false);
         return result;
+    }
+
+    // The current password is guessed as a sign-in is: each wrong one counts towards the lockout, a right one resets the count,
+    // and a locked account changes nothing (the sign-in form's rate limit covers the page too).
+    private static async Task<UserChange?> CurrentPasswordRefusalAsync(UserManager<DashboardUser> users, DashboardUser user, string currentPassword)
+    {
+        if (await users.IsLockedOutAsync(user).ConfigureAwait(false))
+        {
+            return Locked(await users.GetLockoutEndDateAsync(user).ConfigureAwait(false));
+        }
+
+        if (await users.CheckPasswordAsync(user, currentPassword).ConfigureAwait(false))
+        {
+            await users.ResetAccessFailedCountAsync(user).ConfigureAwait(false);
+            return null;
+        }
+
+        await users.AccessFailedAsync(user).ConfigureAwait(false);
+        return await users.IsLockedOutAsync(user).ConfigureAwait(false)
+            ? Locked(await users.GetLockoutEndDateAsync(user).ConfigureAwait(false))
+            : UserChange.Refused("Your password was not changed.", [users.ErrorDescriber.PasswordMismatch().Description]);
+
+        static UserChange Locked(DateTimeOffset? until) => UserChange.Refused(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"Your password was not changed: the account is locked after repeated wrong passwords until {until?.UtcDateTime:yyyy-MM-dd HH:mm} UTC (sign-in too)."));
     }
 
     // The shape every administrator action has: refused and recorded unless the actor administers; stored before it runs, completed after.
