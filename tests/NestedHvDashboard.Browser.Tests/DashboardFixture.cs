@@ -84,6 +84,12 @@ public sealed class DashboardFixture : IAsyncLifetime
         return await ContextAsync(app, width, height, await signedIn.Value);
     }
 
+    /// <summary>
+    /// After <paramref name="user"/> signed out of the collection's dashboard: signing out gives the user a new security
+    /// stamp, which ends every cookie of theirs, so the next context signs in through the form again.
+    /// </summary>
+    public void SignedOut(string user) => _signedIn.TryRemove((App.DataFolder, user), out _);
+
     /// <summary>A fresh context that is signed in as nobody.</summary>
     public Task<IBrowserContext> AnonymousContextAsync(int width = 1366, int height = 768) => ContextAsync(App, width, height, null);
 

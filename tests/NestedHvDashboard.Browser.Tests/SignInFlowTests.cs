@@ -43,6 +43,7 @@ public sealed partial class SignInFlowTests(DashboardFixture dashboard)
 
         await page.GetByTestId("menu-sign-out").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login$"));
+        dashboard.SignedOut(DashboardProcess.AdminUser);
         await page.GotoAsync("/vms");
         await Assertions.Expect(page).ToHaveURLAsync(BackToVms());
         await Assertions.Expect(page.GetByTestId("sign-in-form")).ToBeVisibleAsync();

@@ -73,8 +73,8 @@ public static class AccessServiceCollectionExtensions
             o.Events.OnRedirectToAccessDenied = context => StatusOrRedirect(context, StatusCodes.Status403Forbidden);
         });
 
-        // Role changes and password resets reach an open session within this interval (the cookie and the circuit).
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Role changes, password resets and sign-outs (a new stamp) reach every copy of the cookie within this interval.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(30));
 
         services.AddAuthentication(o =>
             {

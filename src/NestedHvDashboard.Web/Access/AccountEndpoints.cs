@@ -24,6 +24,7 @@ public static partial class AccountEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         var account = endpoints.MapGroup("/account");
         account.MapPost("/sign-in", SignInAsync).AllowAnonymous().RequireRateLimiting(AccessServiceCollectionExtensions.SignInRateLimit);
+        // Antiforgery checked (it binds the form), so another site cannot sign a user out.
         account.MapPost("/sign-out", SignOutAsync).AllowAnonymous();
         account.MapExternalSignIn();
         return endpoints;
@@ -65,9 +66,19 @@ public static partial class AccountEndpoints
         return Back("invalid", returnUrl, userName);
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync(SignInManager<DashboardUser> signIn, HttpContext context, ILoggerFactory loggers)
+    private static async Task<RedirectHttpResult> SignOutAsync(
+        IFormCollection form, SignInManager<DashboardUser> signIn, HttpContext context, ILoggerFactory loggers)
     {
+        // The form is bound only so that its antiforgery token is required; it carries nothing else.
+        _ = form;
         var name = context.User.Identity?.Name;
+
+        // A new security stamp ends this sign-in everywhere, a copy of the cookie included, at its next stamp check.
+        if (await signIn.UserManager.GetUserAsync(context.User) is { } user)
+        {
+            await signIn.UserManager.UpdateSecurityStampAsync(user);
+        }
+
         await signIn.SignOutAsync();
         if (name is not null)
         {
