@@ -131,6 +131,9 @@ public static class AccessServiceCollectionExtensions
     /// </summary>
     public static AuthorizationBuilder AddDashboardPolicies(this IServiceCollection services) =>
         services.AddAuthorizationBuilder()
+            // A bare [Authorize] (own password, say) means a signed-in account: a wall link opens /wall and nothing else.
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
+                .RequireAssertion(c => !c.User.HasClaim(c => c.Type == WallLinkClaims.LinkId)).Build())
             .AddPolicy(DashboardPolicies.View, p => p.RequireRole(DashboardRoles.All.ToArray()))
             .AddPolicy(DashboardPolicies.Operate, p => p.RequireRole(DashboardRoles.Operator, DashboardRoles.Administrator))
             .AddPolicy(DashboardPolicies.Administer, p => p.RequireRole(DashboardRoles.Administrator))
@@ -145,11 +148,14 @@ public static class AccessServiceCollectionExtensions
         resource is HttpContext http
         && http.GetEndpoint() is null or Microsoft.AspNetCore.Routing.RouteEndpoint { RoutePattern.RawText: "{**path:file}" };
 
-    /// <summary>Bearer requests go to the token scheme; the rest to the sign-in cookie, or the wall link's cookie when that is all they carry.</summary>
+    /// <summary>
+    /// Bearer requests to the token's routes (<see cref="TokenOpens"/>) go to the token scheme; the rest to the sign-in
+    /// cookie, or the wall link's cookie when that is all they carry. Elsewhere a bearer token is not looked at.
+    /// </summary>
     private static string SchemeFor(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && TokenOpens(context.Request.Path))
         {
             return DashboardSchemes.Token;
         }
@@ -161,6 +167,10 @@ public static class AccessServiceCollectionExtensions
 
         return IdentityConstants.ApplicationScheme;
     }
+
+    /// <summary>What a personal access token opens: the REST API, the inventory hub and the Activity CSV export (for scripts that collect the trail).</summary>
+    public static bool TokenOpens(PathString path) =>
+        path.StartsWithSegments(Api.ApiEndpoints.Path) || path.StartsWithSegments(Inventory.InventoryHub.Path) || path.StartsWithSegments(Audit.AuditEndpoints.ExportPath);
 
     /// <summary>The API, the hubs and the simulator's endpoints answer 401/403; pages redirect to sign in.</summary>
     internal static Task StatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

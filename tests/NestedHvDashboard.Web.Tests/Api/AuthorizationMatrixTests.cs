@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Tests.Access;
 
@@ -93,6 +95,59 @@ public sealed class AuthorizationMatrixTests(ApiServer api) : IClassFixture<ApiS
             }
         }
 
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task A_bearer_token_opens_no_page_and_no_circuit_only_the_API_the_hub_and_the_CSV_export()
+    {
+        var vm = api.Lab[Host].FindVm("web-01")!.Id;
+        var failures = new List<string>();
+        foreach (var caller in Callers.Where(c => c != "anonymous"))
+        {
+            using var client = api.Client(api.Tokens[caller]);
+            foreach (var (path, _) in Pages)
+            {
+                var page = path.Replace("{vm}", vm.ToString(), StringComparison.Ordinal);
+                // The token is not looked at off its routes: a page answers as to a browser that is not signed in.
+                var expected = path != "/activity/export.csv" ? "302 /account/login"
+                    : Has(caller, "view") ? "200"
+                    : "403";
+                Check(failures, $"{caller} token GET {page}", expected, await SendAsync(client, "GET", page, null));
+            }
+
+            Check(failures, $"{caller} token POST /_blazor/negotiate", "401", await SendAsync(client, "POST", "/_blazor/negotiate?negotiateVersion=1", null));
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task A_wall_link_opens_the_wall_and_its_circuit_and_nothing_else()
+    {
+        var made = await api.Server.Services.GetRequiredService<WallLinks>()
+            .CreateAsync(new Actor("admin", DashboardRoles.Administrator, Channels.Browser, "127.0.0.1"), "Matrix wall", null);
+        Assert.True(made.Succeeded, made.Message);
+        var cookies = new CookieContainer();
+        using var wall = api.Server.NewClient(cookies);
+        Assert.Equal("302 /wall", await SendAsync(wall, "GET", made.Path!, null));
+
+        var vm = api.Lab[Host].FindVm("web-01")!.Id;
+        var failures = new List<string>();
+        foreach (var (path, _) in Pages)
+        {
+            var page = path.Replace("{vm}", vm.ToString(), StringComparison.Ordinal);
+            Check(failures, $"wall GET {page}", page == "/wall" ? "200" : "302 /account/denied", await SendAsync(wall, "GET", page, null));
+        }
+
+        Check(failures, "wall POST /account/password", "302 /account/denied", await SendAsync(wall, "POST", "/account/password", null));
+        Check(failures, "wall POST /_blazor/negotiate", "200", await SendAsync(wall, "POST", "/_blazor/negotiate?negotiateVersion=1", null));
+        foreach (var (method, path, body, _, _) in ApiRoutes)
+        {
+            Check(failures, $"wall {method} {path}", "401", await SendAsync(wall, method, path, body));
+        }
+
+        Check(failures, "wall hub by cookie", "403", await SubscribeAsync(o => o.Cookies = cookies));
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
