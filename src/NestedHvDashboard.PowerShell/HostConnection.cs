@@ -47,11 +47,23 @@ internal abstract class HostConnection : IDisposable
     }
 
     /// <summary>One <see cref="RunspacePool"/>: PowerShell queues commands beyond its size itself.</summary>
-    public sealed class Pool(RunspacePool pool) : HostConnection
+    /// <param name="pool">The pool, not yet opened.</param>
+    /// <param name="explainFailure">Turns an opening failure into one that says the fix (see <see cref="ConnectionAdvice"/>).</param>
+    public sealed class Pool(RunspacePool pool, Func<Exception, Exception>? explainFailure = null) : HostConnection
     {
         public override bool IsUsable => pool.RunspacePoolStateInfo.State == RunspacePoolState.Opened;
 
-        public override Task OpenAsync() => Task.Factory.FromAsync(pool.BeginOpen, pool.EndOpen, null);
+        public override async Task OpenAsync()
+        {
+            try
+            {
+                await Task.Factory.FromAsync(pool.BeginOpen, pool.EndOpen, null).ConfigureAwait(false);
+            }
+            catch (Exception failure) when (explainFailure is not null)
+            {
+                throw explainFailure(failure);
+            }
+        }
 
         public override Task<IDisposable> AttachAsync(System.Management.Automation.PowerShell shell, CancellationToken cancellationToken)
         {

@@ -1,3 +1,4 @@
+using System.Management.Automation.Remoting;
 using System.Management.Automation.Runspaces;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Simulator;
@@ -24,13 +25,16 @@ public static class HyperVHostFactory
         Func<HostConnection> createConnection = settings.Transport switch
         {
             HostTransport.InProcess => InProcess(settings, lab),
+            // PowerShell on Linux and macOS has no WS-Management client: say so at once, on every call, instead of its raw error.
+            HostTransport.WinRm when !RemoteConnections.CanUseWinRm => () => throw new PSRemotingTransportException(RemoteConnections.WinRmNeedsWindows),
             HostTransport.WinRm => () => new HostConnection.Pool(
-                RunspaceFactory.CreateRunspacePool(1, settings.MaxConcurrency, RemoteConnections.CreateWinRm(settings))),
+                RunspaceFactory.CreateRunspacePool(1, settings.MaxConcurrency, RemoteConnections.CreateWinRm(settings)),
+                failure => ConnectionAdvice.Explain(settings, failure)),
             // PowerShell has no remote runspace pools over SSH: a set of remote runspaces stands in.
             HostTransport.Ssh => () => new HostConnection.RunspaceSet(
                 () => RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings)),
                 settings.MaxConcurrency,
-                failure => SshDiagnosis.ExplainAsync(settings, failure)),
+                async failure => ConnectionAdvice.Explain(settings, await SshDiagnosis.ExplainAsync(settings, failure).ConfigureAwait(false))),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Transport, "Unknown transport."),
         };
         return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency);

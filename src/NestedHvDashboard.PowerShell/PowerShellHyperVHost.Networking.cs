@@ -41,7 +41,7 @@ public sealed partial class PowerShellHyperVHost
                 "Hyper-V is not installed (or not yet restarted) in the guest, so it has no New-VMSwitch; install Hyper-V in the guest first.", vmName);
         }
 
-        var steps = plan.Commands.Select(command => Step(command, UndoOf(command))).ToArray();
+        var steps = plan.Commands.Select(StepWithUndo).ToArray();
         await RunStepsAsync(vmId, vmName, credential, plan.Commands, steps, cancellationToken).ConfigureAwait(false);
         return await ReadGuestAsync(vmId, vmName, credential, cancellationToken).ConfigureAwait(false);
     }
@@ -214,8 +214,11 @@ public sealed partial class PowerShellHyperVHost
         }
     }
 
+    /// <summary>A command of a set-up plan as it travels to GuestSteps.ps1, with what undoes it.</summary>
+    internal static Hashtable StepWithUndo(PlannedCommand command) => Step(command, UndoOf(command));
+
     /// <summary>A command as data for GuestSteps.ps1: its name, its parameters as a hashtable to splat, and its undo.</summary>
-    private static Hashtable Step(PlannedCommand command, PlannedCommand? undo) => new()
+    internal static Hashtable Step(PlannedCommand command, PlannedCommand? undo) => new()
     {
         ["Name"] = command.Name,
         ["Parameters"] = ParametersOf(command),

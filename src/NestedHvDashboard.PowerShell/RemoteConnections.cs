@@ -9,14 +9,32 @@ namespace NestedHvDashboard.PowerShell;
 /// <summary>Maps a host's settings to PowerShell remoting connection info.</summary>
 public static class RemoteConnections
 {
-    /// <summary>The PowerShell endpoint on a WinRM host.</summary>
-    public const string WinRmShellUri = "http://schemas.microsoft.com/powershell/Microsoft.PowerShell";
+    /// <summary>The endpoint a WinRM host uses when none is named: Windows PowerShell 5.1.</summary>
+    public const string DefaultConfigurationName = "Microsoft.PowerShell";
+
+    /// <summary>The default PowerShell endpoint on a WinRM host.</summary>
+    public const string WinRmShellUri = ShellUriPrefix + DefaultConfigurationName;
+
+    /// <summary>What a WinRM host tells a dashboard that does not run on Windows, in the form, Test connection and the host status.</summary>
+    public const string WinRmNeedsWindows = "WinRM needs a Windows management box; from Linux use SSH: PowerShell 7 and OpenSSH on the host";
+
+    private const string ShellUriPrefix = "http://schemas.microsoft.com/powershell/";
+
+    /// <summary>True where PowerShell has a WS-Management client (Windows); elsewhere WinRM hosts cannot be reached.</summary>
+    public static bool CanUseWinRm => OperatingSystem.IsWindows();
+
+    /// <summary>The endpoint's shell URI: the host's <see cref="HostConnectionSettings.ConfigurationName"/>, or Microsoft.PowerShell.</summary>
+    public static string ShellUri(HostConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return ShellUriPrefix + (string.IsNullOrWhiteSpace(settings.ConfigurationName) ? DefaultConfigurationName : settings.ConfigurationName.Trim());
+    }
 
     /// <summary>The sshd subsystem PowerShell remoting uses.</summary>
     public const string SshSubsystem = "powershell";
 
     /// <summary>
-    /// WinRM: HTTP 5985 or HTTPS 5986 (or the port given), the chosen authentication, explicit
+    /// WinRM: HTTP 5985 or HTTPS 5986 (or the port given), the host's endpoint, the chosen authentication, explicit
     /// credentials when a user name is set (otherwise the process's identity), certificate checks
     /// relaxed only when asked, open and operation timeouts from the host's timeout.
     /// Only usable from Windows: PowerShell on Linux has no WSMan client.
@@ -27,7 +45,7 @@ public static class RemoteConnections
         var port = settings.Port ?? (settings.UseHttps ? 5986 : 5985);
         var credential = settings.UserName is null ? null : new PSCredential(settings.UserName, ToSecureString(settings.Password));
         var timeoutMs = TimeoutMilliseconds(settings.Timeout);
-        var info = new WSManConnectionInfo(settings.UseHttps, settings.Address, port, "/wsman", WinRmShellUri, credential, timeoutMs)
+        var info = new WSManConnectionInfo(settings.UseHttps, settings.Address, port, "/wsman", ShellUri(settings), credential, timeoutMs)
         {
             AuthenticationMechanism = settings.Authentication switch
             {

@@ -32,6 +32,17 @@ public sealed class RemoteConnectionsTests
     }
 
     [Theory]
+    [InlineData(null, "http://schemas.microsoft.com/powershell/Microsoft.PowerShell")]
+    [InlineData("PowerShell.7", "http://schemas.microsoft.com/powershell/PowerShell.7")]
+    [InlineData("HyperV.Dashboard.JEA", "http://schemas.microsoft.com/powershell/HyperV.Dashboard.JEA")]
+    public void WinRm_connects_to_the_hosts_endpoint_or_Microsoft_PowerShell(string? configurationName, string shellUri)
+    {
+        var info = RemoteConnections.CreateWinRm(WinRm(s => s with { ConfigurationName = configurationName }));
+
+        Assert.Equal(shellUri, info.ShellUri);
+    }
+
+    [Theory]
     [InlineData(WinRmAuthentication.Default, AuthenticationMechanism.Default)]
     [InlineData(WinRmAuthentication.Negotiate, AuthenticationMechanism.Negotiate)]
     [InlineData(WinRmAuthentication.Kerberos, AuthenticationMechanism.Kerberos)]

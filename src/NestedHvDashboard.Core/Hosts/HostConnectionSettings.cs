@@ -55,6 +55,13 @@ public sealed record HostConnectionSettings
     /// <summary>SSH known_hosts file to check host keys against; null means the user's default.</summary>
     public string? KnownHostsFile { get; init; }
 
+    /// <summary>
+    /// The PowerShell endpoint (session configuration) on a WinRM host: null means <c>Microsoft.PowerShell</c>
+    /// (Windows PowerShell 5.1); <c>PowerShell.7</c>, or a custom or JEA endpoint's name. SSH has no endpoint names: it
+    /// runs sshd's <c>powershell</c> subsystem.
+    /// </summary>
+    public string? ConfigurationName { get; init; }
+
     /// <summary>Turns WinRM HTTPS certificate checks off (CA, CN and revocation). Default: false; only for labs.</summary>
     public bool SkipCertificateChecks { get; init; }
 

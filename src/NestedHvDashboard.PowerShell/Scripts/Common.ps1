@@ -27,7 +27,11 @@ function global:Get-DashboardHostRow {
     if ($null -ne $enclosure -and $enclosure.SMBIOSAssetTag -eq '7783-7084-3265-9085-8269-3286-77') {
         $isAzure = $true
         try {
-            $compute = Invoke-RestMethod -Headers @{ Metadata = 'true' } -Uri 'http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01' -TimeoutSec 2 -NoProxy -ErrorAction Stop
+            # Instance metadata must be asked directly, never through a proxy. -NoProxy exists only in PowerShell 6+; a
+            # web session whose proxy has no address bypasses every proxy on Windows PowerShell 5.1 and PowerShell 7 alike.
+            $direct = New-Object -TypeName Microsoft.PowerShell.Commands.WebRequestSession
+            $direct.Proxy = New-Object -TypeName System.Net.WebProxy
+            $compute = Invoke-RestMethod -Headers @{ Metadata = 'true' } -Uri 'http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01' -TimeoutSec 2 -WebSession $direct -ErrorAction Stop
             $securityType = [string]$compute.securityProfile.securityType
         }
         catch {

@@ -31,6 +31,10 @@ public sealed class InvokeSimulatedRestMethodCommand : SimulatorCmdlet
     [Parameter]
     public SwitchParameter UseBasicParsing { get; set; }
 
+    /// <summary>A WebRequestSession (typed loosely: the simulator does not load the web cmdlets' assembly); Windows PowerShell 5.1 has no -NoProxy, so the engine asks without a proxy through one.</summary>
+    [Parameter]
+    public object? WebSession { get; set; }
+
     [Parameter]
     public int TimeoutSec { get; set; }
 

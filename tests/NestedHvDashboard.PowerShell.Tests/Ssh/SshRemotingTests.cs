@@ -97,6 +97,7 @@ public sealed class SshRemotingTests(SshLabFixture lab)
 
         Assert.True(error.Kind == HostErrorKind.AuthenticationFailed, error.Message);
         Assert.Contains("Permission denied", error.HostMessage, StringComparison.Ordinal);
+        Assert.Contains($"Fix: the host refused the key {lab.Alpha.StrangerKey}: put its public key in the authorized_keys", error.HostMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -108,6 +109,7 @@ public sealed class SshRemotingTests(SshLabFixture lab)
 
         Assert.True(error.Kind == HostErrorKind.AuthenticationFailed, error.Message);
         Assert.Contains("Host key verification failed", error.HostMessage, StringComparison.Ordinal);
+        Assert.Contains($"Fix: the host's SSH key is not in {lab.Alpha.EmptyKnownHostsFile}", error.HostMessage, StringComparison.Ordinal);
         Assert.Equal("", await File.ReadAllTextAsync(lab.Alpha.EmptyKnownHostsFile));
     }
 

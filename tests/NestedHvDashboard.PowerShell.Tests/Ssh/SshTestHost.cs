@@ -78,7 +78,10 @@ public sealed class SshTestHost : IAsyncDisposable
     /// <summary>The simulated host as its state file holds it now.</summary>
     public SimulatedHost ReadState() => SimulatedHost.LoadFromFile(StateFile);
 
-    public static async Task<SshTestHost> StartAsync(string name, SimulatedHost state)
+    /// <param name="name">The host's name.</param>
+    /// <param name="state">The simulated Hyper-V host it serves.</param>
+    /// <param name="powershellSubsystem">False for an sshd_config without the "powershell" subsystem (a host where PowerShell 7 remoting is not set up).</param>
+    public static async Task<SshTestHost> StartAsync(string name, SimulatedHost state, bool powershellSubsystem = true)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -126,7 +129,7 @@ public sealed class SshTestHost : IAsyncDisposable
             StrictModes no
             PermitRootLogin prohibit-password
             LogLevel INFO
-            Subsystem powershell {subsystem}
+            {(powershellSubsystem ? $"Subsystem powershell {subsystem}" : "# no powershell subsystem")}
 
             """);
 
