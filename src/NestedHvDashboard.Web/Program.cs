@@ -51,7 +51,17 @@ builder.Services.AddNestedNetworking();
 builder.Services.AddDashboardApi();
 
 var app = builder.Build();
-await app.Services.InitializeDashboardDatabaseAsync();
+try
+{
+    await app.Services.InitializeDashboardDatabaseAsync();
+}
+catch (DatabaseUnusableException unusable)
+{
+    // One line naming the file and what to do, not a stack trace: the operator has a file to restore, not a bug to report.
+    app.Services.GetRequiredService<ILogger<Program>>().LogCritical("{Problem}", unusable.Message);
+    Environment.ExitCode = 1;
+    return;
+}
 
 app.UseDashboardHardening();
 
@@ -70,7 +80,7 @@ app.MapAccountEndpoints();
 app.MapWallLinkEndpoints();
 app.MapInventoryHub();
 app.MapAuditEndpoints();
-app.MapGet("/healthz", () => "ok").AllowAnonymous();
+app.MapDashboardHealth();
 app.MapSimulatorApi();
 app.MapDashboardApi();
 

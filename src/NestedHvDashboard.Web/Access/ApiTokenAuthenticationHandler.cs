@@ -55,7 +55,7 @@ public sealed partial class ApiTokenAuthenticationHandler(
             new(ApiTokenClaims.TokenId, owner.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         claims.AddRange((await users.GetRolesAsync(user)).Select(r => new Claim(ClaimTypes.Role, r)));
-        await tokens.TouchAsync(owner, Context.RequestAborted);
+        _ = tokens.TouchAsync(owner);
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
@@ -87,14 +87,25 @@ public sealed partial class ApiTokenAuthenticationHandler(
         var vm = Request.RouteValues.TryGetValue("vm", out var v) ? v?.ToString() : null;
         var action = $"API {Request.Method} {Request.Path}";
         var needed = Request.Path.StartsWithSegments("/api/v1/tokens") ? DashboardRoles.Viewer : DashboardRoles.Operator;
-        await audit.RecordAsync(
-            new AuditStart(actor, action, host, vm, null),
-            new AuditCompletion(AuditResults.Denied, actor.Refusal(action, needed)),
-            CancellationToken.None);
+        try
+        {
+            await audit.RecordAsync(
+                new AuditStart(actor, action, host, vm, null),
+                new AuditCompletion(AuditResults.Denied, actor.Refusal(action, needed)),
+                CancellationToken.None);
+        }
+        catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+        {
+            // The refusal stands whatever the database says; the warning above and this error keep the attempt in the log.
+            LogDeniedNotStored(Logger, ex, actor.Name, Request.Method, Request.Path, ex.GetBaseException().Message);
+        }
     }
 
     [LoggerMessage(EventId = 7310, Level = LogLevel.Warning, Message = "A bearer token for {Method} {Path} from {RemoteAddress} was refused: unknown, revoked or expired, or its user is locked out or gone")]
     private static partial void LogRefused(ILogger logger, string method, string path, string? remoteAddress);
+
+    [LoggerMessage(EventId = 7331, Level = LogLevel.Error, Message = "{UserName}'s refused {Method} {Path} could not be stored in the audit trail: {Reason}")]
+    private static partial void LogDeniedNotStored(ILogger logger, Exception exception, string userName, string method, string path, string reason);
 
     [LoggerMessage(EventId = 7311, Level = LogLevel.Warning, Message = "{UserName} ({Role}) was refused {Method} {Path} through the API from {RemoteAddress}: the route needs a higher role")]
     private static partial void LogForbidden(ILogger logger, string userName, string? role, string method, string path, string? remoteAddress);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
@@ -33,8 +34,14 @@ public sealed record ApiTokenOwner(int TokenId, string UserId, DateTime? LastUse
 /// 8-character prefix. Anyone signed in creates and revokes their own; administrators see and revoke everyone's.
 /// Creating and revoking are audited (never the token).
 /// </summary>
-public sealed class ApiTokens(IDbContextFactory<DashboardDbContext> database, IAuditTrail audit, TimeProvider time)
+public sealed partial class ApiTokens(IDbContextFactory<DashboardDbContext> database, IAuditTrail audit, TimeProvider time, ILogger<ApiTokens>? logger = null)
 {
+    /// <summary>How often a token's <c>LastUsedAt</c> is written at most.</summary>
+    public static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+
+    // When each token's LastUsedAt was last tried (written or not): a database that refuses writes is not asked on every request.
+    private readonly ConcurrentDictionary<int, DateTime> _touched = new();
+
     /// <summary>What every token starts with (so a leaked one is recognisable by secret scanners).</summary>
     public const string TokenPrefix = "nhv_";
 
@@ -152,19 +159,43 @@ public sealed class ApiTokens(IDbContextFactory<DashboardDbContext> database, IA
             : new ApiTokenOwner(stored.Id, stored.UserId, stored.LastUsedAt);
     }
 
-    /// <summary>Notes that the token was used; at most once a minute per token so the API does not write on every request.</summary>
-    public async Task TouchAsync(ApiTokenOwner owner, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Notes that the token was used, at most once a <see cref="TouchInterval"/> per token, in the background: a read never
+    /// waits for a write, and a database that cannot be written (full, locked) is logged while the request goes on.
+    /// </summary>
+    public Task TouchAsync(ApiTokenOwner owner)
     {
         ArgumentNullException.ThrowIfNull(owner);
         var now = time.GetUtcNow().UtcDateTime;
-        if (owner.LastUsedAt is { } last && now - last < TimeSpan.FromMinutes(1))
+        if (owner.LastUsedAt is { } last && now - last < TouchInterval)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await db.ApiTokens.Where(t => t.Id == owner.TokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken).ConfigureAwait(false);
+        var previous = _touched.GetValueOrDefault(owner.TokenId);
+        if (now - previous < TouchInterval || !_touched.TryUpdate(owner.TokenId, now, previous) && !_touched.TryAdd(owner.TokenId, now))
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.Run(() => WriteLastUsedAsync(owner.TokenId, now));
     }
+
+    private async Task WriteLastUsedAsync(int tokenId, DateTime now)
+    {
+        try
+        {
+            await using var db = await database.CreateDbContextAsync().ConfigureAwait(false);
+            await db.ApiTokens.Where(t => t.Id == tokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+        {
+            LogTouchFailed(logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<ApiTokens>.Instance, ex, tokenId, ex.GetBaseException().Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 7330, Level = LogLevel.Warning, Message = "API token {TokenId}'s last use could not be written ({Reason}); the request went on")]
+    private static partial void LogTouchFailed(ILogger logger, Exception exception, int tokenId, string reason);
 
     /// <summary>Lower-case hex SHA-256 of the token's UTF-8 bytes.</summary>
     public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -63,10 +63,27 @@ public interface IAuditTrail
     event Action<AuditEntry>? Changed;
 }
 
-/// <summary>The audit trail in the dashboard's database.</summary>
-public sealed partial class DbAuditTrail(IDbContextFactory<DashboardDbContext> database, TimeProvider time, ILogger<DbAuditTrail> logger) : IAuditTrail
+/// <summary>
+/// The audit trail in the dashboard's database. Its writes go one at a time (concurrent changes never race each other for
+/// the database's write lock), and a completion the database refuses is kept and retried until it is stored or the app
+/// stops: by then the host has changed, so the entry must not stay "Started" and the change must not be reported failed.
+/// </summary>
+public sealed partial class DbAuditTrail(
+    IDbContextFactory<DashboardDbContext> database, TimeProvider time, ILogger<DbAuditTrail> logger, IHostApplicationLifetime? lifetime = null) : IAuditTrail, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    private int _completionsWaiting;
+
+    /// <summary>Completions the database refused so far and that are being retried.</summary>
+    public int CompletionsWaiting => Volatile.Read(ref _completionsWaiting);
+
+    /// <inheritdoc />
+    public void Dispose() => _writer.Dispose();
 
     /// <inheritdoc />
     public event Action<AuditEntry>? Changed;
@@ -77,32 +94,31 @@ public sealed partial class DbAuditTrail(IDbContextFactory<DashboardDbContext> d
         ArgumentNullException.ThrowIfNull(start);
         var entry = NewEntry(start);
         entry.Result = AuditResults.Started;
-        await using (var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
-        {
-            db.AuditEntries.Add(entry);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await AddAsync(entry, cancellationToken).ConfigureAwait(false);
 
         LogStarted(logger, entry.Id, entry.Actor, entry.Role, entry.Channel, entry.RemoteAddress, entry.Action, entry.Host, entry.VmName, entry.Parameters);
         Changed?.Invoke(entry);
         return entry.Id;
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Completes the attempt <paramref name="id"/>. When the database refuses it (locked, full), the completion is logged,
+    /// kept and retried in the background until it is stored or the app stops; this method then returns without it.
+    /// </summary>
     public async Task CompleteAsync(long id, AuditCompletion completion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(completion);
-        AuditEntry? entry;
-        await using (var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        var completedAt = time.GetUtcNow().UtcDateTime;
+        try
         {
-            entry = await db.AuditEntries.FindAsync([id], cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"There is no audit entry {id} to complete.");
-            Apply(entry, completion);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await StoreCompletionAsync(id, completion, completedAt, cancellationToken).ConfigureAwait(false);
         }
-
-        LogCompleted(logger, entry.Id, entry.Actor, entry.Action, entry.Host, entry.VmName, entry.Result, entry.Message, entry.HostError);
-        Changed?.Invoke(entry);
+        catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+        {
+            LogCompletionWaits(logger, ex, id, completion.Result, completion.Message, completion.HostError);
+            Interlocked.Increment(ref _completionsWaiting);
+            _ = KeepCompletingAsync(id, completion, completedAt);
+        }
     }
 
     /// <inheritdoc />
@@ -111,12 +127,8 @@ public sealed partial class DbAuditTrail(IDbContextFactory<DashboardDbContext> d
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(completion);
         var entry = NewEntry(start);
-        Apply(entry, completion);
-        await using (var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
-        {
-            db.AuditEntries.Add(entry);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        Apply(entry, completion, time.GetUtcNow().UtcDateTime);
+        await AddAsync(entry, cancellationToken).ConfigureAwait(false);
 
         LogCompleted(logger, entry.Id, entry.Actor, entry.Action, entry.Host, entry.VmName, entry.Result, entry.Message, entry.HostError);
         Changed?.Invoke(entry);
@@ -140,6 +152,75 @@ public sealed partial class DbAuditTrail(IDbContextFactory<DashboardDbContext> d
         return open.Count;
     }
 
+    private async Task AddAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            db.AuditEntries.Add(entry);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task StoreCompletionAsync(long id, AuditCompletion completion, DateTime completedAt, CancellationToken cancellationToken)
+    {
+        AuditEntry entry;
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            entry = await db.AuditEntries.FindAsync([id], cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"There is no audit entry {id} to complete.");
+            Apply(entry, completion, completedAt);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+
+        LogCompleted(logger, entry.Id, entry.Actor, entry.Action, entry.Host, entry.VmName, entry.Result, entry.Message, entry.HostError);
+        Changed?.Invoke(entry);
+    }
+
+    // The change has happened on the host: its entry is completed however long the database takes, until the app stops
+    // (then the next start marks it Interrupted, and this log line said how it really ended).
+    private async Task KeepCompletingAsync(long id, AuditCompletion completion, DateTime completedAt)
+    {
+        var stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
+        var delay = TimeSpan.FromMilliseconds(200);
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(delay, stopping).ConfigureAwait(false);
+                try
+                {
+                    await StoreCompletionAsync(id, completion, completedAt, stopping).ConfigureAwait(false);
+                    LogCompletionStored(logger, id);
+                    return;
+                }
+                catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+                {
+                    delay = delay * 2 < MaxRetryDelay ? delay * 2 : MaxRetryDelay;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            LogCompletionLost(logger, id, completion.Result, completion.Message);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _completionsWaiting);
+        }
+    }
+
     private AuditEntry NewEntry(AuditStart start) => new()
     {
         StartedAt = time.GetUtcNow().UtcDateTime,
@@ -157,13 +238,13 @@ public sealed partial class DbAuditTrail(IDbContextFactory<DashboardDbContext> d
         Result = AuditResults.Started,
     };
 
-    private void Apply(AuditEntry entry, AuditCompletion completion)
+    private static void Apply(AuditEntry entry, AuditCompletion completion, DateTime completedAt)
     {
         entry.Result = completion.Result;
         entry.Message = completion.Message;
         entry.After = completion.After;
         entry.HostError = completion.HostError;
-        entry.CompletedAt = time.GetUtcNow().UtcDateTime;
+        entry.CompletedAt = completedAt;
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information,
@@ -173,4 +254,15 @@ public sealed partial class DbAuditTrail(IDbContextFactory<DashboardDbContext> d
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information,
         Message = "Audit {AuditId}: {Actor}'s {Action} on host {Host} VM {VmName} ended {Result}: {Message} {HostError}")]
     private static partial void LogCompleted(ILogger logger, long auditId, string actor, string action, string? host, string? vmName, string result, string? message, string? hostError);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
+        Message = "Audit {AuditId} ended {Result} ({Message} {HostError}) but the database refused to store that; it is retried until stored or the dashboard stops")]
+    private static partial void LogCompletionWaits(ILogger logger, Exception exception, long auditId, string result, string? message, string? hostError);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Audit {AuditId}: its completion is stored now")]
+    private static partial void LogCompletionStored(ILogger logger, long auditId);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Error,
+        Message = "Audit {AuditId} ended {Result} ({Message}) but the dashboard stopped before the database took it; the next start marks it Interrupted")]
+    private static partial void LogCompletionLost(ILogger logger, long auditId, string result, string? message);
 }

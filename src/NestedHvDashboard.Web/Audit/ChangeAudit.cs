@@ -41,10 +41,14 @@ public static class ChangeAudit
             result.HostMessage);
     }
 
-    /// <summary>The message a change gets when its audit entry could not be written: the change did not run.</summary>
+    /// <summary>
+    /// The message a change gets when its audit entry could not be written: the change did not run. A database error is
+    /// given in the database's own words ("the database cannot be written: database or disk is full"), not EF Core's wrapper.
+    /// </summary>
     public static string NotRecorded(string what, Exception problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return $"{what} was not started: the audit trail could not record it ({problem.Message}). Nothing was changed.";
+        var reason = Data.DatabaseSaveException.IsDatabaseError(problem) ? $"the database cannot be written: {problem.GetBaseException().Message}" : problem.Message;
+        return $"{what} was not started: the audit trail could not record it ({reason}). Nothing was changed.";
     }
 }

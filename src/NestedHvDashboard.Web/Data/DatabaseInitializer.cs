@@ -15,20 +15,34 @@ public interface IDatabaseStartupStep
 /// <summary>Brings the database up to date before the app serves anything.</summary>
 public static partial class DatabaseInitializer
 {
-    /// <summary>Applies pending migrations, marks audit entries a crash left open as interrupted, then runs every <see cref="IDatabaseStartupStep"/>.</summary>
+    /// <summary>
+    /// Checks the SQLite file (an empty, damaged or read-only one stops the start with a <see cref="DatabaseUnusableException"/>
+    /// naming it), applies pending migrations, marks audit entries a crash left open as interrupted, then runs every <see cref="IDatabaseStartupStep"/>.
+    /// </summary>
     public static async Task InitializeDashboardDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var settings = services.GetRequiredService<DatabaseSettings>();
-        await using (var db = await services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        await SqliteDatabaseFile.CheckAsync(settings, cancellationToken).ConfigureAwait(false);
+        int interrupted;
+        try
         {
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
-            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            LogMigrated(logger, settings.Description, pending.Count);
+            await using (var db = await services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                LogMigrated(logger, settings.Description, pending.Count);
+            }
+
+            interrupted = await services.GetRequiredService<DbAuditTrail>().MarkInterruptedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+        {
+            var reason = ex.GetBaseException().Message;
+            throw new DatabaseUnusableException($"The {settings.Description} cannot be brought up to date: {reason}. Fix that, or restore the database from a backup, and start again.", ex);
         }
 
-        var interrupted = await services.GetRequiredService<DbAuditTrail>().MarkInterruptedAsync(cancellationToken).ConfigureAwait(false);
         if (interrupted > 0)
         {
             LogInterrupted(logger, interrupted);

@@ -20,6 +20,15 @@ public enum DatabaseProvider
 /// <param name="Description">Where the data is, for the log (no password).</param>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, string Description)
 {
+    /// <summary>How long a write waits for another one's lock before it fails, unless <c>Database:BusyTimeout</c> says otherwise.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a write waits for a lock (SQLite's busy timeout); <c>Database:BusyTimeout</c>.</summary>
+    public TimeSpan BusyTimeout { get; init; } = DefaultBusyTimeout;
+
+    /// <summary>The SQLite file, or null for PostgreSQL.</summary>
+    public string? SqliteFile { get; init; }
+
     /// <summary>
     /// Reads <c>Database:Provider</c> ("Sqlite" by default, or "PostgreSQL"), <c>Database:Path</c> (the SQLite file,
     /// relative to the data folder) and <c>ConnectionStrings:Dashboard</c> (required for PostgreSQL; for SQLite it wins over the path).
@@ -44,6 +53,8 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             throw new InvalidOperationException($"Database:Provider is '{providerText}'; it must be 'Sqlite' (the default) or 'PostgreSQL'.");
         }
 
+        var busyTimeout = BusyTimeoutOf(configuration["Database:BusyTimeout"]);
+
         if (provider == DatabaseProvider.PostgreSql)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
@@ -52,40 +63,42 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             }
 
             var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-            return new DatabaseSettings(provider, connectionString, $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}");
+            return new DatabaseSettings(provider, connectionString, $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}") { BusyTimeout = busyTimeout };
         }
 
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
-            return new DatabaseSettings(provider, connectionString, $"SQLite file {builder.DataSource}");
+            if (!connectionString.Contains("timeout", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.DefaultTimeout = SqliteDatabaseFile.TimeoutSeconds(busyTimeout);
+            }
+
+            return new DatabaseSettings(provider, builder.ToString(), $"SQLite file {builder.DataSource}") { BusyTimeout = busyTimeout, SqliteFile = builder.DataSource };
         }
 
         var path = configuration["Database:Path"];
         var file = string.IsNullOrWhiteSpace(path) ? folder.File("dashboard.db") : Path.Combine(folder.Path, path);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        CreateOwnerOnly(file);
-        var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = file, Pooling = true };
-        return new DatabaseSettings(provider, sqlite.ToString(), $"SQLite file {file}");
+        SqliteDatabaseFile.CreateIfMissing(file);
+        var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = file,
+            Pooling = true,
+            DefaultTimeout = SqliteDatabaseFile.TimeoutSeconds(busyTimeout),
+        };
+        return new DatabaseSettings(provider, sqlite.ToString(), $"SQLite file {file}") { BusyTimeout = busyTimeout, SqliteFile = file };
     }
 
-    // Only the dashboard's account reads it: passwords are encrypted, but users, hosts and the audit trail need not be
-    // public. SQLite takes an empty file as an empty database and gives its -wal / -shm files the same mode.
-    private static void CreateOwnerOnly(string file)
+    private static TimeSpan BusyTimeoutOf(string? text)
     {
-        if (OperatingSystem.IsWindows() || File.Exists(file))
+        if (string.IsNullOrWhiteSpace(text))
         {
-            return;
+            return DefaultBusyTimeout;
         }
 
-        try
-        {
-            new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }).Dispose();
-        }
-        catch (IOException) when (File.Exists(file))
-        {
-            // Created meanwhile by another start: its mode stays as it is.
-        }
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.FromMilliseconds(100) && value <= TimeSpan.FromMinutes(10)
+            ? value
+            : throw new InvalidOperationException($"Database:BusyTimeout is '{text}'; it must be a time between 00:00:00.1 and 00:10:00 (default {DefaultBusyTimeout}).");
     }
 }
 
@@ -109,7 +122,8 @@ public static class DatabaseServiceCollectionExtensions
         }
         else
         {
-            services.AddDbContextFactory<SqliteDashboardDbContext>(o => o.UseSqlite(settings.ConnectionString));
+            var busyTimeout = new SqliteBusyTimeout(settings.BusyTimeout);
+            services.AddDbContextFactory<SqliteDashboardDbContext>(o => o.UseSqlite(settings.ConnectionString).AddInterceptors(busyTimeout));
             services.AddSingleton<IDbContextFactory<DashboardDbContext>>(sp =>
                 new ForwardingFactory<SqliteDashboardDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteDashboardDbContext>>()));
         }
@@ -117,6 +131,7 @@ public static class DatabaseServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContext());
         services.AddSingleton<Audit.DbAuditTrail>();
         services.AddSingleton<Audit.IAuditTrail>(sp => sp.GetRequiredService<Audit.DbAuditTrail>());
+        services.AddSingleton<DatabaseHealth>();
         return services;
     }
 
