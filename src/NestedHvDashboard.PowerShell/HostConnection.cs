@@ -51,7 +51,9 @@ internal abstract class HostConnection : IDisposable
     {
         public override bool IsUsable => pool.RunspacePoolStateInfo.State == RunspacePoolState.Opened;
 
-        public override Task OpenAsync() => Task.Factory.FromAsync(pool.BeginOpen, pool.EndOpen, null);
+        // On a thread of its own: BeginOpen would run the whole blocking open (session state, modules) on a thread-pool thread.
+        public override Task OpenAsync() =>
+            Task.Factory.StartNew(pool.Open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         public override Task<IDisposable> AttachAsync(System.Management.Automation.PowerShell shell, CancellationToken cancellationToken)
         {
