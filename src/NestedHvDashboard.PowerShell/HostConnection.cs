@@ -53,11 +53,13 @@ internal abstract class HostConnection : IDisposable
     {
         public override bool IsUsable => pool.RunspacePoolStateInfo.State == RunspacePoolState.Opened;
 
+        // On a thread of its own: BeginOpen would run the whole blocking open (session state, modules) on a thread-pool thread.
         public override async Task OpenAsync()
         {
             try
             {
-                await Task.Factory.FromAsync(pool.BeginOpen, pool.EndOpen, null).ConfigureAwait(false);
+                await Task.Factory.StartNew(pool.Open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                    .ConfigureAwait(false);
             }
             catch (Exception failure) when (explainFailure is not null)
             {

@@ -11,9 +11,10 @@ namespace NestedHvDashboard.PowerShell;
 /// A call that outlives the timeout is abandoned (stopped in the background) together with its
 /// pool, so a dead or frozen host never holds a caller.
 /// </summary>
-public sealed class HostSession : IAsyncDisposable
+public sealed partial class HostSession : IAsyncDisposable
 {
     private readonly Func<HostConnection> _createConnection;
+    private readonly HostOpenGate _openGate;
     private static readonly TimeSpan CloseLimit = TimeSpan.FromSeconds(5);
     private readonly Lock _gate = new();
     private Task<HostConnection>? _pool;
@@ -24,7 +25,8 @@ public sealed class HostSession : IAsyncDisposable
     /// <param name="timeout">The bound on every call, including opening the pool.</param>
     /// <param name="createConnection">Makes a new, unopened connection.</param>
     /// <param name="maxConcurrency">The most commands the connection runs at once.</param>
-    internal HostSession(string hostName, TimeSpan timeout, Func<HostConnection> createConnection, int maxConcurrency = 1)
+    /// <param name="openGate">Bounds the opens at once across hosts; default <see cref="HostOpenGate.Shared"/>.</param>
+    internal HostSession(string hostName, TimeSpan timeout, Func<HostConnection> createConnection, int maxConcurrency = 1, HostOpenGate? openGate = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
@@ -32,6 +34,7 @@ public sealed class HostSession : IAsyncDisposable
         Timeout = timeout;
         MaxConcurrency = maxConcurrency;
         _createConnection = createConnection;
+        _openGate = openGate ?? HostOpenGate.Shared;
     }
 
     /// <summary>
@@ -56,6 +59,7 @@ public sealed class HostSession : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
+        await WaitUntilOpenAsync(command, cancellationToken).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeout);
         Interlocked.Increment(ref _invocations);
@@ -165,6 +169,7 @@ public sealed class HostSession : IAsyncDisposable
 
     private async Task<RowStream> StartStreamAsync(HostCommand command, CancellationToken cancellationToken)
     {
+        await WaitUntilOpenAsync(command, cancellationToken).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeout);
         var (poolTask, pool, shell, lease) = await AttachAsync(command, deadline.Token, cancellationToken).ConfigureAwait(false);
@@ -438,7 +443,8 @@ public sealed class HostSession : IAsyncDisposable
         var connection = _createConnection();
         try
         {
-            await connection.OpenAsync().ConfigureAwait(false);
+            // The time limit starts with the turn: waiting behind other hosts' opens is not the host's fault.
+            await _openGate.OpenAsync(connection.OpenAsync, Timeout).ConfigureAwait(false);
             return connection;
         }
         catch

@@ -14,11 +14,12 @@ public static class HyperVHostFactory
     /// </summary>
     /// <param name="settings">How to reach the host.</param>
     /// <param name="lab">For <see cref="HostTransport.InProcess"/>: the lab holding the simulated host named by <see cref="HostConnectionSettings.Address"/>.</param>
-    public static IHyperVHost Create(HostConnectionSettings settings, SimulatedLab? lab = null) =>
-        new PowerShellHyperVHost(CreateSession(settings, lab));
+    /// <param name="openGate">Bounds how many hosts open their connection at once; default <see cref="HostOpenGate.Shared"/>.</param>
+    public static IHyperVHost Create(HostConnectionSettings settings, SimulatedLab? lab = null, HostOpenGate? openGate = null) =>
+        new PowerShellHyperVHost(CreateSession(settings, lab, openGate));
 
     /// <summary>The execution seam alone, for callers that run their own scripts' results.</summary>
-    public static HostSession CreateSession(HostConnectionSettings settings, SimulatedLab? lab = null)
+    public static HostSession CreateSession(HostConnectionSettings settings, SimulatedLab? lab = null, HostOpenGate? openGate = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxConcurrency, 1, nameof(settings));
@@ -37,7 +38,7 @@ public static class HyperVHostFactory
                 async failure => ConnectionAdvice.Explain(settings, await SshDiagnosis.ExplainAsync(settings, failure).ConfigureAwait(false))),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Transport, "Unknown transport."),
         };
-        return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency);
+        return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency, openGate);
     }
 
     private static Func<HostConnection> InProcess(HostConnectionSettings settings, SimulatedLab? lab)
