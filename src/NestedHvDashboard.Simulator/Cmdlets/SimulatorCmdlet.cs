@@ -38,6 +38,11 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(Error(message, "SimulatedFailure," + GetType().Name, ErrorCategory.NotSpecified, null));
         }
 
+        if (BoundHost is null && StateFile is { } file && SimulatedFaults.Take(file, MyInvocation.MyCommand.Name) is { } fault)
+        {
+            Inject(file, fault);
+        }
+
         base.BeginProcessing();
     }
 
@@ -65,13 +70,8 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
             return new InMemoryHostAccess(host);
         }
 
-        var file = SessionState.PSVariable.GetValue(SimulatorModule.StateFileVariableName) as string;
-        if (string.IsNullOrEmpty(file))
-        {
-            file = Environment.GetEnvironmentVariable(SimulatorModule.StateFileEnvironmentVariable);
-        }
-
-        if (!string.IsNullOrEmpty(file))
+        var file = StateFile;
+        if (file is not null)
         {
             if (!File.Exists(file))
             {
@@ -91,6 +91,28 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
             ErrorCategory.ResourceUnavailable,
             null));
         return null!;
+    }
+
+    /// <summary>The state file of a file-backed host, or null.</summary>
+    private string? StateFile =>
+        SessionState.PSVariable.GetValue(SimulatorModule.StateFileVariableName) as string is { Length: > 0 } variable
+            ? variable
+            : Environment.GetEnvironmentVariable(SimulatorModule.StateFileEnvironmentVariable) is { Length: > 0 } environment ? environment : null;
+
+    /// <summary>An injected fault (see <see cref="SimulatedFaults"/>): refuse, or block until stopped or disarmed.</summary>
+    private void Inject(string file, SimulatedFault fault)
+    {
+        if (fault.Kind is SimulatedFaultKind.Fail)
+        {
+            ThrowTerminatingError(Error(fault.Message, "InjectedFault," + GetType().Name, ErrorCategory.InvalidOperation, null));
+        }
+
+        // Bounded, so a host nobody kills or releases still ends its call.
+        var until = Now + TimeSpan.FromMinutes(5);
+        while (Now < until && File.Exists(SimulatedFaults.PathFor(file)))
+        {
+            WaitUntil(Now + TimeSpan.FromMilliseconds(50));
+        }
     }
 
     /// <summary>True for the Hyper-V module's cmdlets (nouns VM, VMSwitch, VMHost, ...).</summary>

@@ -18,8 +18,8 @@ namespace NestedHvDashboard.PowerShell.Tests.Ssh;
 public sealed class SshTestHost : IAsyncDisposable
 {
     private const string SshdPath = "/usr/sbin/sshd";
-    private readonly Process _sshd;
     private readonly StringBuilder _sshdLog;
+    private Process _sshd;
 
     private SshTestHost(string name, string directory, int port, Process sshd, StringBuilder sshdLog)
     {
@@ -135,18 +135,7 @@ public sealed class SshTestHost : IAsyncDisposable
 
         System.IO.Directory.CreateDirectory("/run/sshd");
         var log = new StringBuilder();
-        var start = new ProcessStartInfo(SshdPath) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-D", "-e", "-f", config })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var sshd = Process.Start(start) ?? throw new InvalidOperationException("sshd did not start.");
-        sshd.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        sshd.OutputDataReceived += (_, e) => Append(log, e.Data);
-        sshd.BeginErrorReadLine();
-        sshd.BeginOutputReadLine();
-        var host = new SshTestHost(name, directory, port, sshd, log);
+        var host = new SshTestHost(name, directory, port, StartSshd(config, log), log);
         try
         {
             await host.WaitUntilListeningAsync(TimeSpan.FromSeconds(15));
@@ -158,6 +147,24 @@ public sealed class SshTestHost : IAsyncDisposable
         }
 
         return host;
+    }
+
+    /// <summary>
+    /// Kills the host (sshd and every session, even a frozen one) and starts its sshd again on the same port with the same keys
+    /// and state file, as when a host comes back after a crash.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        var tree = ProcessTree();
+        ProcessTable.Signal("KILL", tree);
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await _sshd.WaitForExitAsync(wait.Token);
+        }
+
+        _sshd.Dispose();
+        _sshd = StartSshd(Path.Combine(Directory, "sshd_config"), _sshdLog);
+        await WaitUntilListeningAsync(TimeSpan.FromSeconds(15));
     }
 
     /// <summary>sshd and everything it started (session sshd processes, pwsh).</summary>
@@ -203,6 +210,22 @@ public sealed class SshTestHost : IAsyncDisposable
         {
             // A late-exiting child may still hold a file; the temp dir is cleaned by the OS.
         }
+    }
+
+    private static Process StartSshd(string config, StringBuilder log)
+    {
+        var start = new ProcessStartInfo(SshdPath) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-D", "-e", "-f", config })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var sshd = Process.Start(start) ?? throw new InvalidOperationException("sshd did not start.");
+        sshd.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        sshd.OutputDataReceived += (_, e) => Append(log, e.Data);
+        sshd.BeginErrorReadLine();
+        sshd.BeginOutputReadLine();
+        return sshd;
     }
 
     private async Task WaitUntilListeningAsync(TimeSpan limit)

@@ -1,0 +1,128 @@
+using System.Management.Automation.Language;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.PowerShell;
+using NestedHvDashboard.Web.Networking;
+
+namespace NestedHvDashboard.Reliability.Tests;
+
+/// <summary>What is done to the host at a step.</summary>
+public enum HostFault
+{
+    /// <summary>sshd and its pwsh sessions killed (SIGKILL) while the step's cmdlet runs.</summary>
+    Killed,
+
+    /// <summary>sshd and its pwsh sessions frozen (SIGSTOP) while the step's cmdlet runs.</summary>
+    Frozen,
+
+    /// <summary>The step's cmdlet fails with the host's error, before it changes anything.</summary>
+    Refused,
+}
+
+/// <summary>What kind of change a scenario makes, i.e. which service runs it.</summary>
+public enum ChangeKind
+{
+    Nested,
+    Bulk,
+    MacSpoofing,
+    NewVm,
+}
+
+/// <summary>
+/// One step of a change as the host sees it: the cmdlet it calls and which call of that cmdlet it is within the change
+/// (the Nth call is what the simulator's fault knob counts). <see cref="Vm"/> is the VM's position in a bulk run.
+/// </summary>
+public sealed record ChangeStep(int Index, string Title, string Command, int Call, OperationStepKind? Kind = null, int Vm = 0);
+
+/// <summary>One cell of the matrix: a fault at one step of one change.</summary>
+public sealed record FaultCase(FaultScenario Scenario, ChangeStep Step, HostFault Fault)
+{
+    public string Name => $"{Scenario.Name} @ {(Scenario.Kind is ChangeKind.Bulk ? $"VM {Step.Vm + 1}: " : "")}{Step.Title} ({Step.Command} #{Step.Call}) × {Fault}";
+}
+
+/// <summary>
+/// The steps of each change, generated from the operation plans themselves rather than listed by hand: the nested plan
+/// (<see cref="NestedVirtualizationPlan.For"/>) for one-VM and bulk changes, the command the adapter editor shows for MAC
+/// spoofing, and the engine's own new-VM script for a new VM.
+/// </summary>
+public static class FaultCases
+{
+    /// <summary>The cmdlet each nested plan step calls on the host (the engine's scripts).</summary>
+    public static string CommandOf(OperationStepKind kind) => kind switch
+    {
+        OperationStepKind.ShutDown or OperationStepKind.TurnOff => "Stop-VM",
+        OperationStepKind.SetNestedVirtualization => "Set-VMProcessor",
+        OperationStepKind.SetMacAddressSpoofing => "Set-VMNetworkAdapter",
+        OperationStepKind.SetDynamicMemory => "Set-VMMemory",
+        OperationStepKind.Start or OperationStepKind.CompensatingStart => "Start-VM",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>The steps of a nested change over <paramref name="vms"/> (one for a one-VM change), numbering each cmdlet's calls across them.</summary>
+    public static IReadOnlyList<ChangeStep> NestedSteps(FaultScenario scenario, IReadOnlyList<VmSnapshot> vms, HostFacts facts)
+    {
+        var calls = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var steps = new List<ChangeStep>();
+        for (var v = 0; v < vms.Count; v++)
+        {
+            var request = new NestedVirtualizationRequest("host", vms[v].Id, scenario.Enable, scenario.Power, scenario.MacSpoofing, scenario.DynamicMemoryOff);
+            var plan = NestedVirtualizationPlan.For("host", request, vms[v], facts);
+            if (plan.Verdict is not PlanVerdict.Run)
+            {
+                throw new InvalidOperationException($"Scenario '{scenario.Name}' plans nothing to run for VM '{vms[v].Name}': {plan.Message}");
+            }
+
+            foreach (var step in plan.Steps)
+            {
+                var command = CommandOf(step.Kind);
+                var call = calls[command] = calls.GetValueOrDefault(command) + 1;
+                steps.Add(new ChangeStep(steps.Count, step.Title, command, call, step.Kind, v));
+            }
+        }
+
+        return steps;
+    }
+
+    /// <summary>The steps of the adapter editor's MAC spoofing change: the commands of the pipeline it shows that change something.</summary>
+    public static IReadOnlyList<ChangeStep> MacSpoofingSteps(string vmName) =>
+        ChangingCommands(Parser.ParseInput(MacSpoofingService.CommandText(vmName, null, enabled: true), out _, out _));
+
+    /// <summary>The steps of the engine's new-VM script (New-VM, then the settings that make it ready for nesting), in order.</summary>
+    public static IReadOnlyList<ChangeStep> NewVmSteps()
+    {
+        var assembly = typeof(PowerShellHyperVHost).Assembly;
+        using var stream = assembly.GetManifestResourceStream("NestedHvDashboard.PowerShell.Scripts.NewVm.ps1")
+            ?? throw new InvalidOperationException("The engine's NewVm.ps1 is not embedded.");
+        using var reader = new StreamReader(stream);
+        var script = Parser.ParseInput(reader.ReadToEnd(), out _, out var errors);
+        return errors.Length > 0
+            ? throw new InvalidOperationException($"NewVm.ps1 does not parse: {errors[0].Message}")
+            // The try block holds the steps; the catch block is the rollback, not a step.
+            : ChangingCommands(script.Find(a => a is TryStatementAst, searchNestedScriptBlocks: true) is TryStatementAst attempt ? attempt.Body : script);
+    }
+
+    /// <summary>Every (scenario, step, fault) cell for <paramref name="fault"/>.</summary>
+    public static IEnumerable<FaultCase> For(FaultScenario scenario, IReadOnlyList<ChangeStep> steps, HostFault fault) =>
+        steps.Select(step => new FaultCase(scenario, step, fault));
+
+    // New-*/Set-* commands in script order; each cmdlet's calls numbered.
+    private static List<ChangeStep> ChangingCommands(Ast body)
+    {
+        var calls = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var steps = new List<ChangeStep>();
+        foreach (var command in body.FindAll(a => a is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>().OrderBy(c => c.Extent.StartOffset))
+        {
+            var name = command.GetCommandName();
+            if (name is null || !(name.StartsWith("New-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Set-", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            var call = calls[name] = calls.GetValueOrDefault(name) + 1;
+            steps.Add(new ChangeStep(steps.Count, name, name, call));
+        }
+
+        return steps;
+    }
+}

@@ -1,0 +1,174 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.PowerShell;
+using NestedHvDashboard.PowerShell.Tests.Ssh;
+using NestedHvDashboard.Simulator.State;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Networking;
+using NestedHvDashboard.Web.Operations;
+
+namespace NestedHvDashboard.Reliability.Tests;
+
+/// <summary>
+/// One SSH pwsh host (sshd + the simulator on 127.0.0.1), the dashboard's engine for it with a short timeout, a real
+/// migrated SQLite audit trail and the services every change goes through — the same ones the pages and the API call.
+/// </summary>
+public sealed class FaultLab : IAsyncDisposable
+{
+    /// <summary>The shortest host timeout: a frozen host costs little.</summary>
+    public static readonly TimeSpan ShortestTimeout = TimeSpan.FromSeconds(3);
+
+    public static readonly Actor Operator = new("fault-matrix", DashboardRoles.Operator, Channels.Browser, "127.0.0.1");
+
+    private readonly string _folder;
+    private IHyperVHost _engine;
+
+    private FaultLab(SshTestHost host, string folder, IDbContextFactory<DashboardDbContext> database, IHyperVHost engine)
+    {
+        Host = host;
+        _folder = folder;
+        Database = database;
+        Audit = new DbAuditTrail(database, TimeProvider.System, NullLogger<DbAuditTrail>.Instance);
+        _engine = engine;
+        var lookup = new Lookup(this);
+        var operations = new NestedVirtualizationOperations();
+        Nested = new NestedSwitchService(lookup, operations, new PendingNestedChanges(), Audit, TimeProvider.System);
+        // One VM at a time per host, so "the Nth call of a cmdlet" is the Nth VM's step.
+        Bulk = new BulkNestedSwitch(new BulkNestedVirtualization(operations, lookup.Find, maxPerHost: 1), new PendingNestedChanges(), Audit, TimeProvider.System);
+        MacSpoofing = new MacSpoofingService(lookup, Audit);
+        NewVm = new NewVmService(lookup, Audit);
+    }
+
+    public SshTestHost Host { get; }
+
+    /// <summary>
+    /// The host's timeout: 3 s, or twice what opening a session took at the start when the box is so busy that pwsh starts
+    /// slower than that (the timeout bounds opening the session too, and every case after a kill opens a new one).
+    /// </summary>
+    public TimeSpan HostTimeout { get; private init; }
+
+    public IHyperVHost Engine => _engine;
+
+    public IDbContextFactory<DashboardDbContext> Database { get; }
+
+    public DbAuditTrail Audit { get; }
+
+    public NestedSwitchService Nested { get; }
+
+    public BulkNestedSwitch Bulk { get; }
+
+    public MacSpoofingService MacSpoofing { get; }
+
+    public NewVmService NewVm { get; }
+
+    public static async Task<FaultLab> StartAsync(string name, SimulatedHost state)
+    {
+        var host = await SshTestHost.StartAsync(name, state);
+        var folder = Directory.CreateTempSubdirectory("nestedhv-faults-").FullName;
+        var options = new DbContextOptionsBuilder<SqliteDashboardDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(folder, "audit.db")};Pooling=false").Options;
+        await using (var db = new SqliteDashboardDbContext(options))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+        await using (var probe = HyperVHostFactory.Create(host.Settings(TimeSpan.FromSeconds(120))))
+        {
+            await probe.GetHostFactsAsync(CancellationToken.None);
+        }
+
+        var timeout = TimeSpan.FromSeconds(Math.Min(30, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
+        return new FaultLab(host, folder, new ContextFactory(options), HyperVHostFactory.Create(host.Settings(timeout))) { HostTimeout = timeout };
+    }
+
+    /// <summary>
+    /// Puts the host back for the next case: its sshd running (restarted when a case killed or froze it), its state file
+    /// as <paramref name="state"/> says, no fault armed, and a fresh engine connected to it (polled until it answers).
+    /// </summary>
+    public async Task ResetAsync(string state, bool restart)
+    {
+        SimulatedFaults.Disarm(Host.StateFile);
+        if (restart)
+        {
+            await Host.RestartAsync();
+        }
+
+        SimulatedHost.FromJson(state).SaveToFile(Host.StateFile);
+        if (restart)
+        {
+            await _engine.DisposeAsync();
+            _engine = HyperVHostFactory.Create(Host.Settings(HostTimeout));
+        }
+
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                await _engine.GetHostFactsAsync(CancellationToken.None);
+                return true;
+            }
+            catch (HostOperationException)
+            {
+                // pwsh is still starting behind the new sshd.
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), $"host {Host.Name} answering after a reset");
+    }
+
+    /// <summary>Every audit entry, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> EntriesAsync()
+    {
+        await using var db = await Database.CreateDbContextAsync();
+        return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        await Host.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the temp folder's cleanup.
+        }
+    }
+
+    private sealed class Lookup(FaultLab lab) : IHostLookup
+    {
+        public IHyperVHost? Find(string name) => string.Equals(name, lab.Host.Name, StringComparison.OrdinalIgnoreCase) ? lab.Engine : null;
+    }
+
+    private sealed class ContextFactory(DbContextOptions<SqliteDashboardDbContext> options) : IDbContextFactory<DashboardDbContext>
+    {
+        public DashboardDbContext CreateDbContext() => new SqliteDashboardDbContext(options);
+    }
+}
+
+/// <summary>Waiting by polling with a limit, never by sleeping a guessed time.</summary>
+public static class Poll
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {limit.TotalSeconds:0} s for {what}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public static Task UntilAsync(Func<bool> condition, TimeSpan limit, string what) => UntilAsync(() => Task.FromResult(condition()), limit, what);
+}

@@ -1,0 +1,285 @@
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
+using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Vms;
+
+namespace NestedHvDashboard.Reliability.Tests;
+
+/// <summary>One cell's verdict: what the matrix expected, what happened, and every rule that did not hold.</summary>
+public sealed record CaseVerdict(string Case, string Expected, string Actual, IReadOnlyList<string> Problems, TimeSpan Took)
+{
+    public bool Passed => Problems.Count == 0;
+}
+
+/// <summary>
+/// Runs one cell: resets the host, arms the fault at the step's cmdlet call, starts the change through the dashboard's
+/// service, kills or freezes the host the moment the cmdlet is reached, and judges the end state on the host (its state
+/// file), in the result and in the audit trail.
+/// </summary>
+public static class FaultMatrixRunner
+{
+    /// <summary>A change that has not ended by then is a hang: the matrix fails it instead of waiting.</summary>
+    private static readonly TimeSpan ChangeLimit = TimeSpan.FromSeconds(90);
+
+    public static async Task<CaseVerdict> RunAsync(FaultLab lab, FaultCase cell, IReadOnlyList<ChangeStep> steps, bool hostBroken)
+    {
+        var started = DateTime.UtcNow;
+        var scenario = cell.Scenario;
+        await lab.ResetAsync(scenario.State(lab.Host.Name), restart: hostBroken);
+        var before = lab.Host.ReadState();
+        var snapshots = new List<VmSnapshot>();
+        foreach (var name in scenario.VmNames)
+        {
+            snapshots.Add(await lab.Engine.GetVmAsync(before.FindVm(name)!.Id, CancellationToken.None));
+        }
+
+        var lastAudit = (await lab.EntriesAsync()).Select(e => e.Id).DefaultIfEmpty(0).Max();
+        SimulatedFaults.Arm(lab.Host.StateFile, new SimulatedFault
+        {
+            Command = cell.Step.Command,
+            Call = cell.Step.Call,
+            Kind = cell.Fault is HostFault.Refused ? SimulatedFaultKind.Fail : SimulatedFaultKind.Hang,
+            Message = $"Injected refusal of {cell.Step.Command} (call {cell.Step.Call}).",
+        });
+
+        var judge = new FaultJudge(cell, steps);
+        var change = StartChange(lab, scenario, snapshots);
+        if (cell.Fault is not HostFault.Refused)
+        {
+            var reached = await ReachedAsync(lab, change);
+            if (!reached)
+            {
+                judge.Problem($"the change ended before it reached {cell.Step.Command} call {cell.Step.Call}");
+            }
+            else if (cell.Fault is HostFault.Killed)
+            {
+                lab.Host.Kill();
+            }
+            else
+            {
+                lab.Host.Freeze();
+            }
+        }
+
+        Outcome outcome;
+        try
+        {
+            outcome = await change.WaitAsync(ChangeLimit);
+        }
+        catch (TimeoutException)
+        {
+            judge.Problem($"the change did not end within {ChangeLimit.TotalSeconds:0} s (a hang)");
+            return judge.Verdict("hung", DateTime.UtcNow - started);
+        }
+
+        var after = lab.Host.ReadState();
+        var entries = (await lab.EntriesAsync()).Where(e => e.Id > lastAudit).ToList();
+        judge.Judge(before, after, outcome, entries);
+        return judge.Verdict(judge.Describe(after, outcome, entries), DateTime.UtcNow - started);
+    }
+
+    /// <summary>What a change's service returned, in the shape the judge reads: per VM, ended well or not, and the message the user sees.</summary>
+    public sealed record Outcome(IReadOnlyList<(string Vm, bool Succeeded, string Message, string? HostMessage)> PerVm);
+
+    private static async Task<Outcome> StartChange(FaultLab lab, FaultScenario scenario, List<VmSnapshot> vms)
+    {
+        var host = lab.Host.Name;
+        switch (scenario.Kind)
+        {
+            case ChangeKind.Nested:
+                var result = await lab.Nested.RunAsync(FaultLab.Operator, host, vms[0], scenario.Enable, scenario.Power, scenario.MacSpoofing, scenario.DynamicMemoryOff, null);
+                return new([(vms[0].Name, result.IsSuccess, result.Message, result.HostMessage)]);
+            case ChangeKind.Bulk:
+                var facts = await lab.Engine.GetHostFactsAsync(CancellationToken.None);
+                var choice = scenario.Power is Core.Operations.PowerAction.TurnOff ? BulkRunningChoice.TurnOff : BulkRunningChoice.ShutDown;
+                var run = await lab.Bulk.StartAsync(FaultLab.Operator, [.. vms.Select(vm => new VmRow(host, facts, vm))], scenario.Enable, choice, scenario.MacSpoofing, scenario.DynamicMemoryOff);
+                await run.Completion;
+                return new([.. vms.Select(vm => run.Results.Single(r => r.VmId == vm.Id)).Select(r => (r.VmName, r.Outcome == "Succeeded", r.Message, r.HostMessage))]);
+            case ChangeKind.MacSpoofing:
+                var mac = await lab.MacSpoofing.SetAsync(FaultLab.Operator, host, vms[0], null, enabled: true);
+                return new([(vms[0].Name, mac.Succeeded, mac.Message, mac.HostMessage)]);
+            default:
+                var created = await lab.NewVm.CreateAsync(FaultLab.Operator, host, new NewVmRequest(FaultScenario.NewVmName, 4L * 1024 * 1024 * 1024, 2, FaultScenario.SwitchName));
+                return new([(FaultScenario.NewVmName, created.Succeeded, created.Message, created.HostMessage)]);
+        }
+    }
+
+    // True once the armed cmdlet call has been reached on the host; false when the change ended first.
+    private static async Task<bool> ReachedAsync(FaultLab lab, Task change)
+    {
+        var deadline = DateTime.UtcNow + ChangeLimit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (SimulatedFaults.Read(lab.Host.StateFile)?.Faults.Exists(f => f.TriggeredAt is not null) == true)
+            {
+                return true;
+            }
+
+            if (change.IsCompleted)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return false;
+    }
+}
+
+/// <summary>The rules every cell is held to, and the expected end state derived from the cell's step.</summary>
+internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps)
+{
+    private readonly List<string> _problems = [];
+
+    public void Problem(string problem) => _problems.Add(problem);
+
+    public CaseVerdict Verdict(string actual, TimeSpan took) => new(cell.Name, Expected(), actual, [.. _problems], took);
+
+    /// <summary>The expectation in words, for the printed matrix.</summary>
+    public string Expected()
+    {
+        var lost = cell.Fault is not HostFault.Refused;
+        return cell.Scenario.Kind switch
+        {
+            ChangeKind.NewVm when lost && cell.Step.Index > 0 => "failed; the half-made VM left on the host and named in the result; 1 Failed entry",
+            ChangeKind.NewVm => "failed, no VM left behind; 1 Failed entry",
+            ChangeKind.MacSpoofing => "failed, adapters unchanged, VM still Running; 1 Failed entry",
+            _ => $"failed at '{cell.Step.Title}'; {(StoppedBefore(cell.Step) && lost ? "VM Off and the result says it was not started again" : "VM in the power state it had")}; " +
+                 (cell.Scenario.Kind is ChangeKind.Bulk ? $"{cell.Scenario.VmCount + 1} complete entries" : "1 Failed entry"),
+        };
+    }
+
+    public string Describe(SimulatedHost after, FaultMatrixRunner.Outcome outcome, IReadOnlyList<AuditEntry> entries)
+    {
+        var vms = string.Join(", ", cell.Scenario.VmNames.Append(cell.Scenario.Kind is ChangeKind.NewVm ? FaultScenario.NewVmName : null).OfType<string>()
+            .Select(n => after.FindVm(n) is { } vm ? $"{n} {vm.State} nested {(vm.ExposeVirtualizationExtensions ? "on" : "off")}" : $"{n} absent"));
+        return $"{string.Join(" / ", outcome.PerVm.Select(o => o.Succeeded ? "ok" : "failed"))}; {vms}; audit {string.Join(",", entries.Select(e => e.Result))}";
+    }
+
+    public void Judge(SimulatedHost before, SimulatedHost after, FaultMatrixRunner.Outcome outcome, IReadOnlyList<AuditEntry> entries)
+    {
+        if (entries.Any(e => e.Result == AuditResults.Started))
+        {
+            Problem("an audit entry was left Started");
+        }
+
+        switch (cell.Scenario.Kind)
+        {
+            case ChangeKind.Nested or ChangeKind.Bulk:
+                JudgeNested(before, after, outcome, entries);
+                break;
+            case ChangeKind.MacSpoofing:
+                JudgeOne(outcome, entries, cell.Step.Command);
+                var vm = after.FindVm(cell.Scenario.VmNames[0])!;
+                Expect(vm.State == VMState.Running, $"VM {vm.Name} is {vm.State}, not Running as it was");
+                Expect(vm.NetworkAdapters.TrueForAll(a => !a.MacAddressSpoofing), "an adapter's MAC spoofing changed although the call failed");
+                break;
+            default:
+                JudgeOne(outcome, entries, cell.Fault is HostFault.Refused ? cell.Step.Command : null);
+                var made = after.FindVm(FaultScenario.NewVmName);
+                if (cell.Fault is HostFault.Refused || cell.Step.Index == 0)
+                {
+                    Expect(made is null, $"VM {FaultScenario.NewVmName} was left on the host");
+                }
+                else
+                {
+                    Expect(made is not null, "the half-made VM is not on the host although the host died before its rollback");
+                    Expect(outcome.PerVm[0].Message.Contains("half-made", StringComparison.Ordinal), $"the result does not warn about the half-made VM: {outcome.PerVm[0].Message}");
+                }
+
+                break;
+        }
+    }
+
+    private void JudgeOne(FaultMatrixRunner.Outcome outcome, IReadOnlyList<AuditEntry> entries, string? named)
+    {
+        var result = outcome.PerVm[0];
+        Expect(!result.Succeeded, "the change reported success");
+        Expect(!string.IsNullOrWhiteSpace(result.HostMessage), "the result carries no host message (why it stopped)");
+        if (named is not null)
+        {
+            Expect(result.HostMessage?.Contains(named, StringComparison.OrdinalIgnoreCase) == true, $"the host message does not name {named}: {result.HostMessage}");
+        }
+
+        Expect(entries.Count == 1, $"{entries.Count} audit entries, not 1");
+        Expect(entries.Count == 1 && entries[0].Result == AuditResults.Failed, $"the audit entry is {string.Join(",", entries.Select(e => e.Result))}, not Failed");
+        Expect(entries.Count == 1 && !string.IsNullOrWhiteSpace(entries[0].HostError), "the audit entry has no host error");
+    }
+
+    private void JudgeNested(SimulatedHost before, SimulatedHost after, FaultMatrixRunner.Outcome outcome, IReadOnlyList<AuditEntry> entries)
+    {
+        var scenario = cell.Scenario;
+        var lost = cell.Fault is not HostFault.Refused;
+        var perVm = entries.Where(e => e.VmName is not null).ToList();
+        Expect(perVm.Count == scenario.VmCount, $"{perVm.Count} per-VM audit entries, not {scenario.VmCount}");
+        Expect(entries.Count == scenario.VmCount + (scenario.Kind is ChangeKind.Bulk ? 1 : 0), $"{entries.Count} audit entries in all");
+        for (var v = 0; v < scenario.VmCount; v++)
+        {
+            var name = scenario.VmNames[v];
+            var was = before.FindVm(name)!;
+            var now = after.FindVm(name)!;
+            var result = outcome.PerVm[v];
+            var entry = perVm.Find(e => e.VmName == name);
+            var mine = steps.Where(s => s.Vm == v).ToList();
+            // Before the faulted VM every VM's change ran to the end; after it, only a refusal lets the run go on normally.
+            var completes = v < cell.Step.Vm || (v > cell.Step.Vm && !lost);
+            if (completes)
+            {
+                Expect(result.Succeeded, $"{name}: did not succeed: {result.Message}");
+                Expect(now.State == was.State, $"{name}: {now.State}, not {was.State}");
+                Expect(now.ExposeVirtualizationExtensions == scenario.Enable, $"{name}: nested not changed");
+                Expect(entry?.Result == AuditResults.Succeeded, $"{name}: audit {entry?.Result}, not Succeeded");
+                continue;
+            }
+
+            Expect(!result.Succeeded, $"{name}: reported success");
+            Expect(entry is not null && entry.Result != AuditResults.Succeeded, $"{name}: audit {entry?.Result}");
+            if (v > cell.Step.Vm)
+            {
+                // The host was lost at an earlier VM: this one was never touched.
+                Expect(now.State == was.State && now.ExposeVirtualizationExtensions == was.ExposeVirtualizationExtensions, $"{name}: changed ({now.State}) although the host was lost before it");
+                continue;
+            }
+
+            var at = mine.FindIndex(s => s.Index == cell.Step.Index);
+            var title = cell.Step.Title;
+            Expect(result.Message.Contains(title, StringComparison.Ordinal), $"{name}: the result does not name the step '{title}': {result.Message}");
+            Expect(entry?.Message?.Contains(title, StringComparison.Ordinal) == true, $"{name}: the audit entry does not name the step '{title}': {entry?.Message}");
+            Expect(!string.IsNullOrWhiteSpace(result.HostMessage) && !string.IsNullOrWhiteSpace(entry?.HostError), $"{name}: no host message saying why");
+            if (!lost)
+            {
+                Expect(result.HostMessage?.Contains(cell.Step.Command, StringComparison.Ordinal) == true, $"{name}: the host's refusal is not in the result: {result.HostMessage}");
+            }
+
+            var setAt = mine.FindIndex(s => s.Kind is Core.Operations.OperationStepKind.SetNestedVirtualization);
+            var nested = setAt >= 0 && setAt < at ? scenario.Enable : was.ExposeVirtualizationExtensions;
+            Expect(now.ExposeVirtualizationExtensions == nested, $"{name}: nested {(now.ExposeVirtualizationExtensions ? "on" : "off")}, expected {(nested ? "on" : "off")}");
+            if (StoppedBefore(cell.Step) && lost)
+            {
+                // The host is gone, so nobody can start the VM again: the result must say so rather than claim it was restored.
+                Expect(now.State == VMState.Off, $"{name}: {now.State}, expected Off (stopped before the host was lost)");
+                Expect(result.Message.Contains("Starting the VM again also failed", StringComparison.Ordinal), $"{name}: the result does not say the VM was left Off: {result.Message}");
+            }
+            else
+            {
+                Expect(now.State == was.State, $"{name}: {now.State}, not {was.State} as it was");
+            }
+        }
+    }
+
+    /// <summary>True when the VM was already stopped by the plan when the step ran (the step is after a Shut down / Turn off).</summary>
+    private bool StoppedBefore(ChangeStep step) =>
+        cell.Scenario.Running && steps.Any(s => s.Vm == step.Vm && s.Index < step.Index && s.Kind is Core.Operations.OperationStepKind.ShutDown or Core.Operations.OperationStepKind.TurnOff);
+
+    private void Expect(bool holds, string problem)
+    {
+        if (!holds)
+        {
+            _problems.Add(problem);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.Reliability.Tests;
+
+/// <summary>
+/// A change the matrix faults: what the user asked (enable or disable, the choice for a running VM, the companion fixes) and
+/// the host it starts from (<see cref="State"/>): <see cref="VmCount"/> VMs, running or off, with nested virtualization the
+/// opposite of what is asked, dynamic memory on and MAC spoofing off, plus an internal switch for a new VM.
+/// </summary>
+public sealed record FaultScenario(
+    string Name,
+    ChangeKind Kind,
+    bool Enable = true,
+    PowerAction Power = PowerAction.None,
+    bool Running = true,
+    bool MacSpoofing = false,
+    bool DynamicMemoryOff = false,
+    int VmCount = 1)
+{
+    public const string SwitchName = "Lab";
+
+    public const string NewVmName = "fault-new";
+
+    /// <summary>Every change of the matrix (issue 11 part 2): one-VM enable/disable with shut down and turn off, the companion fixes, bulk, MAC spoofing, new VM.</summary>
+    public static IReadOnlyList<FaultScenario> All { get; } =
+    [
+        new("enable, VM off", ChangeKind.Nested, Running: false),
+        new("enable, shut down", ChangeKind.Nested, Power: PowerAction.ShutDown),
+        new("enable, turn off", ChangeKind.Nested, Power: PowerAction.TurnOff),
+        new("disable, shut down", ChangeKind.Nested, Enable: false, Power: PowerAction.ShutDown),
+        new("disable, turn off", ChangeKind.Nested, Enable: false, Power: PowerAction.TurnOff),
+        new("enable + dynamic memory off + MAC spoofing, shut down", ChangeKind.Nested, Power: PowerAction.ShutDown, MacSpoofing: true, DynamicMemoryOff: true),
+        new("bulk enable of 2 VMs, shut down", ChangeKind.Bulk, Power: PowerAction.ShutDown, VmCount: 2),
+        new("MAC spoofing on (adapter editor)", ChangeKind.MacSpoofing),
+        new("new nested-ready VM", ChangeKind.NewVm, Running: false, VmCount: 0),
+    ];
+
+    /// <summary>The VM names, in bulk order.</summary>
+    public IReadOnlyList<string> VmNames => [.. Enumerable.Range(1, VmCount).Select(i => $"fault-vm{i}")];
+
+    /// <summary>The host before the change, as a state file's JSON.</summary>
+    public string State(string hostName)
+    {
+        var host = new SimulatedHost(hostName) { Timing = SimulationTiming.Fast() };
+        host.AddSwitch(SwitchName, VMSwitchType.Internal);
+        foreach (var name in VmNames)
+        {
+            host.AddVm(name, vm =>
+            {
+                vm.ExposeVirtualizationExtensions = !Enable;
+                vm.DynamicMemoryEnabled = true;
+                if (Running)
+                {
+                    vm.State = VMState.Running;
+                    vm.RunningSince = DateTimeOffset.UtcNow.AddHours(-1);
+                }
+            });
+        }
+
+        return host.ToJson();
+    }
+}
