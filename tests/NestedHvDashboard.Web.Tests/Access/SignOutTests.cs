@@ -7,12 +7,12 @@ using NestedHvDashboard.Web.Access;
 namespace NestedHvDashboard.Web.Tests.Access;
 
 /// <summary>Sign-out over real HTTP against the real app: it ends the session on the server, and only a form of this site can ask for it.</summary>
-public sealed partial class SignOutTests
+public sealed partial class SignOutTests(SignOutTests.StampCheckedServer app) : IClassFixture<SignOutTests.StampCheckedServer>
 {
     [Fact]
     public async Task A_copy_of_the_cookie_taken_before_sign_out_opens_nothing_once_the_stamp_is_checked()
     {
-        await using var server = await StartWithStampCheckedOnEveryRequestAsync();
+        var server = app.Server;
         await server.CreateUserAsync("leaky", DashboardRoles.Viewer);
         var cookies = new CookieContainer();
         using var browser = server.NewClient(cookies);
@@ -43,7 +43,7 @@ public sealed partial class SignOutTests
     [Fact]
     public async Task A_sign_out_post_without_the_antiforgery_token_is_refused_and_the_session_stays()
     {
-        await using var server = await DashboardServer.StartAsync();
+        var server = app.Server;
         await server.CreateUserAsync("kept", DashboardRoles.Viewer);
         using var browser = await server.SignedInClientAsync("kept");
 
@@ -70,11 +70,20 @@ public sealed partial class SignOutTests
         return response;
     }
 
-    // The cookie's security stamp is checked when the validation interval has passed since the cookie was issued. The
-    // validator's clock runs one interval (and a second) ahead, so every request is one "after the interval": no waiting.
-    private static Task<DashboardServer> StartWithStampCheckedOnEveryRequestAsync() =>
-        DashboardServer.StartAsync(services: s => s.PostConfigure<SecurityStampValidatorOptions>(
+    /// <summary>
+    /// The real app whose cookies have their security stamp checked at every request: the stamp is checked when the
+    /// validation interval has passed since the cookie was issued, and the validator's clock runs one interval (and a
+    /// second) ahead, so every request comes "after the interval" with no waiting.
+    /// </summary>
+    public sealed class StampCheckedServer : IAsyncLifetime
+    {
+        public DashboardServer Server { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Server = await DashboardServer.StartAsync(services: s => s.PostConfigure<SecurityStampValidatorOptions>(
             o => o.TimeProvider = new AheadClock(o.ValidationInterval + TimeSpan.FromSeconds(1))));
+
+        public async Task DisposeAsync() => await Server.DisposeAsync();
+    }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
