@@ -1,4 +1,5 @@
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.PowerShell;
 
 namespace NestedHvDashboard.Web.Hosts;
 
@@ -40,7 +41,7 @@ public static class ConnectionTest
             }
             catch (HostOperationException ex)
             {
-                return Failed(settings, tried, ex.Kind, ex.Message);
+                return Failed(settings, tried, ex.Kind, ConnectionAdvice.For(settings, ex.Message) is { } fix ? $"{ex.Message} Fix: {fix}" : ex.Message);
             }
         }
 
@@ -86,7 +87,7 @@ public static class ConnectionTest
         return settings.Transport switch
         {
             HostTransport.Ssh => $"SSH to {user}{settings.Address}:{settings.Port ?? SshPort}" + (settings.KeyFilePath is { } key ? $" with key {key}" : ""),
-            HostTransport.WinRm => $"WinRM over {(settings.UseHttps ? "HTTPS" : "HTTP")} to {user}{settings.Address}:{settings.Port ?? (settings.UseHttps ? 5986 : 5985)} ({settings.Authentication} authentication)",
+            HostTransport.WinRm => $"WinRM over {(settings.UseHttps ? "HTTPS" : "HTTP")} to {user}{settings.Address}:{settings.Port ?? (settings.UseHttps ? 5986 : 5985)} ({settings.Authentication} authentication, endpoint {settings.ConfigurationName ?? RemoteConnections.DefaultConfigurationName})",
             _ => $"the simulated host {settings.Address}",
         };
     }

@@ -44,6 +44,9 @@ public sealed class HostForm
     /// <summary>SSH known_hosts file; empty for the user's default.</summary>
     public string? KnownHostsFile { get; set; }
 
+    /// <summary>WinRM endpoint (session configuration) name; empty for Microsoft.PowerShell. Not used by SSH.</summary>
+    public string? ConfigurationName { get; set; }
+
     /// <summary>WinRM HTTPS without certificate checks (labs only).</summary>
     public bool SkipCertificateChecks { get; set; }
 
@@ -79,6 +82,7 @@ public sealed class HostForm
             KeyFilePath = settings.KeyFilePath,
             KnownHostsFile = settings.KnownHostsFile,
             SkipCertificateChecks = settings.SkipCertificateChecks,
+            ConfigurationName = settings.ConfigurationName,
             Tags = string.Join(", ", settings.Tags),
             TimeoutSeconds = (int)Math.Round(settings.Timeout.TotalSeconds),
             MaxConcurrency = settings.MaxConcurrency,
@@ -112,6 +116,7 @@ public sealed class HostForm
             KeyFilePath = winRm ? null : Blank(KeyFilePath),
             KnownHostsFile = winRm ? null : Blank(KnownHostsFile),
             SkipCertificateChecks = winRm && SkipCertificateChecks,
+            ConfigurationName = winRm ? Blank(ConfigurationName) : null,
             Tags = TagList(),
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             MaxConcurrency = MaxConcurrency,

@@ -13,6 +13,9 @@ public static class HostFormRules
     /// <summary>The longest timeout a host may have.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>The longest endpoint name accepted.</summary>
+    public const int MaxEndpointLength = 128;
+
     /// <summary>The most commands at once a host may be given.</summary>
     public const int MaxConcurrencyLimit = 32;
 
@@ -83,6 +86,11 @@ public static class HostFormRules
             {
                 Add(nameof(HostForm.SkipCertificateChecks), "Skip certificate checks is for WinRM over HTTPS only.");
             }
+
+            if (!string.IsNullOrWhiteSpace(form.ConfigurationName))
+            {
+                Add(nameof(HostForm.ConfigurationName), "Endpoint is for WinRM only: SSH runs sshd's 'powershell' subsystem; leave Endpoint empty.");
+            }
         }
         else if (form.Transport == HostTransport.WinRm)
         {
@@ -94,6 +102,11 @@ public static class HostFormRules
             if (form.SkipCertificateChecks && !form.UseHttps)
             {
                 Add(nameof(HostForm.SkipCertificateChecks), "Skip certificate checks needs HTTPS.");
+            }
+
+            if (EndpointProblem(form.ConfigurationName) is { } endpointProblem)
+            {
+                Add(nameof(HostForm.ConfigurationName), endpointProblem);
             }
         }
 
@@ -108,5 +121,27 @@ public static class HostFormRules
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// A WinRM endpoint is named by its session configuration name (Register-PSSessionConfiguration -Name): letters, digits,
+    /// dots, hyphens and underscores, starting with a letter or digit, as in Microsoft.PowerShell or PowerShell.7.
+    /// </summary>
+    private static string? EndpointProblem(string? name)
+    {
+        var endpoint = name?.Trim() ?? "";
+        if (endpoint.Length == 0)
+        {
+            return null;
+        }
+
+        if (endpoint.Contains("://", StringComparison.Ordinal) || endpoint.Contains('/', StringComparison.Ordinal))
+        {
+            return $"Endpoint '{endpoint}' must be the endpoint's name, e.g. PowerShell.7, not its URI.";
+        }
+
+        return endpoint.Length > MaxEndpointLength || !char.IsAsciiLetterOrDigit(endpoint[0]) || !endpoint.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            ? $"Endpoint '{endpoint}' is not an endpoint name: up to {MaxEndpointLength} letters, digits, dots, hyphens and underscores, starting with a letter or digit (e.g. Microsoft.PowerShell, PowerShell.7, or a JEA endpoint's name)."
+            : null;
     }
 }

@@ -33,6 +33,12 @@ public sealed class HostFormRulesTests
         { "ssh skipping certificates", f => { f.Transport = HostTransport.Ssh; f.SkipCertificateChecks = true; }, nameof(HostForm.SkipCertificateChecks), "Skip certificate checks is for WinRM" },
         { "winrm skipping certificates without https", f => f.SkipCertificateChecks = true, nameof(HostForm.SkipCertificateChecks), "Skip certificate checks needs HTTPS" },
         { "winrm password without user", f => f.Password = "secret", nameof(HostForm.UserName), "User name is required with a password" },
+        { "endpoint as a URI", f => f.ConfigurationName = "http://schemas.microsoft.com/powershell/PowerShell.7", nameof(HostForm.ConfigurationName), "must be the endpoint's name, e.g. PowerShell.7, not its URI" },
+        { "endpoint with a space", f => f.ConfigurationName = "Hyper V", nameof(HostForm.ConfigurationName), "Endpoint 'Hyper V' is not an endpoint name" },
+        { "endpoint with a quote", f => f.ConfigurationName = "x';Stop-Computer", nameof(HostForm.ConfigurationName), "is not an endpoint name" },
+        { "endpoint starting with a dot", f => f.ConfigurationName = ".hidden", nameof(HostForm.ConfigurationName), "is not an endpoint name" },
+        { "endpoint too long", f => f.ConfigurationName = new string('e', 129), nameof(HostForm.ConfigurationName), "up to 128 letters" },
+        { "ssh with an endpoint", f => { f.Transport = HostTransport.Ssh; f.ConfigurationName = "PowerShell.7"; }, nameof(HostForm.ConfigurationName), "Endpoint is for WinRM only: SSH runs sshd's 'powershell' subsystem" },
         { "timeout zero", f => f.TimeoutSeconds = 0, nameof(HostForm.TimeoutSeconds), "Timeout must be between 1 second and 10 minutes" },
         { "timeout over ten minutes", f => f.TimeoutSeconds = 601, nameof(HostForm.TimeoutSeconds), "Timeout must be between 1 second and 10 minutes" },
         { "concurrency zero", f => f.MaxConcurrency = 0, nameof(HostForm.MaxConcurrency), "Max concurrency must be between 1 and 32" },
@@ -60,6 +66,21 @@ public sealed class HostFormRulesTests
         Assert.True(errors.Count == 1, $"{rule}: expected one error, got: {string.Join(" | ", errors)}");
         Assert.Equal(field, errors[0].Field);
         Assert.Contains(message, errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Microsoft.PowerShell")]
+    [InlineData("PowerShell.7")]
+    [InlineData("HyperV_Dashboard-JEA")]
+    [InlineData("")]
+    public void A_WinRM_endpoint_name_is_accepted_and_kept_trimmed(string endpoint)
+    {
+        var form = Valid();
+        form.ConfigurationName = $" {endpoint} ";
+
+        Assert.Empty(HostFormRules.Validate(form, []));
+        Assert.Equal(endpoint.Length == 0 ? null : endpoint, form.ToSettings().ConfigurationName);
+        Assert.Equal(form.ToSettings().ConfigurationName, HostForm.From(form.ToSettings()).ConfigurationName);
     }
 
     [Fact]

@@ -258,6 +258,37 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_form_says_at_once_that_WinRM_needs_Windows_and_that_SSH_has_no_endpoint_names()
+    {
+        OpenAddDialog("hv13");
+
+        // The tests run on Linux, where PowerShell has no WS-Management client.
+        _dialogs.WaitForAssertion(() => Assert.Equal(
+            "WinRM needs a Windows management box; from Linux use SSH: PowerShell 7 and OpenSSH on the host.",
+            _dialogs.Find("[data-testid=winrm-needs-windows]").TextContent.Trim()));
+        Click(_dialogs, "[data-testid=transport-ssh]");
+
+        _dialogs.WaitForAssertion(() =>
+        {
+            Assert.Empty(_dialogs.FindAll("[data-testid=winrm-needs-windows]"));
+            Assert.Empty(_dialogs.FindAll("[data-testid=field-endpoint]"));
+            Assert.Contains("runs the host's sshd powershell subsystem", _dialogs.Find("[data-testid=ssh-endpoint-note]").TextContent, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void A_WinRM_endpoint_typed_on_the_form_is_saved_with_the_host()
+    {
+        OpenAddDialog("hv14");
+        Fill("endpoint", "PowerShell.7");
+
+        Click(_dialogs, "[data-testid=save]");
+
+        _dialogs.WaitForAssertion(() => Assert.Empty(_dialogs.FindAll("[data-testid=host-dialog]")), Patience);
+        Assert.Equal("PowerShell.7", Assert.Single(_directory.Hosts, h => h.Name == "hv14").Settings.ConfigurationName);
+    }
+
+    [Fact]
     public async Task Choosing_ssh_hides_and_clears_the_winrm_fields_so_the_form_saves()
     {
         OpenAddDialog("hv12");

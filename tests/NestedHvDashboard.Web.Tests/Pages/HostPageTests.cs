@@ -4,6 +4,7 @@ using NestedHvDashboard.Core.Operations;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using NestedHvDashboard.Core.Hosts;
@@ -24,6 +25,7 @@ public sealed class HostPageTests : IAsyncLifetime
 {
     private const string HostName = "hv-a";
     private readonly BunitContext _context = new();
+    private IHostLookup _lookup = new NoHosts();
     private BunitAuthorizationContext _auth = null!;
     private readonly TestDatabase _db = TestDatabase.Create();
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
@@ -37,7 +39,8 @@ public sealed class HostPageTests : IAsyncLifetime
         _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_store);
-        _context.Services.AddSingleton<IHostLookup>(new NoHosts());
+        // Resolved at the first render, so a test can put a real directory in first.
+        _context.Services.AddSingleton<IHostLookup>(_ => _lookup);
         // In memory: these tests do not need pending changes kept on disk.
         _context.Services.AddSingleton(new PendingNestedChanges());
         _context.Services.AddBulkNestedSwitch();
@@ -150,6 +153,34 @@ public sealed class HostPageTests : IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Contains("no host named 'no-such-host'", page.Find("[data-testid=host-missing]").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll("[data-testid=host-tabs]"));
+    }
+
+    [Fact]
+    public async Task The_summary_says_how_the_host_is_reached_with_its_endpoint()
+    {
+        var folder = Directory.CreateTempSubdirectory("nestedhv-hostpage-").FullName;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hosts:0:Name"] = HostName,
+            ["Hosts:0:Address"] = "hv-a.lab.example",
+            ["Hosts:0:Transport"] = "WinRm",
+            ["Hosts:0:UseHttps"] = "true",
+            ["Hosts:0:ConfigurationName"] = "PowerShell.7",
+        }).Build();
+        await using var directory = new HostDirectory(configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<HostDirectory>.Instance, null, NestedHvDashboard.Web.Tests.Data.TestStores.Hosts(folder), new PowerShellHostConnector());
+        _lookup = directory;
+        try
+        {
+            var page = Open($"/hosts/{HostName}");
+
+            page.WaitForAssertion(() => Assert.Equal(
+                "Reached by WinRM over HTTPS to hv-a.lab.example:5986 (Default authentication, endpoint PowerShell.7)",
+                page.Find("[data-testid=host-connection]").TextContent.Trim()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private sealed class NoHosts : IHostLookup

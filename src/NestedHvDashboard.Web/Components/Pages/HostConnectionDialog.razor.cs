@@ -64,6 +64,7 @@ public sealed partial class HostConnectionDialog
             Form.Authentication = WinRmAuthentication.Default;
             Form.SkipCertificateChecks = false;
             Form.Password = null;
+            Form.ConfigurationName = null;
         }
     }
 

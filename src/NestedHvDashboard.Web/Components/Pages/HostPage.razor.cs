@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using NestedHvDashboard.Web.Components.Networking;
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Web.Hosts;
@@ -30,8 +31,18 @@ public sealed partial class HostPage : LiveInventoryComponent
     [Parameter]
     public string Host { get; set; } = "";
 
-    private IReadOnlyList<string> Tags =>
-        (Lookup as HostDirectory)?.Settings.FirstOrDefault(s => string.Equals(s.Name, Host, StringComparison.OrdinalIgnoreCase))?.Tags ?? [];
+    private HostConnectionSettings? Settings =>
+        (Lookup as HostDirectory)?.Settings.FirstOrDefault(s => string.Equals(s.Name, Host, StringComparison.OrdinalIgnoreCase));
+
+    private IReadOnlyList<string> Tags => Settings?.Tags ?? [];
+
+    // How the host is reached, with its endpoint (WinRM) or subsystem (SSH); null for hosts the directory does not list.
+    private string? Connection => Settings switch
+    {
+        null => null,
+        { Transport: HostTransport.Ssh } ssh => $"{ConnectionTest.Describe(ssh)}, sshd subsystem powershell",
+        var other => ConnectionTest.Describe(other),
+    };
 
     protected override void OnParametersSet()
     {
