@@ -6,6 +6,7 @@ using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hardening;
+using NestedHvDashboard.Web.Health;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Networking;
@@ -49,6 +50,7 @@ builder.Services.AddNestedVirtualizationOperations();
 builder.Services.AddBulkNestedSwitch();
 builder.Services.AddNestedNetworking();
 builder.Services.AddDashboardApi();
+builder.Services.AddDashboardHealth(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.InitializeDashboardDatabaseAsync();
@@ -70,7 +72,7 @@ app.MapAccountEndpoints();
 app.MapWallLinkEndpoints();
 app.MapInventoryHub();
 app.MapAuditEndpoints();
-app.MapGet("/healthz", () => "ok").AllowAnonymous();
+app.MapDashboardHealth();
 app.MapSimulatorApi();
 app.MapDashboardApi();
 
