@@ -53,20 +53,14 @@ public static class SimulatorModule
     public static string ManifestPath => Path.Combine(ModuleDirectory, ModuleName + ".psd1");
 
     /// <summary>
-    /// A default session state that imports the simulator and binds every runspace created from
-    /// it to <paramref name="host"/>.
+    /// A default session state with the simulator's commands (built once per process and copied, not
+    /// imported per runspace) that binds every runspace created from it to <paramref name="host"/>.
     /// </summary>
     public static InitialSessionState CreateSessionState(SimulatedHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var state = InitialSessionState.CreateDefault2();
-        state.ImportPSModule(ManifestPath);
+        var state = SimulatorSessionState.Create();
         state.Variables.Add(new SessionStateVariableEntry(HostVariableName, host, "The simulated Hyper-V host this runspace talks to.", System.Management.Automation.ScopedItemOptions.ReadOnly));
-        if (OperatingSystem.IsWindows())
-        {
-            state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
-        }
-
         return state;
     }
 

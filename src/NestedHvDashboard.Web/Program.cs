@@ -6,6 +6,7 @@ using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hardening;
+using NestedHvDashboard.Web.Health;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Networking;
@@ -49,6 +50,7 @@ builder.Services.AddNestedVirtualizationOperations();
 builder.Services.AddBulkNestedSwitch();
 builder.Services.AddNestedNetworking();
 builder.Services.AddDashboardApi();
+builder.Services.AddDashboardHealth(builder.Configuration);
 
 var app = builder.Build();
 try

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NestedHvDashboard.PowerShell;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Storage;
 
@@ -53,6 +54,8 @@ public static class HostConnectionsServiceCollectionExtensions
         }
 
         services.TryAddSingleton(dataFolder);
+        // A small number of opens at once: hundreds of hosts opening together starve the thread pool.
+        services.TryAddSingleton(new HostOpenGate(configuration.GetValue("Connections:MaxConcurrentOpens", HostOpenGate.DefaultMaxConcurrentOpens)));
         services.TryAddSingleton<IHostConnector, PowerShellHostConnector>();
         services.TryAddSingleton<HostConnectionStore>();
         services.TryAddSingleton(TimeProvider.System);

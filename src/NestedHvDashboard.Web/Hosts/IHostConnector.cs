@@ -14,8 +14,9 @@ public interface IHostConnector
 }
 
 /// <summary>Hosts reached through PowerShell remoting (or the in-process simulator): <see cref="HyperVHostFactory"/>.</summary>
-public sealed class PowerShellHostConnector : IHostConnector
+/// <param name="openGate">Bounds how many hosts open their connection at once (<c>Connections:MaxConcurrentOpens</c>); default <see cref="HostOpenGate.Shared"/>.</param>
+public sealed class PowerShellHostConnector(HostOpenGate? openGate = null) : IHostConnector
 {
     /// <inheritdoc />
-    public IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null) => HyperVHostFactory.Create(settings, lab);
+    public IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null) => HyperVHostFactory.Create(settings, lab, openGate);
 }

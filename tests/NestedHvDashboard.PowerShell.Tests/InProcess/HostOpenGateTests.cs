@@ -85,29 +85,28 @@ public sealed class HostOpenGateTests
     [Fact]
     public async Task An_in_process_pool_opens_on_a_thread_of_its_own_not_on_the_thread_pool()
     {
-        // The open's startup script records the thread it runs on: a blocked thread-pool thread starves Kestrel and the circuits.
-        var threads = new ConcurrentBag<bool>();
-        var state = SimulatorModule.CreateSessionState(_lab.Hosts[0]);
-        state.Variables.Add(new SessionStateVariableEntry("openedOn", threads, "Where the open ran."));
-        state.StartupScripts.Add(WriteThreadScript());
-        var connection = new HostConnection.Pool(RunspaceFactory.CreateRunspacePool(state));
+        // The pool reports Opened from the thread that ran the open (session state, modules, the first runspace).
+        // A thread-pool thread blocked there is one fewer for Kestrel and the circuits.
+        var openedOnThreadPool = new ConcurrentBag<bool>();
+        var pool = RunspaceFactory.CreateRunspacePool(SimulatorModule.CreateSessionState(_lab.Hosts[0]));
+        pool.StateChanged += (_, e) =>
+        {
+            if (e.RunspacePoolStateInfo.State == RunspacePoolState.Opened)
+            {
+                openedOnThreadPool.Add(Thread.CurrentThread.IsThreadPoolThread);
+            }
+        };
+        var connection = new HostConnection.Pool(pool);
         try
         {
             await connection.OpenAsync().WaitAsync(Patience);
 
-            Assert.Equal([false], threads);
+            Assert.Equal([false], openedOnThreadPool);
         }
         finally
         {
             await connection.CloseAsync();
         }
-    }
-
-    private static string WriteThreadScript()
-    {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("nestedhv-open-").FullName, "thread.ps1");
-        File.WriteAllText(file, "$openedOn.Add([System.Threading.Thread]::CurrentThread.IsThreadPoolThread)");
-        return file;
     }
 
     private static PowerShellHyperVHost Host(SimulatedHost host, TimeSpan timeout, HostOpenGate gate, Func<Task>? before = null, OpeningCounter? openings = null)
