@@ -27,13 +27,19 @@ public static class HyperVHostFactory
             HostTransport.WinRm => () => new HostConnection.Pool(
                 RunspaceFactory.CreateRunspacePool(1, settings.MaxConcurrency, RemoteConnections.CreateWinRm(settings))),
             // PowerShell has no remote runspace pools over SSH: a set of remote runspaces stands in.
-            HostTransport.Ssh => () => new HostConnection.RunspaceSet(
-                () => RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings)),
-                settings.MaxConcurrency,
-                failure => SshDiagnosis.ExplainAsync(settings, failure)),
+            HostTransport.Ssh => () => SshRunspaces(settings),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Transport, "Unknown transport."),
         };
         return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency);
+    }
+
+    private static HostConnection.RunspaceSet SshRunspaces(HostConnectionSettings settings)
+    {
+        SshTransportCrashGuard.Install();
+        return new HostConnection.RunspaceSet(
+            () => RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings)),
+            settings.MaxConcurrency,
+            failure => SshDiagnosis.ExplainAsync(settings, failure));
     }
 
     private static Func<HostConnection> InProcess(HostConnectionSettings settings, SimulatedLab? lab)
