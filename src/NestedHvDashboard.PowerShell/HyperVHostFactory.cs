@@ -33,14 +33,17 @@ public static class HyperVHostFactory
         return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency);
     }
 
-    private static HostConnection.RunspaceSet SshRunspaces(HostConnectionSettings settings)
-    {
-        SshTransportCrashGuard.Install();
-        return new HostConnection.RunspaceSet(
-            () => RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings)),
+    private static HostConnection.RunspaceSet SshRunspaces(HostConnectionSettings settings) =>
+        new(
+            () =>
+            {
+                // Every new session, not only the monitor's first: a change that reconnects to a host just killed would start ssh
+                // against a refused port, and PowerShell's transport then ends the whole process (see TcpReachability; fault matrix).
+                TcpReachability.CheckAsync(settings.Name, settings.Address, settings.Port ?? 22, settings.Timeout).GetAwaiter().GetResult();
+                return RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings));
+            },
             settings.MaxConcurrency,
             failure => SshDiagnosis.ExplainAsync(settings, failure));
-    }
 
     private static Func<HostConnection> InProcess(HostConnectionSettings settings, SimulatedLab? lab)
     {

@@ -38,9 +38,9 @@ internal static class SoakBenchmark
         Console.WriteLine($"soak: {duration.TotalMinutes:0} min (warm-up {warmUp.TotalMinutes:0.#} min), default lab + {sshHosts} SSH hosts, {rate} changes/s, {clients} hub clients, an SSH host killed every {killEvery.TotalSeconds:0} s");
 
         var hosts = await Task.WhenAll(Enumerable.Range(1, sshHosts).Select(i => SshTestHost.StartAsync($"SOAK-{i:00}", HostState($"SOAK-{i:00}"))));
-        await using var app = await DashboardProcess.StartAsync([.. AppArguments(hosts)]);
         try
         {
+            await using var app = await DashboardProcess.StartAsync([.. AppArguments(hosts)]);
             var token = await CreateTokenAsync(app.DataFolder);
             await using var load = new SoakLoad(app.BaseAddress, token);
             var ready = Stopwatch.StartNew();
