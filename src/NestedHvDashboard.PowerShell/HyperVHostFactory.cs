@@ -32,14 +32,23 @@ public static class HyperVHostFactory
                 RunspaceFactory.CreateRunspacePool(1, settings.MaxConcurrency, RemoteConnections.CreateWinRm(settings)),
                 failure => ConnectionAdvice.Explain(settings, failure)),
             // PowerShell has no remote runspace pools over SSH: a set of remote runspaces stands in.
-            HostTransport.Ssh => () => new HostConnection.RunspaceSet(
-                () => RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings)),
-                settings.MaxConcurrency,
-                async failure => ConnectionAdvice.Explain(settings, await SshDiagnosis.ExplainAsync(settings, failure).ConfigureAwait(false))),
+            HostTransport.Ssh => () => SshRunspaces(settings),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Transport, "Unknown transport."),
         };
         return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency, openGate);
     }
+
+    private static HostConnection.RunspaceSet SshRunspaces(HostConnectionSettings settings) =>
+        new(
+            () =>
+            {
+                // Every new session, not only the monitor's first: a change that reconnects to a host just killed would start ssh
+                // against a refused port, and PowerShell's transport then ends the whole process (see TcpReachability; fault matrix).
+                TcpReachability.CheckAsync(settings.Name, settings.Address, settings.Port ?? 22, settings.Timeout).GetAwaiter().GetResult();
+                return RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings));
+            },
+            settings.MaxConcurrency,
+            async failure => ConnectionAdvice.Explain(settings, await SshDiagnosis.ExplainAsync(settings, failure).ConfigureAwait(false)));
 
     private static Func<HostConnection> InProcess(HostConnectionSettings settings, SimulatedLab? lab)
     {

@@ -7,6 +7,7 @@ return scenario switch
     "listing" => await ListingBenchmark.RunAsync(args.Skip(1).ToArray()),
     "streaming" => await StreamingBenchmark.RunAsync(args.Skip(1).ToArray()),
     "streaming-server" => await StreamingServer.RunAsync(args.Skip(1).ToArray()),
+    "soak" => await SoakBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -14,5 +15,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: NestedHvDashboard.Benchmarks listing [--hosts N] [--vms-per-host N] [--runs N]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks streaming [--hosts N] [--vms-per-host N] [--rate N] [--clients N] [--seconds N] [--messagepack]");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks soak [--minutes N (30)] [--hosts N (10)] [--rate N (2)] [--clients N (50)] [--kill-every-seconds N (120)]");
     return 2;
 }

@@ -18,7 +18,8 @@ public sealed partial class DashboardProcess : IAsyncDisposable
     /// <summary>The first administrator's password, given as Auth:BootstrapAdminPassword.</summary>
     public const string AdminPassword = "Browser-Admin-Pass-1";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    // Generous: on a busy 2-core box (parallel builds, a soak) the app has taken over a minute to answer /healthz.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly StringBuilder _output = new();
     private readonly string _appDirectory;

@@ -21,12 +21,11 @@ public sealed record CaseVerdict(string Case, string Expected, string Actual, IR
 /// </summary>
 public static class FaultMatrixRunner
 {
-    /// <summary>A change that has not ended by then is a hang: the matrix fails it instead of waiting.</summary>
-    private static readonly TimeSpan ChangeLimit = TimeSpan.FromSeconds(90);
-
     public static async Task<CaseVerdict> RunAsync(FaultLab lab, FaultCase cell, IReadOnlyList<ChangeStep> steps, bool hostBroken)
     {
         var started = DateTime.UtcNow;
+        // A change against a frozen host waits out at most the step, the compensating start and a re-read; past that it is a hang.
+        var changeLimit = (5 * lab.HostTimeout) + TimeSpan.FromSeconds(30);
         var scenario = cell.Scenario;
         await lab.ResetAsync(scenario.State(lab.Host.Name), restart: hostBroken);
         var before = lab.Host.ReadState();
@@ -49,7 +48,7 @@ public static class FaultMatrixRunner
         var change = StartChange(lab, scenario, snapshots);
         if (cell.Fault is not HostFault.Refused)
         {
-            var reached = await ReachedAsync(lab, change);
+            var reached = await ReachedAsync(lab, change, changeLimit);
             if (!reached)
             {
                 judge.Problem($"the change ended before it reached {cell.Step.Command} call {cell.Step.Call}");
@@ -67,11 +66,11 @@ public static class FaultMatrixRunner
         Outcome outcome;
         try
         {
-            outcome = await change.WaitAsync(ChangeLimit);
+            outcome = await change.WaitAsync(changeLimit);
         }
         catch (TimeoutException)
         {
-            judge.Problem($"the change did not end within {ChangeLimit.TotalSeconds:0} s (a hang)");
+            judge.Problem($"the change did not end within {changeLimit.TotalSeconds:0} s (a hang)");
             return judge.Verdict("hung", DateTime.UtcNow - started);
         }
 
@@ -108,9 +107,9 @@ public static class FaultMatrixRunner
     }
 
     // True once the armed cmdlet call has been reached on the host; false when the change ended first.
-    private static async Task<bool> ReachedAsync(FaultLab lab, Task change)
+    private static async Task<bool> ReachedAsync(FaultLab lab, Task change, TimeSpan limit)
     {
-        var deadline = DateTime.UtcNow + ChangeLimit;
+        var deadline = DateTime.UtcNow + limit;
         while (DateTime.UtcNow < deadline)
         {
             if (SimulatedFaults.Read(lab.Host.StateFile)?.Faults.Exists(f => f.TriggeredAt is not null) == true)

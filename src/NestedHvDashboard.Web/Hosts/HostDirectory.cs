@@ -98,7 +98,8 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         // Simulated L1 hosts saved in the database live inside the lab's VMs: they need the lab, not replace it.
         var nested = hosts.Where(IsSimulatedNested).ToList();
         hosts.RemoveAll(nested.Contains);
-        if (hosts.Count == 0)
+        // Simulator:KeepLab=true starts the lab beside configured hosts too (the soak benchmark: the default lab plus SSH hosts).
+        if (hosts.Count == 0 || configuration.GetValue<bool>("Simulator:KeepLab"))
         {
             // Simulator:Hosts / Simulator:Vms (total) start a generated lab instead, e.g. 1,000+ VMs to try the grid.
             var (labHosts, labVms) = (configuration.GetValue<int?>("Simulator:Hosts"), configuration.GetValue<int?>("Simulator:Vms"));

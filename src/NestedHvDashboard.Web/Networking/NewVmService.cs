@@ -70,6 +70,11 @@ public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
         {
             result = new(false, $"{what}: refused before anything ran.", null, null, ex.Problems);
         }
+        catch (HostOperationException ex) when (ex.Kind is HostErrorKind.Unreachable or HostErrorKind.Timeout)
+        {
+            // The script's own rollback runs on the host: a host lost mid-way may keep the VM it had begun (fault matrix).
+            result = new(false, $"{what} failed: the host stopped answering before it ended; check it for a half-made VM '{request.Name}' and remove it (Remove-VM -Force).", ex.HostMessage, null, []);
+        }
         catch (HostOperationException ex)
         {
             result = new(false, $"{what} failed.", ex.HostMessage, null, []);

@@ -1,0 +1,283 @@
+extern alias Web;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using NestedHvDashboard.Browser.Tests;
+using NestedHvDashboard.PowerShell.Tests.Ssh;
+using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
+using Web::NestedHvDashboard.Web.Access;
+using Web::NestedHvDashboard.Web.Audit;
+using Web::NestedHvDashboard.Web.Data;
+
+namespace NestedHvDashboard.Benchmarks;
+
+/// <summary>
+/// Scenario "soak" (issue 11 part 3): the real app as a child process on the default simulated lab plus N SSH pwsh hosts,
+/// random changes through the API at a fixed rate, hub clients on the live feed, and one SSH host killed and restarted
+/// every interval. Prints the app's RSS and thread slope after warm-up, open handles, ssh processes, audit entries against
+/// attempts and errors by kind; the last line is <c>soak: rss_slope_mb_per_min N audit_missing N leaked_ssh N</c>.
+/// </summary>
+internal static class SoakBenchmark
+{
+    private const int MaxConcurrency = 2;
+    private static readonly string[] ChangeActions = ["Enable nested", "Disable nested"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new Options(args);
+        var duration = TimeSpan.FromMinutes(options.Int("minutes", 30));
+        var sshHosts = options.Int("hosts", 10);
+        var rate = options.Int("rate", 2);
+        var clients = options.Int("clients", 50);
+        var killEvery = TimeSpan.FromSeconds(options.Int("kill-every-seconds", 120));
+        var warmUp = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, duration.Ticks / 3));
+        Console.WriteLine($"soak: {duration.TotalMinutes:0} min (warm-up {warmUp.TotalMinutes:0.#} min), default lab + {sshHosts} SSH hosts, {rate} changes/s, {clients} hub clients, an SSH host killed every {killEvery.TotalSeconds:0} s");
+
+        var hosts = await Task.WhenAll(Enumerable.Range(1, sshHosts).Select(i => SshTestHost.StartAsync($"SOAK-{i:00}", HostState($"SOAK-{i:00}"))));
+        try
+        {
+            await using var app = await DashboardProcess.StartAsync([.. AppArguments(hosts)]);
+            var token = await CreateTokenAsync(app.DataFolder);
+            await using var load = new SoakLoad(app.BaseAddress, token);
+            var ready = Stopwatch.StartNew();
+            while ((await load.GetAsync("/api/v1/hosts")).Count(h => h.GetProperty("status").GetString() == "connected") < 5 + sshHosts)
+            {
+                if (ready.Elapsed > TimeSpan.FromMinutes(5))
+                {
+                    Console.WriteLine("soak: not every host connected within 5 minutes; going on with those that are");
+                    break;
+                }
+
+                await Task.Delay(500);
+            }
+
+            Console.WriteLine($"hosts connected after {ready.Elapsed.TotalSeconds:0} s; app pid {app.ProcessId}");
+            await load.StartHubClientsAsync(clients);
+            var soakStart = DateTime.UtcNow;
+            var samples = new List<SoakSample>();
+            var kills = new List<string>();
+            using var stop = new CancellationTokenSource(duration);
+            var sampling = SampleAsync(app.ProcessId, load, samples, stop.Token);
+            var killing = KillAsync(hosts, load, killEvery, kills, stop.Token);
+            await ChangeAsync(load, rate, stop.Token);
+            await Task.WhenAll(sampling, killing);
+
+            await load.DrainAsync(TimeSpan.FromMinutes(3));
+            var final = SoakSample.Of(app.ProcessId, load, DateTime.UtcNow);
+            var (entries, open, unmatched) = await AuditAsync(app.DataFolder, soakStart, load.Operations);
+            Report(samples, final, warmUp, kills, load, entries, open, unmatched, sshHosts);
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Six VMs per host: three running, three off, some with nested virtualization on.</summary>
+    private static SimulatedHost HostState(string name)
+    {
+        var host = new SimulatedHost(name) { Timing = SimulationTiming.Fast() };
+        for (var i = 0; i < 6; i++)
+        {
+            var index = i;
+            host.AddVm($"soak-vm{i + 1}", vm =>
+            {
+                vm.ExposeVirtualizationExtensions = index % 2 == 0;
+                if (index < 3)
+                {
+                    vm.State = VMState.Running;
+                    vm.RunningSince = DateTimeOffset.UtcNow.AddHours(-1);
+                }
+            });
+        }
+
+        return host;
+    }
+
+    private static IEnumerable<string> AppArguments(SshTestHost[] hosts)
+    {
+        yield return "--Simulator:KeepLab";
+        yield return "true";
+        yield return "--Serilog:MinimumLevel:Default";
+        yield return "Warning";
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            var settings = hosts[i].Settings(TimeSpan.FromSeconds(15));
+            foreach (var (key, value) in new[]
+            {
+                ("Name", settings.Name), ("Address", settings.Address), ("Port", settings.Port!.Value.ToString(CultureInfo.InvariantCulture)),
+                ("Transport", "Ssh"), ("UserName", settings.UserName!), ("KeyFilePath", settings.KeyFilePath!), ("KnownHostsFile", settings.KnownHostsFile!),
+                ("Timeout", "00:00:15"), ("MaxConcurrency", MaxConcurrency.ToString(CultureInfo.InvariantCulture)),
+            })
+            {
+                yield return $"--Hosts:{i}:{key}";
+                yield return value;
+            }
+        }
+    }
+
+    private static async Task<string> CreateTokenAsync(string dataFolder)
+    {
+        var factory = Database(dataFolder);
+        var tokens = new ApiTokens(factory, new DbAuditTrail(factory, TimeProvider.System, NullLogger<DbAuditTrail>.Instance), TimeProvider.System);
+        var (created, error) = await tokens.CreateAsync(new Actor(DashboardProcess.AdminUser, DashboardRoles.Administrator, Channels.Browser, "127.0.0.1"), "soak", 1);
+        return created?.Token ?? throw new InvalidOperationException($"No API token: {error}");
+    }
+
+    private static async Task ChangeAsync(SoakLoad load, int rate, CancellationToken stop)
+    {
+        var random = new Random(11);
+        var vms = new List<(string Host, JsonElement Vm)>();
+        var listed = DateTime.MinValue;
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
+        var inFlight = new List<Task>();
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stop))
+            {
+                if (DateTime.UtcNow - listed > TimeSpan.FromSeconds(10))
+                {
+                    listed = DateTime.UtcNow;
+                    vms.Clear();
+                    foreach (var host in (await load.GetAsync("/api/v1/hosts")).Select(h => h.GetProperty("name").GetString()!))
+                    {
+                        vms.AddRange((await load.GetAsync($"/api/v1/hosts/{Uri.EscapeDataString(host)}/vms"))
+                            .Where(v => v.GetProperty("state").GetString() is "Running" or "Off")
+                            .Select(v => (host, v)));
+                    }
+                }
+
+                inFlight.RemoveAll(t => t.IsCompleted);
+                inFlight.Add(load.ChangeAsync(vms, random));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The soak's time is up.
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    private static async Task KillAsync(SshTestHost[] hosts, SoakLoad load, TimeSpan every, List<string> kills, CancellationToken stop)
+    {
+        var next = 0;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, stop);
+                var host = hosts[next++ % hosts.Length];
+                var clock = Stopwatch.StartNew();
+                host.Kill();
+                var down = await WaitForStatusAsync(load, host.Name, s => s != "connected", TimeSpan.FromSeconds(60));
+                await host.RestartAsync();
+                clock.Restart();
+                var back = await WaitForStatusAsync(load, host.Name, s => s == "connected", TimeSpan.FromMinutes(3));
+                kills.Add($"{host.Name}: seen down {(down ? "yes" : "no")}, connected again {(back ? $"after {clock.Elapsed.TotalSeconds:0} s" : "not within 3 min")}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The soak's time is up.
+        }
+    }
+
+    private static async Task<bool> WaitForStatusAsync(SoakLoad load, string host, Func<string?, bool> wanted, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (wanted(await load.HostStatusAsync(host)))
+            {
+                return true;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
+    private static async Task SampleAsync(int pid, SoakLoad load, List<SoakSample> samples, CancellationToken stop)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        try
+        {
+            do
+            {
+                samples.Add(SoakSample.Of(pid, load, DateTime.UtcNow));
+            }
+            while (await tick.WaitForNextTickAsync(stop));
+        }
+        catch (OperationCanceledException)
+        {
+            // The soak's time is up.
+        }
+    }
+
+    private static async Task<(int Entries, int Open, int Unmatched)> AuditAsync(string dataFolder, DateTime since, IReadOnlyCollection<Guid> operations)
+    {
+        await using var db = Database(dataFolder).CreateDbContext();
+        var rows = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.StartedAt >= since && e.Channel == Channels.Api && ChangeActions.Contains(e.Action))
+            .Select(e => new { e.CorrelationId, e.Result })
+            .ToListAsync();
+        var ids = rows.Where(r => r.CorrelationId is not null).Select(r => r.CorrelationId!.Value).ToHashSet();
+        return (rows.Count, rows.Count(r => r.Result == AuditResults.Started), operations.Count(id => !ids.Contains(id)));
+    }
+
+    private static ContextFactory Database(string dataFolder) =>
+        new ContextFactory(new DbContextOptionsBuilder<SqliteDashboardDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(dataFolder, "dashboard.db")};Pooling=false").Options);
+
+    private static void Report(List<SoakSample> samples, SoakSample final, TimeSpan warmUp, List<string> kills, SoakLoad load, int entries, int open, int unmatched, int sshHosts)
+    {
+        var start = samples[0].At;
+        var steady = samples.Where(s => s.At - start >= warmUp).ToList();
+        var rssSlope = SoakSample.Slope(steady, s => s.RssMb);
+        var threadSlope = SoakSample.Slope(steady, s => s.Threads);
+        Console.WriteLine();
+        Console.WriteLine("| minute | RSS MB | threads | open fds | ssh processes | hub items |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var sample in samples.Where((_, i) => i % 12 == 0).Append(final))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {(sample.At - start).TotalMinutes:0.0} | {sample.RssMb:0.0} | {sample.Threads} | {sample.OpenFds} | {sample.SshProcesses} | {sample.HubItems} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RSS slope after warm-up: {rssSlope:0.00} MB/min; threads slope: {threadSlope:0.00}/min ({steady.Count} samples)"));
+        Console.WriteLine($"hub clients connected at the end: {load.HubClients}; feed items received: {load.HubItems}");
+        Console.WriteLine($"host kills: {kills.Count}");
+        foreach (var kill in kills)
+        {
+            Console.WriteLine($"  {kill}");
+        }
+
+        Console.WriteLine($"attempts: nested {load.NestedAttempts} accepted, MAC spoofing {load.MacAttempts} answered 2xx; audit entries (API, nested): {entries}, still Started: {open}, accepted operations without an entry: {unmatched}");
+        Console.WriteLine("errors by kind:");
+        foreach (var (kind, count) in load.Errors.OrderByDescending(e => e.Value))
+        {
+            Console.WriteLine($"  {kind}: {count}");
+        }
+
+        // At most MaxConcurrency sessions per SSH host are legitimate; anything above is a session nobody closed.
+        var leaked = Math.Max(0, final.SshProcesses - (sshHosts * MaxConcurrency));
+        var missing = unmatched + open;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"soak: rss_slope_mb_per_min {rssSlope:0.00} audit_missing {missing} leaked_ssh {leaked}"));
+    }
+
+    private sealed class ContextFactory(DbContextOptions<SqliteDashboardDbContext> options) : IDbContextFactory<DashboardDbContext>
+    {
+        public DashboardDbContext CreateDbContext() => new SqliteDashboardDbContext(options);
+    }
+}
