@@ -13,8 +13,9 @@ public static class HyperVHostFactory
     /// </summary>
     /// <param name="settings">How to reach the host.</param>
     /// <param name="lab">For <see cref="HostTransport.InProcess"/>: the lab holding the simulated host named by <see cref="HostConnectionSettings.Address"/>.</param>
-    public static IHyperVHost Create(HostConnectionSettings settings, SimulatedLab? lab = null) =>
-        new PowerShellHyperVHost(CreateSession(settings, lab));
+    /// <param name="timeouts">Each long operation's own limit; null: the defaults.</param>
+    public static IHyperVHost Create(HostConnectionSettings settings, SimulatedLab? lab = null, OperationTimeouts? timeouts = null) =>
+        new PowerShellHyperVHost(CreateSession(settings, lab)) { Timeouts = timeouts ?? new OperationTimeouts() };
 
     /// <summary>The execution seam alone, for callers that run their own scripts' results.</summary>
     public static HostSession CreateSession(HostConnectionSettings settings, SimulatedLab? lab = null)

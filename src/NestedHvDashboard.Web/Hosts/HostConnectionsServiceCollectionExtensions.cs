@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Storage;
 
@@ -53,6 +55,8 @@ public static class HostConnectionsServiceCollectionExtensions
         }
 
         services.TryAddSingleton(dataFolder);
+        services.AddOptions<OperationTimeouts>().Bind(configuration.GetSection(OperationTimeouts.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperationTimeouts>, ValidateOperationTimeouts>());
         services.TryAddSingleton<IHostConnector, PowerShellHostConnector>();
         services.TryAddSingleton<HostConnectionStore>();
         services.TryAddSingleton(TimeProvider.System);
