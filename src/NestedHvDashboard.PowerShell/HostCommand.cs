@@ -9,4 +9,11 @@ public sealed record HostCommand(
     HostScript Script,
     IReadOnlyDictionary<string, object?> Parameters,
     string Operation,
-    string? VmName = null);
+    string? VmName = null)
+{
+    /// <summary>
+    /// How long the command itself may run once connected (a long operation's <see cref="Core.Hosts.OperationTimeouts"/>);
+    /// null means the host's timeout. When it runs out the host is left to finish and the call ends StillRunning.
+    /// </summary>
+    public TimeSpan? Limit { get; init; }
+}

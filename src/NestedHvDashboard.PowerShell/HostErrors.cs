@@ -51,6 +51,13 @@ internal static class HostErrors
             _ => HostErrorKind.HostRefused,
         };
         var message = record.ErrorDetails?.Message is { Length: > 0 } details ? details : record.Exception?.Message ?? record.ToString();
+        if (record.CategoryInfo.Category is ErrorCategory.OperationTimeout && command.Limit is { } limit)
+        {
+            // The script's own wait (Wait-DashboardVmState) ran out with the command's limit: the same answer.
+            return new HostOperationException(HostErrorKind.StillRunning, hostName, command.Operation,
+                $"The host was still running it when its limit of {OperationTimeouts.Describe(limit)} ran out ({message}); it was left to finish on the host.", command.VmName, inner ?? record.Exception);
+        }
+
         if (record.FullyQualifiedErrorId?.StartsWith("InvalidCredential", StringComparison.Ordinal) == true)
         {
             // PowerShell Direct's answer to a wrong guest user or password: the host itself accepted us.
@@ -67,6 +74,10 @@ internal static class HostErrors
 
     public static HostOperationException Timeout(string hostName, HostCommand command, TimeSpan timeout) =>
         new(HostErrorKind.Timeout, hostName, command.Operation, $"The host did not answer within {timeout.TotalSeconds:0.###} seconds.", command.VmName);
+
+    public static HostOperationException StillRunning(string hostName, HostCommand command, TimeSpan limit) =>
+        new(HostErrorKind.StillRunning, hostName, command.Operation,
+            $"The host was still running it when its limit of {OperationTimeouts.Describe(limit)} ran out; it was left to finish on the host.", command.VmName);
 
     /// <summary>True when the exception means the connection (not the command) failed, so the pool is spent.</summary>
     public static bool IsTransportFailure(Exception exception) => FindTransportFailure(exception) is not null;

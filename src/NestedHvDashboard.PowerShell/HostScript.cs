@@ -51,6 +51,9 @@ public enum HostScript
 
     /// <summary>New-VM ready for nesting, removed again if a later step fails. Parameters: Name, MemoryStartupBytes, ProcessorCount, SwitchName, Version.</summary>
     NewVm,
+
+    /// <summary>Remove-VM -Force by id (turned off first): check-host's scratch VM. Parameters: VMId.</summary>
+    RemoveVm,
 }
 
 /// <summary>

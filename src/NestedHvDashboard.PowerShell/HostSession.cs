@@ -59,12 +59,12 @@ public sealed partial class HostSession : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        await WaitUntilOpenAsync(command, cancellationToken).ConfigureAwait(false);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Timeout);
         Interlocked.Increment(ref _invocations);
 
-        var (poolTask, pool, shell, lease) = await AttachAsync(command, deadline.Token, cancellationToken).ConfigureAwait(false);
+        // Connecting is bounded by the host's timeout; the command by its own limit when it has one.
+        var (poolTask, pool, shell, lease) = await AttachWithinTimeoutAsync(command, cancellationToken).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(command.Limit ?? Timeout);
 
         Task<PSDataCollection<PSObject>> invocation;
         try
@@ -97,6 +97,12 @@ public sealed partial class HostSession : IAsyncDisposable
             if (cancellationToken.IsCancellationRequested)
             {
                 throw;
+            }
+
+            if (command.Limit is { } limit)
+            {
+                // A long operation outlived its limit on a host that answered: leave it to finish, keep the pool.
+                throw HostErrors.StillRunning(HostName, command, limit);
             }
 
             // The host may be frozen or gone: this pool is not to be trusted again.
@@ -167,12 +173,18 @@ public sealed partial class HostSession : IAsyncDisposable
         }
     }
 
-    private async Task<RowStream> StartStreamAsync(HostCommand command, CancellationToken cancellationToken)
+    private async Task<(Task<HostConnection> PoolTask, HostConnection Pool, System.Management.Automation.PowerShell Shell, IDisposable Lease)> AttachWithinTimeoutAsync(
+        HostCommand command, CancellationToken cancellationToken)
     {
         await WaitUntilOpenAsync(command, cancellationToken).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeout);
-        var (poolTask, pool, shell, lease) = await AttachAsync(command, deadline.Token, cancellationToken).ConfigureAwait(false);
+        return await AttachAsync(command, deadline.Token, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RowStream> StartStreamAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        var (poolTask, pool, shell, lease) = await AttachWithinTimeoutAsync(command, cancellationToken).ConfigureAwait(false);
         try
         {
             return new RowStream(this, command, poolTask, pool, shell, lease);

@@ -15,8 +15,10 @@ public static class HyperVHostFactory
     /// <param name="settings">How to reach the host.</param>
     /// <param name="lab">For <see cref="HostTransport.InProcess"/>: the lab holding the simulated host named by <see cref="HostConnectionSettings.Address"/>.</param>
     /// <param name="openGate">Bounds how many hosts open their connection at once; default <see cref="HostOpenGate.Shared"/>.</param>
-    public static IHyperVHost Create(HostConnectionSettings settings, SimulatedLab? lab = null, HostOpenGate? openGate = null) =>
-        new PowerShellHyperVHost(CreateSession(settings, lab, openGate));
+    /// <param name="timeouts">Each long operation's own limit; null: the defaults.</param>
+    public static IHyperVHost Create(
+        HostConnectionSettings settings, SimulatedLab? lab = null, HostOpenGate? openGate = null, OperationTimeouts? timeouts = null) =>
+        new PowerShellHyperVHost(CreateSession(settings, lab, openGate)) { Timeouts = timeouts ?? new OperationTimeouts() };
 
     /// <summary>The execution seam alone, for callers that run their own scripts' results.</summary>
     public static HostSession CreateSession(HostConnectionSettings settings, SimulatedLab? lab = null, HostOpenGate? openGate = null)

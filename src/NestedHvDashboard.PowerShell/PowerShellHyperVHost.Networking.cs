@@ -88,7 +88,18 @@ public sealed partial class PowerShellHyperVHost
         {
             try
             {
-                await RunInGuestAsync(HostScript.InstallHyperV, vmId, vm.Name, credential, InstallCommand(isServer), [], cancellationToken).ConfigureAwait(false);
+                await RunInGuestAsync(HostScript.InstallHyperV, vmId, vm.Name, credential, InstallCommand(isServer), [], cancellationToken, Timeouts.InstallHyperV).ConfigureAwait(false);
+            }
+            catch (HostOperationException error) when (error.Kind is HostErrorKind.StillRunning)
+            {
+                // Not a failure: the guest is left to finish installing, and the wait below reads it again until it has.
+                progress?.Report(HyperVInstallProgress.StillRunning);
+                var found = await ReadGuestAsync(vmId, vm.Name, credential, cancellationToken).ConfigureAwait(false);
+                if (found.Os?.HyperV == GuestHyperVState.Installed)
+                {
+                    progress?.Report(HyperVInstallProgress.Installed);
+                    return found;
+                }
             }
             catch (HostOperationException error) when (isServer && error.Kind is HostErrorKind.HostRefused or HostErrorKind.Unreachable)
             {
@@ -116,8 +127,7 @@ public sealed partial class PowerShellHyperVHost
     {
         ArgumentNullException.ThrowIfNull(request);
         var facts = await GetHostFactsAsync(cancellationToken).ConfigureAwait(false);
-        var switchRows = await Session.InvokeAsync(new HostCommand(HostScript.HostSwitches, Empty, "Get-VMSwitch"), cancellationToken).ConfigureAwait(false);
-        var switches = switchRows.Where(r => HostRows.KindOf(r) == "Switch").Select(r => HostRows.Text(r, "Name")).ToList();
+        var switches = await GetSwitchNamesAsync(cancellationToken).ConfigureAwait(false);
         var planned = NewVmPlan.Create(request, facts, switches);
         if (!planned.IsValid)
         {
@@ -139,8 +149,15 @@ public sealed partial class PowerShellHyperVHost
             $"New-VM -Generation 2 -Version {version} -MemoryStartupBytes {plan.MemoryStartupBytes} -SwitchName '{plan.SwitchName}'; Set-VMMemory -DynamicMemoryEnabled $false; " +
             $"Set-VMProcessor -Count {plan.ProcessorCount} -ExposeVirtualizationExtensions $true; Set-VMNetworkAdapter -MacAddressSpoofing On",
             plan.Name);
-        var (_, vms) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
+        var (_, vms) = await RunAsync(command with { Limit = Timeouts.NewVm }, cancellationToken).ConfigureAwait(false);
         return vms.SingleOrDefault() ?? throw MissingRow(command, "the new VM");
+    }
+
+    /// <summary>The host's virtual switches' names (Get-VMSwitch).</summary>
+    public async Task<IReadOnlyList<string>> GetSwitchNamesAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await Session.InvokeAsync(new HostCommand(HostScript.HostSwitches, Empty, "Get-VMSwitch"), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Where(r => HostRows.KindOf(r) == "Switch").Select(r => HostRows.Text(r, "Name"))];
     }
 
     private static string InstallCommand(bool isServer) => isServer
@@ -299,11 +316,11 @@ public sealed partial class PowerShellHyperVHost
     }
 
     private async Task<IReadOnlyList<PSObject>> RunInGuestAsync(
-        HostScript script, Guid vmId, string vmName, GuestCredential credential, string operation, Dictionary<string, object?> parameters, CancellationToken cancellationToken)
+        HostScript script, Guid vmId, string vmName, GuestCredential credential, string operation, Dictionary<string, object?> parameters, CancellationToken cancellationToken, TimeSpan? limit = null)
     {
         parameters["VMId"] = vmId;
         parameters["Credential"] = ToPSCredential(credential, vmName, operation);
-        return await Session.InvokeAsync(new HostCommand(script, parameters, operation, vmName), cancellationToken).ConfigureAwait(false);
+        return await Session.InvokeAsync(new HostCommand(script, parameters, operation, vmName) { Limit = limit }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The credential as PowerShell takes it: a parameter value, never text.</summary>

@@ -22,6 +22,9 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
     /// <summary>The execution seam every call goes through.</summary>
     public HostSession Session { get; }
 
+    /// <summary>Each long operation's own limit (graceful shutdown, start, new VM, installing Hyper-V); reads keep the host's timeout.</summary>
+    public OperationTimeouts Timeouts { get; set; } = new();
+
     /// <inheritdoc />
     public async Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default)
     {
@@ -53,7 +56,7 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
 
     /// <inheritdoc />
     public Task<VmSnapshot> StartVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
-        RunOnVmAsync(HostScript.StartVm, vmId, "Start-VM", WithWaitBound([]), cancellationToken);
+        RunOnVmAsync(HostScript.StartVm, vmId, "Start-VM", WithWaitBound([], Timeouts.Start), cancellationToken, Timeouts.Start);
 
     /// <inheritdoc />
     public Task<VmSnapshot> StopVmAsync(Guid vmId, StopMode mode, CancellationToken cancellationToken = default)
@@ -65,7 +68,9 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
             StopMode.Save => "Save-VM",
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown stop mode."),
         };
-        return RunOnVmAsync(HostScript.StopVm, vmId, operation, WithWaitBound(new() { ["Mode"] = mode.ToString() }), cancellationToken);
+        // Only a graceful shutdown waits for the guest (an L1 shuts its L2 VMs down first); turning off and saving are quick.
+        TimeSpan? limit = mode is StopMode.ShutDown ? Timeouts.GracefulShutdown : null;
+        return RunOnVmAsync(HostScript.StopVm, vmId, operation, WithWaitBound(new() { ["Mode"] = mode.ToString() }, limit ?? Session.Timeout), cancellationToken, limit);
     }
 
     /// <inheritdoc />
@@ -89,6 +94,15 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
             new Dictionary<string, object?> { ["Enabled"] = enabled },
             cancellationToken);
 
+    /// <summary>Removes a VM by id (Remove-VM -Force, turned off first); check-host uses it for its scratch VM only.</summary>
+    public async Task RemoveVmAsync(Guid vmId, CancellationToken cancellationToken = default)
+    {
+        var name = _vmNames.TryGetValue(vmId, out var known) ? known : vmId.ToString();
+        var command = new HostCommand(HostScript.RemoveVm, new Dictionary<string, object?> { ["VMId"] = vmId }, "Remove-VM -Force", name);
+        await Session.InvokeAsync(command, cancellationToken).ConfigureAwait(false);
+        _vmNames.TryRemove(vmId, out _);
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Session.DisposeAsync();
 
@@ -96,17 +110,18 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
 
     private static string PowerShellLiteral(bool value) => value ? "$true" : "$false";
 
-    private Dictionary<string, object?> WithWaitBound(Dictionary<string, object?> parameters)
+    private static Dictionary<string, object?> WithWaitBound(Dictionary<string, object?> parameters, TimeSpan limit)
     {
         // The script's own wait ends no later than the call does.
-        parameters["TimeoutSeconds"] = (int)Math.Ceiling(Session.Timeout.TotalSeconds);
+        parameters["TimeoutSeconds"] = (int)Math.Ceiling(limit.TotalSeconds);
         return parameters;
     }
 
-    private async Task<VmSnapshot> RunOnVmAsync(HostScript script, Guid vmId, string operation, Dictionary<string, object?> parameters, CancellationToken cancellationToken)
+    private async Task<VmSnapshot> RunOnVmAsync(
+        HostScript script, Guid vmId, string operation, Dictionary<string, object?> parameters, CancellationToken cancellationToken, TimeSpan? limit = null)
     {
         parameters["VMId"] = vmId;
-        var command = new HostCommand(script, parameters, operation, _vmNames.TryGetValue(vmId, out var name) ? name : vmId.ToString());
+        var command = new HostCommand(script, parameters, operation, _vmNames.TryGetValue(vmId, out var name) ? name : vmId.ToString()) { Limit = limit };
         var (_, vms) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
         return vms.FirstOrDefault(vm => vm.Id == vmId) ?? throw MissingRow(command, "the VM");
     }

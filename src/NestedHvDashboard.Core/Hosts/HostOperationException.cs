@@ -23,6 +23,12 @@ public enum HostErrorKind
 
     /// <summary>A guest (reached by PowerShell Direct) refused the guest credentials; the host itself is fine.</summary>
     GuestAuthenticationFailed,
+
+    /// <summary>
+    /// A long operation's own limit (<see cref="OperationTimeouts"/>) ran out while the host was still working on it.
+    /// Not a failure: the host was left to finish; read the VM or guest again to learn where it is.
+    /// </summary>
+    StillRunning,
 }
 
 /// <summary>A host call that failed, with the host's own message.</summary>
@@ -65,6 +71,7 @@ public sealed class HostOperationException : Exception
             HostErrorKind.HostRefused => "host refused",
             HostErrorKind.Timeout => "timed out",
             HostErrorKind.GuestAuthenticationFailed => "the guest refused the credentials",
+            HostErrorKind.StillRunning => "still running on the host",
             _ => kind.ToString(),
         };
         return $"{operation} on {target}: {what}: {hostMessage}";

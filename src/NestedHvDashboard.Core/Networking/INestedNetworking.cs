@@ -43,6 +43,7 @@ public static class HyperVInstallProgress
     public const string Installing = "installing";
     public const string Restarting = "restarting";
     public const string WaitingForGuest = "waiting for the guest";
+    public const string StillRunning = "still running on the host — checking";
     public const string Installed = "installed";
 }
 

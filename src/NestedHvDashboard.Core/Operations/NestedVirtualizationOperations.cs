@@ -18,6 +18,9 @@ namespace NestedHvDashboard.Core.Operations;
 /// </remarks>
 public sealed class NestedVirtualizationOperations
 {
+    /// <summary>What a step shows while the VM is read again after its limit ran out.</summary>
+    public const string StillRunningChecking = "still running on the host — checking";
+
     private readonly ConcurrentDictionary<VmKey, VmLock> _running = new();
 
     /// <summary>True while a change runs on the VM.</summary>
@@ -173,6 +176,7 @@ public sealed class NestedVirtualizationOperations
 
             int? stoppedAt = null;
             OperationStep? failed = null;
+            OperationStep? leftRunning = null;
             string? hostMessage = null;
             string? canceledBefore = null;
             for (var i = 0; i < _steps.Count; i++)
@@ -188,12 +192,23 @@ public sealed class NestedVirtualizationOperations
                 {
                     _last = await CallAsync(_steps[i].Kind, cancellationToken);
                     Update(i, OperationStepStatus.Done);
-                    stoppedAt = _steps[i].Kind switch
+                    stoppedAt = StoppedAfter(i, stoppedAt);
+                }
+                catch (HostOperationException ex) when (ex.Kind is HostErrorKind.StillRunning && !cancellationToken.IsCancellationRequested)
+                {
+                    // The step's own limit ran out, not the host: look again before deciding anything.
+                    Update(i, OperationStepStatus.StillRunning, StillRunningChecking);
+                    if (await CheckAsync(_steps[i].Kind, cancellationToken) is { } finished)
                     {
-                        OperationStepKind.ShutDown or OperationStepKind.TurnOff => i,
-                        OperationStepKind.Start => null,
-                        _ => stoppedAt,
-                    };
+                        _last = finished;
+                        Update(i, OperationStepStatus.Done, $"{ex.HostMessage} Checked again: the VM is {finished.State}.");
+                        stoppedAt = StoppedAfter(i, stoppedAt);
+                        continue;
+                    }
+
+                    hostMessage = ex.HostMessage;
+                    leftRunning = Update(i, OperationStepStatus.StillRunning, $"{ex.HostMessage} Checked again: the VM is {_last.State}.");
+                    break;
                 }
                 catch (Exception ex)
                 {
@@ -216,6 +231,14 @@ public sealed class NestedVirtualizationOperations
                 }
             }
 
+            if (leftRunning is not null)
+            {
+                // Never start a VM the host is still shutting down (nor start one twice): leave the host to finish.
+                return Result(OperationOutcome.StillRunning, leftRunning, hostMessage,
+                    $"'{leftRunning.Title}' is still running on {Target}: {hostMessage} Checked again: the VM is {_last.State}. " +
+                    "The host was left to finish it; nothing after it ran and the VM was not started again. Run the change again when the host has finished.");
+            }
+
             var restored = stoppedAt is { } stop ? await StartAgainAsync(stop) : "";
             var canceled = canceledBefore is not null || (failed is not null && cancellationToken.IsCancellationRequested);
             if (failed is null && !canceled)
@@ -229,9 +252,40 @@ public sealed class NestedVirtualizationOperations
             }
 
             var message = canceled
-                ? $"Canceled {(canceledBefore is null ? $"during '{failed!.Title}'" : $"before '{canceledBefore}'")} on {Target}.{restored}"
+                ? canceledBefore is null
+                    ? $"Canceled during '{failed!.Title}' on {Target}: the host was left to finish it; the VM is {_last.State}.{restored}"
+                    : $"Canceled before '{canceledBefore}' on {Target}.{restored}"
                 : $"'{failed!.Title}' failed on {Target}: {hostMessage}{restored}";
             return Result(canceled ? OperationOutcome.Canceled : OperationOutcome.Failed, failed, hostMessage, message);
+        }
+
+        private int? StoppedAfter(int index, int? stoppedAt) => _steps[index].Kind switch
+        {
+            OperationStepKind.ShutDown or OperationStepKind.TurnOff => index,
+            OperationStepKind.Start => null,
+            _ => stoppedAt,
+        };
+
+        /// <summary>Reads the VM again after a step's limit ran out; the snapshot when the step turns out finished, else null.</summary>
+        private async Task<VmSnapshot?> CheckAsync(OperationStepKind kind, CancellationToken cancellationToken)
+        {
+            try
+            {
+                _last = await _host.GetVmAsync(_vm.Id, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HostOperationException or OperationCanceledException)
+            {
+                // Unknown is not finished: the host is left to it and the result says what was last seen.
+                return null;
+            }
+
+            var finished = kind switch
+            {
+                OperationStepKind.ShutDown or OperationStepKind.TurnOff => _last.State is VmState.Off,
+                OperationStepKind.Start or OperationStepKind.CompensatingStart => _last.State is VmState.Running,
+                _ => false,
+            };
+            return finished ? _last : null;
         }
 
         private Task<VmSnapshot> CallAsync(OperationStepKind kind, CancellationToken cancellationToken) => kind switch

@@ -22,6 +22,13 @@ public enum OperationOutcome
 
     /// <summary>Canceled between steps; the VM was brought back to its power state where possible.</summary>
     Canceled,
+
+    /// <summary>
+    /// A step's own limit ran out and the host was still working on it (a long shutdown, say): the host was left to
+    /// finish, nothing after it ran and the VM was not started again; <see cref="OperationResult.FinalVm"/> is what a
+    /// fresh read found.
+    /// </summary>
+    StillRunning,
 }
 
 /// <summary>The end of a nested virtualization change.</summary>

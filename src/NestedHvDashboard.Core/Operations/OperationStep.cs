@@ -45,6 +45,12 @@ public enum OperationStepStatus
 
     /// <summary>Not run because an earlier step failed or the operation was canceled.</summary>
     Skipped,
+
+    /// <summary>
+    /// The step's limit ran out while the host was still at it: "still running on the host — checking" while the VM is
+    /// read again; it becomes Done when the read finds the step finished, and stays so when the host is left to finish.
+    /// </summary>
+    StillRunning,
 }
 
 /// <summary>One step of a nested virtualization change, as the page shows it live.</summary>

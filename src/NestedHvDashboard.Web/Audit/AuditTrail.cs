@@ -42,6 +42,9 @@ public static class AuditResults
     public const string Deferred = "Deferred";
     public const string Canceled = "Canceled";
     public const string Interrupted = "Interrupted";
+
+    /// <summary>A step's own limit ran out while the host was still at it; the host was left to finish.</summary>
+    public const string StillRunning = "StillRunning";
 }
 
 /// <summary>

@@ -26,6 +26,7 @@ public static class ChangeAudit
         OperationOutcome.Succeeded or OperationOutcome.NoChange => AuditResults.Succeeded,
         OperationOutcome.Refused or OperationOutcome.Busy => AuditResults.Refused,
         OperationOutcome.Canceled => AuditResults.Canceled,
+        OperationOutcome.StillRunning => AuditResults.StillRunning,
         _ => AuditResults.Failed,
     };
 

@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.PowerShell;
+using Microsoft.Extensions.Options;
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Storage;
 
@@ -56,6 +58,8 @@ public static class HostConnectionsServiceCollectionExtensions
         services.TryAddSingleton(dataFolder);
         // A small number of opens at once: hundreds of hosts opening together starve the thread pool.
         services.TryAddSingleton(new HostOpenGate(configuration.GetValue("Connections:MaxConcurrentOpens", HostOpenGate.DefaultMaxConcurrentOpens)));
+        services.AddOptions<OperationTimeouts>().Bind(configuration.GetSection(OperationTimeouts.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperationTimeouts>, ValidateOperationTimeouts>());
         services.TryAddSingleton<IHostConnector, PowerShellHostConnector>();
         services.TryAddSingleton<HostConnectionStore>();
         services.TryAddSingleton(TimeProvider.System);

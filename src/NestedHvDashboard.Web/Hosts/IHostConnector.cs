@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.PowerShell;
 using NestedHvDashboard.Simulator.State;
@@ -15,8 +16,23 @@ public interface IHostConnector
 
 /// <summary>Hosts reached through PowerShell remoting (or the in-process simulator): <see cref="HyperVHostFactory"/>.</summary>
 /// <param name="openGate">Bounds how many hosts open their connection at once (<c>Connections:MaxConcurrentOpens</c>); default <see cref="HostOpenGate.Shared"/>.</param>
-public sealed class PowerShellHostConnector(HostOpenGate? openGate = null) : IHostConnector
+/// <param name="timeouts">Each long operation's limit (<c>Operations:Timeouts</c>); default: <see cref="OperationTimeouts"/>' defaults.</param>
+public sealed class PowerShellHostConnector(HostOpenGate? openGate = null, IOptions<OperationTimeouts>? timeouts = null) : IHostConnector
+{
+    private readonly OperationTimeouts _timeouts = timeouts?.Value ?? new OperationTimeouts();
+
+    /// <inheritdoc />
+    public IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null) => HyperVHostFactory.Create(settings, lab, openGate, _timeouts);
+}
+
+/// <summary>Refuses <c>Operations:Timeouts</c> limits that are not positive, naming every one.</summary>
+public sealed class ValidateOperationTimeouts : IValidateOptions<OperationTimeouts>
 {
     /// <inheritdoc />
-    public IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null) => HyperVHostFactory.Create(settings, lab, openGate);
+    public ValidateOptionsResult Validate(string? name, OperationTimeouts options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Problems();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }

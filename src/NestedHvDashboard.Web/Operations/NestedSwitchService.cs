@@ -31,7 +31,7 @@ public sealed class NestedSwitchService(
     /// </summary>
     public async Task<OperationResult> RunAsync(
         Actor actor, string hostName, VmSnapshot vm, bool enable, PowerAction power, bool enableMacAddressSpoofing, bool disableDynamicMemory,
-        IProgress<OperationStep>? progress, Guid? correlationId = null)
+        IProgress<OperationStep>? progress, Guid? correlationId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
@@ -44,14 +44,14 @@ public sealed class NestedSwitchService(
         if (!actor.CanOperate)
         {
             var refusal = actor.Refusal($"Turning nested virtualization {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}'", DashboardRoles.Operator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
+            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), CancellationToken.None);
             return Refused(hostName, vm, refusal);
         }
 
         long id;
         try
         {
-            id = await audit.BeginAsync(start);
+            id = await audit.BeginAsync(start, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -67,9 +67,15 @@ public sealed class NestedSwitchService(
         {
             try
             {
-                // Not the page's token: a change that has started finishes (and compensates) even when the page closes.
+                // Only the user's own "Stop waiting" cancels (never the page closing): the plan stops before its next step,
+                // compensates, and leaves the host to finish the step it was running.
                 result = await operations.RunAsync(
-                    host, new NestedVirtualizationRequest(hostName, vm.Id, enable, power, mac, staticMemory), progress, CancellationToken.None);
+                    host, new NestedVirtualizationRequest(hostName, vm.Id, enable, power, mac, staticMemory), progress, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                result = new OperationResult(OperationOutcome.Canceled, hostName, vm.Id, vm.Name,
+                    $"Canceled before anything was changed on VM '{vm.Name}' on host '{hostName}'.", [], null, null, null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -78,7 +84,7 @@ public sealed class NestedSwitchService(
             }
         }
 
-        await audit.CompleteAsync(id, ChangeAudit.CompletionOf(result));
+        await audit.CompleteAsync(id, ChangeAudit.CompletionOf(result), CancellationToken.None);
         return result;
     }
 

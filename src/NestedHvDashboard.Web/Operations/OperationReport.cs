@@ -21,7 +21,8 @@ public sealed record OperationReport(Severity Severity, string Title, string Mes
             OperationOutcome.NoChange => (Severity.Info, "Nothing to change"),
             OperationOutcome.Refused => (Severity.Warning, "Refused"),
             OperationOutcome.Busy => (Severity.Warning, "Busy"),
-            OperationOutcome.Canceled => (Severity.Warning, "Canceled"),
+            OperationOutcome.Canceled => (Severity.Warning, result.FailedStep is { } running ? $"Stopped waiting during '{running.Title}' — the host was left to finish it" : "Canceled"),
+            OperationOutcome.StillRunning => (Severity.Info, $"Still running on the host: '{result.FailedStep?.Title}'"),
             _ => (Severity.Error, result.FailedStep is { } step ? $"Step '{step.Title}' failed" : "Failed"),
         };
         var hostMessage = result.HostMessage is { } said && !result.Message.Contains(said, StringComparison.Ordinal) ? said : null;

@@ -43,7 +43,7 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, VmSnapshot> _vms = vms.ToDictionary(vm => vm.Id);
     private readonly List<string> _calls = [];
-    private readonly List<(HostCall Call, Guid? VmId, HostErrorKind Kind, string Message)> _failures = [];
+    private readonly List<(HostCall Call, Guid? VmId, HostErrorKind Kind, string Message, VmState? Leaves)> _failures = [];
     private readonly List<(HostCall Call, Guid? VmId, CallGate Gate)> _holds = [];
 
     public string Name { get; } = name;
@@ -62,14 +62,17 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
         lock (_gate) { return _vms[id]; }
     }
 
-    /// <summary>The next <paramref name="times"/> calls of this kind (for this VM, or any) fail with a host error.</summary>
-    public void Fail(HostCall call, string message, HostErrorKind kind = HostErrorKind.HostRefused, int times = 1, Guid? vmId = null)
+    /// <summary>
+    /// The next <paramref name="times"/> calls of this kind (for this VM, or any) fail with a host error; with
+    /// <paramref name="leaves"/>, the failing call leaves the VM in that state (a shutdown the host goes on with, say).
+    /// </summary>
+    public void Fail(HostCall call, string message, HostErrorKind kind = HostErrorKind.HostRefused, int times = 1, Guid? vmId = null, VmState? leaves = null)
     {
         lock (_gate)
         {
             for (var i = 0; i < times; i++)
             {
-                _failures.Add((call, vmId, kind, message));
+                _failures.Add((call, vmId, kind, message, leaves));
             }
         }
     }
@@ -142,7 +145,7 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
     private async Task EnterAsync(HostCall call, Guid? vmId, string record, CancellationToken cancellationToken)
     {
         CallGate? hold;
-        (HostCall Call, Guid? VmId, HostErrorKind Kind, string Message)? failure;
+        (HostCall Call, Guid? VmId, HostErrorKind Kind, string Message, VmState? Leaves)? failure;
         lock (_gate)
         {
             _calls.Add(record);
@@ -169,6 +172,11 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
         cancellationToken.ThrowIfCancellationRequested();
         if (failure is { } fail)
         {
+            if (fail.Leaves is { } state && vmId is { } id)
+            {
+                Change(id, call.ToString(), vm => vm with { State = state });
+            }
+
             throw new HostOperationException(fail.Kind, Name, call.ToString(), fail.Message);
         }
     }

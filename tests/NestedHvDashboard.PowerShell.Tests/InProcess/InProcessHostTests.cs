@@ -306,14 +306,15 @@ public sealed class InProcessHostTests : IAsyncLifetime
     [Fact]
     public async Task A_call_longer_than_the_host_timeout_is_a_Timeout_and_the_next_call_works()
     {
+        // Turning off has no limit of its own (a graceful shutdown has, see OperationLimitTests): the host's timeout bounds it.
         _host.Timing = new SimulationTiming { StopDuration = TimeSpan.FromMinutes(5) };
         await using var host = (PowerShellHyperVHost)HyperVHostFactory.Create(Settings(TimeSpan.FromSeconds(2)), _lab);
         await host.GetInventoryAsync();
 
-        var error = await Assert.ThrowsAsync<HostOperationException>(() => host.StopVmAsync(_running.Id, StopMode.ShutDown));
+        var error = await Assert.ThrowsAsync<HostOperationException>(() => host.StopVmAsync(_running.Id, StopMode.TurnOff));
 
         Assert.Equal(HostErrorKind.Timeout, error.Kind);
-        Assert.Equal("Stop-VM -Force", error.Operation);
+        Assert.Equal("Stop-VM -TurnOff", error.Operation);
         Assert.Equal("run01", error.VmName);
         var facts = await host.GetHostFactsAsync();
         Assert.Equal(HostName, facts.Name);

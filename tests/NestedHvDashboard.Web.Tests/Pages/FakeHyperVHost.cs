@@ -12,7 +12,7 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, VmSnapshot> _vms = vms.ToDictionary(vm => vm.Id);
     private readonly List<string> _calls = [];
-    private readonly Dictionary<string, string> _failNext = [];
+    private readonly Dictionary<string, (string Message, HostErrorKind Kind, VmState? Leaves)> _failNext = [];
     private readonly Dictionary<string, TaskCompletionSource> _holds = [];
 
     public string Name { get; } = name;
@@ -29,9 +29,10 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
     }
 
     /// <summary>The next call whose record starts with <paramref name="call"/> (e.g. "SetNested") fails with the host's <paramref name="message"/>.</summary>
-    public void FailNext(string call, string message)
+    /// <remarks>With <paramref name="leaves"/> the failing call leaves the VM in that state (a shutdown the host goes on with).</remarks>
+    public void FailNext(string call, string message, HostErrorKind kind = HostErrorKind.HostRefused, VmState? leaves = null)
     {
-        lock (_gate) { _failNext[call] = message; }
+        lock (_gate) { _failNext[call] = (message, kind, leaves); }
     }
 
     /// <summary>The next call whose record starts with <paramref name="call"/> waits until the returned source is completed.</summary>
@@ -54,15 +55,15 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
         lock (_gate) { return Task.FromResult(new HostInventory(facts, [.. _vms.Values], DateTimeOffset.UtcNow)); }
     }
 
-    public Task<VmSnapshot> GetVmAsync(Guid vmId, CancellationToken cancellationToken = default)
+    public async Task<VmSnapshot> GetVmAsync(Guid vmId, CancellationToken cancellationToken = default)
     {
-        Enter("GetVm", "Get-VM");
-        return Task.FromResult(Change(vmId, vm => vm));
+        await EnterAsync("GetVm", "Get-VM", vmId, cancellationToken);
+        return Change(vmId, vm => vm);
     }
 
     public async Task<VmSnapshot> SetNestedVirtualizationAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default)
     {
-        await EnterAsync($"SetNested {enabled}", "Set-VMProcessor");
+        await EnterAsync($"SetNested {enabled}", "Set-VMProcessor", vmId, cancellationToken);
         return (Change(vmId, vm => vm.State is VmState.Off
             ? vm with { ExposeVirtualizationExtensions = enabled }
             : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, "Set-VMProcessor", "The operation cannot be performed while the virtual machine is in its current state.", vm.Name)));
@@ -70,7 +71,7 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
 
     public async Task<VmSnapshot> StartVmAsync(Guid vmId, CancellationToken cancellationToken = default)
     {
-        await EnterAsync("Start", "Start-VM");
+        await EnterAsync("Start", "Start-VM", vmId, cancellationToken);
         return (Change(vmId, vm => vm.State is VmState.Off
             ? vm with { State = VmState.Running }
             : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, "Start-VM", "The virtual machine is already running.", vm.Name)));
@@ -78,7 +79,7 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
 
     public async Task<VmSnapshot> StopVmAsync(Guid vmId, StopMode mode, CancellationToken cancellationToken = default)
     {
-        await EnterAsync($"Stop {mode}", "Stop-VM");
+        await EnterAsync($"Stop {mode}", "Stop-VM", vmId, cancellationToken);
         return (Change(vmId, vm => vm.State is VmState.Running
             ? vm with { State = VmState.Off }
             : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, "Stop-VM", "The virtual machine is not running.", vm.Name)));
@@ -86,7 +87,7 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
 
     public async Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default)
     {
-        await EnterAsync($"SetMacSpoofing {enabled}", "Set-VMNetworkAdapter");
+        await EnterAsync($"SetMacSpoofing {enabled}", "Set-VMNetworkAdapter", vmId, cancellationToken);
         return (Change(vmId, vm => vm with
         {
             NetworkAdapters = [.. vm.NetworkAdapters.Select(a => adapterName is null || a.Name == adapterName ? a with { MacAddressSpoofing = enabled } : a)],
@@ -95,7 +96,7 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
 
     public async Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default)
     {
-        await EnterAsync($"SetDynamicMemory {enabled}", "Set-VMMemory");
+        await EnterAsync($"SetDynamicMemory {enabled}", "Set-VMMemory", vmId, cancellationToken);
         return (Change(vmId, vm => vm.State is VmState.Off
             ? vm with { DynamicMemoryEnabled = enabled }
             : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, "Set-VMMemory", "The operation cannot be performed while the virtual machine is in its current state.", vm.Name)));
@@ -103,7 +104,7 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task EnterAsync(string record, string operation)
+    private async Task EnterAsync(string record, string operation, Guid? vmId = null, CancellationToken cancellationToken = default)
     {
         TaskCompletionSource? hold;
         lock (_gate)
@@ -118,29 +119,35 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
 
         if (hold is not null)
         {
-            await hold.Task;
+            // A held call ends when the caller stops waiting, as the engine's calls do.
+            await hold.Task.WaitAsync(cancellationToken);
         }
 
-        Enter(record, operation);
+        Enter(record, operation, vmId);
     }
 
-    private void Enter(string record, string operation)
+    private void Enter(string record, string operation, Guid? vmId = null)
     {
-        string? message = null;
+        (string Message, HostErrorKind Kind, VmState? Leaves)? failure = null;
         lock (_gate)
         {
             _calls.Add(record);
             var key = _failNext.Keys.FirstOrDefault(k => record.StartsWith(k, StringComparison.Ordinal));
             if (key is not null)
             {
-                message = _failNext[key];
+                failure = _failNext[key];
                 _failNext.Remove(key);
             }
         }
 
-        if (message is not null)
+        if (failure is { } fail)
         {
-            throw new HostOperationException(HostErrorKind.HostRefused, Name, operation, message);
+            if (fail.Leaves is { } state && vmId is { } id)
+            {
+                Change(id, vm => vm with { State = state });
+            }
+
+            throw new HostOperationException(fail.Kind, Name, operation, fail.Message);
         }
     }
 

@@ -22,7 +22,7 @@ using NestedHvDashboard.Web.Tests.Audit;
 namespace NestedHvDashboard.Web.Tests.Pages;
 
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xUnit disposes them through IAsyncLifetime.DisposeAsync.")]
-public sealed class VmPageTests : IAsyncLifetime
+public sealed partial class VmPageTests : IAsyncLifetime
 {
     private const string HostName = "hv-a";
     private static readonly Guid VmId = Guid.Parse("0f3c2a4e-1b2d-4c5e-8f70-112233445566");

@@ -20,6 +20,8 @@ public sealed partial class VmPage : LiveInventoryComponent
     private PendingNestedChange? _pending;
     private OperationReport? _outcome;
     private bool _running;
+    private bool _stopRequested;
+    private CancellationTokenSource? _wait;
     private bool _alsoMacSpoofing;
     private bool _alsoDynamicMemoryOff;
     private bool _addingHost;
@@ -154,10 +156,13 @@ public sealed partial class VmPage : LiveInventoryComponent
             StateHasChanged();
         });
         _running = true;
+        _stopRequested = false;
+        using var wait = new CancellationTokenSource();
+        _wait = wait;
         StateHasChanged();
         try
         {
-            var result = await Switch.RunAsync(await Actor.GetAsync(), Host, vm, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm), log);
+            var result = await Switch.RunAsync(await Actor.GetAsync(), Host, vm, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm), log, cancellationToken: wait.Token);
             _steps = result.Steps.Count > 0 ? result.Steps : log.Steps;
             _outcome = OperationReport.Of(result);
             if (result.FinalVm is { } final && final.Id == VmId)
@@ -168,9 +173,23 @@ public sealed partial class VmPage : LiveInventoryComponent
         }
         finally
         {
+            _wait = null;
             _running = false;
         }
     }
+
+    // The user stops waiting for a long step: the plan ends before its next step and the host finishes the one it runs.
+    private void StopWaiting()
+    {
+        _stopRequested = true;
+        _wait?.Cancel();
+    }
+
+    private static string StatusText(OperationStep step) => step.Status switch
+    {
+        OperationStepStatus.StillRunning => step.HostMessage ?? NestedVirtualizationOperations.StillRunningChecking,
+        _ => step.Status.ToString(),
+    };
 
     // The box shows only while dynamic memory is on; a tick left from before must not carry over.
     private bool AlsoDynamicMemoryOff(VmSnapshot vm) => _alsoDynamicMemoryOff && vm.DynamicMemoryEnabled;
@@ -205,6 +224,7 @@ public sealed partial class VmPage : LiveInventoryComponent
         OperationStepStatus.Failed => Icons.Material.Filled.Error,
         OperationStepStatus.Compensated => Icons.Material.Filled.Undo,
         OperationStepStatus.Skipped => Icons.Material.Filled.RemoveCircleOutline,
+        OperationStepStatus.StillRunning => Icons.Material.Filled.HourglassTop,
         _ => Icons.Material.Filled.RadioButtonUnchecked,
     };
 
@@ -214,6 +234,7 @@ public sealed partial class VmPage : LiveInventoryComponent
         OperationStepStatus.Running => Color.Info,
         OperationStepStatus.Failed => Color.Error,
         OperationStepStatus.Compensated => Color.Warning,
+        OperationStepStatus.StillRunning => Color.Info,
         _ => Color.Default,
     };
 
