@@ -110,6 +110,11 @@ public sealed partial class DbAuditTrail(IDbContextFactory<DashboardDbContext> d
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(completion);
+        if (await CountRepeatedDenialAsync(start, completion, cancellationToken).ConfigureAwait(false) is { } repeated)
+        {
+            return repeated;
+        }
+
         var entry = NewEntry(start);
         Apply(entry, completion);
         await using (var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
