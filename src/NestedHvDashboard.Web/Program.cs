@@ -72,8 +72,9 @@ app.UseDashboardHardening();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
-app.UseAuthorization();
+// Before authorization: a token's refused requests (a Viewer's POSTs, each a Denied row) count against its API limit too.
 app.UseRateLimiter();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 // Blazor sends its own frame-ancestors policy too: the same sources as ours, so an operator's Hardening:FrameAncestors holds.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
@@ -32,12 +33,23 @@ public static partial class ApiEndpoints
     public static AuthorizationPolicy OperatePolicy { get; } =
         new AuthorizationPolicyBuilder(DashboardSchemes.Token).RequireAuthenticatedUser().RequireRole(DashboardRoles.Operator, DashboardRoles.Administrator).Build();
 
+    // The body is read by ApiRequestBody, which names what is wrong with any body; "*/*" keeps routing from answering a
+    // bare 415 first (the OpenAPI document still shows the JSON shape).
+    private const string AnyBody = "*/*";
+
     private static readonly string[] WhenRunningChoices = ["refuse", "shutDown", "turnOff", "nextShutdown"];
 
     /// <summary>The operation registry and the OpenAPI document (with the Bearer scheme, only the <c>/api/v1</c> routes).</summary>
     public static IServiceCollection AddDashboardApi(this IServiceCollection services)
     {
         services.AddSingleton<ApiOperations>();
+        services.TryAddSingleton(sp =>
+        {
+            var limits = sp.GetService<IConfiguration>()?.GetSection("Api:RateLimit").Get<ApiRateLimitOptions>() ?? new ApiRateLimitOptions();
+            return limits is { PermitsPerToken: >= 1, PermitsPerUser: >= 1 } && limits.Window > TimeSpan.Zero ? limits : throw new InvalidOperationException(
+                $"Api:RateLimit:PermitsPerToken and :PermitsPerUser must be at least 1 and :Window longer than 0; they are {limits.PermitsPerToken}, {limits.PermitsPerUser} and {limits.Window}.");
+        });
+        services.AddRateLimiter(o => o.AddPolicy<string, ApiRateLimit>(ApiRateLimit.PolicyName));
         services.AddOpenApi(o =>
         {
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1", StringComparison.OrdinalIgnoreCase) == true;
@@ -68,7 +80,7 @@ public static partial class ApiEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapOpenApi(OpenApiPath).AllowAnonymous();
 
-        var api = app.MapGroup(Path).RequireAuthorization(ViewPolicy).WithTags("NestedHv");
+        var api = app.MapGroup(Path).RequireAuthorization(ViewPolicy).RequireRateLimiting(ApiRateLimit.PolicyName).WithTags("NestedHv");
         api.MapGet("/hosts", ListHosts).WithName("ListHosts").WithSummary("Every host")
             .WithDescription("Each host's connection status (since when, the last error), OS, build, processor vendor and VM counts.");
         api.MapGet("/hosts/{host}", GetHost).WithName("GetHost").WithSummary("One host");
@@ -78,12 +90,15 @@ public static partial class ApiEndpoints
         api.MapGet("/hosts/{host}/vms/{vm}/readiness", GetReadiness).WithName("GetReadiness").WithSummary("A VM's readiness for nested virtualization")
             .WithDescription("Every readiness rule's answer (pass, warn, fail, unknown) with the reason and the fix.");
         api.MapPost("/hosts/{host}/vms/{vm}/nested", ChangeNestedAsync).RequireAuthorization(OperatePolicy).WithName("ChangeNested")
+            .Accepts<NestedChangeRequest>(isOptional: true, "application/json", AnyBody).AddEndpointFilter<ApiRefusalAudit>()
             .WithSummary("Turn nested virtualization on or off (Operator)")
             .WithDescription("Starts the change and answers 202 with the operation and its Location; poll GET /api/v1/operations/{id}. " +
                 "A running VM needs whenRunning: shutDown, turnOff or nextShutdown; with refuse (the default) the answer is 409.");
         api.MapPut("/hosts/{host}/vms/{vm}/adapters/mac-spoofing", SetMacSpoofingAllAsync).RequireAuthorization(OperatePolicy).WithName("SetMacSpoofing")
+            .Accepts<MacSpoofingRequest>(isOptional: true, "application/json", AnyBody).AddEndpointFilter<ApiRefusalAudit>()
             .WithSummary("MAC address spoofing on every adapter of a VM (Operator)");
         api.MapPut("/hosts/{host}/vms/{vm}/adapters/{adapter}/mac-spoofing", SetMacSpoofingOneAsync).RequireAuthorization(OperatePolicy).WithName("SetAdapterMacSpoofing")
+            .Accepts<MacSpoofingRequest>(isOptional: true, "application/json", AnyBody).AddEndpointFilter<ApiRefusalAudit>()
             .WithSummary("MAC address spoofing on one adapter of a VM (Operator)");
         api.MapGet("/operations/{id:guid}", GetOperation).WithName("GetOperation").WithSummary("Where a change started through the API is")
             .WithDescription("Status (running, succeeded, noChange, refused, busy, failed, canceled, deferred), each step with the host's message, and the result's message. The last 500 are kept.");
@@ -130,9 +145,15 @@ public static partial class ApiEndpoints
     }
 
     private static async Task<Results<Accepted<ApiOperation>, ValidationProblem, ProblemHttpResult>> ChangeNestedAsync(
-        string host, string vm, NestedChangeRequest? body, HttpContext context, IInventoryFeed feed, NestedSwitchService nested, ApiOperations operations,
+        string host, string vm, HttpContext context, IInventoryFeed feed, NestedSwitchService nested, ApiOperations operations,
         ILoggerFactory loggers)
     {
+        var (body, unreadable) = await ApiRequestBody.ReadAsync<NestedChangeRequest>(context);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+
         if (body?.Enabled is not { } enable)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -210,16 +231,22 @@ public static partial class ApiEndpoints
     }
 
     private static Task<Results<Ok<ApiVm>, ValidationProblem, ProblemHttpResult>> SetMacSpoofingAllAsync(
-        string host, string vm, MacSpoofingRequest? body, HttpContext context, IInventoryFeed feed, MacSpoofingService macSpoofing, NestedSwitchService nested) =>
-        SetMacSpoofingAsync(host, vm, null, body, context, feed, macSpoofing, nested);
+        string host, string vm, HttpContext context, IInventoryFeed feed, MacSpoofingService macSpoofing, NestedSwitchService nested) =>
+        SetMacSpoofingAsync(host, vm, null, context, feed, macSpoofing, nested);
 
     private static Task<Results<Ok<ApiVm>, ValidationProblem, ProblemHttpResult>> SetMacSpoofingOneAsync(
-        string host, string vm, string adapter, MacSpoofingRequest? body, HttpContext context, IInventoryFeed feed, MacSpoofingService macSpoofing, NestedSwitchService nested) =>
-        SetMacSpoofingAsync(host, vm, adapter, body, context, feed, macSpoofing, nested);
+        string host, string vm, string adapter, HttpContext context, IInventoryFeed feed, MacSpoofingService macSpoofing, NestedSwitchService nested) =>
+        SetMacSpoofingAsync(host, vm, adapter, context, feed, macSpoofing, nested);
 
     private static async Task<Results<Ok<ApiVm>, ValidationProblem, ProblemHttpResult>> SetMacSpoofingAsync(
-        string host, string vm, string? adapter, MacSpoofingRequest? body, HttpContext context, IInventoryFeed feed, MacSpoofingService macSpoofing, NestedSwitchService nested)
+        string host, string vm, string? adapter, HttpContext context, IInventoryFeed feed, MacSpoofingService macSpoofing, NestedSwitchService nested)
     {
+        var (body, unreadable) = await ApiRequestBody.ReadAsync<MacSpoofingRequest>(context);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+
         if (body?.Enabled is not { } enabled)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["enabled"] = ["Required: true for MAC address spoofing On, false for Off."] });

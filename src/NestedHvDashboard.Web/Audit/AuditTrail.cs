@@ -129,6 +129,11 @@ public sealed partial class DbAuditTrail(
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(completion);
+        if (await CountRepeatedDenialAsync(start, completion, cancellationToken).ConfigureAwait(false) is { } repeated)
+        {
+            return repeated;
+        }
+
         var entry = NewEntry(start);
         Apply(entry, completion, time.GetUtcNow().UtcDateTime);
         await AddAsync(entry, cancellationToken).ConfigureAwait(false);

@@ -69,6 +69,7 @@ public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbC
             e.Property(a => a.VmName).HasMaxLength(256);
             e.Property(a => a.Action).HasMaxLength(128);
             e.Property(a => a.Result).HasMaxLength(32);
+            e.Property(a => a.RepeatCount).HasDefaultValue(1);
             e.HasIndex(a => a.StartedAt);
             e.HasIndex(a => a.Host);
             e.HasIndex(a => a.Actor);

@@ -133,6 +133,13 @@ public sealed class AuditEntry
 
     /// <summary>Groups the entries of one bulk run or one API operation.</summary>
     public Guid? CorrelationId { get; set; }
+
+    /// <summary>
+    /// How many times this attempt was made: 1, or more for a denial repeated by the same user through the same channel
+    /// with the same action on the same target within <see cref="Audit.DbAuditTrail.RepeatWindow"/> of the first
+    /// (one row with a count, so a flood of refused requests cannot fill the trail); <c>CompletedAt</c> is the last one.
+    /// </summary>
+    public int RepeatCount { get; set; } = 1;
 }
 
 /// <summary>A personal access token for scripts. Only a SHA-256 hash of the token is kept.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NestedHvDashboard.Core.Hosts;
 
 namespace NestedHvDashboard.Web.Hosts;
@@ -36,9 +37,22 @@ public static class HostFormRules
         {
             Add(nameof(HostForm.Name), "Name must not start or end with a space.");
         }
+        else if (UnprintableIn(form.Name) is { } bad)
+        {
+            Add(nameof(HostForm.Name), $"Name must not contain {bad}; a host name is printable text.");
+        }
         else if (otherNames?.Contains(form.Name, StringComparer.OrdinalIgnoreCase) == true)
         {
             Add(nameof(HostForm.Name), $"Name '{form.Name}' is already used by another host.");
+        }
+
+        foreach (var tag in form.TagList())
+        {
+            if (UnprintableIn(tag) is { } badInTag)
+            {
+                Add(nameof(HostForm.Tags), $"Tags must not contain {badInTag}; a tag is printable text.");
+                break;
+            }
         }
 
         var address = form.Address?.Trim() ?? "";
@@ -144,4 +158,36 @@ public static class HostFormRules
             ? $"Endpoint '{endpoint}' is not an endpoint name: up to {MaxEndpointLength} letters, digits, dots, hyphens and underscores, starting with a letter or digit (e.g. Microsoft.PowerShell, PowerShell.7, or a JEA endpoint's name)."
             : null;
     }
+
+    /// <summary>
+    /// The first character that is not printable text, in words (e.g. "U+202E (a format character)"), or null.
+    /// Control characters (NUL, line breaks), format characters (bidirectional overrides such as U+202E, zero-width
+    /// characters), line and paragraph separators, lone surrogates and unassigned code points: each makes a name
+    /// that reads differently from what it is, or that a URL or a log line cannot carry.
+    /// </summary>
+    public static string? UnprintableIn(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < text.Length; i += char.IsSurrogatePair(text, i) ? 2 : 1)
+        {
+            // GetUnicodeCategory(string, index) reads a surrogate pair as one code point; a lone half is Surrogate.
+            if (KindOf(CharUnicodeInfo.GetUnicodeCategory(text, i)) is { } kind)
+            {
+                var codePoint = char.IsSurrogatePair(text, i) ? char.ConvertToUtf32(text, i) : text[i];
+                return string.Create(CultureInfo.InvariantCulture, $"U+{codePoint:X4} ({kind})");
+            }
+        }
+
+        return null;
+    }
+
+    private static string? KindOf(UnicodeCategory category) => category switch
+    {
+        UnicodeCategory.Control => "a control character",
+        UnicodeCategory.Format => "a format character such as a bidirectional override",
+        UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => "a line or paragraph separator",
+        UnicodeCategory.Surrogate => "a lone surrogate",
+        UnicodeCategory.OtherNotAssigned => "an unassigned character",
+        _ => null,
+    };
 }

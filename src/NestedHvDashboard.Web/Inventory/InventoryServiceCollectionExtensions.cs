@@ -57,9 +57,18 @@ public static class InventoryServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>SignalR with the JSON and MessagePack protocols, for <see cref="MapInventoryHub"/>.</summary>
+    /// <summary>
+    /// SignalR with the JSON and MessagePack protocols, for <see cref="MapInventoryHub"/>; the hub's limits
+    /// (<see cref="InventoryHubOptions"/>) come from the <c>Inventory:Hub</c> section.
+    /// </summary>
     public static IServiceCollection AddInventoryHub(this IServiceCollection services)
     {
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetService<IConfiguration>()?.GetSection("Inventory:Hub").Get<InventoryHubOptions>() ?? new InventoryHubOptions();
+            return options.MaxStreamsPerConnection >= 1 ? options : throw new InvalidOperationException(
+                $"Inventory:Hub:MaxStreamsPerConnection must be at least 1; it is {options.MaxStreamsPerConnection}.");
+        });
         services.AddSignalR().AddMessagePackProtocol();
         return services;
     }

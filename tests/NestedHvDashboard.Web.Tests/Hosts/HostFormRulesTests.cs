@@ -18,6 +18,14 @@ public sealed class HostFormRulesTests
         { "name blank", f => f.Name = "   ", nameof(HostForm.Name), "Name is required" },
         { "name leading space", f => f.Name = " hv01", nameof(HostForm.Name), "Name must not start or end with a space" },
         { "name trailing space", f => f.Name = "hv01 ", nameof(HostForm.Name), "Name must not start or end with a space" },
+        { "name with NUL", f => f.Name = "hv\u000001", nameof(HostForm.Name), "Name must not contain U+0000 (a control character)" },
+        { "name with right-to-left override", f => f.Name = "hv\u202E10", nameof(HostForm.Name), "Name must not contain U+202E (a format character" },
+        { "name with zero-width space", f => f.Name = "hv\u200B01", nameof(HostForm.Name), "Name must not contain U+200B" },
+        { "name with line separator", f => f.Name = "hv\u202801", nameof(HostForm.Name), "Name must not contain U+2028 (a line or paragraph separator)" },
+        { "name with lone surrogate", f => f.Name = "hv\uD80001", nameof(HostForm.Name), "Name must not contain U+D800 (a lone surrogate)" },
+        { "name with newline", f => f.Name = "hv\n01", nameof(HostForm.Name), "Name must not contain U+000A (a control character)" },
+        { "tag with NUL", f => f.Tags = "lab, ra\u0000ck", nameof(HostForm.Tags), "Tags must not contain U+0000 (a control character)" },
+        { "tag with right-to-left override", f => f.Tags = "\u202Ebal", nameof(HostForm.Tags), "Tags must not contain U+202E" },
         { "name taken, other case", f => f.Name = "HV-TAKEN", nameof(HostForm.Name), "Name 'HV-TAKEN' is already used" },
         { "address required", f => f.Address = "", nameof(HostForm.Address), "Address is required" },
         { "address with scheme", f => f.Address = "https://hv01.lab.example", nameof(HostForm.Address), "without a scheme" },
@@ -90,6 +98,16 @@ public sealed class HostFormRulesTests
         form.Tags = " rack-a, lab ,, RACK-A,  gpu ";
 
         Assert.Equal(["rack-a", "lab", "gpu"], form.ToSettings().Tags);
+    }
+
+    [Fact]
+    public void Printable_names_and_tags_in_any_script_pass()
+    {
+        var form = Valid();
+        form.Name = "hôte-Ω 実験 \U0001F5A5";
+        form.Tags = "salle-é, ラック";
+
+        Assert.Empty(HostFormRules.Validate(form, []));
     }
 
     [Fact]

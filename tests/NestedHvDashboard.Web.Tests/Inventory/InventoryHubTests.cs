@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ namespace NestedHvDashboard.Web.Tests.Inventory;
 /// <summary>The hub end to end: the .NET SignalR client against Kestrel on a free loopback port.</summary>
 public sealed class InventoryHubTests : IAsyncLifetime
 {
+    private const int MaxStreams = 3;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
     private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
@@ -31,6 +33,7 @@ public sealed class InventoryHubTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Configuration["Inventory:Hub:MaxStreamsPerConnection"] = MaxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Services.AddSingleton<IInventoryFeed>(_store);
         builder.Services.AddInventoryHub();
         HeaderAuthentication.AddTo(builder.Services);
@@ -174,6 +177,71 @@ public sealed class InventoryHubTests : IAsyncLifetime
         {
             Assert.True(DateTime.UtcNow < deadline, "the server kept the subscription");
             await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_may_hold_only_the_configured_number_of_streams_and_a_stopped_one_frees_its_place()
+    {
+        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
+        await using var connection = await ConnectAsync(messagePack: false);
+        var stops = new List<CancellationTokenSource>();
+        var streams = new List<IAsyncEnumerator<InventoryStreamItem>>();
+        try
+        {
+            for (var i = 0; i < MaxStreams; i++)
+            {
+                stops.Add(new CancellationTokenSource());
+                streams.Add(connection.StreamAsync<InventoryStreamItem>("Subscribe", null, stops[i].Token).GetAsyncEnumerator(stops[i].Token));
+                Assert.Equal(InventoryStreamItem.SnapshotKind, (await NextAsync(streams[i])).Kind);
+            }
+
+            // One more on the same connection is refused, naming the limit and the setting.
+            await using (var over = connection.StreamAsync<InventoryStreamItem>("Subscribe", null).GetAsyncEnumerator())
+            {
+                var refused = await Assert.ThrowsAsync<HubException>(async () => await over.MoveNextAsync().AsTask().WaitAsync(Patience));
+                Assert.Contains($"already has {MaxStreams} inventory streams open", refused.Message, StringComparison.Ordinal);
+                Assert.Contains("Inventory:Hub:MaxStreamsPerConnection", refused.Message, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(MaxStreams, _store.SubscriberCount);
+
+            // Another connection has its own allowance.
+            await using (var other = await ConnectAsync(messagePack: true))
+            {
+                using var stopOther = new CancellationTokenSource();
+                await using var otherStream = other.StreamAsync<InventoryStreamItem>("Subscribe", null, stopOther.Token).GetAsyncEnumerator(stopOther.Token);
+                Assert.Equal(InventoryStreamItem.SnapshotKind, (await NextAsync(otherStream)).Kind);
+                await stopOther.CancelAsync();
+            }
+
+            // A stopped stream gives its place back.
+            await stops[0].CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await streams[0].MoveNextAsync());
+            var deadline = DateTime.UtcNow + Patience;
+            while (_store.SubscriberCount != MaxStreams - 1)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the server kept {_store.SubscriberCount} subscriptions");
+                await Task.Delay(10);
+            }
+
+            using var again = new CancellationTokenSource();
+            await using var replacement = connection.StreamAsync<InventoryStreamItem>("Subscribe", null, again.Token).GetAsyncEnumerator(again.Token);
+            Assert.Equal(InventoryStreamItem.SnapshotKind, (await NextAsync(replacement)).Kind);
+            await again.CancelAsync();
+        }
+        finally
+        {
+            foreach (var stop in stops)
+            {
+                await stop.CancelAsync();
+                stop.Dispose();
+            }
+
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
         }
     }
 

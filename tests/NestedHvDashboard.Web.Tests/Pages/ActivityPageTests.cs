@@ -67,6 +67,21 @@ public sealed class ActivityPageTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_repeated_denial_is_one_row_showing_how_many_times()
+    {
+        var page = Open();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await _db.Audit.RecordAsync(
+                new AuditStart(TestDatabase.Viewer, "Enable nested", "hv-a", "web-01", null), new AuditCompletion(AuditResults.Denied, "needs the Operator role"));
+        }
+
+        page.WaitForAssertion(() => Assert.Equal("×3", page.Find("[data-testid=activity-repeat-count]").TextContent.Trim()), Patience);
+        Assert.Single(page.FindAll("[data-testid=activity-entry]"));
+    }
+
+    [Fact]
     public async Task A_change_in_progress_shows_started_then_its_result()
     {
         var page = Open();

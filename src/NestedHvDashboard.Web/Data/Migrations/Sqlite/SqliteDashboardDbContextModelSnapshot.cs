@@ -242,6 +242,11 @@ namespace NestedHvDashboard.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("RepeatCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
                     b.Property<string>("Result")
                         .IsRequired()
                         .HasMaxLength(32)
