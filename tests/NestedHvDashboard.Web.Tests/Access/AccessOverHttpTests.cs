@@ -147,12 +147,12 @@ public sealed partial class AccessOverHttpTests
 
         var page = await client.GetStringAsync(new Uri("account/password", UriKind.Relative));
         Assert.Contains("Signed in as viewer", page, StringComparison.Ordinal);
-        using var wrong = await PostPasswordAsync(client, page, "Not-The-Current-1", next);
+        using var wrong = await PasswordGuessingTests.PostPasswordAsync(client, page, "Not-The-Current-1", next);
         var refused = await wrong.Content.ReadAsStringAsync();
         Assert.Contains("Your password was not changed", refused, StringComparison.Ordinal);
         Assert.Contains("Incorrect password", refused, StringComparison.Ordinal);
 
-        using var right = await PostPasswordAsync(client, refused, DashboardServer.UserPassword, next);
+        using var right = await PasswordGuessingTests.PostPasswordAsync(client, refused, DashboardServer.UserPassword, next);
         Assert.Contains("Your password was changed.", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // The cookie was issued again with the new security stamp.
         Assert.Contains(right.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith(".NestedHv.Auth=", StringComparison.Ordinal)));
@@ -165,21 +165,6 @@ public sealed partial class AccessOverHttpTests
         using var again = await server.SignedInClientAsync("viewer", next);
     }
 
-    private static async Task<HttpResponseMessage> PostPasswordAsync(HttpClient client, string page, string current, string next)
-    {
-        var token = AntiforgeryField().Match(page);
-        Assert.True(token.Success, "The password page has no antiforgery token.");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
-            ["_handler"] = "password",
-            ["Form.Current"] = current,
-            ["Form.New"] = next,
-            ["Form.Confirm"] = next,
-        });
-        return await client.PostAsync(new Uri("account/password", UriKind.Relative), form);
-    }
-
     private static string ErrorOf(HttpResponseMessage response)
     {
         var match = ErrorInQuery().Match(response.Headers.Location?.OriginalString ?? "");
@@ -188,7 +173,4 @@ public sealed partial class AccessOverHttpTests
 
     [GeneratedRegex("[?&]error=([a-z]+)")]
     private static partial Regex ErrorInQuery();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }
