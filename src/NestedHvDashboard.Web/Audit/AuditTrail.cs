@@ -219,8 +219,9 @@ public sealed partial class DbAuditTrail(
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
+            // The app is stopping (its services disposed): what the entry should have said stays in the log.
             LogCompletionLost(logger, id, completion.Result, completion.Message);
         }
         finally
