@@ -7,6 +7,7 @@ return scenario switch
     "listing" => await ListingBenchmark.RunAsync(args.Skip(1).ToArray()),
     "streaming" => await StreamingBenchmark.RunAsync(args.Skip(1).ToArray()),
     "streaming-server" => await StreamingServer.RunAsync(args.Skip(1).ToArray()),
+    "footprint" => await FootprintBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -14,5 +15,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: NestedHvDashboard.Benchmarks listing [--hosts N] [--vms-per-host N] [--runs N]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks streaming [--hosts N] [--vms-per-host N] [--rate N] [--clients N] [--seconds N] [--messagepack]");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks footprint [--runspaces N] [--hosts N] [--vms-per-host N] [--idle-seconds N]");
     return 2;
 }
