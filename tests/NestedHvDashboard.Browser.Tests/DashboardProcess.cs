@@ -163,7 +163,8 @@ public sealed partial class DashboardProcess : IAsyncDisposable
         }
     }
 
-    // Polls GET /healthz until it answers "ok" (the token bounds the wait).
+    // Polls GET /healthz until the app answers (the token bounds the wait): 200 is "ok", or "degraded; ..." when a busy
+    // machine's thread pool is over its limits (the app still serves; the browser tests wait for their own conditions).
     private static async Task WaitUntilHealthyAsync(Uri baseAddress, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -173,7 +174,7 @@ public sealed partial class DashboardProcess : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative), cancellationToken);
-                if (response.IsSuccessStatusCode && await response.Content.ReadAsStringAsync(cancellationToken) == "ok")
+                if (response.IsSuccessStatusCode)
                 {
                     return;
                 }
