@@ -69,6 +69,19 @@ public sealed class FaultLab : IAsyncDisposable
     public static async Task<FaultLab> StartAsync(string name, SimulatedHost state)
     {
         var host = await SshTestHost.StartAsync(name, state);
+        try
+        {
+            return await ConnectAsync(host);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<FaultLab> ConnectAsync(SshTestHost host)
+    {
         var folder = Directory.CreateTempSubdirectory("nestedhv-faults-").FullName;
         var options = new DbContextOptionsBuilder<SqliteDashboardDbContext>()
             .UseSqlite($"Data Source={Path.Combine(folder, "audit.db")};Pooling=false").Options;
