@@ -96,7 +96,7 @@ public sealed class FaultLab : IAsyncDisposable
             await probe.GetHostFactsAsync(CancellationToken.None);
         }
 
-        var timeout = TimeSpan.FromSeconds(Math.Min(30, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
+        var timeout = TimeSpan.FromSeconds(Math.Min(90, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
         return new FaultLab(host, folder, new ContextFactory(options), HyperVHostFactory.Create(host.Settings(timeout))) { HostTimeout = timeout };
     }
 
