@@ -69,6 +69,19 @@ public sealed class FaultLab : IAsyncDisposable
     public static async Task<FaultLab> StartAsync(string name, SimulatedHost state)
     {
         var host = await SshTestHost.StartAsync(name, state);
+        try
+        {
+            return await ConnectAsync(host);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<FaultLab> ConnectAsync(SshTestHost host)
+    {
         var folder = Directory.CreateTempSubdirectory("nestedhv-faults-").FullName;
         var options = new DbContextOptionsBuilder<SqliteDashboardDbContext>()
             .UseSqlite($"Data Source={Path.Combine(folder, "audit.db")};Pooling=false").Options;
@@ -83,7 +96,7 @@ public sealed class FaultLab : IAsyncDisposable
             await probe.GetHostFactsAsync(CancellationToken.None);
         }
 
-        var timeout = TimeSpan.FromSeconds(Math.Min(30, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
+        var timeout = TimeSpan.FromSeconds(Math.Min(90, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
         return new FaultLab(host, folder, new ContextFactory(options), HyperVHostFactory.Create(host.Settings(timeout))) { HostTimeout = timeout };
     }
 

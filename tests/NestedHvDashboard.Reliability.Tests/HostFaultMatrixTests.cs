@@ -22,12 +22,12 @@ public static class HostFaultMatrix
             var broken = false;
             for (var i = 0; i < FaultScenario.All.Count; i++)
             {
-                if (scenarios is not null && !scenarios(i))
+                var scenario = FaultScenario.All[i];
+                if ((scenarios is not null && !scenarios(i)) || (Only is { } only && !scenario.Name.Contains(only, StringComparison.Ordinal)))
                 {
                     continue;
                 }
 
-                var scenario = FaultScenario.All[i];
                 var steps = await StepsAsync(lab, scenario, broken);
                 foreach (var cell in FaultCases.For(scenario, steps, fault))
                 {
@@ -44,6 +44,9 @@ public static class HostFaultMatrix
         var failed = verdicts.Where(v => !v.Passed).ToList();
         Assert.True(failed.Count == 0, string.Join("\n", failed.Select(v => $"{v.Case}: {string.Join("; ", v.Problems)}")));
     }
+
+    /// <summary>FAULT_MATRIX_ONLY=&lt;part of a scenario's name&gt; runs only those scenarios, to work on one change at a time.</summary>
+    private static string? Only => Environment.GetEnvironmentVariable("FAULT_MATRIX_ONLY") is { Length: > 0 } only ? only : null;
 
     /// <summary>The steps of <paramref name="scenario"/>, generated from its plan against the VMs as the engine reads them.</summary>
     public static async Task<IReadOnlyList<ChangeStep>> StepsAsync(FaultLab lab, FaultScenario scenario, bool restart)
