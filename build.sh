@@ -3,6 +3,7 @@
 #   ./build.sh test   installs what the tests need (fresh machine: only the .NET SDK), builds, runs every test
 #   ./build.sh run    starts the dashboard (the simulated lab when no hosts are configured)
 #   ./build.sh bench [scenario]   runs the benchmark harness in Release
+#   ./build.sh check-host <host> [options]   checks a host with the dashboard's own engine (see README, Real hosts)
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -65,8 +66,13 @@ case "$cmd" in
   bench)
     dotnet run -c Release --project tests/NestedHvDashboard.Benchmarks -- "${@:2}"
     ;;
+  check-host)
+    # Build messages go to stderr so that --json output stays clean JSON.
+    dotnet build src/NestedHvDashboard.Web -c Release -v quiet -nologo >&2
+    exec dotnet src/NestedHvDashboard.Web/bin/Release/net10.0/NestedHvDashboard.Web.dll check-host "${@:2}"
+    ;;
   *)
-    echo "usage: ./build.sh test | run | bench [scenario]" >&2
+    echo "usage: ./build.sh test | run | bench [scenario] | check-host <host> [options]" >&2
     exit 2
     ;;
 esac

@@ -15,6 +15,13 @@ using NestedHvDashboard.Web.Simulator;
 using NestedHvDashboard.Web.Storage;
 using Serilog;
 
+// check-host <host> [...]: the operator's check of a host with the dashboard's own engine; no web host starts.
+if (CheckHostVerb.Matches(args))
+{
+    Environment.ExitCode = await CheckHostVerb.RunAsync(args, Console.Out);
+    return;
+}
+
 // The web root is the copy of the repository's top-level wwwroot/ beside the app (see the csproj).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

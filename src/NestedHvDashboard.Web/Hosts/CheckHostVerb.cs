@@ -1,0 +1,86 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.PowerShell.Checks;
+using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Storage;
+
+namespace NestedHvDashboard.Web.Hosts;
+
+/// <summary>
+/// <c>NestedHvDashboard.Web check-host &lt;host&gt; [options]</c> (and <c>./build.sh check-host</c>): runs
+/// <see cref="HostCheckCommand"/> before any web host starts, with the host's settings as the dashboard saved them —
+/// in its database in the data folder (<c>--DataFolder</c>, <c>--Database:Provider</c>, ...) or in configuration's Hosts.
+/// </summary>
+public static class CheckHostVerb
+{
+    /// <summary>True when the command line asks for check-host instead of the dashboard.</summary>
+    public static bool Matches(string[] args) => HostCheckCommand.Matches(args);
+
+    /// <summary>Runs the check and returns the process exit code (0 passed, 1 a step failed, 2 a wrong command line).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        using var stop = new CancellationTokenSource();
+        void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        }
+
+        Console.CancelKeyPress += OnCancel;
+        try
+        {
+            return await HostCheckCommand.RunAsync(args, output, name => FindSaved(args, name), cancellationToken: stop.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancel;
+        }
+    }
+
+    /// <summary>The host's saved settings (database first, then configuration's Hosts), or null when it has none or the database cannot be read.</summary>
+    public static HostConnectionSettings? FindSaved(IReadOnlyList<string> args, string name)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(ConfigurationOf(args))
+            .Build();
+        var dataFolder = DataFolder.FromConfiguration(configuration);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDashboardDatabase(DatabaseSettings.FromConfiguration(configuration, dataFolder));
+        services.AddHostConnections(dataFolder, configuration);
+        using var provider = services.BuildServiceProvider();
+        IReadOnlyList<HostConnectionSettings> saved;
+        try
+        {
+            saved = provider.GetRequiredService<HostConnectionStore>().Load();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // No database yet (or not reachable): the command line must then say how to reach the host.
+            saved = [];
+        }
+
+        var configured = configuration.GetSection("Hosts").Get<List<HostConnectionSettings>>() ?? [];
+        return saved.Concat(configured).FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    // Only the dashboard's own settings (--DataFolder, --Section:Key): check-host's options are not configuration.
+    private static Dictionary<string, string?> ConfigurationOf(IReadOnlyList<string> args)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Count - 1; i++)
+        {
+            var key = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
+            if (key is not null && (key.Equals(DataFolder.ConfigurationKey, StringComparison.OrdinalIgnoreCase) || key.Contains(':', StringComparison.Ordinal)))
+            {
+                values[key] = args[++i];
+            }
+        }
+
+        return values;
+    }
+}
