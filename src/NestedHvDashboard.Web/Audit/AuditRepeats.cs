@@ -7,7 +7,7 @@ namespace NestedHvDashboard.Web.Audit;
 public sealed partial class DbAuditTrail
 {
     /// <summary>
-    /// A denial the same user makes again through the same channel, with the same action on the same host and VM, within
+    /// A denial the same user makes again through the same channel from the same address, with the same action on the same host and VM, within
     /// this time of the first one is counted on that row (<see cref="AuditEntry.RepeatCount"/>); after it, a new row starts.
     /// </summary>
     public static readonly TimeSpan RepeatWindow = TimeSpan.FromMinutes(1);
@@ -22,10 +22,10 @@ public sealed partial class DbAuditTrail
 
         var now = time.GetUtcNow().UtcDateTime;
         var since = now - RepeatWindow;
-        var (actor, channel, action, host, vm) = (start.Actor.Name, start.Actor.Channel, start.Action, start.Host, start.VmName);
+        var (actor, channel, address, action, host, vm) = (start.Actor.Name, start.Actor.Channel, start.Actor.RemoteAddress, start.Action, start.Host, start.VmName);
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var first = await db.AuditEntries
-            .Where(e => e.Result == AuditResults.Denied && e.Actor == actor && e.Channel == channel && e.Action == action
+            .Where(e => e.Result == AuditResults.Denied && e.Actor == actor && e.Channel == channel && e.RemoteAddress == address && e.Action == action
                 && e.Host == host && e.VmName == vm && e.VmId == start.VmId && e.StartedAt >= since)
             .OrderByDescending(e => e.Id)
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);

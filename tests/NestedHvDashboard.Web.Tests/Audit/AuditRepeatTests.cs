@@ -36,7 +36,7 @@ public sealed class AuditRepeatTests : IDisposable
     }
 
     [Fact]
-    public async Task A_denial_after_the_window_another_target_user_or_action_and_other_results_get_rows_of_their_own()
+    public async Task A_denial_after_the_window_another_target_user_address_or_action_and_other_results_get_rows_of_their_own()
     {
         await _audit.RecordAsync(Attempt(), Denied);
         await _audit.RecordAsync(Attempt(vm: "web-02"), Denied);
@@ -44,13 +44,14 @@ public sealed class AuditRepeatTests : IDisposable
         await _audit.RecordAsync(Attempt(action: "API PUT /api/v1/hosts/hv-a/vms/web-01/adapters/mac-spoofing"), Denied);
         await _audit.RecordAsync(Attempt(TestDatabase.Operator), Denied);
         await _audit.RecordAsync(Attempt(TestDatabase.Viewer), Denied);
+        await _audit.RecordAsync(Attempt(TestDatabase.Viewer with { Channel = Channels.Api, RemoteAddress = "10.0.0.9" }), Denied);
         await _audit.RecordAsync(Attempt(), new AuditCompletion(AuditResults.Refused, "VM not found"));
         await _audit.RecordAsync(Attempt(), new AuditCompletion(AuditResults.Refused, "VM not found"));
         _time.Advance(DbAuditTrail.RepeatWindow + TimeSpan.FromSeconds(1));
         await _audit.RecordAsync(Attempt(), Denied);
 
         var rows = _db.Entries();
-        Assert.Equal(9, rows.Count);
+        Assert.Equal(10, rows.Count);
         Assert.All(rows, r => Assert.Equal(1, r.RepeatCount));
     }
 
