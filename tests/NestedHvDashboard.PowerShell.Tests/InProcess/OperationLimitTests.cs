@@ -43,7 +43,7 @@ public sealed class OperationLimitTests : IAsyncLifetime
         var host = (PowerShellHyperVHost)HyperVHostFactory.Create(
             new HostConnectionSettings { Name = "Lab host", Address = HostName, Transport = HostTransport.InProcess, Timeout = hostTimeout },
             _lab,
-            timeouts);
+            timeouts: timeouts);
         await host.GetInventoryAsync();
         return host;
     }
