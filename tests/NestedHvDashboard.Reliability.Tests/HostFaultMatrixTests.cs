@@ -94,27 +94,3 @@ public sealed class HostRefusesMatrixTests(ITestOutputHelper output)
     public Task Every_step_of_every_change_refused_by_the_host_ends_reported_restored_and_audited() =>
         HostFaultMatrix.RunAsync(HostFault.Refused, output);
 }
-
-[Trait("Category", "FaultMatrix")]
-public sealed class HostKilledMatrixTests(ITestOutputHelper output)
-{
-    [Fact]
-    public Task Every_step_of_every_change_with_the_host_killed_ends_reported_and_audited() =>
-        HostFaultMatrix.RunAsync(HostFault.Killed, output);
-}
-
-[Trait("Category", "FaultMatrix")]
-public sealed class HostFrozenMatrixTests(ITestOutputHelper output)
-{
-    [Fact]
-    public Task Every_step_of_the_one_vm_changes_with_the_host_frozen_ends_within_the_timeout_reported_and_audited() =>
-        HostFaultMatrix.RunAsync(HostFault.Frozen, output, i => i < 5);
-}
-
-[Trait("Category", "FaultMatrix")]
-public sealed class HostFrozenOtherChangesMatrixTests(ITestOutputHelper output)
-{
-    [Fact]
-    public Task Every_step_of_the_other_changes_with_the_host_frozen_ends_within_the_timeout_reported_and_audited() =>
-        HostFaultMatrix.RunAsync(HostFault.Frozen, output, i => i >= 5);
-}
