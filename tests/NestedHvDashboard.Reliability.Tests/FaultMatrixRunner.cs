@@ -172,7 +172,10 @@ internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps
                 JudgeNested(before, after, outcome, entries);
                 break;
             case ChangeKind.MacSpoofing:
-                JudgeOne(outcome, entries, cell.Step.Command);
+                JudgeOne(outcome, entries, cell.Fault is HostFault.Refused ? cell.Step.Command : null);
+                // Whatever ended it (a refusal, a dead or frozen host), the page and the audit name the step it stopped at.
+                Expect(outcome.PerVm[0].Message.Contains(cell.Step.Command, StringComparison.Ordinal), $"the result does not name the step {cell.Step.Command}: {outcome.PerVm[0].Message}");
+                Expect(entries.Count == 1 && entries[0].Message?.Contains(cell.Step.Command, StringComparison.Ordinal) == true, $"the audit entry does not name the step {cell.Step.Command}: {(entries.Count > 0 ? entries[0].Message : "none")}");
                 var vm = after.FindVm(cell.Scenario.VmNames[0])!;
                 Expect(vm.State == VMState.Running, $"VM {vm.Name} is {vm.State}, not Running as it was");
                 Expect(vm.NetworkAdapters.TrueForAll(a => !a.MacAddressSpoofing), "an adapter's MAC spoofing changed although the call failed");

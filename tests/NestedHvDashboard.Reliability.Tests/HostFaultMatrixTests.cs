@@ -94,3 +94,11 @@ public sealed class HostRefusesMatrixTests(ITestOutputHelper output)
     public Task Every_step_of_every_change_refused_by_the_host_ends_reported_restored_and_audited() =>
         HostFaultMatrix.RunAsync(HostFault.Refused, output);
 }
+
+[Trait("Category", "FaultMatrix")]
+public sealed class HostKilledMatrixTests(ITestOutputHelper output)
+{
+    [Fact]
+    public Task Every_step_of_every_change_with_the_host_killed_ends_reported_and_audited() =>
+        HostFaultMatrix.RunAsync(HostFault.Killed, output);
+}

@@ -72,7 +72,8 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
         }
         catch (HostOperationException ex)
         {
-            result = new(false, command, $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}' failed.", ex.HostMessage, null);
+            // The step and why it stopped, also when the connection broke mid-call and the host's words are only the transport's.
+            result = new(false, command, $"{what} failed at '{ex.Operation}': {Why(ex.Kind)}", ex.HostMessage, null);
         }
         catch (OperationCanceledException)
         {
@@ -82,7 +83,7 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
         }
         catch (Exception ex)
         {
-            result = new(false, command, $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}' could not be run.", ex.Message, null);
+            result = new(false, command, $"{what} could not be run.", ex.Message, null);
         }
 
         await audit.CompleteAsync(
@@ -91,4 +92,14 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
             CancellationToken.None);
         return result;
     }
+
+    // Why the step stopped, in the user's terms; the host's own words follow in the result's host message.
+    private static string Why(HostErrorKind kind) => kind switch
+    {
+        HostErrorKind.Unreachable => "the host could not be reached, or the connection broke before it answered; read the VM again to see whether the adapter changed.",
+        HostErrorKind.Timeout => "the host did not answer in time; read the VM again to see whether the adapter changed.",
+        HostErrorKind.VmNotFound => "the host no longer has this VM.",
+        HostErrorKind.AuthenticationFailed => "the host refused the dashboard's credentials.",
+        _ => "the host refused it.",
+    };
 }

@@ -129,7 +129,7 @@ public sealed class HostPageTests : IAsyncLifetime
         page.Find("tr[data-vm='old-01'] [data-testid=spoofing-toggle]").Change(true);
 
         page.WaitForAssertion(() => Assert.Contains(
-            "Turning MAC address spoofing On for adapter 'Network Adapter' of VM 'old-01' on host 'hv-a' failed.",
+            "Turning MAC address spoofing On for adapter 'Network Adapter' of VM 'old-01' on host 'hv-a' failed at 'Set-VMNetworkAdapter': the host could not be reached",
             page.Find("tr[data-vm='old-01'] [data-testid=spoofing-error]").TextContent,
             StringComparison.Ordinal));
         Assert.False(page.Find("tr[data-vm='old-01'] [data-testid=spoofing-toggle]").HasAttribute("checked"));
