@@ -95,7 +95,7 @@ public sealed partial class DbAuditTrail(
     public async Task<long> BeginAsync(AuditStart start, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var entry = NewEntry(start);
+        var entry = NewEntry(AuditColumns.Fit(start));
         entry.Result = AuditResults.Started;
         await AddAsync(entry, cancellationToken).ConfigureAwait(false);
 
@@ -129,6 +129,7 @@ public sealed partial class DbAuditTrail(
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(completion);
+        start = AuditColumns.Fit(start);
         if (await CountRepeatedDenialAsync(start, completion, cancellationToken).ConfigureAwait(false) is { } repeated)
         {
             return repeated;

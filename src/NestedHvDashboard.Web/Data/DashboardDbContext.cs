@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using NestedHvDashboard.Web.Audit;
 
 namespace NestedHvDashboard.Web.Data;
 
@@ -65,9 +66,9 @@ public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbC
             e.Property(a => a.Role).HasMaxLength(64);
             e.Property(a => a.Channel).HasMaxLength(32);
             e.Property(a => a.RemoteAddress).HasMaxLength(64);
-            e.Property(a => a.Host).HasMaxLength(256);
-            e.Property(a => a.VmName).HasMaxLength(256);
-            e.Property(a => a.Action).HasMaxLength(128);
+            e.Property(a => a.Host).HasMaxLength(AuditColumns.Host);
+            e.Property(a => a.VmName).HasMaxLength(AuditColumns.VmName);
+            e.Property(a => a.Action).HasMaxLength(AuditColumns.Action);
             e.Property(a => a.Result).HasMaxLength(32);
             e.Property(a => a.RepeatCount).HasDefaultValue(1);
             e.HasIndex(a => a.StartedAt);
