@@ -93,11 +93,17 @@ public sealed partial class HostSession : IAsyncDisposable
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             abandoned = true;
-            Abandon(shell, invocation, lease);
             if (cancellationToken.IsCancellationRequested)
             {
+                Abandon(shell, invocation, lease, stop: true);
                 throw;
             }
+
+            // No stop signal when the time ran out: PowerShell's SSH client arms a 60 s timer with it, and when the connection
+            // closes first (this pool discarded, or the ssh of a frozen or dead host exiting) the timer writes to the closed
+            // input on a timer thread, which ends the whole process (the fault matrix's frozen-host lane). A host that answers
+            // ends the script by its own wait (bounded by the same limit); discarding the pool ends it on one that does not.
+            Abandon(shell, invocation, lease, stop: false);
 
             if (command.Limit is { } limit)
             {
@@ -272,6 +278,7 @@ public sealed partial class HostSession : IAsyncDisposable
 
             if (!_invocation.IsCompleted)
             {
+                _session.TrackStop(_invocation);
                 _ = Task.Run(() =>
                 {
                     try
@@ -356,6 +363,15 @@ public sealed partial class HostSession : IAsyncDisposable
         if (!pool.IsCompletedSuccessfully)
         {
             DisposeWhenOpened(pool);
+            return;
+        }
+
+        var stops = StopsEnded();
+        if (!stops.IsCompleted)
+        {
+            // A pipeline told to stop may still write to the connection (see HostSession.Stopping.cs): close it after.
+            _ = stops.ContinueWith(_ => pool.Result.CloseAsync(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()
+                .ContinueWith(static closed => _ = closed.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return;
         }
 
@@ -479,24 +495,7 @@ public sealed partial class HostSession : IAsyncDisposable
         DisposeWhenOpened(poolTask);
     }
 
-    private static void DisposeWhenOpened(Task<HostConnection> poolTask) =>
-        poolTask.ContinueWith(
-            opened =>
-            {
-                if (opened.IsCompletedSuccessfully)
-                {
-                    opened.Result.Dispose();
-                }
-                else
-                {
-                    _ = opened.Exception; // observed: the caller that waited for it has reported it
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-
-    private static void Abandon(System.Management.Automation.PowerShell shell, Task<PSDataCollection<PSObject>> invocation, IDisposable lease)
+    private void Abandon(System.Management.Automation.PowerShell shell, Task<PSDataCollection<PSObject>> invocation, IDisposable lease, bool stop)
     {
         _ = invocation.ContinueWith(
             finished =>
@@ -508,6 +507,12 @@ public sealed partial class HostSession : IAsyncDisposable
             CancellationToken.None,
             TaskContinuationOptions.None,
             TaskScheduler.Default);
+        if (!stop)
+        {
+            return;
+        }
+
+        TrackStop(invocation);
         _ = Task.Run(() =>
         {
             try

@@ -97,7 +97,7 @@ public sealed class FaultLab : IAsyncDisposable
         }
 
         var timeout = TimeSpan.FromSeconds(Math.Min(90, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
-        return new FaultLab(host, folder, new ContextFactory(options), HyperVHostFactory.Create(host.Settings(timeout))) { HostTimeout = timeout };
+        return new FaultLab(host, folder, new ContextFactory(options), Create(host, timeout)) { HostTimeout = timeout };
     }
 
     /// <summary>
@@ -116,7 +116,7 @@ public sealed class FaultLab : IAsyncDisposable
         if (restart)
         {
             await _engine.DisposeAsync();
-            _engine = HyperVHostFactory.Create(Host.Settings(HostTimeout));
+            _engine = Create(Host, HostTimeout);
         }
 
         await Poll.UntilAsync(async () =>
@@ -132,6 +132,17 @@ public sealed class FaultLab : IAsyncDisposable
                 return false;
             }
         }, TimeSpan.FromSeconds(90), $"host {Host.Name} answering after a reset");
+    }
+
+    /// <summary>
+    /// The engine for the host, with every long operation's own limit (shut down, start, new VM) at twice the host timeout
+    /// instead of minutes: the simulator's VMs change state at once, so only a frozen host ever reaches it, and a frozen
+    /// host then costs seconds, not the 10 minutes a real graceful shutdown may take.
+    /// </summary>
+    private static IHyperVHost Create(SshTestHost host, TimeSpan timeout)
+    {
+        var limit = 2 * timeout;
+        return HyperVHostFactory.Create(host.Settings(timeout), timeouts: new OperationTimeouts { GracefulShutdown = limit, Start = limit, NewVm = limit, InstallHyperV = limit });
     }
 
     /// <summary>Every audit entry, oldest first.</summary>
