@@ -131,7 +131,7 @@ public sealed class FaultLab : IAsyncDisposable
                 // pwsh is still starting behind the new sshd.
                 return false;
             }
-        }, TimeSpan.FromSeconds(90), $"host {Host.Name} answering after a reset");
+        }, TimeSpan.FromSeconds(Math.Max(90, 4 * HostTimeout.TotalSeconds)), $"host {Host.Name} answering after a reset");
     }
 
     /// <summary>

@@ -155,6 +155,9 @@ public sealed class NestedVirtualizationOperations
         private readonly List<OperationStep> _steps;
         private VmSnapshot _last;
 
+        // True when the last look after a step's limit got no answer: _last is then what was seen before, not a fresh read.
+        private bool _unanswered;
+
         public PlanRun(IHyperVHost host, NestedVirtualizationRequest request, VmSnapshot vm, NestedVirtualizationPlan plan, IProgress<OperationStep>? progress)
         {
             _host = host;
@@ -207,7 +210,7 @@ public sealed class NestedVirtualizationOperations
                     }
 
                     hostMessage = ex.HostMessage;
-                    leftRunning = Update(i, OperationStepStatus.StillRunning, $"{ex.HostMessage} Checked again: the VM is {_last.State}.");
+                    leftRunning = Update(i, OperationStepStatus.StillRunning, $"{ex.HostMessage} {Looked()}");
                     break;
                 }
                 catch (Exception ex)
@@ -235,7 +238,7 @@ public sealed class NestedVirtualizationOperations
             {
                 // Never start a VM the host is still shutting down (nor start one twice): leave the host to finish.
                 return Result(OperationOutcome.StillRunning, leftRunning, hostMessage,
-                    $"'{leftRunning.Title}' is still running on {Target}: {hostMessage} Checked again: the VM is {_last.State}. " +
+                    $"'{leftRunning.Title}' is still running on {Target}: {hostMessage} {Looked()} " +
                     "The host was left to finish it; nothing after it ran and the VM was not started again. Run the change again when the host has finished.");
             }
 
@@ -259,6 +262,11 @@ public sealed class NestedVirtualizationOperations
             return Result(canceled ? OperationOutcome.Canceled : OperationOutcome.Failed, failed, hostMessage, message);
         }
 
+        // What the look after a step's limit found; a host that did not answer (frozen, gone) is not reported as checked.
+        private string Looked() => _unanswered
+            ? $"The host did not answer when read again; the VM was last seen {_last.State}."
+            : $"Checked again: the VM is {_last.State}.";
+
         private int? StoppedAfter(int index, int? stoppedAt) => _steps[index].Kind switch
         {
             OperationStepKind.ShutDown or OperationStepKind.TurnOff => index,
@@ -272,10 +280,12 @@ public sealed class NestedVirtualizationOperations
             try
             {
                 _last = await _host.GetVmAsync(_vm.Id, cancellationToken);
+                _unanswered = false;
             }
             catch (Exception ex) when (ex is HostOperationException or OperationCanceledException)
             {
                 // Unknown is not finished: the host is left to it and the result says what was last seen.
+                _unanswered = true;
                 return null;
             }
 
