@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Simulator;
 using NestedHvDashboard.Simulator.Scenarios;
 using NestedHvDashboard.Simulator.State;
@@ -15,7 +14,7 @@ namespace NestedHvDashboard.PowerShell.Tests.InProcess;
 public sealed class DisposeWhileBusyTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-    private readonly SimulatedLab _lab = LabScenarios.Generate(24, 4, seed: 11);
+    private readonly SimulatedLab _lab = LabScenarios.Generate(1, 2, seed: 11);
 
     [Fact]
     public async Task A_pool_closed_under_a_running_command_stops_it_and_is_released_only_after_the_command_ended()
@@ -44,29 +43,6 @@ public sealed class DisposeWhileBusyTests
         await closed.WaitAsync(Patience);
         Assert.True(pool.IsDisposed);
         await Assert.ThrowsAsync<InvalidRunspacePoolStateException>(() => connection.AttachAsync(System.Management.Automation.PowerShell.Create(), CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Sessions_disposed_while_they_open_and_run_commands_leave_no_crash_behind()
-    {
-        var random = new Random(5);
-        for (var round = 0; round < 6; round++)
-        {
-            var gate = new HostOpenGate(3);
-            var sessions = _lab.Hosts.Select(h => HyperVHostFactory.CreateSession(
-                new HostConnectionSettings { Name = h.Name, Address = h.Name, Transport = HostTransport.InProcess, Timeout = TimeSpan.FromSeconds(30), MaxConcurrency = 3 },
-                _lab,
-                gate)).ToList();
-            var hosts = sessions.Select(s => new PowerShellHyperVHost(s)).ToList();
-            var calls = hosts.SelectMany(h => new Task[] { h.GetHostFactsAsync(), h.GetInventoryAsync(), h.GetInventoryAsync() }).ToList();
-            await Task.Delay(random.Next(0, 400));
-
-            await Task.WhenAll(hosts.Select(h => h.DisposeAsync().AsTask())).WaitAsync(Patience);
-            await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(Patience);
-        }
-
-        // Whatever was still running stops on its own threads; a crash there ends the test process.
-        await Task.Delay(2000);
     }
 
     private static async Task PollAsync(Func<bool> condition)
