@@ -92,8 +92,26 @@ public static class ConnectionAdvice
     {
         ArgumentNullException.ThrowIfNull(failure);
         return For(settings, AllMessages(failure)) is { } fix
-            ? new PSRemotingTransportException($"{failure.Message} Fix: {fix}", failure)
+            ? new PSRemotingTransportException(WithFix(failure.Message, fix), failure)
             : failure;
+    }
+
+    /// <summary>
+    /// The host's words <paramref name="message"/> and the <paramref name="fix"/> as separate sentences: trailing blanks
+    /// trimmed and a period added when the host's words do not end with a sentence's punctuation.
+    /// </summary>
+    public static string WithFix(string message, string fix)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(fix);
+        var said = message.TrimEnd();
+        if (said.Length == 0)
+        {
+            return $"Fix: {fix.Trim()}";
+        }
+
+        var ended = said[^1] is '.' or '!' or '?' or '…';
+        return $"{said}{(ended ? "" : ".")} Fix: {fix.Trim()}";
     }
 
     private static string AllMessages(Exception failure)

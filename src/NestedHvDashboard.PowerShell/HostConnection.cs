@@ -37,25 +37,25 @@ internal abstract class HostConnection : IDisposable
             }
         });
 
-    private sealed class NoLease : IDisposable
-    {
-        public static readonly NoLease Instance = new();
+    /// <summary>How long a remote connection's commands may take to stop before it is released anyway (its transport may be dead).</summary>
+    private static readonly TimeSpan RemoteGrace = TimeSpan.FromSeconds(10);
 
-        public void Dispose()
-        {
-        }
-    }
+    private static InvalidRunspacePoolStateException Closing() => new("The connection to the host is closing.");
 
     /// <summary>One <see cref="RunspacePool"/>: PowerShell queues commands beyond its size itself.</summary>
     /// <param name="pool">The pool, not yet opened.</param>
     /// <param name="explainFailure">Turns an opening failure into one that says the fix (see <see cref="ConnectionAdvice"/>).</param>
     public sealed class Pool(RunspacePool pool, Func<Exception, Exception>? explainFailure = null) : HostConnection
     {
-        public override bool IsUsable => pool.RunspacePoolStateInfo.State == RunspacePoolState.Opened;
+        // Released only when its open and its commands have ended (an in-process pool); a remote one at the latest after RemoteGrace.
+        private readonly InFlightWork _work = new(() => Task.Run(pool.Dispose), pool.ConnectionInfo is null ? null : RemoteGrace);
+
+        public override bool IsUsable => !_work.IsClosing && pool.RunspacePoolStateInfo.State == RunspacePoolState.Opened;
 
         // On a thread of its own: BeginOpen would run the whole blocking open (session state, modules) on a thread-pool thread.
         public override async Task OpenAsync()
         {
+            using var opening = _work.TryBegin() ?? throw Closing();
             try
             {
                 await Task.Factory.StartNew(pool.Open, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
@@ -69,36 +69,59 @@ internal abstract class HostConnection : IDisposable
 
         public override Task<IDisposable> AttachAsync(System.Management.Automation.PowerShell shell, CancellationToken cancellationToken)
         {
+            var use = _work.TryBegin(shell) ?? throw Closing();
             shell.RunspacePool = pool;
-            return Task.FromResult<IDisposable>(NoLease.Instance);
+            return Task.FromResult(use);
         }
 
-        public override void Dispose() => DisposeInBackground(pool);
+        public override void Dispose() => _work.Close();
 
-        public override Task CloseAsync() => Task.Run(pool.Dispose);
+        public override Task CloseAsync() => _work.Close();
     }
 
     /// <summary>
     /// Up to <c>size</c> remote runspaces over one transport (SSH), opened as concurrency asks for
     /// them, each running one command at a time.
     /// </summary>
-    /// <param name="createRunspace">Makes a new, unopened remote runspace.</param>
-    /// <param name="size">The most runspaces (and commands at once).</param>
-    /// <param name="explainFailure">Turns an opening failure into one that says more (see <see cref="SshDiagnosis"/>).</param>
-    public sealed class RunspaceSet(Func<Runspace> createRunspace, int size, Func<Exception, Task<Exception>>? explainFailure = null) : HostConnection
+    public sealed class RunspaceSet : HostConnection
     {
-        private readonly SemaphoreSlim _slots = new(size, size);
+        private readonly Func<Runspace> _createRunspace;
+        private readonly Func<Exception, Task<Exception>>? _explainFailure;
+        private readonly SemaphoreSlim _slots;
         private readonly ConcurrentStack<Runspace> _idle = new();
         private readonly ConcurrentBag<Runspace> _all = [];
+        private readonly InFlightWork _work;
         private volatile bool _broken;
 
-        public override bool IsUsable => !_broken;
+        /// <param name="createRunspace">Makes a new, unopened remote runspace.</param>
+        /// <param name="size">The most runspaces (and commands at once).</param>
+        /// <param name="explainFailure">Turns an opening failure into one that says more (see <see cref="SshDiagnosis"/>).</param>
+        public RunspaceSet(Func<Runspace> createRunspace, int size, Func<Exception, Task<Exception>>? explainFailure = null)
+        {
+            _createRunspace = createRunspace;
+            _explainFailure = explainFailure;
+            _slots = new(size, size);
+            // Released when its opens and commands have ended, or after RemoteGrace: an SSH pipeline may never end on a dead transport.
+            _work = new(() => Task.WhenAll(_all.Select(runspace => Task.Run(runspace.Dispose))), RemoteGrace);
+        }
+
+        public override bool IsUsable => !_broken && !_work.IsClosing;
 
         public override async Task OpenAsync() => _idle.Push(await OpenOneAsync().ConfigureAwait(false));
 
         public override async Task<IDisposable> AttachAsync(System.Management.Automation.PowerShell shell, CancellationToken cancellationToken)
         {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var use = _work.TryBegin(shell) ?? throw Closing();
+            try
+            {
+                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                use.Dispose();
+                throw;
+            }
+
             try
             {
                 Runspace? runspace = null;
@@ -115,11 +138,12 @@ internal abstract class HostConnection : IDisposable
 
                 runspace ??= await OpenOneAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
                 shell.Runspace = runspace;
-                return new Lease(this, runspace);
+                return new Lease(this, runspace, use);
             }
             catch
             {
                 _slots.Release();
+                use.Dispose();
                 throw;
             }
         }
@@ -127,16 +151,13 @@ internal abstract class HostConnection : IDisposable
         public override void Dispose()
         {
             _broken = true;
-            foreach (var runspace in _all)
-            {
-                DisposeInBackground(runspace);
-            }
+            _work.Close();
         }
 
         public override Task CloseAsync()
         {
             _broken = true;
-            return Task.WhenAll(_all.Select(runspace => Task.Run(runspace.Dispose)));
+            return _work.Close();
         }
 
         private async Task<Runspace> OpenOneAsync()
@@ -145,15 +166,16 @@ internal abstract class HostConnection : IDisposable
             {
                 return await OpenRunspaceAsync().ConfigureAwait(false);
             }
-            catch (Exception failure) when (explainFailure is not null)
+            catch (Exception failure) when (_explainFailure is not null)
             {
-                throw await explainFailure(failure).ConfigureAwait(false);
+                throw await _explainFailure(failure).ConfigureAwait(false);
             }
         }
 
-        private Task<Runspace> OpenRunspaceAsync()
+        private async Task<Runspace> OpenRunspaceAsync()
         {
-            var runspace = createRunspace();
+            using var opening = _work.TryBegin() ?? throw Closing();
+            var runspace = _createRunspace();
             _all.Add(runspace);
             var opened = new TaskCompletionSource<Runspace>(TaskCreationOptions.RunContinuationsAsynchronously);
             runspace.StateChanged += (_, e) =>
@@ -172,10 +194,10 @@ internal abstract class HostConnection : IDisposable
                 }
             };
             runspace.OpenAsync();
-            return opened.Task;
+            return await opened.Task.ConfigureAwait(false);
         }
 
-        private sealed class Lease(RunspaceSet owner, Runspace runspace) : IDisposable
+        private sealed class Lease(RunspaceSet owner, Runspace runspace, IDisposable use) : IDisposable
         {
             private int _released;
 
@@ -186,16 +208,17 @@ internal abstract class HostConnection : IDisposable
                     return;
                 }
 
-                if (runspace.RunspaceStateInfo.State == RunspaceState.Opened && runspace.RunspaceAvailability == RunspaceAvailability.Available)
+                if (!owner._work.IsClosing && runspace.RunspaceStateInfo.State == RunspaceState.Opened && runspace.RunspaceAvailability == RunspaceAvailability.Available)
                 {
                     owner._idle.Push(runspace);
                 }
-                else
+                else if (!owner._work.IsClosing)
                 {
                     DisposeInBackground(runspace);
                 }
 
                 owner._slots.Release();
+                use.Dispose(); // last: the set may be released from here on
             }
         }
     }

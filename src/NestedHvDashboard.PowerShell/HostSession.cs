@@ -17,6 +17,7 @@ public sealed partial class HostSession : IAsyncDisposable
     private readonly HostOpenGate _openGate;
     private static readonly TimeSpan CloseLimit = TimeSpan.FromSeconds(5);
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _closing = new();
     private Task<HostConnection>? _pool;
     private int _invocations;
     private bool _disposed;
@@ -73,8 +74,8 @@ public sealed partial class HostSession : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            lease.Dispose();
             shell.Dispose();
+            lease.Dispose(); // last: the connection may be released from here on
             Discard(poolTask);
             throw HostErrors.FromException(exception, HostName, command);
         }
@@ -128,8 +129,8 @@ public sealed partial class HostSession : IAsyncDisposable
         {
             if (!abandoned)
             {
-                lease.Dispose();
                 shell.Dispose();
+                lease.Dispose(); // last: the connection may be released from here on
             }
         }
     }
@@ -197,8 +198,8 @@ public sealed partial class HostSession : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            lease.Dispose();
             shell.Dispose();
+            lease.Dispose(); // last: the connection may be released from here on
             Discard(poolTask);
             throw HostErrors.FromException(exception, HostName, command);
         }
@@ -296,8 +297,8 @@ public sealed partial class HostSession : IAsyncDisposable
             _ = _finished.ContinueWith(
                 _ =>
                 {
-                    _lease.Dispose();
                     _shell.Dispose();
+                    _lease.Dispose(); // last: the connection may be released from here on
                 },
                 CancellationToken.None,
                 TaskContinuationOptions.None,
@@ -355,6 +356,8 @@ public sealed partial class HostSession : IAsyncDisposable
             _pool = null;
         }
 
+        // An open still waiting for its turn never starts; one under way ends before its connection is released.
+        await _closing.CancelAsync().ConfigureAwait(false);
         if (pool is null)
         {
             return;
@@ -472,8 +475,13 @@ public sealed partial class HostSession : IAsyncDisposable
         try
         {
             // The time limit starts with the turn: waiting behind other hosts' opens is not the host's fault.
-            await _openGate.OpenAsync(connection.OpenAsync, Timeout).ConfigureAwait(false);
+            await _openGate.OpenAsync(connection.OpenAsync, Timeout, _closing.Token).ConfigureAwait(false);
             return connection;
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            connection.Dispose();
+            throw new ObjectDisposedException(nameof(HostSession), $"The connection to '{HostName}' was closed while it opened.");
         }
         catch
         {
@@ -501,8 +509,8 @@ public sealed partial class HostSession : IAsyncDisposable
             finished =>
             {
                 _ = finished.Exception;
-                lease.Dispose();
                 shell.Dispose();
+                lease.Dispose(); // last: the connection may be released from here on
             },
             CancellationToken.None,
             TaskContinuationOptions.None,

@@ -71,6 +71,29 @@ public sealed class ConnectionAdviceTests
         Assert.StartsWith(failure.Message + " Fix: the account is not allowed on the endpoint", error.HostMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ssh: connect to host 127.0.0.1 port 1: Connection refused", "start sshd.", "ssh: connect to host 127.0.0.1 port 1: Connection refused. Fix: start sshd.")]
+    [InlineData("Connection refused  \r\n", "start sshd.", "Connection refused. Fix: start sshd.")]
+    [InlineData("Access is denied.", "add the account.", "Access is denied. Fix: add the account.")]
+    [InlineData("Is it listening?", "start it.", "Is it listening? Fix: start it.")]
+    [InlineData("It failed! ", "retry.", "It failed! Fix: retry.")]
+    [InlineData("", "start sshd.", "Fix: start sshd.")]
+    public void The_hosts_words_and_the_fix_read_as_separate_sentences(string message, string fix, string expected)
+    {
+        Assert.Equal(expected, ConnectionAdvice.WithFix(message, fix));
+    }
+
+    [Fact]
+    public void An_explained_failure_without_a_final_period_gets_one_before_the_fix()
+    {
+        var settings = new HostConnectionSettings { Name = "hv01", Address = "127.0.0.1", Port = 1, Transport = HostTransport.Ssh, UserName = "lab" };
+        var failure = new PSRemotingTransportException("ssh: connect to host 127.0.0.1 port 1: Connection refused\n");
+
+        var explained = ConnectionAdvice.Explain(settings, failure);
+
+        Assert.StartsWith("ssh: connect to host 127.0.0.1 port 1: Connection refused. Fix: nothing listens on port 1", explained.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unknown_failure_is_left_as_the_host_said_it()
     {

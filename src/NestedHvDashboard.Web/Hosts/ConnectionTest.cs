@@ -41,7 +41,7 @@ public static class ConnectionTest
             }
             catch (HostOperationException ex)
             {
-                return Failed(settings, tried, ex.Kind, ConnectionAdvice.For(settings, ex.Message) is { } fix ? $"{ex.Message} Fix: {fix}" : ex.Message);
+                return Failed(settings, tried, ex.Kind, ConnectionAdvice.For(settings, ex.Message) is { } fix ? ConnectionAdvice.WithFix(ex.Message, fix) : ex.Message);
             }
         }
 

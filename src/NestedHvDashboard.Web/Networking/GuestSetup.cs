@@ -161,7 +161,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
         catch (OperationCanceledException) when (id is { } canceled)
         {
             // The page closed mid-way: the entry still ends, so it never stays "Started".
-            await audit.CompleteAsync(canceled, new AuditCompletion(AuditResults.Canceled, $"{prefix}: canceled before it ended (the page was closed); check the guest."), CancellationToken.None);
+            await audit.CompleteAsync(canceled, new AuditCompletion(AuditResults.Canceled, $"{prefix}: canceled before it ended (the page was closed or stopped waiting); the guest may still finish it, check the guest."), CancellationToken.None);
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

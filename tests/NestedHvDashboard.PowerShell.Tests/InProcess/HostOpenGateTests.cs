@@ -83,6 +83,39 @@ public sealed class HostOpenGateTests
     }
 
     [Fact]
+    public async Task A_host_disposed_while_it_waits_for_its_turn_gives_up_its_place_and_never_opens()
+    {
+        var gate = new HostOpenGate(1);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var openings = new OpeningCounter();
+        var first = Host(_lab.Hosts[0], TimeSpan.FromSeconds(60), gate, () => release.Task, openings);
+        var second = Host(_lab.Hosts[1], TimeSpan.FromSeconds(60), gate, openings: openings);
+        try
+        {
+            var firstRead = first.GetHostFactsAsync();
+            await PollAsync(() => gate.Opening == 1);
+            var secondRead = second.GetHostFactsAsync();
+            await PollAsync(() => gate.Waiting == 1);
+
+            await second.DisposeAsync();
+
+            // Stopping the app must not leave hundreds of queued opens to run after it.
+            await PollAsync(() => gate.Waiting == 0);
+            var error = await Assert.ThrowsAsync<HostOperationException>(() => secondRead);
+            Assert.Contains("closed while it opened", error.HostMessage, StringComparison.Ordinal);
+            release.SetResult();
+            await firstRead.WaitAsync(Patience);
+            Assert.Equal(1, openings.Total);
+        }
+        finally
+        {
+            release.TrySetResult();
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task An_in_process_pool_opens_on_a_thread_of_its_own_not_on_the_thread_pool()
     {
         // The pool reports Opened from the thread that ran the open (session state, modules, the first runspace).
@@ -136,13 +169,17 @@ public sealed class HostOpenGateTests
     {
         private int _now;
         private int _most;
+        private int _total;
 
         public int Now => Volatile.Read(ref _now);
+
+        public int Total => Volatile.Read(ref _total);
 
         public int Most => Volatile.Read(ref _most);
 
         public void Enter()
         {
+            Interlocked.Increment(ref _total);
             var now = Interlocked.Increment(ref _now);
             int most;
             while (now > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, most) != most)

@@ -42,6 +42,6 @@ public sealed class ConnectionTestEndpointTests
         var result = await ConnectionTest.RunAsync(new PowerShellHostConnector(), new HostConnectionSettings { Name = "ssh21", Address = "127.0.0.1", Port = port, Transport = HostTransport.Ssh });
 
         Assert.Equal(HostErrorKind.Unreachable, result.ErrorKind);
-        Assert.Contains($"Fix: nothing listens on port {port}: start sshd on the host", result.Message, StringComparison.Ordinal);
+        Assert.Contains($"Connection refused. Fix: nothing listens on port {port}: start sshd on the host", result.Message, StringComparison.Ordinal);
     }
 }

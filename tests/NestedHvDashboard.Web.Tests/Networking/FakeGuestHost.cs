@@ -32,6 +32,9 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
         get { lock (_gate) { return [.. _calls]; } }
     }
 
+    /// <summary>When true, installs report that they outlasted their limit ("still running on the host — checking") after "installing".</summary>
+    public bool InstallOutlastsLimit { get; set; }
+
     /// <summary>The next install waits after reporting "installing" and "restarting" until the source is completed.</summary>
     public TaskCompletionSource HoldInstall()
     {
@@ -80,10 +83,15 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
     {
         SignIn(credential, "Install");
         progress?.Report(HyperVInstallProgress.Installing);
+        if (InstallOutlastsLimit)
+        {
+            progress?.Report(HyperVInstallProgress.StillRunning);
+        }
+
         progress?.Report(HyperVInstallProgress.Restarting);
         if (_installHold is { } hold)
         {
-            await hold.Task;
+            await hold.Task.WaitAsync(cancellationToken);
         }
 
         progress?.Report(HyperVInstallProgress.WaitingForGuest);

@@ -190,6 +190,49 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
     }
 
     [Fact]
+    public void An_install_past_its_limit_says_it_is_still_running_and_stop_waiting_leaves_it_to_the_guest()
+    {
+        var card = ReadState();
+        _host.InstallOutlastsLimit = true;
+        _host.HoldInstall();
+
+        card.Find("[data-testid=install-hyperv]").Click();
+
+        card.WaitForAssertion(() => Assert.Contains(
+            "outlasted its time limit: it is still running on the host — checking the guest. This is not a failure",
+            card.Find("[data-testid=install-still-running]").TextContent,
+            StringComparison.Ordinal));
+        Assert.Empty(card.FindAll("[data-testid=guest-outcome]"));
+
+        card.Find("[data-testid=install-stop-waiting]").Click();
+
+        card.WaitForAssertion(() => Assert.Equal("Canceled", card.Find("[data-testid=guest-outcome]").GetAttribute("data-outcome")));
+        Assert.Contains($"Stopped waiting: Hyper-V's installation in VM '{Vm(true).Name}' on host '{HostName}' is left to finish in the guest.", card.Find("[data-testid=guest-outcome]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(card.FindAll("[data-testid=install-still-running]"));
+        Assert.Empty(card.FindAll("[data-testid=install-stop-waiting]"));
+        Assert.False(card.Find("[data-testid=install-hyperv]").HasAttribute("disabled"));
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(("Install Hyper-V in guest", "Canceled"), (entry.Action, entry.Result));
+    }
+
+    [Fact]
+    public void An_install_past_its_limit_that_then_ends_shows_its_outcome_and_no_longer_says_still_running()
+    {
+        var card = ReadState();
+        _host.InstallOutlastsLimit = true;
+        var hold = _host.HoldInstall();
+        card.Find("[data-testid=install-hyperv]").Click();
+        card.WaitForElement("[data-testid=install-still-running]");
+
+        hold.SetResult();
+
+        card.WaitForAssertion(() => Assert.Equal("Succeeded", card.Find("[data-testid=guest-outcome]").GetAttribute("data-outcome")));
+        Assert.Empty(card.FindAll("[data-testid=install-still-running]"));
+        Assert.Empty(card.FindAll("[data-testid=install-stop-waiting]"));
+        Assert.Equal("Installed", card.Find("[data-testid=guest-hyperv]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Installing_with_nested_off_is_refused_with_the_reason_before_asking_anything()
     {
         var vm = Vm(nested: false);

@@ -30,6 +30,9 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     private Task<AuthenticationState>? _authorizedFor;
     private bool _canOperate;
     private bool _canAdminister;
+    private bool _installStillRunning;
+    private bool _installStopRequested;
+    private CancellationTokenSource? _installWait;
 
     [Inject]
     public required GuestSetup Guest { get; init; }
@@ -133,12 +136,40 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     private async Task InstallAsync()
     {
         _installSteps.Clear();
+        _installStillRunning = false;
+        _installStopRequested = false;
+        using var wait = new CancellationTokenSource();
+        _installWait = wait;
         var progress = new WordProgress(word => _ = InvokeAsync(() =>
         {
             _installSteps.Add(word);
+            // Past its limit the install is left to run in the guest and read again: not a failure, and the card says so.
+            _installStillRunning = word == HyperVInstallProgress.StillRunning || (_installStillRunning && word != HyperVInstallProgress.Installed);
             StateHasChanged();
         }));
-        await RunAsync(async () => await Guest.InstallHyperVAsync(await Actor.GetAsync(), Host, Vm, _credential, AskAsync, progress));
+        try
+        {
+            await RunAsync(async () => await Guest.InstallHyperVAsync(await Actor.GetAsync(), Host, Vm, _credential, AskAsync, progress, wait.Token));
+        }
+        catch (OperationCanceledException) when (_installStopRequested)
+        {
+            _outcome = new GuestActionResult(
+                GuestActionOutcome.Canceled,
+                $"Stopped waiting: Hyper-V's installation in VM '{Vm.Name}' on host '{Host}' is left to finish in the guest. Read the guest again later to see where it is.",
+                null, null, _credential, []);
+        }
+        finally
+        {
+            _installWait = null;
+            _installStillRunning = false;
+        }
+    }
+
+    // The user stops waiting for a long install: the dashboard lets go, the guest finishes what it runs.
+    private void StopWaitingForInstall()
+    {
+        _installStopRequested = true;
+        _installWait?.Cancel();
     }
 
     private async Task ForgetAsync()

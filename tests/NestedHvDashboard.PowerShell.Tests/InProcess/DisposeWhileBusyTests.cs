@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using NestedHvDashboard.Simulator;
+using NestedHvDashboard.Simulator.Scenarios;
+using NestedHvDashboard.Simulator.State;
+
+namespace NestedHvDashboard.PowerShell.Tests.InProcess;
+
+/// <summary>
+/// Closing a connection while it opens or runs a command: the runspace pool is released only once nothing runs on it
+/// (disposing an in-process pool under a running pipeline crashed the process with a NullReferenceException on the
+/// pipeline's own thread, in LocalPipeline.InvokeThreadProc).
+/// </summary>
+public sealed class DisposeWhileBusyTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    private readonly SimulatedLab _lab = LabScenarios.Generate(1, 2, seed: 11);
+
+    [Fact]
+    public async Task A_pool_closed_under_a_running_command_stops_it_and_is_released_only_after_the_command_ended()
+    {
+        var pool = RunspaceFactory.CreateRunspacePool(SimulatorModule.CreateSessionState(_lab.Hosts[0]));
+        var connection = new HostConnection.Pool(pool);
+        await connection.OpenAsync().WaitAsync(Patience);
+        using var held = new ManualResetEventSlim();
+        using var shell = System.Management.Automation.PowerShell.Create();
+        // .NET's Wait does not look at the pipeline's stop: the command runs on until the test lets it go.
+        shell.AddScript("param($held) $null = $held.Wait([timespan]::FromMinutes(2)); 'ended'").AddParameter("held", held);
+        var use = await connection.AttachAsync(shell, CancellationToken.None);
+        var invocation = shell.InvokeAsync();
+        await PollAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Running);
+
+        var closed = connection.CloseAsync();
+        await PollAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Stopping);
+
+        Assert.Equal(RunspacePoolState.Opened, pool.RunspacePoolStateInfo.State);
+        Assert.False(closed.IsCompleted);
+        Assert.False(connection.IsUsable);
+
+        held.Set();
+        await Assert.ThrowsAsync<PipelineStoppedException>(() => invocation.WaitAsync(Patience));
+        use.Dispose();
+        await closed.WaitAsync(Patience);
+        Assert.True(pool.IsDisposed);
+        await Assert.ThrowsAsync<InvalidRunspacePoolStateException>(() => connection.AttachAsync(System.Management.Automation.PowerShell.Create(), CancellationToken.None));
+    }
+
+    private static async Task PollAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
