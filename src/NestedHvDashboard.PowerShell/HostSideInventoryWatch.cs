@@ -79,8 +79,11 @@ public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
         var vms = new Dictionary<Guid, VmSnapshot>();
         var cycle = new List<PSObject>();
         var fresh = new ConcurrentQueue<VmSnapshot>();
+        HostFacts? refreshedFacts = null;
         void OnDashboardRead(VmSnapshot vm) => fresh.Enqueue(vm);
+        void OnFactsRead(HostFacts read) => Volatile.Write(ref refreshedFacts, read);
         dashboardHost.VmRead += OnDashboardRead;
+        dashboardHost.HostFactsRead += OnFactsRead;
         try
         {
             await foreach (var row in session.StreamAsync(command, _interval + host.Timeout, IsTick, cancellationToken).ConfigureAwait(false))
@@ -93,6 +96,12 @@ public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
 
                 var (changedFacts, changedVms) = HostRows.Read(cycle);
                 facts = changedFacts ?? facts;
+
+                // Host facts are read once per connection; a refresh on demand replaces them.
+                if (Interlocked.Exchange(ref refreshedFacts, null) is { } refreshed)
+                {
+                    facts = refreshed;
+                }
                 foreach (var vm in changedVms)
                 {
                     vms[vm.Id] = vm;
@@ -118,6 +127,7 @@ public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
         finally
         {
             dashboardHost.VmRead -= OnDashboardRead;
+            dashboardHost.HostFactsRead -= OnFactsRead;
         }
     }
 

@@ -31,12 +31,20 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
     /// </summary>
     internal event Action<VmSnapshot>? VmRead;
 
+    /// <summary>
+    /// Raised with the host's facts whenever they are read on demand (<see cref="GetHostFactsAsync"/>, e.g. the
+    /// refresh action): the host-side watch, which reads them once per connection, takes them at its next Tick.
+    /// </summary>
+    internal event Action<HostFacts>? HostFactsRead;
+
     /// <inheritdoc />
     public async Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default)
     {
         var command = new HostCommand(HostScript.HostFacts, Empty, "Get-CimInstance Win32_OperatingSystem, Win32_Processor, Win32_ComputerSystem; Get-VMHostSupportedVersion");
         var (facts, _) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
-        return facts ?? throw MissingRow(command, "host facts");
+        var read = facts ?? throw MissingRow(command, "host facts");
+        HostFactsRead?.Invoke(read);
+        return read;
     }
 
     /// <inheritdoc />
