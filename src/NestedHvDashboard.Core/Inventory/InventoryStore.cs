@@ -211,6 +211,7 @@ public sealed partial class InventoryStore : IInventoryFeed
                     waiting = null;
                 }
 
+                var sent = true;
                 var resync = TakeResync(subscriber);
                 if (resync is not null)
                 {
@@ -230,14 +231,18 @@ public sealed partial class InventoryStore : IInventoryFeed
                         nextMetrics = _time.GetUtcNow() + _options.MetricsInterval;
                     }
 
-                    if (coalescer.Count > 0 || metrics.Count > 0)
+                    sent = coalescer.Count > 0 || metrics.Count > 0;
+                    if (sent)
                     {
                         yield return new InventoryBatch(coalescer.Count > 0 ? coalescer.Drain() : [], null, metrics);
                     }
                 }
 
                 // At most one batch per interval: what arrives meanwhile waits in the channel and goes out together.
-                await Task.Delay(_options.BatchInterval, _time, cancellationToken);
+                if (sent)
+                {
+                    await Task.Delay(_options.BatchInterval, _time, cancellationToken);
+                }
             }
         }
         finally
