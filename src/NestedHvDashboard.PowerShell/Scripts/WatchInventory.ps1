@@ -28,9 +28,12 @@ $nextConfig = [DateTime]::MinValue
 $nextMetrics = [DateTime]::UtcNow.AddSeconds($MetricsInterval)
 
 # A row's values in one compact string, CPU usage and uptime left out (metrics, not changes).
+# Plain loops, not Where-Object: this runs for every row of every VM on a configuration cycle.
 $compact = {
     param($Row)
-    ($Row.PSObject.Properties | Where-Object { $_.Name -ne 'CpuUsage' -and $_.Name -ne 'UptimeTicks' } | ForEach-Object { [string]$_.Value }) -join [char]31
+    @(foreach ($property in $Row.PSObject.Properties) {
+            if ($property.Name -ne 'CpuUsage' -and $property.Name -ne 'UptimeTicks') { [string]$property.Value }
+        }) -join [char]31
 }
 
 Get-DashboardHostRow
