@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
@@ -9,9 +10,12 @@ namespace NestedHvDashboard.PowerShell;
 
 /// <summary>
 /// The host-side inventory watch for <see cref="PowerShellHyperVHost"/>s: one long-running pipeline
-/// on the host (Scripts/WatchInventory.ps1) reads the inventory locally every interval and sends
-/// only the rows that changed, closing each cycle with a Tick row; here the last state plus those
-/// changes becomes a full <see cref="HostInventory"/> per Tick.
+/// on the host (Scripts/WatchInventory.ps1) reads the host locally with a cadence by kind of data
+/// (fast fields every interval, configuration every config interval or when a VM's state changes,
+/// CPU and uptime as a compact Metrics row every metrics interval, host facts once) and sends only
+/// what changed, closing each cycle with a Tick row; here the last state plus those rows becomes a
+/// full <see cref="HostInventory"/> per Tick. A VM the dashboard itself just changed (or read) on
+/// this host takes that fresh configuration at the next Tick, without waiting for the config interval.
 /// </summary>
 /// <remarks>
 /// The pipeline holds one runspace of the host's session for its whole life, so the host needs
@@ -24,12 +28,20 @@ public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
 {
     private const string Operation = "Get-VM; Get-VMProcessor; Get-VMNetworkAdapter; Get-VMSnapshot (host-side watch)";
     private readonly TimeSpan _interval;
+    private readonly TimeSpan _configInterval;
+    private readonly TimeSpan _metricsInterval;
 
-    /// <param name="interval">Time between two cycles on the host.</param>
-    public HostSideInventoryWatch(TimeSpan interval)
+    /// <param name="interval">Time between two cycles on the host (fast fields: state, name, memory assigned).</param>
+    /// <param name="configInterval">Time between two reads of every VM's configuration; default 30 s.</param>
+    /// <param name="metricsInterval">Time between two metric rows (CPU usage, uptime); default 4 s.</param>
+    public HostSideInventoryWatch(TimeSpan interval, TimeSpan? configInterval = null, TimeSpan? metricsInterval = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         _interval = interval;
+        _configInterval = configInterval ?? TimeSpan.FromSeconds(30);
+        _metricsInterval = metricsInterval ?? TimeSpan.FromSeconds(4);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_configInterval, TimeSpan.Zero, nameof(configInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_metricsInterval, TimeSpan.Zero, nameof(metricsInterval));
     }
 
     /// <summary>Test seam: called with every cycle's rows (the Tick excluded) before its inventory is yielded.</summary>
@@ -56,38 +68,66 @@ public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
 
         var command = new HostCommand(
             HostScript.WatchInventory,
-            new Dictionary<string, object?> { ["Interval"] = _interval.TotalSeconds },
+            new Dictionary<string, object?>
+            {
+                ["Interval"] = _interval.TotalSeconds,
+                ["ConfigInterval"] = _configInterval.TotalSeconds,
+                ["MetricsInterval"] = _metricsInterval.TotalSeconds,
+            },
             Operation);
         HostFacts? facts = null;
         var vms = new Dictionary<Guid, VmSnapshot>();
         var cycle = new List<PSObject>();
-        await foreach (var row in session.StreamAsync(command, _interval + host.Timeout, IsTick, cancellationToken).ConfigureAwait(false))
+        var fresh = new ConcurrentQueue<VmSnapshot>();
+        HostFacts? refreshedFacts = null;
+        void OnDashboardRead(VmSnapshot vm) => fresh.Enqueue(vm);
+        void OnFactsRead(HostFacts read) => Volatile.Write(ref refreshedFacts, read);
+        dashboardHost.VmRead += OnDashboardRead;
+        dashboardHost.HostFactsRead += OnFactsRead;
+        try
         {
-            if (!IsTick(row))
+            await foreach (var row in session.StreamAsync(command, _interval + host.Timeout, IsTick, cancellationToken).ConfigureAwait(false))
             {
-                cycle.Add(row);
-                continue;
-            }
+                if (!IsTick(row))
+                {
+                    cycle.Add(row);
+                    continue;
+                }
 
-            var (changedFacts, changedVms) = HostRows.Read(cycle);
-            facts = changedFacts ?? facts;
-            foreach (var vm in changedVms)
-            {
-                vms[vm.Id] = vm;
-            }
+                var (changedFacts, changedVms) = HostRows.Read(cycle);
+                facts = changedFacts ?? facts;
 
-            foreach (var removed in cycle.Where(r => HostRows.KindOf(r) == "VmRemoved"))
-            {
-                vms.Remove(HostRows.IdOf(removed));
-            }
+                // Host facts are read once per connection; a refresh on demand replaces them.
+                if (Interlocked.Exchange(ref refreshedFacts, null) is { } refreshed)
+                {
+                    facts = refreshed;
+                }
+                foreach (var vm in changedVms)
+                {
+                    vms[vm.Id] = vm;
+                }
 
-            dashboardHost.RememberNames(changedVms);
-            CycleObserver?.Invoke(new WatchCycle(Sequence(row), [.. cycle]));
-            cycle.Clear();
-            yield return new HostInventory(
-                facts ?? throw new HostOperationException(HostErrorKind.HostRefused, host.Name, Operation, "The host's answer did not include host facts."),
-                [.. vms.Values],
-                DateTimeOffset.UtcNow);
+                WatchRows.ApplyFastRows(cycle, vms);
+
+                // After the host's rows: the dashboard's own reading is at least as new as a cycle that ended before this Tick.
+                while (fresh.TryDequeue(out var vm))
+                {
+                    WatchRows.MergeConfiguration(vms, vm);
+                }
+
+                dashboardHost.RememberNames(changedVms);
+                CycleObserver?.Invoke(new WatchCycle(Sequence(row), [.. cycle]));
+                cycle.Clear();
+                yield return new HostInventory(
+                    facts ?? throw new HostOperationException(HostErrorKind.HostRefused, host.Name, Operation, "The host's answer did not include host facts."),
+                    [.. vms.Values],
+                    DateTimeOffset.UtcNow);
+            }
+        }
+        finally
+        {
+            dashboardHost.VmRead -= OnDashboardRead;
+            dashboardHost.HostFactsRead -= OnFactsRead;
         }
     }
 

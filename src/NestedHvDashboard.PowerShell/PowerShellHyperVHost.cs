@@ -25,12 +25,26 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
     /// <summary>Each long operation's own limit (graceful shutdown, start, new VM, installing Hyper-V); reads keep the host's timeout.</summary>
     public OperationTimeouts Timeouts { get; set; } = new();
 
+    /// <summary>
+    /// Raised with a VM as one of this host's VM calls (a read, or a change such as Set-VMProcessor)
+    /// answered it: the host-side watch takes its configuration at once instead of at its config interval.
+    /// </summary>
+    internal event Action<VmSnapshot>? VmRead;
+
+    /// <summary>
+    /// Raised with the host's facts whenever they are read on demand (<see cref="GetHostFactsAsync"/>, e.g. the
+    /// refresh action): the host-side watch, which reads them once per connection, takes them at its next Tick.
+    /// </summary>
+    internal event Action<HostFacts>? HostFactsRead;
+
     /// <inheritdoc />
     public async Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default)
     {
         var command = new HostCommand(HostScript.HostFacts, Empty, "Get-CimInstance Win32_OperatingSystem, Win32_Processor, Win32_ComputerSystem; Get-VMHostSupportedVersion");
         var (facts, _) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
-        return facts ?? throw MissingRow(command, "host facts");
+        var read = facts ?? throw MissingRow(command, "host facts");
+        HostFactsRead?.Invoke(read);
+        return read;
     }
 
     /// <inheritdoc />
@@ -123,7 +137,9 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
         parameters["VMId"] = vmId;
         var command = new HostCommand(script, parameters, operation, _vmNames.TryGetValue(vmId, out var name) ? name : vmId.ToString()) { Limit = limit };
         var (_, vms) = await RunAsync(command, cancellationToken).ConfigureAwait(false);
-        return vms.FirstOrDefault(vm => vm.Id == vmId) ?? throw MissingRow(command, "the VM");
+        var vm = vms.FirstOrDefault(vm => vm.Id == vmId) ?? throw MissingRow(command, "the VM");
+        VmRead?.Invoke(vm);
+        return vm;
     }
 
     private async Task<(HostFacts? Facts, IReadOnlyList<VmSnapshot> Vms)> RunAsync(HostCommand command, CancellationToken cancellationToken)

@@ -11,4 +11,10 @@ public sealed class InventoryFeedOptions
     /// fresh snapshot instead of holding the producer up. Default: 4096.
     /// </summary>
     public int SubscriberCapacity { get; set; } = 4096;
+
+    /// <summary>
+    /// The least time between two metric updates (CPU usage, uptime) to one subscriber: metrics are
+    /// readings, not changes, and travel at this lower rate. Default: 5 seconds.
+    /// </summary>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

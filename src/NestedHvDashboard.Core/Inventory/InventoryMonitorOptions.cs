@@ -8,6 +8,16 @@ public sealed class InventoryMonitorOptions
     /// <summary>Time between two reads of a host when polling. Default: 2 seconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The host-side watch's time between two reads of every VM's configuration (processor, memory,
+    /// adapters, checkpoints, guest OS). A VM that changes state, or that the dashboard itself just
+    /// changed, is read at once regardless. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan ConfigInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The host-side watch's time between two metric rows (CPU usage, uptime). Default: 4 seconds.</summary>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(4);
+
     /// <summary>The first wait before reconnecting to a host that failed; doubles per failure. Default: 1 second.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 

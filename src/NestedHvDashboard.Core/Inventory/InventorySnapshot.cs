@@ -33,7 +33,14 @@ public sealed record InventorySnapshot(IReadOnlyList<HostInventoryState> Hosts)
 /// </summary>
 /// <param name="Changes">The changes, oldest first; empty for a resync.</param>
 /// <param name="Resync">A fresh snapshot to start over from; null for a change batch.</param>
-public sealed record InventoryBatch(IReadOnlyList<InventoryChange> Changes, InventorySnapshot? Resync)
+/// <param name="Metrics">
+/// CPU and uptime readings per host (see <see cref="HostMetrics"/>); never changes. A batch may carry
+/// only metrics (no <paramref name="Changes"/>); a resync carries none (its snapshot is current).
+/// </param>
+public sealed record InventoryBatch(IReadOnlyList<InventoryChange> Changes, InventorySnapshot? Resync, IReadOnlyList<HostMetrics>? Metrics = null)
 {
     public bool IsResync => Resync is not null;
+
+    /// <summary>The metric updates; empty when none.</summary>
+    public IReadOnlyList<HostMetrics> MetricUpdates => Metrics ?? [];
 }

@@ -10,7 +10,7 @@ namespace NestedHvDashboard.Core.Inventory;
 /// Writers (one loop per host) apply what a host reported; the store works out what changed and
 /// hands it to each subscriber's own bounded channel without ever waiting for a subscriber.
 /// </summary>
-public sealed class InventoryStore : IInventoryFeed
+public sealed partial class InventoryStore : IInventoryFeed
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HostEntry> _hosts = new(StringComparer.OrdinalIgnoreCase);
@@ -66,8 +66,11 @@ public sealed class InventoryStore : IInventoryFeed
     /// <summary>
     /// Takes a full inventory a host reported, compares it with what the store holds (VMs by id,
     /// value by value; host facts) and publishes the differences as one step of the host's version.
+    /// CPU usage and uptime are metrics, not changes: a VM whose only difference is in them is kept
+    /// current for snapshots and goes to subscribers as a <see cref="HostMetrics"/> reading at
+    /// <see cref="InventoryFeedOptions.MetricsInterval"/>, never as a change.
     /// </summary>
-    /// <returns>The changes published; empty when nothing changed.</returns>
+    /// <returns>The changes published; empty when nothing changed (metrics included).</returns>
     public IReadOnlyList<InventoryChange> ApplyInventory(string host, HostInventory inventory)
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
@@ -84,6 +87,8 @@ public sealed class InventoryStore : IInventoryFeed
             var entry = GetOrAdd(host, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()), out _);
             var version = entry.Version + 1;
             var changes = new List<InventoryChange>();
+            var metricsVersion = entry.MetricsVersion + 1;
+            var metricsMoved = false;
             if (!entry.Facts.SameAs(inventory.Facts))
             {
                 entry.Facts = inventory.Facts;
@@ -96,9 +101,14 @@ public sealed class InventoryStore : IInventoryFeed
                 {
                     changes.Add(InventoryChange.VmAdded(entry.Name, version, vm));
                 }
-                else if (!known.SameAs(vm))
+                else if (!known.SameApartFromMetrics(vm))
                 {
                     changes.Add(InventoryChange.VmChanged(entry.Name, version, vm));
+                }
+                else if (known.MetricOf() != vm.MetricOf())
+                {
+                    entry.MetricStamps[vm.Id] = metricsVersion;
+                    metricsMoved = true;
                 }
             }
 
@@ -107,7 +117,13 @@ public sealed class InventoryStore : IInventoryFeed
                 if (!index.ContainsKey(known.Id))
                 {
                     changes.Add(InventoryChange.VmRemoved(entry.Name, version, known.Id));
+                    entry.MetricStamps.Remove(known.Id);
                 }
+            }
+
+            if (metricsMoved)
+            {
+                entry.MetricsVersion = metricsVersion;
             }
 
             entry.Vms = vms;
@@ -165,6 +181,7 @@ public sealed class InventoryStore : IInventoryFeed
         {
             // Snapshot and registration under one lock: the first change the subscriber reads is the first after its snapshot.
             snapshot = BuildSnapshot(host);
+            MarkMetricsSeen(subscriber);
             _subscribers.Add(subscriber);
         }
 
@@ -175,10 +192,26 @@ public sealed class InventoryStore : IInventoryFeed
     {
         var reader = subscriber.Channel.Reader;
         var coalescer = new ChangeCoalescer();
+        var nextMetrics = _time.GetUtcNow() + _options.MetricsInterval;
+        Task<bool>? waiting = null;
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken))
+            while (true)
             {
+                // Woken by a change, or by the metrics interval: metrics never enter the channel.
+                waiting ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+                await WaitForChangeOrAsync(waiting, nextMetrics, cancellationToken);
+                if (waiting.IsCompleted)
+                {
+                    if (!await waiting)
+                    {
+                        yield break;
+                    }
+
+                    waiting = null;
+                }
+
+                var sent = true;
                 var resync = TakeResync(subscriber);
                 if (resync is not null)
                 {
@@ -191,14 +224,25 @@ public sealed class InventoryStore : IInventoryFeed
                         coalescer.Add(change);
                     }
 
-                    if (coalescer.Count > 0)
+                    List<HostMetrics> metrics = [];
+                    if (_time.GetUtcNow() >= nextMetrics)
                     {
-                        yield return new InventoryBatch(coalescer.Drain(), null);
+                        metrics = TakeMetrics(subscriber);
+                        nextMetrics = _time.GetUtcNow() + _options.MetricsInterval;
+                    }
+
+                    sent = coalescer.Count > 0 || metrics.Count > 0;
+                    if (sent)
+                    {
+                        yield return new InventoryBatch(coalescer.Count > 0 ? coalescer.Drain() : [], null, metrics);
                     }
                 }
 
                 // At most one batch per interval: what arrives meanwhile waits in the channel and goes out together.
-                await Task.Delay(_options.BatchInterval, _time, cancellationToken);
+                if (sent)
+                {
+                    await Task.Delay(_options.BatchInterval, _time, cancellationToken);
+                }
             }
         }
         finally
@@ -222,6 +266,7 @@ public sealed class InventoryStore : IInventoryFeed
             }
 
             subscriber.Lagging = false;
+            MarkMetricsSeen(subscriber);
             return BuildSnapshot(subscriber.Host);
         }
     }
@@ -308,6 +353,12 @@ public sealed class InventoryStore : IInventoryFeed
 
         public long Version { get; set; }
 
+        // Metrics (CPU, uptime) have their own counter: they never step Version.
+        public long MetricsVersion { get; set; }
+
+        // Per VM, the MetricsVersion at which its metrics last moved.
+        public Dictionary<Guid, long> MetricStamps { get; } = [];
+
         public DateTimeOffset? ReadAt { get; set; }
     }
 
@@ -319,5 +370,8 @@ public sealed class InventoryStore : IInventoryFeed
 
         // Set by the producer when the channel is full; the reader then resyncs from a snapshot.
         public bool Lagging { get; set; }
+
+        // Per host, the MetricsVersion this subscriber has (from its snapshot or its last update).
+        public Dictionary<string, long> MetricsSeen { get; } = new(StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -20,7 +20,10 @@ public sealed class LiveInventory
     /// <summary>One host, or null when the feed has not named it.</summary>
     public HostInventoryState? Find(string host) => _hosts.TryGetValue(host, out var entry) ? entry.ToState() : null;
 
-    /// <summary>Applies one batch; returns the names of the hosts it touched.</summary>
+    /// <summary>
+    /// Applies one batch; returns the names of the hosts its changes touched. Metric updates (CPU,
+    /// uptime) are applied too but touch nothing: they are readings, not changes.
+    /// </summary>
     public IReadOnlySet<string> Apply(InventoryBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -67,6 +70,20 @@ public sealed class LiveInventory
             }
 
             touched.Add(change.Host);
+        }
+
+        foreach (var update in batch.MetricUpdates)
+        {
+            if (_hosts.TryGetValue(update.Host, out var entry))
+            {
+                foreach (var metric in update.Vms)
+                {
+                    if (entry.Vms.TryGetValue(metric.VmId, out var vm))
+                    {
+                        entry.Vms[metric.VmId] = vm.WithMetric(metric);
+                    }
+                }
+            }
         }
 
         return touched;

@@ -91,7 +91,10 @@ function global:Wait-DashboardVmState {
 }
 
 function global:ConvertTo-DashboardVmRow {
-    # Every VM's rows with one query per kind of object, never one per VM.
+    # Every VM's rows with one query per kind of object, never one per VM: processor and memory
+    # settings come from Get-VMProcessor / Get-VMMemory over all VMs at once, not from the Get-VM
+    # objects, whose ProcessorCount, DynamicMemoryEnabled and MemoryStartup go back to WMI per VM on
+    # real Hyper-V (Windows-Admin-Center-Ideas-and-Feedback #120: 150 VMs, 25 s against 2 s).
     param([object[]] $VM)
 
     if ($null -eq $VM -or $VM.Count -eq 0) { return }
@@ -99,6 +102,11 @@ function global:ConvertTo-DashboardVmRow {
     $processors = @{}
     foreach ($processor in @(Get-VMProcessor -VM $VM -ErrorAction Stop)) {
         $processors[([string]$processor.VMId).ToLowerInvariant()] = $processor
+    }
+
+    $memories = @{}
+    foreach ($memory in @(Get-VMMemory -VM $VM -ErrorAction Stop)) {
+        $memories[([string]$memory.VMId).ToLowerInvariant()] = $memory
     }
 
     $checkpointed = @{}
@@ -148,6 +156,7 @@ function global:ConvertTo-DashboardVmRow {
     foreach ($machine in $VM) {
         $id = ([string]$machine.Id).ToLowerInvariant()
         $guest = $guests[$id]
+        $memory = $memories[$id]
         [pscustomobject]@{
             Kind                           = 'Vm'
             Id                             = $id
@@ -156,11 +165,11 @@ function global:ConvertTo-DashboardVmRow {
             UptimeTicks                    = [long]$machine.Uptime.Ticks
             CpuUsage                       = [int]$machine.CPUUsage
             MemoryAssigned                 = [long]$machine.MemoryAssigned
-            DynamicMemoryEnabled           = [bool]$machine.DynamicMemoryEnabled
-            MemoryStartup                  = [long]$machine.MemoryStartup
+            DynamicMemoryEnabled           = [bool]$memory.DynamicMemoryEnabled
+            MemoryStartup                  = [long]$memory.Startup
             Version                        = [string]$machine.Version
             Generation                     = [int]$machine.Generation
-            ProcessorCount                 = [int]$machine.ProcessorCount
+            ProcessorCount                 = [int]$processors[$id].Count
             ExposeVirtualizationExtensions = [bool]$processors[$id].ExposeVirtualizationExtensions
             HasCheckpoints                 = $checkpointed.ContainsKey($id)
             GuestOsName                    = if ($null -ne $guest) { $guest.OSName } else { '' }

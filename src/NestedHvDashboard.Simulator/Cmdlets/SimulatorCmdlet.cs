@@ -33,6 +33,11 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
+        if (BoundHost?.Cost is { } cost && IsChargedRead)
+        {
+            cost.ChargeCall();
+        }
+
         if (BoundHost is { } host && host.FailingCommands.TryGetValue(MyInvocation.MyCommand.Name, out var message))
         {
             ThrowTerminatingError(Error(message, "SimulatedFailure," + GetType().Name, ErrorCategory.NotSpecified, null));
@@ -114,6 +119,9 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
             WaitUntil(Now + TimeSpan.FromMilliseconds(50));
         }
     }
+
+    /// <summary>Reads that query WMI on a real host: Get-VM*, Get-CimInstance (see <see cref="SimulatedHostCost"/>).</summary>
+    private bool IsChargedRead => MyInvocation.MyCommand.Name.Split('-') is ["Get", var noun] && (noun.StartsWith("VM", StringComparison.Ordinal) || noun == "CimInstance");
 
     /// <summary>True for the Hyper-V module's cmdlets (nouns VM, VMSwitch, VMHost, ...).</summary>
     private bool IsHyperVCmdlet => MyInvocation.MyCommand.Name.Split('-') is [_, var noun] && noun.StartsWith("VM", StringComparison.Ordinal);

@@ -46,6 +46,7 @@ public sealed class GetVMCommand : SimulatorCmdlet
             found = Sim.Read(h => refs.Select(r => h.Vms.Find(v => v.Id == r.Id)).OfType<SimulatedVm>().Select(v => VirtualMachine.From(v, h, Now)).ToList());
         }
 
+        BoundHost?.Cost?.ChargeVmObjects(found.Count);
         EmitAll(found, TypeNames.VirtualMachine);
     }
 }

@@ -3,8 +3,22 @@ using NestedHvDashboard.Simulator.State;
 namespace NestedHvDashboard.Simulator.HyperV;
 
 /// <summary>Get-VM's output (Microsoft.HyperV.PowerShell.VirtualMachine), the properties a caller reads.</summary>
+/// <remarks>
+/// ProcessorCount, DynamicMemoryEnabled and the Memory* settings go back to WMI per VM on real
+/// Hyper-V; with a cost model on the host, the first read of each on an object is charged
+/// (<see cref="SimulatedHostCost.WmiPropertyRead"/>).
+/// </remarks>
 public sealed class VirtualMachine
 {
+    private readonly long _memoryStartup;
+    private readonly long _memoryMinimum;
+    private readonly long _memoryMaximum;
+    private readonly bool _dynamicMemoryEnabled;
+    private readonly long _processorCount;
+    private int _read;
+
+    internal SimulatedHostCost? Cost { get; init; }
+
     public required string Name { get; init; }
 
     public Guid Id { get; init; }
@@ -21,13 +35,13 @@ public sealed class VirtualMachine
 
     public long MemoryDemand { get; init; }
 
-    public long MemoryStartup { get; init; }
+    public long MemoryStartup { get => Lazy(1, _memoryStartup); init => _memoryStartup = value; }
 
-    public long MemoryMinimum { get; init; }
+    public long MemoryMinimum { get => Lazy(2, _memoryMinimum); init => _memoryMinimum = value; }
 
-    public long MemoryMaximum { get; init; }
+    public long MemoryMaximum { get => Lazy(4, _memoryMaximum); init => _memoryMaximum = value; }
 
-    public bool DynamicMemoryEnabled { get; init; }
+    public bool DynamicMemoryEnabled { get => Lazy(8, _dynamicMemoryEnabled); init => _dynamicMemoryEnabled = value; }
 
     public TimeSpan Uptime { get; init; }
 
@@ -37,7 +51,7 @@ public sealed class VirtualMachine
 
     public int Generation { get; init; }
 
-    public long ProcessorCount { get; init; }
+    public long ProcessorCount { get => Lazy(16, _processorCount); init => _processorCount = value; }
 
     public Guid? ParentSnapshotId { get; init; }
 
@@ -80,11 +94,23 @@ public sealed class VirtualMachine
             ParentSnapshotId = parent?.Id,
             ParentSnapshotName = parent?.Name,
             ComputerName = host.Name,
+            Cost = host.Cost,
             Notes = vm.Notes,
             Path = $@"C:\ProgramData\Microsoft\Windows\Hyper-V\Virtual Machines\{vm.Id.ToString().ToUpperInvariant()}",
             CreationTime = vm.CreationTime.UtcDateTime,
             NetworkAdapters = vm.NetworkAdapters.Select(a => VMNetworkAdapter.From(a, vm, host)).ToArray(),
         };
+    }
+
+    // The first read of a lazy property on this object is charged to the host's cost model.
+    private T Lazy<T>(int bit, T value)
+    {
+        if (Cost is { } cost && (Interlocked.Or(ref _read, bit) & bit) == 0)
+        {
+            cost.ChargePropertyRead();
+        }
+
+        return value;
     }
 
     public override string ToString() => $"VirtualMachine (Name = '{Name}') [Id = '{Id}']";

@@ -29,6 +29,13 @@ public sealed class SimulatedHost
         Profile = profile ?? new HostProfile();
     }
 
+    /// <summary>
+    /// When set, read cmdlets charge what they would cost a real host (see <see cref="SimulatedHostCost"/>).
+    /// Null (off) by default and in tests; the watch-cost benchmark sets it.
+    /// </summary>
+    [JsonIgnore]
+    public SimulatedHostCost? Cost { get; set; }
+
     /// <summary>The host's computer name.</summary>
     public string Name { get; set; } = "HV01";
 

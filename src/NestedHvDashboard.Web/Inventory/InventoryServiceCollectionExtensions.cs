@@ -27,7 +27,8 @@ public static class InventoryServiceCollectionExtensions
     /// <see cref="HostDirectory"/>; the monitor is a singleton the directory tells about hosts
     /// added, changed or removed at runtime. Options come from the <c>Inventory:Monitor</c> section
     /// (e.g. <c>PollInterval</c>, default 2 s). PowerShell hosts are watched host-side (a pipeline
-    /// on the host sends only what changed, every <c>PollInterval</c>; it holds one of the host's
+    /// on the host sends only what changed, fast fields every <c>PollInterval</c>, configuration every
+    /// <c>ConfigInterval</c>, CPU and uptime every <c>MetricsInterval</c>; it holds one of the host's
     /// connections, so such hosts need <c>MaxConcurrency</c> ≥ 2, the default being 4); other
     /// hosts, and hosts that refuse the host-side watch, are polled. A registered
     /// <see cref="IHostInventoryWatch"/> (e.g. a test's fake) wins.
@@ -42,7 +43,7 @@ public static class InventoryServiceCollectionExtensions
             var options = sp.GetRequiredService<InventoryMonitorOptions>();
             var time = sp.GetRequiredService<TimeProvider>();
             var watch = sp.GetService<IHostInventoryWatch>() ?? new HostSideFirstInventoryWatch(
-                new HostSideInventoryWatch(options.PollInterval),
+                new HostSideInventoryWatch(options.PollInterval, options.ConfigInterval, options.MetricsInterval),
                 new PollingInventoryWatch(options.PollInterval, time));
             return new InventoryMonitor([], sp.GetRequiredService<InventoryStore>(), options, sp.GetRequiredService<ILogger<InventoryMonitor>>(), watch, time);
         });

@@ -4,14 +4,17 @@ namespace NestedHvDashboard.Web.Inventory;
 
 /// <summary>
 /// One item of the hub's inventory stream: a <c>snapshot</c> (the first item, and again whenever
-/// the client fell behind and must start over) or a batch of <c>changes</c> after it.
+/// the client fell behind and must start over), a batch of <c>changes</c> after it, or a
+/// <c>metrics</c> item: CPU usage and uptime readings per host, at a lower rate, never changes.
+/// A changes item may carry metrics as well.
 /// </summary>
 public sealed class InventoryStreamItem
 {
     public const string SnapshotKind = "snapshot";
     public const string ChangesKind = "changes";
+    public const string MetricsKind = "metrics";
 
-    /// <summary><c>"snapshot"</c> or <c>"changes"</c>.</summary>
+    /// <summary><c>"snapshot"</c>, <c>"changes"</c> or <c>"metrics"</c>.</summary>
     public string Kind { get; set; } = SnapshotKind;
 
     /// <summary>For a snapshot: every host with its status, facts and VMs. Empty for changes.</summary>
@@ -19,6 +22,9 @@ public sealed class InventoryStreamItem
 
     /// <summary>For changes: the changes since the previous item, oldest first (a <c>HostRemoved</c> one means: drop that host). Empty for a snapshot.</summary>
     public IReadOnlyList<InventoryChange> Changes { get; set; } = [];
+
+    /// <summary>Per host, the VMs whose CPU usage or uptime moved since the previous metrics. Empty for a snapshot.</summary>
+    public IReadOnlyList<HostMetrics> Metrics { get; set; } = [];
 
     public static InventoryStreamItem Snapshot(InventorySnapshot snapshot)
     {
@@ -29,6 +35,11 @@ public sealed class InventoryStreamItem
     public static InventoryStreamItem From(InventoryBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return batch.Resync is { } resync ? Snapshot(resync) : new() { Kind = ChangesKind, Changes = batch.Changes };
+        if (batch.Resync is { } resync)
+        {
+            return Snapshot(resync);
+        }
+
+        return new() { Kind = batch.Changes.Count == 0 ? MetricsKind : ChangesKind, Changes = batch.Changes, Metrics = batch.MetricUpdates };
     }
 }

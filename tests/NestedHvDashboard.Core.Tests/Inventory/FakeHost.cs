@@ -58,7 +58,8 @@ internal sealed class FakeHost(string name, params VmSnapshot[] vms) : IHyperVHo
                     new HostOperationException(HostErrorKind.AuthenticationFailed, Name, "Read inventory", "Access is denied.")),
                 _ => Task.FromResult(new HostInventory(
                     InventoryData.Facts(Name),
-                    [.. _vms.Select(vm => vm with { CpuUsagePercent = read % 100 })],
+                    // Every read changes something real (memory assigned; CPU alone would be a metric, not a change).
+                    [.. _vms.Select(vm => vm with { CpuUsagePercent = read % 100, MemoryAssignedBytes = (4L << 30) + ((read % 100) << 20) })],
                     DateTimeOffset.UtcNow)),
             };
         }

@@ -11,8 +11,9 @@ internal static class InventoryData
         host, "Microsoft Windows Server 2022 Datacenter", "10.0.20348", 20348, true, ProcessorVendor.Intel, "GenuineIntel",
         "Intel(R) Xeon(R) Gold 6338", 64, 256L << 30, true, [new Version(9, 0), new Version(10, 0)], new Version(10, 0), false, null);
 
-    public static VmSnapshot Vm(Guid id, string name, int cpu = 0, bool spoofing = false) => new(
-        id, name, VmState.Running, TimeSpan.FromHours(1), cpu, 4L << 30, false, 4L << 30, new Version(10, 0), 2, 4, true, false,
+    // cpu: a metric, never a change on its own; memory: memory assigned in MB above 4 GB, a real change.
+    public static VmSnapshot Vm(Guid id, string name, int cpu = 0, bool spoofing = false, int memory = 0) => new(
+        id, name, VmState.Running, TimeSpan.FromHours(1), cpu, (4L << 30) + ((long)memory << 20), false, 4L << 30, new Version(10, 0), 2, 4, true, false,
         [new VmNetworkAdapterInfo("Network Adapter", "External", "00155D010203", spoofing)], "Windows Server 2022", "10.0.20348");
 
     public static HostInventory Read(string host, params VmSnapshot[] vms) => new(Facts(host), vms, DateTimeOffset.UtcNow);

@@ -92,8 +92,8 @@ public sealed class InventoryStoreTests
         var received = new List<InventoryChange>();
         for (var round = 1; round <= 20; round++)
         {
-            store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: round), Vm(B, "b", cpu: round % 3)));
-            store.ApplyInventory("hv2", Read("hv2", round % 2 == 0 ? [Vm(C, "c", cpu: round)] : []));
+            store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: round), Vm(B, "b", memory: round % 3)));
+            store.ApplyInventory("hv2", Read("hv2", round % 2 == 0 ? [Vm(C, "c", memory: round)] : []));
             if (round % 5 == 0)
             {
                 store.SetHostStatus("hv2", new HostStatus(round % 10 == 0 ? HostConnectionState.Connected : HostConnectionState.Unreachable, _time.GetUtcNow()));
@@ -122,23 +122,23 @@ public sealed class InventoryStoreTests
         await using var subscription = store.Subscribe();
         await using var batches = subscription.ReadBatchesAsync().GetAsyncEnumerator();
 
-        for (var cpu = 1; cpu <= 5; cpu++)
+        for (var memory = 1; memory <= 5; memory++)
         {
-            store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu), Vm(B, "b", cpu * 10)));
+            store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: memory), Vm(B, "b", memory: memory * 10)));
         }
 
         var first = await NextAsync(batches);
-        Assert.Equal([(A, 5), (B, 50)], first.Changes.Select(c => (c.VmId, c.Vm!.CpuUsagePercent)));
+        Assert.Equal([(A, Vm(A, "a", memory: 5).MemoryAssignedBytes), (B, Vm(B, "b", memory: 50).MemoryAssignedBytes)], first.Changes.Select(c => (c.VmId, c.Vm!.MemoryAssignedBytes)));
         Assert.All(first.Changes, c => Assert.Equal(6, c.Version));
 
         // The next batch waits for the interval: with the clock stopped, it cannot come.
-        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", 99), Vm(B, "b", 50)));
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: 99), Vm(B, "b", memory: 50)));
         var move = batches.MoveNextAsync();
         Assert.False(move.IsCompleted);
         _time.Advance(Interval);
         Assert.True(await move.AsTask().WaitAsync(Patience));
         var second = Assert.Single(batches.Current.Changes);
-        Assert.Equal((A, 99), (second.VmId, second.Vm!.CpuUsagePercent));
+        Assert.Equal((A, Vm(A, "a", memory: 99).MemoryAssignedBytes), (second.VmId, second.Vm!.MemoryAssignedBytes));
     }
 
     [Fact]
@@ -150,8 +150,8 @@ public sealed class InventoryStoreTests
         await using var batches = subscription.ReadBatchesAsync().GetAsyncEnumerator();
 
         store.ApplyInventory("hv1", Read("hv1", Vm(A, "a"), Vm(B, "b")));
-        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a"), Vm(B, "b", 7)));
-        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", 1)));
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a"), Vm(B, "b", memory: 7)));
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: 1)));
 
         var batch = await NextAsync(batches);
         var change = Assert.Single(batch.Changes);
@@ -168,10 +168,10 @@ public sealed class InventoryStoreTests
         await using var fastBatches = fast.ReadBatchesAsync().GetAsyncEnumerator();
         var fastReplica = new Replica(fast.Snapshot);
 
-        for (var cpu = 1; cpu <= 10; cpu++)
+        for (var memory = 1; memory <= 10; memory++)
         {
             // Never blocks, though the slow subscriber reads nothing.
-            store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu)));
+            store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: memory)));
             fastReplica.Apply(await NextAsync(fastBatches));
         }
 
@@ -180,13 +180,13 @@ public sealed class InventoryStoreTests
         await using var slowBatches = slow.ReadBatchesAsync().GetAsyncEnumerator();
         var resync = await NextAsync(slowBatches);
         Assert.True(resync.IsResync);
-        Assert.Equal(10, resync.Resync!.Find("hv1")!.Vms[0].CpuUsagePercent);
+        Assert.Equal(Vm(A, "a", memory: 10).MemoryAssignedBytes, resync.Resync!.Find("hv1")!.Vms[0].MemoryAssignedBytes);
 
         // After the resync it follows changes again, from the snapshot on.
-        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", 42)));
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: 42)));
         var next = await NextAsync(slowBatches);
         Assert.False(next.IsResync);
-        Assert.Equal(42, Assert.Single(next.Changes).Vm!.CpuUsagePercent);
+        Assert.Equal(Vm(A, "a", memory: 42).MemoryAssignedBytes, Assert.Single(next.Changes).Vm!.MemoryAssignedBytes);
     }
 
     [Fact]
@@ -198,8 +198,8 @@ public sealed class InventoryStoreTests
         await using var subscription = store.Subscribe("HV2");
         await using var batches = subscription.ReadBatchesAsync().GetAsyncEnumerator();
 
-        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", 1)));
-        store.ApplyInventory("hv2", Read("hv2", Vm(B, "b", 2)));
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: 1)));
+        store.ApplyInventory("hv2", Read("hv2", Vm(B, "b", memory: 2)));
 
         Assert.Equal(["hv2"], subscription.Snapshot.Hosts.Select(h => h.Name));
         var change = Assert.Single((await NextAsync(batches)).Changes);
@@ -246,15 +246,15 @@ public sealed class InventoryStoreTests
         var store = NewStore(capacity: 8);
         var subscriptions = Enumerable.Range(0, 200).Select(_ => store.Subscribe()).ToList();
 
-        for (var cpu = 0; cpu < 500; cpu++)
+        for (var memory = 0; memory < 500; memory++)
         {
-            store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu % 100), Vm(B, "b", cpu)));
+            store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: memory % 100), Vm(B, "b", memory: memory)));
         }
 
         await using var batches = subscriptions[^1].ReadBatchesAsync().GetAsyncEnumerator();
         var first = await NextAsync(batches);
         Assert.True(first.IsResync);
-        Assert.Equal(499, first.Resync!.Find("hv1")!.Vms.Single(v => v.Id == B).CpuUsagePercent);
+        Assert.Equal(Vm(B, "b", memory: 499).MemoryAssignedBytes, first.Resync!.Find("hv1")!.Vms.Single(v => v.Id == B).MemoryAssignedBytes);
         foreach (var subscription in subscriptions)
         {
             await subscription.DisposeAsync();
@@ -296,7 +296,7 @@ public sealed class InventoryStoreTests
         await using var batches = subscription.ReadBatchesAsync().GetAsyncEnumerator();
         var replica = new Replica(subscription.Snapshot);
 
-        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", 5), Vm(B, "b")));
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", memory: 5), Vm(B, "b")));
         store.RemoveHost("hv1");
         store.SetHostStatus("hv1", new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()));
         store.ApplyInventory("hv1", Read("hv1", Vm(C, "c")));
@@ -310,5 +310,41 @@ public sealed class InventoryStoreTests
         replica.Apply(batch);
         replica.AssertMatches(store.GetSnapshot());
         Assert.Equal([C], store.GetSnapshot("hv1").Hosts[0].Vms.Select(v => v.Id));
+    }
+
+    [Fact]
+    public async Task Cpu_and_uptime_are_metrics_that_never_count_as_changes_and_reach_subscribers_at_the_metrics_interval()
+    {
+        var store = NewStore();
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: 5), Vm(B, "b")));
+        var version = store.GetSnapshot("hv1").Hosts[0].Version;
+        await using var subscription = store.Subscribe();
+        await using var batches = subscription.ReadBatchesAsync().GetAsyncEnumerator();
+
+        // Only CPU and uptime moved: no change, no new version, but the store's snapshot is current.
+        var changes = store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: 60) with { Uptime = TimeSpan.FromHours(2) }, Vm(B, "b")));
+        Assert.Empty(changes);
+        var held = store.GetSnapshot("hv1").Hosts[0];
+        Assert.Equal(version, held.Version);
+        Assert.Equal((60, TimeSpan.FromHours(2)), held.Vms.Single(v => v.Id == A) is var a ? (a.CpuUsagePercent, a.Uptime) : default);
+
+        // Nothing for the subscriber at the batch interval; a metrics-only batch at the metrics interval.
+        var move = batches.MoveNextAsync();
+        _time.Advance(Interval);
+        Assert.False(move.IsCompleted);
+        _time.Advance(new InventoryFeedOptions().MetricsInterval);
+        Assert.True(await move.AsTask().WaitAsync(Patience));
+        var batch = batches.Current;
+        Assert.Empty(batch.Changes);
+        var update = Assert.Single(batch.MetricUpdates);
+        Assert.Equal("hv1", update.Host);
+        Assert.Equal([new VmMetric(A, 60, TimeSpan.FromHours(2))], update.Vms);
+
+        // A real change still goes out as a change, at the batch interval.
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: 60, memory: 1) with { Uptime = TimeSpan.FromHours(2) }, Vm(B, "b")));
+        var next = await NextAsync(batches);
+        var change = Assert.Single(next.Changes);
+        Assert.Equal((InventoryChangeKind.VmChanged, A), (change.Kind, change.VmId));
+        Assert.Equal(version + 1, change.Version);
     }
 }

@@ -85,4 +85,21 @@ public sealed class LiveInventoryTests
         Assert.Equal(["hv2", "hv1"], live.Hosts.Select(h => h.Name));
         Assert.Equal("charlie", Assert.Single(live.Find("hv1")!.Vms).Name);
     }
+
+    [Fact]
+    public void A_metric_update_shows_current_cpu_and_uptime_but_touches_no_host()
+    {
+        var store = new InventoryStore();
+        store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(A, "alpha", cpu: 5), InventoryData.Vm(B, "bravo")));
+        var live = new LiveInventory(store.GetSnapshot());
+        var version = live.Find("hv1")!.Version;
+
+        var touched = live.Apply(new InventoryBatch([], null, [new HostMetrics("hv1", [new VmMetric(A, 77, TimeSpan.FromHours(3))])]));
+
+        // Pending-change triggers and anything else that follows touched hosts see nothing.
+        Assert.Empty(touched);
+        var alpha = live.Find("hv1")!.Vms.Single(v => v.Id == A);
+        Assert.Equal((77, TimeSpan.FromHours(3)), (alpha.CpuUsagePercent, alpha.Uptime));
+        Assert.Equal(version, live.Find("hv1")!.Version);
+    }
 }

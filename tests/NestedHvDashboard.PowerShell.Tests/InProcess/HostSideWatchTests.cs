@@ -125,11 +125,10 @@ public sealed class HostSideWatchTests : IAsyncLifetime, IDisposable
         await DashboardHost.SetNestedVirtualizationAsync(_twoAdapters.Id, enabled: true);
         await NextWhereAsync(inventories, i => i.Vms.Single(v => v.Id == _twoAdapters.Id).ExposeVirtualizationExtensions);
 
-        // Every cycle since the second: empty, except the one that carried net01's rows (its VM row and its two adapters).
+        // The dashboard's own change shows from the answer it already has: no configuration crosses the wire again
+        // (until the config interval, 30 s by default), so every cycle since the second is empty.
         var later = cycles.ToArray();
-        var carrying = Assert.Single(later, c => c.Rows.Count > 0);
-        Assert.Equal(["Adapter", "Adapter", "Vm"], Kinds(carrying));
-        Assert.All(carrying.Rows, row => Assert.Contains(_twoAdapters.Id.ToString(), new[] { Text(row, "Id"), Text(row, "VMId") }));
+        Assert.All(later, c => Assert.Empty(c.Rows));
         Assert.Equal(Enumerable.Range(3, later.Length).Select(n => (long)n), later.Select(c => c.Sequence));
 
         // A removed VM is one VmRemoved row.
@@ -214,7 +213,7 @@ public sealed class HostSideWatchTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task A_changed_host_fact_sends_the_host_row_alone()
+    public async Task Host_facts_are_read_once_per_connection_and_again_on_demand()
     {
         var cycles = new ConcurrentQueue<WatchCycle>();
         var watch = new HostSideInventoryWatch(Interval) { CycleObserver = cycles.Enqueue };
@@ -224,10 +223,87 @@ public sealed class HostSideWatchTests : IAsyncLifetime, IDisposable
 
         _host.Update(h => h.Profile.OsCaption = "Microsoft Windows Server 2025 Datacenter");
 
+        // Cycles go by without reading the host again.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await inventories.MoveNextAsync());
+            Assert.NotEqual("Microsoft Windows Server 2025 Datacenter", inventories.Current.Facts.OsCaption);
+        }
+
+        // The refresh action reads them; the watch takes them at its next cycle.
+        var read = await DashboardHost.GetHostFactsAsync(_bound.Token);
+        Assert.Equal("Microsoft Windows Server 2025 Datacenter", read.OsCaption);
         var changed = await NextWhereAsync(inventories, i => i.Facts.OsCaption == "Microsoft Windows Server 2025 Datacenter");
         Assert.Equal(3, changed.Vms.Count);
-        var carrying = Assert.Single(cycles.ToArray(), c => c.Rows.Count > 0);
-        Assert.Equal(["Host"], Kinds(carrying));
+        Assert.All(cycles.ToArray(), c => Assert.Empty(c.Rows));
+    }
+
+    [Fact]
+    public async Task Configuration_changed_behind_the_dashboard_waits_for_the_config_interval_but_a_state_change_reads_it_at_once()
+    {
+        var cycles = new ConcurrentQueue<WatchCycle>();
+        var watch = new HostSideInventoryWatch(Interval, configInterval: TimeSpan.FromHours(1)) { CycleObserver = cycles.Enqueue };
+        await using var inventories = watch.WatchAsync(Monitored, _bound.Token).GetAsyncEnumerator(_bound.Token);
+        Assert.True(await inventories.MoveNextAsync());
+        cycles.Clear();
+
+        _host.Update(h => h.Vms.Single(v => v.Id == _plain.Id).ProcessorCount = 6);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await inventories.MoveNextAsync());
+            Assert.Equal(2, inventories.Current.Vms.Single(v => v.Id == _plain.Id).ProcessorCount);
+        }
+
+        Assert.All(cycles.ToArray(), c => Assert.Empty(c.Rows));
+
+        // A fast field that suggests a change (the state) has the VM's configuration read in the same cycle.
+        _host.Update(h =>
+        {
+            var vm = h.Vms.Single(v => v.Id == _plain.Id);
+            vm.State = VMState.Running;
+            vm.RunningSince = DateTimeOffset.UtcNow;
+        });
+        var started = await NextWhereAsync(inventories, i => i.Vms.Single(v => v.Id == _plain.Id).State == Core.VirtualMachines.VmState.Running);
+        Assert.Equal(6, started.Vms.Single(v => v.Id == _plain.Id).ProcessorCount);
+        var carrying = Assert.Single(cycles.ToArray(), c => c.Rows.Any(r => HostRows.KindOf(r) != "Metrics"));
+        Assert.Equal(["Adapter", "Vm"], Kinds(carrying).Where(k => k != "Metrics"));
+    }
+
+    [Fact]
+    public async Task Configuration_changed_behind_the_dashboard_is_read_at_the_config_interval()
+    {
+        var watch = new HostSideInventoryWatch(Interval, configInterval: TimeSpan.FromMilliseconds(300));
+        await using var inventories = watch.WatchAsync(Monitored, _bound.Token).GetAsyncEnumerator(_bound.Token);
+        Assert.True(await inventories.MoveNextAsync());
+
+        _host.Update(h => h.Vms.Single(v => v.Id == _plain.Id).ProcessorCount = 6);
+
+        var read = await NextWhereAsync(inventories, i => i.Vms.Single(v => v.Id == _plain.Id).ProcessorCount == 6);
+        Assert.Equal(Core.VirtualMachines.VmState.Off, read.Vms.Single(v => v.Id == _plain.Id).State);
+    }
+
+    [Fact]
+    public async Task Cpu_and_uptime_of_a_running_vm_travel_as_metrics_rows_not_as_vm_rows()
+    {
+        var running = _host.AddVm("run01", vm =>
+        {
+            vm.State = VMState.Running;
+            vm.RunningSince = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5);
+        });
+        var cycles = new ConcurrentQueue<WatchCycle>();
+        var watch = new HostSideInventoryWatch(Interval, metricsInterval: TimeSpan.FromMilliseconds(100)) { CycleObserver = cycles.Enqueue };
+        await using var inventories = watch.WatchAsync(Monitored, _bound.Token).GetAsyncEnumerator(_bound.Token);
+        Assert.True(await inventories.MoveNextAsync());
+        var firstUptime = inventories.Current.Vms.Single(v => v.Id == running.Id).Uptime;
+        cycles.Clear();
+
+        // Uptime moves every second: the inventory follows it through Metrics rows alone.
+        var later = await NextWhereAsync(inventories, i => i.Vms.Single(v => v.Id == running.Id).Uptime > firstUptime);
+        Assert.Equal(Core.VirtualMachines.VmState.Running, later.Vms.Single(v => v.Id == running.Id).State);
+        var rows = cycles.ToArray().SelectMany(c => c.Rows).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row => Assert.Equal("Metrics", HostRows.KindOf(row)));
+        Assert.Contains(rows, row => Text(row, "Values").Contains(running.Id.ToString(), StringComparison.Ordinal));
     }
 
     private static async Task<HostInventory> NextWhereAsync(IAsyncEnumerator<HostInventory> inventories, Func<HostInventory, bool> condition)

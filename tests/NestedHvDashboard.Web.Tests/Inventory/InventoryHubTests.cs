@@ -24,7 +24,7 @@ public sealed class InventoryHubTests : IAsyncLifetime
     private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
     private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
 
-    private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
+    private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20), MetricsInterval = TimeSpan.FromMilliseconds(200) });
     private WebApplication? _app;
     private Uri? _hubUrl;
 
@@ -153,10 +153,31 @@ public sealed class InventoryHubTests : IAsyncLifetime
         var snapshot = await NextAsync(stream);
         Assert.Equal(["hv2"], snapshot.Hosts.Select(h => h.Name));
 
-        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: 5)));
-        _store.ApplyInventory("hv2", Read("hv2", Vm(B, "b", cpu: 6)));
+        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a2")));
+        _store.ApplyInventory("hv2", Read("hv2", Vm(B, "b2")));
         var change = Assert.Single((await NextAsync(stream)).Changes);
-        Assert.Equal(("hv2", B, 6), (change.Host, change.VmId, change.Vm!.CpuUsagePercent));
+        Assert.Equal(("hv2", B, "b2"), (change.Host, change.VmId, change.Vm!.Name));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cpu_and_uptime_reach_the_client_as_metrics_items_never_as_changes(bool messagePack)
+    {
+        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a"), Vm(B, "b")));
+        await using var connection = await ConnectAsync(messagePack);
+        using var stop = new CancellationTokenSource();
+        await using var stream = connection.StreamAsync<InventoryStreamItem>("Subscribe", null, stop.Token).GetAsyncEnumerator(stop.Token);
+        await NextAsync(stream);
+
+        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: 55) with { Uptime = TimeSpan.FromHours(5) }, Vm(B, "b")));
+
+        var item = await NextAsync(stream);
+        Assert.Equal(InventoryStreamItem.MetricsKind, item.Kind);
+        Assert.Empty(item.Changes);
+        var update = Assert.Single(item.Metrics);
+        Assert.Equal("hv1", update.Host);
+        Assert.Equal([new VmMetric(A, 55, TimeSpan.FromHours(5))], update.Vms);
     }
 
     [Fact]

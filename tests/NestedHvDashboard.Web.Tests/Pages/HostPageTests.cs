@@ -183,6 +183,25 @@ public sealed class HostPageTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public void Refresh_host_facts_reads_them_from_the_host_on_demand()
+    {
+        var host = new FakeHyperVHost(HostName, Facts, Web, Old);
+        _lookup = new OneHost(host);
+        var page = Open($"/hosts/{HostName}");
+
+        // Host facts are read once per connection by the watch; the button asks the host again.
+        page.Find("[data-testid=refresh-facts]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("GetHostFacts", host.Calls));
+        Assert.Empty(page.FindAll("[data-testid=refresh-facts-error]"));
+    }
+
+    private sealed class OneHost(IHyperVHost host) : IHostLookup
+    {
+        public IHyperVHost? Find(string name) => string.Equals(name, host.Name, StringComparison.OrdinalIgnoreCase) ? host : null;
+    }
+
     private sealed class NoHosts : IHostLookup
     {
         public IHyperVHost? Find(string name) => null;

@@ -17,6 +17,8 @@ public sealed partial class HostPage : LiveInventoryComponent
     private HostInventoryState? _host;
     private IReadOnlyList<HostInventoryState> _gridHosts = [];
     private int _tab;
+    private bool _refreshing;
+    private string? _refreshError;
 
     [Inject]
     public required NavigationManager Navigation { get; init; }
@@ -90,6 +92,30 @@ public sealed partial class HostPage : LiveInventoryComponent
         .GroupBy(x => x.Switch, StringComparer.OrdinalIgnoreCase)
         .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
         .Select(g => (g.Key, g.Count(), string.Join(", ", g.Select(x => x.Vm).Distinct())));
+
+    // The host-side watch reads host facts once per connection; a read on demand reaches it (and so the feed) at its next cycle.
+    private async Task RefreshFactsAsync()
+    {
+        if (Lookup.Find(_host?.Name ?? Host) is not { } host)
+        {
+            return;
+        }
+
+        _refreshing = true;
+        _refreshError = null;
+        try
+        {
+            await host.GetHostFactsAsync();
+        }
+        catch (HostOperationException error)
+        {
+            _refreshError = error.Message;
+        }
+        finally
+        {
+            _refreshing = false;
+        }
+    }
 
     // The new VM appears in the grid with the feed's next read of the host.
     private async Task NewVmAsync()
