@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Management.Automation;
 using System.Text.Json;
 
@@ -28,14 +29,20 @@ internal static partial class HostRows
     /// <summary>The Kind of a packed row.</summary>
     private static string KindOf(JsonElement row) => new JsonRow(row).Text("Kind");
 
-    /// <summary>A Rows object's JSON: an array of rows.</summary>
+    /// <summary>A Rows object's JSON (an array of rows): UTF-8, gzip, base64 in its GZip property, or plain in its Json property.</summary>
     private static JsonDocument ParsePacked(PSObject row)
     {
         try
         {
+            if (OptionalText(row, "GZip") is { } packed)
+            {
+                using var gzip = new GZipStream(new MemoryStream(Convert.FromBase64String(packed)), CompressionMode.Decompress);
+                return JsonDocument.Parse(gzip);
+            }
+
             return JsonDocument.Parse(Text(row, "Json"));
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or FormatException or InvalidDataException)
         {
             throw new InvalidDataException($"The host's packed rows (Kind = 'Rows') are not valid JSON: {exception.Message}", exception);
         }

@@ -13,13 +13,15 @@ public sealed class HostRowsPackedTests
 {
     private const string Hostile = "x'; Remove-Item C:\\ -Recurse; '$(Get-Date) \"quoted\" <b>&amp;</b> \\ \u001f Ünïcødé 名前 🙂";
 
-    [Fact]
-    public void Rows_packed_by_ConvertTo_Json_map_to_the_same_records_as_rows_sent_one_by_one()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Rows_packed_by_ConvertTo_Json_map_to_the_same_records_as_rows_sent_one_by_one(bool gzip)
     {
         var rows = SampleRows();
 
         var expected = HostRows.Read(rows);
-        var packed = HostRows.Read([Packed(ConvertToJson(rows))]);
+        var packed = HostRows.Read([gzip ? GZipped(ConvertToJson(rows)) : Packed(ConvertToJson(rows))]);
 
         Assert.Equal(2, expected.Vms.Count);
         Assert.Equal(Describe(expected), Describe(packed));
@@ -40,7 +42,9 @@ public sealed class HostRowsPackedTests
     public void Packed_rows_that_are_not_json_are_named_as_such()
     {
         var error = Assert.Throws<InvalidDataException>(() => HostRows.Read([Packed("[{\"Kind\":\"Vm\",")]));
+        var notBase64 = Assert.Throws<InvalidDataException>(() => HostRows.Read([Row(("Kind", "Rows"), ("GZip", "not base64!"))]));
 
+        Assert.Contains("packed rows (Kind = 'Rows') are not valid JSON", notBase64.Message, StringComparison.Ordinal);
         Assert.Contains("packed rows (Kind = 'Rows') are not valid JSON", error.Message, StringComparison.Ordinal);
     }
 
@@ -79,6 +83,18 @@ public sealed class HostRowsPackedTests
     }
 
     private static PSObject Packed(string json) => Row(("Kind", "Rows"), ("Json", json));
+
+    /// <summary>As Inventory.ps1 sends them: UTF-8, gzip, base64.</summary>
+    private static PSObject GZipped(string json)
+    {
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionMode.Compress))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(json));
+        }
+
+        return Row(("Kind", "Rows"), ("GZip", Convert.ToBase64String(packed.ToArray())));
+    }
 
     /// <summary>The rows as the host packs them: PowerShell's own ConvertTo-Json, as in Inventory.ps1.</summary>
     private static string ConvertToJson(List<PSObject> rows)
