@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using System.Text.Json;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.VirtualMachines;
 
@@ -9,48 +10,67 @@ namespace NestedHvDashboard.PowerShell;
 /// Maps the rows the scripts emit (Kind = Host, Vm or Adapter; see Scripts/Common.ps1) to Core
 /// records. The same code for in-process objects and for objects deserialized from a remote host.
 /// </summary>
-internal static class HostRows
+internal static partial class HostRows
 {
     public static (HostFacts? Facts, IReadOnlyList<VmSnapshot> Vms) Read(IEnumerable<PSObject> rows)
     {
         HostFacts? facts = null;
         var vms = new List<PSObject>();
+        var packedVms = new List<JsonElement>();
         var adapters = new Dictionary<Guid, List<VmNetworkAdapterInfo>>();
-        foreach (var row in rows)
+        List<JsonDocument>? documents = null;
+        try
         {
-            switch (Text(row, "Kind"))
+            foreach (var row in rows)
             {
-                case "Host":
-                    facts = ToHostFacts(row);
-                    break;
-                case "Vm":
-                    vms.Add(row);
-                    break;
-                case "Adapter":
-                    var vmId = Guid.Parse(Text(row, "VMId"));
-                    if (!adapters.TryGetValue(vmId, out var list))
-                    {
-                        adapters[vmId] = list = [];
-                    }
+                switch (Text(row, "Kind"))
+                {
+                    case "Host":
+                        facts = ToHostFacts(new PSObjectRow(row));
+                        break;
+                    case "Vm":
+                        vms.Add(row);
+                        break;
+                    case "Adapter":
+                        AddAdapter(adapters, new PSObjectRow(row));
+                        break;
+                    case "Rows":
+                        var document = ParsePacked(row);
+                        (documents ??= []).Add(document);
+                        foreach (var packed in PackedRows(document.RootElement))
+                        {
+                            switch (KindOf(packed))
+                            {
+                                case "Host":
+                                    facts = ToHostFacts(new JsonRow(packed));
+                                    break;
+                                case "Vm":
+                                    packedVms.Add(packed);
+                                    break;
+                                case "Adapter":
+                                    AddAdapter(adapters, new JsonRow(packed));
+                                    break;
+                                default:
+                                    break;
+                            }
+                        }
 
-                    list.Add(new VmNetworkAdapterInfo(
-                        Text(row, "Name"),
-                        OptionalText(row, "SwitchName"),
-                        Text(row, "MacAddress"),
-                        Boolean(row, "MacAddressSpoofing")));
-                    break;
-                default:
-                    // Anything else a host profile or module writes to the output is not ours.
-                    break;
+                        break;
+                    default:
+                        // Anything else a host profile or module writes to the output is not ours.
+                        break;
+                }
             }
-        }
 
-        var snapshots = vms.ConvertAll(row =>
+            var snapshots = new List<VmSnapshot>(vms.Count + packedVms.Count);
+            snapshots.AddRange(vms.Select(row => ToVmSnapshot(new PSObjectRow(row), adapters)));
+            snapshots.AddRange(packedVms.Select(row => ToVmSnapshot(new JsonRow(row), adapters)));
+            return (facts, snapshots);
+        }
+        finally
         {
-            var id = Guid.Parse(Text(row, "Id"));
-            return ToVmSnapshot(row, adapters.TryGetValue(id, out var list) ? list : []);
-        });
-        return (facts, snapshots);
+            documents?.ForEach(d => d.Dispose());
+        }
     }
 
     /// <summary>The row's Kind (Host, Vm, Adapter; from the watch also VmRemoved and Tick).</summary>
@@ -67,51 +87,73 @@ internal static class HostRows
         _ => ProcessorVendor.Other,
     };
 
-    private static HostFacts ToHostFacts(PSObject row)
+    private static void AddAdapter<TRow>(Dictionary<Guid, List<VmNetworkAdapterInfo>> adapters, TRow row)
+        where TRow : IRow
     {
-        var manufacturer = Text(row, "ProcessorManufacturer");
-        var productType = Int32(row, "ProductType");
-        var supported = Text(row, "SupportedVersions")
+        var vmId = row.Id("VMId");
+        if (!adapters.TryGetValue(vmId, out var list))
+        {
+            adapters[vmId] = list = [];
+        }
+
+        list.Add(new VmNetworkAdapterInfo(
+            row.Text("Name"),
+            NonEmpty(row.Text("SwitchName")),
+            row.Text("MacAddress"),
+            row.Boolean("MacAddressSpoofing")));
+    }
+
+    private static HostFacts ToHostFacts<TRow>(TRow row)
+        where TRow : IRow
+    {
+        var manufacturer = row.Text("ProcessorManufacturer");
+        var productType = row.Int32("ProductType");
+        var supported = row.Text("SupportedVersions")
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(text => Version.TryParse(text, out var version) ? version : null)
             .OfType<Version>()
             .Order()
             .ToList();
         return new HostFacts(
-            Text(row, "Name"),
-            Text(row, "OsCaption"),
-            Text(row, "OsVersion"),
-            Int32(row, "OsBuild"),
+            row.Text("Name"),
+            row.Text("OsCaption"),
+            row.Text("OsVersion"),
+            row.Int32("OsBuild"),
             IsServer: productType is 2 or 3,
             VendorOf(manufacturer),
             manufacturer,
-            Text(row, "ProcessorModel"),
-            Int32(row, "LogicalProcessors"),
-            Int64(row, "MemoryBytes"),
-            HyperVPresent: Boolean(row, "HypervisorPresent") && Boolean(row, "HyperVModule"),
+            row.Text("ProcessorModel"),
+            row.Int32("LogicalProcessors"),
+            row.Int64("MemoryBytes"),
+            HyperVPresent: row.Boolean("HypervisorPresent") && row.Boolean("HyperVModule"),
             supported,
-            Version.TryParse(Text(row, "DefaultVersion"), out var defaultVersion) ? defaultVersion : null,
-            Boolean(row, "IsAzureVm"),
-            OptionalText(row, "AzureSecurityType"));
+            Version.TryParse(row.Text("DefaultVersion"), out var defaultVersion) ? defaultVersion : null,
+            row.Boolean("IsAzureVm"),
+            NonEmpty(row.Text("AzureSecurityType")));
     }
 
-    private static VmSnapshot ToVmSnapshot(PSObject row, IReadOnlyList<VmNetworkAdapterInfo> adapters) => new(
-        Guid.Parse(Text(row, "Id")),
-        Text(row, "Name"),
-        Enum.TryParse<VmState>(Text(row, "State"), ignoreCase: true, out var state) && Enum.IsDefined(state) ? state : VmState.Other,
-        TimeSpan.FromTicks(Int64(row, "UptimeTicks")),
-        Int32(row, "CpuUsage"),
-        Int64(row, "MemoryAssigned"),
-        Boolean(row, "DynamicMemoryEnabled"),
-        Int64(row, "MemoryStartup"),
-        Version.TryParse(Text(row, "Version"), out var version) ? version : new Version(0, 0),
-        Int32(row, "Generation"),
-        Int32(row, "ProcessorCount"),
-        Boolean(row, "ExposeVirtualizationExtensions"),
-        Boolean(row, "HasCheckpoints"),
-        adapters,
-        OptionalText(row, "GuestOsName"),
-        OptionalText(row, "GuestOsVersion"));
+    private static VmSnapshot ToVmSnapshot<TRow>(TRow row, Dictionary<Guid, List<VmNetworkAdapterInfo>> adapters)
+        where TRow : IRow
+    {
+        var id = row.Id("Id");
+        return new(
+            id,
+            row.Text("Name"),
+            Enum.TryParse<VmState>(row.Text("State"), ignoreCase: true, out var state) && Enum.IsDefined(state) ? state : VmState.Other,
+            TimeSpan.FromTicks(row.Int64("UptimeTicks")),
+            row.Int32("CpuUsage"),
+            row.Int64("MemoryAssigned"),
+            row.Boolean("DynamicMemoryEnabled"),
+            row.Int64("MemoryStartup"),
+            Version.TryParse(row.Text("Version"), out var version) ? version : new Version(0, 0),
+            row.Int32("Generation"),
+            row.Int32("ProcessorCount"),
+            row.Boolean("ExposeVirtualizationExtensions"),
+            row.Boolean("HasCheckpoints"),
+            adapters.TryGetValue(id, out var list) ? list : [],
+            NonEmpty(row.Text("GuestOsName")),
+            NonEmpty(row.Text("GuestOsVersion")));
+    }
 
     internal static object? Value(PSObject row, string name)
     {
@@ -122,8 +164,9 @@ internal static class HostRows
     internal static string Text(PSObject row, string name) =>
         Convert.ToString(Value(row, name), CultureInfo.InvariantCulture) ?? string.Empty;
 
-    internal static string? OptionalText(PSObject row, string name) =>
-        Text(row, name) is { Length: > 0 } text ? text : null;
+    internal static string? OptionalText(PSObject row, string name) => NonEmpty(Text(row, name));
+
+    private static string? NonEmpty(string text) => text.Length > 0 ? text : null;
 
     internal static int Int32(PSObject row, string name) =>
         Value(row, name) is { } value ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : 0;

@@ -1,153 +1,137 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Text;
 using NestedHvDashboard.Core.Hosts;
-using NestedHvDashboard.PowerShell;
-using NestedHvDashboard.Simulator;
+using NestedHvDashboard.PowerShell.Tests.Ssh;
 using NestedHvDashboard.Simulator.Scenarios;
 
 namespace NestedHvDashboard.Benchmarks;
 
 /// <summary>
-/// Scenario "listing": every VM of every host, read by the engine's one batched round trip per
-/// host versus the per-VM approach (Get-VM, then Get-VMProcessor and Get-VMNetworkAdapter for
-/// each VM) that makes Windows Admin Center slow with 100+ VMs. Both run against the same
-/// simulated lab, hosts in parallel, in one process run.
+/// Scenario "listing" (issue 13 part 3): every VM of every host over real PowerShell remoting. N pwsh hosts behind their
+/// own sshd on loopback (the engine's SSH test hosts), each reached through a delaying TCP relay (another process) that
+/// adds a set round-trip time; the engine's one batched script per host against the per-VM approach of a naive tool
+/// (Get-VM, then Get-VMProcessor and Get-VMNetworkAdapter for each VM, one after another), hosts in parallel. One table
+/// per round-trip time; the last line is <c>ratio: &lt;per-VM time / engine time at 2 ms&gt;</c>.
 /// </summary>
 internal static class ListingBenchmark
 {
+    private static readonly double[] RoundTripsMs = [0, 2, 20];
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new Options(args);
         var hostCount = options.Int("hosts", 20);
         var vmsPerHost = options.Int("vms-per-host", 50);
-        var runs = options.Int("runs", 5);
+        var runs = options.Int("runs", 3);
+        var loadBefore = LoadAverage();
 
         var lab = LabScenarios.Generate(hostCount, vmsPerHost, seed: 42);
-        var settings = lab.Hosts.Select(h => new HostConnectionSettings
+        Console.WriteLine($"# listing: {hostCount} pwsh hosts over SSH on loopback x {vmsPerHost} VMs = {lab.VmCount} VMs, through a delaying relay; median of {runs} runs after one warm-up per round-trip time, hosts in parallel");
+        var hosts = await Task.WhenAll(lab.Hosts.Select(h => SshTestHost.StartAsync(h.Name, h)));
+        await using var relay = RelayProcess.Start();
+        try
         {
-            Name = h.Name,
-            Address = h.Name,
-            Transport = HostTransport.InProcess,
-            Timeout = TimeSpan.FromMinutes(5),
-        }).ToList();
+            var settings = new List<HostConnectionSettings>();
+            foreach (var host in hosts)
+            {
+                var port = await relay.RelayToAsync(host.Port);
+                settings.Add(host.Settings(Timeout) with { Port = port, KnownHostsFile = host.KnownHostsFileFor(port) });
+            }
 
-        var engine = new List<HostSession>();
-        var perVm = new List<RunspacePool>();
-        foreach (var host in lab.Hosts)
-        {
-            engine.Add(HyperVHostFactory.CreateSession(settings.First(s => s.Name == host.Name), lab));
-            var pool = RunspaceFactory.CreateRunspacePool(SimulatorModule.CreateSessionState(host));
-            pool.SetMaxRunspaces(4);
-            pool.Open();
-            perVm.Add(pool);
+            var engine = await MeasureAsync(new EngineListing(settings), relay, runs);
+            var perVm = await MeasureAsync(new PerVmListing(settings), relay, runs);
+
+            foreach (var roundTrip in RoundTripsMs)
+            {
+                Console.WriteLine();
+                Console.Write(Table(roundTrip, engine[roundTrip], perVm[roundTrip]));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("# time: wall clock for all hosts; allocated: bytes allocated in this (the dashboard's) process per VM listed, GC.GetTotalAllocatedBytes;");
+            Console.WriteLine("# wire: bytes through the relays, both directions (SSH, encrypted); round trips: PowerShell invocations (each is several SSH messages).");
+            Console.WriteLine($"# machine: {Environment.ProcessorCount} cores, load average {loadBefore} before, {LoadAverage()} after (the sshd/pwsh hosts and the relay run on the same cores)");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio: {perVm[2].Milliseconds / engine[2].Milliseconds:0.0}"));
         }
-
-        var engineHosts = settings.Select(s => HyperVHostFactory.Create(s, lab)).ToList();
-
-        Console.WriteLine($"# listing: {hostCount} simulated hosts x {vmsPerHost} VMs = {lab.VmCount} VMs, median of {runs} runs after one warm-up, hosts in parallel");
-
-        var engineRun = await MeasureAsync(runs, async () =>
+        finally
         {
-            var inventories = await Task.WhenAll(engineHosts.Select(h => h.GetInventoryAsync()));
-            return (inventories.Sum(i => i.Vms.Count), hostCount, 0L);
-        });
-        var engineWire = await WireBytesAsync(engine);
-
-        var perVmRun = await MeasureAsync(runs, async () =>
-        {
-            var results = await Task.WhenAll(perVm.Select(ListPerVmAsync));
-            return (results.Sum(r => r.Vms), results.Sum(r => r.RoundTrips), results.Sum(r => r.WireBytes));
-        });
-
-        var table = new StringBuilder();
-        table.AppendLine("| approach | VMs listed | round trips | time (ms, median) | allocated (MB) | wire (KB) |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|");
-        table.AppendLine(CultureInfo.InvariantCulture, $"| engine (one batched script per host) | {engineRun.Vms} | {engineRun.RoundTrips} | {engineRun.Milliseconds:0} | {engineRun.AllocatedMb:0.0} | {engineWire / 1024.0:0} |");
-        table.AppendLine(CultureInfo.InvariantCulture, $"| per VM (Get-VM, then Get-VMProcessor + Get-VMNetworkAdapter per VM) | {perVmRun.Vms} | {perVmRun.RoundTrips} | {perVmRun.Milliseconds:0} | {perVmRun.AllocatedMb:0.0} | {perVmRun.WireBytes / 1024.0:0} |");
-        Console.Write(table);
-        Console.WriteLine("# wire = the CliXml that PowerShell remoting would carry for the results (PSSerializer, depth 1).");
-        Console.WriteLine($"ratio: {perVmRun.Milliseconds / engineRun.Milliseconds:0.0}");
-
-        foreach (var host in engineHosts)
-        {
-            await host.DisposeAsync();
-        }
-
-        foreach (var session in engine)
-        {
-            await session.DisposeAsync();
-        }
-
-        foreach (var pool in perVm)
-        {
-            pool.Dispose();
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
         }
 
         return 0;
     }
 
-    private static async Task<Measurement> MeasureAsync(int runs, Func<Task<(int Vms, int RoundTrips, long WireBytes)>> body)
+    /// <summary>Opens the approach's connections, then for each round-trip time one warm-up and the measured runs.</summary>
+    private static async Task<Dictionary<double, Measurement>> MeasureAsync(IListing listing, RelayProcess relay, int runs)
     {
-        await body(); // warm-up: opens pools, loads the module, JITs.
-        var times = new List<double>();
-        var allocated = new List<long>();
-        (int Vms, int RoundTrips, long WireBytes) last = default;
-        for (var i = 0; i < runs; i++)
+        var results = new Dictionary<double, Measurement>();
+        await using (listing)
         {
-            GC.Collect();
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            var clock = Stopwatch.StartNew();
-            last = await body();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-            allocated.Add(GC.GetTotalAllocatedBytes(precise: true) - before);
+            await relay.SetRoundTripAsync(TimeSpan.Zero);
+            await listing.OpenAsync();
+            foreach (var roundTrip in RoundTripsMs)
+            {
+                await relay.SetRoundTripAsync(TimeSpan.FromMilliseconds(roundTrip));
+                await listing.ListAsync(); // warm-up: JIT, caches, the connection's first command at this delay
+                var samples = new List<Measurement>();
+                for (var i = 0; i < runs; i++)
+                {
+                    GC.Collect();
+                    var bytesBefore = await relay.ForwardedBytesAsync();
+                    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    var (vms, invocations) = await listing.ListAsync();
+                    var elapsed = clock.Elapsed.TotalMilliseconds;
+                    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+                    var wire = await relay.ForwardedBytesAsync() - bytesBefore;
+                    samples.Add(new Measurement(vms, invocations, elapsed, allocated / 1024.0 / Math.Max(1, vms), wire / 1024.0));
+                }
+
+                results[roundTrip] = Median(samples);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {listing.Name}, {roundTrip} ms: {string.Join(", ", samples.Select(s => $"{s.Milliseconds:0} ms"))}"));
+            }
         }
 
-        times.Sort();
-        allocated.Sort();
-        return new Measurement(last.Vms, last.RoundTrips, last.WireBytes, times[runs / 2], allocated[runs / 2] / 1048576.0);
+        return results;
     }
 
-    private static async Task<long> WireBytesAsync(IEnumerable<HostSession> sessions)
+    private static Measurement Median(List<Measurement> samples)
     {
-        var command = new HostCommand(HostScript.Inventory, new Dictionary<string, object?>(), "inventory");
-        long bytes = 0;
-        foreach (var session in sessions)
+        static double MedianOf(IEnumerable<double> values)
         {
-            bytes += Serialized(await session.InvokeAsync(command, CancellationToken.None));
+            var sorted = values.Order().ToList();
+            return sorted[sorted.Count / 2];
         }
 
-        return bytes;
+        return new Measurement(
+            samples[^1].Vms,
+            samples[^1].Invocations,
+            MedianOf(samples.Select(s => s.Milliseconds)),
+            MedianOf(samples.Select(s => s.AllocatedKbPerVm)),
+            MedianOf(samples.Select(s => s.WireKb)));
     }
 
-    private static Task<(int Vms, int RoundTrips, long WireBytes)> ListPerVmAsync(RunspacePool pool) => Task.Run(() =>
+    private static string Table(double roundTrip, Measurement engine, Measurement perVm)
     {
-        var roundTrips = 1;
-        var vms = Invoke(pool, ps => ps.AddCommand("Get-VM"));
-        var bytes = Serialized(vms);
-        foreach (var vm in vms)
-        {
-            var name = (string)vm.Properties["Name"].Value;
-            bytes += Serialized(Invoke(pool, ps => ps.AddCommand("Get-VMProcessor").AddParameter("VMName", name)));
-            bytes += Serialized(Invoke(pool, ps => ps.AddCommand("Get-VMNetworkAdapter").AddParameter("VMName", name)));
-            roundTrips += 2;
-        }
-
-        return (vms.Count, roundTrips, bytes);
-    });
-
-    private static List<PSObject> Invoke(RunspacePool pool, Action<System.Management.Automation.PowerShell> build)
-    {
-        using var ps = System.Management.Automation.PowerShell.Create();
-        ps.RunspacePool = pool;
-        build(ps);
-        return [.. ps.Invoke()];
+        var table = new StringBuilder();
+        table.AppendLine(CultureInfo.InvariantCulture, $"## added round trip {roundTrip} ms{roundTrip switch { 2 => " (LAN)", 20 => " (WAN)", _ => "" }}");
+        table.AppendLine("| approach | VMs listed | round trips | time (ms, median) | allocated per VM (KB) | wire (KB) |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|");
+        table.AppendLine(Row("engine (one batched script per host)", engine));
+        table.AppendLine(Row("per VM (Get-VM, then Get-VMProcessor + Get-VMNetworkAdapter per VM)", perVm));
+        table.AppendLine(CultureInfo.InvariantCulture, $"per VM / engine: {perVm.Milliseconds / engine.Milliseconds:0.0}");
+        return table.ToString();
     }
 
-    private static long Serialized(IEnumerable<PSObject> objects) =>
-        objects.Sum(o => (long)Encoding.UTF8.GetByteCount(PSSerializer.Serialize(o, depth: 1)));
+    private static string Row(string approach, Measurement m) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {approach} | {m.Vms} | {m.Invocations} | {m.Milliseconds:0} | {m.AllocatedKbPerVm:0.0} | {m.WireKb:0} |");
 
-    private sealed record Measurement(int Vms, int RoundTrips, long WireBytes, double Milliseconds, double AllocatedMb);
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private sealed record Measurement(int Vms, int Invocations, double Milliseconds, double AllocatedKbPerVm, double WireKb);
 }

@@ -7,6 +7,7 @@ return scenario switch
     "listing" => await ListingBenchmark.RunAsync(args.Skip(1).ToArray()),
     "streaming" => await StreamingBenchmark.RunAsync(args.Skip(1).ToArray()),
     "streaming-server" => await StreamingServer.RunAsync(args.Skip(1).ToArray()),
+    "relay" => await RelayServer.RunAsync(),
     "soak" => await SoakBenchmark.RunAsync(args.Skip(1).ToArray()),
     "footprint" => await FootprintBenchmark.RunAsync(args.Skip(1).ToArray()),
     "watch-cost" => await WatchCostBenchmark.RunAsync(args.Skip(1).ToArray()),
@@ -15,7 +16,7 @@ return scenario switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: NestedHvDashboard.Benchmarks listing [--hosts N] [--vms-per-host N] [--runs N]");
+    Console.Error.WriteLine("usage: NestedHvDashboard.Benchmarks listing [--hosts N (20)] [--vms-per-host N (50)] [--runs N (3)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks streaming [--hosts N] [--vms-per-host N] [--rate N] [--clients N] [--seconds N] [--messagepack]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks soak [--minutes N (30)] [--hosts N (10)] [--rate N (2)] [--clients N (50)] [--kill-every-seconds N (120)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks footprint [--runspaces N] [--hosts N] [--vms-per-host N] [--idle-seconds N]");

@@ -75,6 +75,15 @@ public sealed class SshTestHost : IAsyncDisposable
         MaxConcurrency = 2,
     };
 
+    /// <summary>A known_hosts file that accepts this host's key on another loopback port (a relay in front of it).</summary>
+    public string KnownHostsFileFor(int port)
+    {
+        var file = Path.Combine(Directory, $"known_hosts_{port.ToString(CultureInfo.InvariantCulture)}");
+        var hostKey = File.ReadAllText(Path.Combine(Directory, "ssh_host_ed25519_key.pub")).Trim();
+        File.WriteAllText(file, $"[127.0.0.1]:{port.ToString(CultureInfo.InvariantCulture)} {hostKey}\n");
+        return file;
+    }
+
     /// <summary>The simulated host as its state file holds it now.</summary>
     public SimulatedHost ReadState() => SimulatedHost.LoadFromFile(StateFile);
 
