@@ -39,15 +39,14 @@ internal static class ScaleBenchmark
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await SoakBenchmark.CreateTokenAsync(app.DataFolder));
         var healthy = started.Elapsed.TotalSeconds;
         var connected = await UntilConnectedAsync(http, hostCount, started);
-        var table = new List<(string Name, string Value)>
-        {
-            ("/healthz answered (s)", F(healthy)),
-            ("all hosts Connected (s)", connected is null ? "not within 10 min" : F(connected.Value)),
-        };
+        // Each figure is printed when measured (a run that stalls still shows what it got), then the table again at the end.
+        var table = new Table();
+        table.Add("/healthz answered (s)", F(healthy));
+        table.Add("all hosts Connected (s)", connected is null ? "not within 10 min" : F(connected.Value));
 
         var (idleCpu, idleRss) = await ProcessMeter.SteadyAsync(pid, window);
-        table.Add(("idle, no browser: CPU % of a core (simulated hosts + monitor)", F(idleCpu)));
-        table.Add(("idle, no browser: RSS (MB)", F(idleRss)));
+        table.Add("idle, no browser: CPU % of a core (simulated hosts + monitor)", F(idleCpu));
+        table.Add("idle, no browser: RSS (MB)", F(idleRss));
         var vms = await ListVmsAsync(http);
 
         await using var chromium = await ScaleBrowsers.LaunchAsync(app.BaseAddress);
@@ -64,7 +63,7 @@ internal static class ScaleBenchmark
         }
 
         var overviewMb = (await ProcessMeter.SettledRssMbAsync(pid) - before) / browsers;
-        table.Add(("RSS per circuit on / (MB)", F(overviewMb)));
+        table.Add("RSS per circuit on / (MB)", F(overviewMb));
         await chromium.CloseAllAsync();
 
         // Circuits on /vms.
@@ -82,23 +81,22 @@ internal static class ScaleBenchmark
         }
 
         var vmsMb = (await ProcessMeter.SettledRssMbAsync(pid) - before) / browsers;
-        table.Add(("/vms first rows (ms, median of browsers)", F(Median(firstRows))));
-        table.Add(("/vms rows on the live circuit (ms, median)", F(Median(liveRows))));
-        table.Add(("RSS per circuit on /vms (MB)", F(vmsMb)));
+        table.Add("/vms first rows (ms, median of browsers)", F(Median(firstRows)));
+        table.Add("/vms rows on the live circuit (ms, median)", F(Median(liveRows)));
+        table.Add("RSS per circuit on /vms (MB)", F(vmsMb));
 
         var (busyCpu, busyRss) = await ProcessMeter.SteadyAsync(pid, window);
-        table.Add(($"{browsers} browsers on /vms: CPU % of a core (all)", F(busyCpu)));
-        table.Add(($"{browsers} browsers on /vms: CPU % above idle (the app's UI work)", F(busyCpu - idleCpu)));
-        table.Add(($"{browsers} browsers on /vms: RSS (MB)", F(busyRss)));
+        table.Add($"{browsers} browsers on /vms: CPU % of a core (all)", F(busyCpu));
+        table.Add($"{browsers} browsers on /vms: CPU % above idle (the app's UI work)", F(busyCpu - idleCpu));
+        table.Add($"{browsers} browsers on /vms: RSS (MB)", F(busyRss));
 
         var timings = await ScaleGridTimings.MeasureAsync(pages[0], vms, http);
-        table.AddRange(timings.Rows);
-
-        var width = table.Max(r => r.Name.Length);
-        foreach (var (name, value) in table)
+        foreach (var (name, value) in timings.Rows)
         {
-            Console.WriteLine($"{name.PadRight(width)}  {value}");
+            table.Add(name, value);
         }
+
+        table.Print();
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scale: connected_s {(connected ?? -1):0} vms_ms {Median(liveRows):0} filter_ms {timings.FilterMs:0} circuit_mb {vmsMb:0.0} cpu_pct {busyCpu:0}"));
@@ -140,6 +138,27 @@ internal static class ScaleBenchmark
         }
 
         return vms;
+    }
+
+    private sealed class Table
+    {
+        private readonly List<(string Name, string Value)> _rows = [];
+
+        public void Add(string name, string value)
+        {
+            _rows.Add((name, value));
+            Console.WriteLine($"  {name}: {value}");
+        }
+
+        public void Print()
+        {
+            Console.WriteLine();
+            var width = _rows.Max(r => r.Name.Length);
+            foreach (var (name, value) in _rows)
+            {
+                Console.WriteLine($"{name.PadRight(width)}  {value}");
+            }
+        }
     }
 
     internal static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);

@@ -85,4 +85,27 @@ public sealed class LiveInventoryTests
         Assert.Equal(["hv2", "hv1"], live.Hosts.Select(h => h.Name));
         Assert.Equal("charlie", Assert.Single(live.Find("hv1")!.Vms).Name);
     }
+
+    [Fact]
+    public void A_batch_rebuilds_only_the_hosts_it_touched_and_readers_keep_what_they_got()
+    {
+        var store = new InventoryStore();
+        store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(A, "alpha")));
+        store.ApplyInventory("hv2", InventoryData.Read("hv2", InventoryData.Vm(B, "bravo")));
+        var live = new LiveInventory(store.GetSnapshot());
+        var before = live.Hosts;
+
+        // Nothing changed: the same list, so readers (every circuit) can share it by reference.
+        Assert.Same(before, live.Hosts);
+
+        var changes = store.ApplyInventory("hv2", InventoryData.Read("hv2", InventoryData.Vm(B, "bravo", cpu: 70)));
+        live.Apply(new InventoryBatch(changes, null));
+        var after = live.Hosts;
+
+        Assert.NotSame(before, after);
+        Assert.Same(before[0], after[0]);
+        Assert.NotSame(before[1], after[1]);
+        Assert.Equal(0, before[1].Vms[0].CpuUsagePercent);
+        Assert.Equal(70, after[1].Vms[0].CpuUsagePercent);
+    }
 }
