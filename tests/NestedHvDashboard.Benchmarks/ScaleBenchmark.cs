@@ -85,6 +85,11 @@ internal static class ScaleBenchmark
         table.Add("/vms rows on the live circuit (ms, median)", F(Median(liveRows)));
         table.Add("RSS per circuit on /vms (MB)", F(vmsMb));
 
+        // What a person sees: the first browser's /vms, saved for a look (the README's screenshot).
+        var screenshot = Path.Combine(Path.GetTempPath(), "nestedhv-scale-vms.png");
+        await pages[0].ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+        Console.WriteLine($"  screenshot of /vms: {screenshot}");
+
         var (busyCpu, busyRss) = await ProcessMeter.SteadyAsync(pid, window);
         table.Add($"{browsers} browsers on /vms: CPU % of a core (all)", F(busyCpu));
         table.Add($"{browsers} browsers on /vms: CPU % above idle (the app's UI work)", F(busyCpu - idleCpu));
