@@ -86,6 +86,8 @@ internal sealed class ScaleBrowsers : IAsyncDisposable
             BaseURL = _baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             StorageState = storageState,
+            // The app's CSP forbids eval; the harness's page.WaitForFunction conditions are evaluated strings.
+            BypassCSP = true,
         });
 
     /// <summary>Closes every context opened so far (their circuits end).</summary>
