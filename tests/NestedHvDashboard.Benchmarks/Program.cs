@@ -11,6 +11,7 @@ return scenario switch
     "soak" => await SoakBenchmark.RunAsync(args.Skip(1).ToArray()),
     "footprint" => await FootprintBenchmark.RunAsync(args.Skip(1).ToArray()),
     "watch-cost" => await WatchCostBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "scale" => await ScaleBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -21,5 +22,6 @@ static int Usage()
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks soak [--minutes N (30)] [--hosts N (10)] [--rate N (2)] [--clients N (50)] [--kill-every-seconds N (120)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks footprint [--runspaces N] [--hosts N] [--vms-per-host N] [--idle-seconds N]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks watch-cost [--cycles N (4)]");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks scale [--hosts N (200)] [--vms N (10000)] [--browsers N (5)] [--seconds N (20)]");
     return 2;
 }

@@ -125,7 +125,7 @@ internal static class SoakBenchmark
         }
     }
 
-    private static async Task<string> CreateTokenAsync(string dataFolder)
+    internal static async Task<string> CreateTokenAsync(string dataFolder)
     {
         var factory = Database(dataFolder);
         var tokens = new ApiTokens(factory, new DbAuditTrail(factory, TimeProvider.System, NullLogger<DbAuditTrail>.Instance), TimeProvider.System);

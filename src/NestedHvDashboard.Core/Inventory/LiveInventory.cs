@@ -5,17 +5,22 @@ namespace NestedHvDashboard.Core.Inventory;
 /// <summary>
 /// A subscriber's own copy of the inventory: starts from a snapshot and applies change batches
 /// (a resync batch replaces everything). Not thread-safe: one reader loop owns it.
+/// A host's state is built once per change of that host and then reused: with hundreds of hosts a batch that touches
+/// a few rebuilds only those, and readers may keep (and share) the lists and states they got — they never change.
 /// </summary>
 public sealed class LiveInventory
 {
     private readonly Dictionary<string, HostEntry> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _order = [];
+    private IReadOnlyList<HostInventoryState>? _list;
 
     public LiveInventory(InventorySnapshot snapshot) => Reset(snapshot);
 
-    /// <summary>Every host, in the order the feed first named them, with its VMs ordered by name.</summary>
-    public IReadOnlyList<HostInventoryState> Hosts =>
-        [.. _order.Select(name => _hosts[name].ToState())];
+    /// <summary>
+    /// Every host, in the order the feed first named them, with its VMs ordered by name. The same list instance until
+    /// a batch changes something; hosts a batch did not touch keep their state instances.
+    /// </summary>
+    public IReadOnlyList<HostInventoryState> Hosts => _list ??= [.. _order.Select(name => _hosts[name].ToState())];
 
     /// <summary>One host, or null when the feed has not named it.</summary>
     public HostInventoryState? Find(string host) => _hosts.TryGetValue(host, out var entry) ? entry.ToState() : null;
@@ -40,6 +45,7 @@ public sealed class LiveInventory
             {
                 if (_hosts.Remove(change.Host))
                 {
+                    _list = null;
                     _order.RemoveAll(name => string.Equals(name, change.Host, StringComparison.OrdinalIgnoreCase));
                     touched.Add(change.Host);
                 }
@@ -56,6 +62,8 @@ public sealed class LiveInventory
             }
 
             entry.Version = Math.Max(entry.Version, change.Version);
+            entry.Touch();
+            _list = null;
             switch (change.Kind)
             {
                 case InventoryChangeKind.VmAdded or InventoryChangeKind.VmChanged when change.Vm is not null:
@@ -94,6 +102,7 @@ public sealed class LiveInventory
         ArgumentNullException.ThrowIfNull(snapshot);
         _hosts.Clear();
         _order.Clear();
+        _list = null;
         foreach (var host in snapshot.Hosts)
         {
             var entry = Entry(host.Name);
@@ -114,6 +123,7 @@ public sealed class LiveInventory
             entry = new HostEntry(new HostInventoryState(host, new HostStatus(HostConnectionState.Connecting, DateTimeOffset.MinValue), null, [], 0, null));
             _hosts[host] = entry;
             _order.Add(host);
+            _list = null;
         }
 
         return entry;
@@ -121,6 +131,8 @@ public sealed class LiveInventory
 
     private sealed class HostEntry(HostInventoryState state)
     {
+        private HostInventoryState? _built;
+
         public HostInventoryState State { get; set; } = state;
 
         public long Version { get; set; }
@@ -129,7 +141,10 @@ public sealed class LiveInventory
 
         public Dictionary<Guid, VmSnapshot> Vms { get; } = [];
 
-        public HostInventoryState ToState() => State with
+        /// <summary>Something of this host changed: the next <see cref="ToState"/> builds a new state.</summary>
+        public void Touch() => _built = null;
+
+        public HostInventoryState ToState() => _built ??= State with
         {
             Version = Version,
             Vms = [.. Vms.Values.OrderBy(v => v.Name, StringComparer.OrdinalIgnoreCase)],

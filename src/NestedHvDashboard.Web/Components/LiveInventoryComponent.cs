@@ -1,38 +1,38 @@
 using Microsoft.AspNetCore.Components;
 using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Web.Inventory;
 
 namespace NestedHvDashboard.Web.Components;
 
 /// <summary>
-/// A page that shows the live inventory: the feed's snapshot first, then every batch applied off
-/// the render thread and rendered with one InvokeAsync (at most ~10 re-renders a second). While
-/// prerendering it shows the current state only; the live loop belongs to the interactive circuit.
+/// A page that shows the live inventory. Every circuit reads the one <see cref="SharedInventory"/>: the page holds a
+/// reference to the shared, immutable host list, never a copy of it. When a new state is there the page renders it
+/// with one InvokeAsync; states that arrive while a render is pending are skipped (the page takes the latest), so a
+/// busy circuit renders at most once per feed batch (~10 a second) and never queues. While prerendering it shows the
+/// current state only; the live updates belong to the interactive circuit.
 /// </summary>
 public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _reading;
+    private IDisposable? _listening;
+    private int _pending;
+    private bool _disposed;
 
     [Inject]
-    public required IInventoryFeed Feed { get; init; }
+    public required SharedInventory Inventory { get; init; }
 
-    /// <summary>Every host as the feed last said, in the feed's order.</summary>
+    /// <summary>Every host as the feed last said, in the feed's order (shared with every circuit: do not change it).</summary>
     protected IReadOnlyList<HostInventoryState> Hosts { get; private set; } = [];
 
     protected override void OnInitialized()
     {
-        if (!RendererInfo.IsInteractive)
-        {
-            Hosts = new LiveInventory(Feed.GetSnapshot()).Hosts;
-            OnInventoryChanged();
-            return;
-        }
-
-        var subscription = Feed.Subscribe();
-        var live = new LiveInventory(subscription.Snapshot);
-        Hosts = live.Hosts;
+        Hosts = Inventory.Hosts;
         OnInventoryChanged();
-        _reading = ReadAsync(subscription, live, _stop.Token);
+        if (RendererInfo.IsInteractive)
+        {
+            _listening = Inventory.Listen(OnSharedChanged);
+            // A state published between reading Hosts and listening would otherwise wait for the next one.
+            OnSharedChanged();
+        }
     }
 
     /// <summary>Called on the render thread after <see cref="Hosts"/> changed, before the re-render.</summary>
@@ -40,40 +40,36 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
     {
     }
 
-    private async Task ReadAsync(InventorySubscription subscription, LiveInventory live, CancellationToken cancellationToken)
+    // On the shared reader's thread: schedule one render unless one is already pending.
+    private void OnSharedChanged()
     {
-        await using (subscription)
+        if (Interlocked.Exchange(ref _pending, 1) == 1)
         {
-            try
-            {
-                await foreach (var batch in subscription.ReadBatchesAsync(cancellationToken))
-                {
-                    live.Apply(batch);
-                    var hosts = live.Hosts;
-                    await InvokeAsync(() =>
-                    {
-                        Hosts = hosts;
-                        OnInventoryChanged();
-                        StateHasChanged();
-                    });
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The page closed.
-            }
+            return;
         }
+
+        _ = InvokeAsync(Refresh).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
-    public async ValueTask DisposeAsync()
+    private void Refresh()
     {
-        await _stop.CancelAsync();
-        if (_reading is not null)
+        Volatile.Write(ref _pending, 0);
+        var hosts = Inventory.Hosts;
+        if (_disposed || ReferenceEquals(hosts, Hosts))
         {
-            await _reading;
+            return;
         }
 
-        _stop.Dispose();
+        Hosts = hosts;
+        OnInventoryChanged();
+        StateHasChanged();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        _listening?.Dispose();
         GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
     }
 }

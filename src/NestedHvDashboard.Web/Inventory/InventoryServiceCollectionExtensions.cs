@@ -10,7 +10,7 @@ public static class InventoryServiceCollectionExtensions
 {
     /// <summary>
     /// The inventory store and <see cref="IInventoryFeed"/> (a feed registered earlier, e.g. a
-    /// test's fake, wins). Options come from the <c>Inventory:Feed</c> section.
+    /// test's fake, wins), and the <see cref="SharedInventory"/> every page reads. Options come from the <c>Inventory:Feed</c> section.
     /// </summary>
     public static IServiceCollection AddInventoryFeed(this IServiceCollection services)
     {
@@ -19,6 +19,7 @@ public static class InventoryServiceCollectionExtensions
             sp.GetService<IConfiguration>()?.GetSection("Inventory:Feed").Get<InventoryFeedOptions>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IInventoryFeed>(sp => sp.GetRequiredService<InventoryStore>());
+        services.TryAddSingleton<SharedInventory>();
         return services;
     }
 

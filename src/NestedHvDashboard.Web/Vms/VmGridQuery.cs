@@ -57,8 +57,19 @@ public sealed record VmGridQuery
             && (Readiness is null || row.Readiness == Readiness))];
     }
 
-    /// <summary>The value a column sorts by (the grid's columns use these).</summary>
-    public static Func<VmRow, object> SortKey(VmGridColumn column) => column switch
+    // One function per column, made once: the grid hands back the function of the column it sorts by, and
+    // ColumnOf finds the column again by reference.
+    private static readonly Func<VmRow, object>[] Keys = [.. Enum.GetValues<VmGridColumn>().Select(MakeKey)];
+
+    /// <summary>The value a column sorts by (the grid's columns use these); the same function instance each call.</summary>
+    public static Func<VmRow, object> SortKey(VmGridColumn column) =>
+        (uint)column < (uint)Keys.Length ? Keys[(int)column] : throw new ArgumentOutOfRangeException(nameof(column), column, null);
+
+    /// <summary>The column whose <see cref="SortKey"/> this is, or null for another function.</summary>
+    public static VmGridColumn? ColumnOf(Func<VmRow, object?>? key) =>
+        key is not null && Array.IndexOf<Delegate>(Keys, key) is var at and >= 0 ? (VmGridColumn)at : null;
+
+    private static Func<VmRow, object> MakeKey(VmGridColumn column) => column switch
     {
         VmGridColumn.Name => row => row.Vm.Name.ToUpperInvariant(),
         VmGridColumn.Host => row => row.Host.ToUpperInvariant(),
@@ -74,12 +85,17 @@ public sealed record VmGridQuery
         _ => throw new ArgumentOutOfRangeException(nameof(column), column, null),
     };
 
+    // Name-like keys are upper-cased already: compare them ordinally (a culture-aware compare costs several times more
+    // on 10,000 rows, and the sort runs once per inventory state); other keys compare as themselves.
+    private static readonly IComparer<object> KeyComparer = Comparer<object>.Create(static (a, b) =>
+        a is string x && b is string y ? string.CompareOrdinal(x, y) : Comparer<object>.Default.Compare(a, b));
+
     /// <summary>The rows sorted by one column, then by host and name so equal keys keep a stable order.</summary>
     public static IReadOnlyList<VmRow> Sort(IEnumerable<VmRow> rows, VmGridColumn column, bool descending)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var key = SortKey(column);
-        var sorted = descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
+        var sorted = descending ? rows.OrderByDescending(key, KeyComparer) : rows.OrderBy(key, KeyComparer);
         return [.. sorted.ThenBy(r => r.Host, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Vm.Name, StringComparer.OrdinalIgnoreCase)];
     }
 }

@@ -18,6 +18,7 @@ public sealed class VmRow : IEquatable<VmRow>
         Host = host;
         Facts = facts;
         Vm = vm;
+        Key = new VmKey(host, vm.Id);
         Worst = facts is null ? null : Components.Format.Worst(ReadinessEvaluator.EvaluateVm(facts, vm));
     }
 
@@ -34,7 +35,7 @@ public sealed class VmRow : IEquatable<VmRow>
     /// <summary>The worst check's status; Unknown without host facts.</summary>
     public ReadinessStatus Readiness => Worst?.Status ?? ReadinessStatus.Unknown;
 
-    public VmKey Key => new(Host, Vm.Id);
+    public VmKey Key { get; }
 
     /// <summary>Rows for every VM of these hosts, reusing a row from <paramref name="previous"/> whose snapshot and facts did not change.</summary>
     public static IReadOnlyList<VmRow> Of(IEnumerable<HostInventoryState> hosts, IReadOnlyDictionary<VmKey, VmRow>? previous = null)

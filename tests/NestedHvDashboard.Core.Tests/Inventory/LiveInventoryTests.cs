@@ -102,4 +102,27 @@ public sealed class LiveInventoryTests
         Assert.Equal((77, TimeSpan.FromHours(3)), (alpha.CpuUsagePercent, alpha.Uptime));
         Assert.Equal(version, live.Find("hv1")!.Version);
     }
+
+    [Fact]
+    public void A_batch_rebuilds_only_the_hosts_it_touched_and_readers_keep_what_they_got()
+    {
+        var store = new InventoryStore();
+        store.ApplyInventory("hv1", InventoryData.Read("hv1", InventoryData.Vm(A, "alpha")));
+        store.ApplyInventory("hv2", InventoryData.Read("hv2", InventoryData.Vm(B, "bravo")));
+        var live = new LiveInventory(store.GetSnapshot());
+        var before = live.Hosts;
+
+        // Nothing changed: the same list, so readers (every circuit) can share it by reference.
+        Assert.Same(before, live.Hosts);
+
+        var changes = store.ApplyInventory("hv2", InventoryData.Read("hv2", InventoryData.Vm(B, "bravo-2")));
+        live.Apply(new InventoryBatch(changes, null));
+        var after = live.Hosts;
+
+        Assert.NotSame(before, after);
+        Assert.Same(before[0], after[0]);
+        Assert.NotSame(before[1], after[1]);
+        Assert.Equal("bravo", before[1].Vms[0].Name);
+        Assert.Equal("bravo-2", after[1].Vms[0].Name);
+    }
 }

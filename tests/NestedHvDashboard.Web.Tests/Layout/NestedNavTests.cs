@@ -39,6 +39,7 @@ public sealed class NestedNavTests
         context.AddAuthorization();
         context.Services.AddSingleton(directory);
         context.Services.AddSingleton<IInventoryFeed>(new InventoryStore());
+        context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
 
         var nav = context.Render<NavMenu>();

@@ -54,6 +54,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_feed);
+        _context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         _context.Services.AddSingleton(_directory);
         _context.Services.AddSingleton<HostAdministration>();
         _db.AddTo(_context.Services);

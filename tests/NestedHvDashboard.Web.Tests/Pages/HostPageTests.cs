@@ -39,6 +39,7 @@ public sealed class HostPageTests : IAsyncLifetime
         _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_store);
+        _context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         // Resolved at the first render, so a test can put a real directory in first.
         _context.Services.AddSingleton<IHostLookup>(_ => _lookup);
         // In memory: these tests do not need pending changes kept on disk.

@@ -51,6 +51,7 @@ public abstract class PageContext : IAsyncLifetime
         // The navigation shows admin entries through AuthorizeView: an anonymous user sees none.
         Context.AddAuthorization();
         Context.Services.AddSingleton<IInventoryFeed>(Store);
+        Context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         Context.Services.AddSingleton(_directory);
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return Task.CompletedTask;

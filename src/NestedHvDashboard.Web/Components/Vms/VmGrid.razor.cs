@@ -10,17 +10,19 @@ namespace NestedHvDashboard.Web.Components.Vms;
 
 /// <summary>
 /// The VM grid of one host or of every host: search, filters, sort on every column, multi-select and the bulk
-/// nested switch. Virtualized, so a thousand rows render only what is on screen; the selection is kept by VM key
-/// across live updates.
+/// nested switch. Built for 10,000 rows: the rows and their sort orders come from the shared <see cref="VmRowSet"/> of
+/// the inventory state (computed once for every circuit), the grid asks for the rows on screen only, and this
+/// component keeps just its filter's result and the selection, by VM key, across live updates.
 /// </summary>
 public sealed partial class VmGrid : ComponentBase
 {
-    private HashSet<VmRow> _selected = [];
-    private Dictionary<VmKey, VmRow> _byKey = [];
-    private IReadOnlyList<VmRow> _rows = [];
+    private MudDataGrid<VmRow>? _grid;
+    private HashSet<VmKey> _selected = [];
+    private IReadOnlyList<VmRow> _selectedRows = [];
+    private VmRowSet _set = VmRowSet.Of([]);
     private IReadOnlyList<VmRow> _shown = [];
     private VmGridQuery _query = new();
-    private IReadOnlyList<HostInventoryState>? _builtFrom;
+    private (VmGridColumn Column, bool Descending)? _sort = (VmGridColumn.Name, false);
     private BulkRun? _run;
 
     [Inject]
@@ -44,67 +46,121 @@ public sealed partial class VmGrid : ComponentBase
     [Parameter]
     public string Height { get; set; } = "calc(100vh - 300px)";
 
-    /// <summary>The selected VMs that are still in the inventory, in grid order.</summary>
-    private IReadOnlyList<VmRow> SelectedRows => [.. _rows.Where(_selected.Contains)];
-
     private string StateValue => _query.State?.ToString() ?? "any";
 
     private string NestedValue => _query.Nested switch { true => "on", false => "off", _ => "any" };
 
     private string ReadinessValue => _query.Readiness?.ToString() ?? "any";
 
-    protected override void OnParametersSet()
+    private bool AllShownSelected => _shown.Count > 0 && _selected.Count >= _shown.Count && _shown.All(r => _selected.Contains(r.Key));
+
+    protected override async Task OnParametersSetAsync()
     {
-        if (ReferenceEquals(_builtFrom, Hosts))
+        var set = VmRowSet.Of(Hosts);
+        if (ReferenceEquals(set, _set))
         {
             return;
         }
 
-        _builtFrom = Hosts;
-        _rows = VmRow.Of(Hosts, _byKey);
-        _byKey = _rows.ToDictionary(r => r.Key);
-        // A VM that left the inventory leaves the selection; the others stay selected by key. The grid takes a new set
-        // as a new selection, so the set is replaced, never changed in place.
-        if (_selected.Any(r => !_byKey.ContainsKey(r.Key)))
-        {
-            _selected = [.. _selected.Where(r => _byKey.ContainsKey(r.Key))];
-        }
-        Refilter();
+        _set = set;
+        // A VM that left the inventory leaves the selection; the others stay selected by key.
+        SelectionChanged();
+        await RefilterAsync();
     }
 
-    private void Refilter() => _shown = (_query with { SearchHosts = ShowHost }).Apply(_rows);
+    private IReadOnlyList<VmRow> Ordered => _sort is { } sort ? _set.Sorted(sort.Column, sort.Descending) : _set.Rows;
 
-    private void OnSearch(string? text)
+    private async Task RefilterAsync()
+    {
+        _shown = (_query with { SearchHosts = ShowHost }).Apply(Ordered);
+        if (_grid is not null)
+        {
+            // The count and toolbar first, then the grid fetches its rows on screen: both show the same filter.
+            StateHasChanged();
+            await _grid.ReloadServerData();
+        }
+    }
+
+    // The grid asks for the rows on screen; a new sort refilters the shared order of that column.
+    private Task<GridData<VmRow>> LoadAsync(GridStateVirtualize<VmRow> state, CancellationToken cancellationToken)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        (VmGridColumn, bool)? wanted = VmGridQuery.ColumnOf(sort?.SortFunc) is { } column ? (column, sort!.Descending) : null;
+        if (wanted != _sort)
+        {
+            _sort = wanted;
+            _shown = (_query with { SearchHosts = ShowHost }).Apply(Ordered);
+        }
+
+        var shown = _shown;
+        var start = Math.Clamp(state.StartIndex, 0, shown.Count);
+        var count = Math.Clamp(state.Count, 0, shown.Count - start);
+        var page = new VmRow[count];
+        for (var i = 0; i < count; i++)
+        {
+            page[i] = shown[start + i];
+        }
+
+        return Task.FromResult(new GridData<VmRow> { Items = page, TotalItems = shown.Count });
+    }
+
+    private Task OnSearch(string? text)
     {
         _query = _query with { Search = text ?? "" };
-        Refilter();
+        return RefilterAsync();
     }
 
-    private void OnState(string? value)
+    private Task OnState(string? value)
     {
         _query = _query with { State = Enum.TryParse<VmState>(value, out var state) ? state : null };
-        Refilter();
+        return RefilterAsync();
     }
 
-    private void OnNested(string? value)
+    private Task OnNested(string? value)
     {
         _query = _query with { Nested = value switch { "on" => true, "off" => false, _ => null } };
-        Refilter();
+        return RefilterAsync();
     }
 
-    private void OnReadiness(string? value)
+    private Task OnReadiness(string? value)
     {
         _query = _query with { Readiness = Enum.TryParse<ReadinessStatus>(value, out var status) ? status : null };
-        Refilter();
+        return RefilterAsync();
     }
 
-    private void OnSelectionChanged(HashSet<VmRow> selected) => _selected = [.. selected];
+    private void SetSelected(VmRow row, bool on)
+    {
+        // A new set each time: the rows' checkboxes read it during the next render.
+        _selected = on ? [.. _selected, row.Key] : [.. _selected.Where(k => k != row.Key)];
+        SelectionChanged();
+    }
 
-    private void ClearSelection() => _selected = [];
+    // Select all selects every row the search and filters show (not only those on screen); unticking clears those.
+    private void SelectAllShown(bool on)
+    {
+        _selected = on ? [.. _selected, .. _shown.Select(r => r.Key)] : [.. _selected.Except(_shown.Select(r => r.Key))];
+        SelectionChanged();
+    }
+
+    private void ClearSelection()
+    {
+        _selected = [];
+        SelectionChanged();
+    }
+
+    // The selected VMs that are still in the inventory, in inventory order; keys of VMs that left are dropped.
+    private void SelectionChanged()
+    {
+        _selectedRows = _selected.Count == 0 ? [] : [.. _set.Rows.Where(r => _selected.Contains(r.Key))];
+        if (_selectedRows.Count != _selected.Count)
+        {
+            _selected = [.. _selectedRows.Select(r => r.Key)];
+        }
+    }
 
     private async Task BulkAsync(bool enable)
     {
-        var targets = SelectedRows;
+        var targets = _selectedRows;
         if (targets.Count == 0)
         {
             return;
@@ -126,6 +182,6 @@ public sealed partial class VmGrid : ComponentBase
 
         var run = await Bulk.StartAsync(await Actor.GetAsync(), targets, enable, choice.Running, choice.MacAddressSpoofing, choice.DynamicMemoryOff);
         _run = run;
-        _selected = [];
+        ClearSelection();
     }
 }

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using NestedHvDashboard.Browser.Tests;
+
+namespace NestedHvDashboard.Benchmarks;
+
+/// <summary>
+/// Scenario "scale" (issue 13 part 4): the real app as a child process (Release) on a generated lab (default 200 hosts,
+/// 10,000 VMs), then N headless Chromium browsers. Prints connect time, steady CPU/RSS idle and with N browsers on /vms,
+/// RSS per circuit on / and on /vms, /vms first rows, search and filter latency, select-all and the bulk dialog, and a
+/// live change's latency into the grid. The simulated hosts run inside the app: their own work (cmdlets, watch cycles)
+/// is the "idle" row, measured with no browser open; the browsers' cost is the difference. Last line:
+/// <c>scale: connected_s N vms_ms N filter_ms N circuit_mb N cpu_pct N</c>.
+/// </summary>
+internal static class ScaleBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new Options(args);
+        var hostCount = options.Int("hosts", 200);
+        var vmCount = options.Int("vms", 10_000);
+        var browsers = options.Int("browsers", 5);
+        var window = TimeSpan.FromSeconds(options.Int("seconds", 20));
+        Console.WriteLine($"scale: {hostCount} hosts, {vmCount} VMs, {browsers} browsers, {window.TotalSeconds:0} s per steady window; {Environment.ProcessorCount} cores");
+
+        var started = Stopwatch.StartNew();
+        await using var app = await DashboardProcess.StartAsync(
+        [
+            "--Simulator:Hosts", hostCount.ToString(CultureInfo.InvariantCulture),
+            "--Simulator:Vms", vmCount.ToString(CultureInfo.InvariantCulture),
+            "--Serilog:MinimumLevel:Default", "Warning",
+        ]);
+        var pid = app.ProcessId;
+        using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await SoakBenchmark.CreateTokenAsync(app.DataFolder));
+        var healthy = started.Elapsed.TotalSeconds;
+        var connected = await UntilConnectedAsync(http, hostCount, started);
+        // Each figure is printed when measured (a run that stalls still shows what it got), then the table again at the end.
+        var table = new Table();
+        table.Add("/healthz answered (s)", F(healthy));
+        table.Add("all hosts Connected (s)", connected is null ? "not within 10 min" : F(connected.Value));
+
+        var (idleCpu, idleRss) = await ProcessMeter.SteadyAsync(pid, window);
+        table.Add("idle, no browser: CPU % of a core (simulated hosts + monitor)", F(idleCpu));
+        table.Add("idle, no browser: RSS (MB)", F(idleRss));
+        var vms = await ListVmsAsync(http);
+
+        await using var chromium = await ScaleBrowsers.LaunchAsync(app.BaseAddress);
+        var warm = await chromium.NewPageAsync();
+        // Warm-up: the first circuit pays for JIT and caches; it is not counted.
+        await ScaleBrowsers.OpenVmsAsync(warm);
+        await chromium.CloseAllAsync();
+
+        // Circuits on the overview.
+        var before = await ProcessMeter.SettledRssMbAsync(pid);
+        for (var i = 0; i < browsers; i++)
+        {
+            await ScaleBrowsers.OpenLiveAsync(await chromium.NewPageAsync(), "/");
+        }
+
+        var overviewMb = (await ProcessMeter.SettledRssMbAsync(pid) - before) / browsers;
+        table.Add("RSS per circuit on / (MB)", F(overviewMb));
+        await chromium.CloseAllAsync();
+
+        // Circuits on /vms.
+        before = await ProcessMeter.SettledRssMbAsync(pid);
+        var pages = new List<IPage>();
+        var firstRows = new List<double>();
+        var liveRows = new List<double>();
+        for (var i = 0; i < browsers; i++)
+        {
+            var page = await chromium.NewPageAsync();
+            var (first, live) = await ScaleBrowsers.OpenVmsAsync(page);
+            firstRows.Add(first);
+            liveRows.Add(live);
+            pages.Add(page);
+        }
+
+        var vmsMb = (await ProcessMeter.SettledRssMbAsync(pid) - before) / browsers;
+        table.Add("/vms first rows (ms, median of browsers)", F(Median(firstRows)));
+        table.Add("/vms rows on the live circuit (ms, median)", F(Median(liveRows)));
+        table.Add("RSS per circuit on /vms (MB)", F(vmsMb));
+
+        // What a person sees: the first browser's /vms, saved for a look (the README's screenshot).
+        var screenshot = Path.Combine(Path.GetTempPath(), "nestedhv-scale-vms.png");
+        await pages[0].ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
+        Console.WriteLine($"  screenshot of /vms: {screenshot}");
+
+        var (busyCpu, busyRss) = await ProcessMeter.SteadyAsync(pid, window);
+        table.Add($"{browsers} browsers on /vms: CPU % of a core (all)", F(busyCpu));
+        table.Add($"{browsers} browsers on /vms: CPU % above idle (the app's UI work)", F(busyCpu - idleCpu));
+        table.Add($"{browsers} browsers on /vms: RSS (MB)", F(busyRss));
+
+        var timings = await ScaleGridTimings.MeasureAsync(pages[0], vms, http);
+        foreach (var (name, value) in timings.Rows)
+        {
+            table.Add(name, value);
+        }
+
+        table.Print();
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"scale: connected_s {(connected ?? -1):0} vms_ms {Median(liveRows):0} filter_ms {timings.FilterMs:0} circuit_mb {vmsMb:0.0} cpu_pct {busyCpu:0}"));
+        return 0;
+    }
+
+    private static async Task<double?> UntilConnectedAsync(HttpClient http, int hosts, Stopwatch started)
+    {
+        while (started.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            try
+            {
+                var list = await http.GetFromJsonAsync<List<JsonElement>>("/api/v1/hosts");
+                if (list!.Count(h => h.GetProperty("status").GetString() == "connected") >= hosts)
+                {
+                    return started.Elapsed.TotalSeconds;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // A busy start: ask again.
+            }
+
+            await Task.Delay(500);
+        }
+
+        return null;
+    }
+
+    private static async Task<List<(string Host, string Name, Guid Id, string State)>> ListVmsAsync(HttpClient http)
+    {
+        var vms = new List<(string, string, Guid, string)>();
+        foreach (var host in (await http.GetFromJsonAsync<List<JsonElement>>("/api/v1/hosts"))!.Select(h => h.GetProperty("name").GetString()!))
+        {
+            foreach (var vm in (await http.GetFromJsonAsync<List<JsonElement>>($"/api/v1/hosts/{Uri.EscapeDataString(host)}/vms"))!)
+            {
+                vms.Add((host, vm.GetProperty("name").GetString()!, vm.GetProperty("id").GetGuid(), vm.GetProperty("state").GetString()!));
+            }
+        }
+
+        return vms;
+    }
+
+    private sealed class Table
+    {
+        private readonly List<(string Name, string Value)> _rows = [];
+
+        public void Add(string name, string value)
+        {
+            _rows.Add((name, value));
+            Console.WriteLine($"  {name}: {value}");
+        }
+
+        public void Print()
+        {
+            Console.WriteLine();
+            var width = _rows.Max(r => r.Name.Length);
+            foreach (var (name, value) in _rows)
+            {
+                Console.WriteLine($"{name.PadRight(width)}  {value}");
+            }
+        }
+    }
+
+    internal static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    internal static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+    }
+}
