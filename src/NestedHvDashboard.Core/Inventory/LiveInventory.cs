@@ -89,6 +89,9 @@ public sealed class LiveInventory
                     if (entry.Vms.TryGetValue(metric.VmId, out var vm))
                     {
                         entry.Vms[metric.VmId] = vm.WithMetric(metric);
+                        // Readers see the reading (a new state), but the host is not reported as touched.
+                        entry.Touch();
+                        _list = null;
                     }
                 }
             }
