@@ -280,18 +280,7 @@ public sealed partial class HostSession : IAsyncDisposable
             if (!_invocation.IsCompleted)
             {
                 _session.TrackStop(_invocation);
-                _ = Task.Run(() =>
-                {
-                    try
-                    {
-                        // BeginStop, not Stop: on a dead transport the stop itself may never complete.
-                        _shell.BeginStop(static result => { }, null);
-                    }
-                    catch
-                    {
-                        // Already finished or already broken.
-                    }
-                });
+                InFlightWork.SignalStop(_shell);
             }
 
             _ = _finished.ContinueWith(
@@ -521,17 +510,6 @@ public sealed partial class HostSession : IAsyncDisposable
         }
 
         TrackStop(invocation);
-        _ = Task.Run(() =>
-        {
-            try
-            {
-                // BeginStop, not Stop: on a dead transport the stop itself may never complete.
-                shell.BeginStop(static result => { }, null);
-            }
-            catch
-            {
-                // Already finished or already broken.
-            }
-        });
+        InFlightWork.SignalStop(shell);
     }
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
 namespace NestedHvDashboard.PowerShell;
 
 /// <summary>
@@ -5,11 +8,22 @@ namespace NestedHvDashboard.PowerShell;
 /// an in-process runspace pool disposed under a running pipeline or open crashes the process (a NullReferenceException
 /// on the pipeline's own thread, in LocalPipeline.InvokeThreadProc). Closing stops the running commands and releases
 /// the connection when the last one has ended; a remote connection, whose pipelines may never end on a dead transport,
-/// is released after <c>forceAfter</c> at the latest.
+/// is released after <c>forceAfter</c> at the latest — but never sooner than <see cref="StopSignalGrace"/> after a stop signal
+/// was sent to one of its pipelines: PowerShell's out-of-process client (SSH) arms a 60 s timer with each stop signal, and
+/// when a frozen host never acknowledges it the timer writes a close packet to the connection's input; had the connection
+/// been released by then, that write throws ObjectDisposedException on a timer thread and ends the whole process.
+/// Every stop signal to a pipeline on a connection therefore goes through <see cref="SignalStop"/>.
 /// </summary>
-internal sealed class InFlightWork(Func<Task> release, TimeSpan? forceAfter)
+internal sealed class InFlightWork(Func<Task> release, TimeSpan? forceAfter, TimeSpan? stopSignalGrace = null)
 {
+    /// <summary>Longer than the SDK's 60 s stop-signal timer, with room for a loaded machine's late timer.</summary>
+    internal static readonly TimeSpan StopSignalGrace = TimeSpan.FromSeconds(75);
+
+    // The connection each running pipeline is attached to, so a stop signal sent from anywhere is noted on it.
+    private static readonly ConditionalWeakTable<System.Management.Automation.PowerShell, InFlightWork> Owners = new();
+
     private readonly Lock _gate = new();
+    private long _lastSignal = long.MinValue;
     private readonly HashSet<System.Management.Automation.PowerShell> _shells = [];
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _count;
@@ -45,6 +59,7 @@ internal sealed class InFlightWork(Func<Task> release, TimeSpan? forceAfter)
             if (shell is not null)
             {
                 _shells.Add(shell);
+                Owners.AddOrUpdate(shell, this);
             }
         }
 
@@ -76,15 +91,61 @@ internal sealed class InFlightWork(Func<Task> release, TimeSpan? forceAfter)
 
         foreach (var shell in running)
         {
-            Stop(shell);
+            SignalStop(shell);
         }
 
         if (forceAfter is { } limit)
         {
-            _ = Task.Delay(limit).ContinueWith(_ => ReleaseNow(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            _ = ForceReleaseAsync(limit);
         }
 
         return _released.Task;
+    }
+
+    /// <summary>
+    /// Tells <paramref name="shell"/> to stop without waiting (on a dead transport the stop itself may never complete), and
+    /// notes the signal on the connection it runs on, so that connection is not released while the signal's timer is armed.
+    /// </summary>
+    public static void SignalStop(System.Management.Automation.PowerShell shell)
+    {
+        if (Owners.TryGetValue(shell, out var owner))
+        {
+            owner.NoteSignal();
+        }
+
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                shell.BeginStop(static _ => { }, null);
+            }
+            catch
+            {
+                // Already finished, disposed or broken.
+            }
+        });
+    }
+
+    /// <summary>How long from now until a forced release is safe: zero when no stop signal is still within its grace.</summary>
+    internal TimeSpan SignalGraceLeft()
+    {
+        var last = Interlocked.Read(ref _lastSignal);
+        if (last == long.MinValue)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var left = (stopSignalGrace ?? StopSignalGrace) - Stopwatch.GetElapsedTime(last);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private void NoteSignal() => Interlocked.Exchange(ref _lastSignal, Stopwatch.GetTimestamp());
+
+    private async Task ForceReleaseAsync(TimeSpan limit)
+    {
+        await Task.Delay(limit).ConfigureAwait(false);
+        ReleaseNow(); // which waits out any stop signal's grace first
+
     }
 
     private void End(System.Management.Automation.PowerShell? shell)
@@ -118,6 +179,16 @@ internal sealed class InFlightWork(Func<Task> release, TimeSpan? forceAfter)
         {
             try
             {
+                // A remote connection's pipelines may end (broken, or failed by their own timer) with another signal's
+                // timer still armed: its input stays open until every signal's grace is over.
+                if (forceAfter is not null)
+                {
+                    for (var left = SignalGraceLeft(); left > TimeSpan.Zero; left = SignalGraceLeft())
+                    {
+                        await Task.Delay(left).ConfigureAwait(false);
+                    }
+                }
+
                 await release().ConfigureAwait(false);
             }
             catch
@@ -130,20 +201,6 @@ internal sealed class InFlightWork(Func<Task> release, TimeSpan? forceAfter)
             }
         });
     }
-
-    private static void Stop(System.Management.Automation.PowerShell shell) =>
-        _ = Task.Run(() =>
-        {
-            try
-            {
-                // BeginStop, not Stop: on a dead transport the stop itself may never complete.
-                shell.BeginStop(static _ => { }, null);
-            }
-            catch
-            {
-                // Already finished, disposed or broken.
-            }
-        });
 
     private sealed class Use(InFlightWork owner, System.Management.Automation.PowerShell? shell) : IDisposable
     {
