@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 
 namespace NestedHvDashboard.PowerShell;
@@ -8,11 +9,9 @@ namespace NestedHvDashboard.PowerShell;
 /// an in-process runspace pool disposed under a running pipeline or open crashes the process (a NullReferenceException
 /// on the pipeline's own thread, in LocalPipeline.InvokeThreadProc). Closing stops the running commands and releases
 /// the connection when the last one has ended; a remote connection, whose pipelines may never end on a dead transport,
-/// is released after <c>forceAfter</c> at the latest — but never sooner than <see cref="StopSignalGrace"/> after a stop signal
-/// was sent to one of its pipelines: PowerShell's out-of-process client (SSH) arms a 60 s timer with each stop signal, and
-/// when a frozen host never acknowledges it the timer writes a close packet to the connection's input; had the connection
-/// been released by then, that write throws ObjectDisposedException on a timer thread and ends the whole process.
-/// Every stop signal to a pipeline on a connection therefore goes through <see cref="SignalStop"/>.
+/// is released after <c>forceAfter</c> at the latest. Stops go through <see cref="SignalStop"/>: an SSH pipeline is never sent
+/// PowerShell's stop signal (its runspace is closed instead), and a connection that did send one is not released inside
+/// <see cref="StopSignalGrace"/> after it.
 /// </summary>
 internal sealed class InFlightWork(Func<Task> release, TimeSpan? forceAfter, TimeSpan? stopSignalGrace = null)
 {
@@ -103,11 +102,32 @@ internal sealed class InFlightWork(Func<Task> release, TimeSpan? forceAfter, Tim
     }
 
     /// <summary>
-    /// Tells <paramref name="shell"/> to stop without waiting (on a dead transport the stop itself may never complete), and
-    /// notes the signal on the connection it runs on, so that connection is not released while the signal's timer is armed.
+    /// Stops <paramref name="shell"/> without waiting (on a dead transport a stop may never complete). A pipeline on an SSH
+    /// runspace is never sent PowerShell's stop signal: its 60 s timer writes to the ssh process's input when the host does
+    /// not answer, and when that input was closed meanwhile — the ssh of a frozen or killed host exiting, or the runspace
+    /// released — the write throws ObjectDisposedException on a timer thread and ends the whole process (the fault matrix's
+    /// frozen lane, in CI). Its runspace, which runs that one pipeline only, is closed instead, which ends the pipeline.
+    /// Other transports get the stop signal, noted on the pipeline's connection so it is not released inside
+    /// <see cref="StopSignalGrace"/>.
     /// </summary>
     public static void SignalStop(System.Management.Automation.PowerShell shell)
     {
+        if (shell.Runspace is { ConnectionInfo: SSHConnectionInfo } ssh)
+        {
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    ssh.Dispose();
+                }
+                catch
+                {
+                    // Already closed or broken.
+                }
+            });
+            return;
+        }
+
         if (Owners.TryGetValue(shell, out var owner))
         {
             owner.NoteSignal();

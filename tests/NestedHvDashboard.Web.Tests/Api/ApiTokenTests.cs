@@ -28,9 +28,28 @@ public sealed class ApiTokenTests(ApiServer api) : IClassFixture<ApiServer>
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
-        var mine = await client.GetFromJsonAsync<JsonElement>(new Uri("api/v1/tokens", UriKind.Relative), ApiServer.Json);
-        var entry = mine.EnumerateArray().Single(t => token.StartsWith(t.GetProperty("prefix").GetString()!, StringComparison.Ordinal)
-            && t.GetProperty("lastUsedAt").ValueKind != JsonValueKind.Null);
+        // The last use is written in the background (a read never waits for a write): the list shows it once written.
+        JsonElement mine;
+        JsonElement? used = null;
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            do
+            {
+                mine = await client.GetFromJsonAsync<JsonElement>(new Uri("api/v1/tokens", UriKind.Relative), ApiServer.Json, patience.Token);
+                var listed = mine.EnumerateArray().Single(t => token.StartsWith(t.GetProperty("prefix").GetString()!, StringComparison.Ordinal));
+                if (listed.GetProperty("lastUsedAt").ValueKind != JsonValueKind.Null)
+                {
+                    used = listed;
+                }
+                else
+                {
+                    await Task.Delay(50, patience.Token);
+                }
+            }
+            while (used is null);
+        }
+
+        var entry = used.Value;
         Assert.Equal(api.Users["viewer"], entry.GetProperty("owner").GetString());
         Assert.DoesNotContain(mine.EnumerateArray(), t => t.GetProperty("owner").GetString() != api.Users["viewer"]);
 
