@@ -75,6 +75,11 @@ public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
             // The script's own rollback runs on the host: a host lost mid-way may keep the VM it had begun (fault matrix).
             result = new(false, $"{what} failed: the host stopped answering before it ended; check it for a half-made VM '{request.Name}' and remove it (Remove-VM -Force).", ex.HostMessage, null, []);
         }
+        catch (HostOperationException ex) when (ex.Kind is HostErrorKind.StillRunning)
+        {
+            // Past its limit the script may still finish, roll back, or stop half-way on a host that then stopped answering.
+            result = new(false, $"{what} failed: it did not end within its time limit and may still be running on the host; check the host for a half-made VM '{request.Name}' and remove it (Remove-VM -Force) once the host answers.", ex.HostMessage, null, []);
+        }
         catch (HostOperationException ex)
         {
             result = new(false, $"{what} failed.", ex.HostMessage, null, []);

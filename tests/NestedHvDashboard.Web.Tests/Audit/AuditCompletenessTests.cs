@@ -421,10 +421,18 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         AssertComplete(Last(), TestDatabase.Operator, "New nested-ready VM", AuditResults.Failed, HostName, "l1-new");
         Assert.Equal("There is not enough space on the disk.", Last().HostError);
 
+        // Past its limit (a host frozen after New-VM): the result says to look for the half-made VM, not only "failed".
+        host.CreateFailure = new HostOperationException(HostErrorKind.StillRunning, HostName, "New-VM", "The operation did not end within 00:10:00.");
+        var late = await service.CreateAsync(TestDatabase.Operator, HostName, request);
+        Assert.False(late.Succeeded);
+        Assert.Contains("half-made VM 'l1-new'", late.Message, StringComparison.Ordinal);
+        AssertComplete(Last(), TestDatabase.Operator, "New nested-ready VM", AuditResults.Failed, HostName, "l1-new");
+        Assert.Contains("half-made VM 'l1-new'", Last().Message, StringComparison.Ordinal);
+
         Assert.False((await service.CreateAsync(TestDatabase.Viewer, HostName, request)).Succeeded);
         AssertComplete(Last(), TestDatabase.Viewer, "New nested-ready VM", AuditResults.Denied, HostName, "l1-new");
 
-        Assert.Equal(4, _db.Entries().Count);
+        Assert.Equal(5, _db.Entries().Count);
         host.CreateFailure = null;
         var unrecorded = await new NewVmService(new Lookup(host), new FailingAuditTrail()).CreateAsync(TestDatabase.Operator, HostName, request with { Name = "l1-other" });
         Assert.Contains("the audit trail could not record it", unrecorded.Message, StringComparison.Ordinal);
