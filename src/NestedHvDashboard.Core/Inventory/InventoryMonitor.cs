@@ -19,6 +19,7 @@ public sealed partial class InventoryMonitor : BackgroundService
     private readonly IHostInventoryWatch _watch;
     private readonly TimeProvider _time;
     private readonly ILogger<InventoryMonitor> _logger;
+    private readonly SemaphoreSlim _firstReads;
     private bool _started;
     private CancellationToken? _running;
 
@@ -36,6 +37,8 @@ public sealed partial class InventoryMonitor : BackgroundService
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = timeProvider ?? TimeProvider.System;
         _watch = watch ?? new PollingInventoryWatch(_options.PollInterval, _time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentFirstReads, 1, nameof(options));
+        _firstReads = new SemaphoreSlim(_options.MaxConcurrentFirstReads, _options.MaxConcurrentFirstReads);
         foreach (var host in hosts)
         {
             AddHost(host);
@@ -178,16 +181,34 @@ public sealed partial class InventoryMonitor : BackgroundService
                 }
 
                 var connected = false;
-                await foreach (var inventory in _watch.WatchAsync(host, stoppingToken))
+                // A turn among the first reads: held until this session's first inventory (or its failure).
+                await _firstReads.WaitAsync(stoppingToken);
+                var turn = 1;
+                try
                 {
-                    // The first inventory of a session is a full resync: the store diffs it against what it kept.
-                    _store.ApplyInventory(host.Name, inventory);
-                    if (!connected)
+                    await foreach (var inventory in _watch.WatchAsync(host, stoppingToken))
                     {
-                        connected = true;
-                        backoff.Reset();
-                        _store.SetHostStatus(host.Name, new HostStatus(HostConnectionState.Connected, _time.GetUtcNow()));
-                        LogConnected(host.Name, inventory.Vms.Count);
+                        if (Interlocked.Exchange(ref turn, 0) == 1)
+                        {
+                            _firstReads.Release();
+                        }
+
+                        // The first inventory of a session is a full resync: the store diffs it against what it kept.
+                        _store.ApplyInventory(host.Name, inventory);
+                        if (!connected)
+                        {
+                            connected = true;
+                            backoff.Reset();
+                            _store.SetHostStatus(host.Name, new HostStatus(HostConnectionState.Connected, _time.GetUtcNow()));
+                            LogConnected(host.Name, inventory.Vms.Count);
+                        }
+                    }
+                }
+                finally
+                {
+                    if (Interlocked.Exchange(ref turn, 0) == 1)
+                    {
+                        _firstReads.Release();
                     }
                 }
 

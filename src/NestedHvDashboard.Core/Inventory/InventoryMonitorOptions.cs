@@ -18,6 +18,13 @@ public sealed class InventoryMonitorOptions
     /// <summary>The host-side watch's time between two metric rows (CPU usage, uptime). Default: 4 seconds.</summary>
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// The most hosts whose first inventory of a session is read at once (a host waiting for its turn shows Connecting).
+    /// A first read is the expensive one — a new session's open, then every VM in full — and hundreds of them at once
+    /// (a start with 200 hosts) only contend for the same cores. Default: 8.
+    /// </summary>
+    public int MaxConcurrentFirstReads { get; set; } = 8;
+
     /// <summary>The first wait before reconnecting to a host that failed; doubles per failure. Default: 1 second.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 
