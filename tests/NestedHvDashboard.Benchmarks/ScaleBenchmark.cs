@@ -24,8 +24,10 @@ internal static class ScaleBenchmark
         var hostCount = options.Int("hosts", 200);
         var vmCount = options.Int("vms", 10_000);
         var browsers = options.Int("browsers", 5);
-        var window = TimeSpan.FromSeconds(options.Int("seconds", 20));
-        Console.WriteLine($"scale: {hostCount} hosts, {vmCount} VMs, {browsers} browsers, {window.TotalSeconds:0} s per steady window; {Environment.ProcessorCount} cores");
+        // Steady means a whole configuration cycle (30 s) of the hosts' watches, after the first ones have settled.
+        var window = TimeSpan.FromSeconds(options.Int("seconds", 30));
+        var settle = TimeSpan.FromSeconds(options.Int("settle", 60));
+        Console.WriteLine($"scale: {hostCount} hosts, {vmCount} VMs, {browsers} browsers, {window.TotalSeconds:0} s per steady window after {settle.TotalSeconds:0} s to settle; {Environment.ProcessorCount} cores");
 
         var started = Stopwatch.StartNew();
         await using var app = await DashboardProcess.StartAsync(
@@ -44,6 +46,8 @@ internal static class ScaleBenchmark
         table.Add("/healthz answered (s)", F(healthy));
         table.Add("all hosts Connected (s)", connected is null ? "not within 10 min" : F(connected.Value));
 
+        // Right after the last host connected the first configuration cycles and the JIT still run: not steady yet.
+        await Task.Delay(settle);
         var (idleCpu, idleRss) = await ProcessMeter.SteadyAsync(pid, window);
         table.Add("idle, no browser: CPU % of a core (simulated hosts + monitor)", F(idleCpu));
         table.Add("idle, no browser: RSS (MB)", F(idleRss));
