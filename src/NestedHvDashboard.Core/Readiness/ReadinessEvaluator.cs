@@ -6,6 +6,9 @@ namespace NestedHvDashboard.Core.Readiness;
 /// <summary>Runs every readiness rule for a host or a VM, in the order the checklist shows them.</summary>
 public static class ReadinessEvaluator
 {
+    // Host facts are immutable: a host's checks are evaluated once per facts instance, not once per VM of the host.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HostFacts, IReadOnlyList<ReadinessCheck>> HostChecks = new();
+
     /// <summary>host.processor, host.os, host.hyperv, host.azure-security-type.</summary>
     public static IReadOnlyList<ReadinessCheck> EvaluateHost(HostFacts host)
     {
@@ -29,7 +32,7 @@ public static class ReadinessEvaluator
         ArgumentNullException.ThrowIfNull(vm);
         return
         [
-            VmRules.HostSupport(host, EvaluateHost(host)),
+            VmRules.HostSupport(host, HostChecks.GetValue(host, static facts => EvaluateHost(facts))),
             ConfigVersionRule.Evaluate(host, vm),
             VmRules.L1Vcpus(vm),
             VmRules.Generation(vm),

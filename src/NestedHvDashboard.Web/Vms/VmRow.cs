@@ -22,6 +22,36 @@ public sealed class VmRow : IEquatable<VmRow>
         Worst = facts is null ? null : Components.Format.Worst(ReadinessEvaluator.EvaluateVm(facts, vm));
     }
 
+    // The same VM with new readings (CPU, uptime): its readiness does not depend on them, so it is kept.
+    private VmRow(VmRow previous, VmSnapshot vm)
+    {
+        Host = previous.Host;
+        Facts = previous.Facts;
+        Vm = vm;
+        Key = previous.Key;
+        Worst = previous.Worst;
+    }
+
+    /// <summary>
+    /// This row for <paramref name="vm"/>: the row itself when nothing changed, a row that keeps this one's readiness when
+    /// only the readings changed (CPU usage, uptime: a metrics update), or null when anything else changed.
+    /// </summary>
+    public VmRow? Reuse(HostFacts? facts, VmSnapshot vm)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        if (!ReferenceEquals(facts, Facts) || vm.Id != Vm.Id)
+        {
+            return null;
+        }
+
+        if (ReferenceEquals(vm, Vm))
+        {
+            return this;
+        }
+
+        return Vm with { CpuUsagePercent = vm.CpuUsagePercent, Uptime = vm.Uptime } == vm ? new VmRow(this, vm) : null;
+    }
+
     public string Host { get; }
 
     /// <summary>The host's facts; null while the host has not answered (readiness is then Unknown).</summary>

@@ -14,6 +14,9 @@ public sealed class VmRowSet
 {
     private static readonly ConditionalWeakTable<IReadOnlyList<HostInventoryState>, VmRowSet> Sets = new();
     private static readonly ConditionalWeakTable<HostInventoryState, VmRow[]> HostRows = new();
+
+    // Each host's last rows, so a metrics update (every host's state anew every few seconds) keeps their readiness.
+    private static readonly ConcurrentDictionary<string, Dictionary<Guid, VmRow>> LastRows = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(VmGridColumn Column, bool Descending), Lazy<IReadOnlyList<VmRow>>> _sorted = new();
 
     private VmRowSet(IReadOnlyList<HostInventoryState> hosts)
@@ -21,10 +24,27 @@ public sealed class VmRowSet
         var rows = new List<VmRow>(hosts.Sum(h => h.Vms.Count));
         foreach (var host in hosts)
         {
-            rows.AddRange(HostRows.GetValue(host, static h => [.. h.Vms.Select(vm => new VmRow(h.Name, h.Facts, vm))]));
+            rows.AddRange(HostRows.GetValue(host, static h => BuildRows(h)));
         }
 
         Rows = rows;
+    }
+
+    private static VmRow[] BuildRows(HostInventoryState host)
+    {
+        var previous = LastRows.GetValueOrDefault(host.Name);
+        var rows = new VmRow[host.Vms.Count];
+        var byId = new Dictionary<Guid, VmRow>(rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var vm = host.Vms[i];
+            rows[i] = (previous is not null && previous.TryGetValue(vm.Id, out var last) ? last.Reuse(host.Facts, vm) : null)
+                ?? new VmRow(host.Name, host.Facts, vm);
+            byId[vm.Id] = rows[i];
+        }
+
+        LastRows[host.Name] = byId;
+        return rows;
     }
 
     /// <summary>The rows of these hosts: the same instance for the same list, whoever asks.</summary>
