@@ -23,21 +23,12 @@ function global:Get-DashboardHostRow {
 
     $isAzure = $false
     $securityType = ''
-    # Azure's SMBIOS asset tag; only an Azure VM has it, so only then is instance metadata asked.
+    # The product's script asks Azure instance metadata here when the SMBIOS asset tag names an Azure VM. The benchmark's
+    # hosts are not Azure VMs (the branch never ran) and a benchmark names no address beyond loopback, so this copy of
+    # the old script leaves the call out.
     if ($null -ne $enclosure -and $enclosure.SMBIOSAssetTag -eq '7783-7084-3265-9085-8269-3286-77') {
         $isAzure = $true
-        try {
-            # Instance metadata must be asked directly, never through a proxy. -NoProxy exists only in PowerShell 6+; a
-            # web session whose proxy has no address bypasses every proxy on Windows PowerShell 5.1 and PowerShell 7 alike.
-            $direct = New-Object -TypeName Microsoft.PowerShell.Commands.WebRequestSession
-            $direct.Proxy = New-Object -TypeName System.Net.WebProxy
-            $compute = Invoke-RestMethod -Headers @{ Metadata = 'true' } -Uri 'http://169.254.169.254/metadata/instance/compute?api-version=2021-02-01' -TimeoutSec 2 -WebSession $direct -ErrorAction Stop
-            $securityType = [string]$compute.securityProfile.securityType
-        }
-        catch {
-            # An Azure VM whose metadata does not answer: its security type is not known, not Standard.
-            $securityType = 'Unknown'  # HostFacts.AzureSecurityTypeUnknown: the readiness rule answers unknown
-        }
+        $securityType = 'Unknown'
     }
 
     [pscustomobject]@{
