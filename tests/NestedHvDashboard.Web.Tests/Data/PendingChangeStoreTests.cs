@@ -125,7 +125,11 @@ public abstract class PendingChangeStoreTests : DatabaseTestBase
     {
         var pending = new PendingNestedChanges(Store());
 
-        await Task.WhenAll(Enumerable.Range(1, 40).Select(n => Task.Run(() => pending.Add(Change(n, n % 2 == 0 ? "HV01" : "HV02")))));
+        // 40 threads of their own, all adding at once. Not thread-pool tasks: 39 of them block on the store's lock, and on
+        // this 2-core machine the pool adds a thread about every half second. A CI run saw the very first save time out
+        // after 30 s under load with every pool thread blocked: that measures the pool, not the store.
+        await Task.WhenAll(Enumerable.Range(1, 40).Select(n => Task.Factory.StartNew(
+            () => pending.Add(Change(n, n % 2 == 0 ? "HV01" : "HV02")), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
 
         var reloaded = Store().Load();
         Assert.Equal(40, reloaded.Count);
