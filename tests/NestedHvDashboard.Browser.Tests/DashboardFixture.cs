@@ -105,10 +105,15 @@ public sealed class DashboardFixture : IAsyncLifetime
         await page.GetByTestId("user-name").FillAsync(user);
         await page.GetByTestId("password").FillAsync(password);
         await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/", StringComparison.Ordinal) || new Uri(url).Query.Contains("error=", StringComparison.Ordinal));
+        // Only the URL is needed (the sign-in cookie came with the redirect), so no wait for the page's load event: a run
+        // with the CPU saturated once timed out waiting for /healthz's load after its URL had matched.
+        await page.WaitForURLAsync(
+            url => !new Uri(url).AbsolutePath.StartsWith("/account/", StringComparison.Ordinal) || new Uri(url).Query.Contains("error=", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
         var at = new Uri(page.Url);
         if (at.AbsolutePath != "/healthz")
         {
+            await page.WaitForLoadStateAsync();
             var error = await page.GetByTestId("sign-in-error").AllInnerTextsAsync();
             throw new InvalidOperationException($"Signing in as {user} ended at {at.PathAndQuery}: {string.Join(" ", error)}");
         }

@@ -40,6 +40,39 @@ internal static class LabPages
         return page;
     }
 
+    /// <summary>
+    /// Waits until the VM grid's virtualized rows stop being replaced: no row added to or removed from its body for
+    /// <paramref name="quietMs"/>. Right after the page goes live the grid measures its viewport and fetches its window
+    /// of rows again (the spacer callbacks), and the row components it replaces drop a click already in flight to them
+    /// (the server logs "Skipping attempt to raise event … because the component … was already disposed"): a tick made
+    /// in that moment is undone. Fails, naming the grid, if the rows keep changing for 20 s.
+    /// </summary>
+    public static Task WaitForGridRowsSettledAsync(IPage page, int quietMs = 1000) =>
+        page.EvaluateAsync(
+            """
+            ([quietMs]) => new Promise((resolve, reject) => {
+              const started = Date.now();
+              let last = Date.now();
+              let observed = null;
+              const poll = setInterval(() => {
+                const body = document.querySelector('[data-testid=vm-grid] tbody');
+                if (body && body !== observed) {
+                  observed = body;
+                  last = Date.now();
+                  new MutationObserver(() => { last = Date.now(); }).observe(body, { childList: true });
+                }
+                if (body && body.querySelector('input[type=checkbox]') && Date.now() - last >= quietMs) {
+                  clearInterval(poll);
+                  resolve();
+                } else if (Date.now() - started > 20000) {
+                  clearInterval(poll);
+                  reject(new Error('the VM grid rows were still being replaced after 20 s'));
+                }
+              }, 50);
+            })
+            """,
+            new object[] { quietMs });
+
     /// <summary>Every lab host's tile says Connected.</summary>
     public static Task ExpectAllConnectedAsync(IPage page) =>
         Assertions.Expect(page.Locator("[data-testid=\"host-status\"]", new() { HasText = "Connected" }))

@@ -39,6 +39,7 @@ public sealed class ViewerTests(DashboardFixture dashboard)
         await SaveScreenshotAsync(vm, "vm-viewer-1366x768.png", 1366, 768);
 
         var grid = await OpenLiveAsync(viewer, "/vms");
+        await WaitForGridRowsSettledAsync(grid);
         await grid.Locator("[data-testid=vm-grid] tbody input[type=checkbox]").First.CheckAsync();
         await Assertions.Expect(grid.GetByTestId("selection-count")).ToHaveTextAsync("1 selected");
         await Assertions.Expect(grid.GetByTestId("operators-hint")).ToBeVisibleAsync();
