@@ -65,10 +65,16 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
         StateHasChanged();
     }
 
+    /// <summary>Called once when the component is disposed (Blazor calls only <see cref="DisposeAsync"/> on it, never a Dispose).</summary>
+    protected virtual void OnDisposing()
+    {
+    }
+
     public ValueTask DisposeAsync()
     {
         _disposed = true;
         _listening?.Dispose();
+        OnDisposing();
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }

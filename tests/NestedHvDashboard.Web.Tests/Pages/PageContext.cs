@@ -24,7 +24,10 @@ public abstract class PageContext : IAsyncLifetime
 
     protected BunitContext Context { get; } = new();
 
-    protected InventoryStore Store { get; } = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
+    protected PageContext(TimeSpan? metricsInterval = null) =>
+        Store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20), MetricsInterval = metricsInterval ?? new InventoryFeedOptions().MetricsInterval });
+
+    protected InventoryStore Store { get; }
 
     public Task InitializeAsync()
     {
