@@ -19,7 +19,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: NestedHvDashboard.Benchmarks listing [--hosts N (20)] [--vms-per-host N (50)] [--runs N (3)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks streaming [--hosts N] [--vms-per-host N] [--rate N] [--clients N] [--seconds N] [--messagepack]");
-    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks soak [--minutes N (30)] [--hosts N (10)] [--rate N (2)] [--clients N (50)] [--kill-every-seconds N (120)]");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks soak [--minutes N (30)] [--hosts N (10)] [--rate N (2)] [--clients N (50)] [--kill-every-seconds N (120)] [--ui-every-seconds N (4; 0: API only)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks footprint [--runspaces N] [--hosts N] [--vms-per-host N] [--idle-seconds N]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks watch-cost [--cycles N (4)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks scale [--hosts N (200)] [--vms N (10000)] [--browsers N (5)] [--seconds N (20)]");

@@ -17,9 +17,10 @@ namespace NestedHvDashboard.Benchmarks;
 
 /// <summary>
 /// Scenario "soak" (issue 11 part 3): the real app as a child process on the default simulated lab plus N SSH pwsh hosts,
-/// random changes through the API at a fixed rate, hub clients on the live feed, and one SSH host killed and restarted
-/// every interval. Prints the app's RSS and thread slope after warm-up, open handles, ssh processes, audit entries against
-/// attempts and errors by kind; the last line is <c>soak: rss_slope_mb_per_min N audit_missing N leaked_ssh N</c>.
+/// random changes at a fixed rate through the API and through the UI (a headless Chromium flipping the nested switch on
+/// VM pages, <see cref="SoakBrowser"/>), hub clients on the live feed, and one SSH host killed and restarted every interval.
+/// Prints the app's RSS and thread slope after warm-up, open handles, ssh processes, audit entries against attempts (API
+/// and UI) and errors by kind; the last line is <c>soak: rss_slope_mb_per_min N audit_missing N leaked_ssh N</c>.
 /// </summary>
 internal static class SoakBenchmark
 {
@@ -34,8 +35,17 @@ internal static class SoakBenchmark
         var rate = options.Int("rate", 2);
         var clients = options.Int("clients", 50);
         var killEvery = TimeSpan.FromSeconds(options.Int("kill-every-seconds", 120));
+        // One change in eight through the UI by default (a flip every 4 s of the 2/s); the API makes the rest.
+        var uiEverySeconds = options.Int("ui-every-seconds", 4);
+        var apiRate = uiEverySeconds > 0 ? rate - (1.0 / uiEverySeconds) : rate;
+        if (apiRate <= 0)
+        {
+            Console.Error.WriteLine($"soak: --rate {rate} leaves nothing for the API after the UI's flip every {uiEverySeconds} s; raise --rate or --ui-every-seconds");
+            return 2;
+        }
+
         var warmUp = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, duration.Ticks / 3));
-        Console.WriteLine($"soak: {duration.TotalMinutes:0} min (warm-up {warmUp.TotalMinutes:0.#} min), default lab + {sshHosts} SSH hosts, {rate} changes/s, {clients} hub clients, an SSH host killed every {killEvery.TotalSeconds:0} s");
+        Console.WriteLine($"soak: {duration.TotalMinutes:0} min (warm-up {warmUp.TotalMinutes:0.#} min), default lab + {sshHosts} SSH hosts, {rate} changes/s ({(uiEverySeconds > 0 ? $"one through the UI every {uiEverySeconds} s, the rest" : "all")} through the API), {clients} hub clients, an SSH host killed every {killEvery.TotalSeconds:0} s");
 
         var hosts = await Task.WhenAll(Enumerable.Range(1, sshHosts).Select(i => SshTestHost.StartAsync($"SOAK-{i:00}", HostState($"SOAK-{i:00}"))));
         try
@@ -57,19 +67,23 @@ internal static class SoakBenchmark
 
             Console.WriteLine($"hosts connected after {ready.Elapsed.TotalSeconds:0} s; app pid {app.ProcessId}");
             await load.StartHubClientsAsync(clients);
+            await using var browsers = uiEverySeconds > 0 ? await ScaleBrowsers.LaunchAsync(app.BaseAddress) : null;
+            var ui = browsers is null ? null : new SoakBrowser(browsers, load);
             var soakStart = DateTime.UtcNow;
             var samples = new List<SoakSample>();
             var kills = new List<string>();
             using var stop = new CancellationTokenSource(duration);
             var sampling = SampleAsync(app.ProcessId, load, samples, stop.Token);
             var killing = KillAsync(hosts, load, killEvery, kills, stop.Token);
-            await ChangeAsync(load, rate, stop.Token);
-            await Task.WhenAll(sampling, killing);
+            var flipping = ui is not null ? ui.RunAsync(TimeSpan.FromSeconds(uiEverySeconds), stop.Token) : Task.CompletedTask;
+            await ChangeAsync(load, apiRate, stop.Token);
+            await Task.WhenAll(sampling, killing, flipping);
 
             await load.DrainAsync(TimeSpan.FromMinutes(3));
             var final = SoakSample.Of(app.ProcessId, load, DateTime.UtcNow);
             var (entries, open, unmatched) = await AuditAsync(app.DataFolder, soakStart, load.Operations);
-            Report(samples, final, warmUp, kills, load, entries, open, unmatched, sshHosts);
+            var (uiEntries, uiOpen) = await BrowserAuditAsync(app.DataFolder, soakStart);
+            Report(samples, final, warmUp, kills, load, (entries, open, unmatched), ui, (uiEntries, uiOpen), sshHosts);
         }
         finally
         {
@@ -133,7 +147,7 @@ internal static class SoakBenchmark
         return created?.Token ?? throw new InvalidOperationException($"No API token: {error}");
     }
 
-    private static async Task ChangeAsync(SoakLoad load, int rate, CancellationToken stop)
+    private static async Task ChangeAsync(SoakLoad load, double rate, CancellationToken stop)
     {
         var random = new Random(11);
         var vms = new List<(string Host, JsonElement Vm)>();
@@ -236,11 +250,24 @@ internal static class SoakBenchmark
         return (rows.Count, rows.Count(r => r.Result == AuditResults.Started), operations.Count(id => !ids.Contains(id)));
     }
 
+    // The UI's nested changes: Browser-channel entries since the soak started (only the soak's browser makes them).
+    private static async Task<(int Entries, int Open)> BrowserAuditAsync(string dataFolder, DateTime since)
+    {
+        await using var db = Database(dataFolder).CreateDbContext();
+        var results = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.StartedAt >= since && e.Channel == Channels.Browser && ChangeActions.Contains(e.Action))
+            .Select(e => e.Result)
+            .ToListAsync();
+        return (results.Count, results.Count(r => r == AuditResults.Started));
+    }
+
     private static ContextFactory Database(string dataFolder) =>
         new ContextFactory(new DbContextOptionsBuilder<SqliteDashboardDbContext>()
             .UseSqlite($"Data Source={Path.Combine(dataFolder, "dashboard.db")};Pooling=false").Options);
 
-    private static void Report(List<SoakSample> samples, SoakSample final, TimeSpan warmUp, List<string> kills, SoakLoad load, int entries, int open, int unmatched, int sshHosts)
+    private static void Report(
+        List<SoakSample> samples, SoakSample final, TimeSpan warmUp, List<string> kills, SoakLoad load, (int Entries, int Open, int Unmatched) api, SoakBrowser? ui,
+        (int Entries, int Open) uiAudit, int sshHosts)
     {
         var start = samples[0].At;
         var steady = samples.Where(s => s.At - start >= warmUp).ToList();
@@ -263,16 +290,20 @@ internal static class SoakBenchmark
             Console.WriteLine($"  {kill}");
         }
 
-        Console.WriteLine($"attempts: nested {load.NestedAttempts} accepted, MAC spoofing {load.MacAttempts} answered 2xx; audit entries (API, nested): {entries}, still Started: {open}, accepted operations without an entry: {unmatched}");
+        Console.WriteLine($"attempts: nested {load.NestedAttempts} accepted, MAC spoofing {load.MacAttempts} answered 2xx; audit entries (API, nested): {api.Entries}, still Started: {api.Open}, accepted operations without an entry: {api.Unmatched}");
+        var uiMissing = Math.Max(0, (ui?.Attempts ?? 0) - uiAudit.Entries);
+        Console.WriteLine(ui is null
+            ? "UI: off (--ui-every-seconds 0)"
+            : $"UI: {ui.Attempts} switch flips taken ({ui.Succeeded} done); audit entries (Browser, nested): {uiAudit.Entries}, still Started: {uiAudit.Open}, flips without an entry: {uiMissing}");
         Console.WriteLine("errors by kind:");
-        foreach (var (kind, count) in load.Errors.OrderByDescending(e => e.Value))
+        foreach (var (kind, count) in load.Errors.Concat(ui?.Errors ?? new Dictionary<string, int>()).OrderByDescending(e => e.Value))
         {
             Console.WriteLine($"  {kind}: {count}");
         }
 
         // At most MaxConcurrency sessions per SSH host are legitimate; anything above is a session nobody closed.
         var leaked = Math.Max(0, final.SshProcesses - (sshHosts * MaxConcurrency));
-        var missing = unmatched + open;
+        var missing = api.Unmatched + api.Open + uiMissing + uiAudit.Open;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"soak: rss_slope_mb_per_min {rssSlope:0.00} audit_missing {missing} leaked_ssh {leaked}"));
     }
 
