@@ -68,7 +68,8 @@ internal static class SoakBenchmark
             Console.WriteLine($"hosts connected after {ready.Elapsed.TotalSeconds:0} s; app pid {app.ProcessId}");
             await load.StartHubClientsAsync(clients);
             await using var browsers = uiEverySeconds > 0 ? await ScaleBrowsers.LaunchAsync(app.BaseAddress) : null;
-            var ui = browsers is null ? null : new SoakBrowser(browsers, load);
+            var listed = new SoakVms();
+            var ui = browsers is null ? null : new SoakBrowser(browsers, listed);
             var soakStart = DateTime.UtcNow;
             var samples = new List<SoakSample>();
             var kills = new List<string>();
@@ -76,7 +77,7 @@ internal static class SoakBenchmark
             var sampling = SampleAsync(app.ProcessId, load, samples, stop.Token);
             var killing = KillAsync(hosts, load, killEvery, kills, stop.Token);
             var flipping = ui is not null ? ui.RunAsync(TimeSpan.FromSeconds(uiEverySeconds), stop.Token) : Task.CompletedTask;
-            await ChangeAsync(load, apiRate, stop.Token);
+            await ChangeAsync(load, listed, apiRate, stop.Token);
             await Task.WhenAll(sampling, killing, flipping);
 
             await load.DrainAsync(TimeSpan.FromMinutes(3));
@@ -147,10 +148,11 @@ internal static class SoakBenchmark
         return created?.Token ?? throw new InvalidOperationException($"No API token: {error}");
     }
 
-    private static async Task ChangeAsync(SoakLoad load, double rate, CancellationToken stop)
+    // Lists the VMs every 10 s (for both paths: the UI reads the same list, so the token's rate limit sees one listing).
+    private static async Task ChangeAsync(SoakLoad load, SoakVms shared, double rate, CancellationToken stop)
     {
         var random = new Random(11);
-        var vms = new List<(string Host, JsonElement Vm)>();
+        IReadOnlyList<(string Host, JsonElement Vm)> vms = [];
         var listed = DateTime.MinValue;
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
         var inFlight = new List<Task>();
@@ -161,13 +163,7 @@ internal static class SoakBenchmark
                 if (DateTime.UtcNow - listed > TimeSpan.FromSeconds(10))
                 {
                     listed = DateTime.UtcNow;
-                    vms.Clear();
-                    foreach (var host in (await load.GetAsync("/api/v1/hosts")).Select(h => h.GetProperty("name").GetString()!))
-                    {
-                        vms.AddRange((await load.GetAsync($"/api/v1/hosts/{Uri.EscapeDataString(host)}/vms"))
-                            .Where(v => v.GetProperty("state").GetString() is "Running" or "Off")
-                            .Select(v => (host, v)));
-                    }
+                    vms = shared.Vms = await load.ListVmsAsync() ?? vms;
                 }
 
                 inFlight.RemoveAll(t => t.IsCompleted);
@@ -310,5 +306,17 @@ internal static class SoakBenchmark
     private sealed class ContextFactory(DbContextOptions<SqliteDashboardDbContext> options) : IDbContextFactory<DashboardDbContext>
     {
         public DashboardDbContext CreateDbContext() => new SqliteDashboardDbContext(options);
+    }
+
+    /// <summary>The VMs last listed (running or off), shared by the API and UI paths.</summary>
+    internal sealed class SoakVms
+    {
+        private IReadOnlyList<(string Host, JsonElement Vm)> _vms = [];
+
+        public IReadOnlyList<(string Host, JsonElement Vm)> Vms
+        {
+            get => Volatile.Read(ref _vms);
+            set => Volatile.Write(ref _vms, value);
+        }
     }
 }

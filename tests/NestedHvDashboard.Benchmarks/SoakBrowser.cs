@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace NestedHvDashboard.Benchmarks;
@@ -10,7 +9,7 @@ namespace NestedHvDashboard.Benchmarks;
 /// outcome. Each flip the page took (the dialog's choice made, or the steps shown for a VM that is off) is an attempt
 /// that must have its Browser-channel audit entry.
 /// </summary>
-internal sealed class SoakBrowser(ScaleBrowsers browsers, SoakLoad load)
+internal sealed class SoakBrowser(ScaleBrowsers browsers, SoakBenchmark.SoakVms listed)
 {
     private static readonly TimeSpan OperationLimit = TimeSpan.FromMinutes(3);
     private readonly ConcurrentDictionary<string, int> _errors = new();
@@ -30,19 +29,12 @@ internal sealed class SoakBrowser(ScaleBrowsers browsers, SoakLoad load)
     {
         var page = await browsers.NewPageAsync();
         var random = new Random(17);
-        var vms = new List<(string Host, JsonElement Vm)>();
-        var listed = DateTime.MinValue;
         using var tick = new PeriodicTimer(every);
         try
         {
             while (await tick.WaitForNextTickAsync(stop))
             {
-                if (DateTime.UtcNow - listed > TimeSpan.FromSeconds(10))
-                {
-                    listed = DateTime.UtcNow;
-                    vms = await ListAsync();
-                }
-
+                var vms = listed.Vms;
                 if (vms.Count > 0)
                 {
                     var (host, vm) = vms[random.Next(vms.Count)];
@@ -54,26 +46,6 @@ internal sealed class SoakBrowser(ScaleBrowsers browsers, SoakLoad load)
         {
             // The soak's time is up.
         }
-    }
-
-    private async Task<List<(string Host, JsonElement Vm)>> ListAsync()
-    {
-        var vms = new List<(string Host, JsonElement Vm)>();
-        try
-        {
-            foreach (var host in (await load.GetAsync("/api/v1/hosts")).Select(h => h.GetProperty("name").GetString()!))
-            {
-                vms.AddRange((await load.GetAsync($"/api/v1/hosts/{Uri.EscapeDataString(host)}/vms"))
-                    .Where(v => v.GetProperty("state").GetString() is "Running" or "Off")
-                    .Select(v => (host, v)));
-            }
-        }
-        catch (HttpRequestException ex)
-        {
-            Error($"ui list {ex.GetType().Name}");
-        }
-
-        return vms;
     }
 
     private async Task FlipAsync(IPage page, string host, Guid id, Random random)

@@ -47,6 +47,33 @@ internal sealed class SoakLoad(Uri baseAddress, string token) : IAsyncDisposable
         return await response.Content.ReadFromJsonAsync<List<JsonElement>>(Json) ?? [];
     }
 
+    /// <summary>Every running or off VM of every host, or null (the failure counted by kind) when a listing request failed.</summary>
+    public async Task<IReadOnlyList<(string Host, JsonElement Vm)>?> ListVmsAsync()
+    {
+        try
+        {
+            var vms = new List<(string Host, JsonElement Vm)>();
+            foreach (var host in (await GetAsync("/api/v1/hosts")).Select(h => h.GetProperty("name").GetString()!))
+            {
+                vms.AddRange((await GetAsync($"/api/v1/hosts/{Uri.EscapeDataString(host)}/vms"))
+                    .Where(v => v.GetProperty("state").GetString() is "Running" or "Off")
+                    .Select(v => (host, v)));
+            }
+
+            return vms;
+        }
+        catch (HttpRequestException ex)
+        {
+            Error(ex.StatusCode is { } status ? string.Create(CultureInfo.InvariantCulture, $"list http {(int)status}") : $"list {ex.GetType().Name}");
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            Error("list timeout");
+            return null;
+        }
+    }
+
     /// <summary>The host's status in the live view ("connected", "unreachable", ...), or null when it is not listed.</summary>
     public async Task<string?> HostStatusAsync(string host) =>
         (await GetAsync("/api/v1/hosts")).FirstOrDefault(h => h.GetProperty("name").GetString() == host) is { ValueKind: JsonValueKind.Object } found
