@@ -19,7 +19,8 @@ public sealed record FaultScenario(
     bool Running = true,
     bool MacSpoofing = false,
     bool DynamicMemoryOff = false,
-    int VmCount = 1)
+    int VmCount = 1,
+    bool ClientGuest = false)
 {
     public const string SwitchName = "Lab";
 
@@ -27,6 +28,9 @@ public sealed record FaultScenario(
 
     /// <summary>The guest OS of the guest changes' VM (a Server: Hyper-V is installed with Install-WindowsFeature -Restart).</summary>
     public const string GuestOsName = "Windows Server 2022 Datacenter";
+
+    /// <summary>The guest OS of a <see cref="ClientGuest"/> scenario (Hyper-V is enabled with Enable-WindowsOptionalFeature -NoRestart).</summary>
+    public const string ClientGuestOsName = "Windows 11 Enterprise";
 
     /// <summary>The NAT the guest NAT change asks for: the reference document's.</summary>
     public static NatNetworkRequest NatRequest { get; } = new("192.168.0.0/24", "192.168.0.1");
@@ -51,6 +55,7 @@ public sealed record FaultScenario(
         new("new nested-ready VM", ChangeKind.NewVm, Running: false, VmCount: 0),
         new("NAT creation in the guest", ChangeKind.GuestNat),
         new("install Hyper-V in the guest (Server)", ChangeKind.InstallHyperV),
+        new("install Hyper-V in the guest (client)", ChangeKind.InstallHyperV, ClientGuest: true),
     ];
 
     /// <summary>True for the changes made inside the VM's guest over PowerShell Direct.</summary>
@@ -68,7 +73,8 @@ public sealed record FaultScenario(
         {
             // A running VM with nested virtualization on and a Windows guest that answers PowerShell Direct: with Hyper-V for the
             // NAT (it needs New-VMSwitch), without it for the install.
-            LabScenarios.AddWindowsGuestVm(host, VmNames[0], GuestOsName, "10.0.20348", nested: true, hyperV: Kind is ChangeKind.GuestNat);
+            var (os, version) = ClientGuest ? (ClientGuestOsName, "10.0.22631") : (GuestOsName, "10.0.20348");
+            LabScenarios.AddWindowsGuestVm(host, VmNames[0], os, version, nested: true, hyperV: Kind is ChangeKind.GuestNat);
             return host.ToJson();
         }
 

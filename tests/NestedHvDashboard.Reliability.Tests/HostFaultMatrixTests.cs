@@ -60,7 +60,7 @@ public static class HostFaultMatrix
             case ChangeKind.GuestNat:
                 return FaultCases.GuestNatSteps(FaultScenario.NatRequest);
             case ChangeKind.InstallHyperV:
-                return FaultCases.InstallHyperVSteps(isServer: true);
+                return FaultCases.InstallHyperVSteps(isServer: !scenario.ClientGuest);
             default:
                 await lab.ResetAsync(scenario.State(lab.Host.Name), restart);
                 var state = lab.Host.ReadState();
@@ -120,7 +120,7 @@ public sealed class HostFrozenMatrixTests(ITestOutputHelper output)
     private static readonly string[] Sample =
     [
         "enable + dynamic memory off + MAC spoofing, shut down", "MAC spoofing on (adapter editor)", "new nested-ready VM",
-        "NAT creation in the guest", "install Hyper-V in the guest (Server)",
+        "NAT creation in the guest", "install Hyper-V in the guest (Server)", "install Hyper-V in the guest (client)",
     ];
 
     [Fact]
