@@ -225,7 +225,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
     /// guest's own undo (which runs when a step fails) cannot run on a host that is gone. Empty for any other failure.
     /// </summary>
     private static string LostMidway(HostOperationException ex) => ex.Kind is HostErrorKind.Unreachable or HostErrorKind.Timeout
-        ? " The host was lost while it ran, so how far the guest got is not known: the guest may be left with some of these steps done and not undone. Read the guest's networking again before retrying."
+        ? " The host was lost while it ran, so how far the guest got is not known: the guest may be left with some of these steps done and not undone. Read the guest state again (the card's Read again) before retrying."
         : "";
 
     /// <summary>Remembers the credential when asked and allowed; returns a sentence when it was asked but not allowed.</summary>
