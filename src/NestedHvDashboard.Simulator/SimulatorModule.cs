@@ -21,6 +21,12 @@ public static class SimulatorModule
     /// <summary>A session variable naming the state file; overrides <see cref="StateFileEnvironmentVariable"/>.</summary>
     public const string StateFileVariableName = "NestedHvSimulatorStateFile";
 
+    /// <summary>
+    /// In a file-backed guest's runspace: the id of the guest's VM in the state file. Its cmdlets then act on that VM's
+    /// guest (<see cref="State.SimulatedGuest.Host"/>), and the state file's VM is its parent.
+    /// </summary>
+    public const string GuestVmIdVariableName = "NestedHvSimulatorGuestVmId";
+
     /// <summary>The environment variable naming the state file for out-of-process hosts.</summary>
     public const string StateFileEnvironmentVariable = "NESTEDHV_SIM_STATE";
 
@@ -87,6 +93,20 @@ public static class SimulatorModule
         var state = InitialSessionState.CreateDefault2();
         state.ImportPSModule(ManifestPath);
         state.Variables.Add(new SessionStateVariableEntry(StateFileVariableName, stateFile, "The simulator state file this runspace talks to.", System.Management.Automation.ScopedItemOptions.ReadOnly));
+        return state;
+    }
+
+    /// <summary>
+    /// A session state bound to the guest OS of VM <paramref name="vmId"/> in the state file <paramref name="stateFile"/>:
+    /// what PowerShell Direct reaches on a file-backed host. The guest's state is the VM's guest in that file, and its
+    /// cmdlets' faults are armed in the host's faults file (<see cref="SimulatedFaults"/>).
+    /// </summary>
+    public static InitialSessionState CreateFileBackedGuestSessionState(string stateFile, Guid vmId)
+    {
+        ArgumentNullException.ThrowIfNull(stateFile);
+        var state = SimulatorSessionState.Create();
+        state.Variables.Add(new SessionStateVariableEntry(StateFileVariableName, stateFile, "The simulator state file the guest's VM is in.", System.Management.Automation.ScopedItemOptions.ReadOnly));
+        state.Variables.Add(new SessionStateVariableEntry(GuestVmIdVariableName, vmId, "The guest's VM id in the state file.", System.Management.Automation.ScopedItemOptions.ReadOnly));
         return state;
     }
 }

@@ -100,18 +100,18 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
         return new CaseVerdict(cell, expected, actual, problems, DateTime.UtcNow - started);
     }
 
-    private static string[] Arguments(SshTestHost host)
+    internal static string[] Arguments(SshTestHost host, string timeout = "00:00:15")
     {
-        var settings = host.Settings(TimeSpan.FromSeconds(15));
+        var settings = host.Settings(TimeSpan.Parse(timeout, CultureInfo.InvariantCulture));
         return
         [
             "--Hosts:0:Name", settings.Name, "--Hosts:0:Address", settings.Address, "--Hosts:0:Port", settings.Port!.Value.ToString(CultureInfo.InvariantCulture),
             "--Hosts:0:Transport", nameof(HostTransport.Ssh), "--Hosts:0:UserName", settings.UserName!, "--Hosts:0:KeyFilePath", settings.KeyFilePath!,
-            "--Hosts:0:KnownHostsFile", settings.KnownHostsFile!, "--Hosts:0:Timeout", "00:00:15", "--Hosts:0:MaxConcurrency", "2",
+            "--Hosts:0:KnownHostsFile", settings.KnownHostsFile!, "--Hosts:0:Timeout", timeout, "--Hosts:0:MaxConcurrency", "2",
         ];
     }
 
-    private static async Task<(string State, bool Nested)?> VmAsync(HttpClient http, Uri path)
+    internal static async Task<(string State, bool Nested)?> VmAsync(HttpClient http, Uri path)
     {
         try
         {
@@ -147,7 +147,7 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
     private static ContextFactory Database(string dataFolder) =>
         new(new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite($"Data Source={Path.Combine(dataFolder, "dashboard.db")};Pooling=false").Options);
 
-    private static async Task<string> CreateTokenAsync(string dataFolder)
+    internal static async Task<string> CreateTokenAsync(string dataFolder)
     {
         var factory = Database(dataFolder);
         var tokens = new ApiTokens(factory, new DbAuditTrail(factory, TimeProvider.System, NullLogger<DbAuditTrail>.Instance), TimeProvider.System);

@@ -1,5 +1,6 @@
 using System.Management.Automation.Language;
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.PowerShell;
@@ -27,6 +28,8 @@ public enum ChangeKind
     Bulk,
     MacSpoofing,
     NewVm,
+    GuestNat,
+    InstallHyperV,
 }
 
 /// <summary>
@@ -44,10 +47,13 @@ public sealed record FaultCase(FaultScenario Scenario, ChangeStep Step, HostFaul
 /// <summary>
 /// The steps of each change, generated from the operation plans themselves rather than listed by hand: the nested plan
 /// (<see cref="NestedVirtualizationPlan.For"/>) for one-VM and bulk changes, the command the adapter editor shows for MAC
-/// spoofing, and the engine's own new-VM script for a new VM.
+/// spoofing, the engine's own new-VM script for a new VM, the NAT plan (<see cref="NatNetworkPlan"/>) whose commands GuestSteps.ps1
+/// runs in the guest, and InstallHyperV.ps1's install command for the guest's edition.
 /// </summary>
 public static class FaultCases
 {
+    private static readonly string[] ChangingVerbs = ["New-", "Set-", "Install-", "Enable-"];
+
     /// <summary>The cmdlet each nested plan step calls on the host (the engine's scripts).</summary>
     public static string CommandOf(OperationStepKind kind) => kind switch
     {
@@ -91,22 +97,63 @@ public static class FaultCases
     /// <summary>The steps of the engine's new-VM script (New-VM, then the settings that make it ready for nesting), in order.</summary>
     public static IReadOnlyList<ChangeStep> NewVmSteps()
     {
+        var script = EngineScript("NewVm.ps1");
+        // The try block holds the steps; the catch block is the rollback, not a step.
+        return ChangingCommands(script.Find(a => a is TryStatementAst, searchNestedScriptBlocks: true) is TryStatementAst attempt ? attempt.Body : script);
+    }
+
+    // One of the engine's embedded scripts, parsed.
+    private static ScriptBlockAst EngineScript(string name)
+    {
         var assembly = typeof(PowerShellHyperVHost).Assembly;
-        using var stream = assembly.GetManifestResourceStream("NestedHvDashboard.PowerShell.Scripts.NewVm.ps1")
-            ?? throw new InvalidOperationException("The engine's NewVm.ps1 is not embedded.");
+        using var stream = assembly.GetManifestResourceStream("NestedHvDashboard.PowerShell.Scripts." + name)
+            ?? throw new InvalidOperationException($"The engine's {name} is not embedded.");
         using var reader = new StreamReader(stream);
         var script = Parser.ParseInput(reader.ReadToEnd(), out _, out var errors);
-        return errors.Length > 0
-            ? throw new InvalidOperationException($"NewVm.ps1 does not parse: {errors[0].Message}")
-            // The try block holds the steps; the catch block is the rollback, not a step.
-            : ChangingCommands(script.Find(a => a is TryStatementAst, searchNestedScriptBlocks: true) is TryStatementAst attempt ? attempt.Body : script);
+        return errors.Length > 0 ? throw new InvalidOperationException($"{name} does not parse: {errors[0].Message}") : script;
+    }
+
+    /// <summary>
+    /// The steps of a NAT created in a guest: the commands of the plan the engine sends to GuestSteps.ps1 (each with its undo there),
+    /// planned against a guest with Hyper-V and nothing in the way, as the scenario's guest is. Titled as the page and the audit show them.
+    /// </summary>
+    public static IReadOnlyList<ChangeStep> GuestNatSteps(NatNetworkRequest request)
+    {
+        var guest = GuestNetworkState.Empty with { Os = new GuestOs(FaultScenario.GuestOsName, "10.0.20348", IsServer: true, GuestHyperVState.Installed) };
+        var planned = NatNetworkPlan.Create(request, guest);
+        if (!planned.IsValid)
+        {
+            throw new InvalidOperationException($"The NAT request plans nothing: {string.Join(" ", planned.Problems.Select(p => p.Message))}");
+        }
+
+        var calls = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var steps = new List<ChangeStep>();
+        foreach (var command in planned.Plan!.Commands)
+        {
+            var call = calls[command.Name] = calls.GetValueOrDefault(command.Name) + 1;
+            steps.Add(new ChangeStep(steps.Count, command.DisplayText, command.Name, call));
+        }
+
+        return steps;
+    }
+
+    /// <summary>
+    /// The steps of installing Hyper-V in a guest: the changing commands of InstallHyperV.ps1's branch for the guest's edition
+    /// (the script's if: a Server installs the role with Install-WindowsFeature, a client enables the optional feature).
+    /// </summary>
+    public static IReadOnlyList<ChangeStep> InstallHyperVSteps(bool isServer)
+    {
+        var script = EngineScript("InstallHyperV.ps1");
+        var branch = script.Find(a => a is IfStatementAst, searchNestedScriptBlocks: true) as IfStatementAst
+            ?? throw new InvalidOperationException("InstallHyperV.ps1 no longer picks the install command by edition.");
+        return ChangingCommands(isServer ? branch.Clauses[0].Item2 : branch.ElseClause);
     }
 
     /// <summary>Every (scenario, step, fault) cell for <paramref name="fault"/>.</summary>
     public static IEnumerable<FaultCase> For(FaultScenario scenario, IReadOnlyList<ChangeStep> steps, HostFault fault) =>
         steps.Select(step => new FaultCase(scenario, step, fault));
 
-    // New-*/Set-* commands in script order; each cmdlet's calls numbered.
+    // Commands that change something (New-*, Set-*, Install-*, Enable-*) in script order; each cmdlet's calls numbered.
     private static List<ChangeStep> ChangingCommands(Ast body)
     {
         var calls = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -114,7 +161,7 @@ public static class FaultCases
         foreach (var command in body.FindAll(a => a is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>().OrderBy(c => c.Extent.StartOffset))
         {
             var name = command.GetCommandName();
-            if (name is null || !(name.StartsWith("New-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Set-", StringComparison.OrdinalIgnoreCase)))
+            if (name is null || !ChangingVerbs.Any(verb => name.StartsWith(verb, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using NestedHvDashboard.Core.Hosts;
@@ -28,7 +29,7 @@ public sealed class FaultLab : IAsyncDisposable
     private readonly string _folder;
     private IHyperVHost _engine;
 
-    private FaultLab(SshTestHost host, string folder, IDbContextFactory<DashboardDbContext> database, IHyperVHost engine)
+    private FaultLab(SshTestHost host, string folder, IDbContextFactory<DashboardDbContext> database, DatabaseSettings settings, IHyperVHost engine)
     {
         Host = host;
         _folder = folder;
@@ -42,6 +43,8 @@ public sealed class FaultLab : IAsyncDisposable
         Bulk = new BulkNestedSwitch(new BulkNestedVirtualization(operations, lookup.Find, maxPerHost: 1), new PendingNestedChanges(), Audit, TimeProvider.System);
         MacSpoofing = new MacSpoofingService(lookup, Audit);
         NewVm = new NewVmService(lookup, Audit);
+        // The page's guest service; the credential is always the one typed in, so the store (never asked to remember) stays empty.
+        Guest = new GuestSetup(lookup, new GuestCredentialStore(database, settings, new EphemeralDataProtectionProvider(), NullLogger<GuestCredentialStore>.Instance), Audit);
     }
 
     public SshTestHost Host { get; }
@@ -66,6 +69,9 @@ public sealed class FaultLab : IAsyncDisposable
 
     public NewVmService NewVm { get; }
 
+    /// <summary>Guest changes over PowerShell Direct (NAT, install Hyper-V), as the VM page's guest networking card runs them.</summary>
+    public GuestSetup Guest { get; }
+
     public static async Task<FaultLab> StartAsync(string name, SimulatedHost state)
     {
         var host = await SshTestHost.StartAsync(name, state);
@@ -83,8 +89,8 @@ public sealed class FaultLab : IAsyncDisposable
     private static async Task<FaultLab> ConnectAsync(SshTestHost host)
     {
         var folder = Directory.CreateTempSubdirectory("nestedhv-faults-").FullName;
-        var options = new DbContextOptionsBuilder<SqliteDashboardDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(folder, "audit.db")};Pooling=false").Options;
+        var connection = $"Data Source={Path.Combine(folder, "audit.db")};Pooling=false";
+        var options = new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite(connection).Options;
         await using (var db = new SqliteDashboardDbContext(options))
         {
             await db.Database.MigrateAsync();
@@ -97,7 +103,8 @@ public sealed class FaultLab : IAsyncDisposable
         }
 
         var timeout = TimeSpan.FromSeconds(Math.Min(90, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
-        return new FaultLab(host, folder, new ContextFactory(options), Create(host, timeout)) { HostTimeout = timeout };
+        var settings = new DatabaseSettings(DatabaseProvider.Sqlite, connection, "fault matrix audit trail");
+        return new FaultLab(host, folder, new ContextFactory(options), settings, Create(host, timeout)) { HostTimeout = timeout };
     }
 
     /// <summary>
@@ -136,13 +143,21 @@ public sealed class FaultLab : IAsyncDisposable
 
     /// <summary>
     /// The engine for the host, with every long operation's own limit (shut down, start, new VM) at twice the host timeout
-    /// instead of minutes: the simulator's VMs change state at once, so only a frozen host ever reaches it, and a frozen
+    /// (and the wait for a guest after installing Hyper-V) instead of minutes: the simulator's VMs change state at once, so only a frozen host ever reaches it, and a frozen
     /// host then costs seconds, not the 10 minutes a real graceful shutdown may take.
     /// </summary>
     private static IHyperVHost Create(SshTestHost host, TimeSpan timeout)
     {
         var limit = 2 * timeout;
-        return HyperVHostFactory.Create(host.Settings(timeout), timeouts: new OperationTimeouts { GracefulShutdown = limit, Start = limit, NewVm = limit, InstallHyperV = limit });
+        var engine = HyperVHostFactory.Create(host.Settings(timeout), timeouts: new OperationTimeouts { GracefulShutdown = limit, Start = limit, NewVm = limit, InstallHyperV = limit });
+        if (engine is PowerShellHyperVHost powerShell)
+        {
+            // Waiting for a guest to come back after installing Hyper-V: likewise twice the timeout, not 10 minutes (the guest restarts at once).
+            powerShell.GuestRestartTimeout = limit;
+            powerShell.GuestPollInterval = TimeSpan.FromMilliseconds(250);
+        }
+
+        return engine;
     }
 
     /// <summary>Every audit entry, oldest first.</summary>

@@ -3,6 +3,7 @@ using NestedHvDashboard.Simulator.HyperV;
 using NestedHvDashboard.Simulator.State;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.Vms;
 
@@ -100,11 +101,21 @@ public static class FaultMatrixRunner
             case ChangeKind.MacSpoofing:
                 var mac = await lab.MacSpoofing.SetAsync(FaultLab.Operator, host, vms[0], null, enabled: true);
                 return new([(vms[0].Name, mac.Succeeded, mac.Message, mac.HostMessage)]);
+            case ChangeKind.GuestNat:
+                // The credential is the one typed in the card's dialog (never asked again: the guest accepts it).
+                var nat = await lab.Guest.CreateNatAsync(FaultLab.Operator, host, vms[0], FaultScenario.GuestCredential, NoPrompt, FaultScenario.NatRequest);
+                return new([(vms[0].Name, nat.Succeeded, nat.Message, nat.HostMessage)]);
+            case ChangeKind.InstallHyperV:
+                var install = await lab.Guest.InstallHyperVAsync(FaultLab.Operator, host, vms[0], FaultScenario.GuestCredential, NoPrompt, null);
+                return new([(vms[0].Name, install.Succeeded, install.Message, install.HostMessage)]);
             default:
                 var created = await lab.NewVm.CreateAsync(FaultLab.Operator, host, new NewVmRequest(FaultScenario.NewVmName, 4L * 1024 * 1024 * 1024, 2, FaultScenario.SwitchName));
                 return new([(FaultScenario.NewVmName, created.Succeeded, created.Message, created.HostMessage)]);
         }
     }
+
+    // The credential dialog: never answered, so a refused credential ends the change (Canceled) instead of asking forever.
+    private static Task<GuestCredentialAnswer?> NoPrompt(string? problem) => Task.FromResult<GuestCredentialAnswer?>(null);
 
     // True once the armed cmdlet call has been reached on the host; false when the change ended first.
     private static async Task<bool> ReachedAsync(FaultLab lab, Task change, TimeSpan limit)
@@ -147,6 +158,9 @@ internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps
             ChangeKind.NewVm when lost && cell.Step.Index > 0 => "failed; the half-made VM left on the host and named in the result; 1 Failed entry",
             ChangeKind.NewVm => "failed, no VM left behind; 1 Failed entry",
             ChangeKind.MacSpoofing => "failed, adapters unchanged, VM still Running; 1 Failed entry",
+            ChangeKind.GuestNat when lost => $"failed, naming '{cell.Step.Title}' among the steps and that the host was lost; guest left with {(cell.Step.Index == 0 ? "nothing" : string.Join(" + ", steps.Take(cell.Step.Index).Select(s => s.Command)))} (no undo on a lost host); 1 Failed entry",
+            ChangeKind.GuestNat => $"failed at '{cell.Step.Title}' with the guest's refusal; {(cell.Step.Index == 0 ? "nothing to undo" : "earlier steps undone")}, guest as before; 1 Failed entry",
+            ChangeKind.InstallHyperV => $"failed{(lost ? "" : " with the guest's refusal")}, naming Install Hyper-V; Hyper-V neither installed nor pending, VM Running; 1 Failed entry",
             _ => $"failed at '{cell.Step.Title}'; {(StoppedBefore(cell.Step) && lost ? "VM Off and the result says it was not started again" : "VM in the power state it had")}; " +
                  (cell.Scenario.Kind is ChangeKind.Bulk ? $"{cell.Scenario.VmCount + 1} complete entries" : "1 Failed entry"),
         };
@@ -154,6 +168,21 @@ internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps
 
     public string Describe(SimulatedHost after, FaultMatrixRunner.Outcome outcome, IReadOnlyList<AuditEntry> entries)
     {
+        if (cell.Scenario.InGuest)
+        {
+            var guestVm = after.FindVm(cell.Scenario.VmNames[0])!;
+            var guest = guestVm.Guest!.Host;
+            var made = string.Join(" + ", new[]
+            {
+                guest.Switches.Exists(s => s.Name == FaultScenario.NatRequest.SwitchName) ? "switch" : null,
+                guest.IPAddresses.Exists(a => a.IPAddress == FaultScenario.NatRequest.Gateway) ? "gateway address" : null,
+                guest.NetNat is not null ? "NAT" : null,
+                guest.HyperVInstalled && cell.Scenario.Kind is ChangeKind.InstallHyperV ? "Hyper-V" : null,
+                guest.PendingFeatures.Count > 0 ? "features pending" : null,
+            }.OfType<string>());
+            return $"{(outcome.PerVm[0].Succeeded ? "ok" : "failed")}; {guestVm.Name} {guestVm.StateAt(DateTimeOffset.UtcNow)}, guest has {(made.Length == 0 ? "nothing new" : made)}; audit {string.Join(",", entries.Select(e => e.Result))}";
+        }
+
         var vms = string.Join(", ", cell.Scenario.VmNames.Append(cell.Scenario.Kind is ChangeKind.NewVm ? FaultScenario.NewVmName : null).OfType<string>()
             .Select(n => after.FindVm(n) is { } vm ? $"{n} {vm.State} nested {(vm.ExposeVirtualizationExtensions ? "on" : "off")}" : $"{n} absent"));
         return $"{string.Join(" / ", outcome.PerVm.Select(o => o.Succeeded ? "ok" : "failed"))}; {vms}; audit {string.Join(",", entries.Select(e => e.Result))}";
@@ -179,6 +208,9 @@ internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps
                 var vm = after.FindVm(cell.Scenario.VmNames[0])!;
                 Expect(vm.State == VMState.Running, $"VM {vm.Name} is {vm.State}, not Running as it was");
                 Expect(vm.NetworkAdapters.TrueForAll(a => !a.MacAddressSpoofing), "an adapter's MAC spoofing changed although the call failed");
+                break;
+            case ChangeKind.GuestNat or ChangeKind.InstallHyperV:
+                JudgeGuest(after, outcome, entries);
                 break;
             default:
                 JudgeOne(outcome, entries, cell.Fault is HostFault.Refused ? cell.Step.Command : null);
@@ -210,6 +242,52 @@ internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps
         Expect(entries.Count == 1, $"{entries.Count} audit entries, not 1");
         Expect(entries.Count == 1 && entries[0].Result == AuditResults.Failed, $"the audit entry is {string.Join(",", entries.Select(e => e.Result))}, not Failed");
         Expect(entries.Count == 1 && !string.IsNullOrWhiteSpace(entries[0].HostError), "the audit entry has no host error");
+    }
+
+    /// <summary>
+    /// A change inside the guest: one Failed entry saying why, the page and the audit naming the step (for a lost host, the
+    /// steps it was running and that the host was lost), and on the guest either nothing half-applied (a refusal: the steps
+    /// before it undone) or exactly the steps before the fault (a lost host cannot undo), which the result then warns about.
+    /// </summary>
+    private void JudgeGuest(SimulatedHost after, FaultMatrixRunner.Outcome outcome, IReadOnlyList<AuditEntry> entries)
+    {
+        var lost = cell.Fault is not HostFault.Refused;
+        JudgeOne(outcome, entries, lost ? null : cell.Step.Command);
+        var result = outcome.PerVm[0];
+        var said = $"{result.Message} {result.HostMessage}";
+        var audited = entries.Count == 1 ? $"{entries[0].Message} {entries[0].HostError}" : "";
+        // Installing Hyper-V is one step: the change's own name ("Install Hyper-V") names it, whatever ended it.
+        var step = cell.Scenario.Kind is ChangeKind.InstallHyperV ? "Install Hyper-V" : cell.Step.Title;
+        Expect(said.Contains(step, StringComparison.Ordinal), $"the result does not name the step '{step}': {said}");
+        Expect(audited.Contains(step, StringComparison.Ordinal), $"the audit entry does not name the step '{step}': {audited}");
+        var vm = after.FindVm(cell.Scenario.VmNames[0])!;
+        var guest = vm.Guest!.Host;
+        var state = vm.StateAt(DateTimeOffset.UtcNow);
+        Expect(state == VMState.Running, $"VM {vm.Name} is {state}, not Running as it was");
+        if (cell.Scenario.Kind is ChangeKind.InstallHyperV)
+        {
+            Expect(!guest.HyperVInstalled && guest.PendingFeatures.Count == 0 && !vm.GuestIsHyperVHost, $"Hyper-V half-installed in the guest (installed {guest.HyperVInstalled}, pending {string.Join(",", guest.PendingFeatures)}) although {cell.Step.Command} never ran");
+            return;
+        }
+
+        var request = FaultScenario.NatRequest;
+        var done = lost ? cell.Step.Index : 0;
+        var hasSwitch = guest.Switches.Exists(s => s.Name == request.SwitchName);
+        var hasAddress = guest.IPAddresses.Exists(a => a.IPAddress == request.Gateway);
+        Expect(hasSwitch == done > 0, $"the guest's switch {request.SwitchName} is {(hasSwitch ? "there" : "missing")}; expected {(done > 0 ? "there (made before the host was lost)" : "none (undone or never made)")}");
+        Expect(hasAddress == done > 1, $"the guest's gateway address {request.Gateway} is {(hasAddress ? "there" : "missing")}; expected {(done > 1 ? "there" : "none")}");
+        Expect(guest.NetNat is null, $"the guest has NAT {guest.NetNat?.Name} although New-NetNat never ran");
+        if (!lost)
+        {
+            // The refusal came back from GuestSteps.ps1, which undid what was done before it and says so.
+            Expect(cell.Step.Index == 0 ? result.HostMessage?.Contains("Nothing had been changed before it", StringComparison.Ordinal) == true : result.HostMessage?.Contains("Undone: Remove-VMSwitch", StringComparison.Ordinal) == true,
+                $"the result does not say what was undone: {result.HostMessage}");
+        }
+        else
+        {
+            Expect(said.Contains("may be left", StringComparison.Ordinal), $"the result does not warn that the guest may be left half-done: {said}");
+            Expect(audited.Contains("may be left", StringComparison.Ordinal), $"the audit entry does not warn that the guest may be left half-done: {audited}");
+        }
     }
 
     private void JudgeNested(SimulatedHost before, SimulatedHost after, FaultMatrixRunner.Outcome outcome, IReadOnlyList<AuditEntry> entries)

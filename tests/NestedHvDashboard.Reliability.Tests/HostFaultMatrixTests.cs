@@ -57,6 +57,10 @@ public static class HostFaultMatrix
                 return FaultCases.NewVmSteps();
             case ChangeKind.MacSpoofing:
                 return FaultCases.MacSpoofingSteps(scenario.VmNames[0]);
+            case ChangeKind.GuestNat:
+                return FaultCases.GuestNatSteps(FaultScenario.NatRequest);
+            case ChangeKind.InstallHyperV:
+                return FaultCases.InstallHyperVSteps(isServer: !scenario.ClientGuest);
             default:
                 await lab.ResetAsync(scenario.State(lab.Host.Name), restart);
                 var state = lab.Host.ReadState();
@@ -107,12 +111,17 @@ public sealed class HostKilledMatrixTests(ITestOutputHelper output)
 /// The frozen lane in the suite is a sample: every frozen cell waits out host timeouts, so all 29 take minutes even on a quiet
 /// machine. The sample is the change whose plan calls every nested cmdlet (shut down, Set-VMProcessor, Set-VMMemory,
 /// Set-VMNetworkAdapter, start), MAC spoofing, and the new VM (past its limit after New-VM, the result must name the
-/// half-made VM); FAULT_MATRIX_ALL=1 runs every change.
+/// half-made VM), and the two guest changes (PowerShell Direct through the frozen host: the result must warn the guest may be
+/// half-done); FAULT_MATRIX_ALL=1 runs every change.
 /// </summary>
 [Trait("Category", "FaultMatrix")]
 public sealed class HostFrozenMatrixTests(ITestOutputHelper output)
 {
-    private static readonly string[] Sample = ["enable + dynamic memory off + MAC spoofing, shut down", "MAC spoofing on (adapter editor)", "new nested-ready VM"];
+    private static readonly string[] Sample =
+    [
+        "enable + dynamic memory off + MAC spoofing, shut down", "MAC spoofing on (adapter editor)", "new nested-ready VM",
+        "NAT creation in the guest", "install Hyper-V in the guest (Server)", "install Hyper-V in the guest (client)",
+    ];
 
     [Fact]
     public Task Every_step_of_the_sampled_changes_with_the_host_frozen_ends_within_the_timeout_reported_and_audited() =>

@@ -213,21 +213,4 @@ public sealed class PowerShellDirectTests : IDisposable
         Assert.Equal("Invoke-Command", error.InvocationInfo.MyCommand.Name);
         Assert.Equal(CommandTypes.Cmdlet, error.InvocationInfo.MyCommand.CommandType);
     }
-
-    [Fact]
-    public void Invoke_command_without_an_in_process_host_refuses_powershell_direct()
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"sim-{Guid.NewGuid():N}.json");
-        try
-        {
-            host.SaveToFile(file);
-            using var fileSession = new SimulatorSession(SimulatorModule.CreateFileBackedSessionState(file));
-            var error = fileSession.Run("param($cred) Invoke-Command -VMName l1-hv -Credential $cred -ScriptBlock { 1 }", GuestHosts.WithCredential()).OnlyError;
-            Assert.Contains("needs an in-process simulated host", error.Exception.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
 }

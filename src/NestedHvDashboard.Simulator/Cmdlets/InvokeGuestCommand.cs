@@ -9,7 +9,8 @@ namespace NestedHvDashboard.Simulator.Cmdlets;
 /// <summary>
 /// PowerShell Direct into a simulated guest: what Invoke-Command -VMName/-VMId does on a real host.
 /// The module's Invoke-Command function sends those parameter sets here and everything else to the real
-/// cmdlet. The script block runs, as text, in a fresh runspace bound to the guest's own simulated host;
+/// cmdlet. The script block runs, as text, in a fresh runspace bound to the guest's own simulated host (in-process, the
+/// VM's guest object; file-backed, the VM's guest in the state file, whose faults file then arms the guest's cmdlets too);
 /// output comes back serialized (Deserialized.*) with PSComputerName, as over a real remoting session.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "SimulatedGuestCommand", DefaultParameterSetName = "VMName")]
@@ -62,19 +63,26 @@ public sealed class InvokeSimulatedGuestCommandCommand : SimulatorCmdlet
     protected override void EndProcessing()
     {
         var host = BoundHost;
-        if (host is null)
+        var file = host is null ? StateFile : null;
+        if (host is null && (file is null || GuestVmId is not null))
         {
             ThrowTerminatingError(Error(
-                "PowerShell Direct into simulated guests needs an in-process simulated host (SimulatorModule.CreateSessionState); the file-backed simulator does not model guests.",
+                file is null
+                    ? "PowerShell Direct into simulated guests needs a simulated host: an in-process one (SimulatorModule.CreateSessionState) or a state file."
+                    : "PowerShell Direct from a file-backed simulated guest into its own VMs (a second level) is not simulated.",
                 "PSDirectNotSimulated",
                 ErrorCategory.NotImplemented,
                 null));
         }
 
+        // In-process, the guest's runspace is bound to the VM's guest object; file-backed, to the VM's guest in the state file.
+        Func<Guid, SimulatedGuest, InitialSessionState> session = host is not null
+            ? (vmId, guest) => SimulatorModule.CreateGuestSessionState(host, vmId, guest.Host)
+            : (vmId, _) => SimulatorModule.CreateFileBackedGuestSessionState(file!, vmId);
         var targets = ParameterSetName == "VMId" ? VMId.Select(id => (object)id) : VMName;
         foreach (var target in targets)
         {
-            RunIn(host!, target);
+            RunIn(Sim, target, session);
         }
     }
 
@@ -88,7 +96,7 @@ public sealed class InvokeSimulatedGuestCommandCommand : SimulatorCmdlet
         base.StopProcessing();
     }
 
-    private void RunIn(SimulatedHost host, object target)
+    private void RunIn(HostAccess host, object target, Func<Guid, SimulatedGuest, InitialSessionState> session)
     {
         var now = Now;
         var found = host.Read(h => h.Vms.Where(v => target is Guid id ? v.Id == id : string.Equals(v.Name, (string)target, StringComparison.OrdinalIgnoreCase))
@@ -125,7 +133,7 @@ public sealed class InvokeSimulatedGuestCommandCommand : SimulatorCmdlet
             return;
         }
 
-        using var runspace = RunspaceFactory.CreateRunspace(SimulatorModule.CreateGuestSessionState(host, vm.Id, vm.Guest.Host));
+        using var runspace = RunspaceFactory.CreateRunspace(session(vm.Id, vm.Guest));
         runspace.Open();
         using var ps = PowerShell.Create(runspace);
         ps.AddScript(ScriptBlock.ToString());

@@ -16,16 +16,25 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
     internal SimulatedHost? BoundHost =>
         SessionState.PSVariable.GetValue(SimulatorModule.HostVariableName) is var bound && (bound is PSObject wrapped ? wrapped.BaseObject : bound) is SimulatedHost host ? host : null;
 
-    /// <summary>In a guest's runspace, the host and id of the guest's own VM; otherwise null.</summary>
-    internal (SimulatedHost Host, Guid VmId)? ParentVm
+    /// <summary>In a guest's runspace (in-process or file-backed), the host and id of the guest's own VM; otherwise null.</summary>
+    internal (HostAccess Host, Guid VmId)? ParentVm
     {
         get
         {
             var parent = SessionState.PSVariable.GetValue(SimulatorModule.ParentHostVariableName);
             var id = SessionState.PSVariable.GetValue(SimulatorModule.ParentVmIdVariableName);
-            return (parent is PSObject p ? p.BaseObject : parent) is SimulatedHost host && (id is PSObject i ? i.BaseObject : id) is Guid vmId ? (host, vmId) : null;
+            if ((parent is PSObject p ? p.BaseObject : parent) is SimulatedHost host && (id is PSObject i ? i.BaseObject : id) is Guid vmId)
+            {
+                return (new InMemoryHostAccess(host), vmId);
+            }
+
+            return BoundHost is null && GuestVmId is { } guestVm && StateFile is { } file ? (new FileHostAccess(file), guestVm) : null;
         }
     }
+
+    /// <summary>In a file-backed guest's runspace, the id of the guest's VM in the state file; otherwise null.</summary>
+    internal Guid? GuestVmId =>
+        SessionState.PSVariable.GetValue(SimulatorModule.GuestVmIdVariableName) is var id && (id is PSObject wrapped ? wrapped.BaseObject : id) is Guid vmId ? vmId : null;
 
     internal static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
@@ -61,18 +70,7 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
     {
         if (BoundHost is { } host)
         {
-            if (!host.Read(h => h.HyperVInstalled) && IsHyperVCmdlet)
-            {
-                // A guest without the Hyper-V role has no Hyper-V module: the command is simply not there.
-                var name = MyInvocation.MyCommand.Name;
-                ThrowTerminatingError(new ErrorRecord(
-                    new CommandNotFoundException($"The term '{name}' is not recognized as a name of a cmdlet, function, script file, or executable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again."),
-                    "CommandNotFoundException",
-                    ErrorCategory.ObjectNotFound,
-                    name));
-            }
-
-            return new InMemoryHostAccess(host);
+            return WithHyperVModule(new InMemoryHostAccess(host));
         }
 
         var file = StateFile;
@@ -87,7 +85,7 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
                     file));
             }
 
-            return new FileHostAccess(file);
+            return GuestVmId is { } guestVm ? WithHyperVModule(new GuestFileHostAccess(file, guestVm)) : new FileHostAccess(file);
         }
 
         ThrowTerminatingError(new ErrorRecord(
@@ -98,8 +96,27 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
         return null!;
     }
 
-    /// <summary>The state file of a file-backed host, or null.</summary>
-    private string? StateFile =>
+    /// <summary>
+    /// <paramref name="access"/>, when the host has the Hyper-V module this cmdlet needs: a guest without the Hyper-V role has
+    /// none, so its Hyper-V cmdlets are simply not there.
+    /// </summary>
+    private HostAccess WithHyperVModule(HostAccess access)
+    {
+        if (IsHyperVCmdlet && !access.Read(h => h.HyperVInstalled))
+        {
+            var name = MyInvocation.MyCommand.Name;
+            ThrowTerminatingError(new ErrorRecord(
+                new CommandNotFoundException($"The term '{name}' is not recognized as a name of a cmdlet, function, script file, or executable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again."),
+                "CommandNotFoundException",
+                ErrorCategory.ObjectNotFound,
+                name));
+        }
+
+        return access;
+    }
+
+    /// <summary>The state file of a file-backed host (or of a file-backed guest's VM), or null.</summary>
+    internal string? StateFile =>
         SessionState.PSVariable.GetValue(SimulatorModule.StateFileVariableName) as string is { Length: > 0 } variable
             ? variable
             : Environment.GetEnvironmentVariable(SimulatorModule.StateFileEnvironmentVariable) is { Length: > 0 } environment ? environment : null;

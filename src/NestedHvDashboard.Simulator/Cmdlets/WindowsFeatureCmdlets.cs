@@ -44,6 +44,8 @@ public abstract class WindowsFeatureCmdlet : SimulatorCmdlet
                 vm.GuestIsHyperVHost = vm.Guest?.CompletePendingFeatures() ?? vm.GuestIsHyperVHost;
                 vm.BeginRestart(Now, h.Timing.StopDuration, h.Timing.StartDuration);
             }
+
+            return vm is not null;
         });
     }
 

@@ -155,7 +155,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             }
             else
             {
-                result = await WithCredentialAsync(actor, host, vm, known, ask, prefix, networking, work);
+                result = await WithCredentialAsync(actor, host, vm, known, ask, prefix, networking, work, changes: action is not null);
             }
         }
         catch (OperationCanceledException) when (id is { } canceled)
@@ -178,7 +178,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
     }
 
     private async Task<GuestActionResult> WithCredentialAsync(
-        Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string prefix, INestedNetworking networking, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work)
+        Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string prefix, INestedNetworking networking, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work, bool changes)
     {
         var credential = known ?? credentials.Find(host, vm.Id);
         var remember = false;
@@ -215,10 +215,18 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             }
             catch (HostOperationException ex)
             {
-                return new(GuestActionOutcome.Failed, $"{prefix} failed.", ex.HostMessage, null, credential, []);
+                return new(GuestActionOutcome.Failed, $"{prefix} failed at: {ex.Operation}.{(changes ? LostMidway(ex) : "")}", ex.HostMessage, null, credential, []);
             }
         }
     }
+
+    /// <summary>
+    /// For a change whose host was lost or stopped answering while it ran: a sentence saying the guest may be half-done, since the
+    /// guest's own undo (which runs when a step fails) cannot run on a host that is gone. Empty for any other failure.
+    /// </summary>
+    private static string LostMidway(HostOperationException ex) => ex.Kind is HostErrorKind.Unreachable or HostErrorKind.Timeout
+        ? " The host was lost while it ran, so how far the guest got is not known: the guest may be left with some of these steps done and not undone. Read the guest state again (the card's Read again) before retrying."
+        : "";
 
     /// <summary>Remembers the credential when asked and allowed; returns a sentence when it was asked but not allowed.</summary>
     private string Keep(Actor actor, string host, VmSnapshot vm, GuestCredential credential, bool remember)

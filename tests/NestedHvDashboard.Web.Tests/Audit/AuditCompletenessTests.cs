@@ -333,6 +333,36 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_guest_nat_names_the_step_and_a_lost_host_warns_the_guest_may_be_half_done()
+    {
+        var vm = NetworkAdaptersCardTests.Vm(VmState.Running) with { ExposeVirtualizationExtensions = true };
+        var host = new FakeGuestHost(HostName, Facts, vm);
+        var setup = new GuestSetup(new Lookup(host), Credentials(), _db.Audit);
+        var known = new GuestCredential(FakeGuestHost.UserName, FakeGuestHost.Password);
+        var request = new NatNetworkRequest("192.168.0.0/24", "192.168.0.1");
+
+        // A step the guest refused: GuestSteps.ps1 undid the earlier ones and the engine names the step.
+        host.CreateNatFailure = new HostOperationException(HostErrorKind.HostRefused, HostName, "New-NetNat -Name LocalNAT -InternalIPInterfaceAddressPrefix 192.168.0.0/24",
+            "The parameter is incorrect. Undone: Remove-VMSwitch -Name VmNAT -Force.", vm.Name);
+        var refused = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, request);
+        Assert.Equal(GuestActionOutcome.Failed, refused.Outcome);
+        Assert.Contains("failed at: New-NetNat -Name LocalNAT", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("may be left", refused.Message, StringComparison.Ordinal);
+        AssertComplete(Last(), TestDatabase.Operator, "Create guest NAT", AuditResults.Failed, HostName, vm.Name);
+        Assert.Contains("failed at: New-NetNat -Name LocalNAT", Last().Message, StringComparison.Ordinal);
+        Assert.Contains("Undone: Remove-VMSwitch", Last().HostError, StringComparison.Ordinal);
+
+        // The host lost mid-way: nobody undid anything, and the page and the audit say the guest may be half-done.
+        host.CreateNatFailure = new HostOperationException(HostErrorKind.Unreachable, HostName, "New-VMSwitch -Name VmNAT -SwitchType Internal; New-NetNat -Name LocalNAT",
+            "The SSH transport process has abruptly terminated causing this remote session to break.", vm.Name);
+        var lost = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, request);
+        Assert.Equal(GuestActionOutcome.Failed, lost.Outcome);
+        Assert.Contains("failed at: New-VMSwitch -Name VmNAT -SwitchType Internal; New-NetNat", lost.Message, StringComparison.Ordinal);
+        Assert.Contains("may be left with some of these steps done and not undone", lost.Message, StringComparison.Ordinal);
+        Assert.Contains("may be left with some of these steps done and not undone", Last().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_guest_that_refuses_the_password_then_a_user_who_cancels_is_one_canceled_entry()
     {
         var vm = NetworkAdaptersCardTests.Vm(VmState.Running) with { ExposeVirtualizationExtensions = true };

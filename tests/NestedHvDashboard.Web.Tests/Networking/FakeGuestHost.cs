@@ -32,6 +32,9 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
         get { lock (_gate) { return [.. _calls]; } }
     }
 
+    /// <summary>When set, the next NAT creation fails with it after signing in (as the engine does when a step fails or the host is lost).</summary>
+    public HostOperationException? CreateNatFailure { get; set; }
+
     /// <summary>When true, installs report that they outlasted their limit ("still running on the host — checking") after "installing".</summary>
     public bool InstallOutlastsLimit { get; set; }
 
@@ -51,6 +54,12 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
     public Task<GuestNetworkState> CreateNatNetworkAsync(Guid vmId, GuestCredential credential, NatNetworkRequest request, CancellationToken cancellationToken = default)
     {
         SignIn(credential, $"Create {request.SwitchName} {request.Prefix}");
+        if (CreateNatFailure is { } failure)
+        {
+            CreateNatFailure = null;
+            throw failure;
+        }
+
         var plan = NatNetworkPlan.Create(request, State);
         if (!plan.IsValid)
         {
