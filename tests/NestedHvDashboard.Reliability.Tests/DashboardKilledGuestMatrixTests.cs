@@ -13,7 +13,9 @@ namespace NestedHvDashboard.Reliability.Tests;
 /// The dashboard killed with kill -9 at each step of a NAT created in the guest (the steps generated from the NAT plan), the
 /// change started from the VM page's guest card in Chromium (guest changes have no API), against an SSH pwsh host, then
 /// started again on the same data: the audit entry is Interrupted, no guest command runs again, and the guest is left with
-/// exactly the steps before the one the app was killed at.
+/// exactly the steps before the one the app was killed at. Each case restarts the app and opens PowerShell Direct sessions
+/// (minutes on this 2-core box), so the suite runs one: the middle step, killed with the switch made and the NAT not yet;
+/// FAULT_MATRIX_ALL=1 runs every step.
 /// </summary>
 [Trait("Category", "FaultMatrix")]
 public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
@@ -47,14 +49,15 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await DashboardKilledMatrixTests.CreateTokenAsync(app.DataFolder));
         var verdicts = new List<CaseVerdict>();
-        foreach (var step in steps)
+        IReadOnlyList<ChangeStep> run = Environment.GetEnvironmentVariable("FAULT_MATRIX_ALL") == "1" ? steps : [steps[1]];
+        foreach (var step in run)
         {
             verdicts.Add(await RunAsync(host, app, http, browser, signedIn, scenario, state, vmId, step, commands));
             output.WriteLine(HostFaultMatrix.Row(verdicts[^1]));
         }
 
         output.WriteLine($"fault matrix, dashboard killed in a guest change: {verdicts.Count} cases, {verdicts.Count(v => v.Passed)} passed, {verdicts.Sum(v => v.Took.TotalSeconds):0} s");
-        Assert.Equal(steps.Count, verdicts.Count);
+        Assert.Equal(run.Count, verdicts.Count);
         var failed = verdicts.Where(v => !v.Passed).ToList();
         Assert.True(failed.Count == 0, string.Join("\n", failed.Select(v => $"{v.Case}: {string.Join("; ", v.Problems)}")));
     }
