@@ -100,19 +100,7 @@ public static class ConnectionAdvice
     /// The host's words <paramref name="message"/> and the <paramref name="fix"/> as separate sentences: trailing blanks
     /// trimmed and a period added when the host's words do not end with a sentence's punctuation.
     /// </summary>
-    public static string WithFix(string message, string fix)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(fix);
-        var said = message.TrimEnd();
-        if (said.Length == 0)
-        {
-            return $"Fix: {fix.Trim()}";
-        }
-
-        var ended = said[^1] is '.' or '!' or '?' or '…';
-        return $"{said}{(ended ? "" : ".")} Fix: {fix.Trim()}";
-    }
+    public static string WithFix(string message, string fix) => Core.Text.Sentences.WithFix(message, fix);
 
     private static string AllMessages(Exception failure)
     {

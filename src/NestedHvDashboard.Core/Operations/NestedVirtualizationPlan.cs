@@ -69,7 +69,7 @@ public sealed record NestedVirtualizationPlan(PlanVerdict Verdict, IReadOnlyList
             var blocking = ReadinessEvaluator.BlockingFailures(ReadinessEvaluator.EvaluateVm(hostFacts, vm)).ToList();
             if (blocking.Count > 0)
             {
-                var reasons = string.Join(" ", blocking.Select(c => c.Fix is null ? $"{c.Title}: {c.Reason}" : $"{c.Title}: {c.Reason} Fix: {c.Fix}"));
+                var reasons = string.Join(" ", blocking.Select(c => c.Explained));
                 return Refuse($"Nested virtualization cannot be enabled on {target}. {reasons}");
             }
         }

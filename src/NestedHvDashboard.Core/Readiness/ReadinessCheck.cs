@@ -15,4 +15,15 @@ public enum ReadinessStatus
 /// <param name="Status">Pass, warn, fail or unknown.</param>
 /// <param name="Reason">One line: why this answer.</param>
 /// <param name="Fix">What to do about it; null when there is nothing to do.</param>
-public sealed record ReadinessCheck(string RuleId, string Title, ReadinessStatus Status, string Reason, string? Fix);
+public sealed record ReadinessCheck(string RuleId, string Title, ReadinessStatus Status, string Reason, string? Fix)
+{
+    /// <summary>"Title: reason. Fix: fix" (the fix left out when there is none), as one line for a tooltip or a refusal.</summary>
+    public string Explained
+    {
+        get
+        {
+            var why = $"{Title}: {Reason}";
+            return Fix is null ? Text.Sentences.Ended(why) : Text.Sentences.WithFix(why, Fix);
+        }
+    }
+}

@@ -128,6 +128,9 @@ public sealed class NestedVirtualizationOperationsTests
         Assert.Equal(OperationOutcome.Refused, result.Outcome);
         Assert.Empty(host.Changes);
         Assert.All(blocking, check => Assert.Contains(check.Reason, result.Message, StringComparison.Ordinal));
+        // Each blocking check as its own sentences: a reason without a period no longer runs into its "Fix:".
+        Assert.All(blocking, check => Assert.Contains(check.Explained, result.Message, StringComparison.Ordinal));
+        Assert.DoesNotMatch(@"[^.!?…] Fix:", result.Message);
         Assert.Contains("cannot be enabled on VM 'L1-Lab'", result.Message, StringComparison.Ordinal);
     }
 
