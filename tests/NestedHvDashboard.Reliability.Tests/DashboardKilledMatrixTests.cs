@@ -58,6 +58,68 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
         Assert.True(failed.Count == 0, string.Join("\n", failed.Select(v => $"{v.Case}: {string.Join("; ", v.Problems)}")));
     }
 
+    [Fact]
+    public async Task Killed_during_a_MAC_spoofing_change_the_restarted_dashboard_marks_it_interrupted_and_sets_nothing_again()
+    {
+        var scenario = FaultScenario.All.Single(s => s.Kind is ChangeKind.MacSpoofing);
+        const string hostName = "FAULT-APP-MAC";
+        var state = scenario.State(hostName);
+        await using var host = await SshTestHost.StartAsync(hostName, SimulatedHost.FromJson(state));
+        var vmId = host.ReadState().FindVm(scenario.VmNames[0])!.Id;
+        var step = Assert.Single(FaultCases.MacSpoofingSteps(scenario.VmNames[0]));
+        await using var app = await DashboardProcess.StartAsync(Arguments(host));
+        using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CreateTokenAsync(app.DataFolder));
+        var started = DateTime.UtcNow;
+        var problems = new List<string>();
+        var vmPath = new Uri($"/api/v1/hosts/{host.Name}/vms/{vmId}", UriKind.Relative);
+        await Poll.UntilAsync(async () => await VmAsync(http, vmPath) is { State: "Running" }, TimeSpan.FromSeconds(120), "the app seeing the VM Running");
+
+        // The PUT answers when the host has answered: it hangs with the cmdlet, and the kill ends it.
+        SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
+        var put = http.PutAsJsonAsync(new Uri($"{vmPath}/adapters/mac-spoofing", UriKind.Relative), new { enabled = true }, Json);
+        await Poll.UntilAsync(() => SimulatedFaults.Read(host.StateFile)?.Faults.Exists(f => f.TriggeredAt is not null) == true, TimeSpan.FromSeconds(120), $"{step.Command} reached");
+        var callsAtKill = SimulatedFaults.Read(host.StateFile)!.Calls.GetValueOrDefault(step.Command);
+        await app.RestartAsync();
+        try
+        {
+            using var answered = await put;
+            problems.Add($"the PUT was answered {(int)answered.StatusCode} although the app was killed during it");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            // The connection died with the app: the caller learns nothing from this request, the audit trail must say it.
+        }
+
+        await Poll.UntilAsync(async () => await VmAsync(http, vmPath) is not null, TimeSpan.FromSeconds(120), "the restarted app listing the VM");
+        await using (var db = Database(app.DataFolder).CreateDbContext())
+        {
+            var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "MAC spoofing on" && e.VmId == vmId).ToListAsync();
+            Expect(entries.Count == 1, $"{entries.Count} audit entries for the change, not 1", problems);
+            Expect(entries.Count == 1 && entries[0].Result == AuditResults.Interrupted, $"the entry is {string.Join(",", entries.Select(e => e.Result))}, not Interrupted", problems);
+        }
+
+        // A few seconds for anything that would replay the change after the restart.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var callsAfter = SimulatedFaults.Read(host.StateFile)!.Calls.GetValueOrDefault(step.Command);
+        Expect(callsAfter == callsAtKill, $"{step.Command} ran again after the restart: {callsAtKill} → {callsAfter}", problems);
+        var after = host.ReadState().FindVm(vmId)!;
+        Expect(after.State == VMState.Running, $"VM {after.State}, not Running as it was", problems);
+        Expect(after.NetworkAdapters.TrueForAll(a => !a.MacAddressSpoofing), "an adapter's MAC spoofing changed although the cmdlet hung before changing it", problems);
+        SimulatedFaults.Disarm(host.StateFile);
+        await host.RestartAsync();
+
+        var verdict = new CaseVerdict(
+            $"{scenario.Name} @ {step.Title} ({step.Command} #{step.Call}) × dashboard killed (kill -9) and restarted",
+            "1 Interrupted entry; nothing set again; VM Running, spoofing off",
+            $"calls {step.Command} {callsAtKill} → {callsAfter}; VM {after.State}, spoofing {(after.NetworkAdapters.Any(a => a.MacAddressSpoofing) ? "on" : "off")}",
+            problems,
+            DateTime.UtcNow - started);
+        output.WriteLine(HostFaultMatrix.Row(verdict));
+        output.WriteLine($"fault matrix, dashboard killed in a MAC spoofing change: 1 cases, {(verdict.Passed ? 1 : 0)} passed, {verdict.Took.TotalSeconds:0} s");
+        Assert.True(verdict.Passed, string.Join("; ", problems));
+    }
+
     private static async Task<CaseVerdict> RunAsync(SshTestHost host, DashboardProcess app, HttpClient http, FaultScenario scenario, string state, Guid vmId, ChangeStep step)
     {
         var started = DateTime.UtcNow;
