@@ -212,7 +212,8 @@ internal static class SoakBenchmark
                 return true;
             }
 
-            await Task.Delay(250);
+            // Once a second: with the change load and the listings, a faster poll put the token over its rate limit.
+            await Task.Delay(1000);
         }
 
         return false;

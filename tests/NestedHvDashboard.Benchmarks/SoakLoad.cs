@@ -74,11 +74,29 @@ internal sealed class SoakLoad(Uri baseAddress, string token) : IAsyncDisposable
         }
     }
 
-    /// <summary>The host's status in the live view ("connected", "unreachable", ...), or null when it is not listed.</summary>
-    public async Task<string?> HostStatusAsync(string host) =>
-        (await GetAsync("/api/v1/hosts")).FirstOrDefault(h => h.GetProperty("name").GetString() == host) is { ValueKind: JsonValueKind.Object } found
-            ? found.GetProperty("status").GetString()
-            : null;
+    /// <summary>
+    /// The host's status in the live view ("connected", "unreachable", ...), or null when it is not listed or the request
+    /// failed (counted by kind: the token's rate limit answers 429 when the polling is too eager).
+    /// </summary>
+    public async Task<string?> HostStatusAsync(string host)
+    {
+        try
+        {
+            return (await GetAsync("/api/v1/hosts")).FirstOrDefault(h => h.GetProperty("name").GetString() == host) is { ValueKind: JsonValueKind.Object } found
+                ? found.GetProperty("status").GetString()
+                : null;
+        }
+        catch (HttpRequestException ex)
+        {
+            Error(ex.StatusCode is { } status ? string.Create(CultureInfo.InvariantCulture, $"host status http {(int)status}") : $"host status {ex.GetType().Name}");
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            Error("host status timeout");
+            return null;
+        }
+    }
 
     public async Task StartHubClientsAsync(int count)
     {
