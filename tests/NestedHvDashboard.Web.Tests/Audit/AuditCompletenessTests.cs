@@ -297,10 +297,8 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     [Fact]
     public async Task Guest_nat_create_refusal_remove_and_install_each_leave_one_complete_entry_without_the_password()
     {
-        var vm = NetworkAdaptersCardTests.Vm(VmState.Running) with { ExposeVirtualizationExtensions = true };
-        var host = new FakeGuestHost(HostName, Facts, vm);
-        var setup = new GuestSetup(new Lookup(host), Credentials(), _db.Audit);
-        var known = new GuestCredential(FakeGuestHost.UserName, FakeGuestHost.Password);
+        var (vm, host, setup) = GuestLab(_db.Audit);
+        var known = KnownGuest;
 
         Assert.Equal(GuestActionOutcome.Succeeded, (await setup.ReadStateAsync(TestDatabase.Operator, HostName, vm, known, Never)).Outcome);
         Assert.Empty(_db.Entries());
@@ -335,10 +333,8 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_guest_nat_names_the_step_and_a_lost_host_warns_the_guest_may_be_half_done()
     {
-        var vm = NetworkAdaptersCardTests.Vm(VmState.Running) with { ExposeVirtualizationExtensions = true };
-        var host = new FakeGuestHost(HostName, Facts, vm);
-        var setup = new GuestSetup(new Lookup(host), Credentials(), _db.Audit);
-        var known = new GuestCredential(FakeGuestHost.UserName, FakeGuestHost.Password);
+        var (vm, host, setup) = GuestLab(_db.Audit);
+        var known = KnownGuest;
         var request = new NatNetworkRequest("192.168.0.0/24", "192.168.0.1");
 
         // A step the guest refused: GuestSteps.ps1 undid the earlier ones and the engine names the step.
@@ -365,9 +361,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     [Fact]
     public async Task A_guest_that_refuses_the_password_then_a_user_who_cancels_is_one_canceled_entry()
     {
-        var vm = NetworkAdaptersCardTests.Vm(VmState.Running) with { ExposeVirtualizationExtensions = true };
-        var host = new FakeGuestHost(HostName, Facts, vm);
-        var setup = new GuestSetup(new Lookup(host), Credentials(), _db.Audit);
+        var (vm, host, setup) = GuestLab(_db.Audit);
         var answers = new Queue<GuestCredentialAnswer?>([new GuestCredentialAnswer(new GuestCredential("Administrator", "Wrong-Guess-77"), Remember: true), null]);
         var problems = new List<string?>();
 
@@ -415,9 +409,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     [Fact]
     public async Task A_guest_change_is_not_run_when_the_trail_cannot_record_it()
     {
-        var vm = NetworkAdaptersCardTests.Vm(VmState.Running) with { ExposeVirtualizationExtensions = true };
-        var host = new FakeGuestHost(HostName, Facts, vm);
-        var setup = new GuestSetup(new Lookup(host), Credentials(), new FailingAuditTrail());
+        var (vm, host, setup) = GuestLab(new FailingAuditTrail());
 
         var result = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, new GuestCredential(FakeGuestHost.UserName, FakeGuestHost.Password), Never, new NatNetworkRequest("192.168.0.0/24", "192.168.0.1"));
 
@@ -587,6 +579,16 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
 
     // The stores name the database in their errors; the test database is a SQLite file.
     private static readonly DatabaseSettings StoreSettings = new(DatabaseProvider.Sqlite, "Data Source=unused", "the test database");
+
+    private static GuestCredential KnownGuest => new(FakeGuestHost.UserName, FakeGuestHost.Password);
+
+    // A running VM with nested on, on a fake host whose guest takes KnownGuest, and the guest setup service over it.
+    private (VmSnapshot Vm, FakeGuestHost Host, GuestSetup Setup) GuestLab(IAuditTrail audit)
+    {
+        var vm = NetworkAdaptersCardTests.Vm(VmState.Running) with { ExposeVirtualizationExtensions = true };
+        var host = new FakeGuestHost(HostName, Facts, vm);
+        return (vm, host, new GuestSetup(new Lookup(host), Credentials(), audit));
+    }
 
     private GuestCredentialStore Credentials() =>
         new(_db.Factory, StoreSettings, new EphemeralDataProtectionProvider(), NullLogger<GuestCredentialStore>.Instance);
