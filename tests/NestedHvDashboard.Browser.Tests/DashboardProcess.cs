@@ -183,6 +183,11 @@ public sealed partial class DashboardProcess : IAsyncDisposable
             {
                 // Not accepting yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One request over its 5 s while the app starts on a busy machine (a CI run saw it with the reliability
+                // lanes starting apps side by side): ask again; the token bounds the whole wait.
+            }
         }
         while (await interval.WaitForNextTickAsync(cancellationToken));
     }

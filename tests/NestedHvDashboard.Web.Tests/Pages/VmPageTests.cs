@@ -222,7 +222,8 @@ public sealed partial class VmPageTests : IAsyncLifetime
 
         hold.SetResult();
 
-        page.WaitForAssertion(() => Assert.Contains("Done", page.Find("[data-testid=outcome]").TextContent, StringComparison.Ordinal));
+        // bUnit's default 1 s was too short once in CI, with the reliability lanes loading both cores.
+        page.WaitForAssertion(() => Assert.Contains("Done", page.Find("[data-testid=outcome]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.False(page.Find(".mud-switch-input").HasAttribute("disabled"));
         Assert.Equal(["Done", "Done", "Done"], page.FindAll("[data-step-status]").Select(e => e.GetAttribute("data-step-status")));
     }
