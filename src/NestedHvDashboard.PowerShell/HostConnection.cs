@@ -194,6 +194,7 @@ internal abstract class HostConnection : IDisposable
                 }
             };
             runspace.OpenAsync();
+            SshTransportGuard.Protect(runspace); // as soon as the ssh process (and its input writer) exists
             return await opened.Task.ConfigureAwait(false);
         }
 

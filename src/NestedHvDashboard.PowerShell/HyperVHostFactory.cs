@@ -47,7 +47,7 @@ public static class HyperVHostFactory
                 // Every new session, not only the monitor's first: a change that reconnects to a host just killed would start ssh
                 // against a refused port, and PowerShell's transport then ends the whole process (see TcpReachability; fault matrix).
                 TcpReachability.CheckAsync(settings.Name, settings.Address, settings.Port ?? 22, settings.Timeout).GetAwaiter().GetResult();
-                return RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings));
+                return RemoteConnections.CreateSshRunspace(settings);
             },
             settings.MaxConcurrency,
             async failure => ConnectionAdvice.Explain(settings, await SshDiagnosis.ExplainAsync(settings, failure).ConfigureAwait(false)));

@@ -80,6 +80,13 @@ public static class RemoteConnections
             SshOptions(settings));
     }
 
+    /// <summary>
+    /// An unopened remote runspace over <see cref="CreateSsh"/>, guarded so that the ssh process dying cannot end this
+    /// process (see <see cref="SshTransportGuard"/>).
+    /// </summary>
+    public static Runspace CreateSshRunspace(HostConnectionSettings settings) =>
+        SshTransportGuard.Guard(RunspaceFactory.CreateRunspace(CreateSsh(settings)));
+
     /// <summary>The ssh -o options: strict host key checking, the known_hosts file, no prompts.</summary>
     public static Hashtable SshOptions(HostConnectionSettings settings)
     {

@@ -46,7 +46,7 @@ internal sealed class EngineListing(IReadOnlyList<HostConnectionSettings> settin
 /// </summary>
 internal sealed class PerVmListing(IReadOnlyList<HostConnectionSettings> settings) : IListing
 {
-    private readonly List<Runspace> _runspaces = [.. settings.Select(s => RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(s)))];
+    private readonly List<Runspace> _runspaces = [.. settings.Select(s => RemoteConnections.CreateSshRunspace(s))];
 
     public string Name => "per VM";
 

@@ -19,7 +19,7 @@ public sealed class SshStopTests(SshLabFixture lab)
     {
         var settings = lab.Alpha.Settings(SshLabFixture.Timeout);
         Runspace? made = null;
-        var connection = new HostConnection.RunspaceSet(() => made = RunspaceFactory.CreateRunspace(RemoteConnections.CreateSsh(settings)), 1);
+        var connection = new HostConnection.RunspaceSet(() => made = RemoteConnections.CreateSshRunspace(settings), 1);
         await connection.OpenAsync().WaitAsync(Patience);
         using var shell = System.Management.Automation.PowerShell.Create();
         shell.AddScript("Start-Sleep -Seconds 600");
