@@ -112,8 +112,23 @@ public sealed partial class PowerShellHyperVHost
         if (!isServer || before.Os?.HyperV == GuestHyperVState.RestartPending)
         {
             // The client cmdlet cannot restart over PowerShell Direct (nor can a pending install): restart the VM from the host.
-            await StopVmAsync(vmId, StopMode.ShutDown, cancellationToken).ConfigureAwait(false);
-            await StartVmAsync(vmId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await StopVmAsync(vmId, StopMode.ShutDown, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HostOperationException error)
+            {
+                throw RestartFailed(error, vm.Name, stopped: false);
+            }
+
+            try
+            {
+                await StartVmAsync(vmId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HostOperationException error)
+            {
+                throw RestartFailed(error, vm.Name, stopped: true);
+            }
         }
 
         progress?.Report(HyperVInstallProgress.WaitingForGuest);
@@ -158,6 +173,31 @@ public sealed partial class PowerShellHyperVHost
     {
         var rows = await Session.InvokeAsync(new HostCommand(HostScript.HostSwitches, Empty, "Get-VMSwitch"), cancellationToken).ConfigureAwait(false);
         return [.. rows.Where(r => HostRows.KindOf(r) == "Switch").Select(r => HostRows.Text(r, "Name"))];
+    }
+
+    /// <summary>
+    /// The restart that finishes a client's Hyper-V install failed at its shut down or its start: the same failure, its step named
+    /// as the restart's, and its host message saying what the guest and the VM were left with and what to do.
+    /// </summary>
+    private HostOperationException RestartFailed(HostOperationException error, string vmName, bool stopped)
+    {
+        var lost = error.Kind is HostErrorKind.Unreachable or HostErrorKind.Timeout;
+        var left = (stopped, lost, error.Kind) switch
+        {
+            (false, _, HostErrorKind.StillRunning) => "The host is still shutting the VM down. Read the VM again; once it is Off, start it to finish.",
+            (true, _, HostErrorKind.StillRunning) => "The VM was shut down for the restart and the host is still starting it. Read the VM again; if it stays Off, start it to finish.",
+            (false, false, _) => "The VM was not shut down: it is still Running, and Hyper-V starts working in it after its next restart. Restart the VM to finish.",
+            (false, true, _) => "The host was lost during the shut down, so the VM may be Running, shutting down or Off. Read the VM again; if it is Off, start it to finish, if Running, restart it.",
+            (true, false, _) => "The VM was shut down for the restart but could not be started again: it is Off. Start the VM to finish.",
+            (true, true, _) => "The VM was shut down for the restart and the host was lost while starting it again: it may still be Off. Read the VM again and start it if it is Off.",
+        };
+        return new HostOperationException(
+            error.Kind,
+            Name,
+            $"Restart the VM to finish installing Hyper-V ({(stopped ? "Start-VM" : "Stop-VM")})",
+            $"{error.HostMessage} Hyper-V is installed in the guest and waits for this restart. {left}",
+            vmName,
+            error);
     }
 
     private static string InstallCommand(bool isServer) => isServer

@@ -146,8 +146,23 @@ public static class FaultCases
         var script = EngineScript("InstallHyperV.ps1");
         var branch = script.Find(a => a is IfStatementAst, searchNestedScriptBlocks: true) as IfStatementAst
             ?? throw new InvalidOperationException("InstallHyperV.ps1 no longer picks the install command by edition.");
-        return ChangingCommands(isServer ? branch.Clauses[0].Item2 : branch.ElseClause);
+        var steps = ChangingCommands(isServer ? branch.Clauses[0].Item2 : branch.ElseClause);
+        if (!isServer)
+        {
+            // A client's cmdlet cannot restart over PowerShell Direct: the engine then restarts the VM from the host (its shut
+            // down, then its start), and the install only takes effect through that restart.
+            steps.Add(new ChangeStep(steps.Count, RestartStepTitle("Stop-VM"), "Stop-VM", 1));
+            steps.Add(new ChangeStep(steps.Count, RestartStepTitle("Start-VM"), "Start-VM", 1));
+        }
+
+        return steps;
     }
+
+    /// <summary>How the engine names a step of the restart that finishes a client's Hyper-V install.</summary>
+    public static string RestartStepTitle(string command) => $"Restart the VM to finish installing Hyper-V ({command})";
+
+    /// <summary>True for a step of the host-side restart after a client's Hyper-V install.</summary>
+    public static bool IsInstallRestart(ChangeStep step) => step.Title.StartsWith("Restart the VM to finish installing Hyper-V", StringComparison.Ordinal);
 
     /// <summary>Every (scenario, step, fault) cell for <paramref name="fault"/>.</summary>
     public static IEnumerable<FaultCase> For(FaultScenario scenario, IReadOnlyList<ChangeStep> steps, HostFault fault) =>

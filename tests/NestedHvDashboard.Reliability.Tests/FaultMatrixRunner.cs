@@ -160,6 +160,8 @@ internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps
             ChangeKind.MacSpoofing => "failed, adapters unchanged, VM still Running; 1 Failed entry",
             ChangeKind.GuestNat when lost => $"failed, naming '{cell.Step.Title}' among the steps and that the host was lost; guest left with {(cell.Step.Index == 0 ? "nothing" : string.Join(" + ", steps.Take(cell.Step.Index).Select(s => s.Command)))} (no undo on a lost host); 1 Failed entry",
             ChangeKind.GuestNat => $"failed at '{cell.Step.Title}' with the guest's refusal; {(cell.Step.Index == 0 ? "nothing to undo" : "earlier steps undone")}, guest as before; 1 Failed entry",
+            ChangeKind.InstallHyperV when FaultCases.IsInstallRestart(cell.Step) =>
+                $"failed at '{cell.Step.Title}'{(lost ? ", saying the host was lost" : "")}; Hyper-V pending that restart; VM {(cell.Step.Command == "Start-VM" ? "Off, the result saying to start it" : "Running")}; 1 Failed entry",
             ChangeKind.InstallHyperV => $"failed{(lost ? "" : " with the guest's refusal")}, naming Install Hyper-V; Hyper-V neither installed nor pending, VM Running; 1 Failed entry",
             _ => $"failed at '{cell.Step.Title}'; {(StoppedBefore(cell.Step) && lost ? "VM Off and the result says it was not started again" : "VM in the power state it had")}; " +
                  (cell.Scenario.Kind is ChangeKind.Bulk ? $"{cell.Scenario.VmCount + 1} complete entries" : "1 Failed entry"),
@@ -263,6 +265,12 @@ internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps
         var vm = after.FindVm(cell.Scenario.VmNames[0])!;
         var guest = vm.Guest!.Host;
         var state = vm.StateAt(DateTimeOffset.UtcNow);
+        if (FaultCases.IsInstallRestart(cell.Step))
+        {
+            JudgeInstallRestart(vm, said, audited, lost);
+            return;
+        }
+
         Expect(state == VMState.Running, $"VM {vm.Name} is {state}, not Running as it was");
         if (cell.Scenario.Kind is ChangeKind.InstallHyperV)
         {
@@ -288,6 +296,32 @@ internal sealed class FaultJudge(FaultCase cell, IReadOnlyList<ChangeStep> steps
             Expect(said.Contains("may be left", StringComparison.Ordinal), $"the result does not warn that the guest may be left half-done: {said}");
             Expect(audited.Contains("may be left", StringComparison.Ordinal), $"the audit entry does not warn that the guest may be left half-done: {audited}");
         }
+    }
+
+    /// <summary>
+    /// The host-side restart that finishes a client's install faulted at its shut down or its start: the install itself is done and
+    /// pending that restart; the VM is where the fault left it (Running when the shut down never ran, Off when the start never
+    /// ran), and the page and the audit name the restart's step and say what the VM was left in and what to do.
+    /// </summary>
+    private void JudgeInstallRestart(SimulatedVm vm, string said, string audited, bool lost)
+    {
+        var guest = vm.Guest!.Host;
+        var stopped = cell.Step.Command == "Start-VM";
+        var state = vm.StateAt(DateTimeOffset.UtcNow);
+        Expect(state == (stopped ? VMState.Off : VMState.Running), $"VM {vm.Name} is {state}, not {(stopped ? "Off (shut down, never started again)" : "Running (never shut down)")}");
+        Expect(guest.PendingFeatures.Contains("Microsoft-Hyper-V") && !guest.HyperVInstalled, $"Hyper-V is not pending the restart (installed {guest.HyperVInstalled}, pending {string.Join(",", guest.PendingFeatures)})");
+        Expect(said.Contains(cell.Step.Title, StringComparison.Ordinal), $"the result does not name the step '{cell.Step.Title}': {said}");
+        Expect(audited.Contains(cell.Step.Title, StringComparison.Ordinal), $"the audit entry does not name the step '{cell.Step.Title}': {audited}");
+        // A lost host: dead (the VM's state unknown) or frozen past the step's own limit (the host may still be working on it).
+        string[] left = (stopped, lost) switch
+        {
+            (false, false) => ["it is still Running"],
+            (false, true) => ["the VM may be Running, shutting down or Off", "The host is still shutting the VM down"],
+            (true, false) => ["it is Off. Start the VM to finish"],
+            (true, true) => ["it may still be Off", "the host is still starting it"],
+        };
+        Expect(left.Any(l => said.Contains(l, StringComparison.Ordinal)), $"the result does not say '{string.Join("' or '", left)}': {said}");
+        Expect(left.Any(l => audited.Contains(l, StringComparison.Ordinal)), $"the audit entry does not say '{string.Join("' or '", left)}': {audited}");
     }
 
     private void JudgeNested(SimulatedHost before, SimulatedHost after, FaultMatrixRunner.Outcome outcome, IReadOnlyList<AuditEntry> entries)

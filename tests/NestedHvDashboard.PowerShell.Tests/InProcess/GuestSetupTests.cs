@@ -260,6 +260,28 @@ public sealed class GuestSetupTests : IAsyncLifetime
         Assert.Empty(InGuest(vmName, "Get-VM"));
     }
 
+    [Theory]
+    [InlineData("Stop-VM", "it is still Running", VMState.Running)]
+    [InlineData("Start-VM", "it is Off. Start the VM to finish", VMState.Off)]
+    public async Task A_client_restart_that_fails_names_its_step_and_what_the_vm_was_left_in(string failing, string left, VMState state)
+    {
+        _host.FailingCommands[failing] = "Simulated failure of " + failing;
+        var progress = new Steps();
+
+        var error = await Assert.ThrowsAsync<HostOperationException>(() => DashboardHost.InstallHyperVAsync(Id("w11"), Lab, progress));
+
+        Assert.Equal(HostErrorKind.HostRefused, error.Kind);
+        Assert.Equal("w11", error.VmName);
+        Assert.Equal($"Restart the VM to finish installing Hyper-V ({failing})", error.Operation);
+        Assert.Contains("Simulated failure of " + failing, error.HostMessage, StringComparison.Ordinal);
+        Assert.Contains("Hyper-V is installed in the guest and waits for this restart.", error.HostMessage, StringComparison.Ordinal);
+        Assert.Contains(left, error.HostMessage, StringComparison.Ordinal);
+        Assert.Equal([HyperVInstallProgress.Installing, HyperVInstallProgress.Restarting], progress.Reported);
+        Assert.Equal(state, _host.FindVm("w11")!.StateAt(DateTimeOffset.UtcNow));
+        Assert.Contains("Microsoft-Hyper-V", GuestHost("w11").Read(h => h.PendingFeatures.ToList()));
+        Assert.False(GuestHost("w11").Read(h => h.HyperVInstalled));
+    }
+
     [Fact]
     public async Task Installing_where_hyper_v_already_runs_changes_nothing()
     {
