@@ -20,7 +20,7 @@ namespace NestedHvDashboard.Reliability.Tests;
 [Trait("Category", "FaultMatrix")]
 public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
+    internal const string ChromiumPath = "/usr/bin/chromium";
     // Generous: on a busy box each PowerShell Direct read opens SSH sessions that may take tens of seconds.
     private const float Timeout = 180_000;
 
@@ -141,10 +141,10 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         return new CaseVerdict(cell, expected, actual, problems, DateTime.UtcNow - started);
     }
 
-    private static ILocator Field(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input");
+    internal static ILocator Field(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input");
 
     // The sign-in form, as a person fills it; the cookie it sets is reused by every case's context.
-    private static async Task<string> SignInAsync(IBrowser browser, DashboardProcess app)
+    internal static async Task<string> SignInAsync(IBrowser browser, DashboardProcess app)
     {
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString() });
         var page = await context.NewPageAsync();
@@ -156,12 +156,12 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         return await context.StorageStateAsync();
     }
 
-    private static string Format(string[] commands, int[] calls) => string.Join(", ", commands.Zip(calls, (c, n) => $"{c} {n}"));
+    internal static string Format(string[] commands, int[] calls) => string.Join(", ", commands.Zip(calls, (c, n) => $"{c} {n}"));
 
-    private static int[] Calls(SshTestHost host, string[] commands) =>
+    internal static int[] Calls(SshTestHost host, string[] commands) =>
         SimulatedFaults.Read(host.StateFile) is { } faults ? [.. commands.Select(c => faults.Calls.GetValueOrDefault(c))] : new int[commands.Length];
 
-    private static void Expect(bool holds, string problem, List<string> problems)
+    internal static void Expect(bool holds, string problem, List<string> problems)
     {
         if (!holds)
         {
@@ -169,7 +169,7 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<List<AuditEntry>> EntriesAsync(string dataFolder)
+    internal static async Task<List<AuditEntry>> EntriesAsync(string dataFolder)
     {
         var options = new DbContextOptionsBuilder<SqliteDashboardDbContext>().UseSqlite($"Data Source={Path.Combine(dataFolder, "dashboard.db")};Pooling=false").Options;
         await using var db = new SqliteDashboardDbContext(options);
