@@ -107,9 +107,18 @@ public sealed class DashboardFixture : IAsyncLifetime
         await page.GetByTestId("sign-in").ClickAsync();
         // Only the URL is needed (the sign-in cookie came with the redirect), so no wait for the page's load event: a run
         // with the CPU saturated once timed out waiting for /healthz's load after its URL had matched.
-        await page.WaitForURLAsync(
-            url => !new Uri(url).AbsolutePath.StartsWith("/account/", StringComparison.Ordinal) || new Uri(url).Query.Contains("error=", StringComparison.Ordinal),
-            new() { WaitUntil = WaitUntilState.Commit });
+        try
+        {
+            // 60 s: CI once ran out of 30 s here with the reliability lanes starting apps beside this one on 2 cores.
+            await page.WaitForURLAsync(
+                url => !new Uri(url).AbsolutePath.StartsWith("/account/", StringComparison.Ordinal) || new Uri(url).Query.Contains("error=", StringComparison.Ordinal),
+                new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"Signing in as {user}: still at {page.Url} after 60 s.\nThe app's sign-in lines and errors:\n{SignInLog(app)}", ex);
+        }
+
         // Signed in unless the form sent us back to itself (with error=...): the cookie comes with any other redirect. No wait for
         // the page's load event here either: CI once timed out on it (30 s) and so lost where the sign-in had ended.
         var at = new Uri(page.Url);
@@ -125,12 +134,14 @@ public sealed class DashboardFixture : IAsyncLifetime
                 said = $"(its error text could not be read: {ex.Message})";
             }
 
-            var log = string.Join("\n", app.Output.Split('\n').Where(line => line.Contains("sign", StringComparison.OrdinalIgnoreCase) || line.Contains("ERR", StringComparison.Ordinal)).TakeLast(20));
-            throw new InvalidOperationException($"Signing in as {user} ended at {at.PathAndQuery}: {said}\nThe app's sign-in lines and errors:\n{log}");
+            throw new InvalidOperationException($"Signing in as {user} ended at {at.PathAndQuery}: {said}\nThe app's sign-in lines and errors:\n{SignInLog(app)}");
         }
 
         return await context.StorageStateAsync();
     }
+
+    private static string SignInLog(DashboardProcess app) =>
+        string.Join("\n", app.Output.Split('\n').Where(line => line.Contains("sign", StringComparison.OrdinalIgnoreCase) || line.Contains("ERR", StringComparison.Ordinal) || line.Contains("WRN", StringComparison.Ordinal)).TakeLast(20));
 
     private async Task<IBrowserContext> ContextAsync(DashboardProcess app, int width, int height, string? storageState)
     {

@@ -129,8 +129,9 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         Expect(guest.NetNat is null, "the NAT was made although New-NetNat never ran", problems);
 
         // The hung session is the old app's; end it (sshd restarted) so it can never finish its step, then check nothing ran again.
-        SimulatedFaults.Disarm(host.StateFile);
+        // sshd restarted first: disarmed while the old session still hangs, the hung cmdlet could go on and finish its step.
         await host.RestartAsync();
+        SimulatedFaults.Disarm(host.StateFile);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var after = host.ReadState().FindVm(vmId)!.Guest!.Host;
         Expect(after.NetNat is null && after.Switches.Exists(s => s.Name == FaultScenario.NatRequest.SwitchName) == hasSwitch, "the guest changed after the restart: a step ran again or finished", problems);

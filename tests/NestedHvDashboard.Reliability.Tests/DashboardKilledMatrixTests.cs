@@ -106,8 +106,9 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
         var after = host.ReadState().FindVm(vmId)!;
         Expect(after.State == VMState.Running, $"VM {after.State}, not Running as it was", problems);
         Expect(after.NetworkAdapters.TrueForAll(a => !a.MacAddressSpoofing), "an adapter's MAC spoofing changed although the cmdlet hung before changing it", problems);
-        SimulatedFaults.Disarm(host.StateFile);
+        // sshd restarted first: disarmed while the old session still hangs, the hung cmdlet could go on and finish its step.
         await host.RestartAsync();
+        SimulatedFaults.Disarm(host.StateFile);
 
         var verdict = new CaseVerdict(
             $"{scenario.Name} @ {step.Title} ({step.Command} #{step.Call}) × dashboard killed (kill -9) and restarted",
@@ -155,8 +156,9 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
             TimeSpan.FromSeconds(60), "the app showing the VM's real state");
 
         // The hung session is the old app's; end it (sshd restarted) so it can never finish its step during the next case.
-        SimulatedFaults.Disarm(host.StateFile);
+        // sshd restarted first: disarmed while the old session still hangs, the hung cmdlet could go on and finish its step.
         await host.RestartAsync();
+        SimulatedFaults.Disarm(host.StateFile);
         var expected = $"1 Interrupted entry; nothing run again; VM {(stopped ? "Off" : "Running")}, nested {(nestedSet ? "on" : "off")}, shown so by the restarted app";
         var actual = $"audit {string.Join(",", entries.Select(e => e.Result))}; calls {Format(Calls(host, callsAtKill))}; VM {after.State}, nested {(after.ExposeVirtualizationExtensions ? "on" : "off")}";
         return new CaseVerdict(cell, expected, actual, problems, DateTime.UtcNow - started);
