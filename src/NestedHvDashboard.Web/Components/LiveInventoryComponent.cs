@@ -8,31 +8,17 @@ namespace NestedHvDashboard.Web.Components;
 /// A page that shows the live inventory. Every circuit reads the one <see cref="SharedInventory"/>: the page holds a
 /// reference to the shared, immutable host list, never a copy of it. When a new state is there the page renders it
 /// with one InvokeAsync; states that arrive while a render is pending are skipped (the page takes the latest), so a
-/// busy circuit renders at most once per feed batch (~10 a second) and never queues — or, for a page whose every
-/// refresh is costly (<see cref="MinRefreshInterval"/>), at most once per that interval, always ending on the latest
-/// state. While prerendering it shows the current state only; the live updates belong to the interactive circuit.
+/// busy circuit renders at most once per feed batch (~10 a second) and never queues. While prerendering it shows the
+/// current state only; the live updates belong to the interactive circuit.
 /// </summary>
 public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
 {
     private IDisposable? _listening;
     private int _pending;
-    private long _lastRefresh;
     private bool _disposed;
 
     [Inject]
     public required SharedInventory Inventory { get; init; }
-
-    [Inject]
-    public required IServiceProvider Services { get; init; }
-
-    // The app's clock (a test's fake one); the system's where none is registered.
-    private TimeProvider Time => field ??= Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
-
-    /// <summary>
-    /// The least time between two refreshes of this page: zero (every feed batch) unless a page's refresh is costly enough
-    /// that a busy feed should not drive it at full rate. A state that arrives sooner is shown when the interval is up.
-    /// </summary>
-    protected virtual TimeSpan MinRefreshInterval => TimeSpan.Zero;
 
     /// <summary>Every host as the feed last said, in the feed's order (shared with every circuit: do not change it).</summary>
     protected IReadOnlyList<HostInventoryState> Hosts { get; private set; } = [];
@@ -54,8 +40,7 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
     {
     }
 
-    // On the shared reader's thread: schedule one render unless one is already pending; within MinRefreshInterval of the
-    // last refresh, schedule it for when the interval is up.
+    // On the shared reader's thread: schedule one render unless one is already pending.
     private void OnSharedChanged()
     {
         if (Interlocked.Exchange(ref _pending, 1) == 1)
@@ -63,19 +48,8 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
             return;
         }
 
-        var last = Interlocked.Read(ref _lastRefresh);
-        var wait = last == 0 ? TimeSpan.Zero : MinRefreshInterval - Time.GetElapsedTime(last);
-        if (wait > TimeSpan.Zero)
-        {
-            _ = Task.Delay(wait, Time).ContinueWith(_ => ScheduleRefresh(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            return;
-        }
-
-        ScheduleRefresh();
-    }
-
-    private void ScheduleRefresh() =>
         _ = InvokeAsync(Refresh).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
 
     private void Refresh()
     {
@@ -86,7 +60,6 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
             return;
         }
 
-        Interlocked.Exchange(ref _lastRefresh, Time.GetTimestamp());
         Hosts = hosts;
         OnInventoryChanged();
         StateHasChanged();

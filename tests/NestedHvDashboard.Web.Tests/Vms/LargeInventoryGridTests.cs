@@ -31,12 +31,9 @@ public sealed class LargeInventoryGridTests : IAsyncLifetime
     private readonly TestDatabase _db = TestDatabase.Create();
     private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20) });
     private readonly List<(string Host, VmSnapshot Vm)> _vms = [];
-    // The pages' clock: a large grid's refresh interval and the search box's debounce run on it; the tests move it.
-    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = new();
 
     public Task InitializeAsync()
     {
-        _context.Services.AddSingleton<TimeProvider>(_time);
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
@@ -118,42 +115,6 @@ public sealed class LargeInventoryGridTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_large_grid_refreshes_at_most_twice_a_second_and_always_ends_on_the_latest_state()
-    {
-        var page = Open();
-        var shared = _context.Services.GetRequiredService<SharedInventory>();
-
-        // The first change after a quiet spell shows at once.
-        AddHost(shared, "hv-extra-1");
-        page.WaitForAssertion(() => Assert.Equal($"{_vms.Count + 1} of {_vms.Count + 1} VMs", Count(page)), TimeSpan.FromSeconds(30));
-        var renders = page.RenderCount;
-
-        // Two more within the interval: neither is rendered until it is up, then the page shows the latest, in one refresh.
-        AddHost(shared, "hv-extra-2");
-        AddHost(shared, "hv-extra-3");
-        Thread.Sleep(500); // real time for a refresh that should not happen (the clock has not moved)
-        Assert.Equal($"{_vms.Count + 1} of {_vms.Count + 1} VMs", Count(page));
-        Assert.Equal(renders, page.RenderCount);
-
-        _time.Advance(AllVms.LargeGridRefreshInterval);
-        page.WaitForAssertion(() => Assert.Equal($"{_vms.Count + 3} of {_vms.Count + 3} VMs", Count(page)), TimeSpan.FromSeconds(30));
-    }
-
-    // A host with one VM joins the inventory; returns once the shared inventory has it.
-    private void AddHost(SharedInventory shared, string host)
-    {
-        var count = shared.Hosts.Count;
-        _store.ApplyInventory(host, new HostInventory(VmGridQueryTests.Facts with { Name = host }, [VmGridQueryTests.Vm(host + "-vm", VmState.Off, nested: false)], DateTimeOffset.UtcNow));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (shared.Hosts.Count == count && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(20);
-        }
-
-        Assert.Equal(count + 1, shared.Hosts.Count);
-    }
-
-    [Fact]
     public void Search_filters_and_select_all_are_right_over_every_vm_not_only_those_on_screen()
     {
         var page = Open();
@@ -172,13 +133,11 @@ public sealed class LargeInventoryGridTests : IAsyncLifetime
 
         // "vm-0004" matches vm-00040 … vm-00049 (host names never contain it).
         page.Find("input[data-testid=vm-search]").Input("VM-0004");
-        _time.Advance(TimeSpan.FromSeconds(1)); // past the search box's debounce
         page.WaitForAssertion(() => Assert.Equal($"10 of {_vms.Count} VMs", Count(page)));
         page.WaitForAssertion(() => Assert.Equal([.. Enumerable.Range(40, 10).Select(n => $"vm-{n:00000}")], Names(page)));
 
         // A host name matches its 50 VMs.
         page.Find("input[data-testid=vm-search]").Input("hv-123");
-        _time.Advance(TimeSpan.FromSeconds(1));
         page.WaitForAssertion(() => Assert.Equal($"50 of {_vms.Count} VMs", Count(page)));
     }
 
