@@ -418,7 +418,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
     }
 
     // The lane's summary line (each case's row printed as it ended), then every case passed.
-    private void Report(IReadOnlyList<CaseVerdict> verdicts, FaultScenario scenario, int cases)
+    private void Report(List<CaseVerdict> verdicts, FaultScenario scenario, int cases)
     {
         output.WriteLine($"fault matrix, dashboard killed from the page ({scenario.Name}): {verdicts.Count} cases, {verdicts.Count(v => v.Passed)} passed, {verdicts.Sum(v => v.Took.TotalSeconds):0} s");
         Assert.Equal(cases, verdicts.Count);
