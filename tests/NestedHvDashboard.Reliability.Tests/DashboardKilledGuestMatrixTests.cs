@@ -84,18 +84,7 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         await using (var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, StorageState = signedIn }))
         {
             var page = await context.NewPageAsync();
-            // Live first (the overview says so once its circuit is up), then to the VM page inside that circuit, as the browser tests do:
-            // a click before the circuit is up is lost.
-            await page.GotoAsync("/");
-            await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = Timeout });
-            await page.EvaluateAsync("url => Blazor.navigateTo(url)", $"/hosts/{host.Name}/vms/{vmId}");
-            await Assertions.Expect(page.GetByTestId("guest-card")).ToBeVisibleAsync(new() { Timeout = Timeout });
-            await page.GetByTestId("guest-read").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("guest-credential-dialog")).ToBeVisibleAsync(new() { Timeout = Timeout });
-            await Field(page, "guest-user").FillAsync(FaultScenario.GuestCredential.UserName);
-            await Field(page, "guest-password").FillAsync(FaultScenario.GuestCredential.Password!);
-            await page.GetByTestId("guest-credential-ok").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("guest-state")).ToBeVisibleAsync(new() { Timeout = Timeout });
+            await ReadGuestAsync(page, host.Name, vmId);
             await Field(page, "nat-prefix").FillAsync(FaultScenario.NatRequest.Prefix);
             await Field(page, "nat-gateway").FillAsync(FaultScenario.NatRequest.Gateway);
             await Assertions.Expect(page.GetByTestId("nat-review-button")).ToBeEnabledAsync(new() { Timeout = Timeout });
@@ -140,6 +129,24 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         var expected = $"1 Interrupted entry; nothing run again; guest left with {(step.Index == 0 ? "nothing" : string.Join(" + ", commands.Take(step.Index)))}";
         var actual = $"audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {Format(commands, callsLater)}; guest has {(made.Length == 0 ? "nothing new" : made)}";
         return new CaseVerdict(cell, expected, actual, problems, DateTime.UtcNow - started);
+    }
+
+    /// <summary>
+    /// Opens the VM's page live (the overview first, until its circuit says so, then the VM page inside that circuit: a click
+    /// before the circuit is up is lost) and reads the guest as a user does, typing the lab credential in the dialog.
+    /// </summary>
+    internal static async Task ReadGuestAsync(IPage page, string host, Guid vmId)
+    {
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = Timeout });
+        await page.EvaluateAsync("url => Blazor.navigateTo(url)", $"/hosts/{host}/vms/{vmId}");
+        await Assertions.Expect(page.GetByTestId("guest-card")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await page.GetByTestId("guest-read").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("guest-credential-dialog")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Field(page, "guest-user").FillAsync(FaultScenario.GuestCredential.UserName);
+        await Field(page, "guest-password").FillAsync(FaultScenario.GuestCredential.Password!);
+        await page.GetByTestId("guest-credential-ok").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("guest-state")).ToBeVisibleAsync(new() { Timeout = Timeout });
     }
 
     internal static ILocator Field(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input");

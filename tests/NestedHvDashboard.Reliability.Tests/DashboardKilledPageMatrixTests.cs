@@ -1,3 +1,4 @@
+using NestedHvDashboard.Web.Data;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -156,7 +157,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             Expect(perVm.ElementAtOrDefault(v)?.Result == expectedResults[v], $"VM {v + 1}'s entry is {perVm.ElementAtOrDefault(v)?.Result}, not {expectedResults[v]} ({why})", problems);
         }
 
-        Expect(!all.Exists(e => e.Result == AuditResults.Started), $"entries left Started: {string.Join(", ", all.Where(e => e.Result == AuditResults.Started).Select(e => $"{e.Id} {e.Action}"))}", problems);
+        ExpectNoneStarted(all, problems);
 
         // The restarted app does not run the change again (nor finish the hung VM's, nor begin a later one's): a few seconds for anything that would.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -275,9 +276,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
         var all = await EntriesAsync(app.DataFolder);
         var entries = all.Where(e => e.Id > lastAudit && e.Action == "New nested-ready VM" && e.VmName == FaultScenario.NewVmName).ToList();
-        Expect(entries.Count == 1, $"{entries.Count} audit entries for the new VM, not 1", problems);
-        Expect(entries.Count == 1 && entries[0].Result == AuditResults.Interrupted, $"the entry is {string.Join(",", entries.Select(e => e.Result))}, not Interrupted", problems);
-        Expect(!all.Exists(e => e.Result == AuditResults.Started), $"entries left Started: {string.Join(", ", all.Where(e => e.Result == AuditResults.Started).Select(e => $"{e.Id} {e.Action}"))}", problems);
+        ExpectOneInterrupted(all, entries, "the new VM", problems);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         var callsLater = Calls(host, commands);
@@ -363,18 +362,8 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         await using (var context = await ContextAsync(browser, app, signedIn))
         {
             var page = await context.NewPageAsync();
-            // Live first, then to the VM page inside that circuit, as the guest lane does: a click before the circuit is up is lost.
-            await page.GotoAsync("/");
-            await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = Timeout });
-            await page.EvaluateAsync("url => Blazor.navigateTo(url)", $"/hosts/{host.Name}/vms/{vmId}");
-            await Assertions.Expect(page.GetByTestId("guest-card")).ToBeVisibleAsync(new() { Timeout = Timeout });
             // The user reads the guest first (the credential dialog), and sees Hyper-V is not installed.
-            await page.GetByTestId("guest-read").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("guest-credential-dialog")).ToBeVisibleAsync(new() { Timeout = Timeout });
-            await Field(page, "guest-user").FillAsync(FaultScenario.GuestCredential.UserName);
-            await Field(page, "guest-password").FillAsync(FaultScenario.GuestCredential.Password!);
-            await page.GetByTestId("guest-credential-ok").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("guest-state")).ToBeVisibleAsync(new() { Timeout = Timeout });
+            await DashboardKilledGuestMatrixTests.ReadGuestAsync(page, host.Name, vmId);
             await Assertions.Expect(page.GetByTestId("install-state")).ToHaveTextAsync("Hyper-V is not installed in the guest.", new() { Timeout = Timeout });
             await Assertions.Expect(page.GetByTestId("install-hyperv")).ToBeEnabledAsync(new() { Timeout = Timeout });
 
@@ -388,9 +377,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
         var all = await EntriesAsync(app.DataFolder);
         var entries = all.Where(e => e.Id > lastAudit && e.Action == "Install Hyper-V in guest").ToList();
-        Expect(entries.Count == 1, $"{entries.Count} audit entries for the install, not 1", problems);
-        Expect(entries.Count == 1 && entries[0].Result == AuditResults.Interrupted, $"the entry is {string.Join(",", entries.Select(e => e.Result))}, not Interrupted", problems);
-        Expect(!all.Exists(e => e.Result == AuditResults.Started), $"entries left Started: {string.Join(", ", all.Where(e => e.Result == AuditResults.Started).Select(e => $"{e.Id} {e.Action}"))}", problems);
+        ExpectOneInterrupted(all, entries, "the install", problems);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         var callsLater = Calls(host, commands);
@@ -487,6 +474,17 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             problems.Add($"the restarted app shows {vm.Name} as {(shown is { } s ? $"{s.State}, nested {OnOff(s.Nested)}" : "missing")}, the host has it {state}, nested {OnOff(vm.ExposeVirtualizationExtensions)}");
         }
     }
+
+    // The change's own entry: exactly one, Interrupted by the restart; and no entry anywhere left Started.
+    private static void ExpectOneInterrupted(List<AuditEntry> all, List<AuditEntry> entries, string what, List<string> problems)
+    {
+        Expect(entries.Count == 1, $"{entries.Count} audit entries for {what}, not 1", problems);
+        Expect(entries.Count == 1 && entries[0].Result == AuditResults.Interrupted, $"the entry is {string.Join(",", entries.Select(e => e.Result))}, not Interrupted", problems);
+        ExpectNoneStarted(all, problems);
+    }
+
+    private static void ExpectNoneStarted(List<AuditEntry> all, List<string> problems) =>
+        Expect(!all.Exists(e => e.Result == AuditResults.Started), $"entries left Started: {string.Join(", ", all.Where(e => e.Result == AuditResults.Started).Select(e => $"{e.Id} {e.Action}"))}", problems);
 
     // Restarts the host's sshd (ending the old app's hung session, so the hung call never goes on), then disarms the fault; the
     // calls counted a few seconds after the restarted app has reconnected.
