@@ -22,6 +22,13 @@ if (CheckHostVerb.Matches(args))
     return;
 }
 
+// backup --to <folder> / restore --from <folder>: the database and the keys, for the install scripts' upgrade and roll back.
+if (BackupVerb.Matches(args))
+{
+    Environment.ExitCode = await BackupVerb.RunAsync(args, Console.Out);
+    return;
+}
+
 // The web root is the copy of the repository's top-level wwwroot/ beside the app (see the csproj).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

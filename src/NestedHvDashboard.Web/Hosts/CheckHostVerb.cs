@@ -41,12 +41,7 @@ public static class CheckHostVerb
     public static HostConnectionSettings? FindSaved(IReadOnlyList<string> args, string name)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(ConfigurationOf(args))
-            .Build();
+        var configuration = VerbConfiguration.Build(args);
         var dataFolder = DataFolder.FromConfiguration(configuration);
         var services = new ServiceCollection();
         services.AddLogging();
@@ -66,21 +61,5 @@ public static class CheckHostVerb
 
         var configured = configuration.GetSection("Hosts").Get<List<HostConnectionSettings>>() ?? [];
         return saved.Concat(configured).FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
-    }
-
-    // Only the dashboard's own settings (--DataFolder, --Section:Key): check-host's options are not configuration.
-    private static Dictionary<string, string?> ConfigurationOf(IReadOnlyList<string> args)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < args.Count - 1; i++)
-        {
-            var key = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
-            if (key is not null && (key.Equals(DataFolder.ConfigurationKey, StringComparison.OrdinalIgnoreCase) || key.Contains(':', StringComparison.Ordinal)))
-            {
-                values[key] = args[++i];
-            }
-        }
-
-        return values;
     }
 }
