@@ -22,6 +22,13 @@ if (CheckHostVerb.Matches(args))
     return;
 }
 
+// version: the version this build carries, one line (the install scripts read it from a release before installing it).
+if (args is ["version"] or ["--version"])
+{
+    Console.WriteLine(DashboardVersion.Current);
+    return;
+}
+
 // backup --to <folder> / restore --from <folder>: the database and the keys, for the install scripts' upgrade and roll back.
 if (BackupVerb.Matches(args))
 {
