@@ -185,8 +185,8 @@ function Enable-SshRemoting {
         Set-Service -Name 'sshd' -StartupType Automatic
         Start-Service -Name 'sshd'
     }
-    $line = "Subsystem powershell $(Get-ShortPath -Path $pwsh) -sshs -NoLogo"
-    if ((Test-Path -LiteralPath $sshConfig) -and $PSCmdlet.ShouldProcess($sshConfig, "Add '$line'")) {
+    if ((Test-Path -LiteralPath $sshConfig) -and $PSCmdlet.ShouldProcess($sshConfig, "Make PowerShell 7 ($pwsh) the powershell subsystem")) {
+        $line = "Subsystem powershell $(Get-ShortPath -Path $pwsh) -sshs -NoLogo"
         $config = @(Get-Content -LiteralPath $sshConfig)
         $kept = @($config | Where-Object { $_ -ne $subsystemMarker -and $_ -notmatch '^\s*Subsystem\s+powershell\s' })
         # A Subsystem line must come before any Match block, or sshd reads it as part of that block.
