@@ -18,17 +18,29 @@ internal sealed class CmdletTable
         ],
         StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The engine scripts' table.</summary>
+    public const string EngineTable = "WindowsPowerShell51Cmdlets.tsv";
+
+    /// <summary>The deploy scripts' table.</summary>
+    public const string DeployTable = "DeployScripts51Cmdlets.tsv";
+
     private readonly Dictionary<string, CmdletEntry> _entries;
 
-    private CmdletTable(Dictionary<string, CmdletEntry> entries) => _entries = entries;
+    private CmdletTable(Dictionary<string, CmdletEntry> entries, string name) => (_entries, Name) = (entries, name);
 
     public IReadOnlyCollection<CmdletEntry> Entries => _entries.Values;
 
-    /// <summary>The table shipped beside the tests.</summary>
-    public static CmdletTable Load() =>
-        Parse(File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Compatibility", "WindowsPowerShell51Cmdlets.tsv")));
+    /// <summary>Where the table comes from, for messages: <c>Compatibility/&lt;file&gt;</c>.</summary>
+    public string Name { get; }
 
-    public static CmdletTable Parse(IEnumerable<string> lines)
+    /// <summary>The engine scripts' table shipped beside the tests.</summary>
+    public static CmdletTable Load() => Load(EngineTable);
+
+    /// <summary>A table shipped beside the tests, by file name.</summary>
+    public static CmdletTable Load(string fileName) =>
+        Parse(File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Compatibility", fileName)), $"Compatibility/{fileName}");
+
+    public static CmdletTable Parse(IEnumerable<string> lines, string name = $"Compatibility/{EngineTable}")
     {
         var entries = new Dictionary<string, CmdletEntry>(StringComparer.OrdinalIgnoreCase);
         foreach (var line in lines.Where(l => l.Length > 0 && !l.StartsWith('#')))
@@ -44,7 +56,7 @@ internal sealed class CmdletTable
             entries.Add(columns[0], new CmdletEntry(columns[0], columns[1], parameters, columns[3]));
         }
 
-        return new CmdletTable(entries);
+        return new CmdletTable(entries, name);
     }
 
     public bool TryGet(string name, out CmdletEntry entry) => _entries.TryGetValue(name, out entry!);

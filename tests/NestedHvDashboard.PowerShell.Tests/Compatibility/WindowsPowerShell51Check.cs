@@ -12,9 +12,16 @@ internal sealed record CompatibilityFinding(string Source, int Line, string Mess
 /// Reads a script with PowerShell's parser and names everything in it that Windows PowerShell 5.1 (on .NET Framework
 /// 4.6.2, Windows Server 2016's) does not have: PowerShell 7 syntax, pwsh-only automatic variables, commands missing
 /// from the 5.1 table, parameters a command does not have in 5.1 (also splatted ones), and .NET members .NET Framework lacks.
+/// A command named with <c>.exe</c> is a native program, not a cmdlet: it passes only when its file name is in
+/// <paramref name="nativePrograms"/> (none by default), so a typo or a program the host may lack is still caught.
 /// </summary>
-internal sealed class WindowsPowerShell51Check(CmdletTable table, IReadOnlyDictionary<string, IReadOnlySet<string>> scriptFunctions)
+internal sealed class WindowsPowerShell51Check(
+    CmdletTable table,
+    IReadOnlyDictionary<string, IReadOnlySet<string>> scriptFunctions,
+    IReadOnlySet<string>? nativePrograms = null)
 {
+    private readonly HashSet<string> _nativePrograms = new(nativePrograms ?? new HashSet<string>(), StringComparer.OrdinalIgnoreCase);
+
     // Automatic and preference variables that exist only in PowerShell 6+ (about_Automatic_Variables, 7.x).
     private static readonly HashSet<string> PwshOnlyVariables = new(
         ["IsWindows", "IsLinux", "IsMacOS", "IsCoreCLR", "PSStyle", "EnabledExperimentalFeatures", "PSNativeCommandArgumentPassing", "PSNativeCommandUseErrorActionPreference"],
@@ -135,6 +142,17 @@ internal sealed class WindowsPowerShell51Check(CmdletTable table, IReadOnlyDicti
             yield break;
         }
 
+        if (IsNativeProgram(name))
+        {
+            // A native program's arguments are its own, not PowerShell parameters: only its name is checked.
+            if (NativeProblem(name) is { } nativeProblem)
+            {
+                yield return new(source, line, nativeProblem);
+            }
+
+            yield break;
+        }
+
         IReadOnlySet<string> parameters;
         string whose;
         if (scriptFunctions.TryGetValue(name, out var functionParameters))
@@ -147,7 +165,7 @@ internal sealed class WindowsPowerShell51Check(CmdletTable table, IReadOnlyDicti
         }
         else
         {
-            yield return new(source, line, $"{name} is not in the Windows PowerShell 5.1 cmdlet table (Compatibility/WindowsPowerShell51Cmdlets.tsv): add it with its 5.1 parameters from Microsoft's documentation, or do not call it");
+            yield return new(source, line, $"{name} is not in the Windows PowerShell 5.1 cmdlet table ({table.Name}): add it with its 5.1 parameters from Microsoft's documentation, or do not call it");
             yield break;
         }
 
@@ -186,6 +204,27 @@ internal sealed class WindowsPowerShell51Check(CmdletTable table, IReadOnlyDicti
             yield break;
         }
 
+        // A script block parameter of the enclosing function (Invoke-Native -Command { ... }): every value the script passes is a
+        // script block written in the script, so its commands are checked where they are written.
+        if (first is VariableExpressionAst parameter && PossibleValues(script, parameter, 0) is { Count: > 0 } blocks && blocks.All(value => value is ScriptBlockExpressionAst))
+        {
+            yield break;
+        }
+
+        // A native program reached by path (& (Join-Path $folder 'tool.exe'), or a variable or parameter holding such a path).
+        if (NativeProgramsNamedBy(script, first, 0) is { Count: > 0 } programs)
+        {
+            foreach (var program in programs)
+            {
+                if (NativeProblem(program) is { } nativeProblem)
+                {
+                    yield return new(source, command.Extent.StartLineNumber, nativeProblem);
+                }
+            }
+
+            yield break;
+        }
+
         if (first is MemberExpressionAst && AllowedCommands(script) is { Count: > 0 } allowed)
         {
             foreach (var name in allowed.Where(name => !table.TryGet(name, out _)))
@@ -197,6 +236,95 @@ internal sealed class WindowsPowerShell51Check(CmdletTable table, IReadOnlyDicti
         }
 
         yield return new(source, command.Extent.StartLineNumber, $"the command '{first.Extent.Text}' is computed and not a script block of this script or a name from its $allowed list, so it cannot be checked");
+    }
+
+    private static bool IsNativeProgram(string name) => name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase);
+
+    private static string FileName(string path) => path[(path.LastIndexOfAny(['\\', '/']) + 1)..];
+
+    private string? NativeProblem(string name) =>
+        _nativePrograms.Contains(FileName(name))
+            ? null
+            : $"{name} is a native program that is not in the allow list this check was given ({(_nativePrograms.Count == 0 ? "none" : string.Join(", ", _nativePrograms.Order(StringComparer.OrdinalIgnoreCase)))}): add it there if every supported Windows has it, or do not call it";
+
+    // The native programs an expression names: a literal 'x.exe', Join-Path <folder> 'x.exe', or a variable whose every value in the
+    // script is one of those. Null when any value is something else, so the command stays unchecked and is reported.
+    private static List<string>? NativeProgramsNamedBy(ScriptBlockAst script, Ast expression, int depth)
+    {
+        if (depth > 8)
+        {
+            return null;
+        }
+
+        switch (expression)
+        {
+            case StringConstantExpressionAst constant when IsNativeProgram(constant.Value):
+                return [FileName(constant.Value)];
+            case ParenExpressionAst paren:
+                return NativeProgramsNamedBy(script, paren.Pipeline, depth + 1);
+            case PipelineAst { PipelineElements: [var only] }:
+                return NativeProgramsNamedBy(script, only, depth + 1);
+            case CommandExpressionAst commandExpression:
+                return NativeProgramsNamedBy(script, commandExpression.Expression, depth + 1);
+            case CommandAst joinPath when string.Equals(joinPath.GetCommandName(), "Join-Path", StringComparison.OrdinalIgnoreCase)
+                && joinPath.CommandElements[^1] is StringConstantExpressionAst child && IsNativeProgram(child.Value):
+                return [FileName(child.Value)];
+            case VariableExpressionAst variable:
+                var values = PossibleValues(script, variable, depth + 1);
+                if (values.Count == 0)
+                {
+                    return null;
+                }
+
+                var programs = new List<string>();
+                foreach (var value in values)
+                {
+                    if (NativeProgramsNamedBy(script, value, depth + 1) is not { } named)
+                    {
+                        return null;
+                    }
+
+                    programs.AddRange(named);
+                }
+
+                return [.. programs.Distinct(StringComparer.OrdinalIgnoreCase)];
+            default:
+                return null;
+        }
+    }
+
+    // Every value the script can give a variable. A parameter of the function around it: what the function assigns to it and what
+    // the script's calls of that function pass for it (by name). Any other variable: what the script assigns to it.
+    private static List<Ast> PossibleValues(ScriptBlockAst script, VariableExpressionAst variable, int depth)
+    {
+        var name = variable.VariablePath.UserPath;
+        Ast? function = variable.Parent;
+        while (function is not null and not FunctionDefinitionAst)
+        {
+            function = function.Parent;
+        }
+
+        if (depth > 8 || function is not FunctionDefinitionAst definition
+            || !(definition.Body.ParamBlock?.Parameters ?? (IEnumerable<ParameterAst>?)definition.Parameters ?? []).Any(p => string.Equals(p.Name.VariablePath.UserPath, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return [.. AssignedValues(script, name)];
+        }
+
+        var values = AssignedValues(definition.Body, name).ToList();
+        foreach (var call in script.FindAll(node => node is CommandAst c && string.Equals(c.GetCommandName(), definition.Name, StringComparison.OrdinalIgnoreCase), true).Cast<CommandAst>())
+        {
+            var elements = call.CommandElements;
+            for (var i = 1; i < elements.Count; i++)
+            {
+                if (elements[i] is CommandParameterAst given && string.Equals(given.ParameterName, name, StringComparison.OrdinalIgnoreCase)
+                    && (given.Argument ?? (i + 1 < elements.Count ? elements[i + 1] : null)) is { } argument)
+                {
+                    values.Add(argument);
+                }
+            }
+        }
+
+        return values;
     }
 
     /// <summary>The names in the script's <c>$allowed = 'A', 'B'</c> list (commands it runs as data); empty when it has none.</summary>
