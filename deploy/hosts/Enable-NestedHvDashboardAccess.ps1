@@ -22,11 +22,25 @@ WinRM over HTTPS (always):
   administrators_authorized_keys, readable only by Administrators and SYSTEM;
 - limits sshd's firewall rule to -ManagementAddress when given.
 
+-Jea (least privilege instead of an administrator's endpoint):
+- installs the NestedHvDashboard.HostTools module (the engine's work as functions; export it on the management box
+  with 'NestedHvDashboard.Web export-host-tools --to <folder>' and give that folder as -ModulePath) with two role
+  capabilities made by New-PSRoleCapabilityFile: NestedHvViewer (reads) and NestedHvOperator (reads and changes);
+- registers the session configuration "NestedHvDashboard" (New-PSSessionConfigurationFile, RestrictedRemoteServer,
+  NoLanguage) that runs as a virtual account belonging only to Hyper-V Administrators, with -OperatorPrincipal and
+  -ViewerPrincipal (groups or accounts) mapped to the roles and transcripts in -TranscriptPath;
+- in the dashboard, set the host's Endpoint to NestedHvDashboard: the engine then calls the module's functions by name.
+-ExportJeaFiles <folder> writes the module, the role capabilities and the session configuration file there without
+registering anything, to review them first.
+
 .EXAMPLE
 .\Enable-NestedHvDashboardAccess.ps1 -ManagementAddress 10.0.0.5 -RemoveHttpListener
 
 .EXAMPLE
 .\Enable-NestedHvDashboardAccess.ps1 -Ssh -SshPublicKey (Get-Content .\dashboard.pub) -ManagementAddress 10.0.0.5
+
+.EXAMPLE
+.\Enable-NestedHvDashboardAccess.ps1 -Jea -ModulePath .\NestedHvDashboard.HostTools -OperatorPrincipal 'LAB\HyperV-Operators' -ViewerPrincipal 'LAB\HyperV-Readers'
 
 .EXAMPLE
 .\Enable-NestedHvDashboardAccess.ps1 -Remove
@@ -51,6 +65,28 @@ param(
     [Parameter(ParameterSetName = 'Enable')]
     [string] $CertificateExportPath = (Join-Path (Get-Location) "$($env:COMPUTERNAME)-winrm.cer"),
 
+    [Parameter(ParameterSetName = 'Enable')]
+    [switch] $Jea,
+
+    [Parameter(ParameterSetName = 'Enable')]
+    [Parameter(Mandatory = $true, ParameterSetName = 'Export')]
+    [string] $ModulePath,
+
+    [Parameter(ParameterSetName = 'Enable')]
+    [Parameter(ParameterSetName = 'Export')]
+    [string[]] $OperatorPrincipal,
+
+    [Parameter(ParameterSetName = 'Enable')]
+    [Parameter(ParameterSetName = 'Export')]
+    [string[]] $ViewerPrincipal,
+
+    [Parameter(ParameterSetName = 'Enable')]
+    [Parameter(ParameterSetName = 'Export')]
+    [string] $TranscriptPath,
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'Export')]
+    [string] $ExportJeaFiles,
+
     [Parameter(Mandatory = $true, ParameterSetName = 'Remove')]
     [switch] $Remove
 )
@@ -60,9 +96,14 @@ Set-StrictMode -Version 3
 
 $winRmRuleName = 'NestedHvDashboard-WinRM-HTTPS'
 $sshRuleName = 'OpenSSH-Server-In-TCP'
-$sshConfig = Join-Path $env:ProgramData 'ssh\sshd_config'
-$adminKeys = Join-Path $env:ProgramData 'ssh\administrators_authorized_keys'
+# %ProgramData% on Windows; the same folder by .NET's name elsewhere (-ExportJeaFiles can run on a Linux management box).
+$programData = $env:ProgramData
+if (-not $programData) { $programData = [Environment]::GetFolderPath('CommonApplicationData') }
+$sshConfig = Join-Path $programData 'ssh\sshd_config'
+$adminKeys = Join-Path $programData 'ssh\administrators_authorized_keys'
 $subsystemMarker = '# NestedHvDashboard: PowerShell remoting over SSH'
+$moduleName = 'NestedHvDashboard.HostTools'
+$endpointName = 'NestedHvDashboard'
 
 function Assert-Administrator {
     $identity = [System.Security.Principal.WindowsIdentity]::GetCurrent()
@@ -228,6 +269,69 @@ function Enable-SshRemoting {
     Write-Output "SSH remoting: PowerShell 7 ($pwsh) serves the 'powershell' subsystem. In the dashboard's Connections form: transport SSH, port 22, the private key of the account whose public key was added."
 }
 
+# The module as the dashboard exported it: its manifest and script, and the role lists it carries.
+function Get-HostToolsModule {
+    param([string] $Path)
+    $manifest = Join-Path $Path "$moduleName.psd1"
+    if (-not (Test-Path -LiteralPath $manifest) -or -not (Test-Path -LiteralPath (Join-Path $Path "$moduleName.psm1"))) {
+        throw "-ModulePath '$Path' holds no $moduleName.psd1 and .psm1: export them on the management box with 'NestedHvDashboard.Web export-host-tools --to <folder>' and give that folder."
+    }
+    # Read as data, not imported: the role lists travel in the manifest's PrivateData.
+    $data = Import-PowerShellDataFile -LiteralPath $manifest
+    $identity = $data.PrivateData.NestedHvDashboard
+    if ($null -eq $identity -or -not $identity.ViewerFunctions -or -not $identity.OperatorFunctions) {
+        throw "$manifest carries no role lists (PrivateData.NestedHvDashboard): export it again with this release's 'NestedHvDashboard.Web export-host-tools'."
+    }
+    New-Object -TypeName PSObject -Property @{ Folder = $Path; Version = $data.ModuleVersion; Fingerprint = $identity.Fingerprint; ViewerFunctions = @($identity.ViewerFunctions); OperatorFunctions = @($identity.OperatorFunctions) }
+}
+
+function Get-HyperVAdministratorsName {
+    # S-1-5-32-578 is Hyper-V Administrators in every language.
+    try {
+        $account = (New-Object -TypeName System.Security.Principal.SecurityIdentifier -ArgumentList 'S-1-5-32-578').Translate([System.Security.Principal.NTAccount]).Value
+        return $account.Substring($account.IndexOf('\') + 1)
+    }
+    catch {
+        return 'Hyper-V Administrators'
+    }
+}
+
+# Writes the module, its two role capabilities (New-PSRoleCapabilityFile) and the session configuration file
+# (New-PSSessionConfigurationFile) into $ModuleRoot and $SessionFile.
+function Write-JeaFiles {
+    param($Module, [string] $ModuleRoot, [string] $SessionFile, [string] $Transcripts)
+    New-Item -ItemType Directory -Path (Join-Path $ModuleRoot 'RoleCapabilities') -Force | Out-Null
+    foreach ($file in @("$moduleName.psd1", "$moduleName.psm1")) {
+        Copy-Item -LiteralPath (Join-Path $Module.Folder $file) -Destination (Join-Path $ModuleRoot $file) -Force
+    }
+    New-PSRoleCapabilityFile -Path (Join-Path $ModuleRoot 'RoleCapabilities\NestedHvViewer.psrc') -ModulesToImport $moduleName -VisibleFunctions $Module.ViewerFunctions `
+        -Description "NestedHv Dashboard readers: inventory, watch, switches, guest networks ($moduleName $($Module.Version))"
+    New-PSRoleCapabilityFile -Path (Join-Path $ModuleRoot 'RoleCapabilities\NestedHvOperator.psrc') -ModulesToImport $moduleName -VisibleFunctions $Module.OperatorFunctions `
+        -Description "NestedHv Dashboard operators: reads and every change ($moduleName $($Module.Version))"
+    $roles = @{}
+    foreach ($principal in @($ViewerPrincipal)) { if ($principal) { $roles[$principal] = @{ RoleCapabilities = 'NestedHvViewer' } } }
+    foreach ($principal in @($OperatorPrincipal)) { if ($principal) { $roles[$principal] = @{ RoleCapabilities = 'NestedHvOperator' } } }
+    New-PSSessionConfigurationFile -Path $SessionFile -SessionType RestrictedRemoteServer -LanguageMode NoLanguage -RunAsVirtualAccount `
+        -RunAsVirtualAccountGroups (Get-HyperVAdministratorsName) -TranscriptDirectory $Transcripts -RoleDefinitions $roles `
+        -Description "NestedHv Dashboard's least-privilege endpoint ($moduleName $($Module.Version), fingerprint $($Module.Fingerprint))"
+}
+
+function Enable-Jea {
+    $module = Get-HostToolsModule -Path $ModulePath
+    $moduleRoot = Join-Path $env:ProgramFiles "WindowsPowerShell\Modules\$moduleName"
+    $sessionFile = Join-Path $moduleRoot "$endpointName.pssc"
+    if ($PSCmdlet.ShouldProcess($moduleRoot, "Install $moduleName $($module.Version) with the roles NestedHvViewer and NestedHvOperator")) {
+        Write-JeaFiles -Module $module -ModuleRoot $moduleRoot -SessionFile $sessionFile -Transcripts $TranscriptPath
+    }
+    if ($PSCmdlet.ShouldProcess($endpointName, "Register the JEA endpoint (operators: $(@($OperatorPrincipal) -join ', '); viewers: $(@($ViewerPrincipal) -join ', '); transcripts in $TranscriptPath)")) {
+        if (Get-PSSessionConfiguration -Name $endpointName -ErrorAction SilentlyContinue) {
+            Unregister-PSSessionConfiguration -Name $endpointName -Force -NoServiceRestart
+        }
+        Register-PSSessionConfiguration -Name $endpointName -Path $sessionFile -Force | Out-Null
+    }
+    Write-Output "JEA endpoint '$endpointName' ($moduleName $($module.Version)). In the dashboard's Connections form, set the host's Endpoint to $endpointName."
+}
+
 # Every input is checked before anything changes, so a wrong one leaves the host as it was.
 function Assert-Input {
     if ($CertificateThumbprint -and ($CertificateThumbprint -replace '[\s:]', '') -notmatch '^[0-9A-Fa-f]{40}$') {
@@ -246,6 +350,23 @@ function Assert-Input {
     }
     if ($Ssh) {
         Get-PwshPath | Out-Null
+    }
+    if (($OperatorPrincipal -or $ViewerPrincipal -or $ModulePath) -and -not $Jea -and -not $ExportJeaFiles) {
+        throw '-OperatorPrincipal, -ViewerPrincipal and -ModulePath go with -Jea.'
+    }
+    if ($Jea -or $ExportJeaFiles) {
+        if (-not $OperatorPrincipal -and -not $ViewerPrincipal) {
+            throw '-Jea needs -OperatorPrincipal or -ViewerPrincipal: the groups or accounts that may connect, and as which role.'
+        }
+        foreach ($principal in @($OperatorPrincipal) + @($ViewerPrincipal)) {
+            if ($principal -and $principal -notmatch '^[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+$') {
+                throw "-OperatorPrincipal/-ViewerPrincipal '$principal' is not DOMAIN\name (a group or an account)."
+            }
+        }
+        if (-not $ModulePath) {
+            throw '-Jea needs -ModulePath: the folder that NestedHvDashboard.Web export-host-tools wrote.'
+        }
+        Get-HostToolsModule -Path $ModulePath | Out-Null
     }
 }
 
@@ -269,12 +390,30 @@ function Disable-DashboardAccess {
         Set-Content -LiteralPath $sshConfig -Value $kept.ToArray() -Encoding ASCII
         if (Get-Service -Name 'sshd' -ErrorAction SilentlyContinue) { Restart-Service -Name 'sshd' }
     }
-    Write-Output 'Removed the WinRM HTTPS listener and its firewall rule, and the SSH subsystem this script added. The OpenSSH Server capability, sshd''s own firewall rule, keys and certificates are left as they are.'
+    if ((Get-PSSessionConfiguration -Name $endpointName -ErrorAction SilentlyContinue) -and $PSCmdlet.ShouldProcess($endpointName, 'Unregister the JEA endpoint')) {
+        Unregister-PSSessionConfiguration -Name $endpointName -Force
+    }
+    $moduleRoot = Join-Path $env:ProgramFiles "WindowsPowerShell\Modules\$moduleName"
+    if ((Test-Path -LiteralPath $moduleRoot) -and $PSCmdlet.ShouldProcess($moduleRoot, "Remove $moduleName and its role capabilities")) {
+        Remove-Item -LiteralPath $moduleRoot -Recurse -Force
+    }
+    Write-Output 'Removed the WinRM HTTPS listener and its firewall rule, the JEA endpoint and its module, and the SSH subsystem this script added. The OpenSSH Server capability, sshd''s own firewall rule, keys and certificates are left as they are.'
 }
 
 # -WhatIf changes nothing, so it needs no administrator: anyone can see what the script would do.
-if (-not $WhatIfPreference) {
+if (-not $WhatIfPreference -and -not $ExportJeaFiles) {
     Assert-Administrator
+}
+if (-not $TranscriptPath) {
+    $TranscriptPath = Join-Path $programData 'NestedHvDashboard\Transcripts'
+}
+if ($ExportJeaFiles) {
+    # Files only, for review: nothing on this machine is registered or changed, so no administrator is needed.
+    Assert-Input
+    $module = Get-HostToolsModule -Path $ModulePath
+    Write-JeaFiles -Module $module -ModuleRoot (Join-Path $ExportJeaFiles $moduleName) -SessionFile (Join-Path $ExportJeaFiles "$endpointName.pssc") -Transcripts $TranscriptPath
+    Write-Output "Wrote $moduleName $($module.Version), its role capabilities and $endpointName.pssc to $ExportJeaFiles."
+    return
 }
 if ($Remove) {
     Disable-DashboardAccess
@@ -284,6 +423,9 @@ else {
     Enable-WinRmHttps
     if ($Ssh) {
         Enable-SshRemoting
+    }
+    if ($Jea) {
+        Enable-Jea
     }
     if ($WhatIfPreference) {
         Write-Output 'WhatIf: nothing was changed.'

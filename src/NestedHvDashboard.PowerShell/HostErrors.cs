@@ -33,6 +33,15 @@ internal static class HostErrors
             return Transport(transport, hostName, command);
         }
 
+        var function = HostTools.FunctionName(command.Script);
+        if (HostSession.IsCommandNotFound(exception, function))
+        {
+            // On the JEA endpoint a function the account's role does not list simply does not exist for it.
+            return new HostOperationException(HostErrorKind.HostRefused, hostName, command.Operation,
+                $"The host's JEA endpoint does not let this account run {function}: its role (such as {HostTools.ViewerRole}, reads only) does not include it. Fix: map the account to the {HostTools.OperatorRole} role on the host (Enable-NestedHvDashboardAccess.ps1 -Jea -OperatorPrincipal ...).",
+                command.VmName, exception);
+        }
+
         if (exception is IContainsErrorRecord { ErrorRecord: { } record })
         {
             return FromErrorRecord(record, hostName, command, exception);

@@ -67,6 +67,9 @@ internal static class ScriptLibrary
 
     public static string Get(HostScript script) => Scripts[script];
 
+    /// <summary>A script file's own text, not composed (for the <see cref="HostTools"/> module, built from the same source).</summary>
+    public static string Source(string name) => Read(name);
+
     private static FrozenDictionary<HostScript, string> Compose()
     {
         var common = Read("Common");

@@ -27,7 +27,8 @@ public sealed partial class HostSession : IAsyncDisposable
     /// <param name="createConnection">Makes a new, unopened connection.</param>
     /// <param name="maxConcurrency">The most commands the connection runs at once.</param>
     /// <param name="openGate">Bounds the opens at once across hosts; default <see cref="HostOpenGate.Shared"/>.</param>
-    internal HostSession(string hostName, TimeSpan timeout, Func<HostConnection> createConnection, int maxConcurrency = 1, HostOpenGate? openGate = null)
+    /// <param name="invocation">How commands are sent: script text, or the <see cref="HostTools"/> module's functions by name (a JEA endpoint).</param>
+    internal HostSession(string hostName, TimeSpan timeout, Func<HostConnection> createConnection, int maxConcurrency = 1, HostOpenGate? openGate = null, HostInvocation invocation = HostInvocation.Script)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
@@ -36,7 +37,11 @@ public sealed partial class HostSession : IAsyncDisposable
         MaxConcurrency = maxConcurrency;
         _createConnection = createConnection;
         _openGate = openGate ?? HostOpenGate.Shared;
+        Invocation = invocation;
     }
+
+    /// <summary>How this session sends commands.</summary>
+    public HostInvocation Invocation { get; }
 
     /// <summary>
     /// The most commands this session runs at once (the host's <see cref="HostConnectionSettings.MaxConcurrency"/>).
@@ -425,10 +430,19 @@ public sealed partial class HostSession : IAsyncDisposable
         return (poolTask, pool, shell, lease);
     }
 
-    private static System.Management.Automation.PowerShell CreateShell(HostCommand command)
+    private System.Management.Automation.PowerShell CreateShell(HostCommand command)
     {
         var shell = System.Management.Automation.PowerShell.Create();
-        shell.AddScript(ScriptLibrary.Get(command.Script), useLocalScope: true);
+        if (Invocation == HostInvocation.ByName)
+        {
+            // A JEA endpoint takes no script text: the module's function, by name, with the same parameters.
+            shell.AddCommand(HostTools.FunctionName(command.Script));
+        }
+        else
+        {
+            shell.AddScript(ScriptLibrary.Get(command.Script), useLocalScope: true);
+        }
+
         foreach (var (name, value) in command.Parameters)
         {
             shell.AddParameter(name, value);
@@ -465,6 +479,11 @@ public sealed partial class HostSession : IAsyncDisposable
         {
             // The time limit starts with the turn: waiting behind other hosts' opens is not the host's fault.
             await _openGate.OpenAsync(connection.OpenAsync, Timeout, _closing.Token).ConfigureAwait(false);
+            if (Invocation == HostInvocation.ByName)
+            {
+                await CheckHostToolsAsync(connection).ConfigureAwait(false);
+            }
+
             return connection;
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)

@@ -37,7 +37,8 @@ public static class HyperVHostFactory
             HostTransport.Ssh => () => SshRunspaces(settings),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Transport, "Unknown transport."),
         };
-        return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency, openGate);
+        var invocation = HostTools.UsesEndpointFunctions(settings) ? HostInvocation.ByName : HostInvocation.Script;
+        return new HostSession(settings.Name, settings.Timeout, createConnection, settings.MaxConcurrency, openGate, invocation);
     }
 
     private static HostConnection.RunspaceSet SshRunspaces(HostConnectionSettings settings) =>

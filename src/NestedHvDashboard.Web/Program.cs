@@ -29,6 +29,13 @@ if (args is ["version"] or ["--version"])
     return;
 }
 
+// export-host-tools --to <folder>: the engine's work as a module of functions, for a host's JEA endpoint.
+if (HostToolsVerb.Matches(args))
+{
+    Environment.ExitCode = HostToolsVerb.Run(args, Console.Out);
+    return;
+}
+
 // backup --to <folder> / restore --from <folder>: the database and the keys, for the install scripts' upgrade and roll back.
 if (BackupVerb.Matches(args))
 {

@@ -15,7 +15,8 @@ public sealed class WindowsScriptDryRunTests : IDisposable
     [
         "New-Service", "Start-Service", "Stop-Service", "Restart-Service", "Set-Service", "New-NetFirewallRule", "Set-NetFirewallRule",
         "Remove-NetFirewallRule", "New-ItemProperty", "New-SelfSignedCertificate", "Export-Certificate", "Enable-PSRemoting", "New-WSManInstance",
-        "Set-WSManInstance", "Remove-WSManInstance", "Add-WindowsCapability", "sc.exe", "netsh.exe", "icacls.exe",
+        "Set-WSManInstance", "Remove-WSManInstance", "Add-WindowsCapability", "Register-PSSessionConfiguration", "Unregister-PSSessionConfiguration",
+        "New-PSRoleCapabilityFile", "New-PSSessionConfigurationFile", "sc.exe", "netsh.exe", "icacls.exe",
     ];
 
     private readonly string _root = Directory.CreateTempSubdirectory("nestedhv-dryrun-").FullName;
@@ -264,6 +265,44 @@ public sealed class WindowsScriptDryRunTests : IDisposable
 
         Assert.NotEqual(0, code);
         Assert.Contains("ERROR: " + message, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("What if:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dry_JEA_preparation_announces_the_module_the_roles_and_the_endpoint_and_changes_nothing()
+    {
+        PrepareHostFiles();
+        var module = Path.Combine(_root, "HostTools");
+        NestedHvDashboard.PowerShell.HostTools.Export(module);
+
+        var (code, output) = await RunAsync("deploy/hosts/Enable-NestedHvDashboardAccess.ps1", HostWindows,
+            $"-Jea -ModulePath {Quote(module)} -OperatorPrincipal 'LAB\\hv-operators' -ViewerPrincipal 'LAB\\hv-readers' -CertificateExportPath {Quote(Path.Combine(_root, "host.cer"))} -WhatIf");
+
+        Assert.True(code == 0, output);
+        AssertAnnounced(output,
+            $"Install NestedHvDashboard.HostTools {NestedHvDashboard.PowerShell.HostTools.Version} with the roles NestedHvViewer and NestedHvOperator\" on target \"" + Path.Combine(_root, "Program Files", "WindowsPowerShell", "Modules", "NestedHvDashboard.HostTools"),
+            @"Register the JEA endpoint (operators: LAB\hv-operators; viewers: LAB\hv-readers; transcripts in " + Path.Combine(_root, "ProgramData", "NestedHvDashboard", "Transcripts"));
+        Assert.False(Directory.Exists(Path.Combine(_root, "Program Files", "WindowsPowerShell")));
+    }
+
+    [Theory]
+    [InlineData("-Jea -ModulePath {module}", "-Jea needs -OperatorPrincipal or -ViewerPrincipal")]
+    [InlineData("-Jea -ModulePath {module} -OperatorPrincipal 'operators'", "-OperatorPrincipal/-ViewerPrincipal 'operators' is not DOMAIN\\name")]
+    [InlineData("-Jea -OperatorPrincipal 'LAB\\ops'", "-Jea needs -ModulePath")]
+    [InlineData("-Jea -ModulePath {empty} -OperatorPrincipal 'LAB\\ops'", "holds no NestedHvDashboard.HostTools.psd1 and .psm1")]
+    [InlineData("-OperatorPrincipal 'LAB\\ops'", "-OperatorPrincipal, -ViewerPrincipal and -ModulePath go with -Jea.")]
+    public async Task A_wrong_JEA_input_stops_before_any_change(string arguments, string message)
+    {
+        PrepareHostFiles();
+        var module = Path.Combine(_root, "HostTools");
+        NestedHvDashboard.PowerShell.HostTools.Export(module);
+        var empty = Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName;
+
+        var (code, output) = await RunAsync("deploy/hosts/Enable-NestedHvDashboardAccess.ps1", HostWindows,
+            arguments.Replace("{module}", Quote(module), StringComparison.Ordinal).Replace("{empty}", Quote(empty), StringComparison.Ordinal) + " -WhatIf");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, output, StringComparison.Ordinal);
         Assert.DoesNotContain("What if:", output, StringComparison.Ordinal);
     }
 
