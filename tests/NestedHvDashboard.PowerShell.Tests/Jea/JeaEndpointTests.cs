@@ -230,6 +230,19 @@ public sealed class JeaEndpointTests(JeaEndpoint endpoint) : IClassFixture<JeaEn
         return state;
     }
 
+    [Fact]
+    public void The_module_runs_on_Windows_PowerShell_5_1_like_the_scripts_it_is_made_of()
+    {
+        var text = HostTools.ModuleText();
+        var check = new Compatibility.WindowsPowerShell51Check(Compatibility.CmdletTable.Load(), Compatibility.WindowsPowerShell51Check.FunctionsIn([text]));
+
+        var findings = check.Check(HostTools.ModuleName + ".psm1", text);
+
+        Assert.True(findings.Count == 0, "Windows PowerShell 5.1 lacks:\n" + string.Join("\n", findings));
+        Assert.All(Enum.GetValues<HostScript>(), script => Assert.Contains("function " + HostTools.FunctionName(script) + " {", text, StringComparison.Ordinal));
+        Assert.DoesNotContain("function global:", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(HostTransport.WinRm, HostTools.EndpointName, true)]
     [InlineData(HostTransport.WinRm, "LabJea", true)]
