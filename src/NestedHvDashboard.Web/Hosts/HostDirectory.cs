@@ -126,6 +126,11 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
             {
                 LogNestedWithoutLab(orphan.Name);
             }
+
+            if (hosts.Count == 0)
+            {
+                LogNoHosts();
+            }
         }
 
         _entries = [.. hosts.Select(h => new Entry(h, _connector.Connect(h.Settings, Lab)))];
@@ -503,6 +508,9 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No hosts configured: starting the simulated lab with {HostCount} hosts")]
     private partial void LogLab(int hostCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No hosts configured and the simulated lab is off (Simulator:Enabled): add the first host on the Connections page")]
+    private partial void LogNoHosts();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} is a simulated L1 guest but the simulated lab is not running (real hosts are configured); it is left out")]
     private partial void LogNestedWithoutLab(string host);
