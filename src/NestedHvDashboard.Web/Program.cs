@@ -25,11 +25,11 @@ if (CheckHostVerb.Matches(args))
     return;
 }
 
-// The web root is the copy of the repository's top-level wwwroot/ beside the app (see the csproj). Started by the
-// Windows Service Control Manager the working directory is System32, so the content root (appsettings.json) is the app's.
+// The web root is the copy of the repository's top-level wwwroot/ beside the app (see the csproj).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
+    // Started by the Windows Service Control Manager the working directory is System32: appsettings.json is the app's.
     ContentRootPath = WindowsServiceHosting.ContentRootPath(WindowsServiceHelpers.IsWindowsService()),
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
