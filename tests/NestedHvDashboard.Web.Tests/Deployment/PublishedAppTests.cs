@@ -79,6 +79,15 @@ public sealed class PublishedAppTests(PublishedApp published) : IClassFixture<Pu
         var overview = await admin.GetStringAsync(new Uri("", UriKind.Relative));
         Assert.DoesNotContain("data-testid=\"no-hosts\"", overview, StringComparison.Ordinal);
         Assert.Contains("simulated lab", overview, StringComparison.Ordinal);
+
+        // The lab's hosts are read through PowerShell runspaces: the published layout must carry PowerShell's modules.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        while (!app.Output.Contains($"Host {LabHost} connected with", StringComparison.Ordinal))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), $"{LabHost} did not connect within 90 s:\n{app.Output}");
+            await poll.WaitForNextTickAsync();
+        }
     }
 
     private static HttpClient NewClient(PublishedAppProcess app) =>
