@@ -21,7 +21,8 @@ public sealed class PublishedApp : IAsyncLifetime
     {
         var configuration = typeof(PublishedApp).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "publish", Path.Combine(RepositoryRoot(), "src", "NestedHvDashboard.Web", "NestedHvDashboard.Web.csproj"), "-c", configuration, "--no-build", "-o", Folder, "-nologo" })
+        // --disable-build-servers: no MSBuild node or build server outlives the test.
+        foreach (var argument in new[] { "publish", Path.Combine(RepositoryRoot(), "src", "NestedHvDashboard.Web", "NestedHvDashboard.Web.csproj"), "-c", configuration, "--no-build", "-o", Folder, "-nologo", "--disable-build-servers" })
         {
             start.ArgumentList.Add(argument);
         }
