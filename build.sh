@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # NestedHv Dashboard build script.
 #   ./build.sh test   installs what the tests need (fresh machine: only the .NET SDK), builds, runs every test
-#   ./build.sh run    starts the dashboard (the simulated lab when no hosts are configured)
+#   ./build.sh run    starts the dashboard in Development (the simulated lab when no hosts are configured)
+#   ./build.sh publish   artifacts/NestedHvDashboard-<version>-{win-x64,linux-x64}.zip (framework-dependent) + SHA256SUMS
 #   ./build.sh bench [scenario]   runs the benchmark harness in Release
 #   ./build.sh check-host <host> [options]   checks a host with the dashboard's own engine (see README, Real hosts)
 set -euo pipefail
@@ -63,6 +64,24 @@ case "$cmd" in
   run)
     exec dotnet run --project src/NestedHvDashboard.Web -- "${@:2}"
     ;;
+  publish)
+    # Framework-dependent: the target needs the ASP.NET Core 10 runtime. The version is Directory.Build.props' <Version>.
+    version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
+    [ -n "$version" ] || { echo "no <Version> in Directory.Build.props" >&2; exit 1; }
+    command -v zip >/dev/null 2>&1 || need_apt+=(zip)
+    if [ ${#need_apt[@]} -gt 0 ]; then
+      if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+      $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends zip >/dev/null
+    fi
+    rm -rf artifacts/publish artifacts/NestedHvDashboard-*.zip artifacts/SHA256SUMS
+    for rid in win-x64 linux-x64; do
+      name="NestedHvDashboard-$version-$rid"
+      dotnet publish src/NestedHvDashboard.Web -c Release -r "$rid" --self-contained false -o "artifacts/publish/$name"
+      # The app's files at the zip's top level (no folder): unpack it into the install folder.
+      (cd "artifacts/publish/$name" && zip -qr "../../$name.zip" .)
+    done
+    (cd artifacts && sha256sum NestedHvDashboard-"$version"-*.zip > SHA256SUMS && cat SHA256SUMS)
+    ;;
   bench)
     dotnet run -c Release --project tests/NestedHvDashboard.Benchmarks -- "${@:2}"
     ;;
@@ -72,7 +91,7 @@ case "$cmd" in
     exec dotnet src/NestedHvDashboard.Web/bin/Release/net10.0/NestedHvDashboard.Web.dll check-host "${@:2}"
     ;;
   *)
-    echo "usage: ./build.sh test | run | bench [scenario] | check-host <host> [options]" >&2
+    echo "usage: ./build.sh test | run | publish | bench [scenario] | check-host <host> [options]" >&2
     exit 2
     ;;
 esac

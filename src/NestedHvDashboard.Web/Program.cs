@@ -1,14 +1,17 @@
 using System.Globalization;
+using Microsoft.Extensions.Hosting.WindowsServices;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Api;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Deployment;
 using NestedHvDashboard.Web.Hardening;
 using NestedHvDashboard.Web.Health;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
+using NestedHvDashboard.Web.Logging;
 using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.Simulator;
@@ -47,18 +50,28 @@ if (BackupVerb.Matches(args))
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
+    // Started by the Windows Service Control Manager the working directory is System32: appsettings.json is the app's.
+    ContentRootPath = WindowsServiceHosting.ContentRootPath(WindowsServiceHelpers.IsWindowsService()),
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
+// Under the SCM: start/stop reported to it. Anywhere else a no-op. Before ClearProviders, which drops the unfiltered
+// Event Log provider it adds (ours, below, takes warnings only).
+builder.Services.AddWindowsService();
 
-// Serilog writes the console; other logger providers (a test's capture, say) get the same events. Each host keeps its
-// own logger (not the static one), so two apps in one process (tests) do not log into each other's providers.
+// Serilog writes the console and the data folder's logs/; other logger providers (on Windows the Event Log, a test's
+// capture) get the same events. Each host keeps its own logger (not the static one), so two apps in one process (tests)
+// do not log into each other's providers or files.
 builder.Logging.ClearProviders();
+builder.Logging.AddWindowsEventLog(OperatingSystem.IsWindows());
+var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
+var logFiles = FileLogSettings.FromConfiguration(builder.Configuration);
 builder.Host.UseSerilog(
     (context, logger) => logger
         .ReadFrom.Configuration(context.Configuration)
         .Enrich.FromLogContext()
         .Enrich.With<WallLinkTokenRedaction>()
-        .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture),
+        .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
+        .WriteTo.DataFolderFiles(dataFolder, logFiles),
     preserveStaticLogger: true,
     writeToProviders: true);
 
@@ -68,7 +81,6 @@ builder.UseDashboardWindowsAuthentication();
 builder.Services.AddWallLinks(builder.Configuration);
 builder.Services.AddDashboardHardening(builder.Configuration, builder.Environment);
 builder.Services.AddMudServices();
-var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
 builder.Services.AddSingleton(dataFolder);
 builder.Services.AddDashboardDatabase(DatabaseSettings.FromConfiguration(builder.Configuration, dataFolder));
 builder.Services.AddHostConnections(dataFolder, builder.Configuration);

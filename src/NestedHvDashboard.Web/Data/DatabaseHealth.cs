@@ -66,14 +66,20 @@ public sealed class DatabaseHealth(DatabaseSettings settings, IDbContextFactory<
 /// <summary>Maps <c>/healthz</c>.</summary>
 public static class DatabaseHealthEndpoint
 {
-    /// <summary><c>GET /healthz</c> (anonymous): 200 "ok", or 503 with the database's problem in one line.</summary>
+    /// <summary>
+    /// <c>GET /healthz</c> (anonymous): 200 "ok", or 503 with the database's problem in one line; either way the
+    /// running version in the <see cref="Health.VersionHeader.Name"/> header.
+    /// </summary>
     public static RouteHandlerBuilder MapDashboardHealth(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.MapGet("/healthz", async (DatabaseHealth health, CancellationToken cancellationToken) =>
-                await health.ProblemAsync(cancellationToken) is { } problem
+        return app.MapGet("/healthz", async (DatabaseHealth health, HttpResponse response, CancellationToken cancellationToken) =>
+            {
+                Health.VersionHeader.Stamp(response);
+                return await health.ProblemAsync(cancellationToken) is { } problem
                     ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
-                    : Results.Text("ok"))
+                    : Results.Text("ok");
+            })
             .AllowAnonymous();
     }
 }

@@ -37,6 +37,7 @@ public static class HealthServiceCollectionExtensions
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "text/plain; charset=utf-8";
+        VersionHeader.Stamp(context.Response);
         if (report.Status == HealthStatus.Healthy)
         {
             return context.Response.WriteAsync("ok");

@@ -45,8 +45,8 @@ public sealed record HostChangeResult(IReadOnlyList<HostFieldError> Errors)
 
 /// <summary>
 /// The hosts this dashboard talks to: those configured under <c>Hosts</c> (read-only), those added
-/// in the UI (kept by the <see cref="HostConnectionStore"/>), or, when neither has one, the built-in
-/// simulated lab. One <see cref="IHyperVHost"/> (one runspace pool) per host. Every add, edit or
+/// in the UI (kept by the <see cref="HostConnectionStore"/>), or, when neither has one and
+/// <c>Simulator:Enabled</c> is true, the built-in simulated lab. One <see cref="IHyperVHost"/> (one runspace pool) per host. Every add, edit or
 /// remove is validated, saved, then handed to the <see cref="InventoryMonitor"/>, so the live view
 /// follows without a restart.
 /// </summary>
@@ -98,8 +98,10 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
         // Simulated L1 hosts saved in the database live inside the lab's VMs: they need the lab, not replace it.
         var nested = hosts.Where(IsSimulatedNested).ToList();
         hosts.RemoveAll(nested.Contains);
-        // Simulator:KeepLab=true starts the lab beside configured hosts too (the soak benchmark: the default lab plus SSH hosts).
-        if (hosts.Count == 0 || configuration.GetValue<bool>("Simulator:KeepLab"))
+        // The lab only when asked for: Simulator:Enabled=true (appsettings.Development.json sets it, so `./build.sh run`
+        // starts on it) with no host, or Simulator:KeepLab=true beside configured hosts (the soak benchmark). A production
+        // install with no host yet shows how to add one instead of made-up VMs.
+        if ((hosts.Count == 0 && configuration.GetValue<bool>(SimulatorEnabledSetting)) || configuration.GetValue<bool>("Simulator:KeepLab"))
         {
             // Simulator:Hosts / Simulator:Vms (total) start a generated lab instead, e.g. 1,000+ VMs to try the grid.
             var (labHosts, labVms) = (configuration.GetValue<int?>("Simulator:Hosts"), configuration.GetValue<int?>("Simulator:Vms"));
@@ -124,6 +126,11 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
             {
                 LogNestedWithoutLab(orphan.Name);
             }
+
+            if (hosts.Count == 0)
+            {
+                LogNoHosts();
+            }
         }
 
         _entries = [.. hosts.Select(h => new Entry(h, _connector.Connect(h.Settings, Lab)))];
@@ -132,6 +139,9 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
             _monitor?.AddHost(Monitored(entry));
         }
     }
+
+    /// <summary>The setting that lets the dashboard start on the simulated lab when it has no host (default false).</summary>
+    public const string SimulatorEnabledSetting = "Simulator:Enabled";
 
     /// <summary>The simulated lab, when the dashboard started on it (it runs until the app restarts); null with real hosts.</summary>
     public SimulatedLab? Lab { get; }
@@ -498,6 +508,9 @@ public sealed partial class HostDirectory : IHostLookup, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No hosts configured: starting the simulated lab with {HostCount} hosts")]
     private partial void LogLab(int hostCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No hosts configured and the simulated lab is off (Simulator:Enabled): add the first host on the Connections page")]
+    private partial void LogNoHosts();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} is a simulated L1 guest but the simulated lab is not running (real hosts are configured); it is left out")]
     private partial void LogNestedWithoutLab(string host);

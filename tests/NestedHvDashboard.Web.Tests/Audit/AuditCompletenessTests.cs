@@ -596,7 +596,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     private HostDirectory NewDirectory(bool withLab)
     {
         var folder = Directory.CreateDirectory(Path.Combine(_folder, withLab ? "lab" : "hosts")).FullName;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(withLab ? [] : new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(withLab ? new Dictionary<string, string?> { [HostDirectory.SimulatorEnabledSetting] = "true" } : new Dictionary<string, string?>
         {
             ["Hosts:0:Name"] = "hv-config",
             ["Hosts:0:Address"] = "hv-config.lab.example",

@@ -8,9 +8,10 @@ namespace NestedHvDashboard.Web.Tests.Hosts;
 public sealed class HostDirectoryTests
 {
     [Fact]
-    public async Task With_no_hosts_configured_it_runs_the_simulated_lab_and_every_host_answers()
+    public async Task With_no_hosts_configured_and_the_simulator_enabled_it_runs_the_simulated_lab_and_every_host_answers()
     {
-        await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [HostDirectory.SimulatorEnabledSetting] = "true" }).Build();
+        await using var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance);
 
         Assert.NotNull(directory.Lab);
         Assert.True(directory.Settings.Count >= 5);
@@ -20,6 +21,16 @@ public sealed class HostDirectoryTests
         var inventory = await directory[first.Name].GetInventoryAsync();
         Assert.Equal(first.Name, inventory.Facts.Name, ignoreCase: true);
         Assert.NotEmpty(inventory.Vms);
+    }
+
+    [Fact]
+    public async Task With_no_hosts_configured_and_the_simulator_not_enabled_it_has_no_host_and_no_lab()
+    {
+        // The default outside Development: a new install shows how to add its first host, not made-up VMs.
+        await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance);
+
+        Assert.Null(directory.Lab);
+        Assert.Empty(directory.Hosts);
     }
 
     [Fact]

@@ -37,7 +37,8 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
     private HostDirectory NewDirectory(Dictionary<string, string?>? hosts = null, bool watched = true)
     {
         var store = TestStores.Hosts(_folder);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(hosts ?? []).Build();
+        // The simulated L1 guests live in the lab: it runs when no host is configured.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(hosts ?? new Dictionary<string, string?> { [HostDirectory.SimulatorEnabledSetting] = "true" }).Build();
         var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, watched ? _monitor : null, store);
         _directories.Add(directory);
         return directory;

@@ -13,6 +13,8 @@ public sealed class InventoryMonitorWiringTests
     public async Task AddInventoryMonitor_puts_every_host_of_the_directory_into_the_feed_and_starts_watching()
     {
         var builder = Host.CreateApplicationBuilder();
+        // The simulated lab gives the directory its hosts (no host is configured here).
+        builder.Configuration[HostDirectory.SimulatorEnabledSetting] = "true";
         builder.Logging.ClearProviders();
         builder.Services.AddInventoryMonitor();
         using var host = builder.Build();

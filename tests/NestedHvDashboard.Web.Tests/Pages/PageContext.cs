@@ -29,24 +29,27 @@ public abstract class PageContext : IAsyncLifetime
 
     protected InventoryStore Store { get; }
 
+    /// <summary>The directory's configuration: the three hosts unless a test class needs others (or none).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Hosts:0:Name"] = "hv-a",
+        ["Hosts:0:Address"] = "hv-a.example.test",
+        ["Hosts:0:Transport"] = "Ssh",
+        ["Hosts:0:Tags:0"] = "lab",
+        ["Hosts:1:Name"] = "hv-b",
+        ["Hosts:1:Address"] = "hv-b.example.test",
+        ["Hosts:1:Transport"] = "Ssh",
+        ["Hosts:1:Tags:0"] = "lab",
+        ["Hosts:1:Tags:1"] = "gpu",
+        ["Hosts:2:Name"] = "hv-c",
+        ["Hosts:2:Address"] = "hv-c.example.test",
+        ["Hosts:2:Transport"] = "Ssh",
+        ["Hosts:2:Tags:0"] = "prod",
+    };
+
     public Task InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Hosts:0:Name"] = "hv-a",
-            ["Hosts:0:Address"] = "hv-a.example.test",
-            ["Hosts:0:Transport"] = "Ssh",
-            ["Hosts:0:Tags:0"] = "lab",
-            ["Hosts:1:Name"] = "hv-b",
-            ["Hosts:1:Address"] = "hv-b.example.test",
-            ["Hosts:1:Transport"] = "Ssh",
-            ["Hosts:1:Tags:0"] = "lab",
-            ["Hosts:1:Tags:1"] = "gpu",
-            ["Hosts:2:Name"] = "hv-c",
-            ["Hosts:2:Address"] = "hv-c.example.test",
-            ["Hosts:2:Transport"] = "Ssh",
-            ["Hosts:2:Tags:0"] = "prod",
-        }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
         _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance);
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.SignInAs(DashboardRoles.Administrator);

@@ -1,0 +1,37 @@
+using Bunit;
+using OverviewPage = NestedHvDashboard.Web.Components.Pages.Overview;
+
+namespace NestedHvDashboard.Web.Tests.Pages;
+
+/// <summary>A new install: no host configured or added and the simulated lab off (its default outside Development).</summary>
+public sealed class OverviewEmptyStateTests : PageContext
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    [Fact]
+    public void With_no_host_and_no_simulator_the_overview_says_how_to_add_the_first_host()
+    {
+        var page = Context.Render<OverviewPage>();
+
+        var notice = page.Find("[data-testid=no-hosts]");
+        Assert.Contains("No host is set up yet", notice.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/connections", notice.QuerySelector("[data-testid=add-first-host]")!.GetAttribute("href"));
+        Assert.Contains("Simulator:Enabled=true", notice.TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=tiles] [data-host]"));
+    }
+}
+
+/// <summary>The same directory with the simulator switched on: the lab's hosts, no empty-state notice.</summary>
+public sealed class OverviewSimulatedLabTests : PageContext
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Simulator:Enabled"] = "true" };
+
+    [Fact]
+    public void With_the_simulator_enabled_and_no_host_the_lab_is_shown_instead()
+    {
+        var page = Context.Render<OverviewPage>();
+
+        Assert.Empty(page.FindAll("[data-testid=no-hosts]"));
+        Assert.Contains("simulated lab", page.Markup, StringComparison.Ordinal);
+    }
+}
