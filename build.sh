@@ -75,8 +75,17 @@ case "$cmd" in
     fi
     rm -rf artifacts/publish artifacts/NestedHvDashboard-*.zip artifacts/SHA256SUMS
     for rid in win-x64 linux-x64; do
+      dotnet publish src/NestedHvDashboard.Web -c Release -r "$rid" --self-contained false -o "artifacts/publish/NestedHvDashboard-$version-$rid"
+    done
+    for rid in win-x64 linux-x64; do
       name="NestedHvDashboard-$version-$rid"
-      dotnet publish src/NestedHvDashboard.Web -c Release -r "$rid" --self-contained false -o "artifacts/publish/$name"
+      # The release carries what installs it (deploy/windows or deploy/linux), what prepares the hosts, and the host
+      # tools module for their JEA endpoint, exported by this very build (run from the linux-x64 copy, which runs here).
+      mkdir -p "artifacts/publish/$name/deploy"
+      cp -r deploy/hosts "artifacts/publish/$name/deploy/"
+      if [ "$rid" = win-x64 ]; then cp -r deploy/windows "artifacts/publish/$name/deploy/"; else cp -r deploy/linux "artifacts/publish/$name/deploy/"; fi
+      dotnet "artifacts/publish/NestedHvDashboard-$version-linux-x64/NestedHvDashboard.Web.dll" export-host-tools \
+        --to "artifacts/publish/$name/deploy/hosts/NestedHvDashboard.HostTools" >/dev/null
       # The app's files at the zip's top level (no folder): unpack it into the install folder.
       (cd "artifacts/publish/$name" && zip -qr "../../$name.zip" .)
     done

@@ -195,18 +195,22 @@ service_running() {
   [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
 }
 
-# Waits for /healthz to answer 200 with the expected version; false when it does not within the timeout.
+# Waits for /healthz to answer 200 with the expected version in its X-NestedHv-Version header; false when it does
+# not within the timeout.
 wait_healthy() {
-  local expected=$1 url body deadline
+  local expected=$1 url headers seen deadline
   [ -n "$dry_run" ] && { echo "would wait for $(health_url) to report version $expected"; return 0; }
   url=$(health_url)
   deadline=$(( $(date +%s) + health_timeout ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     if ! service_running; then echo "the dashboard stopped while starting" >&2; return 1; fi
     # -k: this is the service's own certificate on loopback, checked for life, not for trust.
-    if body=$(curl -fsS -k --max-time 5 "$url" 2>/dev/null) && [[ "$body" == *"$expected"* ]]; then
-      say "$url answers: $body"
-      return 0
+    if headers=$(curl -fsS -k --max-time 5 -D - -o /dev/null "$url" 2>/dev/null); then
+      seen=$(printf '%s\n' "$headers" | tr -d '\r' | sed -n 's/^[Xx]-[Nn]ested[Hh][Vv]-[Vv]ersion: *//p' | tail -n 1)
+      if [ "$seen" = "$expected" ]; then
+        say "$url answers: ok, version $seen"
+        return 0
+      fi
     fi
     sleep 1
   done

@@ -72,6 +72,7 @@ Set-StrictMode -Version 3
 $serviceName = 'NestedHvDashboard'
 $virtualAccount = 'NT SERVICE\NestedHvDashboard'
 $firewallRuleName = 'NestedHvDashboard-Https'
+$eventSource = 'NestedHv Dashboard'
 # HTTP.sys's certificate binding names the application that owns it; any fixed GUID, the same at install and removal.
 $httpSysAppId = '{6f1c7a52-8d0e-4d7b-9a3c-2f5b1e0c9d41}'
 $appPath = Join-Path $InstallPath 'app'
@@ -211,6 +212,7 @@ function Wait-Healthy {
         Add-Type -TypeDefinition @'
 public static class NestedHvHealthProbe
 {
+    // The X-NestedHv-Version header of a 200 answer (the build that answers).
     public static string Get(string url, string thumbprint, int timeoutMs)
     {
         var request = (System.Net.HttpWebRequest)System.Net.WebRequest.Create(url);
@@ -218,9 +220,8 @@ public static class NestedHvHealthProbe
         request.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
             certificate != null && string.Equals(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate).Thumbprint, thumbprint, System.StringComparison.OrdinalIgnoreCase);
         using (var response = (System.Net.HttpWebResponse)request.GetResponse())
-        using (var reader = new System.IO.StreamReader(response.GetResponseStream()))
         {
-            return reader.ReadToEnd();
+            return response.Headers["X-NestedHv-Version"];
         }
     }
 }
@@ -235,9 +236,9 @@ public static class NestedHvHealthProbe
             return $false
         }
         try {
-            $body = [NestedHvHealthProbe]::Get($url, $Thumbprint, 5000)
-            if ($body.Contains($ExpectedVersion)) {
-                Write-Output "$url answers: $body"
+            $seen = [NestedHvHealthProbe]::Get($url, $Thumbprint, 5000)
+            if ($seen -eq $ExpectedVersion) {
+                Write-Output "$url answers: ok, version $seen"
                 return $true
             }
         }
@@ -311,6 +312,12 @@ function Install-Dashboard {
         Invoke-Native -What 'sc.exe config (account)' -Command { sc.exe config $serviceName obj= $account }
         Invoke-Native -What 'sc.exe failure (recovery)' -Command { sc.exe failure $serviceName reset= 86400 actions= restart/5000/restart/10000/restart/60000 }
         New-ItemProperty -LiteralPath $serviceKey -Name 'Environment' -PropertyType MultiString -Value $settings -Force | Out-Null
+    }
+    # The service writes warnings and errors to the Application log under this source; only an administrator may create it.
+    if ($PSCmdlet.ShouldProcess($eventSource, 'Create the Application event log source, if missing')) {
+        if (-not [System.Diagnostics.EventLog]::SourceExists($eventSource)) {
+            [System.Diagnostics.EventLog]::CreateEventSource($eventSource, 'Application')
+        }
     }
     if ($null -ne $certificate -and -not $WindowsAuthentication) {
         Grant-PrivateKeyRead -Certificate $certificate -Account $account
@@ -431,6 +438,11 @@ function Uninstall-Dashboard {
         # Absent when Windows sign-in was off: nothing to undo, and netsh says so with a non-zero exit code.
         netsh.exe http delete urlacl "url=https://+:$port/" | Out-Null
         netsh.exe http delete sslcert "ipport=0.0.0.0:$port" | Out-Null
+    }
+    if ($PSCmdlet.ShouldProcess($eventSource, 'Remove the Application event log source, if present')) {
+        if ([System.Diagnostics.EventLog]::SourceExists($eventSource)) {
+            [System.Diagnostics.EventLog]::DeleteEventSource($eventSource)
+        }
     }
     if ((Test-Path -LiteralPath $InstallPath) -and $PSCmdlet.ShouldProcess($InstallPath, 'Delete the binaries')) {
         Remove-Item -LiteralPath $InstallPath -Recurse -Force

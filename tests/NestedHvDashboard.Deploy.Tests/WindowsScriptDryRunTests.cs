@@ -92,6 +92,7 @@ public sealed class WindowsScriptDryRunTests : IDisposable
             "Write the first administrator's generated password",
             @"Create the service running " + Path.Combine(InstallPath, "app", "NestedHvDashboard.Web.exe") + @" as NT SERVICE\NestedHvDashboard, restarted on failure",
             "Allow inbound TCP 5443 from 10.0.0.0/24",
+            "Create the Application event log source, if missing\" on target \"NestedHv Dashboard",
             "Start the service");
         Assert.Contains("WhatIf: nothing was changed. Without -WhatIf, version 2.5.0 would be installed as above.", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(InstallPath), "nothing may be copied");
@@ -204,6 +205,7 @@ public sealed class WindowsScriptDryRunTests : IDisposable
             "Stop and remove the service",
             "Remove the firewall rule\" on target \"NestedHvDashboard-Https",
             "Remove the HTTP.sys URL reservation and certificate binding, if any\" on target \"https://+:5443/",
+            "Remove the Application event log source, if present",
             "Delete the binaries",
             "Delete the data: database, keys, logs and backups");
         Assert.True(Directory.Exists(InstallPath) && Directory.Exists(DataPath), "nothing may be deleted");
