@@ -467,7 +467,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         // The Interrupted entry says where the install stopped, and, at the restart, that the VM may be left Off (a VM that was
         // Running and is Off now must never go unsaid).
         var message = entries.Count == 1 ? entries[0].Message ?? "" : "";
-        List<string> says = restart ? [$"'{FaultCases.RestartStepTitle(step.Command)}'", "the VM may be left Off; start it if it should run"] : ["'Install Hyper-V' in the guest"];
+        List<string> says = restart ? [$"'{FaultCases.RestartStepTitle(step.Command)}'", "may be left Off; start it if it should run"] : ["'Install Hyper-V' in the guest"];
         foreach (var said in says)
         {
             Expect(message.Contains(said, StringComparison.Ordinal), $"the Interrupted entry does not say \"{said}\": {message}", problems);
