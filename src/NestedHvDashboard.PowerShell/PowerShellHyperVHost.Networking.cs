@@ -112,6 +112,7 @@ public sealed partial class PowerShellHyperVHost
         if (!isServer || before.Os?.HyperV == GuestHyperVState.RestartPending)
         {
             // The client cmdlet cannot restart over PowerShell Direct (nor can a pending install): restart the VM from the host.
+            progress?.Report(HyperVInstallProgress.ShuttingDown);
             try
             {
                 await StopVmAsync(vmId, StopMode.ShutDown, cancellationToken).ConfigureAwait(false);
@@ -121,6 +122,7 @@ public sealed partial class PowerShellHyperVHost
                 throw RestartFailed(error, vm.Name, stopped: false);
             }
 
+            progress?.Report(HyperVInstallProgress.StartingAgain);
             try
             {
                 await StartVmAsync(vmId, cancellationToken).ConfigureAwait(false);
@@ -194,7 +196,7 @@ public sealed partial class PowerShellHyperVHost
         return new HostOperationException(
             error.Kind,
             Name,
-            $"Restart the VM to finish installing Hyper-V ({(stopped ? "Start-VM" : "Stop-VM")})",
+            HyperVInstallProgress.RestartStepTitle(stopped ? "Start-VM" : "Stop-VM"),
             $"{error.HostMessage} Hyper-V is installed in the guest and waits for this restart. {left}",
             vmName,
             error);

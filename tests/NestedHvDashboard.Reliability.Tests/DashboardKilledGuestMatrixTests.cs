@@ -125,9 +125,14 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         var after = host.ReadState().FindVm(vmId)!.Guest!.Host;
         Expect(after.NetNat is null && after.Switches.Exists(s => s.Name == FaultScenario.NatRequest.SwitchName) == hasSwitch, "the guest changed after the restart: a step ran again or finished", problems);
 
+        // The restarted app shows the outcome on its pages: the entry Interrupted on /activity, the VM still Running on its page.
+        var onPage = entries.Count == 1 ? await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, entries[0].Id, ["Create guest NAT"], problems) : "no entry to look for";
+        var vm = host.ReadState().FindVm(vmId)!;
+        var vmPage = await OutcomeOnPage.ExpectVmShownAsync(browser, app, signedIn, host.Name, vmId, vm.StateAt(DateTimeOffset.UtcNow).ToString(), vm.ExposeVirtualizationExtensions, problems);
+
         var made = string.Join(" + ", new[] { hasSwitch ? "switch" : null, hasAddress ? "gateway address" : null }.OfType<string>());
-        var expected = $"1 Interrupted entry; nothing run again; guest left with {(step.Index == 0 ? "nothing" : string.Join(" + ", commands.Take(step.Index)))}";
-        var actual = $"audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {Format(commands, callsLater)}; guest has {(made.Length == 0 ? "nothing new" : made)}";
+        var expected = $"1 Interrupted entry (listed so on /activity); nothing run again; guest left with {(step.Index == 0 ? "nothing" : string.Join(" + ", commands.Take(step.Index)))}; VM page Running";
+        var actual = $"audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {Format(commands, callsLater)}; guest has {(made.Length == 0 ? "nothing new" : made)}; {onPage}; {vmPage}";
         return new CaseVerdict(cell, expected, actual, problems, DateTime.UtcNow - started);
     }
 

@@ -181,11 +181,37 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             expectedVms.Add($"VM {v + 1} {(running ? "Running" : "Off")} nested {OnOff(nestedSet)}");
         }
 
-        // The restarted app shows each VM as the host has it.
+        // The killed VM's entry says which of its steps the run stopped at, and that the VM may be left Off when the change had
+        // stopped it (or was stopping or starting it); a VM never run says nothing of the kind, and no VM that was Running is Off unsaid.
+        var mine = steps.Where(s => s.Vm == step.Vm).ToList();
+        var at = mine.FindIndex(s => s.Index == step.Index);
+        List<string> says = [$"step {at + 1} of {mine.Count}, '{step.Title}'"];
+        if (mine.Take(at + 1).Any(s => s.Kind is OperationStepKind.ShutDown or OperationStepKind.TurnOff))
+        {
+            says.Add("may be left Off; start it if it should run");
+        }
+
+        var killedEntry = perVm.ElementAtOrDefault(step.Vm);
+        foreach (var said in says)
+        {
+            Expect(killedEntry?.Message?.Contains(said, StringComparison.Ordinal) == true, $"VM {step.Vm + 1}'s Interrupted entry does not say \"{said}\": {killedEntry?.Message}", problems);
+        }
+
+        for (var v = 0; v < scenario.VmCount && perVm.Count == scenario.VmCount; v++)
+        {
+            Expect(v <= step.Vm || perVm[v].Message?.Contains("It was at", StringComparison.Ordinal) != true, $"VM {v + 1}'s entry names a step although its change never ran: {perVm[v].Message}", problems);
+            Expect(vms[v].StateAt(now) != VMState.Off || perVm[v].Message?.Contains("may be left Off", StringComparison.Ordinal) == true, $"VM {v + 1} was Running and is Off, and its entry does not say so: {perVm[v].Message}", problems);
+        }
+
+        // The restarted app shows each VM as the host has it: through the API and on its page; the activity page lists the killed VM's entry Interrupted.
+        var pages = new List<string>();
         foreach (var vm in vms)
         {
             await ExpectShownAsync(http, host, vm, problems);
+            pages.Add(await OutcomeOnPage.ExpectVmShownAsync(browser, app, signedIn, host.Name, vm.Id, vm.StateAt(now).ToString(), vm.ExposeVirtualizationExtensions, problems));
         }
+
+        pages.Insert(0, killedEntry is null ? "no entry to look for" : await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, killedEntry.Id, says, problems));
 
         // The old app's hung session dies with the host's sshd (restarted before the fault is disarmed, so the hung call can never
         // go on); the app reconnects, and still runs nothing again.
@@ -195,8 +221,8 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         var audited = string.Join(", ", expectedResults.Select((r, v) => $"VM {v + 1} {r}{(v > step.Vm ? " (never run)" : "")}"));
         return new CaseVerdict(
             $"{scenario.Name} @ VM {step.Vm + 1}: {step.Title} ({step.Command} #{step.Call}), started on /vms × dashboard killed (kill -9) and restarted",
-            $"{audited}, the run's entry ended, none Started; nothing run again; {string.Join(", ", expectedVms)}; the restarted app shows both so",
-            $"audit run {string.Join(",", run.Select(e => e.Result))}, VMs {string.Join(",", perVm.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; {string.Join(", ", vms.Select((vm, v) => $"VM {v + 1} {vm.StateAt(now)} nested {OnOff(vm.ExposeVirtualizationExtensions)}"))}",
+            $"{audited}, VM {step.Vm + 1}'s naming its step {at + 1} of {mine.Count}{(says.Count > 1 ? " and that it may be left Off" : "")}, the run's entry ended, none Started; nothing run again; {string.Join(", ", expectedVms)}; the restarted app shows both so (API, VM pages) and the entry on /activity",
+            $"{string.Join("; ", pages)}; audit run {string.Join(",", run.Select(e => e.Result))}, VMs {string.Join(",", perVm.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; {string.Join(", ", vms.Select((vm, v) => $"VM {v + 1} {vm.StateAt(now)} nested {OnOff(vm.ExposeVirtualizationExtensions)}"))}",
             problems,
             DateTime.UtcNow - started);
     }
@@ -324,6 +350,13 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             }
         }
 
+        // The restarted app shows the outcome on its pages: the entry Interrupted on /activity, the half-made VM Off on its page.
+        var onPage = entries.Count == 1 ? await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, entries[0].Id, [FaultScenario.NewVmName], problems) : "no entry to look for";
+        if (made.Count == 1)
+        {
+            onPage += "; " + await OutcomeOnPage.ExpectVmShownAsync(browser, app, signedIn, host.Name, made[0].Id, made[0].StateAt(now).ToString(), made[0].ExposeVirtualizationExtensions, problems);
+        }
+
         var callsAfterHost = await RestartHostAsync(host, commands);
         Expect(callsAfterHost.SequenceEqual(callsAtKill), $"a step ran after the host's restart: {Format(commands, callsAtKill)} → {Format(commands, callsAfterHost)}", problems);
 
@@ -332,21 +365,35 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             : $"{made.Count} VMs named {FaultScenario.NewVmName}";
         return new CaseVerdict(
             $"{scenario.Name} @ {step.Title} ({step.Command} #{step.Call}), started from the host page's dialog × dashboard killed (kill -9) and restarted",
-            $"1 Interrupted entry, none Started; nothing run again, no rollback; {expectedHost}",
-            $"audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; host has {hostHas}",
+            $"1 Interrupted entry, none Started, listed so on /activity; nothing run again, no rollback; {expectedHost}{(created ? ", shown on its page" : "")}",
+            $"{onPage}; audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; host has {hostHas}",
             problems,
             DateTime.UtcNow - started);
     }
 
     [Fact]
-    public async Task Killed_while_the_guest_card_installs_hyper_v_the_restarted_dashboard_marks_it_interrupted_and_installs_nothing_again()
+    public Task Killed_while_the_guest_card_installs_hyper_v_the_restarted_dashboard_marks_it_interrupted_and_installs_nothing_again() =>
+        InstallLaneAsync(client: false);
+
+    /// <summary>
+    /// A client guest's install: Enable-WindowsOptionalFeature in the guest, then the host-side restart (Stop-VM, Start-VM) that
+    /// finishes it. The suite kills the dashboard at the restart's Start-VM (the VM shut down by the change, not started again:
+    /// the audit and the activity page must say it may be left Off); FAULT_MATRIX_ALL=1 kills it at each of the three steps.
+    /// </summary>
+    [Fact]
+    public Task Killed_while_the_guest_card_installs_hyper_v_in_a_client_the_restarted_dashboard_says_where_it_stopped_and_restarts_nothing() =>
+        InstallLaneAsync(client: true);
+
+    private async Task InstallLaneAsync(bool client)
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: ./build.sh test installs the Debian chromium package.");
-        var scenario = FaultScenario.All.Single(s => s.Kind is ChangeKind.InstallHyperV && !s.ClientGuest);
-        var step = Assert.Single(FaultCases.InstallHyperVSteps(isServer: true));
-        string[] commands = [step.Command];
-        const string hostName = "FAULT-PAGE-INSTALL";
-        await using var host = await SshTestHost.StartAsync(hostName, SimulatedHost.FromJson(scenario.State(hostName)));
+        var scenario = FaultScenario.All.Single(s => s.Kind is ChangeKind.InstallHyperV && s.ClientGuest == client);
+        var steps = FaultCases.InstallHyperVSteps(isServer: !client);
+        IReadOnlyList<ChangeStep> run = EveryStep || !client ? steps : [steps.Single(s => FaultCases.IsInstallRestart(s) && s.Command == "Start-VM")];
+        string[] commands = [.. steps.Select(s => s.Command).Distinct()];
+        var hostName = client ? "FAULT-PAGE-CLIENT" : "FAULT-PAGE-INSTALL";
+        var state = scenario.State(hostName);
+        await using var host = await SshTestHost.StartAsync(hostName, SimulatedHost.FromJson(state));
         var vmId = host.ReadState().FindVm(scenario.VmNames[0])!.Id;
         await using var app = await DashboardProcess.StartAsync(DashboardKilledMatrixTests.Arguments(host, HostTimeout));
         using var http = await ApiAsync(app);
@@ -354,8 +401,24 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         await using var browser = await LaunchAsync(playwright);
         var signedIn = await SignInAsync(browser, app);
 
+        var verdicts = new List<CaseVerdict>();
+        foreach (var step in run)
+        {
+            verdicts.Add(await InstallCaseAsync(host, app, http, browser, signedIn, scenario, verdicts.Count > 0 ? state : null, vmId, step, commands));
+            output.WriteLine(HostFaultMatrix.Row(verdicts[^1]));
+        }
+
+        Report(verdicts, scenario, run.Count);
+    }
+
+    // One install case: the guest read and Hyper-V installed from the VM page's guest card, the dashboard killed at step's cmdlet
+    // (in the guest, or the host-side restart's on a client), then judged on the host, in the audit and on the pages.
+    private static async Task<CaseVerdict> InstallCaseAsync(
+        SshTestHost host, DashboardProcess app, HttpClient http, IBrowser browser, string signedIn, FaultScenario scenario, string? reset, Guid vmId, ChangeStep step, string[] commands)
+    {
         var started = DateTime.UtcNow;
         var problems = new List<string>();
+        ResetHost(host, reset);
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
         await Poll.UntilAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vmId)) is { State: "Running" }, Wait, "the app seeing the guest's VM Running");
         int[] callsAtKill;
@@ -369,7 +432,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("install-hyperv").ClickAsync();
-            await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} reached in the guest");
+            await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} reached {(FaultCases.IsInstallRestart(step) ? "on the host" : "in the guest")}");
 
             callsAtKill = Calls(host, commands);
             await app.RestartAsync();
@@ -381,27 +444,53 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         var callsLater = Calls(host, commands);
-        Expect(callsLater.SequenceEqual(callsAtKill), $"{step.Command} ran again after the restart: {Format(commands, callsAtKill)} → {Format(commands, callsLater)}", problems);
+        Expect(callsLater.SequenceEqual(callsAtKill), $"a step ran again after the restart: {Format(commands, callsAtKill)} → {Format(commands, callsLater)}", problems);
 
-        // The install hung before it changed anything: the VM still runs (no restart of the guest), Hyper-V neither installed nor pending.
+        // The install command hung before it changed anything: the VM still runs, Hyper-V neither installed nor pending. At the
+        // client's restart the install is done and pending it: Running when killed at its Stop-VM (the hang comes first), Off at its Start-VM.
+        var restart = FaultCases.IsInstallRestart(step);
+        var stoppedByChange = restart && step.Command == "Start-VM";
         var vm = host.ReadState().FindVm(vmId)!;
         var guest = vm.Guest!.Host;
-        var state = vm.StateAt(DateTimeOffset.UtcNow);
-        Expect(state == VMState.Running, $"VM {state}, not Running as it was", problems);
-        Expect(!guest.HyperVInstalled && guest.PendingFeatures.Count == 0 && !vm.GuestIsHyperVHost, $"Hyper-V half-installed in the guest (installed {guest.HyperVInstalled}, pending {string.Join(",", guest.PendingFeatures)}) although {step.Command} never ran", problems);
+        var now = vm.StateAt(DateTimeOffset.UtcNow);
+        var expectedState = stoppedByChange ? VMState.Off : VMState.Running;
+        Expect(now == expectedState, $"VM {now}, not {expectedState}", problems);
+        if (restart)
+        {
+            Expect(!guest.HyperVInstalled && guest.PendingFeatures.Contains("Microsoft-Hyper-V"), $"Hyper-V is not pending the restart (installed {guest.HyperVInstalled}, pending {string.Join(",", guest.PendingFeatures)})", problems);
+        }
+        else
+        {
+            Expect(!guest.HyperVInstalled && guest.PendingFeatures.Count == 0 && !vm.GuestIsHyperVHost, $"Hyper-V half-installed in the guest (installed {guest.HyperVInstalled}, pending {string.Join(",", guest.PendingFeatures)}) although {step.Command} never ran", problems);
+        }
+
+        // The Interrupted entry says where the install stopped, and, at the restart, that the VM may be left Off (a VM that was
+        // Running and is Off now must never go unsaid).
+        var message = entries.Count == 1 ? entries[0].Message ?? "" : "";
+        List<string> says = restart ? [$"'{FaultCases.RestartStepTitle(step.Command)}'", "may be left Off; start it if it should run"] : ["'Install Hyper-V' in the guest"];
+        foreach (var said in says)
+        {
+            Expect(message.Contains(said, StringComparison.Ordinal), $"the Interrupted entry does not say \"{said}\": {message}", problems);
+        }
+
+        Expect(now != VMState.Off || message.Contains("may be left Off", StringComparison.Ordinal), $"the VM was Running and is Off, and the audit does not say so: {message}", problems);
+        Expect(restart || !message.Contains("may be left Off", StringComparison.Ordinal), $"the audit says the VM may be left Off although the install never stopped it: {message}", problems);
+
+        // The restarted app shows the outcome: through the API, on the activity page, and on the VM's page.
         await ExpectShownAsync(http, host, vm, problems);
+        var onPage = entries.Count == 1 ? await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, entries[0].Id, says, problems) : "no entry to look for";
+        var vmPage = await OutcomeOnPage.ExpectVmShownAsync(browser, app, signedIn, host.Name, vmId, now.ToString(), vm.ExposeVirtualizationExtensions, problems);
 
         var callsAfterHost = await RestartHostAsync(host, commands);
-        Expect(callsAfterHost.SequenceEqual(callsAtKill), $"{step.Command} ran after the host's restart: {Format(commands, callsAtKill)} → {Format(commands, callsAfterHost)}", problems);
+        Expect(callsAfterHost.SequenceEqual(callsAtKill), $"a step ran after the host's restart: {Format(commands, callsAtKill)} → {Format(commands, callsAfterHost)}", problems);
 
-        var verdict = new CaseVerdict(
+        var hyperV = guest.HyperVInstalled ? "installed" : guest.PendingFeatures.Count > 0 ? "pending the restart" : "not installed";
+        return new CaseVerdict(
             $"{scenario.Name} @ {step.Title} ({step.Command} #{step.Call}), started from the VM page's guest card × dashboard killed (kill -9) and restarted",
-            "1 Interrupted entry, none Started; nothing installed again; VM Running, Hyper-V neither installed nor pending; the restarted app shows it Running",
-            $"audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; VM {state}, Hyper-V {(guest.HyperVInstalled ? "installed" : guest.PendingFeatures.Count > 0 ? "pending" : "not installed")}",
+            $"1 Interrupted entry naming the step{(restart ? " and that the VM may be left Off" : "")}, none Started; nothing run again; VM {expectedState}, Hyper-V {(restart ? "pending the restart" : "not installed")}; shown so by the restarted app (API, /activity, VM page)",
+            $"audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; VM {now}, Hyper-V {hyperV}; {onPage}; {vmPage}",
             problems,
             DateTime.UtcNow - started);
-        output.WriteLine(HostFaultMatrix.Row(verdict));
-        Report([verdict], scenario, 1);
     }
 
     // The lane's summary line (each case's row printed as it ended), then every case passed.

@@ -45,6 +45,15 @@ public static class HyperVInstallProgress
     public const string WaitingForGuest = "waiting for the guest";
     public const string StillRunning = "still running on the host — checking";
     public const string Installed = "installed";
+
+    /// <summary>A client's host-side restart (its cmdlet cannot restart over PowerShell Direct): the host shuts the VM down.</summary>
+    public const string ShuttingDown = "shutting the VM down for the restart (Stop-VM)";
+
+    /// <summary>A client's host-side restart: the VM was shut down, the host starts it again.</summary>
+    public const string StartingAgain = "starting the VM again (Start-VM)";
+
+    /// <summary>How a step of a client's host-side restart is named in results and in the audit trail.</summary>
+    public static string RestartStepTitle(string command) => $"Restart the VM to finish installing Hyper-V ({command})";
 }
 
 /// <summary>A NAT request the validator refused; nothing ran in the guest.</summary>

@@ -93,9 +93,11 @@ public sealed class BulkNestedVirtualization
 
     /// <summary>
     /// Runs the change on every target; <paramref name="progress"/> hears each VM's result as it ends, from any thread
-    /// (reports for different VMs may come at the same time).
+    /// (reports for different VMs may come at the same time). <paramref name="stepsOf"/>, when given, hears each VM's steps as
+    /// they begin and end (the one-VM change's step progress, e.g. to note them in the VM's audit entry).
     /// </summary>
-    public async Task<BulkSummary> RunAsync(BulkNestedRequest request, IProgress<OperationResult>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<BulkSummary> RunAsync(
+        BulkNestedRequest request, IProgress<OperationResult>? progress = null, Func<BulkTarget, IProgress<OperationStep>?>? stepsOf = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var results = new ConcurrentQueue<OperationResult>();
@@ -109,7 +111,7 @@ public sealed class BulkNestedVirtualization
             .DistinctBy(t => (t.HostName.ToUpperInvariant(), t.VmId))
             .GroupBy(t => t.HostName, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        await Task.WhenAll(hosts.Select(h => Task.Run(() => RunHostAsync(h.Key, [.. h], request, Report, cancellationToken), CancellationToken.None)));
+        await Task.WhenAll(hosts.Select(h => Task.Run(() => RunHostAsync(h.Key, [.. h], request, Report, stepsOf, cancellationToken), CancellationToken.None)));
 
         var ended = results.ToArray();
         return new BulkSummary(
@@ -118,7 +120,8 @@ public sealed class BulkNestedVirtualization
             [.. hosts.Select(h => KeyValuePair.Create(h.Key, BulkCounts.Of([.. ended.Where(r => string.Equals(r.HostName, h.Key, StringComparison.OrdinalIgnoreCase))])))]);
     }
 
-    private async Task RunHostAsync(string hostName, IReadOnlyList<BulkTarget> targets, BulkNestedRequest request, Action<OperationResult> report, CancellationToken cancellationToken)
+    private async Task RunHostAsync(
+        string hostName, IReadOnlyList<BulkTarget> targets, BulkNestedRequest request, Action<OperationResult> report, Func<BulkTarget, IProgress<OperationStep>?>? stepsOf, CancellationToken cancellationToken)
     {
         IHyperVHost? host;
         try
@@ -152,13 +155,13 @@ public sealed class BulkNestedVirtualization
             {
                 report(cancellationToken.IsCancellationRequested
                     ? Ended(OperationOutcome.Canceled, target, $"Not started on VM {NameOf(target)} on host '{target.HostName}': the bulk change was canceled; nothing was changed.")
-                    : await RunOneAsync(host, target, request));
+                    : await RunOneAsync(host, target, request, stepsOf?.Invoke(target)));
             }
         });
         await Task.WhenAll(workers);
     }
 
-    private async Task<OperationResult> RunOneAsync(IHyperVHost host, BulkTarget target, BulkNestedRequest request)
+    private async Task<OperationResult> RunOneAsync(IHyperVHost host, BulkTarget target, BulkNestedRequest request, IProgress<OperationStep>? steps)
     {
         var one = new NestedVirtualizationRequest(
             target.HostName, target.VmId, request.Enable, request.PowerAction, request.Enable && request.EnableMacAddressSpoofing,
@@ -166,7 +169,7 @@ public sealed class BulkNestedVirtualization
         try
         {
             // Not the caller's token: a VM whose change has started finishes and is restored as the one-VM change does.
-            return await _operations.RunAsync(host, one, null, CancellationToken.None);
+            return await _operations.RunAsync(host, one, steps, CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -62,6 +62,15 @@ public interface IAuditTrail
     /// <summary>Stores an attempt that ended at once (denied, refused by validation, deferred); returns its id.</summary>
     Task<long> RecordAsync(AuditStart start, AuditCompletion completion, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores where a running attempt <paramref name="id"/> is (its current step) as the message of its still Started entry, before
+    /// the step runs, so that an entry the next start marks Interrupted says where the change stopped. Best effort: a note the
+    /// database refuses is logged, and the change goes on.
+    /// </summary>
+    void NoteProgress(long id, string note)
+    {
+    }
+
     /// <summary>Raised after an entry was stored or completed (on the writing thread).</summary>
     event Action<AuditEntry>? Changed;
 }
@@ -144,7 +153,34 @@ public sealed partial class DbAuditTrail(
         return entry.Id;
     }
 
-    /// <summary>Marks entries still "Started" from an earlier run (the app stopped while they ran) as "Interrupted".</summary>
+    /// <summary>
+    /// Synchronous on purpose: it is called from a step's progress report, and the note must be stored before the step's
+    /// cmdlet goes to the host (a kill -9 during the cmdlet then finds the note). Only a Started entry takes it, so a note can
+    /// never overwrite a completion.
+    /// </summary>
+    public void NoteProgress(long id, string note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        _writer.Wait();
+        try
+        {
+            using var db = database.CreateDbContext();
+            db.AuditEntries.Where(e => e.Id == id && e.Result == AuditResults.Started).ExecuteUpdate(set => set.SetProperty(e => e.Message, note));
+        }
+        catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+        {
+            LogProgressLost(logger, ex, id, note);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Marks entries still "Started" from an earlier run (the app stopped while they ran) as "Interrupted", saying where the
+    /// change was when the app stopped when its progress was noted (<see cref="NoteProgress"/>).
+    /// </summary>
     public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -154,12 +190,18 @@ public sealed partial class DbAuditTrail(
         {
             entry.Result = AuditResults.Interrupted;
             entry.CompletedAt = now;
-            entry.Message = "The dashboard stopped before this change ended; check the VM's state on the host.";
+            entry.Message = InterruptedMessage(entry.Message);
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return open.Count;
     }
+
+    /// <summary>The message of an entry the dashboard stopped during, with the progress noted while it ran (or null).</summary>
+    public static string InterruptedMessage(string? progress) =>
+        string.IsNullOrWhiteSpace(progress)
+            ? "The dashboard stopped before this change ended; check the VM's state on the host."
+            : $"The dashboard stopped before this change ended. {progress} Check the VM's state on the host.";
 
     private async Task AddAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
@@ -271,6 +313,9 @@ public sealed partial class DbAuditTrail(
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Audit {AuditId}: its completion is stored now")]
     private static partial void LogCompletionStored(ILogger logger, long auditId);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Audit {AuditId}: the database refused the change's progress ({Note}); the change goes on")]
+    private static partial void LogProgressLost(ILogger logger, Exception exception, long auditId, string note);
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Error,
         Message = "Audit {AuditId} ended {Result} ({Message}) but the dashboard stopped before the database took it; the next start marks it Interrupted")]

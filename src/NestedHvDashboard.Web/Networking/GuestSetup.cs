@@ -82,7 +82,46 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             return refused;
         }
 
-        return await RunAsync(actor, host, vm, known, ask, "Install Hyper-V in guest", "Install Hyper-V", (n, c) => n.InstallHyperVAsync(vm.Id, c, progress, cancellationToken));
+        // Each progress word is noted in the entry as it comes (before the host is asked for that step), so a dashboard killed
+        // during the install leaves an Interrupted entry that says where it stopped and whether the VM may be left Off.
+        var noted = new InstallProgressNotes(audit, progress);
+        return await RunAsync(actor, host, vm, known, ask, "Install Hyper-V in guest", "Install Hyper-V", (n, c) => n.InstallHyperVAsync(vm.Id, c, noted, cancellationToken), id => noted.Id = id);
+    }
+
+    /// <summary>The install's progress words, passed on to the card and noted in its Started audit entry in the user's words.</summary>
+    private sealed class InstallProgressNotes(IAuditTrail audit, IProgress<string>? inner) : IProgress<string>
+    {
+        public long? Id { get; set; }
+
+        public void Report(string value)
+        {
+            if (Id is { } id && NoteOf(value) is { } note)
+            {
+                audit.NoteProgress(id, note);
+            }
+
+            inner?.Report(value);
+        }
+
+        /// <summary>Where the install is, as the Interrupted entry will say it; null for a word that changes nothing to say.</summary>
+        public static string? NoteOf(string word) => word switch
+        {
+            HyperVInstallProgress.Installing =>
+                "It was at 'Install Hyper-V' in the guest (running in the guest). Read the guest again: Hyper-V may be installed, waiting for a restart, or not installed.",
+            HyperVInstallProgress.Restarting =>
+                "Hyper-V was installed in the guest and the VM was restarting to finish it. Read the guest again; if Hyper-V still waits for a restart, restart the VM.",
+            HyperVInstallProgress.ShuttingDown =>
+                $"It was at '{HyperVInstallProgress.RestartStepTitle("Stop-VM")}' (running on the host). Hyper-V is installed in the guest and waits for this restart. " +
+                "The VM was being shut down by this change: it may be left Off; start it if it should run (that also finishes the install).",
+            HyperVInstallProgress.StartingAgain =>
+                $"It was at '{HyperVInstallProgress.RestartStepTitle("Start-VM")}' (running on the host). Hyper-V is installed in the guest and waits for this restart. " +
+                "This change had shut down the VM and was starting it again: the VM may be left Off; start it if it should run (that also finishes the install).",
+            HyperVInstallProgress.WaitingForGuest =>
+                "The VM was restarted to finish installing Hyper-V; it was waiting for the guest to answer. Read the guest again.",
+            HyperVInstallProgress.StillRunning =>
+                "Installing Hyper-V outlasted its time limit and was left to finish in the guest. Read the guest again.",
+            _ => null,
+        };
     }
 
     /// <summary>Forgets the VM's remembered credential (Administrator only); the result says what happened.</summary>
@@ -118,7 +157,8 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
     }
 
     private async Task<GuestActionResult> RunAsync(
-        Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string? action, string what, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work)
+        Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string? action, string what, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work,
+        Action<long>? begun = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(host);
@@ -144,6 +184,8 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             {
                 return new(GuestActionOutcome.Refused, ChangeAudit.NotRecorded(prefix, ex), null, null, known, []);
             }
+
+            begun?.Invoke(id.Value);
         }
 
         GuestActionResult result;

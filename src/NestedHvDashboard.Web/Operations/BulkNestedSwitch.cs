@@ -241,7 +241,11 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
                     run.Add(new BulkVmResult(result.HostName, result.VmId, name, result.Outcome.ToString(), result.Message, result.HostMessage));
                 });
                 var request = new BulkNestedRequest([.. now.Select(v => new BulkTarget(v.Host, v.Vm.Id, v.Vm.Name))], enable, power, mac, staticMemory);
-                var summary = await bulk.RunAsync(request, progress, run.CancellationToken);
+                // Each VM's steps are noted in its entry as they begin (as in a one-VM change), so a dashboard killed during the
+                // run leaves the VM's Interrupted entry saying which step it stopped at and whether the VM may be left Off.
+                var summary = await bulk.RunAsync(
+                    request, progress, target => entries.TryGetValue(new VmKey(target.HostName, target.VmId), out var entry) ? new AuditProgress(audit, entry, null) : null,
+                    run.CancellationToken);
                 Task[] pendingCompletions;
                 lock (completions)
                 {

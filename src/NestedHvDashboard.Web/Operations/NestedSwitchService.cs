@@ -69,8 +69,10 @@ public sealed class NestedSwitchService(
             {
                 // Only the user's own "Stop waiting" cancels (never the page closing): the plan stops before its next step,
                 // compensates, and leaves the host to finish the step it was running.
+                // Each step's start and end is noted in the entry before the host is asked, so a dashboard killed during the
+                // change leaves an Interrupted entry that says which step it stopped at and whether the VM was left Off.
                 result = await operations.RunAsync(
-                    host, new NestedVirtualizationRequest(hostName, vm.Id, enable, power, mac, staticMemory), progress, cancellationToken);
+                    host, new NestedVirtualizationRequest(hostName, vm.Id, enable, power, mac, staticMemory), new AuditProgress(audit, id, progress), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

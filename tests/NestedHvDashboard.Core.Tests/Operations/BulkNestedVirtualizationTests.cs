@@ -145,7 +145,7 @@ public sealed class BulkNestedVirtualizationTests
         var held = host.Hold(HostCall.SetNested);
         using var cancel = new CancellationTokenSource();
 
-        var run = Bulk(1, host).RunAsync(new BulkNestedRequest(Targets("HV01", vms), Enable: true), null, cancel.Token);
+        var run = Bulk(1, host).RunAsync(new BulkNestedRequest(Targets("HV01", vms), Enable: true), null, cancellationToken: cancel.Token);
         await held.Entered.WaitAsync(Patience);
         await cancel.CancelAsync();
         held.Release();

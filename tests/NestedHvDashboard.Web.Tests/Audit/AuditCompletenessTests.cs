@@ -379,6 +379,34 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_install_the_dashboard_stopped_during_its_restart_leaves_an_interrupted_entry_saying_where_it_was()
+    {
+        var (vm, host, setup) = GuestLab(_db.Audit);
+        var hold = host.HoldInstall();
+        var install = setup.InstallHyperVAsync(TestDatabase.Operator, HostName, vm, KnownGuest, _ => Task.FromResult<GuestCredentialAnswer?>(null), null);
+
+        // The install waits after "restarting": its Started entry already says where it is.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Last().Message?.Contains("restarting to finish", StringComparison.Ordinal) != true && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(AuditResults.Started, Last().Result);
+
+        // The dashboard dies here; the next start marks the entry Interrupted with those words.
+        Assert.Equal(1, await _db.Audit.MarkInterruptedAsync());
+        var entry = Last();
+        Assert.Equal(AuditResults.Interrupted, entry.Result);
+        Assert.StartsWith(
+            "The dashboard stopped before this change ended. Hyper-V was installed in the guest and the VM was restarting to finish it.",
+            entry.Message, StringComparison.Ordinal);
+
+        hold.SetResult();
+        await install;
+    }
+
+    [Fact]
     public async Task Forgetting_credentials_is_recorded_for_an_administrator_and_denied_to_an_operator()
     {
         var vm = NetworkAdaptersCardTests.Vm(VmState.Running);

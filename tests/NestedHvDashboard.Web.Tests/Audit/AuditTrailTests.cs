@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Operations;
 
@@ -54,6 +55,57 @@ public sealed class AuditTrailTests : IDisposable
         Assert.NotNull(entries["open-01"].CompletedAt);
         Assert.Contains("stopped before this change ended", entries["open-01"].Message, StringComparison.Ordinal);
         Assert.Equal(("Succeeded", "Denied"), (entries["done-01"].Result, entries["denied-01"].Result));
+        Assert.Equal(0, await _db.Audit.MarkInterruptedAsync());
+    }
+
+    [Fact]
+    public async Task An_entry_interrupted_mid_change_names_the_step_it_stopped_at_and_says_the_vm_may_be_left_off()
+    {
+        var id = await _db.Audit.BeginAsync(Start());
+        var vm = Guid.Parse("11111111-2222-4333-8444-555555555555");
+        OperationStep Step(int index, OperationStepKind kind, string title, OperationStepStatus status) => new("hv-a", vm, "web-01", index, kind, title, status);
+        var page = new StepLog();
+        var progress = new AuditProgress(_db.Audit, id, page);
+        progress.Report(Step(0, OperationStepKind.ShutDown, "Shut down the VM", OperationStepStatus.Pending));
+        progress.Report(Step(1, OperationStepKind.SetNestedVirtualization, "Set ExposeVirtualizationExtensions $true", OperationStepStatus.Pending));
+        progress.Report(Step(2, OperationStepKind.Start, "Start the VM", OperationStepStatus.Pending));
+        Assert.Null(Assert.Single(_db.Entries()).Message);
+
+        // As the plan runs: the note is stored before each step goes to the host, and the page still gets every report.
+        progress.Report(Step(0, OperationStepKind.ShutDown, "Shut down the VM", OperationStepStatus.Running));
+        Assert.Contains("at step 1 of 3, 'Shut down the VM' (running on the host)", Assert.Single(_db.Entries()).Message, StringComparison.Ordinal);
+        progress.Report(Step(0, OperationStepKind.ShutDown, "Shut down the VM", OperationStepStatus.Done));
+        progress.Report(Step(1, OperationStepKind.SetNestedVirtualization, "Set ExposeVirtualizationExtensions $true", OperationStepStatus.Running));
+        Assert.Equal(3, page.Steps.Count);
+
+        // The dashboard dies here; the next start marks the entry Interrupted with where it was.
+        Assert.Equal(1, await _db.Audit.MarkInterruptedAsync());
+
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal(AuditResults.Interrupted, entry.Result);
+        Assert.Equal(
+            "The dashboard stopped before this change ended. It was at step 2 of 3, 'Set ExposeVirtualizationExtensions $true' (running on the host). " +
+            "Done before it: 'Shut down the VM'. This change had shut down the VM and not started it again: the VM may be left Off; start it if it should run. " +
+            "Check the VM's state on the host.",
+            entry.Message);
+    }
+
+    [Fact]
+    public async Task A_progress_note_never_overwrites_a_completed_entry_and_a_vm_started_again_is_not_said_to_be_off()
+    {
+        var id = await _db.Audit.BeginAsync(Start());
+        var vm = Guid.Parse("11111111-2222-4333-8444-555555555555");
+        var progress = new AuditProgress(_db.Audit, id, null);
+        progress.Report(new("hv-a", vm, "web-01", 0, OperationStepKind.TurnOff, "Turn off the VM", OperationStepStatus.Done));
+        progress.Report(new("hv-a", vm, "web-01", 1, OperationStepKind.Start, "Start the VM", OperationStepStatus.Done));
+        var noted = Assert.Single(_db.Entries()).Message;
+        Assert.Contains("'Start the VM' (done)", noted, StringComparison.Ordinal);
+        Assert.DoesNotContain("Off", noted, StringComparison.Ordinal);
+
+        await _db.Audit.CompleteAsync(id, new AuditCompletion(AuditResults.Succeeded, "done"));
+        _db.Audit.NoteProgress(id, "late note");
+
+        Assert.Equal("done", Assert.Single(_db.Entries()).Message);
         Assert.Equal(0, await _db.Audit.MarkInterruptedAsync());
     }
 
