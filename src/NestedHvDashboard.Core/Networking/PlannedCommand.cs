@@ -44,7 +44,7 @@ public sealed record PlannedCommand(string Name, IReadOnlyList<PlannedParameter>
     public override string ToString() => DisplayText;
 
     /// <summary>Bare when the value is a plain word, otherwise a single-quoted literal ('' doubles a quote).</summary>
-    private static string Quote(string value) =>
+    internal static string Quote(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '/' or '-' or '_') && !value.StartsWith('-')
             ? value
             : "'" + value.Replace("'", "''", StringComparison.Ordinal).Replace("\u2018", "\u2018\u2018", StringComparison.Ordinal).Replace("\u2019", "\u2019\u2019", StringComparison.Ordinal).Replace("\u201A", "\u201A\u201A", StringComparison.Ordinal).Replace("\u201B", "\u201B\u201B", StringComparison.Ordinal) + "'";

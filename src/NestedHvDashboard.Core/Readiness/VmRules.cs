@@ -105,6 +105,13 @@ public static class VmRules
                 "Start the VM and shut it down, or discard its saved state (Remove-VMSavedState), before changing nested virtualization.");
         }
 
+        if (vm.ExposeVirtualizationExtensions)
+        {
+            // Nothing to change: the power state matters only to a change, and nested is already what the user wants.
+            return new ReadinessCheck(id, title, ReadinessStatus.Pass,
+                $"The VM is {vm.State} and nested virtualization is already on: it need not stop for it.", null);
+        }
+
         return new ReadinessCheck(id, title, ReadinessStatus.Warn,
             $"The VM is {vm.State}; nested virtualization can be changed only while it is Off.",
             "The dashboard stops the VM (shut down or turn off, your choice), changes the setting and starts it again.");
@@ -119,7 +126,7 @@ public static class VmRules
         return vm.DynamicMemoryEnabled
             ? new ReadinessCheck(id, title, ReadinessStatus.Warn,
                 "Dynamic memory is on; a VM that runs nested VMs needs static memory (Microsoft's nested check flags it).",
-                "Turn the VM Off and run Set-VMMemory -VMName <VM> -DynamicMemoryEnabled $false.")
+                $"Turn the VM Off and run Set-VMMemory -VMName {Networking.PlannedCommand.Quote(vm.Name)} -DynamicMemoryEnabled $false.")
             : new ReadinessCheck(id, title, ReadinessStatus.Pass, "Dynamic memory is off.", null);
     }
 
@@ -133,7 +140,7 @@ public static class VmRules
         return vm.MemoryStartupBytes < MinimumStartupBytes
             ? new ReadinessCheck(id, title, ReadinessStatus.Warn,
                 $"Startup memory is {amount}; a VM that hosts nested VMs should start with at least 4 GB.",
-                "Turn the VM Off and run Set-VMMemory -VMName <VM> -StartupBytes 4GB.")
+                $"Turn the VM Off and run Set-VMMemory -VMName {Networking.PlannedCommand.Quote(vm.Name)} -StartupBytes 4GB.")
             : new ReadinessCheck(id, title, ReadinessStatus.Pass, $"Startup memory is {amount}.", null);
     }
 

@@ -54,10 +54,12 @@ internal static class Lab
         bool checkpoints = false,
         int generation = 2,
         string? guestOsName = "Windows Server 2022 Datacenter",
-        string? guestOsVersion = "10.0.20348") =>
+        string? guestOsVersion = "10.0.20348",
+        bool nested = false,
+        string name = "L1-Lab") =>
         new(
             Guid.Parse("6b1f7c52-3a4e-4d1b-9c1e-0a2b3c4d5e6f"),
-            "L1-Lab",
+            name,
             state,
             TimeSpan.Zero,
             0,
@@ -67,7 +69,7 @@ internal static class Lab
             Version.Parse(configVersion),
             generation,
             vcpus,
-            false,
+            nested,
             checkpoints,
             [],
             guestOsName,

@@ -114,6 +114,40 @@ public class VmRulesTests
         }
     }
 
+    [Theory]
+    [InlineData(VmState.Running)]
+    [InlineData(VmState.Paused)]
+    [InlineData(VmState.Starting)]
+    public void A_running_VM_whose_nested_setting_is_already_on_is_not_warned_about_its_power_state(VmState state)
+    {
+        var check = VmRules.PowerState(Lab.Vm(state: state, nested: true));
+
+        Assert.Equal(ReadinessStatus.Pass, check.Status);
+        Assert.Equal($"The VM is {state} and nested virtualization is already on: it need not stop for it.", check.Reason);
+        Assert.Null(check.Fix);
+    }
+
+    [Fact]
+    public void A_saved_VM_is_still_warned_with_nested_on_since_its_saved_state_is_the_problem()
+    {
+        Assert.Equal(ReadinessStatus.Warn, VmRules.PowerState(Lab.Vm(state: VmState.Saved, nested: true)).Status);
+    }
+
+    [Theory]
+    [InlineData("L1-Lab", "Set-VMMemory -VMName L1-Lab -")]
+    [InlineData("Lab VM 01", "Set-VMMemory -VMName 'Lab VM 01' -")]
+    [InlineData("x'; Remove-Item C:\\ -Recurse; '", "Set-VMMemory -VMName 'x''; Remove-Item C:\\ -Recurse; ''' -")]
+    [InlineData("quote\u2019s", "Set-VMMemory -VMName 'quote\u2019\u2019s' -")]
+    public void Memory_fixes_name_the_real_VM_quoted_so_the_line_can_be_pasted(string name, string expected)
+    {
+        var dynamicMemory = VmRules.DynamicMemory(Lab.Vm(dynamicMemory: true, name: name));
+        var startup = VmRules.StartupMemory(Lab.Vm(startupBytes: 1024L * 1024 * 1024, name: name));
+
+        Assert.Contains(expected + "DynamicMemoryEnabled $false", dynamicMemory.Fix, StringComparison.Ordinal);
+        Assert.Contains(expected + "StartupBytes 4GB", startup.Fix, StringComparison.Ordinal);
+        Assert.DoesNotContain("<VM>", dynamicMemory.Fix + startup.Fix, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Saved_state_fix_offers_start_and_shut_down()
     {
@@ -153,7 +187,7 @@ public class VmRulesTests
         Assert.Equal(expected, check.Status);
         if (expected == ReadinessStatus.Warn)
         {
-            Assert.Contains("Set-VMMemory -VMName <VM> -StartupBytes 4GB", check.Fix, StringComparison.Ordinal);
+            Assert.Contains("Set-VMMemory -VMName L1-Lab -StartupBytes 4GB", check.Fix, StringComparison.Ordinal);
         }
     }
 
