@@ -2,7 +2,11 @@ using MudBlazor;
 
 namespace NestedHvDashboard.Web.Components.Layout;
 
-/// <summary>The dashboard's colours and type: Fluent-like, after Windows Admin Center.</summary>
+/// <summary>
+/// The dashboard's colours and type: Fluent-like, after Windows Admin Center. Every status colour reads at WCAG AA
+/// (4.5:1) both as a filled chip with its contrast text and as text on the surface and the background, in both themes
+/// (DashboardThemeContrastTests): in the dark theme the filled chips' text is dark, as the colours are light.
+/// </summary>
 public static class DashboardTheme
 {
     private static readonly string[] FontFamily = ["Segoe UI", "Inter", "Roboto", "Helvetica Neue", "Arial", "sans-serif"];
@@ -12,11 +16,11 @@ public static class DashboardTheme
     {
         PaletteLight = new PaletteLight
         {
-            Primary = "#0078d4",
+            Primary = "#106ebe",
             Secondary = "#5c2d91",
-            Info = "#0078d4",
+            Info = "#106ebe",
             Success = "#107c10",
-            Warning = "#c87d0a",
+            Warning = "#9d5d00",
             Error = "#c50f1f",
             AppbarBackground = "#1b1a19",
             AppbarText = "#ffffff",
@@ -36,6 +40,12 @@ public static class DashboardTheme
             Success = "#54b054",
             Warning = "#fce100",
             Error = "#f1707b",
+            PrimaryContrastText = "#0b0b0b",
+            SecondaryContrastText = "#0b0b0b",
+            InfoContrastText = "#0b0b0b",
+            SuccessContrastText = "#0b0b0b",
+            WarningContrastText = "#0b0b0b",
+            ErrorContrastText = "#0b0b0b",
             AppbarBackground = "#0b0b0b",
             AppbarText = "#ffffff",
             Background = "#161514",
