@@ -61,7 +61,17 @@ public sealed partial class HostSession : IAsyncDisposable
     /// <summary>Runs one static script with its parameters and returns what it wrote to the output.</summary>
     /// <exception cref="HostOperationException">The host failed, refused, or did not answer in time.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<IReadOnlyList<PSObject>> InvokeAsync(HostCommand command, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PSObject>> InvokeAsync(HostCommand command, CancellationToken cancellationToken) =>
+        InvokeAsync(command, null, cancellationToken);
+
+    /// <summary>
+    /// Runs one static script with its parameters and returns what it wrote to the output, as <see cref="InvokeAsync(HostCommand, CancellationToken)"/>
+    /// does (the same limits and errors), and hands each row to <paramref name="onRow"/> as it arrives, while the script still runs
+    /// (a script that reports its steps as it goes). <paramref name="onRow"/> runs on the thread that receives the row (for an
+    /// in-process host, the script's own, which waits for it); what it throws is dropped, so a failing reader never breaks the
+    /// script half-way. It may still be called after the call ended StillRunning, while the host finishes.
+    /// </summary>
+    public async Task<IReadOnlyList<PSObject>> InvokeAsync(HostCommand command, Action<PSObject>? onRow, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
@@ -75,7 +85,7 @@ public sealed partial class HostSession : IAsyncDisposable
         Task<PSDataCollection<PSObject>> invocation;
         try
         {
-            invocation = shell.InvokeAsync();
+            invocation = onRow is null ? shell.InvokeAsync() : InvokeStreaming(shell, onRow);
         }
         catch (Exception exception)
         {
@@ -182,6 +192,34 @@ public sealed partial class HostSession : IAsyncDisposable
         finally
         {
             stream.End();
+        }
+    }
+
+    // The shell's output into a collection that hands each row to onRow as it is added; the task's result is that collection
+    // (PowerShell's own task, given an output collection, ends with null).
+    private static Task<PSDataCollection<PSObject>> InvokeStreaming(System.Management.Automation.PowerShell shell, Action<PSObject> onRow)
+    {
+        var output = new PSDataCollection<PSObject>();
+        output.DataAdded += (_, added) =>
+        {
+            try
+            {
+                onRow(output[added.Index]);
+            }
+            catch (Exception)
+            {
+                // Dropped on purpose: the row stays in the output, and the script goes on (see InvokeAsync).
+            }
+        };
+        var input = new PSDataCollection<PSObject>();
+        input.Complete();
+        var invoked = shell.InvokeAsync(input, output); // a failure to start still throws here, as shell.InvokeAsync() does
+        return Collect(invoked, output);
+
+        static async Task<PSDataCollection<PSObject>> Collect(Task invoked, PSDataCollection<PSObject> output)
+        {
+            await invoked.ConfigureAwait(false);
+            return output;
         }
     }
 

@@ -142,9 +142,9 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
         return vm;
     }
 
-    private async Task<(HostFacts? Facts, IReadOnlyList<VmSnapshot> Vms)> RunAsync(HostCommand command, CancellationToken cancellationToken)
+    private async Task<(HostFacts? Facts, IReadOnlyList<VmSnapshot> Vms)> RunAsync(HostCommand command, CancellationToken cancellationToken, Action<System.Management.Automation.PSObject>? onRow = null)
     {
-        var rows = await Session.InvokeAsync(command, cancellationToken).ConfigureAwait(false);
+        var rows = await Session.InvokeAsync(command, onRow, cancellationToken).ConfigureAwait(false);
         var result = HostRows.Read(rows);
         RememberNames(result.Vms);
 

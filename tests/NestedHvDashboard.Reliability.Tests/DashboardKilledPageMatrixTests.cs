@@ -21,7 +21,7 @@ namespace NestedHvDashboard.Reliability.Tests;
 /// The dashboard killed with kill -9 in the three changes that had no dashboard-killed lane, each started from its page in
 /// Chromium as a user starts it, against an SSH pwsh host, then started again on the same data: a bulk enable of two VMs
 /// from /vms (killed at the second VM's first step, the first VM's change done), a new VM from the host page's dialog
-/// (killed after New-VM, the VM half-made), and Hyper-V installed from the VM page's guest card (killed while
+/// (killed after New-VM, the VM half-made; its entry names the script's step it was at), and Hyper-V installed from the VM page's guest card (killed while
 /// Install-WindowsFeature runs). Each case checks the audit trail after the restart (the open entries Interrupted, the ended
 /// ones as they ended, none left Started), that nothing runs again (after the restart and after the host's sshd is
 /// restarted too), the host's end state, and that the restarted app shows the VMs as the host has them. The suite runs those
@@ -233,6 +233,9 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: ./build.sh test installs the Debian chromium package.");
         var scenario = FaultScenario.All.Single(s => s.Kind is ChangeKind.NewVm);
         var steps = FaultCases.NewVmSteps();
+        // The script's changing cmdlets are the engine's steps, in the same order: the step killed at is named by its title.
+        Assert.Equal(NewVmPlan.Steps.Count, steps.Count);
+        Assert.All(steps, s => Assert.StartsWith(s.Command + " ", NewVmPlan.Steps[s.Index].Title, StringComparison.Ordinal));
         // The suite: the middle step (New-VM has made the VM, the settings after it are not all made). FAULT_MATRIX_ALL=1: every step,
         // New-VM's own too (the simulator's hang is before the cmdlet changes anything: no VM at all).
         var middle = steps[steps.Count / 2];
@@ -267,6 +270,8 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
     {
         var started = DateTime.UtcNow;
         var problems = new List<string>();
+        // How the entry names the step: the engine's title for it, k of n (its script's steps are NewVmPlan.Steps, in order).
+        var says = $"step {step.Index + 1} of {NewVmPlan.Steps.Count}, '{NewVmPlan.Steps[step.Index].Title}'";
         if (reset is not null)
         {
             ResetHost(host, reset);
@@ -276,6 +281,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
         int[] callsAtKill;
+        var noted = "step never noted";
         await using (var context = await ContextAsync(browser, app, signedIn))
         {
             var page = await context.NewPageAsync();
@@ -296,6 +302,23 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             await page.GetByTestId("new-vm-create").ClickAsync();
             await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached");
 
+            // The script is one call on the host: it writes its Step row before the hung cmdlet, and the row crosses the SSH
+            // connection to the app while the cmdlet hangs. The kill comes once the app has noted the step (a few seconds at most),
+            // so that a step the app never noted is a failure of the case below, not a race lost by the test.
+            var reached = DateTime.UtcNow;
+            try
+            {
+                await Poll.UntilAsync(
+                    async () => (await EntriesAsync(app.DataFolder)).Exists(e => e.Id > lastAudit && e.Result == AuditResults.Started && e.Message?.Contains(says, StringComparison.Ordinal) == true),
+                    TimeSpan.FromSeconds(20),
+                    "");
+                noted = $"step noted {(DateTime.UtcNow - reached).TotalSeconds:0.0} s after the host reached it";
+            }
+            catch (TimeoutException)
+            {
+                problems.Add($"the running entry did not name \"{says}\" within 20 s of the host reaching {step.Command} #{step.Call}");
+            }
+
             callsAtKill = Calls(host, commands);
             await app.RestartAsync();
         }
@@ -303,6 +326,18 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         var all = await EntriesAsync(app.DataFolder);
         var entries = all.Where(e => e.Id > lastAudit && e.Action == "New nested-ready VM" && e.VmName == FaultScenario.NewVmName).ToList();
         ExpectOneInterrupted(all, entries, "the new VM", problems);
+
+        // The entry names the step the script was at (k of n, in the engine's words) and the steps done before it.
+        List<string> said = [says];
+        if (step.Index > 0)
+        {
+            said.Add($"Done before it: {string.Join(", ", NewVmPlan.Steps.Take(step.Index).Select(s => $"'{s.Title}'"))}.");
+        }
+
+        foreach (var words in said)
+        {
+            Expect(entries.Count == 1 && entries[0].Message?.Contains(words, StringComparison.Ordinal) == true, $"the Interrupted entry does not say \"{words}\": {entries.FirstOrDefault()?.Message}", problems);
+        }
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         var callsLater = Calls(host, commands);
@@ -351,7 +386,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         }
 
         // The restarted app shows the outcome on its pages: the entry Interrupted on /activity, the half-made VM Off on its page.
-        var onPage = entries.Count == 1 ? await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, entries[0].Id, [FaultScenario.NewVmName], problems) : "no entry to look for";
+        var onPage = entries.Count == 1 ? await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, entries[0].Id, [FaultScenario.NewVmName, says], problems) : "no entry to look for";
         if (made.Count == 1)
         {
             onPage += "; " + await OutcomeOnPage.ExpectVmShownAsync(browser, app, signedIn, host.Name, made[0].Id, made[0].StateAt(now).ToString(), made[0].ExposeVirtualizationExtensions, problems);
@@ -365,8 +400,8 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             : $"{made.Count} VMs named {FaultScenario.NewVmName}";
         return new CaseVerdict(
             $"{scenario.Name} @ {step.Title} ({step.Command} #{step.Call}), started from the host page's dialog × dashboard killed (kill -9) and restarted",
-            $"1 Interrupted entry, none Started, listed so on /activity; nothing run again, no rollback; {expectedHost}{(created ? ", shown on its page" : "")}",
-            $"{onPage}; audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; host has {hostHas}",
+            $"1 Interrupted entry naming {says}{(step.Index > 0 ? " and the steps done before it" : "")}, none Started, listed so on /activity; nothing run again, no rollback; {expectedHost}{(created ? ", shown on its page" : "")}",
+            $"{onPage}; {noted}; audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; host has {hostHas}",
             problems,
             DateTime.UtcNow - started);
     }

@@ -1,3 +1,4 @@
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 
 namespace NestedHvDashboard.Core.Networking;
@@ -33,8 +34,10 @@ public interface INestedNetworking
     /// <summary>
     /// Creates a generation 2 VM ready for nesting (see <see cref="NewVmPlan"/>); a refused request throws
     /// <see cref="NewVmRefusedException"/> before anything runs, and a failing step removes the half-created VM.
+    /// Reports <see cref="NewVmPlan.Steps"/> to <paramref name="progress"/>: each Pending once the request is accepted, then
+    /// Running as the host begins it (before its cmdlet runs) and Done once the host goes past it, or Failed when it failed.
     /// </summary>
-    Task<VmSnapshot> CreateVmAsync(NewVmRequest request, CancellationToken cancellationToken = default);
+    Task<VmSnapshot> CreateVmAsync(NewVmRequest request, IProgress<OperationStep>? progress = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The steps <see cref="INestedNetworking.InstallHyperVAsync"/> reports, in order.</summary>

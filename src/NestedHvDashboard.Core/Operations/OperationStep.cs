@@ -23,6 +23,9 @@ public enum OperationStepKind
 
     /// <summary>Start-VM after a failure or cancellation, so a VM that was running runs again.</summary>
     CompensatingStart,
+
+    /// <summary>New-VM: the first step of creating a VM ready for nesting (the others set its memory, processor and adapters).</summary>
+    CreateVm,
 }
 
 /// <summary>Where a step is.</summary>
@@ -53,9 +56,9 @@ public enum OperationStepStatus
     StillRunning,
 }
 
-/// <summary>One step of a nested virtualization change, as the page shows it live.</summary>
+/// <summary>One step of a nested virtualization change or of a new VM's creation, as the page shows it live and the audit notes it.</summary>
 /// <param name="HostName">The host.</param>
-/// <param name="VmId">The VM's id.</param>
+/// <param name="VmId">The VM's id; <see cref="Guid.Empty"/> for a VM being created.</param>
 /// <param name="VmName">The VM's name.</param>
 /// <param name="Index">Position in the plan, from 0; a compensating step comes after every planned step.</param>
 /// <param name="Kind">What the step does.</param>

@@ -1,4 +1,5 @@
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.Readiness;
 
 namespace NestedHvDashboard.Core.VirtualMachines;
@@ -60,6 +61,18 @@ public sealed class NewVmPlan
 
     /// <summary>The configuration version New-VM is given.</summary>
     public Version ConfigVersion { get; }
+
+    /// <summary>
+    /// The steps creating the VM runs on the host, in order, titled as the host's script names them (NewVm.ps1 reports each as it
+    /// begins, and names the one that failed with the same words): New-VM, then the settings that make it ready for nesting.
+    /// </summary>
+    public static IReadOnlyList<PlannedStep> Steps { get; } =
+    [
+        new(OperationStepKind.CreateVm, "New-VM -Generation 2"),
+        new(OperationStepKind.SetDynamicMemory, "Set-VMMemory -DynamicMemoryEnabled $false"),
+        new(OperationStepKind.SetNestedVirtualization, "Set-VMProcessor -Count -ExposeVirtualizationExtensions $true"),
+        new(OperationStepKind.SetMacAddressSpoofing, "Set-VMNetworkAdapter -MacAddressSpoofing On"),
+    ];
 
     /// <summary>Validates <paramref name="request"/> against the host's facts and switches, or says every reason it cannot.</summary>
     public static NewVmPlanResult Create(NewVmRequest request, HostFacts host, IReadOnlyCollection<string> hostSwitchNames)

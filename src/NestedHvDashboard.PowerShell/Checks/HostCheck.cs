@@ -213,7 +213,7 @@ public sealed class HostCheck
                 VmSnapshot vm;
                 try
                 {
-                    vm = await host.CreateVmAsync(new NewVmRequest(name, ScratchMemoryBytes, 2, switchName), cancellationToken).ConfigureAwait(false);
+                    vm = await host.CreateVmAsync(new NewVmRequest(name, ScratchMemoryBytes, 2, switchName), cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
                 catch (HostOperationException error) when (error.Kind is HostErrorKind.StillRunning or HostErrorKind.Timeout or HostErrorKind.Unreachable)
                 {

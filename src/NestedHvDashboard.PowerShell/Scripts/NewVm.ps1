@@ -6,15 +6,27 @@ param(
     [Parameter(Mandatory)][version] $Version)
 $ErrorActionPreference = 'Stop'
 # A VM ready for nesting. If any step after New-VM fails, the half-created VM is removed so nothing is left behind.
+# Before each step a Step row (Index from 0, Count, Title) goes to the output, so the dashboard sees the step begin as it
+# does and notes it in the change's audit entry: a dashboard killed during this script then says which step it stopped at.
+# The titles are the engine's (NewVmPlan.Steps), in the same order.
+$steps = @(
+    'New-VM -Generation 2',
+    'Set-VMMemory -DynamicMemoryEnabled $false',
+    'Set-VMProcessor -Count -ExposeVirtualizationExtensions $true',
+    'Set-VMNetworkAdapter -MacAddressSpoofing On')
 $vm = $null
-$step = 'New-VM -Generation 2'
+$step = $steps[0]
 try {
+    [pscustomobject]@{ Kind = 'Step'; Index = 0; Count = $steps.Count; Title = $step }
     $vm = New-VM -Name $Name -Generation 2 -Version $Version -MemoryStartupBytes $MemoryStartupBytes -SwitchName $SwitchName -NoVHD
-    $step = 'Set-VMMemory -DynamicMemoryEnabled $false'
+    $step = $steps[1]
+    [pscustomobject]@{ Kind = 'Step'; Index = 1; Count = $steps.Count; Title = $step }
     Set-VMMemory -VM $vm -DynamicMemoryEnabled $false
-    $step = 'Set-VMProcessor -Count -ExposeVirtualizationExtensions $true'
+    $step = $steps[2]
+    [pscustomobject]@{ Kind = 'Step'; Index = 2; Count = $steps.Count; Title = $step }
     Set-VMProcessor -VM $vm -Count $ProcessorCount -ExposeVirtualizationExtensions $true
-    $step = 'Set-VMNetworkAdapter -MacAddressSpoofing On'
+    $step = $steps[3]
+    [pscustomobject]@{ Kind = 'Step'; Index = 3; Count = $steps.Count; Title = $step }
     Get-VMNetworkAdapter -VM $vm | Set-VMNetworkAdapter -MacAddressSpoofing On
 }
 catch {

@@ -1,5 +1,6 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
@@ -28,8 +29,11 @@ public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
         return [.. problems.Where(p => p.Field != NewVmField.SwitchName || !switchGiven)];
     }
 
-    /// <summary>Creates the VM on <paramref name="hostName"/>; never throws for a refusal or a host's error.</summary>
-    public async Task<NewVmResult> CreateAsync(Actor actor, string hostName, NewVmRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates the VM on <paramref name="hostName"/>; never throws for a refusal or a host's error. Each step the host begins is
+    /// noted in the Started audit entry (see <see cref="AuditProgress"/>) and passed on to <paramref name="progress"/>.
+    /// </summary>
+    public async Task<NewVmResult> CreateAsync(Actor actor, string hostName, NewVmRequest request, IProgress<OperationStep>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(hostName);
@@ -62,7 +66,9 @@ public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
             }
             else
             {
-                var vm = await networking.CreateVmAsync(request, cancellationToken);
+                // The script's steps are noted in the entry as the host begins each (before its cmdlet runs), so a dashboard killed
+                // while it creates the VM leaves an Interrupted entry that says which step it stopped at and what was done before it.
+                var vm = await networking.CreateVmAsync(request, new AuditProgress(audit, id, progress), cancellationToken);
                 result = new(true, $"{what}: created (generation {vm.Generation}, configuration {vm.ConfigVersion}, nested virtualization {(vm.ExposeVirtualizationExtensions ? "on" : "off")}).", null, vm, []);
             }
         }

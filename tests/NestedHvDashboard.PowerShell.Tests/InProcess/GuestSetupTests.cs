@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Simulator;
 using NestedHvDashboard.Simulator.HyperV;
@@ -333,6 +334,59 @@ public sealed class GuestSetupTests : IAsyncLifetime
         Assert.Equal(VMState.Off, _host.FindVm(vm.Id)!.State);
     }
 
+    [Fact]
+    public async Task A_new_vms_steps_are_reported_in_order_each_as_the_host_begins_it()
+    {
+        // Each report is taken on the script's own thread as its Step row is written, before the step's cmdlet: what the host has
+        // then shows the script is between the steps before it and its own.
+        var seen = new List<string>();
+        var progress = new StepReports(step =>
+        {
+            var vm = _host.FindVm("lab-l1");
+            seen.Add($"{step.Index} {step.Status}: " + (vm is null ? "no VM" : $"{vm.ProcessorCount} cpu, nested {vm.ExposeVirtualizationExtensions}, spoofing {vm.NetworkAdapters.TrueForAll(a => a.MacAddressSpoofing)}"));
+        });
+
+        var created = await DashboardHost.CreateVmAsync(new NewVmRequest("lab-l1", 8 * Gb, 4, "LabSwitch"), progress);
+
+        Assert.Equal(
+            [
+                "0 Pending: no VM", "1 Pending: no VM", "2 Pending: no VM", "3 Pending: no VM",
+                "0 Running: no VM",
+                "0 Done: 1 cpu, nested False, spoofing False", "1 Running: 1 cpu, nested False, spoofing False",
+                "1 Done: 1 cpu, nested False, spoofing False", "2 Running: 1 cpu, nested False, spoofing False",
+                "2 Done: 4 cpu, nested True, spoofing False", "3 Running: 4 cpu, nested True, spoofing False",
+                "3 Done: 4 cpu, nested True, spoofing True",
+            ],
+            seen);
+        Assert.Equal(
+            [
+                (OperationStepKind.CreateVm, "New-VM -Generation 2"),
+                (OperationStepKind.SetDynamicMemory, "Set-VMMemory -DynamicMemoryEnabled $false"),
+                (OperationStepKind.SetNestedVirtualization, "Set-VMProcessor -Count -ExposeVirtualizationExtensions $true"),
+                (OperationStepKind.SetMacAddressSpoofing, "Set-VMNetworkAdapter -MacAddressSpoofing On"),
+            ],
+            progress.Latest.Select(s => (s.Kind, s.Title)));
+        Assert.All(progress.Latest, s => Assert.Equal((DashboardHost.Name, "lab-l1"), (s.HostName, s.VmName)));
+        Assert.Equal("lab-l1", created.Name);
+        Assert.True(created.ExposeVirtualizationExtensions);
+    }
+
+    [Fact]
+    public async Task A_new_vms_failing_step_is_reported_failed_with_the_hosts_words_and_the_steps_after_it_skipped()
+    {
+        _host.FailingCommands["Set-VMProcessor"] = "Simulated failure of Set-VMProcessor";
+        var progress = new StepReports(_ => { });
+
+        var error = await Assert.ThrowsAsync<HostOperationException>(() => DashboardHost.CreateVmAsync(new NewVmRequest("lab-l1", 8 * Gb, 4, "LabSwitch"), progress));
+
+        Assert.Equal(
+            [OperationStepStatus.Done, OperationStepStatus.Done, OperationStepStatus.Failed, OperationStepStatus.Skipped],
+            progress.Latest.Select(s => s.Status));
+        Assert.Equal(error.HostMessage, progress.Latest[2].HostMessage);
+        Assert.StartsWith("Set-VMProcessor -Count -ExposeVirtualizationExtensions $true failed: Simulated failure of Set-VMProcessor", error.HostMessage, StringComparison.Ordinal);
+        Assert.Null(_host.FindVm("lab-l1"));
+    }
+
     [Theory]
     [InlineData("", 8, 4, "LabSwitch", NewVmField.Name)]
     [InlineData("lab-l1", 2, 4, "LabSwitch", NewVmField.MemoryStartupBytes)]
@@ -402,6 +456,32 @@ public sealed class GuestSetupTests : IAsyncLifetime
 
     private void AddGuest(string name, string os, string version, bool nested, bool hyperV, bool running = true) =>
         LabScenarios.AddWindowsGuestVm(_host, name, os, version, nested, hyperV, running);
+
+    /// <summary>Each step's latest report, by index, and every report handed to <paramref name="onReport"/> as it comes (synchronously).</summary>
+    private sealed class StepReports(Action<OperationStep> onReport) : IProgress<OperationStep>
+    {
+        private readonly SortedDictionary<int, OperationStep> _latest = [];
+
+        public IReadOnlyList<OperationStep> Latest
+        {
+            get
+            {
+                lock (_latest)
+                {
+                    return [.. _latest.Values];
+                }
+            }
+        }
+
+        public void Report(OperationStep value)
+        {
+            lock (_latest)
+            {
+                _latest[value.Index] = value;
+                onReport(value);
+            }
+        }
+    }
 
     /// <summary>Records progress as it is reported (synchronously, unlike Progress&lt;T&gt;).</summary>
     private sealed class Steps : IProgress<string>

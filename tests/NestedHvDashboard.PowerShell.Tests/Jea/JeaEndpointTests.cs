@@ -3,6 +3,7 @@ using System.Management.Automation.Runspaces;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Simulator.HyperV;
 using NestedHvDashboard.Simulator.Scenarios;
@@ -93,9 +94,27 @@ public sealed class JeaEndpointTests(JeaEndpoint endpoint) : IClassFixture<JeaEn
         var installed = await host.InstallHyperVAsync(Id("l1-plain"), Lab);
         Assert.Equal(GuestHyperVState.Installed, installed.Os!.HyperV);
 
-        var created = await host.CreateVmAsync(new NewVmRequest("jea-new", 4L * 1024 * 1024 * 1024, 2, "LabSwitch"));
+        // The new VM's steps come as the function writes them, by name as by script text.
+        var running = new List<string>();
+        var created = await host.CreateVmAsync(new NewVmRequest("jea-new", 4L * 1024 * 1024 * 1024, 2, "LabSwitch"), new RunningTitles(running));
         Assert.True(created.ExposeVirtualizationExtensions);
         Assert.NotNull(_host.FindVm("jea-new"));
+        Assert.Equal(NewVmPlan.Steps.Select(s => s.Title), running);
+    }
+
+    /// <summary>The titles of the steps reported Running, in order (synchronously).</summary>
+    private sealed class RunningTitles(List<string> titles) : IProgress<OperationStep>
+    {
+        public void Report(OperationStep value)
+        {
+            if (value.Status is OperationStepStatus.Running)
+            {
+                lock (titles)
+                {
+                    titles.Add(value.Title);
+                }
+            }
+        }
     }
 
     [Fact]

@@ -489,6 +489,41 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         Assert.DoesNotContain(host.Created, r => r.Name == "l1-other");
     }
 
+    [Fact]
+    public async Task A_new_vm_the_dashboard_stopped_during_leaves_an_interrupted_entry_naming_the_step_it_was_at()
+    {
+        var host = new FakeGuestHost(HostName, Facts, NetworkAdaptersCardTests.Vm(VmState.Off));
+        var service = new NewVmService(new Lookup(host), _db.Audit);
+        var hold = host.HoldCreateAt(2);
+        var page = new StepLog();
+        var create = service.CreateAsync(TestDatabase.Operator, HostName, new NewVmRequest("l1-new", 8L << 30, 4, "Lab"), page);
+
+        // The host has begun Set-VMProcessor (New-VM and Set-VMMemory done): the Started entry already says so.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Last().Message?.Contains("step 3 of 4", StringComparison.Ordinal) != true && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(AuditResults.Started, Last().Result);
+
+        // The dashboard dies here; the next start marks the entry Interrupted naming the step and what was done before it.
+        Assert.Equal(1, await _db.Audit.MarkInterruptedAsync());
+        var entry = Last();
+        Assert.Equal(AuditResults.Interrupted, entry.Result);
+        Assert.Equal(
+            "The dashboard stopped before this change ended. It was at step 3 of 4, 'Set-VMProcessor -Count -ExposeVirtualizationExtensions $true' (running on the host). " +
+            "Done before it: 'New-VM -Generation 2', 'Set-VMMemory -DynamicMemoryEnabled $false'. Check the VM's state on the host.",
+            entry.Message);
+
+        // The caller's own progress (the dialog's step list) gets the reports too.
+        Assert.Equal(OperationStepStatus.Running, page.Steps[2].Status);
+        hold.SetResult();
+        Assert.True((await create).Succeeded);
+        Assert.Equal(NewVmPlan.Steps.Select(s => s.Title), page.Steps.Select(s => s.Title));
+        Assert.All(page.Steps, s => Assert.Equal(OperationStepStatus.Done, s.Status));
+    }
+
     // ---- Hosts ----
 
     [Fact]

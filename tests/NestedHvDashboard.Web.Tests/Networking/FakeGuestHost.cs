@@ -1,5 +1,6 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Tests.Pages;
 
@@ -18,6 +19,7 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
     private readonly Lock _gate = new();
     private readonly List<string> _calls = [];
     private TaskCompletionSource? _installHold;
+    private (int Index, TaskCompletionSource Release)? _createHold;
 
     public string Name => _vms.Name;
 
@@ -115,7 +117,16 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
     /// <summary>Thrown by the next CreateVmAsync instead of creating, when set.</summary>
     public Exception? CreateFailure { get; set; }
 
-    public Task<VmSnapshot> CreateVmAsync(NewVmRequest request, CancellationToken cancellationToken = default)
+    /// <summary>The next VM creation waits once it has reported step <paramref name="index"/> Running (as the host's script does before its cmdlet) until the source is completed.</summary>
+    public TaskCompletionSource HoldCreateAt(int index)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _createHold = (index, release);
+        return release;
+    }
+
+    /// <summary>Reports <see cref="NewVmPlan.Steps"/> as the engine does (all Pending, then each Running and Done), then returns the VM.</summary>
+    public async Task<VmSnapshot> CreateVmAsync(NewVmRequest request, IProgress<OperationStep>? progress = null, CancellationToken cancellationToken = default)
     {
         if (CreateFailure is { } failure)
         {
@@ -123,12 +134,32 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
             throw failure;
         }
 
+        OperationStep Step(int index, OperationStepStatus status) =>
+            new(Name, Guid.Empty, request.Name, index, NewVmPlan.Steps[index].Kind, NewVmPlan.Steps[index].Title, status);
+        var hold = _createHold;
+        _createHold = null;
+        for (var i = 0; i < NewVmPlan.Steps.Count; i++)
+        {
+            progress?.Report(Step(i, OperationStepStatus.Pending));
+        }
+
+        for (var i = 0; i < NewVmPlan.Steps.Count; i++)
+        {
+            progress?.Report(Step(i, OperationStepStatus.Running));
+            if (hold is { } held && held.Index == i)
+            {
+                await held.Release.Task.WaitAsync(cancellationToken);
+            }
+
+            progress?.Report(Step(i, OperationStepStatus.Done));
+        }
+
         Created.Add(request);
-        return Task.FromResult(vm with
+        return vm with
         {
             Id = Guid.NewGuid(), Name = request.Name, State = VmState.Off, MemoryStartupBytes = request.MemoryStartupBytes, ProcessorCount = request.ProcessorCount,
             ExposeVirtualizationExtensions = true, DynamicMemoryEnabled = false,
-        });
+        };
     }
 
     public Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default) => _vms.GetHostFactsAsync(cancellationToken);
