@@ -1,4 +1,6 @@
 using Bunit;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Tests.Access;
 using OverviewPage = NestedHvDashboard.Web.Components.Pages.Overview;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
@@ -11,6 +13,8 @@ public sealed class OverviewEmptyStateTests : PageContext
     [Fact]
     public void With_no_host_and_no_simulator_the_overview_says_how_to_add_the_first_host()
     {
+        Auth.As(DashboardRoles.Administrator);
+
         var page = Context.Render<OverviewPage>();
 
         var notice = page.Find("[data-testid=no-hosts]");
@@ -18,6 +22,19 @@ public sealed class OverviewEmptyStateTests : PageContext
         Assert.Equal("/connections", notice.QuerySelector("[data-testid=add-first-host]")!.GetAttribute("href"));
         Assert.Contains("Simulator:Enabled=true", notice.TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=tiles] [data-host]"));
+        Assert.Equal("/connections", page.Find("[data-testid=add-a-host]").GetAttribute("href"));
+        Assert.Contains("Add a host", page.Find("[data-testid=add-a-host]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_viewer_who_cannot_add_hosts_gets_the_notice_without_the_button()
+    {
+        Auth.As(DashboardRoles.Viewer);
+
+        var page = Context.Render<OverviewPage>();
+
+        Assert.NotEmpty(page.FindAll("[data-testid=no-hosts]"));
+        Assert.Empty(page.FindAll("[data-testid=add-a-host]"));
     }
 }
 

@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,9 @@ public abstract class PageContext : IAsyncLifetime
         ["Hosts:2:Tags:0"] = "prod",
     };
 
+    /// <summary>The signed-in user, for a test that renders as another role (<see cref="Access.BunitRoles.As"/>).</summary>
+    protected BunitAuthorizationContext Auth { get; private set; } = null!;
+
     public Task InitializeAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
@@ -55,7 +59,7 @@ public abstract class PageContext : IAsyncLifetime
         Context.SignInAs(DashboardRoles.Administrator);
         Context.Services.AddMudServices();
         // The navigation shows admin entries through AuthorizeView: an anonymous user sees none.
-        Context.AddAuthorization();
+        Auth = Context.AddAuthorization();
         Context.Services.AddSingleton<IInventoryFeed>(Store);
         Context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         Context.Services.AddSingleton(_directory);
