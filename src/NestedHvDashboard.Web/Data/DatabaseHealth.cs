@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NestedHvDashboard.Web.Audit;
 
 namespace NestedHvDashboard.Web.Data;
@@ -63,23 +64,17 @@ public sealed class DatabaseHealth(DatabaseSettings settings, IDbContextFactory<
     }
 }
 
-/// <summary>Maps <c>/healthz</c>.</summary>
-public static class DatabaseHealthEndpoint
+/// <summary>
+/// The database as one of <c>/healthz</c>'s checks: unhealthy (503) with <see cref="DatabaseHealth.ProblemAsync"/>'s line
+/// while a write cannot commit, healthy otherwise.
+/// </summary>
+public sealed class DatabaseHealthCheck(DatabaseHealth health) : IHealthCheck
 {
-    /// <summary>
-    /// <c>GET /healthz</c> (anonymous): 200 "ok", or 503 with the database's problem in one line; either way the
-    /// running version in the <see cref="Health.VersionHeader.Name"/> header.
-    /// </summary>
-    public static RouteHandlerBuilder MapDashboardHealth(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        return app.MapGet("/healthz", async (DatabaseHealth health, HttpResponse response, CancellationToken cancellationToken) =>
-            {
-                Health.VersionHeader.Stamp(response);
-                return await health.ProblemAsync(cancellationToken) is { } problem
-                    ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
-                    : Results.Text("ok");
-            })
-            .AllowAnonymous();
-    }
+    /// <summary>The check's name in the health report.</summary>
+    public const string Name = "database";
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await health.ProblemAsync(cancellationToken).ConfigureAwait(false) is { } problem
+            ? HealthCheckResult.Unhealthy(problem)
+            : HealthCheckResult.Healthy();
 }

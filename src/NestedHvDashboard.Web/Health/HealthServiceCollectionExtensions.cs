@@ -7,20 +7,27 @@ namespace NestedHvDashboard.Web.Health;
 /// <summary>The health checks behind <c>/healthz</c>.</summary>
 public static class HealthServiceCollectionExtensions
 {
-    /// <summary>The thread-pool check (<see cref="ThreadPoolHealthCheck"/>) with its <c>Health:ThreadPool:*</c> limits.</summary>
+    /// <summary>
+    /// The database check (<see cref="Data.DatabaseHealthCheck"/>: a write must commit now) and the thread-pool check
+    /// (<see cref="ThreadPoolHealthCheck"/>) with its <c>Health:ThreadPool:*</c> limits.
+    /// </summary>
     public static IServiceCollection AddDashboardHealth(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("Health:ThreadPool");
-        services.AddHealthChecks().AddCheck(
-            "thread-pool",
-            new ThreadPoolHealthCheck(ThreadPoolReading.Now, section.GetValue("MaxPendingWorkItems", 100L), section.GetValue("MaxThreads", 100)));
+        services.AddSingleton<Data.DatabaseHealthCheck>();
+        services.AddHealthChecks()
+            .AddCheck<Data.DatabaseHealthCheck>(Data.DatabaseHealthCheck.Name)
+            .AddCheck(
+                "thread-pool",
+                new ThreadPoolHealthCheck(ThreadPoolReading.Now, section.GetValue("MaxPendingWorkItems", 100L), section.GetValue("MaxThreads", 100)));
         return services;
     }
 
     /// <summary>
-    /// <c>GET /healthz</c>, anonymous: "ok" when every check is healthy; otherwise 200 with "degraded: …" (the app
-    /// answers, slowly) or 503 with "unhealthy: …", each check's description after the status.
+    /// <c>GET /healthz</c>, anonymous: "ok" when every check is healthy; 503 with the failing check's own line when one is
+    /// unhealthy (the database cannot take a write: "database unwritable: …"); otherwise 200 with "degraded; thread-pool: …"
+    /// (the app answers, slowly). The build's version is in the X-NestedHv-Version header of every answer.
     /// </summary>
     public static IEndpointConventionBuilder MapDashboardHealth(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions
@@ -43,7 +50,13 @@ public static class HealthServiceCollectionExtensions
             return context.Response.WriteAsync("ok");
         }
 
-        var text = new StringBuilder(report.Status == HealthStatus.Degraded ? "degraded" : "unhealthy");
+        if (report.Status == HealthStatus.Unhealthy)
+        {
+            // What stops the dashboard's work, first and in its own words ("database unwritable: …"), one line each.
+            return context.Response.WriteAsync(string.Join("; ", report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Value.Description)));
+        }
+
+        var text = new StringBuilder("degraded");
         foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy))
         {
             text.Append("; ").Append(name).Append(": ").Append(entry.Description);

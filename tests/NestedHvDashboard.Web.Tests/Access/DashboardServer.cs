@@ -75,6 +75,10 @@ public sealed partial class DashboardServer : IAsyncDisposable
         {
             ["DataFolder"] = folder,
             [FirstAdministrator.PasswordSetting] = AdminPassword,
+            // The thread pool is this whole test process's, shared by many apps and tests at once: /healthz would say
+            // "degraded" by the load of other tests. A test of that check sets its own limits.
+            ["Health:ThreadPool:MaxThreads"] = "100000",
+            ["Health:ThreadPool:MaxPendingWorkItems"] = "100000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
