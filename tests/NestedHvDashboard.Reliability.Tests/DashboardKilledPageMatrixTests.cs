@@ -71,7 +71,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         await using var app = await DashboardProcess.StartAsync([.. DashboardKilledMatrixTests.Arguments(host, HostTimeout), "--Bulk:MaxPerHost", "1"]);
         using var http = await ApiAsync(app);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await OutcomeOnPage.LaunchAsync(playwright);
         var signedIn = await SignInAsync(browser, app);
 
         var verdicts = new List<CaseVerdict>();
@@ -100,7 +100,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         }
 
         int[] callsAtKill;
-        await using (var context = await ContextAsync(browser, app, signedIn))
+        await using (var context = await OutcomeOnPage.ContextAsync(browser, app, signedIn))
         {
             var page = await context.NewPageAsync();
             await page.GotoAsync("/vms");
@@ -249,7 +249,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         await using var app = await DashboardProcess.StartAsync(DashboardKilledMatrixTests.Arguments(host, HostTimeout));
         using var http = await ApiAsync(app);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await OutcomeOnPage.LaunchAsync(playwright);
         var signedIn = await SignInAsync(browser, app);
 
         var verdicts = new List<CaseVerdict>();
@@ -282,7 +282,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
         int[] callsAtKill;
         var noted = "step never noted";
-        await using (var context = await ContextAsync(browser, app, signedIn))
+        await using (var context = await OutcomeOnPage.ContextAsync(browser, app, signedIn))
         {
             var page = await context.NewPageAsync();
             await page.GotoAsync($"/hosts/{host.Name}");
@@ -433,7 +433,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         await using var app = await DashboardProcess.StartAsync(DashboardKilledMatrixTests.Arguments(host, HostTimeout));
         using var http = await ApiAsync(app);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await OutcomeOnPage.LaunchAsync(playwright);
         var signedIn = await SignInAsync(browser, app);
 
         var verdicts = new List<CaseVerdict>();
@@ -457,7 +457,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
         await Poll.UntilAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vmId)) is { State: "Running" }, Wait, "the app seeing the guest's VM Running");
         int[] callsAtKill;
-        await using (var context = await ContextAsync(browser, app, signedIn))
+        await using (var context = await OutcomeOnPage.ContextAsync(browser, app, signedIn))
         {
             var page = await context.NewPageAsync();
             // The user reads the guest first (the credential dialog), and sees Hyper-V is not installed.
@@ -639,25 +639,5 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DashboardKilledMatrixTests.CreateTokenAsync(app.DataFolder));
         return http;
-    }
-
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-
-    private static async Task<IBrowserContext> ContextAsync(IBrowser browser, DashboardProcess app, string signedIn)
-    {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1600, Height = 1000 },
-            StorageState = signedIn,
-        });
-        context.SetDefaultTimeout(Timeout);
-        return context;
     }
 }
