@@ -16,6 +16,8 @@ install_prerequisites() {
   command -v /usr/sbin/sshd >/dev/null 2>&1 || need_apt+=(openssh-server)
   command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
   command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
+  # deploy/linux/install.sh (run by the deploy tests) checks the installed app's /healthz with curl.
+  command -v curl >/dev/null 2>&1 || need_apt+=(curl)
   # The browser tests drive Debian's Chromium through Playwright (no browser is ever downloaded).
   command -v /usr/bin/chromium >/dev/null 2>&1 || need_apt+=(chromium)
   # PostgreSQL's server binaries: the database tests run initdb and postgres themselves, a throwaway cluster on loopback.
