@@ -14,8 +14,8 @@ using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Logging;
 using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Simulator;
-using NestedHvDashboard.Web.Storage;
 using Serilog;
 
 // check-host <host> [...]: the operator's check of a host with the dashboard's own engine; no web host starts.

@@ -7,8 +7,6 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NestedHvDashboard.Web.Data;
-using NestedHvDashboard.Web.Storage;
-
 namespace NestedHvDashboard.Deploy.Tests;
 
 /// <summary>A linux-x64 release published once for the tests of <c>deploy/linux/install.sh</c>.</summary>

@@ -11,8 +11,7 @@ using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Operations;
-
+using NestedHvDashboard.Web.NestedSwitching;
 namespace NestedHvDashboard.Reliability.Tests;
 
 /// <summary>

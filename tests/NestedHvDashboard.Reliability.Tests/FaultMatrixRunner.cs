@@ -4,9 +4,8 @@ using NestedHvDashboard.Simulator.State;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Operations;
-using NestedHvDashboard.Web.Vms;
-
+using NestedHvDashboard.Web.NestedSwitching;
+using NestedHvDashboard.Web.VirtualMachines;
 namespace NestedHvDashboard.Reliability.Tests;
 
 /// <summary>One cell's verdict: what the matrix expected, what happened, and every rule that did not hold.</summary>

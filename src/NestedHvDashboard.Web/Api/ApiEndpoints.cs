@@ -8,8 +8,7 @@ using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Operations;
-
+using NestedHvDashboard.Web.NestedSwitching;
 namespace NestedHvDashboard.Web.Api;
 
 /// <summary>

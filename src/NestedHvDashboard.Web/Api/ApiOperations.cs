@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Operations;
-
 namespace NestedHvDashboard.Web.Api;
 
 /// <summary>One step of an operation as the API shows it.</summary>

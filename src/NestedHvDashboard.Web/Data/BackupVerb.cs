@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using NestedHvDashboard.Web.Storage;
 using Npgsql;
 
 namespace NestedHvDashboard.Web.Data;

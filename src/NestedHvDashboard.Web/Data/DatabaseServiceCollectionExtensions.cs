@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using NestedHvDashboard.Web.Storage;
-
 namespace NestedHvDashboard.Web.Data;
 
 /// <summary>Which database the dashboard uses.</summary>

@@ -6,8 +6,7 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Storage;
-
+using NestedHvDashboard.Web.NestedSwitching;
 namespace NestedHvDashboard.Web.Data;
 
 /// <summary>

@@ -1,5 +1,4 @@
-using NestedHvDashboard.Web.Storage;
-
+using NestedHvDashboard.Web.Data;
 namespace NestedHvDashboard.Web.Health;
 
 /// <summary>

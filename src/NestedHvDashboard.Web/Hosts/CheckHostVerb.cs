@@ -1,8 +1,6 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.PowerShell.Checks;
 using NestedHvDashboard.Web.Data;
-using NestedHvDashboard.Web.Storage;
-
 namespace NestedHvDashboard.Web.Hosts;
 
 /// <summary>

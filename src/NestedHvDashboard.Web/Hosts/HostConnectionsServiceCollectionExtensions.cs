@@ -5,8 +5,6 @@ using NestedHvDashboard.PowerShell;
 using Microsoft.Extensions.Options;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Web.Data;
-using NestedHvDashboard.Web.Storage;
-
 namespace NestedHvDashboard.Web.Hosts;
 
 /// <summary>Registration of the host connections: the directory, the store of hosts added in the UI and the keys that encrypt their passwords.</summary>

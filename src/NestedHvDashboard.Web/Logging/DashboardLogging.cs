@@ -1,5 +1,5 @@
 using System.Globalization;
-using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.Data;
 using Serilog;
 using Serilog.Configuration;
 

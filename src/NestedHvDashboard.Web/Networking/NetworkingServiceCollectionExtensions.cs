@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.Web.Operations;
-
 namespace NestedHvDashboard.Web.Networking;
 
 /// <summary>Registration of the nested networking tools: MAC spoofing, guest credentials, guest NAT and Hyper-V set-up.</summary>

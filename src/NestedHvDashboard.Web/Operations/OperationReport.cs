@@ -1,5 +1,6 @@
 using MudBlazor;
 using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Web.NestedSwitching;
 
 namespace NestedHvDashboard.Web.Operations;
 

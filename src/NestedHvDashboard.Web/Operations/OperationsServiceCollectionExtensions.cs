@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Storage;
-
+using NestedHvDashboard.Web.NestedSwitching;
+using NestedHvDashboard.Web.Audit;
 namespace NestedHvDashboard.Web.Operations;
 
 /// <summary>Registration of the nested virtualization change: the operations, the pending changes (kept in the database) and their applier.</summary>

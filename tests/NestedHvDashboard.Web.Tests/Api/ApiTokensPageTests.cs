@@ -5,8 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
-using NestedHvDashboard.Web.Components.Account;
-
 namespace NestedHvDashboard.Web.Tests.Api;
 
 /// <summary>The tokens page (bUnit) on the real app's token service: the token is shown once, revoking asks first and stops it.</summary>

@@ -12,11 +12,11 @@ using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Tests.Hosts;
 using NestedHvDashboard.Web.Tests.Networking;
 using NestedHvDashboard.Web.Tests.Pages;
-using NestedHvDashboard.Web.Vms;
-
+using NestedHvDashboard.Web.VirtualMachines;
 namespace NestedHvDashboard.Web.Tests.Audit;
 
 /// <summary>

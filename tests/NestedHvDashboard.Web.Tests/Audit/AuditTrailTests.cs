@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Operations;
-
 namespace NestedHvDashboard.Web.Tests.Audit;
 
 /// <summary>The audit trail in the database: stored before, completed after, interrupted leftovers, events and structured logs.</summary>

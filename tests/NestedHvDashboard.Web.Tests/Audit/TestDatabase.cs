@@ -5,8 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Data;
-using NestedHvDashboard.Web.Operations;
-
 namespace NestedHvDashboard.Web.Tests.Audit;
 
 /// <summary>A real, migrated SQLite database in a temporary file, with the real audit trail on it.</summary>

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using NestedHvDashboard.Web.Data;
-using NestedHvDashboard.Web.Storage;
-
 namespace NestedHvDashboard.Web.Tests.Data;
 
 public sealed class DatabaseSettingsTests : IDisposable

@@ -10,7 +10,7 @@ using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Tests.Hosts;
 
 namespace NestedHvDashboard.Web.Tests.Data;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Operations;
-using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Tests.Hosts;
 
 namespace NestedHvDashboard.Web.Tests.Data;

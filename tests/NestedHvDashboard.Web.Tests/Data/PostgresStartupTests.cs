@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Storage;
 using NestedHvDashboard.Web.Tests.Hosts;
 
 namespace NestedHvDashboard.Web.Tests.Data;

@@ -5,8 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Storage;
-
+using NestedHvDashboard.Web.NestedSwitching;
 namespace NestedHvDashboard.Web.Tests.Data;
 
 /// <summary>One test's own database, migrated and empty at first.</summary>

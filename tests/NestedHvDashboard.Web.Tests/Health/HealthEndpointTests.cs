@@ -21,7 +21,7 @@ public sealed class HealthEndpointTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("degraded; thread-pool: thread pool starved: ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(NestedHvDashboard.Web.Storage.DashboardVersion.Current, Assert.Single(response.Headers.GetValues("X-NestedHv-Version")));
+        Assert.Equal(NestedHvDashboard.Web.Data.DashboardVersion.Current, Assert.Single(response.Headers.GetValues("X-NestedHv-Version")));
     }
 
     [Fact]
@@ -33,6 +33,6 @@ public sealed class HealthEndpointTests
         using var response = await client.GetAsync(new Uri("healthz", UriKind.Relative));
 
         Assert.Equal((HttpStatusCode.OK, "ok"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
-        Assert.Equal(NestedHvDashboard.Web.Storage.DashboardVersion.Current, Assert.Single(response.Headers.GetValues("X-NestedHv-Version")));
+        Assert.Equal(NestedHvDashboard.Web.Data.DashboardVersion.Current, Assert.Single(response.Headers.GetValues("X-NestedHv-Version")));
     }
 }

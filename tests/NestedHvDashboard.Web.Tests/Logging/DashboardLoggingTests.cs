@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.EventLog;
 using Microsoft.Extensions.Options;
 using NestedHvDashboard.Web.Deployment;
 using NestedHvDashboard.Web.Logging;
-using NestedHvDashboard.Web.Storage;
+using NestedHvDashboard.Web.Data;
 using Serilog;
 
 namespace NestedHvDashboard.Web.Tests.Logging;

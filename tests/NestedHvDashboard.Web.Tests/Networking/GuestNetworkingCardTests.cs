@@ -12,11 +12,9 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Components.Networking;
-using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
+using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Data;
-using NestedHvDashboard.Web.Storage;
 using NestedHvDashboard.Web.Tests.Data;
 using NestedHvDashboard.Web.Tests.Audit;
 

@@ -7,9 +7,8 @@ using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Components.Networking;
-using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
+using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Tests.Audit;
 using NestedHvDashboard.Web.Tests.Pages;
 

@@ -9,9 +9,8 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Components.Networking;
-using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
+using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Networking;

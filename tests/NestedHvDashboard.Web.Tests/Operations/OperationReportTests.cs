@@ -1,7 +1,6 @@
 using MudBlazor;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Operations;
-
 namespace NestedHvDashboard.Web.Tests.Operations;
 
 public sealed class OperationReportTests

@@ -4,7 +4,7 @@ using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Tests.Audit;
 using NestedHvDashboard.Web.Tests.Pages;
 

@@ -5,7 +5,6 @@ using MudBlazor;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
-using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Pages;

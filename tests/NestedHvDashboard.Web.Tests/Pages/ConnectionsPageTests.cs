@@ -11,7 +11,6 @@ using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
-using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Tests.Hosts;
 using NestedHvDashboard.Web.Tests.Data;

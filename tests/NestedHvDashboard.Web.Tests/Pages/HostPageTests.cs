@@ -11,10 +11,9 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Networking;
-using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.Tests.Vms;
 using NestedHvDashboard.Web.Tests.Audit;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Tests.Access;
-using OverviewPage = NestedHvDashboard.Web.Components.Pages.Overview;
+using OverviewPage = NestedHvDashboard.Web.Overview.OverviewPage;
 
 namespace NestedHvDashboard.Web.Tests.Pages;
 

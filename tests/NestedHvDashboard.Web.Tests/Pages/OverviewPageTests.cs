@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
-using OverviewPage = NestedHvDashboard.Web.Components.Pages.Overview;
+using OverviewPage = NestedHvDashboard.Web.Overview.OverviewPage;
 using static NestedHvDashboard.Web.Tests.Overview.TileData;
 
 namespace NestedHvDashboard.Web.Tests.Pages;

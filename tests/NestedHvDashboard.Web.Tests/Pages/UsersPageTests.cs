@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
-using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Tests.Access;
 

@@ -13,10 +13,10 @@ using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Networking;
+using NestedHvDashboard.Web.VirtualMachines;
 using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.Networking;
 using NestedHvDashboard.Web.Tests.Audit;
 
 namespace NestedHvDashboard.Web.Tests.Pages;

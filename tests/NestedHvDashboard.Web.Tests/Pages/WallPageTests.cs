@@ -2,7 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Components.Pages;
+using NestedHvDashboard.Web.Overview;
 using static NestedHvDashboard.Web.Tests.Overview.TileData;
 
 namespace NestedHvDashboard.Web.Tests.Pages;

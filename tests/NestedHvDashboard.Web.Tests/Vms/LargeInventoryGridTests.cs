@@ -8,14 +8,12 @@ using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
-using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.VirtualMachines;
+using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Inventory;
-using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Web.Tests.Audit;
-using NestedHvDashboard.Web.Vms;
-
 namespace NestedHvDashboard.Web.Tests.Vms;
 
 /// <summary>

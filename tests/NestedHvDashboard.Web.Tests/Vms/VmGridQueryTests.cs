@@ -1,8 +1,7 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Vms;
-
+using NestedHvDashboard.Web.VirtualMachines;
 namespace NestedHvDashboard.Web.Tests.Vms;
 
 public sealed class VmGridQueryTests

@@ -10,9 +10,9 @@ using MudBlazor.Services;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Components.Pages;
 using NestedHvDashboard.Web.Hosts;
-using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.VirtualMachines;
+using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Tests.Audit;
 using NestedHvDashboard.Web.Tests.Pages;
 

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using MudBlazor;
+
+namespace NestedHvDashboard.Web.Access;
+
+/// <summary>The signed-in user's personal access tokens (an administrator's list holds everyone's): create one (shown once), revoke one.</summary>
+public sealed partial class ApiTokensPage : ComponentBase
+{
+    private IReadOnlyList<ApiTokenInfo> _tokens = [];
+    private string? _name;
+    private int? _expiryDays = 90;
+    private string? _error;
+    private CreatedApiToken? _created;
+    private bool _showCreated;
+    private bool _copied;
+    private bool _showOwner;
+
+    [Inject]
+    public required ApiTokens Tokens { get; init; }
+
+    [Inject]
+    public required CurrentActor Actor { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required IJSRuntime JS { get; init; }
+
+    protected override async Task OnInitializedAsync() => await LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        var actor = await Actor.GetAsync();
+        _showOwner = actor.CanAdminister;
+        _tokens = await Tokens.ListAsync(actor);
+    }
+
+    private async Task CreateAsync()
+    {
+        var (created, error) = await Tokens.CreateAsync(await Actor.GetAsync(), _name, _expiryDays);
+        _error = error;
+        if (created is not null)
+        {
+            _created = created;
+            _copied = false;
+            _showCreated = true;
+            _name = null;
+            await LoadAsync();
+        }
+    }
+
+    private async Task CopyAsync()
+    {
+        if (_created is { } created)
+        {
+            await JS.InvokeVoidAsync("navigator.clipboard.writeText", created.Token);
+            _copied = true;
+        }
+    }
+
+    // The token leaves the page's memory once its dialog closes: it is never shown again.
+    private void CloseCreated()
+    {
+        _showCreated = false;
+        _created = null;
+    }
+
+    private async Task RevokeAsync(ApiTokenInfo token)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Revoke API token",
+            $"Revoke token '{token.Name}' ({token.Prefix}…) of {token.Owner}? Scripts using it get 401 from the next request on.",
+            yesText: "Revoke", cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        var (_, error) = await Tokens.RevokeAsync(await Actor.GetAsync(), token.Id);
+        _error = error;
+        await LoadAsync();
+    }
+
+    private static string When(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+}

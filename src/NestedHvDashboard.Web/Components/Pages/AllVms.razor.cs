@@ -1,4 +1,0 @@
-namespace NestedHvDashboard.Web.Components.Pages;
-
-/// <summary>Every VM of every host in one grid, with the bulk nested switch.</summary>
-public sealed partial class AllVms : LiveInventoryComponent;

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using NestedHvDashboard.Core.Hosts;
+
+namespace NestedHvDashboard.Web.Hosts;
+
+/// <summary>The form to add or edit a host, with <i>Test connection</i>; closes with the saved host's name.</summary>
+public sealed partial class HostConnectionDialog
+{
+    private IReadOnlyList<HostFieldError> _errors = [];
+    private ConnectionTestResult? _test;
+    private bool _testing;
+    private bool _saving;
+
+    [CascadingParameter]
+    public required IMudDialogInstance Dialog { get; set; }
+
+    [Inject]
+    public required HostAdministration Administration { get; init; }
+
+    [Inject]
+    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
+
+    [Inject]
+    public required HostDirectory Directory { get; init; }
+
+    /// <summary>The form to fill; a new one for an add.</summary>
+    [Parameter]
+    public HostForm Form { get; set; } = new();
+
+    /// <summary>The name of the host being edited; null (the default) to add one.</summary>
+    [Parameter]
+    public string? Editing { get; set; }
+
+    // The select's "none" is the empty string; the form keeps null.
+    private string RunsOn
+    {
+        get => Form.ParentHost ?? "";
+        set => Form.ParentHost = string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private IEnumerable<string> ParentChoices => Directory.Hosts
+        .Select(h => h.Name)
+        .Where(n => !string.Equals(n, Editing, StringComparison.OrdinalIgnoreCase) && !string.Equals(n, Form.Name, StringComparison.OrdinalIgnoreCase));
+
+    private string DefaultPortText => Form.Transport == HostTransport.Ssh ? "Empty: 22" : Form.UseHttps ? "Empty: 5986" : "Empty: 5985";
+
+    private string? ErrorOf(string field)
+    {
+        var messages = _errors.Where(e => e.Field == field).Select(e => e.Message).ToList();
+        return messages.Count == 0 ? null : string.Join(" ", messages);
+    }
+
+    private bool HasError(string field) => _errors.Any(e => e.Field == field);
+
+    // SSH hides the WinRM-only fields: clear them, or the rules would refuse values the user cannot see.
+    private void ChooseTransport(HostTransport transport)
+    {
+        Form.Transport = transport;
+        if (transport == HostTransport.Ssh)
+        {
+            Form.UseHttps = false;
+            Form.Authentication = WinRmAuthentication.Default;
+            Form.SkipCertificateChecks = false;
+            Form.Password = null;
+            Form.ConfigurationName = null;
+        }
+    }
+
+    private async Task TestAsync()
+    {
+        _testing = true;
+        _test = null;
+        try
+        {
+            _test = await Administration.TestConnectionAsync(await Actor.GetAsync(), Form, Editing);
+            _errors = _test.Errors;
+        }
+        finally
+        {
+            _testing = false;
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        _saving = true;
+        try
+        {
+            var actor = await Actor.GetAsync();
+            var result = Editing is null ? await Administration.AddAsync(actor, Form) : await Administration.UpdateAsync(actor, Editing, Form);
+            _errors = result.Errors;
+            if (result.Succeeded)
+            {
+                Dialog.Close(DialogResult.Ok(Form.Name));
+            }
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+
+    private void Cancel() => Dialog.Cancel();
+}

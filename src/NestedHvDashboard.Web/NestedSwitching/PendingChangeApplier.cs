@@ -1,0 +1,96 @@
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Hosts;
+
+namespace NestedHvDashboard.Web.NestedSwitching;
+
+/// <summary>
+/// Applies "apply at next shutdown" changes: watches the feed and, when a VM with a pending change is seen Off,
+/// runs <see cref="NestedVirtualizationOperations.ApplyPendingAsync"/> for it (which removes the change on success).
+/// </summary>
+public sealed class PendingChangeApplier(
+    IInventoryFeed feed,
+    IHostLookup hosts,
+    NestedVirtualizationOperations operations,
+    PendingNestedChanges pending,
+    IAuditTrail audit,
+    ILogger<PendingChangeApplier> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using var subscription = feed.Subscribe();
+        var live = new LiveInventory(subscription.Snapshot);
+        await ApplyAsync(live.Hosts, stoppingToken);
+        try
+        {
+            await foreach (var batch in subscription.ReadBatchesAsync(stoppingToken))
+            {
+                var touched = live.Apply(batch);
+                await ApplyAsync([.. touched.Select(live.Find).OfType<HostInventoryState>()], stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The app is stopping.
+        }
+    }
+
+    /// <summary>Applies every pending change whose VM these hosts show Off.</summary>
+    private async Task ApplyAsync(IReadOnlyList<HostInventoryState> states, CancellationToken cancellationToken)
+    {
+        foreach (var state in states)
+        {
+            foreach (var vm in state.Vms)
+            {
+                if (vm.State is not VmState.Off || pending.Find(state.Name, vm.Id) is not { } change || hosts.Find(state.Name) is not { } host)
+                {
+                    continue;
+                }
+
+                long id;
+                try
+                {
+                    // The app applies what someone asked for earlier; that request has its own "Deferred" entry.
+                    id = await audit.BeginAsync(
+                        new AuditStart(
+                            Actor.System, (change.Enable ? "Enable nested" : "Disable nested") + " (applied at next shutdown)", state.Name, vm.Name, vm.Id,
+                            new { change.Enable, change.EnableMacAddressSpoofing, change.DisableDynamicMemory, requestedAt = change.RequestedAt },
+                            ChangeAudit.StateOf(vm)),
+                        cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "The pending nested change on {Host}/{Vm} was not applied: the audit trail could not record it", state.Name, vm.Name);
+                    continue;
+                }
+
+                try
+                {
+                    var result = await operations.ApplyPendingAsync(host, pending, vm, cancellationToken: cancellationToken);
+                    await audit.CompleteAsync(
+                        id,
+                        result is null
+                            ? new AuditCompletion(AuditResults.Refused, $"VM '{vm.Name}' on host '{state.Name}' had no pending change any more; nothing was changed.")
+                            : ChangeAudit.CompletionOf(result),
+                        CancellationToken.None);
+                    if (result is not null)
+                    {
+                        logger.LogInformation("Pending nested change on {Host}/{Vm}: {Outcome} — {Message}", state.Name, vm.Name, result.Outcome, result.Message);
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Failed, $"Applying the pending change on VM '{vm.Name}' on host '{state.Name}' failed: {ex.Message}"), CancellationToken.None);
+                    logger.LogWarning(ex, "Applying the pending nested change on {Host}/{Vm} failed", state.Name, vm.Name);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.Readiness;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Components;
+using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.NestedSwitching;
+namespace NestedHvDashboard.Web.VirtualMachines;
+
+/// <summary>One VM: its facts and readiness, live from the feed, and the one-click nested virtualization switch.</summary>
+public sealed partial class VmPage : LiveInventoryComponent
+{
+    private VmSnapshot? _vm;
+    private bool _hostKnown;
+    private IReadOnlyList<ReadinessCheck> _checks = [];
+    private IReadOnlyList<OperationStep> _steps = [];
+    private PendingNestedChange? _pending;
+    private OperationReport? _outcome;
+    private bool _running;
+    private bool _stopRequested;
+    private CancellationTokenSource? _wait;
+    private bool _alsoMacSpoofing;
+    private bool _alsoDynamicMemoryOff;
+    private bool _addingHost;
+    private string? _addHostRefusal;
+
+    // A new key after every toggle re-creates the switch, so it shows the VM's setting again, not the click (after Cancel or a failure).
+    private int _switchKey;
+
+    [Parameter]
+    public string Host { get; set; } = "";
+
+    [Parameter]
+    public Guid VmId { get; set; }
+
+    [Inject]
+    public required NestedSwitchService Switch { get; init; }
+
+    [Inject]
+    public required CurrentActor Actor { get; init; }
+
+    [Inject]
+    public required HostAdministration Administration { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required HostDirectory Directory { get; init; }
+
+    private bool SwitchDisabled => _running || Switch.IsRunning(Host, VmId);
+
+    protected override void OnParametersSet() => Refresh();
+
+    protected override void OnInventoryChanged() => Refresh();
+
+    /// <summary>The VM, its checks and its pending change from the latest feed state.</summary>
+    private void Refresh()
+    {
+        var host = Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase));
+        _hostKnown = host is not null;
+        var vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
+        Show(vm, host?.Facts);
+        _pending = Switch.FindPending(Host, VmId);
+    }
+
+    // One click: the guest (an L1 running Hyper-V) becomes a host of its own; the directory says why not otherwise.
+    private async Task AddAsHostAsync()
+    {
+        _addingHost = true;
+        _addHostRefusal = null;
+        try
+        {
+            var result = await Administration.AddNestedHostAsync(await Actor.GetAsync(), Host, VmId);
+            _addHostRefusal = result.Succeeded ? null : string.Join(" ", result.Errors.Select(e => e.Message));
+        }
+        finally
+        {
+            _addingHost = false;
+        }
+    }
+
+    private void Show(VmSnapshot? vm, HostFacts? facts)
+    {
+        _vm = vm;
+        facts ??= Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase))?.Facts;
+        _checks = vm is not null && facts is not null ? ReadinessEvaluator.EvaluateVm(facts, vm) : [];
+    }
+
+    private async Task OnSwitchAsync(bool wanted)
+    {
+        if (_vm is not { } vm || SwitchDisabled)
+        {
+            return;
+        }
+
+        _outcome = null;
+        _steps = [];
+        try
+        {
+            if (vm.State is not VmState.Running)
+            {
+                // Off runs at once; any other state goes to the planner, which refuses it with a reason.
+                await RunAsync(vm, wanted, PowerAction.None);
+                return;
+            }
+
+            var parameters = new DialogParameters<NestedSwitchDialog>
+            {
+                { d => d.VmName, vm.Name },
+                { d => d.Enable, wanted },
+                { d => d.MacSpoofing, wanted && _alsoMacSpoofing },
+                { d => d.DynamicMemoryOff, wanted && AlsoDynamicMemoryOff(vm) },
+            };
+            var dialog = await Dialogs.ShowAsync<NestedSwitchDialog>("Nested virtualization", parameters);
+            var answer = await dialog.Result;
+            if (answer is null || answer.Canceled || answer.Data is not NestedSwitchChoice choice)
+            {
+                return;
+            }
+
+            if (NestedSwitchService.PowerActionOf(choice) is { } power)
+            {
+                await RunAsync(vm, wanted, power);
+            }
+            else
+            {
+                var (change, refusal) = await Switch.DeferAsync(await Actor.GetAsync(), Host, vm, wanted, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm));
+                _pending = change;
+                if (refusal is not null)
+                {
+                    _outcome = OperationReport.Of(new OperationResult(OperationOutcome.Refused, Host, vm.Id, vm.Name, refusal, [], null, null, null));
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            _running = false;
+            _outcome = OperationReport.Crashed(ex);
+        }
+        finally
+        {
+            _switchKey++;
+        }
+    }
+
+    private async Task RunAsync(VmSnapshot vm, bool enable, PowerAction power)
+    {
+        var log = new StepLog();
+        log.Changed += () => _ = InvokeAsync(() =>
+        {
+            _steps = log.Steps;
+            StateHasChanged();
+        });
+        _running = true;
+        _stopRequested = false;
+        using var wait = new CancellationTokenSource();
+        _wait = wait;
+        StateHasChanged();
+        try
+        {
+            var result = await Switch.RunAsync(await Actor.GetAsync(), Host, vm, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm), log, cancellationToken: wait.Token);
+            _steps = result.Steps.Count > 0 ? result.Steps : log.Steps;
+            _outcome = OperationReport.Of(result);
+            if (result.FinalVm is { } final && final.Id == VmId)
+            {
+                // The host's answer is newer than the feed until the feed's next read.
+                Show(final, null);
+            }
+        }
+        finally
+        {
+            _wait = null;
+            _running = false;
+        }
+    }
+
+    // The user stops waiting for a long step: the plan ends before its next step and the host finishes the one it runs.
+    private void StopWaiting()
+    {
+        _stopRequested = true;
+        _wait?.Cancel();
+    }
+
+    private static string StatusText(OperationStep step) => step.Status switch
+    {
+        OperationStepStatus.StillRunning => step.HostMessage ?? NestedVirtualizationOperations.StillRunningChecking,
+        _ => step.Status.ToString(),
+    };
+
+    // The box shows only while dynamic memory is on; a tick left from before must not carry over.
+    private bool AlsoDynamicMemoryOff(VmSnapshot vm) => _alsoDynamicMemoryOff && vm.DynamicMemoryEnabled;
+
+    /// <summary>" (and dynamic memory off, MAC address spoofing on)" for the chosen companion fixes, or "".</summary>
+    internal static string CompanionFixes(bool dynamicMemoryOff, bool macSpoofingOn)
+    {
+        var fixes = new[] { dynamicMemoryOff ? "dynamic memory off" : null, macSpoofingOn ? "MAC address spoofing on" : null }.OfType<string>().ToList();
+        return fixes.Count == 0 ? "" : $" (and {string.Join(", ", fixes)})";
+    }
+
+    // PowerShell Direct reaches Windows guests only; the KVP exchange tells which ones are.
+    private static bool IsWindows(VmSnapshot vm) => vm.GuestOsName?.Contains("Windows", StringComparison.OrdinalIgnoreCase) == true;
+
+    // The readiness checks follow the host's answer at once, not the feed's next read.
+    private void OnAdaptersChanged(VmSnapshot after) => Show(after, null);
+
+    private async Task CancelPendingAsync()
+    {
+        var (_, refusal) = await Switch.CancelPendingAsync(await Actor.GetAsync(), Host, VmId);
+        _pending = Switch.FindPending(Host, VmId);
+        if (refusal is not null && _vm is { } vm)
+        {
+            _outcome = OperationReport.Of(new OperationResult(OperationOutcome.Refused, Host, vm.Id, vm.Name, refusal, [], null, null, null));
+        }
+    }
+
+    private static string IconOf(OperationStepStatus status) => status switch
+    {
+        OperationStepStatus.Done => Icons.Material.Filled.CheckCircle,
+        OperationStepStatus.Running => Icons.Material.Filled.Autorenew,
+        OperationStepStatus.Failed => Icons.Material.Filled.Error,
+        OperationStepStatus.Compensated => Icons.Material.Filled.Undo,
+        OperationStepStatus.Skipped => Icons.Material.Filled.RemoveCircleOutline,
+        OperationStepStatus.StillRunning => Icons.Material.Filled.HourglassTop,
+        _ => Icons.Material.Filled.RadioButtonUnchecked,
+    };
+
+    private static Color ColorOf(OperationStepStatus status) => status switch
+    {
+        OperationStepStatus.Done => Color.Success,
+        OperationStepStatus.Running => Color.Info,
+        OperationStepStatus.Failed => Color.Error,
+        OperationStepStatus.Compensated => Color.Warning,
+        OperationStepStatus.StillRunning => Color.Info,
+        _ => Color.Default,
+    };
+
+    private static Color ColorOf(ReadinessStatus status) => status switch
+    {
+        ReadinessStatus.Pass => Color.Success,
+        ReadinessStatus.Warn => Color.Warning,
+        ReadinessStatus.Fail => Color.Error,
+        _ => Color.Default,
+    };
+
+    private static string FormatBytes(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.#} GB" : $"{bytes >> 20} MB";
+}
