@@ -9,11 +9,11 @@ public sealed partial class HostSession
 
     // On a JEA endpoint the engine can only call the module's functions: a missing module, or one made from other
     // scripts than this dashboard's, is named with its fix before any command is sent.
-    private async Task CheckHostToolsAsync(HostConnection connection)
+    private async Task CheckHostToolsAsync(HostConnection connection, CancellationToken closing)
     {
         using var shell = System.Management.Automation.PowerShell.Create();
         shell.AddCommand(HostTools.VersionFunction);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(closing);
         deadline.CancelAfter(Timeout);
         PSObject? answer;
         using (await connection.AttachAsync(shell, deadline.Token).ConfigureAwait(false))

@@ -2,7 +2,7 @@ using NestedHvDashboard.Core.Hosts;
 
 namespace NestedHvDashboard.PowerShell;
 
-/// <summary>Waiting for the connection to open, before a call's own time limit starts.</summary>
+/// <summary>Opening the connection and attaching a command's shell to it, before the command's own time limit starts.</summary>
 public sealed partial class HostSession
 {
     /// <summary>
@@ -12,20 +12,96 @@ public sealed partial class HostSession
     /// <exception cref="HostOperationException">The host failed to open or did not answer within its time limit.</exception>
     private async Task WaitUntilOpenAsync(HostCommand command, CancellationToken cancellationToken)
     {
-        var poolTask = GetOrOpenPool();
+        var poolTask = _pool.GetOrOpen();
         try
         {
             await poolTask.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            Discard(poolTask);
+            _pool.Discard(poolTask);
             throw HostErrors.Timeout(HostName, command, Timeout);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Discard(poolTask);
+            _pool.Discard(poolTask);
             throw HostErrors.FromException(exception, HostName, command);
         }
+    }
+
+    private async Task<AttachedShell> AttachWithinTimeoutAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        await WaitUntilOpenAsync(command, cancellationToken).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Timeout);
+        return await AttachAsync(command, deadline.Token, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens (or reuses) the pool and binds a new shell for <paramref name="command"/> to one of its runspaces.</summary>
+    private async Task<AttachedShell> AttachAsync(HostCommand command, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        var poolTask = _pool.GetOrOpen();
+        HostConnection pool;
+        try
+        {
+            pool = await poolTask.WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _pool.Discard(poolTask);
+            throw HostErrors.Timeout(HostName, command, Timeout);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            _pool.Discard(poolTask);
+            throw HostErrors.FromException(exception, HostName, command);
+        }
+
+        var shell = CreateShell(command);
+        IDisposable lease;
+        try
+        {
+            lease = await pool.AttachAsync(shell, deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            shell.Dispose();
+            _pool.Discard(poolTask);
+            throw HostErrors.Timeout(HostName, command, Timeout);
+        }
+        catch (Exception exception)
+        {
+            shell.Dispose();
+            if (exception is OperationCanceledException)
+            {
+                throw;
+            }
+
+            _pool.Discard(poolTask);
+            throw HostErrors.FromException(exception, HostName, command);
+        }
+
+        return new AttachedShell(_pool, poolTask, pool, shell, lease);
+    }
+
+    private System.Management.Automation.PowerShell CreateShell(HostCommand command)
+    {
+        var shell = System.Management.Automation.PowerShell.Create();
+        if (Invocation == HostInvocation.ByName)
+        {
+            // A JEA endpoint takes no script text: the module's function, by name, with the same parameters.
+            shell.AddCommand(HostTools.FunctionName(command.Script));
+        }
+        else
+        {
+            shell.AddScript(ScriptLibrary.Get(command.Script), useLocalScope: true);
+        }
+
+        foreach (var (name, value) in command.Parameters)
+        {
+            shell.AddParameter(name, value);
+        }
+
+        return shell;
     }
 }

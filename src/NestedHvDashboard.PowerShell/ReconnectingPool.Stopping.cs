@@ -10,7 +10,7 @@ namespace NestedHvDashboard.PowerShell;
 /// frozen-host lane found it. A stopped pipeline ends when the host acknowledges the stop or when that timer fails it, so
 /// waiting for it (at most <see cref="StopGrace"/>) keeps the input open until nothing can write to it any more.
 /// </summary>
-public sealed partial class HostSession
+internal sealed partial class ReconnectingPool
 {
     /// <summary>Longer than the SDK's 60 s stop-signal timer: past it, the connection is closed anyway.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(90);
@@ -18,7 +18,7 @@ public sealed partial class HostSession
     private readonly ConcurrentDictionary<Task, byte> _stopping = new();
 
     /// <summary>Notes a pipeline about to be told to stop; it is forgotten once it ends.</summary>
-    private void TrackStop(Task invocation)
+    public void TrackStop(Task invocation)
     {
         if (invocation.IsCompleted || !_stopping.TryAdd(invocation, 0))
         {
@@ -47,10 +47,10 @@ public sealed partial class HostSession
     }
 
     /// <summary>Disposes the connection once it opened and once the pipelines stopped so far have ended.</summary>
-    private void DisposeWhenOpened(Task<HostConnection> poolTask)
+    private void DisposeWhenOpened(Task<HostConnection> connection)
     {
         var stops = StopsEnded();
-        poolTask.ContinueWith(
+        connection.ContinueWith(
             opened =>
             {
                 if (!opened.IsCompletedSuccessfully)
