@@ -89,15 +89,8 @@ internal static partial class HostRows
             }
             : string.Empty;
 
-        public int Int32(string name) => Value(name) is { } value
-            ? value.ValueKind switch
-            {
-                JsonValueKind.Number => value.TryGetInt32(out var number) ? number : Convert.ToInt32(value.GetDouble(), CultureInfo.InvariantCulture),
-                JsonValueKind.String => Convert.ToInt32(value.GetString(), CultureInfo.InvariantCulture),
-                JsonValueKind.True => 1,
-                _ => 0,
-            }
-            : 0;
+        // As a 64-bit number first: a value outside Int32's range still throws OverflowException, as Convert.ToInt32 does.
+        public int Int32(string name) => checked((int)Int64(name));
 
         public long Int64(string name) => Value(name) is { } value
             ? value.ValueKind switch

@@ -15,61 +15,61 @@ internal static partial class HostRows
     public static (HostFacts? Facts, IReadOnlyList<VmSnapshot> Vms) Read(IEnumerable<PSObject> rows)
     {
         HostFacts? facts = null;
-        var vms = new List<PSObject>();
-        var packedVms = new List<JsonElement>();
+        var vms = new List<PSObjectRow>();
+        var packedVms = new List<JsonRow>();
         var adapters = new Dictionary<Guid, List<VmNetworkAdapterInfo>>();
         List<JsonDocument>? documents = null;
         try
         {
             foreach (var row in rows)
             {
-                switch (Text(row, "Kind"))
+                var kind = Text(row, "Kind");
+                if (kind != "Rows")
                 {
-                    case "Host":
-                        facts = ToHostFacts(new PSObjectRow(row));
-                        break;
-                    case "Vm":
-                        vms.Add(row);
-                        break;
-                    case "Adapter":
-                        AddAdapter(adapters, new PSObjectRow(row));
-                        break;
-                    case "Rows":
-                        var document = ParsePacked(row);
-                        (documents ??= []).Add(document);
-                        foreach (var packed in PackedRows(document.RootElement))
-                        {
-                            switch (KindOf(packed))
-                            {
-                                case "Host":
-                                    facts = ToHostFacts(new JsonRow(packed));
-                                    break;
-                                case "Vm":
-                                    packedVms.Add(packed);
-                                    break;
-                                case "Adapter":
-                                    AddAdapter(adapters, new JsonRow(packed));
-                                    break;
-                                default:
-                                    break;
-                            }
-                        }
+                    Take(kind, new PSObjectRow(row), ref facts, vms, adapters);
+                    continue;
+                }
 
-                        break;
-                    default:
-                        // Anything else a host profile or module writes to the output is not ours.
-                        break;
+                var document = ParsePacked(row);
+                (documents ??= []).Add(document);
+                foreach (var packed in PackedRows(document.RootElement))
+                {
+                    Take(KindOf(packed), new JsonRow(packed), ref facts, packedVms, adapters);
                 }
             }
 
             var snapshots = new List<VmSnapshot>(vms.Count + packedVms.Count);
-            snapshots.AddRange(vms.Select(row => ToVmSnapshot(new PSObjectRow(row), adapters)));
-            snapshots.AddRange(packedVms.Select(row => ToVmSnapshot(new JsonRow(row), adapters)));
+            snapshots.AddRange(vms.Select(row => ToVmSnapshot(row, adapters)));
+            snapshots.AddRange(packedVms.Select(row => ToVmSnapshot(row, adapters)));
             return (facts, snapshots);
         }
         finally
         {
             documents?.ForEach(d => d.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// One row, in either form: host facts are taken, a VM kept until every adapter is in (they may come after it), an
+    /// adapter added to its VM's list.
+    /// </summary>
+    private static void Take<TRow>(string kind, TRow row, ref HostFacts? facts, List<TRow> vms, Dictionary<Guid, List<VmNetworkAdapterInfo>> adapters)
+        where TRow : IRow
+    {
+        switch (kind)
+        {
+            case "Host":
+                facts = ToHostFacts(row);
+                break;
+            case "Vm":
+                vms.Add(row);
+                break;
+            case "Adapter":
+                AddAdapter(adapters, row);
+                break;
+            default:
+                // Anything else a host profile or module writes to the output is not ours.
+                break;
         }
     }
 
