@@ -79,7 +79,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddDashboardAccess(builder.Configuration);
 builder.UseDashboardWindowsAuthentication();
 builder.Services.AddWallLinks(builder.Configuration);
-builder.Services.AddDashboardHardening(builder.Configuration, builder.Environment);
+builder.Services.AddDashboardHardening(builder.Environment);
 builder.Services.AddMudServices();
 builder.Services.AddSingleton(dataFolder);
 builder.Services.AddDashboardDatabase(DatabaseSettings.FromConfiguration(builder.Configuration, dataFolder));
