@@ -63,7 +63,8 @@ builder.Services.AddWindowsService();
 // do not log into each other's providers or files.
 builder.Logging.ClearProviders();
 builder.Logging.AddWindowsEventLog(OperatingSystem.IsWindows());
-var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
+// The data folder is needed before the host is built (the log files, the keys): the same options and validation as the app's.
+var dataFolder = DataFolder.Of(builder.Configuration);
 var logFiles = FileLogSettings.FromConfiguration(builder.Configuration);
 builder.Host.UseSerilog(
     (context, logger) => logger
@@ -82,7 +83,7 @@ builder.Services.AddWallLinks(builder.Configuration);
 builder.Services.AddDashboardHardening(builder.Environment);
 builder.Services.AddMudServices();
 builder.Services.AddSingleton(dataFolder);
-builder.Services.AddDashboardDatabase(DatabaseSettings.FromConfiguration(builder.Configuration, dataFolder));
+builder.Services.AddDashboardDatabase();
 builder.Services.AddHostConnections(dataFolder, builder.Configuration);
 builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();
