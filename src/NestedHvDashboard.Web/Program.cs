@@ -65,14 +65,14 @@ builder.Logging.ClearProviders();
 builder.Logging.AddWindowsEventLog(OperatingSystem.IsWindows());
 // The data folder is needed before the host is built (the log files, the keys): the same options and validation as the app's.
 var dataFolder = DataFolder.Of(builder.Configuration);
-var logFiles = FileLogSettings.FromConfiguration(builder.Configuration);
+builder.Services.AddFileLogSettings();
 builder.Host.UseSerilog(
-    (context, logger) => logger
+    (context, services, logger) => logger
         .ReadFrom.Configuration(context.Configuration)
         .Enrich.FromLogContext()
         .Enrich.With<WallLinkTokenRedaction>()
         .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
-        .WriteTo.DataFolderFiles(dataFolder, logFiles),
+        .WriteTo.DataFolderFiles(dataFolder, services.GetRequiredService<FileLogSettings>()),
     preserveStaticLogger: true,
     writeToProviders: true);
 
