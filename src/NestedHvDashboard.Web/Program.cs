@@ -94,6 +94,9 @@ builder.Services.AddDashboardApi();
 builder.Services.AddDashboardHealth(builder.Configuration);
 
 var app = builder.Build();
+
+// Every area's settings checked now, each bad one named, before the database is touched (the host would check them only at its start).
+app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 try
 {
     await app.Services.InitializeDashboardDatabaseAsync();
