@@ -63,15 +63,16 @@ builder.Services.AddWindowsService();
 // do not log into each other's providers or files.
 builder.Logging.ClearProviders();
 builder.Logging.AddWindowsEventLog(OperatingSystem.IsWindows());
-var dataFolder = DataFolder.FromConfiguration(builder.Configuration);
-var logFiles = FileLogSettings.FromConfiguration(builder.Configuration);
+// The data folder is needed before the host is built (the log files, the keys): the same options and validation as the app's.
+var dataFolder = DataFolder.Of(builder.Configuration);
+builder.Services.AddFileLogSettings();
 builder.Host.UseSerilog(
-    (context, logger) => logger
+    (context, services, logger) => logger
         .ReadFrom.Configuration(context.Configuration)
         .Enrich.FromLogContext()
         .Enrich.With<WallLinkTokenRedaction>()
         .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
-        .WriteTo.DataFolderFiles(dataFolder, logFiles),
+        .WriteTo.DataFolderFiles(dataFolder, services.GetRequiredService<FileLogSettings>()),
     preserveStaticLogger: true,
     writeToProviders: true);
 
@@ -79,10 +80,10 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddDashboardAccess(builder.Configuration);
 builder.UseDashboardWindowsAuthentication();
 builder.Services.AddWallLinks(builder.Configuration);
-builder.Services.AddDashboardHardening(builder.Configuration, builder.Environment);
+builder.Services.AddDashboardHardening(builder.Environment);
 builder.Services.AddMudServices();
 builder.Services.AddSingleton(dataFolder);
-builder.Services.AddDashboardDatabase(DatabaseSettings.FromConfiguration(builder.Configuration, dataFolder));
+builder.Services.AddDashboardDatabase();
 builder.Services.AddHostConnections(dataFolder, builder.Configuration);
 builder.Services.AddInventoryMonitor();
 builder.Services.AddInventoryHub();
@@ -93,6 +94,9 @@ builder.Services.AddDashboardApi();
 builder.Services.AddDashboardHealth(builder.Configuration);
 
 var app = builder.Build();
+
+// Every area's settings checked now, each bad one named, before the database is touched (the host would check them only at its start).
+app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 try
 {
     await app.Services.InitializeDashboardDatabaseAsync();

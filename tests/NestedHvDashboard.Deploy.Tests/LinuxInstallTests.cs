@@ -108,7 +108,7 @@ public sealed class LinuxInstallTests(PublishedRelease release) : IClassFixture<
     private async Task<long> TurnBackOneMigrationAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataFolder"] = Data }).Build();
-        await using (var services = new ServiceCollection().AddLogging().AddDashboardDatabase(DatabaseSettings.FromConfiguration(configuration, new DataFolder(Data))).BuildServiceProvider())
+        await using (var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddDashboardDatabase().BuildServiceProvider())
         await using (var db = await services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync())
         {
             var migrations = db.Database.GetMigrations().ToList();

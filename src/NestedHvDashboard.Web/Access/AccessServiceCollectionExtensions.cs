@@ -41,7 +41,7 @@ public static class AccessServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var external = ExternalSignInSettings.FromConfiguration(configuration);
+        services.AddExternalSignInSettings();
         var maxFailed = configuration.GetValue("Auth:Lockout:MaxFailedAttempts", 5);
         var lockoutMinutes = configuration.GetValue("Auth:Lockout:Minutes", 15.0);
         services.AddIdentity<DashboardUser, IdentityRole>(o =>
@@ -86,7 +86,7 @@ public static class AccessServiceCollectionExtensions
             })
             .AddPolicyScheme(DashboardSchemes.Selector, "Bearer token or sign-in cookie", o => o.ForwardDefaultSelector = SchemeFor)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(DashboardSchemes.Token, "Personal access token", null)
-            .AddDashboardOpenIdConnect(external.OpenIdConnect);
+            .AddDashboardOpenIdConnect(configuration);
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<DecoyPassword>();
 
@@ -120,7 +120,6 @@ public static class AccessServiceCollectionExtensions
         services.AddScoped<CurrentActor>();
         services.AddSingleton<UserAdministration>();
         services.AddScoped<IDatabaseStartupStep, FirstAdministrator>();
-        services.AddSingleton(external);
         services.AddScoped<ExternalAccounts>();
         return services;
     }

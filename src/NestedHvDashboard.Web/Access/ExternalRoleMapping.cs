@@ -14,28 +14,25 @@ public sealed record ExternalRoleMapping(
     IReadOnlyCollection<string> Viewer,
     string? DefaultRole)
 {
-    /// <summary>
-    /// Reads <c>{section}:Roles:Administrator</c>, <c>:Operator</c>, <c>:Viewer</c> (comma-separated values) and
-    /// <c>{section}:DefaultRole</c>; a default role that is not a dashboard role is refused with the setting's name.
-    /// </summary>
-    public static ExternalRoleMapping FromConfiguration(IConfiguration configuration, string section)
+    /// <summary>The mapping of validated options (a default role that is no role is refused by <see cref="ValidateExternalSignInOptions"/>).</summary>
+    public static ExternalRoleMapping From(ExternalRoleOptions options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var defaultSetting = $"{section}:DefaultRole";
-        var configuredDefault = configuration[defaultSetting];
+        ArgumentNullException.ThrowIfNull(options);
         string? defaultRole = null;
-        if (!string.IsNullOrWhiteSpace(configuredDefault))
+        if (!string.IsNullOrWhiteSpace(options.DefaultRole))
         {
-            defaultRole = DashboardRoles.All.FirstOrDefault(r => string.Equals(r, configuredDefault.Trim(), StringComparison.OrdinalIgnoreCase))
-                ?? throw new InvalidOperationException(
-                    $"{defaultSetting} is '{configuredDefault}', which is not a role: use {string.Join(", ", DashboardRoles.All)}, or leave it empty for no access.");
+            defaultRole = RoleNamed(options.DefaultRole)
+                ?? throw new InvalidOperationException($"The default role '{options.DefaultRole}' is not a role: use {string.Join(", ", DashboardRoles.All)}.");
         }
 
-        return new ExternalRoleMapping(
-            Values(configuration[$"{section}:Roles:{DashboardRoles.Administrator}"]),
-            Values(configuration[$"{section}:Roles:{DashboardRoles.Operator}"]),
-            Values(configuration[$"{section}:Roles:{DashboardRoles.Viewer}"]),
-            defaultRole);
+        return new ExternalRoleMapping(Values(options.Roles.Administrator), Values(options.Roles.Operator), Values(options.Roles.Viewer), defaultRole);
+    }
+
+    /// <summary>The dashboard role <paramref name="name"/> names (ignoring case and surrounding spaces), or null.</summary>
+    public static string? RoleNamed(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return DashboardRoles.All.FirstOrDefault(r => string.Equals(r, name.Trim(), StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Every value the mapping names (e.g. the Windows groups to look up).</summary>

@@ -9,88 +9,6 @@ using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Access;
 
-/// <summary>
-/// OpenID Connect settings (<c>Auth:Oidc:*</c>). Present only when <c>Auth:Oidc:Authority</c> is set.
-/// </summary>
-/// <param name="Authority">The identity provider's issuer address (its discovery document is under it).</param>
-/// <param name="ClientId">The dashboard's client id at the provider.</param>
-/// <param name="ClientSecret">The client secret, when the provider gives one (a confidential client).</param>
-/// <param name="DisplayName">The sign-in button's text after "Sign in with".</param>
-/// <param name="Scopes">Scopes asked for besides <c>openid profile</c>.</param>
-/// <param name="RoleClaim">The id_token claim whose values are mapped to roles (<c>roles</c>, or <c>groups</c>, say).</param>
-/// <param name="RequireHttpsMetadata">False only for a provider on this machine's loopback address (tests, trials).</param>
-/// <param name="Roles">Which claim values give which role.</param>
-public sealed record OpenIdConnectSettings(
-    Uri Authority,
-    string ClientId,
-    string? ClientSecret,
-    string DisplayName,
-    IReadOnlyList<string> Scopes,
-    string RoleClaim,
-    bool RequireHttpsMetadata,
-    ExternalRoleMapping Roles)
-{
-    /// <summary>The settings' section.</summary>
-    public const string Section = "Auth:Oidc";
-
-    /// <summary>The settings, or null when no authority is configured; a setting that cannot work is refused with its name.</summary>
-    public static OpenIdConnectSettings? FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var authority = configuration[$"{Section}:Authority"];
-        if (string.IsNullOrWhiteSpace(authority))
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(authority.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new InvalidOperationException($"{Section}:Authority is '{authority}', which is not an http(s) address (e.g. https://login.microsoftonline.com/<tenant>/v2.0).");
-        }
-
-        var clientId = configuration[$"{Section}:ClientId"];
-        if (string.IsNullOrWhiteSpace(clientId))
-        {
-            throw new InvalidOperationException($"{Section}:Authority is set but {Section}:ClientId is empty: give the client (application) id registered at the identity provider.");
-        }
-
-        var requireHttps = configuration.GetValue($"{Section}:RequireHttpsMetadata", true);
-        if (!requireHttps && !uri.IsLoopback)
-        {
-            throw new InvalidOperationException(
-                $"{Section}:RequireHttpsMetadata is false, which is allowed only for a provider on a loopback address; {Section}:Authority is {uri.Host}. Use https for it.");
-        }
-
-        if (requireHttps && uri.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new InvalidOperationException($"{Section}:Authority '{authority}' is not https: the identity provider must be reached over https.");
-        }
-
-        var secret = configuration[$"{Section}:ClientSecret"];
-        var displayName = configuration[$"{Section}:DisplayName"];
-        var roleClaim = configuration[$"{Section}:RoleClaim"];
-        return new OpenIdConnectSettings(
-            uri,
-            clientId.Trim(),
-            string.IsNullOrEmpty(secret) ? null : secret,
-            string.IsNullOrWhiteSpace(displayName) ? "single sign-on" : displayName.Trim(),
-            (configuration[$"{Section}:Scopes"] ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            string.IsNullOrWhiteSpace(roleClaim) ? "roles" : roleClaim.Trim(),
-            requireHttps,
-            ExternalRoleMapping.FromConfiguration(configuration, Section));
-    }
-}
-
-/// <summary>What external sign-in is configured: OpenID Connect (or not), and the Windows groups' roles.</summary>
-/// <param name="OpenIdConnect">Null when <c>Auth:Oidc:Authority</c> is not set.</param>
-/// <param name="Windows">The role mapping of Windows groups (<c>Auth:Windows:Roles:*</c>, <c>Auth:Windows:DefaultRole</c>).</param>
-public sealed record ExternalSignInSettings(OpenIdConnectSettings? OpenIdConnect, ExternalRoleMapping Windows)
-{
-    /// <summary>Reads both from configuration.</summary>
-    public static ExternalSignInSettings FromConfiguration(IConfiguration configuration) =>
-        new(OpenIdConnectSettings.FromConfiguration(configuration), ExternalRoleMapping.FromConfiguration(configuration, WindowsAuthentication.Section));
-}
-
 /// <summary>The fields of a "Sign in with …" button's form.</summary>
 public sealed class ExternalSignInForm
 {
@@ -118,17 +36,32 @@ public static partial class ExternalSignIn
 
     private static readonly string[] ProviderSchemes = [OpenIdConnectScheme, WindowsScheme];
 
-    /// <summary>Registers the OpenID Connect scheme when <c>Auth:Oidc:Authority</c> is set.</summary>
-    public static AuthenticationBuilder AddDashboardOpenIdConnect(this AuthenticationBuilder authentication, OpenIdConnectSettings? settings)
+    /// <summary>
+    /// Registers the OpenID Connect scheme when <c>Auth:Oidc:Authority</c> is set; the scheme takes its settings from the
+    /// validated <see cref="ExternalSignInSettings"/> (<see cref="ExternalSignInSettingsServiceCollectionExtensions.AddExternalSignInSettings"/>).
+    /// </summary>
+    public static AuthenticationBuilder AddDashboardOpenIdConnect(this AuthenticationBuilder authentication, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(authentication);
-        if (settings is null)
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (string.IsNullOrWhiteSpace(configuration[$"{OpenIdConnectSettings.Section}:Authority"]))
         {
             return authentication;
         }
 
-        return authentication.AddOpenIdConnect(OpenIdConnectScheme, settings.DisplayName, o =>
+        authentication.AddOpenIdConnect(OpenIdConnectScheme, displayName: null, _ => { });
+
+        // The button's text is the scheme's display name, which the settings give.
+        authentication.Services.AddOptions<AuthenticationOptions>().Configure<ExternalSignInSettings>((o, external) =>
         {
+            if (o.SchemeMap.TryGetValue(OpenIdConnectScheme, out var scheme))
+            {
+                scheme.DisplayName = external.OpenIdConnect?.DisplayName;
+            }
+        });
+        authentication.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectScheme).Configure<ExternalSignInSettings>((o, external) =>
+        {
+            var settings = external.OpenIdConnect ?? throw new InvalidOperationException($"{OpenIdConnectSettings.Section}:Authority is not set.");
             o.Authority = settings.Authority.ToString();
             o.ClientId = settings.ClientId;
             o.ClientSecret = settings.ClientSecret;
@@ -164,6 +97,7 @@ public static partial class ExternalSignIn
                 return Task.CompletedTask;
             };
         });
+        return authentication;
     }
 
     /// <summary>The providers the sign-in page offers: OpenID Connect and Windows, when registered.</summary>
@@ -280,141 +214,4 @@ public static partial class ExternalSignIn
 
     [LoggerMessage(EventId = 7310, Level = LogLevel.Warning, Message = "Sign-in with {Provider} from {RemoteAddress} failed: {Reason}")]
     private static partial void LogProviderFailed(ILogger logger, string provider, string? remoteAddress, string reason);
-}
-
-/// <summary>Who an identity provider says signed in.</summary>
-/// <param name="Provider">The provider (scheme) name.</param>
-/// <param name="Subject">The provider's stable id for the user (the id_token's <c>sub</c>, the Windows SID).</param>
-/// <param name="SuggestedName">The name to give a new dashboard user (made valid and unique).</param>
-/// <param name="Source">The <see cref="DashboardUser.Source"/> of a new user.</param>
-/// <param name="RoleValues">The claim values or groups the role mapping looks at.</param>
-public sealed record ExternalIdentity(string Provider, string Subject, string SuggestedName, string Source, IReadOnlyCollection<string> RoleValues);
-
-/// <summary>How an external sign-in ended.</summary>
-public enum ExternalSignInOutcome
-{
-    /// <summary>Signed in with the sign-in cookie.</summary>
-    SignedIn,
-
-    /// <summary>The dashboard user is locked out (by an administrator).</summary>
-    LockedOut,
-
-    /// <summary>The user could not be created or updated.</summary>
-    Failed,
-}
-
-/// <summary>
-/// Turns an external identity into a signed-in dashboard user: finds it by its external login or creates it, sets its
-/// role from the mapping (every time, so a group removed at the provider lowers the role), and signs it in.
-/// </summary>
-public sealed partial class ExternalAccounts(
-    UserManager<DashboardUser> users,
-    SignInManager<DashboardUser> signIn,
-    TimeProvider time,
-    ILogger<ExternalAccounts> logger)
-{
-    /// <summary>Signs <paramref name="identity"/> in with the role <paramref name="mapping"/> gives it.</summary>
-    public async Task<ExternalSignInOutcome> SignInAsync(ExternalIdentity identity, ExternalRoleMapping mapping, string? remoteAddress)
-    {
-        ArgumentNullException.ThrowIfNull(identity);
-        ArgumentNullException.ThrowIfNull(mapping);
-        var user = await users.FindByLoginAsync(identity.Provider, identity.Subject).ConfigureAwait(false);
-        if (user is null)
-        {
-            user = new DashboardUser
-            {
-                UserName = await UniqueNameAsync(identity.SuggestedName).ConfigureAwait(false),
-                CreatedAt = time.GetUtcNow().UtcDateTime,
-                Source = identity.Source,
-            };
-            var created = await users.CreateAsync(user).ConfigureAwait(false);
-            var linked = created.Succeeded ? await users.AddLoginAsync(user, new UserLoginInfo(identity.Provider, identity.Subject, identity.Provider)).ConfigureAwait(false) : created;
-            if (!linked.Succeeded)
-            {
-                LogNotCreated(logger, identity.SuggestedName, identity.Provider, Describe(linked));
-                return ExternalSignInOutcome.Failed;
-            }
-
-            LogCreated(logger, user.UserName, identity.Provider);
-        }
-
-        var userName = user.UserName ?? identity.SuggestedName;
-        if (await users.IsLockedOutAsync(user).ConfigureAwait(false))
-        {
-            LogLockedOut(logger, userName, identity.Provider, remoteAddress);
-            return ExternalSignInOutcome.LockedOut;
-        }
-
-        var role = mapping.RoleFor(identity.RoleValues);
-        var current = await users.GetRolesAsync(user).ConfigureAwait(false);
-        var stale = current.Where(r => r != role).ToList();
-        var changed = false;
-        if (stale.Count > 0)
-        {
-            var removed = await users.RemoveFromRolesAsync(user, stale).ConfigureAwait(false);
-            if (!removed.Succeeded)
-            {
-                LogNotCreated(logger, userName, identity.Provider, Describe(removed));
-                return ExternalSignInOutcome.Failed;
-            }
-
-            changed = true;
-        }
-
-        if (role is not null && !current.Contains(role))
-        {
-            var added = await users.AddToRoleAsync(user, role).ConfigureAwait(false);
-            if (!added.Succeeded)
-            {
-                LogNotCreated(logger, userName, identity.Provider, Describe(added));
-                return ExternalSignInOutcome.Failed;
-            }
-
-            changed = true;
-        }
-
-        if (changed)
-        {
-            // Other open sessions of this user pick up the new role at their next check (within a minute).
-            await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
-            LogRoleChanged(logger, userName, string.Join(",", current), role ?? "none", identity.Provider);
-        }
-
-        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: identity.Provider).ConfigureAwait(false);
-        LogSignedIn(logger, userName, identity.Provider, remoteAddress, role ?? "no role");
-        return ExternalSignInOutcome.SignedIn;
-    }
-
-    /// <summary>The provider's name made a valid user name (other characters become '_'), with -2, -3… when taken.</summary>
-    private async Task<string> UniqueNameAsync(string suggested)
-    {
-        var allowed = users.Options.User.AllowedUserNameCharacters;
-        var cleaned = new string([.. suggested.Trim().Select(c => string.IsNullOrEmpty(allowed) || allowed.Contains(c, StringComparison.Ordinal) ? c : '_')]);
-        var name = cleaned.Length == 0 ? "user" : cleaned[..Math.Min(cleaned.Length, 200)];
-        for (var i = 1; ; i++)
-        {
-            var candidate = i == 1 ? name : $"{name}-{i}";
-            if (await users.FindByNameAsync(candidate).ConfigureAwait(false) is null)
-            {
-                return candidate;
-            }
-        }
-    }
-
-    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
-
-    [LoggerMessage(EventId = 7311, Level = LogLevel.Information, Message = "{UserName} signed in with {Provider} from {RemoteAddress} as {Role}")]
-    private static partial void LogSignedIn(ILogger logger, string userName, string provider, string? remoteAddress, string role);
-
-    [LoggerMessage(EventId = 7312, Level = LogLevel.Warning, Message = "Created the user {UserName} at the first sign-in with {Provider}")]
-    private static partial void LogCreated(ILogger logger, string userName, string provider);
-
-    [LoggerMessage(EventId = 7313, Level = LogLevel.Warning, Message = "The role of {UserName} changed from {OldRoles} to {NewRole} by the groups or claims {Provider} gave")]
-    private static partial void LogRoleChanged(ILogger logger, string userName, string oldRoles, string newRole, string provider);
-
-    [LoggerMessage(EventId = 7314, Level = LogLevel.Warning, Message = "Sign-in of {UserName} with {Provider} from {RemoteAddress} refused: the account is locked out")]
-    private static partial void LogLockedOut(ILogger logger, string userName, string provider, string? remoteAddress);
-
-    [LoggerMessage(EventId = 7315, Level = LogLevel.Error, Message = "Could not create or update the user {UserName} signing in with {Provider}: {Errors}")]
-    private static partial void LogNotCreated(ILogger logger, string userName, string provider, string errors);
 }

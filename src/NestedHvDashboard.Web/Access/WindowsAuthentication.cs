@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Server.HttpSys;
 
 namespace NestedHvDashboard.Web.Access;
@@ -20,7 +19,8 @@ public static class WindowsAuthentication
     public static WebApplicationBuilder UseDashboardWindowsAuthentication(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (!IsEnabled(builder.Configuration, OperatingSystem.IsWindows()) || !OperatingSystem.IsWindows())
+        // Elsewhere being on is refused at start-up, naming the setting (ValidateExternalSignInOptions).
+        if (!OperatingSystem.IsWindows() || !builder.Configuration.GetValue(EnabledSetting, false))
         {
             return builder;
         }
@@ -35,23 +35,5 @@ public static class WindowsAuthentication
             o.Authentication.AuthenticationDisplayName = "Windows";
         });
         return builder;
-    }
-
-    /// <summary>
-    /// True when Windows authentication is on; on another OS (<paramref name="onWindows"/> false) being on is refused
-    /// with a message naming the setting, since HTTP.sys exists only on Windows.
-    /// </summary>
-    public static bool IsEnabled(IConfiguration configuration, bool onWindows)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var enabled = configuration.GetValue(EnabledSetting, false);
-        if (enabled && !onWindows)
-        {
-            throw new InvalidOperationException(
-                $"{EnabledSetting} is true, but Windows authentication needs HTTP.sys, which only Windows has (this is {RuntimeInformation.OSDescription}). " +
-                $"Set {EnabledSetting} to false here, and sign in with local accounts or OpenID Connect (Auth:Oidc:Authority).");
-        }
-
-        return enabled;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace NestedHvDashboard.Web.Data;
@@ -41,8 +42,10 @@ public static class BackupVerb
         try
         {
             var configuration = VerbConfiguration.Build(args);
-            var dataFolder = DataFolder.FromConfiguration(configuration);
-            var settings = DatabaseSettings.FromConfiguration(configuration, dataFolder);
+            // The app's own options and validation: a setting the dashboard would refuse is refused here too, every one named.
+            await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddDashboardDatabase().BuildServiceProvider();
+            var dataFolder = services.GetRequiredService<DataFolder>();
+            var settings = services.GetRequiredService<DatabaseSettings>();
             var pgBin = OptionOf(args, "--pg-bin");
             if (restore)
             {
@@ -55,7 +58,7 @@ public static class BackupVerb
 
             return 0;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or SqliteException or NpgsqlException)
+        catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException or UnauthorizedAccessException or SqliteException or NpgsqlException)
         {
             await output.WriteLineAsync($"{(restore ? "restore" : "backup")} failed: {ex.Message}");
             return 1;

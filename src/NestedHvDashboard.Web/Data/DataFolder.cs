@@ -23,13 +23,15 @@ public sealed class DataFolder
     /// <summary>The full path of a file in the folder.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    /// <summary>The folder from configuration, or the default one.</summary>
-    public static DataFolder FromConfiguration(IConfiguration configuration)
+    /// <summary>
+    /// The folder <paramref name="configuration"/> names, through the same options and validation as the app's
+    /// (<see cref="DataFolderServiceCollectionExtensions.AddDataFolder"/>): for what needs it before a host is built
+    /// (the log files, the keys' registration) and for the command-line verbs.
+    /// </summary>
+    public static DataFolder Of(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var configured = configuration[ConfigurationKey];
-        return new DataFolder(string.IsNullOrWhiteSpace(configured)
-            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "NestedHvDashboard")
-            : configured);
+        using var services = new ServiceCollection().AddSingleton(configuration).AddDataFolder().BuildServiceProvider();
+        return services.GetRequiredService<DataFolder>();
     }
 }

@@ -1,40 +1,13 @@
 using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using NestedHvDashboard.Web.Inventory;
 
 namespace NestedHvDashboard.Web.Hardening;
-
-/// <summary>
-/// The <c>Hardening</c> settings.
-/// </summary>
-/// <param name="RequireHttps">HSTS and a redirect of http:// to https:// (default: on outside Development). Behind a
-/// proxy that ends TLS, set <see cref="ForwardedHeaders"/> so the app sees the original https, or set this false.</param>
-/// <param name="HttpsPort">The port the redirect sends to; unset: the https address Kestrel listens on.</param>
-/// <param name="ForwardedHeaders">Trust X-Forwarded-For/-Proto from loopback proxies (or <c>Hardening:KnownProxies</c>).</param>
-/// <param name="FrameAncestors">CSP frame-ancestors sources, e.g. <c>https://signage.example</c>; default <c>'none'</c>.</param>
-/// <param name="MaxRequestBodyBytes">The largest request body (default 1 MB); larger answers 413.</param>
-public sealed record HardeningSettings(bool RequireHttps, int? HttpsPort, bool ForwardedHeaders, string FrameAncestors, long MaxRequestBodyBytes)
-{
-    /// <summary>The CSP source list that forbids framing.</summary>
-    public const string NoFraming = "'none'";
-
-    /// <summary>Reads <c>Hardening:*</c>; the defaults depend on the environment only for <see cref="RequireHttps"/>.</summary>
-    public static HardeningSettings FromConfiguration(IConfiguration configuration, IHostEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(environment);
-        var section = configuration.GetSection("Hardening");
-        var ancestors = section["FrameAncestors"];
-        return new HardeningSettings(
-            section.GetValue("RequireHttps", !environment.IsDevelopment()),
-            section.GetValue<int?>("HttpsPort"),
-            section.GetValue("ForwardedHeaders", false),
-            string.IsNullOrWhiteSpace(ancestors) ? NoFraming : ancestors.Trim(),
-            section.GetValue("MaxRequestBodyBytes", 1024L * 1024));
-    }
-}
 
 /// <summary>Transport and browser protections: HTTPS, security headers, error detail, request limits.</summary>
 public static class HardeningServiceCollectionExtensions
@@ -43,14 +16,16 @@ public static class HardeningServiceCollectionExtensions
     /// Request limits (body <see cref="HardeningSettings.MaxRequestBodyBytes"/>, headers 32 KB, forms, hub messages 32 KB),
     /// circuit limits, detailed errors only in Development, HSTS/HTTPS redirection options and forwarded headers.
     /// </summary>
-    public static IServiceCollection AddDashboardHardening(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddDashboardHardening(this IServiceCollection services, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var settings = HardeningSettings.FromConfiguration(configuration, environment);
+        ArgumentNullException.ThrowIfNull(environment);
         var development = environment.IsDevelopment();
-        services.AddSingleton(settings);
+        services.AddOptions<HardeningOptions>().BindConfiguration(HardeningOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HardeningOptions>, ValidateHardeningOptions>());
+        services.TryAddSingleton(sp => HardeningSettings.From(sp.GetRequiredService<IOptions<HardeningOptions>>().Value, environment));
 
-        services.Configure<KestrelServerOptions>(o =>
+        services.AddOptions<KestrelServerOptions>().Configure<HardeningSettings>((o, settings) =>
         {
             o.AddServerHeader = false;
             o.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
@@ -58,7 +33,7 @@ public static class HardeningServiceCollectionExtensions
             o.Limits.MaxRequestHeaderCount = 64;
             o.Limits.MaxRequestLineSize = 8 * 1024;
         });
-        services.Configure<FormOptions>(o =>
+        services.AddOptions<FormOptions>().Configure<HardeningSettings>((o, settings) =>
         {
             o.MultipartBodyLengthLimit = settings.MaxRequestBodyBytes;
             o.ValueLengthLimit = (int)Math.Min(settings.MaxRequestBodyBytes, int.MaxValue);
@@ -88,17 +63,14 @@ public static class HardeningServiceCollectionExtensions
             o.MaxAge = TimeSpan.FromDays(365);
             o.IncludeSubDomains = false;
         });
-        services.AddHttpsRedirection(o =>
-        {
-            o.RedirectStatusCode = StatusCodes.Status308PermanentRedirect;
-            o.HttpsPort = settings.HttpsPort;
-        });
-        services.Configure<ForwardedHeadersOptions>(o =>
+        services.AddHttpsRedirection(o => o.RedirectStatusCode = StatusCodes.Status308PermanentRedirect);
+        services.AddOptions<HttpsRedirectionOptions>().Configure<HardeningSettings>((o, settings) => o.HttpsPort = settings.HttpsPort);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<HardeningSettings>((o, settings) =>
         {
             o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
-            foreach (var proxy in configuration.GetSection("Hardening:KnownProxies").Get<string[]>() ?? [])
+            foreach (var proxy in settings.KnownProxies)
             {
-                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                o.KnownProxies.Add(proxy);
             }
         });
         return services;

@@ -40,12 +40,17 @@ public static class CheckHostVerb
     {
         ArgumentNullException.ThrowIfNull(args);
         var configuration = VerbConfiguration.Build(args);
-        var dataFolder = DataFolder.FromConfiguration(configuration);
+        var dataFolder = DataFolder.Of(configuration);
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDashboardDatabase(DatabaseSettings.FromConfiguration(configuration, dataFolder));
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton(dataFolder);
+        services.AddDashboardDatabase();
         services.AddHostConnections(dataFolder, configuration);
         using var provider = services.BuildServiceProvider();
+
+        // Settings the dashboard would refuse are refused here too, before the "no database yet" below could hide them.
+        _ = provider.GetRequiredService<DatabaseSettings>();
         IReadOnlyList<HostConnectionSettings> saved;
         try
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.PowerShell;
 using NestedHvDashboard.Web.Hosts;
@@ -15,8 +16,9 @@ public static class InventoryServiceCollectionExtensions
     public static IServiceCollection AddInventoryFeed(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddInventoryOptions();
         services.TryAddSingleton(sp => new InventoryStore(
-            sp.GetService<IConfiguration>()?.GetSection("Inventory:Feed").Get<InventoryFeedOptions>(),
+            sp.GetRequiredService<IOptions<InventoryOptions>>().Value.Feed,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IInventoryFeed>(sp => sp.GetRequiredService<InventoryStore>());
         services.TryAddSingleton<SharedInventory>();
@@ -37,8 +39,7 @@ public static class InventoryServiceCollectionExtensions
     public static IServiceCollection AddInventoryMonitor(this IServiceCollection services)
     {
         services.AddInventoryFeed();
-        services.TryAddSingleton(sp =>
-            sp.GetService<IConfiguration>()?.GetSection("Inventory:Monitor").Get<InventoryMonitorOptions>() ?? new InventoryMonitorOptions());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<InventoryOptions>>().Value.Monitor);
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<InventoryMonitorOptions>();
@@ -65,13 +66,20 @@ public static class InventoryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddInventoryHub(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetService<IConfiguration>()?.GetSection("Inventory:Hub").Get<InventoryHubOptions>() ?? new InventoryHubOptions();
-            return options.MaxStreamsPerConnection >= 1 ? options : throw new InvalidOperationException(
-                $"Inventory:Hub:MaxStreamsPerConnection must be at least 1; it is {options.MaxStreamsPerConnection}.");
-        });
+        services.AddInventoryOptions();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<InventoryOptions>>().Value.Hub);
         services.AddSignalR().AddMessagePackProtocol();
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="InventoryOptions"/> bound from <c>Inventory</c> and validated at start-up, every problem listed at once
+    /// (<see cref="ValidateInventoryOptions"/>). Needs the app's <see cref="IConfiguration"/>.
+    /// </summary>
+    public static IServiceCollection AddInventoryOptions(this IServiceCollection services)
+    {
+        services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InventoryOptions>, ValidateInventoryOptions>());
         return services;
     }
 

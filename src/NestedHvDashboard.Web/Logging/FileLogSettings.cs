@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace NestedHvDashboard.Web.Logging;
 
 /// <summary>
@@ -19,27 +22,50 @@ public sealed class FileLogSettings
     /// <summary>The most files kept, whatever their age (default 100).</summary>
     public int RetainedFiles { get; set; } = 100;
 
-    /// <summary>The settings from <paramref name="configuration"/>; a value that is not positive is refused naming its key.</summary>
-    public static FileLogSettings FromConfiguration(IConfiguration configuration)
+}
+
+/// <summary>Refuses log file settings that are not positive, naming every one.</summary>
+public sealed class ValidateFileLogSettings : IValidateOptions<FileLogSettings>
+{
+    private const string Section = FileLogSettings.Section;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, FileLogSettings options)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var settings = configuration.GetSection(Section).Get<FileLogSettings>() ?? new FileLogSettings();
+        ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
-        if (settings.RetainedDays <= 0)
+        if (options.RetainedDays <= 0)
         {
-            problems.Add($"{Section}:{nameof(RetainedDays)} must be at least 1 (it is {settings.RetainedDays})");
+            problems.Add($"{Section}:{nameof(FileLogSettings.RetainedDays)} must be at least 1 (it is {options.RetainedDays})");
         }
 
-        if (settings.FileSizeLimitBytes < 1024)
+        if (options.FileSizeLimitBytes < 1024)
         {
-            problems.Add($"{Section}:{nameof(FileSizeLimitBytes)} must be at least 1024 (it is {settings.FileSizeLimitBytes})");
+            problems.Add($"{Section}:{nameof(FileLogSettings.FileSizeLimitBytes)} must be at least 1024 (it is {options.FileSizeLimitBytes})");
         }
 
-        if (settings.RetainedFiles <= 1)
+        if (options.RetainedFiles <= 1)
         {
-            problems.Add($"{Section}:{nameof(RetainedFiles)} must be at least 2 (it is {settings.RetainedFiles})");
+            problems.Add($"{Section}:{nameof(FileLogSettings.RetainedFiles)} must be at least 2 (it is {options.RetainedFiles})");
         }
 
-        return problems.Count == 0 ? settings : throw new InvalidOperationException(string.Join("; ", problems) + ".");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
+
+/// <summary>Registration of the log file settings.</summary>
+public static class FileLogSettingsServiceCollectionExtensions
+{
+    /// <summary>
+    /// <see cref="FileLogSettings"/> bound from <c>Logging:File</c>, validated at start-up (every bad value named), and
+    /// registered as itself for the file sink. Needs the app's <see cref="IConfiguration"/>.
+    /// </summary>
+    public static IServiceCollection AddFileLogSettings(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<FileLogSettings>().BindConfiguration(FileLogSettings.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileLogSettings>, ValidateFileLogSettings>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FileLogSettings>>().Value);
+        return services;
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NestedHvDashboard.Web.Access;
 
 namespace NestedHvDashboard.Web.Tests.Access;
@@ -6,8 +8,12 @@ namespace NestedHvDashboard.Web.Tests.Access;
 /// <summary>Which role a provider's claim values or Windows groups give.</summary>
 public sealed class ExternalRoleMappingTests
 {
-    private static ExternalRoleMapping Mapping(string? defaultRole = null, string section = "Auth:Oidc") =>
-        ExternalRoleMapping.FromConfiguration(Configuration(section, defaultRole), section);
+    // Through the app's options and validator: the Windows mapping is always read (the OpenID Connect one only with an authority).
+    private static ExternalRoleMapping Mapping(string? defaultRole = null)
+    {
+        using var services = new ServiceCollection().AddSingleton(Configuration("Auth:Windows", defaultRole)).AddExternalSignInSettings().BuildServiceProvider();
+        return services.GetRequiredService<ExternalSignInSettings>().Windows;
+    }
 
     private static IConfiguration Configuration(string section, string? defaultRole) =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -57,7 +63,7 @@ public sealed class ExternalRoleMappingTests
     [Fact]
     public void A_default_role_that_is_no_role_is_refused_naming_the_setting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Mapping("Superuser", "Auth:Windows"));
+        var error = Assert.Throws<OptionsValidationException>(() => Mapping("Superuser"));
         Assert.Contains("Auth:Windows:DefaultRole", error.Message, StringComparison.Ordinal);
         Assert.Contains("Superuser", error.Message, StringComparison.Ordinal);
     }
@@ -65,7 +71,7 @@ public sealed class ExternalRoleMappingTests
     [Fact]
     public void Nothing_configured_maps_nobody()
     {
-        var mapping = ExternalRoleMapping.FromConfiguration(new ConfigurationBuilder().Build(), "Auth:Oidc");
+        var mapping = ExternalRoleMapping.From(new OidcSignInOptions());
         Assert.Empty(mapping.AllValues);
         Assert.Null(mapping.RoleFor(["Administrator", "admins"]));
     }

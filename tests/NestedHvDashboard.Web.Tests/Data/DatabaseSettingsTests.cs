@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NestedHvDashboard.Web.Data;
 namespace NestedHvDashboard.Web.Tests.Data;
 
@@ -12,9 +14,13 @@ public sealed class DatabaseSettingsTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private DatabaseSettings Read(params (string Key, string Value)[] settings) => DatabaseSettings.FromConfiguration(
-        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build(),
-        new DataFolder(_folder));
+    // As the app reads them: the options system with the app's validator.
+    private DatabaseSettings Read(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddSingleton(new DataFolder(_folder)).AddDashboardDatabase().BuildServiceProvider();
+        return services.GetRequiredService<DatabaseSettings>();
+    }
 
     private static string DataSource(DatabaseSettings settings) => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource;
 
@@ -90,7 +96,7 @@ public sealed class DatabaseSettingsTests : IDisposable
     [Fact]
     public void An_unknown_provider_is_named_in_the_error()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read(("Database:Provider", "MySql")));
+        var error = Assert.Throws<OptionsValidationException>(() => Read(("Database:Provider", "MySql")));
 
         Assert.Contains("Database:Provider", error.Message, StringComparison.Ordinal);
         Assert.Contains("'MySql'", error.Message, StringComparison.Ordinal);
@@ -100,8 +106,27 @@ public sealed class DatabaseSettingsTests : IDisposable
     [Fact]
     public void PostgreSQL_without_a_connection_string_names_the_setting_to_set()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read(("Database:Provider", "PostgreSQL")));
+        var error = Assert.Throws<OptionsValidationException>(() => Read(("Database:Provider", "PostgreSQL")));
 
         Assert.Contains("ConnectionStrings:Dashboard", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_setting_that_cannot_work_is_named_at_once()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Read(("Database:Provider", "MySql"), ("Database:BusyTimeout", "forever")));
+
+        Assert.Equal(2, error.Failures.Count());
+        Assert.Contains("Database:Provider is 'MySql'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Database:BusyTimeout is 'forever'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PostgreSQL_without_a_connection_string_and_a_busy_timeout_too_long_are_both_named()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Read(("Database:Provider", "PostgreSQL"), ("Database:BusyTimeout", "01:00:00")));
+
+        Assert.Contains("ConnectionStrings:Dashboard is not set", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Database:BusyTimeout is '01:00:00'", error.Message, StringComparison.Ordinal);
     }
 }

@@ -218,13 +218,13 @@ public sealed class EarlierFilesImportTests : IDisposable
     {
         Write(HostConnectionStore.FileName, HostsFile());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataFolder"] = _folder }).Build();
-        var folder = DataFolder.FromConfiguration(configuration);
+        var folder = DataFolder.Of(configuration);
         await using var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(folder)
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<IHostConnector>(new FakeConnector())
-            .AddDashboardDatabase(DatabaseSettings.FromConfiguration(configuration, folder))
+            .AddDashboardDatabase()
             .AddHostConnections(folder, configuration)
             .BuildServiceProvider();
 

@@ -25,13 +25,13 @@ public sealed class PostgresStartupTests(PostgresServer server) : IDisposable
             ["Database:Provider"] = "PostgreSQL",
             ["ConnectionStrings:Dashboard"] = database.ConnectionString,
         }).Build();
-        var folder = DataFolder.FromConfiguration(configuration);
+        var folder = DataFolder.Of(configuration);
         return new ServiceCollection()
             .AddLogging()
             .AddSingleton(folder)
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<IHostConnector>(new FakeConnector())
-            .AddDashboardDatabase(DatabaseSettings.FromConfiguration(configuration, folder))
+            .AddDashboardDatabase()
             .AddHostConnections(folder, configuration)
             .BuildServiceProvider();
     }

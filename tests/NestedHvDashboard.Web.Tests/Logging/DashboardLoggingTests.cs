@@ -77,14 +77,31 @@ public sealed class DashboardLoggingTests : IDisposable
     [Fact]
     public void The_settings_come_from_Logging_File_with_defaults_and_a_bad_value_is_refused_by_name()
     {
-        var defaults = FileLogSettings.FromConfiguration(new ConfigurationBuilder().Build());
+        var defaults = Read(new ConfigurationBuilder().Build());
         Assert.Equal((14, 10L * 1024 * 1024, 100), (defaults.RetainedDays, defaults.FileSizeLimitBytes, defaults.RetainedFiles));
 
-        var set = FileLogSettings.FromConfiguration(Configuration(("Logging:File:RetainedDays", "3"), ("Logging:File:FileSizeLimitBytes", "65536")));
+        var set = Read(Configuration(("Logging:File:RetainedDays", "3"), ("Logging:File:FileSizeLimitBytes", "65536")));
         Assert.Equal((3, 65536L), (set.RetainedDays, set.FileSizeLimitBytes));
 
-        var refused = Assert.Throws<InvalidOperationException>(() => FileLogSettings.FromConfiguration(Configuration(("Logging:File:RetainedDays", "0"))));
+        var refused = Assert.Throws<OptionsValidationException>(() => Read(Configuration(("Logging:File:RetainedDays", "0"))));
         Assert.Contains("Logging:File:RetainedDays", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_bad_log_file_setting_is_named_at_once()
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Read(Configuration(("Logging:File:RetainedDays", "0"), ("Logging:File:RetainedFiles", "1"))));
+
+        Assert.Equal(2, refused.Failures.Count());
+        Assert.Contains("Logging:File:RetainedDays must be at least 1 (it is 0)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Logging:File:RetainedFiles must be at least 2 (it is 1)", refused.Message, StringComparison.Ordinal);
+    }
+
+    // As the app reads them: the options system with the app's validator.
+    private static FileLogSettings Read(IConfiguration configuration)
+    {
+        using var services = new ServiceCollection().AddSingleton(configuration).AddFileLogSettings().BuildServiceProvider();
+        return services.GetRequiredService<FileLogSettings>();
     }
 
     [Fact]
