@@ -11,8 +11,9 @@ namespace NestedHvDashboard.Web.Hosts;
 /// <summary>
 /// The hosts added in the UI, kept in the database (<see cref="StoredHost"/>): the settings without the password as JSON,
 /// the password apart, encrypted with ASP.NET Core Data Protection, and the list's order. Every save is one transaction.
+/// Loads and saves are asynchronous and one at a time (an async guard, so no thread blocks on another's database work).
 /// </summary>
-public sealed partial class HostConnectionStore
+public sealed partial class HostConnectionStore : IDisposable
 {
     /// <summary>The file earlier versions kept the hosts in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "hosts.json";
@@ -26,7 +27,7 @@ public sealed partial class HostConnectionStore
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IDbContextFactory<DashboardDbContext> _database;
     private readonly DatabaseSettings _settings;
     private readonly IDataProtector _passwords;
@@ -54,19 +55,20 @@ public sealed partial class HostConnectionStore
     /// <summary>Where the hosts are kept, for messages (the database, no password).</summary>
     public string Location => _settings.Description;
 
-    /// <summary>Which stored hosts could not be read at the last <see cref="Load"/>, for the page; null when all could.</summary>
+    /// <summary>Which stored hosts could not be read at the last <see cref="LoadAsync"/>, for the page; null when all could.</summary>
     public string? Problem { get; private set; }
 
     /// <summary>
     /// The stored hosts in their order, passwords decrypted. A host whose settings cannot be read is logged (naming it),
     /// left out and kept in the database as it is; a password the keys cannot decrypt is dropped with a warning.
     /// </summary>
-    public IReadOnlyList<HostConnectionSettings> Load()
+    public async Task<IReadOnlyList<HostConnectionSettings>> LoadAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            using var db = _database.CreateDbContext();
-            var rows = db.Hosts.AsNoTracking().OrderBy(h => h.Position).ThenBy(h => h.Id).ToList();
+            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await db.Hosts.AsNoTracking().OrderBy(h => h.Position).ThenBy(h => h.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
             _unreadable.Clear();
             Problem = null;
             var hosts = new List<HostConnectionSettings>(rows.Count);
@@ -92,27 +94,32 @@ public sealed partial class HostConnectionStore
             Problem = problems.Count == 0 ? null : string.Join(" ", problems);
             return hosts;
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Replaces the stored hosts with <paramref name="hosts"/>, in that order, in one transaction.</summary>
     /// <exception cref="DatabaseSaveException">The database refused or failed; the hosts stored before are left as they were.</exception>
-    public void Save(IReadOnlyList<HostConnectionSettings> hosts)
+    public async Task SaveAsync(IReadOnlyList<HostConnectionSettings> hosts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         var now = _time.GetUtcNow().UtcDateTime;
         var wanted = hosts.Select((h, position) => ToRow(h, h.Password is { Length: > 0 } password ? _passwords.Protect(password) : null, position, now)).ToList();
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             try
             {
-                using var db = _database.CreateDbContext();
-                using var transaction = db.Database.BeginTransaction();
-                var existing = db.Hosts.ToList();
+                await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var existing = await db.Hosts.ToListAsync(cancellationToken).ConfigureAwait(false);
                 var names = wanted.Select(w => w.NormalizedName).ToHashSet(StringComparer.Ordinal);
                 db.Hosts.RemoveRange(existing.Where(e => !names.Contains(e.NormalizedName) && !_unreadable.Contains(e.NormalizedName)));
 
                 // Removals first: a host renamed to a removed host's name must not meet it in the unique index.
-                db.SaveChanges();
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var row in wanted)
                 {
                     if (existing.FirstOrDefault(e => e.NormalizedName == row.NormalizedName) is { } stored)
@@ -126,8 +133,8 @@ public sealed partial class HostConnectionStore
                     }
                 }
 
-                db.SaveChanges();
-                transaction.Commit();
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 _unreadable.ExceptWith(names);
             }
             catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
@@ -135,7 +142,14 @@ public sealed partial class HostConnectionStore
                 throw DatabaseSaveException.For("the host connections", _settings, ex);
             }
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>The row for <paramref name="host"/>: its settings without the password, and the password already protected.</summary>
     internal static StoredHost ToRow(HostConnectionSettings host, string? protectedPassword, int position, DateTime updatedAt)
