@@ -45,11 +45,24 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
         ParentVmId = Guid.Parse("5a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
     };
 
-    private List<StoredHost> Rows()
+    // The settings column as the database holds it.
+    private async Task<List<string>> RawSettingsAsync()
+    {
+        await using var db = await Database.Factory.CreateDbContextAsync();
+        var query = Database.Settings.Provider == DatabaseProvider.PostgreSql
+            ? "SELECT \"Settings\"::text AS \"Value\" FROM \"Hosts\" ORDER BY \"Position\""
+            : "SELECT \"Settings\" AS \"Value\" FROM \"Hosts\" ORDER BY \"Position\"";
+        return await db.Database.SqlQueryRaw<string>(query).ToListAsync();
+    }
+
+    // The rows' own columns (not the settings: a row whose settings cannot be read must still be listed).
+    private List<Row> Rows()
     {
         using var db = Database.Factory.CreateDbContext();
-        return [.. db.Hosts.AsNoTracking().OrderBy(h => h.Position)];
+        return [.. db.Hosts.AsNoTracking().OrderBy(h => h.Position).Select(h => new Row(h.Name, h.NormalizedName, h.ProtectedPassword))];
     }
+
+    private sealed record Row(string Name, string NormalizedName, string? ProtectedPassword);
 
     [Fact]
     public async Task The_password_never_reaches_the_database_in_plain_text()
@@ -58,8 +71,9 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
 
         var rows = Rows();
         Assert.Equal(["hv01", "hv02"], rows.Select(r => r.Name));
-        Assert.All(rows, r => Assert.DoesNotContain(Password, r.SettingsJson, StringComparison.Ordinal));
-        Assert.Contains("hv01.lab.example", rows[0].SettingsJson, StringComparison.Ordinal);
+        var settings = await RawSettingsAsync();
+        Assert.All(settings, json => Assert.DoesNotContain(Password, json, StringComparison.Ordinal));
+        Assert.Contains("hv01.lab.example", settings[0], StringComparison.Ordinal);
         Assert.NotNull(rows[0].ProtectedPassword);
         Assert.DoesNotContain(Password, rows[0].ProtectedPassword!, StringComparison.Ordinal);
         Assert.Null(rows[1].ProtectedPassword);
@@ -148,8 +162,11 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
         await NewStore().SaveAsync([WinRm]);
         await using (var db = await Database.Factory.CreateDbContextAsync())
         {
-            db.Hosts.Add(new StoredHost { Name = "hv-bad", NormalizedName = "HV-BAD", SettingsJson = "{ \"name\": ", Position = 1 });
-            await db.SaveChangesAsync();
+            // A JSON string, not the settings object: what the migration keeps of a row whose text was not JSON.
+            var insert = Database.Settings.Provider == DatabaseProvider.PostgreSql
+                ? "INSERT INTO \"Hosts\" (\"Name\", \"NormalizedName\", \"Settings\", \"Position\", \"UpdatedAt\") VALUES ({0}, {1}, CAST({2} AS jsonb), 1, {3})"
+                : "INSERT INTO \"Hosts\" (\"Name\", \"NormalizedName\", \"Settings\", \"Position\", \"UpdatedAt\") VALUES ({0}, {1}, {2}, 1, {3})";
+            await db.Database.ExecuteSqlRawAsync(insert, "hv-bad", "HV-BAD", "\"{ \\\"name\\\": \"", DateTime.UtcNow);
         }
 
         var logger = new ListLogger<HostConnectionStore>();
