@@ -10,7 +10,7 @@ namespace NestedHvDashboard.Core.Inventory;
 /// AuthenticationFailed), waits with backoff and jitter, and resynchronises in full on reconnect.
 /// Hosts can be added and removed while it runs; each loop has its own cancellation.
 /// </summary>
-public sealed partial class InventoryMonitor : BackgroundService
+public sealed partial class InventoryMonitor : BackgroundService, IHostLifetimeObserver
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HostLoop> _loops = new(StringComparer.OrdinalIgnoreCase);
@@ -114,6 +114,12 @@ public sealed partial class InventoryMonitor : BackgroundService
         await RemoveHostAsync(name);
         AddHost(host);
     }
+
+    void IHostLifetimeObserver.HostAdded(MonitoredHost host) => AddHost(host);
+
+    Task IHostLifetimeObserver.HostReplacedAsync(string name, MonitoredHost host) => ReplaceHostAsync(name, host);
+
+    Task IHostLifetimeObserver.HostRemovedAsync(string name) => RemoveHostAsync(name);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {

@@ -4,8 +4,8 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Access;
@@ -203,7 +203,7 @@ public static partial class WallLinkServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddDashboardClock();
         services.AddSingleton<WallLinks>();
         services.AddScoped<IPrincipalValidator, WallLinkPrincipalValidator>();
         services.AddAuthentication().AddCookie(DashboardSchemes.WallLink, o =>

@@ -42,6 +42,7 @@ public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbC
             e.Property(h => h.Name).HasMaxLength(256);
             e.Property(h => h.NormalizedName).HasMaxLength(256);
             e.HasIndex(h => h.NormalizedName).IsUnique();
+            e.ComplexProperty(h => h.Settings, StoredHostSettingsJson.Map);
         });
 
         builder.Entity<StoredGuestCredential>(e =>

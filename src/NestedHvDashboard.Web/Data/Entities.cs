@@ -23,8 +23,8 @@ public sealed class StoredHost
     /// <summary>The name upper-cased (invariant): host names are unique regardless of case.</summary>
     public required string NormalizedName { get; set; }
 
-    /// <summary>The connection settings without the password (the shape hosts.json had).</summary>
-    public required string SettingsJson { get; set; }
+    /// <summary>The connection settings without the name and the password: a JSON column (the shape hosts.json had).</summary>
+    public required StoredHostSettings Settings { get; set; }
 
     /// <summary>The password, protected with Data Protection; null when the host has none.</summary>
     public string? ProtectedPassword { get; set; }

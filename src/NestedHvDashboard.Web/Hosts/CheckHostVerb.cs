@@ -54,7 +54,8 @@ public static class CheckHostVerb
         IReadOnlyList<HostConnectionSettings> saved;
         try
         {
-            saved = provider.GetRequiredService<HostConnectionStore>().Load();
+            // A command-line verb with no synchronization context: waiting here blocks no UI thread.
+            saved = provider.GetRequiredService<HostConnectionStore>().LoadAsync().GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

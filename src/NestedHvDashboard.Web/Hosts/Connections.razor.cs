@@ -92,7 +92,7 @@ public sealed partial class Connections : LiveInventoryComponent
     private static string SourceOf(HostSource source) => source switch
     {
         HostSource.Configuration => "from configuration",
-        HostSource.File => "added here",
+        HostSource.Stored => "added here",
         _ => "simulated",
     };
 

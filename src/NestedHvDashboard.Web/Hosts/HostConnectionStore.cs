@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using NestedHvDashboard.Core.Hosts;
@@ -9,10 +7,11 @@ using NestedHvDashboard.Web.Data;
 namespace NestedHvDashboard.Web.Hosts;
 
 /// <summary>
-/// The hosts added in the UI, kept in the database (<see cref="StoredHost"/>): the settings without the password as JSON,
+/// The hosts added in the UI, kept in the database (<see cref="StoredHost"/>): the settings without the password in a JSON column (<see cref="StoredHostSettings"/>),
 /// the password apart, encrypted with ASP.NET Core Data Protection, and the list's order. Every save is one transaction.
+/// Loads and saves are asynchronous and one at a time (an async guard, so no thread blocks on another's database work).
 /// </summary>
-public sealed partial class HostConnectionStore
+public sealed partial class HostConnectionStore : IDisposable
 {
     /// <summary>The file earlier versions kept the hosts in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "hosts.json";
@@ -20,13 +19,7 @@ public sealed partial class HostConnectionStore
     /// <summary>The Data Protection purpose of the passwords; the same as hosts.json used, so imported ones stay readable.</summary>
     internal const string PasswordPurpose = "NestedHvDashboard.HostConnections.Password.v1";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IDbContextFactory<DashboardDbContext> _database;
     private readonly DatabaseSettings _settings;
     private readonly IDataProtector _passwords;
@@ -54,71 +47,81 @@ public sealed partial class HostConnectionStore
     /// <summary>Where the hosts are kept, for messages (the database, no password).</summary>
     public string Location => _settings.Description;
 
-    /// <summary>Which stored hosts could not be read at the last <see cref="Load"/>, for the page; null when all could.</summary>
+    /// <summary>Which stored hosts could not be read at the last <see cref="LoadAsync"/>, for the page; null when all could.</summary>
     public string? Problem { get; private set; }
 
     /// <summary>
     /// The stored hosts in their order, passwords decrypted. A host whose settings cannot be read is logged (naming it),
     /// left out and kept in the database as it is; a password the keys cannot decrypt is dropped with a warning.
     /// </summary>
-    public IReadOnlyList<HostConnectionSettings> Load()
+    public async Task<IReadOnlyList<HostConnectionSettings>> LoadAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            using var db = _database.CreateDbContext();
-            var rows = db.Hosts.AsNoTracking().OrderBy(h => h.Position).ThenBy(h => h.Id).ToList();
+            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await db.Hosts.AsNoTracking().OrderBy(h => h.Position).ThenBy(h => h.Id)
+                .Select(h => new Row(h.Id, h.Name, h.NormalizedName, h.ProtectedPassword)).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var settings = await ReadSettingsAsync(db, cancellationToken).ConfigureAwait(false);
             _unreadable.Clear();
             Problem = null;
             var hosts = new List<HostConnectionSettings>(rows.Count);
             var problems = new List<string>();
             foreach (var row in rows)
             {
-                HostConnectionSettings settings;
-                try
+                if (!settings.TryGetValue(row.Id, out var stored))
                 {
-                    settings = JsonSerializer.Deserialize<HostConnectionSettings>(row.SettingsJson, Json) ?? throw new JsonException("The settings are null.");
+                    stored = await ReadSettingsAsync(db, row.Id, cancellationToken).ConfigureAwait(false);
                 }
-                catch (JsonException ex)
+
+                if (stored.Error is { } error)
                 {
                     _unreadable.Add(row.NormalizedName);
-                    problems.Add($"The settings of host '{row.Name}' in the {Location} could not be read: {ex.Message} It is left out and kept as it is.");
-                    LogUnreadable(ex, row.Name, Location);
+                    problems.Add($"The settings of host '{row.Name}' in the {Location} could not be read: {error.Message} It is left out and kept as it is.");
+                    LogUnreadable(error, row.Name, Location);
                     continue;
                 }
 
-                hosts.Add(settings with { Name = row.Name, Password = Unprotect(row) });
+                hosts.Add(stored.Settings!.ToSettings(row.Name, Unprotect(row)));
             }
 
             Problem = problems.Count == 0 ? null : string.Join(" ", problems);
             return hosts;
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Replaces the stored hosts with <paramref name="hosts"/>, in that order, in one transaction.</summary>
     /// <exception cref="DatabaseSaveException">The database refused or failed; the hosts stored before are left as they were.</exception>
-    public void Save(IReadOnlyList<HostConnectionSettings> hosts)
+    public async Task SaveAsync(IReadOnlyList<HostConnectionSettings> hosts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         var now = _time.GetUtcNow().UtcDateTime;
         var wanted = hosts.Select((h, position) => ToRow(h, h.Password is { Length: > 0 } password ? _passwords.Protect(password) : null, position, now)).ToList();
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             try
             {
-                using var db = _database.CreateDbContext();
-                using var transaction = db.Database.BeginTransaction();
-                var existing = db.Hosts.ToList();
+                await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+                // Only the keys are read: a row whose settings cannot be read is left as it is, never materialized.
+                var existing = await db.Hosts.Select(h => new { h.Id, h.NormalizedName }).ToListAsync(cancellationToken).ConfigureAwait(false);
                 var names = wanted.Select(w => w.NormalizedName).ToHashSet(StringComparer.Ordinal);
-                db.Hosts.RemoveRange(existing.Where(e => !names.Contains(e.NormalizedName) && !_unreadable.Contains(e.NormalizedName)));
+                var removed = existing.Where(e => !names.Contains(e.NormalizedName) && !_unreadable.Contains(e.NormalizedName)).Select(e => e.Id).ToList();
 
                 // Removals first: a host renamed to a removed host's name must not meet it in the unique index.
-                db.SaveChanges();
+                await db.Hosts.Where(h => removed.Contains(h.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var row in wanted)
                 {
-                    if (existing.FirstOrDefault(e => e.NormalizedName == row.NormalizedName) is { } stored)
+                    if (existing.Find(e => e.NormalizedName == row.NormalizedName) is { } stored)
                     {
-                        (stored.Name, stored.SettingsJson, stored.ProtectedPassword, stored.Position, stored.UpdatedAt) =
-                            (row.Name, row.SettingsJson, row.ProtectedPassword, row.Position, row.UpdatedAt);
+                        row.Id = stored.Id;
+                        db.Hosts.Update(row);
                     }
                     else
                     {
@@ -126,8 +129,8 @@ public sealed partial class HostConnectionStore
                     }
                 }
 
-                db.SaveChanges();
-                transaction.Commit();
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 _unreadable.ExceptWith(names);
             }
             catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
@@ -135,7 +138,14 @@ public sealed partial class HostConnectionStore
                 throw DatabaseSaveException.For("the host connections", _settings, ex);
             }
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>The row for <paramref name="host"/>: its settings without the password, and the password already protected.</summary>
     internal static StoredHost ToRow(HostConnectionSettings host, string? protectedPassword, int position, DateTime updatedAt)
@@ -145,14 +155,45 @@ public sealed partial class HostConnectionStore
         {
             Name = host.Name,
             NormalizedName = host.Name.ToUpperInvariant(),
-            SettingsJson = JsonSerializer.Serialize(host with { Password = null }, Json),
+            Settings = StoredHostSettings.From(host),
             ProtectedPassword = protectedPassword,
             Position = position,
             UpdatedAt = updatedAt,
         };
     }
 
-    private string? Unprotect(StoredHost host)
+    // Every row's settings in one query; empty when one cannot be read, and each row is then read alone.
+    private static async Task<Dictionary<int, ReadResult>> ReadSettingsAsync(DashboardDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await db.Hosts.AsNoTracking().Select(h => new { h.Id, h.Settings })
+                .ToDictionaryAsync(h => h.Id, h => new ReadResult(h.Settings, null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnreadable(ex))
+        {
+            return [];
+        }
+    }
+
+    private static async Task<ReadResult> ReadSettingsAsync(DashboardDbContext db, int id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var settings = await db.Hosts.AsNoTracking().Where(h => h.Id == id).Select(h => h.Settings).SingleAsync(cancellationToken).ConfigureAwait(false);
+            return new ReadResult(settings, null);
+        }
+        catch (Exception ex) when (IsUnreadable(ex))
+        {
+            return new ReadResult(null, ex);
+        }
+    }
+
+    // Anything but the database failing or the caller giving up: the stored JSON is not what the mapping reads.
+    private static bool IsUnreadable(Exception error) =>
+        error is not OperationCanceledException && !DatabaseSaveException.IsDatabaseError(error);
+
+    private string? Unprotect(Row host)
     {
         if (host.ProtectedPassword is null)
         {
@@ -176,4 +217,8 @@ public sealed partial class HostConnectionStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stored password of host {Host} in the {Database} cannot be decrypted (were the Data Protection keys replaced?); enter it again")]
     private partial void LogPasswordUnreadable(Exception error, string host, string database);
+
+    private sealed record Row(int Id, string Name, string NormalizedName, string? ProtectedPassword);
+
+    private sealed record ReadResult(StoredHostSettings? Settings, Exception? Error);
 }

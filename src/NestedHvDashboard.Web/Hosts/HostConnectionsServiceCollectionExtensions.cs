@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.PowerShell;
 using Microsoft.Extensions.Options;
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 namespace NestedHvDashboard.Web.Hosts;
 
@@ -60,11 +61,23 @@ public static class HostConnectionsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OperationTimeouts>, ValidateOperationTimeouts>());
         services.TryAddSingleton<IHostConnector, PowerShellHostConnector>();
         services.TryAddSingleton<HostConnectionStore>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddDashboardClock();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseStartupStep, EarlierFilesImport>());
+        services.AddHostDirectory();
+        services.TryAddSingleton<HostAdministration>();
+        return services;
+    }
+
+    /// <summary>
+    /// The <see cref="HostDirectory"/>, also the <see cref="IHostLookup"/> (unless one was registered earlier) and the
+    /// <see cref="NestedHvDashboard.Core.Inventory.IHostLifetimePublisher"/> the inventory monitor subscribes to. The only
+    /// place the directory is registered; <see cref="AddHostConnections"/> and the inventory monitor's registration call it.
+    /// </summary>
+    public static IServiceCollection AddHostDirectory(this IServiceCollection services)
+    {
         services.TryAddSingleton<HostDirectory>();
         services.TryAddSingleton<IHostLookup>(sp => sp.GetRequiredService<HostDirectory>());
-        services.TryAddSingleton<HostAdministration>();
+        services.TryAddSingleton<NestedHvDashboard.Core.Inventory.IHostLifetimePublisher>(sp => sp.GetRequiredService<HostDirectory>());
         return services;
     }
 }

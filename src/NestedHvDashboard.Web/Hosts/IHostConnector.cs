@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.PowerShell;
-using NestedHvDashboard.Simulator.State;
 
 namespace NestedHvDashboard.Web.Hosts;
 
@@ -10,19 +9,22 @@ public interface IHostConnector
 {
     /// <summary>A host reached as <paramref name="settings"/> say; the connection opens on the first call.</summary>
     /// <param name="settings">How to reach the host.</param>
-    /// <param name="lab">The simulated lab, for in-process hosts.</param>
-    IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null);
+    IHyperVHost Connect(HostConnectionSettings settings);
 }
 
-/// <summary>Hosts reached through PowerShell remoting (or the in-process simulator): <see cref="HyperVHostFactory"/>.</summary>
+/// <summary>Hosts reached through PowerShell remoting: <see cref="HyperVHostFactory"/>. The simulated lab's in-process hosts go through <see cref="Simulator.SimulatedLabConnector"/>.</summary>
 /// <param name="openGate">Bounds how many hosts open their connection at once (<c>Connections:MaxConcurrentOpens</c>); default <see cref="HostOpenGate.Shared"/>.</param>
 /// <param name="timeouts">Each long operation's limit (<c>Operations:Timeouts</c>); default: <see cref="OperationTimeouts"/>' defaults.</param>
 public sealed class PowerShellHostConnector(HostOpenGate? openGate = null, IOptions<OperationTimeouts>? timeouts = null) : IHostConnector
 {
-    private readonly OperationTimeouts _timeouts = timeouts?.Value ?? new OperationTimeouts();
+    /// <summary>Bounds how many hosts open their connection at once; null: <see cref="HostOpenGate.Shared"/>.</summary>
+    public HostOpenGate? OpenGate => openGate;
+
+    /// <summary>Each long operation's limit.</summary>
+    public OperationTimeouts Timeouts { get; } = timeouts?.Value ?? new OperationTimeouts();
 
     /// <inheritdoc />
-    public IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null) => HyperVHostFactory.Create(settings, lab, openGate, _timeouts);
+    public IHyperVHost Connect(HostConnectionSettings settings) => HyperVHostFactory.Create(settings, null, openGate, Timeouts);
 }
 
 /// <summary>Refuses <c>Operations:Timeouts</c> limits that are not positive, naming every one.</summary>

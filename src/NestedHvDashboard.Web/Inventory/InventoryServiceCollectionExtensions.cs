@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.PowerShell;
+using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Hosts;
 
 namespace NestedHvDashboard.Web.Inventory;
@@ -15,7 +16,7 @@ public static class InventoryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddInventoryFeed(this IServiceCollection services)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddDashboardClock();
         services.AddInventoryOptions();
         services.TryAddSingleton(sp => new InventoryStore(
             sp.GetRequiredService<IOptions<InventoryOptions>>().Value.Feed,
@@ -27,7 +28,8 @@ public static class InventoryServiceCollectionExtensions
 
     /// <summary>
     /// The feed plus the monitor that keeps it current, one loop per host of the
-    /// <see cref="HostDirectory"/>; the monitor is a singleton the directory tells about hosts
+    /// <see cref="HostDirectory"/> (<see cref="HostConnectionsServiceCollectionExtensions.AddHostDirectory"/>): the monitor
+    /// subscribes to the directory's <see cref="IHostLifetimePublisher"/>, which tells it every host there is and every host
     /// added, changed or removed at runtime. Options come from the <c>Inventory:Monitor</c> section
     /// (e.g. <c>PollInterval</c>, default 2 s). PowerShell hosts are watched host-side (a pipeline
     /// on the host sends only what changed, fast fields every <c>PollInterval</c>, configuration every
@@ -47,16 +49,14 @@ public static class InventoryServiceCollectionExtensions
             var watch = sp.GetService<IHostInventoryWatch>() ?? new HostSideFirstInventoryWatch(
                 new HostSideInventoryWatch(options.PollInterval, options.ConfigInterval, options.MetricsInterval),
                 new PollingInventoryWatch(options.PollInterval, time));
-            return new InventoryMonitor([], sp.GetRequiredService<InventoryStore>(), options, sp.GetRequiredService<ILogger<InventoryMonitor>>(), watch, time);
-        });
-        services.TryAddSingleton<HostDirectory>();
+            var monitor = new InventoryMonitor([], sp.GetRequiredService<InventoryStore>(), options, sp.GetRequiredService<ILogger<InventoryMonitor>>(), watch, time);
 
-        // The directory hands its hosts to the monitor when it is made: make it before the monitor starts.
-        services.AddHostedService(sp =>
-        {
-            sp.GetRequiredService<HostDirectory>();
-            return sp.GetRequiredService<InventoryMonitor>();
+            // Told every host there is now, then each one added, replaced or removed; for the app's lifetime.
+            sp.GetRequiredService<IHostLifetimePublisher>().Subscribe(monitor);
+            return monitor;
         });
+        services.AddHostDirectory();
+        services.AddHostedService(sp => sp.GetRequiredService<InventoryMonitor>());
         return services;
     }
 

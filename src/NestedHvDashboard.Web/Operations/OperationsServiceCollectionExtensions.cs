@@ -3,6 +3,7 @@ using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Components;
 namespace NestedHvDashboard.Web.Operations;
 
 /// <summary>Registration of the nested virtualization change: the operations, the pending changes (kept in the database) and their applier.</summary>
@@ -11,18 +12,15 @@ public static class OperationsServiceCollectionExtensions
     /// <summary>
     /// <see cref="NestedVirtualizationOperations"/> and <see cref="PendingNestedChanges"/> as singletons, the latter kept in
     /// <see cref="DatabasePendingChangeStore"/> (the database of <see cref="Data.DatabaseServiceCollectionExtensions.AddDashboardDatabase"/>) unless another
-    /// <see cref="IPendingChangeStore"/> was registered earlier, <see cref="IHostLookup"/> (the <see cref="HostDirectory"/>
-    /// unless one was registered earlier) and the <see cref="PendingChangeApplier"/> that applies "at next shutdown" changes.
-    /// Needs an inventory feed and the database.
+    /// <see cref="IPendingChangeStore"/> was registered earlier, and the <see cref="PendingChangeApplier"/> that applies "at next shutdown" changes.
+    /// Needs an inventory feed, the database and an <see cref="IHostLookup"/> (<see cref="HostConnectionsServiceCollectionExtensions.AddHostDirectory"/>).
     /// </summary>
     public static IServiceCollection AddNestedVirtualizationOperations(this IServiceCollection services)
     {
         services.TryAddSingleton<NestedVirtualizationOperations>();
         services.TryAddSingleton<IPendingChangeStore, DatabasePendingChangeStore>();
         services.TryAddSingleton(sp => new PendingNestedChanges(sp.GetRequiredService<IPendingChangeStore>()));
-        services.TryAddSingleton<HostDirectory>();
-        services.TryAddSingleton<IHostLookup>(sp => sp.GetRequiredService<HostDirectory>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddDashboardClock();
         services.TryAddSingleton<Audit.AuditQuery>();
         services.TryAddSingleton<ActivityLog>();
         services.TryAddSingleton<NestedSwitchService>();

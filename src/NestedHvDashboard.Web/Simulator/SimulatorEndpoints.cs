@@ -47,7 +47,7 @@ public static class SimulatorEndpoints
     }
 
     private static SimulatedHost? FindHost(HostDirectory directory, string host) =>
-        directory.Lab is { } lab && lab.TryGet(host, out var simulated) ? simulated : null;
+        directory.Lab is { } lab && lab.Lab.TryGet(host, out var simulated) ? simulated : null;
 
     private static SimulatedVmState StateOf(string host, SimulatedVm vm, DateTimeOffset now) => new(
         host,

@@ -97,7 +97,7 @@ public sealed class ApiServer : IAsyncLifetime
     }
 
     /// <summary>The simulated lab itself (not the dashboard's view of it).</summary>
-    public SimulatedLab Lab => Server.Services.GetRequiredService<HostDirectory>().Lab!;
+    public SimulatedLab Lab => Server.Services.GetRequiredService<HostDirectory>().Lab!.Lab;
 
     /// <summary>Adds a VM (Off, static memory, the host's default version) to <see cref="LabHost"/> and waits until the API lists it.</summary>
     public async Task<Guid> AddVmAsync(string name)

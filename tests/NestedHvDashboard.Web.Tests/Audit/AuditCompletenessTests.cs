@@ -577,7 +577,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     {
         var directory = NewDirectory(withLab: true);
         var hosts = new HostAdministration(directory, _db.Audit);
-        var (parent, vmId) = directory.Lab!.Hosts
+        var (parent, vmId) = directory.Lab!.Lab.Hosts
             .Select(h => (h.Name, Vm: h.Read(s => s.Vms.FirstOrDefault(v => v.Name == "nested-l1-01"))))
             .Where(p => p.Vm is not null)
             .Select(p => (p.Name, p.Vm!.Id))
@@ -666,7 +666,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
             ["Hosts:0:Transport"] = "WinRm",
         }).Build();
         var store = new HostConnectionStore(_db.Factory, StoreSettings, DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(folder, "keys"))), NullLogger<HostConnectionStore>.Instance);
-        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, null, store, withLab ? null : new FakeConnector());
+        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, store, withLab ? null : new FakeConnector());
         _directories.Add(directory);
         return directory;
     }

@@ -133,7 +133,7 @@ public sealed class EarlierFilesImportTests : IDisposable
 
         await ImportAsync();
 
-        var hosts = Hosts().Load();
+        var hosts = await Hosts().LoadAsync();
         Assert.Equal(["hv01", "hv02"], hosts.Select(h => h.Name));
         Assert.Equal(HostPassword, hosts[0].Password);
         Assert.Equal((HostTransport.WinRm, 5986, WinRmAuthentication.Negotiate, TimeSpan.FromSeconds(45), 6), (hosts[0].Transport, hosts[0].Port, hosts[0].Authentication, hosts[0].Timeout, hosts[0].MaxConcurrency));
@@ -157,14 +157,14 @@ public sealed class EarlierFilesImportTests : IDisposable
     [Fact]
     public async Task Only_entries_not_already_in_the_database_are_imported()
     {
-        Hosts().Save([new HostConnectionSettings { Name = "HV01", Address = "kept.lab.example" }, new HostConnectionSettings { Name = "hv00", Address = "hv00.lab.example" }]);
+        await Hosts().SaveAsync([new HostConnectionSettings { Name = "HV01", Address = "kept.lab.example" }, new HostConnectionSettings { Name = "hv00", Address = "hv00.lab.example" }]);
         new DatabasePendingChangeStore(Database, Settings, NullLogger<DatabasePendingChangeStore>.Instance).Save([Pending with { VmName = "kept", HostName = "HV-B" }]);
         Write(HostConnectionStore.FileName, HostsFile());
         Write(DatabasePendingChangeStore.FileName, PendingFile);
 
         await ImportAsync();
 
-        var hosts = Hosts().Load();
+        var hosts = await Hosts().LoadAsync();
         Assert.Equal(["HV01", "hv00", "hv02"], hosts.Select(h => h.Name));
         Assert.Equal("kept.lab.example", hosts[0].Address);
         Assert.Equal("kept", Assert.Single(new DatabasePendingChangeStore(Database, Settings, NullLogger<DatabasePendingChangeStore>.Instance).Load()).VmName);
@@ -176,11 +176,11 @@ public sealed class EarlierFilesImportTests : IDisposable
     {
         Write(HostConnectionStore.FileName, HostsFile());
         await ImportAsync();
-        Hosts().Save([.. Hosts().Load().Where(h => h.Name == "hv02")]);
+        await Hosts().SaveAsync([.. (await Hosts().LoadAsync()).Where(h => h.Name == "hv02")]);
 
         await ImportAsync();
 
-        Assert.Equal(["hv02"], Hosts().Load().Select(h => h.Name));
+        Assert.Equal(["hv02"], (await Hosts().LoadAsync()).Select(h => h.Name));
         Assert.Single(Directory.GetFiles(_folder, "hosts.json*"));
     }
 

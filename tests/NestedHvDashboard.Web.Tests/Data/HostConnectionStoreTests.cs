@@ -45,21 +45,35 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
         ParentVmId = Guid.Parse("5a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
     };
 
-    private List<StoredHost> Rows()
+    // The settings column as the database holds it.
+    private async Task<List<string>> RawSettingsAsync()
     {
-        using var db = Database.Factory.CreateDbContext();
-        return [.. db.Hosts.AsNoTracking().OrderBy(h => h.Position)];
+        await using var db = await Database.Factory.CreateDbContextAsync();
+        var query = Database.Settings.Provider == DatabaseProvider.PostgreSql
+            ? "SELECT \"Settings\"::text AS \"Value\" FROM \"Hosts\" ORDER BY \"Position\""
+            : "SELECT \"Settings\" AS \"Value\" FROM \"Hosts\" ORDER BY \"Position\"";
+        return await db.Database.SqlQueryRaw<string>(query).ToListAsync();
     }
 
-    [Fact]
-    public void The_password_never_reaches_the_database_in_plain_text()
+    // The rows' own columns (not the settings: a row whose settings cannot be read must still be listed).
+    private List<Row> Rows()
     {
-        NewStore().Save([WinRm, Ssh]);
+        using var db = Database.Factory.CreateDbContext();
+        return [.. db.Hosts.AsNoTracking().OrderBy(h => h.Position).Select(h => new Row(h.Name, h.NormalizedName, h.ProtectedPassword))];
+    }
+
+    private sealed record Row(string Name, string NormalizedName, string? ProtectedPassword);
+
+    [Fact]
+    public async Task The_password_never_reaches_the_database_in_plain_text()
+    {
+        await NewStore().SaveAsync([WinRm, Ssh]);
 
         var rows = Rows();
         Assert.Equal(["hv01", "hv02"], rows.Select(r => r.Name));
-        Assert.All(rows, r => Assert.DoesNotContain(Password, r.SettingsJson, StringComparison.Ordinal));
-        Assert.Contains("hv01.lab.example", rows[0].SettingsJson, StringComparison.Ordinal);
+        var settings = await RawSettingsAsync();
+        Assert.All(settings, json => Assert.DoesNotContain(Password, json, StringComparison.Ordinal));
+        Assert.Contains("hv01.lab.example", settings[0], StringComparison.Ordinal);
         Assert.NotNull(rows[0].ProtectedPassword);
         Assert.DoesNotContain(Password, rows[0].ProtectedPassword!, StringComparison.Ordinal);
         Assert.Null(rows[1].ProtectedPassword);
@@ -67,11 +81,11 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
     }
 
     [Fact]
-    public void A_restart_reads_back_every_setting_with_the_password_decrypted()
+    public async Task A_restart_reads_back_every_setting_with_the_password_decrypted()
     {
-        NewStore().Save([WinRm, Ssh]);
+        await NewStore().SaveAsync([WinRm, Ssh]);
 
-        var loaded = NewStore().Load();
+        var loaded = await NewStore().LoadAsync();
 
         Assert.Equal(2, loaded.Count);
         var winrm = loaded[0];
@@ -84,16 +98,16 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
     }
 
     [Fact]
-    public void A_save_replaces_the_whole_list_in_its_order()
+    public async Task A_save_replaces_the_whole_list_in_its_order()
     {
         var store = NewStore();
         var third = Ssh with { Name = "hv03", Address = "10.0.0.3" };
-        store.Save([WinRm, Ssh, third]);
+        await store.SaveAsync([WinRm, Ssh, third]);
 
         // hv01 removed, hv02 edited, hv03 first, a new hv04 last; a case-only rename keeps its row.
-        store.Save([third with { Name = "HV03" }, Ssh with { Address = "10.0.0.22" }, WinRm with { Name = "hv04" }]);
+        await store.SaveAsync([third with { Name = "HV03" }, Ssh with { Address = "10.0.0.22" }, WinRm with { Name = "hv04" }]);
 
-        var loaded = NewStore().Load();
+        var loaded = await NewStore().LoadAsync();
         Assert.Equal(["HV03", "hv02", "hv04"], loaded.Select(h => h.Name));
         Assert.Equal("10.0.0.22", loaded[1].Address);
         Assert.Equal(Password, loaded[2].Password);
@@ -101,34 +115,34 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
     }
 
     [Fact]
-    public void Nothing_stored_is_no_host_and_no_problem()
+    public async Task Nothing_stored_is_no_host_and_no_problem()
     {
         var store = NewStore();
 
-        Assert.Empty(store.Load());
+        Assert.Empty(await store.LoadAsync());
         Assert.Null(store.Problem);
     }
 
     [Fact]
-    public void A_save_the_database_refuses_keeps_the_previous_hosts_and_names_the_database()
+    public async Task A_save_the_database_refuses_keeps_the_previous_hosts_and_names_the_database()
     {
         var store = NewStore();
-        store.Save([WinRm, Ssh]);
+        await store.SaveAsync([WinRm, Ssh]);
 
         // Two hosts whose names differ only in case break the unique index after hv01 and hv02 were already removed.
-        var error = Assert.Throws<DatabaseSaveException>(() => store.Save([Ssh with { Name = "hv05" }, Ssh with { Name = "HV05" }]));
+        var error = await Assert.ThrowsAsync<DatabaseSaveException>(() => store.SaveAsync([Ssh with { Name = "hv05" }, Ssh with { Name = "HV05" }]));
 
         Assert.IsAssignableFrom<IOException>(error);
         Assert.Contains("host connections", error.Message, StringComparison.Ordinal);
         Assert.Contains(Database.Settings.Description, error.Message, StringComparison.Ordinal);
-        Assert.Equal(["hv01", "hv02"], NewStore().Load().Select(h => h.Name));
+        Assert.Equal(["hv01", "hv02"], (await NewStore().LoadAsync()).Select(h => h.Name));
     }
 
     [Fact]
     public async Task A_directory_reports_a_failed_save_naming_the_database_and_keeps_its_hosts()
     {
         var store = NewStore();
-        store.Save([WinRm]);
+        await store.SaveAsync([WinRm]);
         await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance, store: store, connector: new FakeConnector());
         await using (var db = await Database.Factory.CreateDbContextAsync())
         {
@@ -145,11 +159,14 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
     [Fact]
     public async Task A_host_whose_settings_cannot_be_read_is_logged_left_out_and_kept()
     {
-        NewStore().Save([WinRm]);
+        await NewStore().SaveAsync([WinRm]);
         await using (var db = await Database.Factory.CreateDbContextAsync())
         {
-            db.Hosts.Add(new StoredHost { Name = "hv-bad", NormalizedName = "HV-BAD", SettingsJson = "{ \"name\": ", Position = 1 });
-            await db.SaveChangesAsync();
+            // A JSON string, not the settings object: what the migration keeps of a row whose text was not JSON.
+            var insert = Database.Settings.Provider == DatabaseProvider.PostgreSql
+                ? "INSERT INTO \"Hosts\" (\"Name\", \"NormalizedName\", \"Settings\", \"Position\", \"UpdatedAt\") VALUES ({0}, {1}, CAST({2} AS jsonb), 1, {3})"
+                : "INSERT INTO \"Hosts\" (\"Name\", \"NormalizedName\", \"Settings\", \"Position\", \"UpdatedAt\") VALUES ({0}, {1}, {2}, 1, {3})";
+            await db.Database.ExecuteSqlRawAsync(insert, "hv-bad", "HV-BAD", "\"{ \\\"name\\\": \"", DateTime.UtcNow);
         }
 
         var logger = new ListLogger<HostConnectionStore>();
@@ -165,18 +182,18 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
         // Saving the others leaves the unreadable row for a person to look at.
         var added = await directory.AddAsync(new HostForm { Name = "hv09", Address = "hv09.lab.example" });
         Assert.True(added.Succeeded, string.Join(" ", added.Errors));
-        Assert.Equal(["hv01", "hv09"], NewStore().Load().Select(h => h.Name));
+        Assert.Equal(["hv01", "hv09"], (await NewStore().LoadAsync()).Select(h => h.Name));
         Assert.Contains(Rows(), r => r.Name == "hv-bad");
     }
 
     [Fact]
-    public void A_password_the_keys_cannot_decrypt_is_dropped_with_a_warning_and_the_host_kept()
+    public async Task A_password_the_keys_cannot_decrypt_is_dropped_with_a_warning_and_the_host_kept()
     {
-        NewStore().Save([WinRm]);
+        await NewStore().SaveAsync([WinRm]);
         Directory.Delete(KeyFolder, recursive: true);
         var logger = new ListLogger<HostConnectionStore>();
 
-        var loaded = Assert.Single(NewStore(logger).Load());
+        var loaded = Assert.Single(await NewStore(logger).LoadAsync());
 
         Assert.Equal("hv01", loaded.Name);
         Assert.Null(loaded.Password);

@@ -66,10 +66,10 @@ public sealed class PostgresStartupTests(PostgresServer server) : IDisposable
         {
             await again.InitializeDashboardDatabaseAsync();
             var store = again.GetRequiredService<HostConnectionStore>();
-            var host = Assert.Single(store.Load());
+            var host = Assert.Single(await store.LoadAsync());
             Assert.Equal(("hv01", HostTransport.Ssh, "labadmin"), (host.Name, host.Transport, host.UserName));
-            store.Save([host, new HostConnectionSettings { Name = "hv02", Address = "hv02.lab.example", Password = "pw" }]);
-            Assert.Equal("pw", again.GetRequiredService<HostConnectionStore>().Load()[1].Password);
+            await store.SaveAsync([host, new HostConnectionSettings { Name = "hv02", Address = "hv02.lab.example", Password = "pw" }]);
+            Assert.Equal("pw", (await again.GetRequiredService<HostConnectionStore>().LoadAsync())[1].Password);
         }
     }
 }

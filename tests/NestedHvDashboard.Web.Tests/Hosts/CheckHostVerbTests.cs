@@ -35,9 +35,9 @@ public sealed class CheckHostVerbTests : IDisposable
     };
 
     [Fact]
-    public void The_saved_settings_come_from_the_database_in_the_data_folder_password_included()
+    public async Task The_saved_settings_come_from_the_database_in_the_data_folder_password_included()
     {
-        TestStores.Hosts(_folder).Save([WinRm, Saved(2222)]);
+        await TestStores.Hosts(_folder).SaveAsync([WinRm, Saved(2222)]);
         string[] args = ["check-host", "HV01", "--DataFolder", _folder];
 
         Assert.Equivalent(WinRm, CheckHostVerb.FindSaved(args, "HV01"), strict: true);
@@ -54,7 +54,7 @@ public sealed class CheckHostVerbTests : IDisposable
     [Fact]
     public async Task A_saved_host_that_refuses_the_connection_fails_the_first_step_and_exits_1()
     {
-        TestStores.Hosts(_folder).Save([Saved(ClosedPort())]);
+        await TestStores.Hosts(_folder).SaveAsync([Saved(ClosedPort())]);
         var output = new StringWriter();
 
         var exit = await CheckHostVerb.RunAsync(["check-host", "hv02", "--DataFolder", _folder, "--json"], output);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Simulator.State;
 using NestedHvDashboard.Web.Hosts;
 
 namespace NestedHvDashboard.Web.Tests.Hosts;
@@ -65,7 +64,7 @@ internal sealed class FakeConnector : IHostConnector
         get { lock (_gate) { return [.. _made]; } }
     }
 
-    public IHyperVHost Connect(HostConnectionSettings settings, SimulatedLab? lab = null)
+    public IHyperVHost Connect(HostConnectionSettings settings)
     {
         var failure = Refusing.Contains(settings.Address)
             ? new HostOperationException(HostErrorKind.Unreachable, settings.Name, "Get host facts", "Connection refused")

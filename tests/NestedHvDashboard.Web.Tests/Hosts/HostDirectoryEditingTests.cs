@@ -54,7 +54,12 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
             ["Hosts:0:Transport"] = "WinRm",
         }).Build();
         var store = TestStores.Hosts(_folder);
-        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, monitor, store, _connector);
+        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, store, _connector);
+        if (monitor is not null)
+        {
+            directory.Subscribe(monitor);
+        }
+
         _directories.Add(directory);
         return directory;
     }
@@ -93,13 +98,13 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Contains("hv09", _monitor.HostNames);
         Assert.Same(LastMade("hv09"), _directory.Find("HV09"));
         var listed = Assert.Single(_directory.Hosts, h => h.Name == "hv09");
-        Assert.Equal((HostSource.File, "first-password"), (listed.Source, listed.Settings.Password));
+        Assert.Equal((HostSource.Stored, "first-password"), (listed.Source, listed.Settings.Password));
         Assert.Equal(["rack-a"], listed.Settings.Tags);
 
         // A restart reads it back from the database, as a host added here.
         var restarted = NewDirectory(monitor: null);
         Assert.Equal(["hv-config", "hv09"], restarted.Hosts.Select(h => h.Name));
-        Assert.Equal(HostSource.File, restarted.Hosts[1].Source);
+        Assert.Equal(HostSource.Stored, restarted.Hosts[1].Source);
         Assert.Equal("first-password", restarted.Hosts[1].Settings.Password);
         Assert.Null(restarted.Lab);
     }
@@ -138,7 +143,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Null(LastMade("hv10").Settings.Password);
         await EventuallyAsync(s => s.Find("hv09") is null && s.Find("hv10") is { Status.State: HostConnectionState.Connected }, "renamed in the feed");
         Assert.Null(_directory.Find("hv09"));
-        Assert.Equal("hv10", Assert.Single(NewDirectory(null).Hosts, h => h.Source == HostSource.File).Name);
+        Assert.Equal("hv10", Assert.Single(NewDirectory(null).Hosts, h => h.Source == HostSource.Stored).Name);
     }
 
     [Fact]
@@ -171,7 +176,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Equal(nameof(HostForm.Name), Assert.Single(add.Errors).Field);
         Assert.Contains("no host named 'nowhere'", Assert.Single(missing.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(["hv-config"], _directory.Hosts.Select(h => h.Name));
-        Assert.Empty(TestStores.Hosts(_folder).Load());
+        Assert.Empty(await TestStores.Hosts(_folder).LoadAsync());
     }
 
     [Fact]
@@ -182,7 +187,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Equal([nameof(HostForm.Name), nameof(HostForm.Address), nameof(HostForm.Port), nameof(HostForm.MaxConcurrency)], result.Errors.Select(e => e.Field));
         Assert.Equal(["hv-config"], _directory.Hosts.Select(h => h.Name));
         Assert.Equal(["hv-config"], _monitor.HostNames);
-        Assert.Empty(TestStores.Hosts(_folder).Load());
+        Assert.Empty(await TestStores.Hosts(_folder).LoadAsync());
     }
 
     [Fact]

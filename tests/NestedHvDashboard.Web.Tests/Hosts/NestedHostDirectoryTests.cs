@@ -39,14 +39,19 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
         var store = TestStores.Hosts(_folder);
         // The simulated L1 guests live in the lab: it runs when no host is configured.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(hosts ?? new Dictionary<string, string?> { [HostDirectory.SimulatorEnabledSetting] = "true" }).Build();
-        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, watched ? _monitor : null, store);
+        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, store);
+        if (watched)
+        {
+            directory.Subscribe(_monitor);
+        }
+
         _directories.Add(directory);
         return directory;
     }
 
     private static (SimulatedHost Host, SimulatedVm Vm) Find(HostDirectory directory, Func<SimulatedVm, bool> match)
     {
-        foreach (var host in directory.Lab!.Hosts)
+        foreach (var host in directory.Lab!.Lab.Hosts)
         {
             if (host.Read(h => h.Vms.FirstOrDefault(match)) is { } vm)
             {
@@ -68,7 +73,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Message)));
         var added = Assert.Single(directory.Hosts, h => h.Settings.ParentHost is not null);
         Assert.Equal("nested-l1-01", added.Name);
-        Assert.Equal(HostSource.File, added.Source);
+        Assert.Equal(HostSource.Stored, added.Source);
         Assert.Equal(vm.Id, added.Settings.ParentVmId);
         Assert.Contains("nested", added.Settings.Tags);
         Assert.Equal("nested-l1-01", directory.NestedHostNamed(parent.Name, vm.Id));
@@ -104,7 +109,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
         Assert.Contains($"VM '{plain.Name}' on host '{plainHost.Name}' does not run Hyper-V", Assert.Single(noHyperV.Errors).Message, StringComparison.Ordinal);
         Assert.Contains("NO-SUCH-HOST", Assert.Single(noHost.Errors).Message, StringComparison.Ordinal);
         Assert.DoesNotContain(directory.Hosts, h => h.Settings.ParentHost is not null);
-        Assert.Empty(TestStores.Hosts(_folder).Load());
+        Assert.Empty(await TestStores.Hosts(_folder).LoadAsync());
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
             ["Hosts:0:Address"] = "hv-config.lab.example",
         }).Build();
         var store = TestStores.Hosts(_folder);
-        _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, _monitor, store, _connector);
+        _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, store, _connector);
+        _directory.Subscribe(_monitor);
         await _monitor.StartAsync(CancellationToken.None);
 
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -161,7 +162,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
             Assert.Equal("Connected", row.QuerySelector("[data-testid=host-status]")!.TextContent.Trim());
         }, Patience);
         Assert.Contains("Host 'hv09' added", page.Find("[data-testid=notice]").TextContent, StringComparison.Ordinal);
-        Assert.Contains(_directory.Hosts, h => h is { Name: "hv09", Source: HostSource.File });
+        Assert.Contains(_directory.Hosts, h => h is { Name: "hv09", Source: HostSource.Stored });
     }
 
     [Fact]

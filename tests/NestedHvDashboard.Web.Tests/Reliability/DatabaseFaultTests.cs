@@ -128,7 +128,7 @@ public sealed class DatabaseFaultTests
             await server.CreateUserAsync("victor-db", DashboardRoles.Viewer);
             var operatorToken = await TokenAsync(server, "olivia-db", DashboardRoles.Operator);
             var freshToken = await TokenAsync(server, "victor-db", DashboardRoles.Viewer);
-            var simulated = server.Services.GetRequiredService<HostDirectory>().Lab!;
+            var simulated = server.Services.GetRequiredService<HostDirectory>().Lab!.Lab;
             var vm = simulated[Host].AddVm("db-fault-vm").Id;
             using var client = Client(server, operatorToken);
             await ApiServer.PollAsync(async () =>
