@@ -60,7 +60,8 @@ public static class InventoryServiceCollectionExtensions
     }
 
     /// <summary>
-    /// SignalR with the JSON and MessagePack protocols, for <see cref="MapInventoryHub"/>; the hub's limits
+    /// SignalR with the JSON and MessagePack protocols, both writing enums as their names (<see cref="InventoryHubProtocols"/>),
+    /// for <see cref="MapInventoryHub"/>; the hub's limits
     /// (<see cref="InventoryHubOptions"/>) come from the <c>Inventory:Hub</c> section.
     /// </summary>
     public static IServiceCollection AddInventoryHub(this IServiceCollection services)
@@ -71,7 +72,7 @@ public static class InventoryServiceCollectionExtensions
             return options.MaxStreamsPerConnection >= 1 ? options : throw new InvalidOperationException(
                 $"Inventory:Hub:MaxStreamsPerConnection must be at least 1; it is {options.MaxStreamsPerConnection}.");
         });
-        services.AddSignalR().AddMessagePackProtocol();
+        services.AddSignalR().AddJsonProtocol(InventoryHubProtocols.Json).AddMessagePackProtocol(InventoryHubProtocols.MessagePack);
         return services;
     }
 
