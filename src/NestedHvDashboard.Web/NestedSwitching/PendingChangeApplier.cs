@@ -10,6 +10,7 @@ namespace NestedHvDashboard.Web.NestedSwitching;
 /// <summary>
 /// Applies "apply at next shutdown" changes: watches the feed and, when a VM with a pending change is seen Off,
 /// runs <see cref="NestedVirtualizationOperations.ApplyPendingAsync"/> for it (which removes the change on success).
+/// It loads the pending changes from their store when the app starts.
 /// </summary>
 public sealed class PendingChangeApplier(
     IInventoryFeed feed,
@@ -19,6 +20,13 @@ public sealed class PendingChangeApplier(
     IAuditTrail audit,
     ILogger<PendingChangeApplier> logger) : BackgroundService
 {
+    /// <summary>Loads the pending changes before the applier's loop starts, so pages and the loop see them from the start.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await pending.LoadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var subscription = feed.Subscribe();
