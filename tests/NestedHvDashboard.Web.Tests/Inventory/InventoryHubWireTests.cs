@@ -99,5 +99,11 @@ public sealed class InventoryHubWireTests : InventoryHubTestBase
             Assert.Equal(ReadinessStatus.Fail, r.Worst);
             Assert.Contains(ReadinessRuleIds.VmHostSupport, r.FailingRuleIds);
         });
+
+        // A VM gone: its readiness goes with it, nothing is said for the VM left.
+        Store.ApplyInventory("hv1", new HostInventory(other, [Vm(B, "b")], DateTimeOffset.UtcNow));
+        var removed = await NextAsync(stream);
+        Assert.Equal([(InventoryChangeKind.VmRemoved, A)], removed.Changes.Select(c => (c.Kind, c.VmId)));
+        Assert.Empty(removed.Readiness);
     }
 }
