@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
@@ -168,11 +169,21 @@ internal static class StreamingBenchmark
         return line[word.Length..].Trim();
     }
 
+    // The hub's own protocol settings (enums as names), so the baseline measures what the hub writes.
+    private static Microsoft.Extensions.Options.IOptions<T> Protocol<T>(Action<T> configure)
+        where T : class, new()
+    {
+        var options = new T();
+        configure(options);
+        return Microsoft.Extensions.Options.Options.Create(options);
+    }
+
     /// <summary>One full inventory as the hub would write it for one client, measured after a warm-up.</summary>
     private static (long BytesPerMessage, TimeSpan SerializeTime, long AllocatedPerMessage) ComputeFullRefresh(StreamingLab lab, bool messagePack)
     {
         var store = lab.CreateStore();
-        IHubProtocol protocol = messagePack ? new MessagePackHubProtocol() : new JsonHubProtocol();
+        IHubProtocol protocol = messagePack ? new MessagePackHubProtocol(Protocol<MessagePackHubProtocolOptions>(InventoryHubProtocols.MessagePack))
+            : new JsonHubProtocol(Protocol<JsonHubProtocolOptions>(InventoryHubProtocols.Json));
         var writer = new ArrayBufferWriter<byte>(16 << 20);
         const int Runs = 5;
         long allocated = 0;
@@ -246,10 +257,11 @@ internal static class StreamingBenchmark
 
         public async Task StartAsync()
         {
-            var builder = new HubConnectionBuilder().WithUrl(hubUrl, HttpTransportType.WebSockets, o => o.SkipNegotiation = true);
+            var builder = new HubConnectionBuilder().WithUrl(hubUrl, HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+                .AddJsonProtocol(InventoryHubProtocols.Json);
             if (messagePack)
             {
-                builder.AddMessagePackProtocol();
+                builder.AddMessagePackProtocol(InventoryHubProtocols.MessagePack);
             }
 
             _connection = builder.Build();

@@ -91,7 +91,7 @@ public sealed class NestedVirtualizationOperations
         var result = await RunAsync(host, change.ToRequest() with { PowerAction = PowerAction.None }, progress, cancellationToken);
         if (result.IsSuccess)
         {
-            pending.Remove(host.Name, seen.Id);
+            await pending.RemoveAsync(host.Name, seen.Id, cancellationToken);
         }
 
         return result;

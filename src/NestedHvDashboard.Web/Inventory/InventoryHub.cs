@@ -34,7 +34,10 @@ public sealed class InventoryHub(IInventoryFeed feed, InventoryHubOptions option
         return base.OnConnectedAsync();
     }
 
-    /// <summary>A snapshot of every host (<paramref name="host"/> null) or one, then its changes until the client stops.</summary>
+    /// <summary>
+    /// A snapshot of every host (<paramref name="host"/> null) or one, then its changes until the client stops; each
+    /// item carries the readiness of the VMs it is about (<see cref="InventoryStreamItem.Readiness"/>).
+    /// </summary>
     public async IAsyncEnumerable<InventoryStreamItem> Subscribe(string? host, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var streams = (OpenStreams)Context.Items[StreamsKey]!;
@@ -49,9 +52,10 @@ public sealed class InventoryHub(IInventoryFeed feed, InventoryHubOptions option
         {
             await using var subscription = feed.Subscribe(string.IsNullOrWhiteSpace(host) ? null : host);
             yield return InventoryStreamItem.Snapshot(subscription.Snapshot);
+            var readiness = new StreamReadiness(subscription.Snapshot);
             await foreach (var batch in subscription.ReadBatchesAsync(cancellationToken))
             {
-                yield return InventoryStreamItem.From(batch);
+                yield return InventoryStreamItem.From(batch, readiness);
             }
         }
         finally

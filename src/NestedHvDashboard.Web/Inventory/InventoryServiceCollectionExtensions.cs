@@ -61,14 +61,15 @@ public static class InventoryServiceCollectionExtensions
     }
 
     /// <summary>
-    /// SignalR with the JSON and MessagePack protocols, for <see cref="MapInventoryHub"/>; the hub's limits
+    /// SignalR with the JSON and MessagePack protocols, both writing enums as their names (<see cref="InventoryHubProtocols"/>),
+    /// for <see cref="MapInventoryHub"/>; the hub's limits
     /// (<see cref="InventoryHubOptions"/>) come from the <c>Inventory:Hub</c> section.
     /// </summary>
     public static IServiceCollection AddInventoryHub(this IServiceCollection services)
     {
         services.AddInventoryOptions();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<InventoryOptions>>().Value.Hub);
-        services.AddSignalR().AddMessagePackProtocol();
+        services.AddSignalR().AddJsonProtocol(InventoryHubProtocols.Json).AddMessagePackProtocol(InventoryHubProtocols.MessagePack);
         return services;
     }
 

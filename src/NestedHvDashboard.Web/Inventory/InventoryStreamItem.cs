@@ -6,7 +6,8 @@ namespace NestedHvDashboard.Web.Inventory;
 /// One item of the hub's inventory stream: a <c>snapshot</c> (the first item, and again whenever
 /// the client fell behind and must start over), a batch of <c>changes</c> after it, or a
 /// <c>metrics</c> item: CPU usage and uptime readings per host, at a lower rate, never changes.
-/// A changes item may carry metrics as well.
+/// A changes item may carry metrics as well. Snapshot and changes items carry the <see cref="Readiness"/> of the VMs
+/// they are about, so a client needs no second call to know which VMs can run nested virtualization.
 /// </summary>
 public sealed class InventoryStreamItem
 {
@@ -26,20 +27,30 @@ public sealed class InventoryStreamItem
     /// <summary>Per host, the VMs whose CPU usage or uptime moved since the previous metrics. Empty for a snapshot.</summary>
     public IReadOnlyList<HostMetrics> Metrics { get; set; } = [];
 
+    /// <summary>
+    /// The readiness of the VMs this item is about: for a snapshot every VM whose host has answered; for changes the VMs
+    /// added or changed, and every VM of a host whose facts changed. Empty for metrics. A removed VM's readiness goes with it.
+    /// </summary>
+    public IReadOnlyList<VmReadiness> Readiness { get; set; } = [];
+
+    /// <summary>The first item of a stream: the whole <paramref name="snapshot"/> with every VM's readiness.</summary>
     public static InventoryStreamItem Snapshot(InventorySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return new() { Kind = SnapshotKind, Hosts = snapshot.Hosts };
+        return new() { Kind = SnapshotKind, Hosts = snapshot.Hosts, Readiness = StreamReadiness.Of(snapshot.Hosts) };
     }
 
-    public static InventoryStreamItem From(InventoryBatch batch)
+    /// <summary>The item for <paramref name="batch"/>, with the readiness <paramref name="readiness"/> (the stream's view) gives for it.</summary>
+    internal static InventoryStreamItem From(InventoryBatch batch, StreamReadiness readiness)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(readiness);
+        var vms = readiness.Apply(batch);
         if (batch.Resync is { } resync)
         {
-            return Snapshot(resync);
+            return new() { Kind = SnapshotKind, Hosts = resync.Hosts, Readiness = vms };
         }
 
-        return new() { Kind = batch.Changes.Count == 0 ? MetricsKind : ChangesKind, Changes = batch.Changes, Metrics = batch.MetricUpdates };
+        return new() { Kind = batch.Changes.Count == 0 ? MetricsKind : ChangesKind, Changes = batch.Changes, Metrics = batch.MetricUpdates, Readiness = vms };
     }
 }

@@ -210,7 +210,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
 
                     try
                     {
-                        pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
+                        await pending.AddAsync(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

@@ -8,12 +8,13 @@ namespace NestedHvDashboard.Web.NestedSwitching;
 /// The pending "apply at next shutdown" changes in the database (<see cref="StoredPendingChange"/>). Every save replaces
 /// them all in one transaction, so a failure leaves the previous list, never half of one.
 /// </summary>
-public sealed partial class DatabasePendingChangeStore : IPendingChangeStore
+public sealed partial class DatabasePendingChangeStore : IPendingChangeStore, IDisposable
 {
     /// <summary>The file earlier versions kept them in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "pending-changes.json";
 
-    private readonly Lock _gate = new();
+    // One reader or writer at a time, awaited: callers on a Blazor circuit never block a thread on the database.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IDbContextFactory<DashboardDbContext> _database;
     private readonly DatabaseSettings _settings;
     private readonly ILogger<DatabasePendingChangeStore> _logger;
@@ -27,46 +28,54 @@ public sealed partial class DatabasePendingChangeStore : IPendingChangeStore
 
     /// <inheritdoc />
     /// <remarks>When the database cannot be read, the failure is logged (naming it) and the app starts with no pending change.</remarks>
-    public IReadOnlyList<PendingNestedChange> Load()
+    public async Task<IReadOnlyList<PendingNestedChange>> LoadAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            try
-            {
-                using var db = _database.CreateDbContext();
-                return [.. db.PendingChanges.AsNoTracking().OrderBy(c => c.RequestedAt).ThenBy(c => c.Id).AsEnumerable().Select(ToChange)];
-            }
-            catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
-            {
-                LogUnreadable(ex, _settings.Description);
-                return [];
-            }
+            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await db.PendingChanges.AsNoTracking().OrderBy(c => c.RequestedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.Select(ToChange)];
+        }
+        catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+        {
+            LogUnreadable(ex, _settings.Description);
+            return [];
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
     /// <inheritdoc />
     /// <exception cref="DatabaseSaveException">The database refused or failed; the changes stored before are left as they were.</exception>
-    public void Save(IReadOnlyList<PendingNestedChange> changes)
+    public async Task SaveAsync(IReadOnlyList<PendingNestedChange> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var rows = changes.Select(ToRow).ToList();
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            try
-            {
-                using var db = _database.CreateDbContext();
-                using var transaction = db.Database.BeginTransaction();
-                db.PendingChanges.ExecuteDelete();
-                db.PendingChanges.AddRange(rows);
-                db.SaveChanges();
-                transaction.Commit();
-            }
-            catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
-            {
-                throw DatabaseSaveException.For($"the {changes.Count} pending change(s) to apply at next shutdown", _settings, ex);
-            }
+            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await db.PendingChanges.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            db.PendingChanges.AddRange(rows);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+        {
+            throw DatabaseSaveException.For($"the {changes.Count} pending change(s) to apply at next shutdown", _settings, ex);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>The row for <paramref name="change"/>.</summary>
     internal static StoredPendingChange ToRow(PendingNestedChange change)

@@ -123,7 +123,7 @@ public sealed class NestedSwitchService(
 
         try
         {
-            pending.Add(change);
+            await pending.AddAsync(change);
         }
         catch (Exception ex)
         {
@@ -165,7 +165,7 @@ public sealed class NestedSwitchService(
             return (false, ChangeAudit.NotRecorded($"Canceling the pending change on VM '{change.VmName}' on host '{hostName}'", ex));
         }
 
-        var removed = pending.Remove(hostName, vmId);
+        var removed = await pending.RemoveAsync(hostName, vmId);
         await audit.CompleteAsync(id, removed
             ? new AuditCompletion(AuditResults.Succeeded, $"The pending nested virtualization change on VM '{change.VmName}' on host '{hostName}' was canceled; nothing was changed on the VM.", "no pending change")
             : new AuditCompletion(AuditResults.Refused, $"VM '{change.VmName}' on host '{hostName}' had no pending change any more (it was applied or canceled meanwhile)."));

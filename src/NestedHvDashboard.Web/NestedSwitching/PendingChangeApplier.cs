@@ -10,8 +10,9 @@ namespace NestedHvDashboard.Web.NestedSwitching;
 /// <summary>
 /// Applies "apply at next shutdown" changes: watches the feed and, when a VM with a pending change is seen Off,
 /// runs <see cref="NestedVirtualizationOperations.ApplyPendingAsync"/> for it (which removes the change on success).
+/// It loads the pending changes from their store when the app starts.
 /// </summary>
-public sealed class PendingChangeApplier(
+public sealed partial class PendingChangeApplier(
     IInventoryFeed feed,
     IHostLookup hosts,
     NestedVirtualizationOperations operations,
@@ -19,6 +20,13 @@ public sealed class PendingChangeApplier(
     IAuditTrail audit,
     ILogger<PendingChangeApplier> logger) : BackgroundService
 {
+    /// <summary>Loads the pending changes before the applier's loop starts, so pages and the loop see them from the start.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await pending.LoadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var subscription = feed.Subscribe();
@@ -63,7 +71,7 @@ public sealed class PendingChangeApplier(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogWarning(ex, "The pending nested change on {Host}/{Vm} was not applied: the audit trail could not record it", state.Name, vm.Name);
+                    LogNotRecorded(logger, ex, state.Name, vm.Name);
                     continue;
                 }
 
@@ -78,7 +86,7 @@ public sealed class PendingChangeApplier(
                         CancellationToken.None);
                     if (result is not null)
                     {
-                        logger.LogInformation("Pending nested change on {Host}/{Vm}: {Outcome} — {Message}", state.Name, vm.Name, result.Outcome, result.Message);
+                        LogApplied(logger, state.Name, vm.Name, result.Outcome, result.Message);
                     }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -88,9 +96,18 @@ public sealed class PendingChangeApplier(
                 catch (Exception ex)
                 {
                     await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Failed, $"Applying the pending change on VM '{vm.Name}' on host '{state.Name}' failed: {ex.Message}"), CancellationToken.None);
-                    logger.LogWarning(ex, "Applying the pending nested change on {Host}/{Vm} failed", state.Name, vm.Name);
+                    LogFailed(logger, ex, state.Name, vm.Name);
                 }
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The pending nested change on {Host}/{Vm} was not applied: the audit trail could not record it")]
+    private static partial void LogNotRecorded(ILogger logger, Exception error, string host, string vm);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pending nested change on {Host}/{Vm}: {Outcome} — {Message}")]
+    private static partial void LogApplied(ILogger logger, string host, string vm, OperationOutcome outcome, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying the pending nested change on {Host}/{Vm} failed")]
+    private static partial void LogFailed(ILogger logger, Exception error, string host, string vm);
 }

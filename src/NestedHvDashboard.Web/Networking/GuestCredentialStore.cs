@@ -10,7 +10,7 @@ namespace NestedHvDashboard.Web.Networking;
 /// Guest credentials the user asked to remember, per host and VM, in the database (<see cref="StoredGuestCredential"/>).
 /// Passwords are encrypted with ASP.NET Core Data Protection. Read once, then kept in memory beside the database.
 /// </summary>
-public sealed partial class GuestCredentialStore
+public sealed partial class GuestCredentialStore : IDisposable
 {
     /// <summary>The file earlier versions kept them in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "guest-credentials.json";
@@ -18,7 +18,9 @@ public sealed partial class GuestCredentialStore
     /// <summary>The Data Protection purpose of the passwords; the same as the file used, so imported ones stay readable.</summary>
     internal const string PasswordPurpose = "NestedHvDashboard.GuestCredentials.Password.v1";
 
-    private readonly Lock _gate = new();
+    // One reader or writer at a time, awaited: the card and the guest set-up call from Blazor circuits, which must not
+    // block a thread on the database.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IDbContextFactory<DashboardDbContext> _database;
     private readonly DatabaseSettings _settings;
     private readonly IDataProtector _passwords;
@@ -42,50 +44,66 @@ public sealed partial class GuestCredentialStore
     }
 
     /// <summary>True when a credential is remembered for the VM.</summary>
-    public bool IsRemembered(string host, Guid vmId)
+    public async Task<bool> IsRememberedAsync(string host, Guid vmId, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        var key = Key(host, vmId);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return Entries.ContainsKey(Key(host, vmId));
+            return (await EntriesAsync(cancellationToken).ConfigureAwait(false)).ContainsKey(key);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
     /// <summary>The remembered credential, decrypted, or null (also when the keys that encrypted it are gone).</summary>
-    public GuestCredential? Find(string host, Guid vmId)
+    public async Task<GuestCredential?> FindAsync(string host, Guid vmId, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        var key = Key(host, vmId);
+        Remembered? stored;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            if (!Entries.TryGetValue(Key(host, vmId), out var stored))
-            {
-                return null;
-            }
+            stored = (await EntriesAsync(cancellationToken).ConfigureAwait(false)).GetValueOrDefault(key);
+        }
+        finally
+        {
+            _gate.Release();
+        }
 
-            try
-            {
-                return new GuestCredential(stored.UserName, _passwords.Unprotect(stored.ProtectedPassword));
-            }
-            catch (CryptographicException ex)
-            {
-                LogUnreadable(ex, host, vmId, _settings.Description);
-                return null;
-            }
+        if (stored is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new GuestCredential(stored.UserName, _passwords.Unprotect(stored.ProtectedPassword));
+        }
+        catch (CryptographicException ex)
+        {
+            LogUnreadable(ex, host, vmId, _settings.Description);
+            return null;
         }
     }
 
     /// <summary>Remembers <paramref name="credential"/> for the VM, replacing any earlier one.</summary>
     /// <exception cref="DatabaseSaveException">The database refused or failed; what was remembered before stays.</exception>
-    public void Remember(string host, Guid vmId, GuestCredential credential)
+    public async Task RememberAsync(string host, Guid vmId, GuestCredential credential, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
         var key = Key(host, vmId);
         var remembered = new Remembered(credential.UserName, _passwords.Protect(credential.Password));
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var entries = Entries;
+            var entries = await EntriesAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                using var db = _database.CreateDbContext();
-                var row = db.GuestCredentials.SingleOrDefault(c => c.NormalizedHostName == key.Host && c.VmId == vmId);
+                await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                var row = await db.GuestCredentials.SingleOrDefaultAsync(c => c.NormalizedHostName == key.Host && c.VmId == vmId, cancellationToken).ConfigureAwait(false);
                 if (row is null)
                 {
                     db.GuestCredentials.Add(ToRow(key.Host, vmId, remembered.UserName, remembered.ProtectedPassword, _time.GetUtcNow().UtcDateTime));
@@ -95,7 +113,7 @@ public sealed partial class GuestCredentialStore
                     (row.UserName, row.ProtectedPassword, row.UpdatedAt) = (remembered.UserName, remembered.ProtectedPassword, _time.GetUtcNow().UtcDateTime);
                 }
 
-                db.SaveChanges();
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
             {
@@ -104,21 +122,26 @@ public sealed partial class GuestCredentialStore
 
             entries[key] = remembered;
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Forgets the VM's credential; true when one was remembered.</summary>
     /// <exception cref="DatabaseSaveException">The database refused or failed; the credential stays remembered.</exception>
-    public bool Forget(string host, Guid vmId)
+    public async Task<bool> ForgetAsync(string host, Guid vmId, CancellationToken cancellationToken = default)
     {
         var key = Key(host, vmId);
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var entries = Entries;
+            var entries = await EntriesAsync(cancellationToken).ConfigureAwait(false);
             int removed;
             try
             {
-                using var db = _database.CreateDbContext();
-                removed = db.GuestCredentials.Where(c => c.NormalizedHostName == key.Host && c.VmId == vmId).ExecuteDelete();
+                await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                removed = await db.GuestCredentials.Where(c => c.NormalizedHostName == key.Host && c.VmId == vmId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
             {
@@ -127,7 +150,14 @@ public sealed partial class GuestCredentialStore
 
             return entries.Remove(key) | removed > 0;
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>The row for a credential whose password is already protected (with <see cref="PasswordPurpose"/>).</summary>
     internal static StoredGuestCredential ToRow(string host, Guid vmId, string userName, string protectedPassword, DateTime updatedAt)
@@ -149,27 +179,24 @@ public sealed partial class GuestCredentialStore
         return (host.ToUpperInvariant(), vmId);
     }
 
-    // Read at first use; when the database cannot be read, nothing is remembered this time and the next use tries again.
-    private Dictionary<(string Host, Guid VmId), Remembered> Entries
+    // Read at first use, under the gate; when the database cannot be read, nothing is remembered this time and the next use tries again.
+    private async Task<Dictionary<(string Host, Guid VmId), Remembered>> EntriesAsync(CancellationToken cancellationToken)
     {
-        get
+        if (_entries is not null)
         {
-            if (_entries is not null)
-            {
-                return _entries;
-            }
+            return _entries;
+        }
 
-            try
-            {
-                using var db = _database.CreateDbContext();
-                return _entries = db.GuestCredentials.AsNoTracking()
-                    .ToDictionary(c => (c.NormalizedHostName, c.VmId), c => new Remembered(c.UserName, c.ProtectedPassword));
-            }
-            catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
-            {
-                LogDatabaseUnreadable(ex, _settings.Description);
-                return [];
-            }
+        try
+        {
+            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            return _entries = await db.GuestCredentials.AsNoTracking()
+                .ToDictionaryAsync(c => (c.NormalizedHostName, c.VmId), c => new Remembered(c.UserName, c.ProtectedPassword), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
+        {
+            LogDatabaseUnreadable(ex, _settings.Description);
+            return [];
         }
     }
 

@@ -21,6 +21,7 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     private GuestActionResult? _outcome;
     private NatNetworkPlan? _review;
     private bool _busy;
+    private bool _remembered;
     private string _switchName = NatNetworkRequest.DefaultSwitchName;
     private string _prefix = "";
     private string _gateway = "";
@@ -64,6 +65,7 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     // What the user's role lets this card offer (the services check again); read again when the signed-in state changes.
     protected override async Task OnParametersSetAsync()
     {
+        await ReadRememberedAsync();
         if (AuthenticationState is null || ReferenceEquals(AuthenticationState, _authorizedFor))
         {
             return;
@@ -75,7 +77,8 @@ public sealed partial class GuestNetworkingCard : ComponentBase
         _canAdminister = (await Authorization.AuthorizeAsync(user, DashboardPolicies.Administer)).Succeeded;
     }
 
-    private bool Remembered => Credentials.IsRemembered(Host, Vm.Id);
+    // Whether a credential is remembered for this VM: read when the parameters are set and after every action (which may remember or forget one).
+    private async Task ReadRememberedAsync() => _remembered = await Credentials.IsRememberedAsync(Host, Vm.Id);
 
     private NatNetworkRequest Request => new(_prefix, _gateway, string.IsNullOrWhiteSpace(_dns) ? null : _dns, _switchName);
 
@@ -175,6 +178,7 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     {
         _outcome = await Guest.ForgetCredentialAsync(await Actor.GetAsync(), Host, Vm);
         _credential = null;
+        await ReadRememberedAsync();
     }
 
     private async Task RunAsync(Func<Task<GuestActionResult>> action)
@@ -197,6 +201,7 @@ public sealed partial class GuestNetworkingCard : ComponentBase
         finally
         {
             _busy = false;
+            await ReadRememberedAsync();
         }
     }
 

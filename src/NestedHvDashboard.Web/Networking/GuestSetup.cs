@@ -147,7 +147,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             return new(GuestActionOutcome.Refused, ChangeAudit.NotRecorded($"Forgetting the guest credentials of VM '{vm.Name}' on host '{host}'", ex), null, null, null, []);
         }
 
-        var forgotten = credentials.Forget(host, vm.Id);
+        var forgotten = await credentials.ForgetAsync(host, vm.Id);
         var result = new GuestActionResult(
             forgotten ? GuestActionOutcome.Succeeded : GuestActionOutcome.Refused,
             forgotten ? $"The guest credentials of VM '{vm.Name}' on host '{host}' were forgotten." : $"No guest credentials were remembered for VM '{vm.Name}' on host '{host}'.",
@@ -222,7 +222,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
     private async Task<GuestActionResult> WithCredentialAsync(
         Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string prefix, INestedNetworking networking, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work, bool changes)
     {
-        var credential = known ?? credentials.Find(host, vm.Id);
+        var credential = known ?? await credentials.FindAsync(host, vm.Id);
         var remember = false;
         string? problem = null;
         while (true)
@@ -240,19 +240,19 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             try
             {
                 var state = await work(networking, credential);
-                var kept = Keep(actor, host, vm, credential, remember);
+                var kept = await KeepAsync(actor, host, vm, credential, remember);
                 return new(GuestActionOutcome.Succeeded, $"{prefix}: done.{kept}", null, state, credential, []);
             }
             catch (HostOperationException ex) when (ex.Kind == HostErrorKind.GuestAuthenticationFailed)
             {
                 // A refused credential is never kept: forget any remembered one and ask again, saying why.
-                credentials.Forget(host, vm.Id);
+                await credentials.ForgetAsync(host, vm.Id);
                 credential = null;
                 problem = $"VM '{vm.Name}' on host '{host}' refused the user name or password. The guest said: {ex.HostMessage}";
             }
             catch (NatNetworkRefusedException ex)
             {
-                var kept = Keep(actor, host, vm, credential, remember);
+                var kept = await KeepAsync(actor, host, vm, credential, remember);
                 return new(GuestActionOutcome.Refused, $"{prefix}: refused before anything ran.{kept}", null, null, credential, ex.Problems);
             }
             catch (HostOperationException ex)
@@ -271,7 +271,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
         : "";
 
     /// <summary>Remembers the credential when asked and allowed; returns a sentence when it was asked but not allowed.</summary>
-    private string Keep(Actor actor, string host, VmSnapshot vm, GuestCredential credential, bool remember)
+    private async Task<string> KeepAsync(Actor actor, string host, VmSnapshot vm, GuestCredential credential, bool remember)
     {
         if (!remember)
         {
@@ -283,7 +283,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             return $" The credentials were not remembered: remembering guest credentials needs the {DashboardRoles.Administrator} role.";
         }
 
-        credentials.Remember(host, vm.Id, credential);
+        await credentials.RememberAsync(host, vm.Id, credential);
         return "";
     }
 

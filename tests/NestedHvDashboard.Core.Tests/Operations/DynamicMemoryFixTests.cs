@@ -176,7 +176,7 @@ public sealed class DynamicMemoryFixTests
     {
         var pending = new PendingNestedChanges();
         var change = new PendingNestedChange(HostName, OffDynamic.Id, "L1-Lab", true, false, DateTimeOffset.UnixEpoch, DisableDynamicMemory: true);
-        pending.Add(change);
+        await pending.AddAsync(change);
         var host = HostWith(OffDynamic);
 
         Assert.True(change.ToRequest().DisableDynamicMemory);

@@ -11,45 +11,59 @@ public sealed class PendingChangeStoreTests
         new(host, new Guid(n, 0, 0, new byte[8]), $"vm{n}", true, false, Noon.AddMinutes(n));
 
     [Fact]
-    public void Changes_saved_before_are_there_at_start()
+    public async Task Changes_saved_before_are_there_once_loaded_and_loaded_once()
     {
         var store = new MemoryStore([Change(2), Change(1)]);
 
         var pending = new PendingNestedChanges(store);
+        await pending.LoadAsync();
+        await pending.LoadAsync();
 
         Assert.Equal(["vm1", "vm2"], pending.List().Select(c => c.VmName));
         Assert.NotNull(pending.Find("hv01", Change(2).VmId));
-        Assert.Equal(0, store.Saves);
+        Assert.Equal((1, 0), (store.Loads, store.Saves));
     }
 
     [Fact]
-    public void Every_add_and_remove_saves_the_whole_list_oldest_first()
+    public async Task A_change_before_the_load_loads_first_and_keeps_what_was_saved()
+    {
+        var store = new MemoryStore([Change(1)]);
+        var pending = new PendingNestedChanges(store);
+
+        await pending.AddAsync(Change(2));
+
+        Assert.Equal(["vm1", "vm2"], store.Saved.Select(c => c.VmName));
+        Assert.Equal(["vm1", "vm2"], pending.List().Select(c => c.VmName));
+    }
+
+    [Fact]
+    public async Task Every_add_and_remove_saves_the_whole_list_oldest_first()
     {
         var store = new MemoryStore([]);
         var pending = new PendingNestedChanges(store);
 
-        pending.Add(Change(2));
-        pending.Add(Change(1));
-        pending.Add(Change(2) with { Enable = false, RequestedAt = Noon.AddHours(1) });
+        await pending.AddAsync(Change(2));
+        await pending.AddAsync(Change(1));
+        await pending.AddAsync(Change(2) with { Enable = false, RequestedAt = Noon.AddHours(1) });
         Assert.Equal([("vm1", true), ("vm2", false)], store.Saved.Select(c => (c.VmName, c.Enable)));
 
-        Assert.True(pending.Remove("hv01", Change(1).VmId));
+        Assert.True(await pending.RemoveAsync("hv01", Change(1).VmId));
         Assert.Equal(["vm2"], store.Saved.Select(c => c.VmName));
         var saves = store.Saves;
 
-        Assert.False(pending.Remove("HV01", Change(1).VmId));
+        Assert.False(await pending.RemoveAsync("HV01", Change(1).VmId));
         Assert.Equal(saves, store.Saves);
     }
 
     [Fact]
-    public void A_change_that_cannot_be_saved_is_not_kept_and_the_caller_hears_why()
+    public async Task A_change_that_cannot_be_saved_is_not_kept_and_the_caller_hears_why()
     {
         var store = new MemoryStore([Change(1)]);
         var pending = new PendingNestedChanges(store);
         store.FailWith = new IOException("No space left on device.");
 
-        var added = Assert.Throws<IOException>(() => pending.Add(Change(2)));
-        var removed = Assert.Throws<IOException>(() => pending.Remove("HV01", Change(1).VmId));
+        var added = await Assert.ThrowsAsync<IOException>(() => pending.AddAsync(Change(2)));
+        var removed = await Assert.ThrowsAsync<IOException>(() => pending.RemoveAsync("HV01", Change(1).VmId));
 
         Assert.Equal("No space left on device.", added.Message);
         Assert.Same(added, removed);
@@ -63,7 +77,7 @@ public sealed class PendingChangeStoreTests
         var store = new MemoryStore([]);
         var pending = new PendingNestedChanges(store);
 
-        await Task.WhenAll(Enumerable.Range(1, 64).Select(n => Task.Run(() => pending.Add(Change(n, n % 2 == 0 ? "HV01" : "HV02")))));
+        await Task.WhenAll(Enumerable.Range(1, 64).Select(n => Task.Run(() => pending.AddAsync(Change(n, n % 2 == 0 ? "HV01" : "HV02")))));
 
         Assert.Equal(64, pending.List().Count);
         Assert.Equal(pending.List(), store.Saved);
@@ -75,6 +89,7 @@ public sealed class PendingChangeStoreTests
         private readonly Lock _gate = new();
         private IReadOnlyList<PendingNestedChange> _saved = initial;
         private int _saves;
+        private int _loads;
 
         public Exception? FailWith { get; set; }
 
@@ -88,19 +103,32 @@ public sealed class PendingChangeStoreTests
             get { lock (_gate) { return _saves; } }
         }
 
-        public IReadOnlyList<PendingNestedChange> Load() => Saved;
+        public int Loads
+        {
+            get { lock (_gate) { return _loads; } }
+        }
 
-        public void Save(IReadOnlyList<PendingNestedChange> changes)
+        public Task<IReadOnlyList<PendingNestedChange>> LoadAsync(CancellationToken cancellationToken = default)
+        {
+            lock (_gate)
+            {
+                _loads++;
+                return Task.FromResult(_saved);
+            }
+        }
+
+        public Task SaveAsync(IReadOnlyList<PendingNestedChange> changes, CancellationToken cancellationToken = default)
         {
             lock (_gate)
             {
                 if (FailWith is { } failure)
                 {
-                    throw failure;
+                    return Task.FromException(failure);
                 }
 
                 _saves++;
                 _saved = [.. changes];
+                return Task.CompletedTask;
             }
         }
     }

@@ -15,19 +15,19 @@ public sealed class PendingNestedChangesTests
         new(host, vmId, "L1-Lab", true, false, at ?? Noon);
 
     [Fact]
-    public void Store_adds_replaces_finds_lists_and_removes_by_host_and_vm()
+    public async Task Store_adds_replaces_finds_lists_and_removes_by_host_and_vm()
     {
         var other = Guid.Parse("0d3c2b1a-0000-4000-8000-000000000002");
-        _pending.Add(EnableLater(Vm.Id, at: Noon.AddMinutes(5)));
-        _pending.Add(EnableLater(other, at: Noon));
-        _pending.Add(EnableLater(Vm.Id, host: "HV02"));
-        _pending.Add(EnableLater(Vm.Id, host: "hv01", at: Noon.AddMinutes(10)) with { Enable = false });
+        await _pending.AddAsync(EnableLater(Vm.Id, at: Noon.AddMinutes(5)));
+        await _pending.AddAsync(EnableLater(other, at: Noon));
+        await _pending.AddAsync(EnableLater(Vm.Id, host: "HV02"));
+        await _pending.AddAsync(EnableLater(Vm.Id, host: "hv01", at: Noon.AddMinutes(10)) with { Enable = false });
 
         Assert.False(_pending.Find("HV01", Vm.Id)?.Enable);
         Assert.Equal([other, Vm.Id], _pending.List("hv01").Select(c => c.VmId));
         Assert.Equal(3, _pending.List().Count);
-        Assert.True(_pending.Remove("HV01", Vm.Id));
-        Assert.False(_pending.Remove("HV01", Vm.Id));
+        Assert.True(await _pending.RemoveAsync("HV01", Vm.Id));
+        Assert.False(await _pending.RemoveAsync("HV01", Vm.Id));
         Assert.Null(_pending.Find("HV01", Vm.Id));
         Assert.NotNull(_pending.Find("HV02", Vm.Id));
     }
@@ -36,7 +36,7 @@ public sealed class PendingNestedChangesTests
     public async Task Vm_seen_off_with_a_pending_change_gets_the_off_plan_and_the_change_is_cleared()
     {
         var host = new OperationsFakeHost("HV01", Lab.Host(), Vm);
-        _pending.Add(EnableLater(Vm.Id));
+        await _pending.AddAsync(EnableLater(Vm.Id));
 
         var result = await _operations.ApplyPendingAsync(host, _pending, Vm);
 
@@ -53,7 +53,7 @@ public sealed class PendingNestedChangesTests
         var host = new OperationsFakeHost("HV01", Lab.Host(), Vm);
 
         Assert.Null(await _operations.ApplyPendingAsync(host, _pending, Vm));
-        _pending.Add(EnableLater(Vm.Id));
+        await _pending.AddAsync(EnableLater(Vm.Id));
         Assert.Null(await _operations.ApplyPendingAsync(host, _pending, Vm with { State = VmState.Running }));
 
         Assert.Empty(host.Calls);
@@ -65,7 +65,7 @@ public sealed class PendingNestedChangesTests
     {
         var running = Vm with { State = VmState.Running };
         var host = new OperationsFakeHost("HV01", Lab.Host(), running);
-        _pending.Add(EnableLater(Vm.Id));
+        await _pending.AddAsync(EnableLater(Vm.Id));
 
         // The inventory saw it Off, but the fresh read finds it Running: the Off plan refuses rather than stopping it.
         var result = await _operations.ApplyPendingAsync(host, _pending, Vm);
@@ -80,7 +80,7 @@ public sealed class PendingNestedChangesTests
     {
         var host = new OperationsFakeHost("HV01", Lab.Host(), Vm);
         host.Fail(HostCall.SetNested, "Access is denied.");
-        _pending.Add(EnableLater(Vm.Id));
+        await _pending.AddAsync(EnableLater(Vm.Id));
 
         var result = await _operations.ApplyPendingAsync(host, _pending, Vm);
 

@@ -125,7 +125,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var host = new FakeHyperVHost(HostName, Facts, off);
         var pending = new PendingNestedChanges();
         var service = new NestedSwitchService(new Lookup(host), new NestedVirtualizationOperations(), pending, _db.Audit, TimeProvider.System);
-        pending.Add(new PendingNestedChange(HostName, off.Id, off.Name, true, false, DateTimeOffset.UtcNow));
+        await pending.AddAsync(new PendingNestedChange(HostName, off.Id, off.Name, true, false, DateTimeOffset.UtcNow));
         _db.Break();
 
         var run = await service.RunAsync(TestDatabase.Operator, HostName, off, enable: true, PowerAction.None, false, false, null);
@@ -241,7 +241,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var off = Vm("lab-l1", VmState.Off);
         var host = new FakeHyperVHost(HostName, Facts, off);
         var pending = new PendingNestedChanges();
-        pending.Add(new PendingNestedChange(HostName, off.Id, off.Name, true, false, DateTimeOffset.UtcNow));
+        await pending.AddAsync(new PendingNestedChange(HostName, off.Id, off.Name, true, false, DateTimeOffset.UtcNow));
         var audit = new FailingAuditTrail();
         store.ApplyInventory(HostName, new HostInventory(Facts, [off], DateTimeOffset.UtcNow));
         using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, audit, NullLogger<PendingChangeApplier>.Instance);
@@ -411,16 +411,16 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     {
         var vm = NetworkAdaptersCardTests.Vm(VmState.Running);
         var credentials = Credentials();
-        credentials.Remember(HostName, vm.Id, new GuestCredential("Administrator", FakeGuestHost.Password));
+        await credentials.RememberAsync(HostName, vm.Id, new GuestCredential("Administrator", FakeGuestHost.Password));
         var setup = new GuestSetup(new Lookup(new FakeGuestHost(HostName, Facts, vm)), credentials, _db.Audit);
 
         Assert.Equal(GuestActionOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Operator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Forget guest credentials", AuditResults.Denied, HostName, vm.Name);
-        Assert.True(credentials.IsRemembered(HostName, vm.Id));
+        Assert.True(await credentials.IsRememberedAsync(HostName, vm.Id));
 
         Assert.Equal(GuestActionOutcome.Succeeded, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Administrator, "Forget guest credentials", AuditResults.Succeeded, HostName, vm.Name);
-        Assert.False(credentials.IsRemembered(HostName, vm.Id));
+        Assert.False(await credentials.IsRememberedAsync(HostName, vm.Id));
 
         Assert.Equal(GuestActionOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Administrator, "Forget guest credentials", AuditResults.Refused, HostName, vm.Name);
@@ -428,10 +428,10 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         Assert.Equal(3, _db.Entries().Count);
         AssertNoSecret(FakeGuestHost.Password);
 
-        credentials.Remember(HostName, vm.Id, new GuestCredential("Administrator", FakeGuestHost.Password));
+        await credentials.RememberAsync(HostName, vm.Id, new GuestCredential("Administrator", FakeGuestHost.Password));
         var unrecorded = await new GuestSetup(new Lookup(new FakeGuestHost(HostName, Facts, vm)), credentials, new FailingAuditTrail()).ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm);
         Assert.Contains("the audit trail could not record it", unrecorded.Message, StringComparison.Ordinal);
-        Assert.True(credentials.IsRemembered(HostName, vm.Id));
+        Assert.True(await credentials.IsRememberedAsync(HostName, vm.Id));
     }
 
     [Fact]

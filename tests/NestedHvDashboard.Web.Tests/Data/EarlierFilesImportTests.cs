@@ -141,9 +141,9 @@ public sealed class EarlierFilesImportTests : IDisposable
         Assert.Equal((HostTransport.Ssh, "hv01", Guid.Parse("5a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d"), (string?)null), (hosts[1].Transport, hosts[1].ParentHost, hosts[1].ParentVmId, hosts[1].Password));
 
         var credentials = new GuestCredentialStore(Database, Settings, TestStores.Keys(_folder), NullLogger<GuestCredentialStore>.Instance);
-        Assert.Equal(new GuestCredential("Administrator", GuestPassword), credentials.Find("hv01", VmId));
+        Assert.Equal(new GuestCredential("Administrator", GuestPassword), await credentials.FindAsync("hv01", VmId));
 
-        Assert.Equal([Pending], new DatabasePendingChangeStore(Database, Settings, NullLogger<DatabasePendingChangeStore>.Instance).Load());
+        Assert.Equal([Pending], await new DatabasePendingChangeStore(Database, Settings, NullLogger<DatabasePendingChangeStore>.Instance).LoadAsync());
 
         foreach (var name in (string[])[HostConnectionStore.FileName, GuestCredentialStore.FileName, DatabasePendingChangeStore.FileName])
         {
@@ -158,7 +158,7 @@ public sealed class EarlierFilesImportTests : IDisposable
     public async Task Only_entries_not_already_in_the_database_are_imported()
     {
         await Hosts().SaveAsync([new HostConnectionSettings { Name = "HV01", Address = "kept.lab.example" }, new HostConnectionSettings { Name = "hv00", Address = "hv00.lab.example" }]);
-        new DatabasePendingChangeStore(Database, Settings, NullLogger<DatabasePendingChangeStore>.Instance).Save([Pending with { VmName = "kept", HostName = "HV-B" }]);
+        await new DatabasePendingChangeStore(Database, Settings, NullLogger<DatabasePendingChangeStore>.Instance).SaveAsync([Pending with { VmName = "kept", HostName = "HV-B" }]);
         Write(HostConnectionStore.FileName, HostsFile());
         Write(DatabasePendingChangeStore.FileName, PendingFile);
 
@@ -167,7 +167,7 @@ public sealed class EarlierFilesImportTests : IDisposable
         var hosts = await Hosts().LoadAsync();
         Assert.Equal(["HV01", "hv00", "hv02"], hosts.Select(h => h.Name));
         Assert.Equal("kept.lab.example", hosts[0].Address);
-        Assert.Equal("kept", Assert.Single(new DatabasePendingChangeStore(Database, Settings, NullLogger<DatabasePendingChangeStore>.Instance).Load()).VmName);
+        Assert.Equal("kept", Assert.Single(await new DatabasePendingChangeStore(Database, Settings, NullLogger<DatabasePendingChangeStore>.Instance).LoadAsync()).VmName);
         Assert.Contains(_log.Entries, e => e.Message.Contains("1 added, 1 already there", StringComparison.Ordinal));
     }
 

@@ -16,7 +16,7 @@ public abstract class GuestCredentialStoreTests : DatabaseTestBase
     [Fact]
     public async Task A_remembered_credential_survives_a_restart_encrypted_and_is_gone_after_forget()
     {
-        NewStore().Remember("HV01", VmId, new GuestCredential("Administrator", Password));
+        await NewStore().RememberAsync("HV01", VmId, new GuestCredential("Administrator", Password));
 
         await using (var db = await Database.Factory.CreateDbContextAsync())
         {
@@ -26,41 +26,41 @@ public abstract class GuestCredentialStoreTests : DatabaseTestBase
         }
 
         var restarted = NewStore();
-        Assert.Equal(new GuestCredential("Administrator", Password), restarted.Find("hv01", VmId));
-        Assert.Null(restarted.Find("hv01", Guid.NewGuid()));
-        Assert.Null(restarted.Find("hv02", VmId));
+        Assert.Equal(new GuestCredential("Administrator", Password), await restarted.FindAsync("hv01", VmId));
+        Assert.Null(await restarted.FindAsync("hv01", Guid.NewGuid()));
+        Assert.Null(await restarted.FindAsync("hv02", VmId));
 
-        Assert.True(restarted.Forget("hv01", VmId));
-        Assert.False(restarted.IsRemembered("hv01", VmId));
-        Assert.Null(NewStore().Find("hv01", VmId));
-        Assert.False(NewStore().Forget("hv01", VmId));
+        Assert.True(await restarted.ForgetAsync("hv01", VmId));
+        Assert.False(await restarted.IsRememberedAsync("hv01", VmId));
+        Assert.Null(await NewStore().FindAsync("hv01", VmId));
+        Assert.False(await NewStore().ForgetAsync("hv01", VmId));
     }
 
     [Fact]
-    public void Remembering_again_replaces_the_earlier_credential()
+    public async Task Remembering_again_replaces_the_earlier_credential()
     {
         var store = NewStore();
-        store.Remember("hv01", VmId, new GuestCredential("Administrator", Password));
-        store.Remember("HV01", VmId, new GuestCredential("labuser", "other"));
+        await store.RememberAsync("hv01", VmId, new GuestCredential("Administrator", Password));
+        await store.RememberAsync("HV01", VmId, new GuestCredential("labuser", "other"));
 
-        Assert.Equal(new GuestCredential("labuser", "other"), NewStore().Find("hv01", VmId));
+        Assert.Equal(new GuestCredential("labuser", "other"), await NewStore().FindAsync("hv01", VmId));
     }
 
     [Fact]
     public async Task A_remember_the_database_refuses_names_the_vm_and_the_database()
     {
         var store = NewStore();
-        Assert.False(store.IsRemembered("hv01", VmId));
+        Assert.False(await store.IsRememberedAsync("hv01", VmId));
         await using (var db = await Database.Factory.CreateDbContextAsync())
         {
             await db.Database.ExecuteSqlRawAsync("DROP TABLE \"GuestCredentials\"");
         }
 
-        var error = Assert.Throws<DatabaseSaveException>(() => store.Remember("hv01", VmId, new GuestCredential("Administrator", Password)));
+        var error = await Assert.ThrowsAsync<DatabaseSaveException>(() => store.RememberAsync("hv01", VmId, new GuestCredential("Administrator", Password)));
 
         Assert.Contains($"VM {VmId} on host hv01", error.Message, StringComparison.Ordinal);
         Assert.Contains(Database.Settings.Description, error.Message, StringComparison.Ordinal);
-        Assert.False(store.IsRemembered("hv01", VmId));
+        Assert.False(await store.IsRememberedAsync("hv01", VmId));
     }
 }
 

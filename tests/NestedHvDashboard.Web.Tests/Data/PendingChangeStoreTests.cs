@@ -20,34 +20,35 @@ public abstract class PendingChangeStoreTests : DatabaseTestBase
         new(host, new Guid(n, 0, 0, new byte[8]), $"vm {n} 'quoted' \"name\"", n % 2 == 0, n % 3 == 0, Noon.AddMinutes(n), n % 5 == 0);
 
     [Fact]
-    public void What_is_saved_is_loaded_back_field_for_field()
+    public async Task What_is_saved_is_loaded_back_field_for_field()
     {
         PendingNestedChange[] changes = [Change(1), Change(5), Change(6, "hv-b")];
 
-        Store().Save(changes);
+        await Store().SaveAsync(changes);
 
-        var loaded = Store().Load();
+        var loaded = await Store().LoadAsync();
         Assert.Equal(changes, loaded);
         Assert.All(loaded, c => Assert.Equal(TimeSpan.Zero, c.RequestedAt.Offset));
     }
 
     [Fact]
-    public void Nothing_saved_yet_means_nothing_pending()
+    public async Task Nothing_saved_yet_means_nothing_pending()
     {
-        Assert.Empty(Store().Load());
+        Assert.Empty(await Store().LoadAsync());
     }
 
     [Fact]
-    public void Pending_changes_survive_a_restart_of_the_app()
+    public async Task Pending_changes_survive_a_restart_of_the_app()
     {
         var before = new PendingNestedChanges(Store());
-        before.Add(Change(1));
-        before.Add(Change(2) with { DisableDynamicMemory = true });
-        before.Add(Change(3));
-        before.Remove("hv01", Change(3).VmId);
+        await before.AddAsync(Change(1));
+        await before.AddAsync(Change(2) with { DisableDynamicMemory = true });
+        await before.AddAsync(Change(3));
+        await before.RemoveAsync("hv01", Change(3).VmId);
 
-        // A new store and a new PendingNestedChanges over the same database: what a restart builds.
+        // A new store and a new PendingNestedChanges over the same database, loaded: what a restart builds.
         var after = new PendingNestedChanges(Store());
+        await after.LoadAsync();
 
         Assert.Equal(before.List(), after.List());
         Assert.Equal(2, after.List().Count);
@@ -56,7 +57,7 @@ public abstract class PendingChangeStoreTests : DatabaseTestBase
     }
 
     [Fact]
-    public void The_apps_registration_keeps_pending_changes_in_the_database()
+    public async Task The_apps_registration_keeps_pending_changes_in_the_database()
     {
         ServiceProvider Services() => new ServiceCollection()
             .AddLogging()
@@ -66,46 +67,48 @@ public abstract class PendingChangeStoreTests : DatabaseTestBase
 
         using (var first = Services())
         {
-            first.GetRequiredService<PendingNestedChanges>().Add(Change(7));
+            await first.GetRequiredService<PendingNestedChanges>().AddAsync(Change(7));
         }
 
         using var second = Services();
+        // What the PendingChangeApplier does when the app starts.
+        await second.GetRequiredService<PendingNestedChanges>().LoadAsync();
 
         Assert.Equal([Change(7)], second.GetRequiredService<PendingNestedChanges>().List());
         Assert.IsType<DatabasePendingChangeStore>(second.GetRequiredService<IPendingChangeStore>());
     }
 
     [Fact]
-    public void A_save_the_database_refuses_keeps_the_previous_list_and_names_the_database()
+    public async Task A_save_the_database_refuses_keeps_the_previous_list_and_names_the_database()
     {
         var store = Store();
-        store.Save([Change(1), Change(2)]);
+        await store.SaveAsync([Change(1), Change(2)]);
 
         // The same VM twice breaks the unique index after the old rows were deleted: all of it is rolled back.
-        var error = Assert.Throws<DatabaseSaveException>(() => store.Save([Change(3), Change(3) with { VmName = "again" }]));
+        var error = await Assert.ThrowsAsync<DatabaseSaveException>(() => store.SaveAsync([Change(3), Change(3) with { VmName = "again" }]));
 
         Assert.Contains("pending change", error.Message, StringComparison.Ordinal);
         Assert.Contains(Database.Settings.Description, error.Message, StringComparison.Ordinal);
-        Assert.Equal([Change(1), Change(2)], Store().Load());
+        Assert.Equal([Change(1), Change(2)], await Store().LoadAsync());
     }
 
     [Fact]
-    public void A_change_that_cannot_be_saved_is_not_kept_pending()
+    public async Task A_change_that_cannot_be_saved_is_not_kept_pending()
     {
         var pending = new PendingNestedChanges(Store());
-        pending.Add(Change(1));
+        await pending.AddAsync(Change(1));
         using (var db = Database.Factory.CreateDbContext())
         {
             db.Database.ExecuteSqlRaw("DROP TABLE \"PendingChanges\"");
         }
 
-        Assert.Throws<DatabaseSaveException>(() => pending.Add(Change(2)));
+        await Assert.ThrowsAsync<DatabaseSaveException>(() => pending.AddAsync(Change(2)));
 
         Assert.Equal([Change(1)], pending.List());
     }
 
     [Fact]
-    public void A_database_that_cannot_be_read_is_logged_by_name_and_the_app_starts_with_nothing_pending()
+    public async Task A_database_that_cannot_be_read_is_logged_by_name_and_the_app_starts_with_nothing_pending()
     {
         using (var db = Database.Factory.CreateDbContext())
         {
@@ -114,6 +117,7 @@ public abstract class PendingChangeStoreTests : DatabaseTestBase
 
         var logger = new ListLogger<DatabasePendingChangeStore>();
         var pending = new PendingNestedChanges(Store(logger));
+        await pending.LoadAsync();
 
         Assert.Empty(pending.List());
         var error = Assert.Single(logger.Entries, e => e.Level == LogLevel.Error);
@@ -125,13 +129,10 @@ public abstract class PendingChangeStoreTests : DatabaseTestBase
     {
         var pending = new PendingNestedChanges(Store());
 
-        // 40 threads of their own, all adding at once. Not thread-pool tasks: 39 of them block on the store's lock, and on
-        // this 2-core machine the pool adds a thread about every half second. A CI run saw the very first save time out
-        // after 30 s under load with every pool thread blocked: that measures the pool, not the store.
-        await Task.WhenAll(Enumerable.Range(1, 40).Select(n => Task.Factory.StartNew(
-            () => pending.Add(Change(n, n % 2 == 0 ? "HV01" : "HV02")), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        // 40 adds at once; they wait for the store's gate without holding a thread.
+        await Task.WhenAll(Enumerable.Range(1, 40).Select(n => Task.Run(() => pending.AddAsync(Change(n, n % 2 == 0 ? "HV01" : "HV02")))));
 
-        var reloaded = Store().Load();
+        var reloaded = await Store().LoadAsync();
         Assert.Equal(40, reloaded.Count);
         Assert.Equal(pending.List(), reloaded);
     }
@@ -140,17 +141,17 @@ public abstract class PendingChangeStoreTests : DatabaseTestBase
     public async Task Concurrent_saves_on_one_store_end_with_one_writers_whole_list()
     {
         var store = Store();
-        var writers = Enumerable.Range(1, 8).Select(w => Task.Run(() =>
+        var writers = Enumerable.Range(1, 8).Select(w => Task.Run(async () =>
         {
             for (var i = 0; i < 10; i++)
             {
-                store.Save([.. Enumerable.Range(1, w).Select(n => Change(n))]);
+                await store.SaveAsync([.. Enumerable.Range(1, w).Select(n => Change(n))]);
             }
         }));
 
         await Task.WhenAll(writers);
 
-        var loaded = Store().Load();
+        var loaded = await Store().LoadAsync();
         Assert.InRange(loaded.Count, 1, 8);
         Assert.Equal(Enumerable.Range(1, loaded.Count).Select(n => Change(n)), loaded);
     }

@@ -1,103 +1,25 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
-using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Tests.Access;
 
 namespace NestedHvDashboard.Web.Tests.Inventory;
 
 /// <summary>The hub end to end: the .NET SignalR client against Kestrel on a free loopback port.</summary>
-public sealed class InventoryHubTests : IAsyncLifetime
+public sealed class InventoryHubTests : InventoryHubTestBase
 {
-    private const int MaxStreams = 3;
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
     private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
-
-    private readonly InventoryStore _store = new(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(20), MetricsInterval = TimeSpan.FromMilliseconds(200) });
-    private WebApplication? _app;
-    private Uri? _hubUrl;
-
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration["Inventory:Hub:MaxStreamsPerConnection"] = MaxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Services.AddSingleton<IInventoryFeed>(_store);
-        builder.Services.AddInventoryHub();
-        HeaderAuthentication.AddTo(builder.Services);
-        _app = builder.Build();
-        _app.MapInventoryHub();
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        _hubUrl = new Uri(new Uri(address), InventoryHub.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
-    // A Viewer unless the test says who (null: anonymous).
-    private async Task<HubConnection> ConnectAsync(bool messagePack, IReadOnlyDictionary<string, string>? who = null)
-    {
-        who ??= HeaderAuthentication.As("viewer", DashboardRoles.Viewer);
-        var builder = new HubConnectionBuilder().WithUrl(_hubUrl!, o =>
-        {
-            foreach (var (name, value) in who)
-            {
-                o.Headers[name] = value;
-            }
-        });
-        if (messagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
-
-        var connection = builder.Build();
-        await connection.StartAsync();
-        return connection;
-    }
-
-    private static HostFacts Facts(string host) => new(
-        host, "Microsoft Windows Server 2025 Datacenter", "10.0.26100", 26100, true, ProcessorVendor.Amd, "AuthenticAMD",
-        "AMD EPYC 9654", 192, 512L << 30, true, [new Version(9, 3), new Version(12, 0)], new Version(12, 0), false, null);
-
-    private static VmSnapshot Vm(Guid id, string name, int cpu = 0, bool spoofing = false) => new(
-        id, name, VmState.Running, TimeSpan.FromMinutes(90), cpu, 8L << 30, false, 8L << 30, new Version(12, 0), 2, 8, true, true,
-        [new VmNetworkAdapterInfo("Network Adapter", "Lab", "00155D0A0B0C", spoofing)], "Windows Server 2025 Datacenter", "10.0.26100");
-
-    private static HostInventory Read(string host, params VmSnapshot[] vms) => new(Facts(host), vms, DateTimeOffset.UtcNow);
-
-    private static async Task<InventoryStreamItem> NextAsync(IAsyncEnumerator<InventoryStreamItem> stream)
-    {
-        Assert.True(await stream.MoveNextAsync().AsTask().WaitAsync(Patience), "the stream ended");
-        return stream.Current;
-    }
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Subscribe_streams_a_snapshot_then_changes(bool messagePack)
     {
-        _store.SetHostStatus("hv1", new HostStatus(HostConnectionState.Connected, DateTimeOffset.UtcNow));
-        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "lab-dc")));
-        _store.SetHostStatus("hv2", new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "Read inventory on host 'hv2': host unreachable: Connection refused"));
+        Store.SetHostStatus("hv1", new HostStatus(HostConnectionState.Connected, DateTimeOffset.UtcNow));
+        Store.ApplyInventory("hv1", Read("hv1", Vm(A, "lab-dc")));
+        Store.SetHostStatus("hv2", new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "Read inventory on host 'hv2': host unreachable: Connection refused"));
         await using var connection = await ConnectAsync(messagePack);
         using var stop = new CancellationTokenSource();
         await using var stream = connection.StreamAsync<InventoryStreamItem>("Subscribe", null, stop.Token).GetAsyncEnumerator(stop.Token);
@@ -112,7 +34,7 @@ public sealed class InventoryHubTests : IAsyncLifetime
         Assert.Equal(HostConnectionState.Unreachable, snapshot.Hosts[1].Status.State);
         Assert.Contains("Connection refused", snapshot.Hosts[1].Status.LastError, StringComparison.Ordinal);
 
-        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "lab-dc", cpu: 37, spoofing: true), Vm(B, "nested-01")));
+        Store.ApplyInventory("hv1", Read("hv1", Vm(A, "lab-dc", cpu: 37, spoofing: true), Vm(B, "nested-01")));
         var changes = new List<InventoryChange>();
         while (changes.Count < 2)
         {
@@ -128,12 +50,12 @@ public sealed class InventoryHubTests : IAsyncLifetime
         Assert.Equal("nested-01", changes[1].Vm!.Name);
         Assert.All(changes, c => Assert.Equal(("hv1", 3L), (c.Host, c.Version)));
 
-        _store.SetHostStatus("hv2", new HostStatus(HostConnectionState.AuthenticationFailed, DateTimeOffset.UtcNow, "Access is denied."));
+        Store.SetHostStatus("hv2", new HostStatus(HostConnectionState.AuthenticationFailed, DateTimeOffset.UtcNow, "Access is denied."));
         var host = Assert.Single((await NextAsync(stream)).Changes);
         Assert.Equal((InventoryChangeKind.HostChanged, "hv2", HostConnectionState.AuthenticationFailed), (host.Kind, host.Host, host.Status!.State));
 
         // A host taken out of the dashboard: the client is told to drop it.
-        _store.RemoveHost("hv2");
+        Store.RemoveHost("hv2");
         var removed = Assert.Single((await NextAsync(stream)).Changes);
         Assert.Equal((InventoryChangeKind.HostRemoved, "hv2", host.Version + 1), (removed.Kind, removed.Host, removed.Version));
         Assert.Null(removed.Status);
@@ -144,8 +66,8 @@ public sealed class InventoryHubTests : IAsyncLifetime
     [InlineData(true)]
     public async Task Subscribe_to_one_host_streams_only_that_host(bool messagePack)
     {
-        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
-        _store.ApplyInventory("hv2", Read("hv2", Vm(B, "b")));
+        Store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
+        Store.ApplyInventory("hv2", Read("hv2", Vm(B, "b")));
         await using var connection = await ConnectAsync(messagePack);
         using var stop = new CancellationTokenSource();
         await using var stream = connection.StreamAsync<InventoryStreamItem>("Subscribe", "hv2", stop.Token).GetAsyncEnumerator(stop.Token);
@@ -153,8 +75,8 @@ public sealed class InventoryHubTests : IAsyncLifetime
         var snapshot = await NextAsync(stream);
         Assert.Equal(["hv2"], snapshot.Hosts.Select(h => h.Name));
 
-        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a2")));
-        _store.ApplyInventory("hv2", Read("hv2", Vm(B, "b2")));
+        Store.ApplyInventory("hv1", Read("hv1", Vm(A, "a2")));
+        Store.ApplyInventory("hv2", Read("hv2", Vm(B, "b2")));
         var change = Assert.Single((await NextAsync(stream)).Changes);
         Assert.Equal(("hv2", B, "b2"), (change.Host, change.VmId, change.Vm!.Name));
     }
@@ -164,13 +86,13 @@ public sealed class InventoryHubTests : IAsyncLifetime
     [InlineData(true)]
     public async Task Cpu_and_uptime_reach_the_client_as_metrics_items_never_as_changes(bool messagePack)
     {
-        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a"), Vm(B, "b")));
+        Store.ApplyInventory("hv1", Read("hv1", Vm(A, "a"), Vm(B, "b")));
         await using var connection = await ConnectAsync(messagePack);
         using var stop = new CancellationTokenSource();
         await using var stream = connection.StreamAsync<InventoryStreamItem>("Subscribe", null, stop.Token).GetAsyncEnumerator(stop.Token);
         await NextAsync(stream);
 
-        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: 55) with { Uptime = TimeSpan.FromHours(5) }, Vm(B, "b")));
+        Store.ApplyInventory("hv1", Read("hv1", Vm(A, "a", cpu: 55) with { Uptime = TimeSpan.FromHours(5) }, Vm(B, "b")));
 
         var item = await NextAsync(stream);
         Assert.Equal(InventoryStreamItem.MetricsKind, item.Kind);
@@ -187,14 +109,14 @@ public sealed class InventoryHubTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var stream = connection.StreamAsync<InventoryStreamItem>("Subscribe", null, stop.Token).GetAsyncEnumerator(stop.Token);
         await NextAsync(stream);
-        Assert.Equal(1, _store.SubscriberCount);
+        Assert.Equal(1, Store.SubscriberCount);
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.MoveNextAsync());
         await stream.DisposeAsync();
 
         var deadline = DateTime.UtcNow + Patience;
-        while (_store.SubscriberCount != 0)
+        while (Store.SubscriberCount != 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the server kept the subscription");
             await Task.Delay(10);
@@ -204,7 +126,7 @@ public sealed class InventoryHubTests : IAsyncLifetime
     [Fact]
     public async Task A_connection_may_hold_only_the_configured_number_of_streams_and_a_stopped_one_frees_its_place()
     {
-        _store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
+        Store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
         await using var connection = await ConnectAsync(messagePack: false);
         var stops = new List<CancellationTokenSource>();
         var streams = new List<IAsyncEnumerator<InventoryStreamItem>>();
@@ -225,7 +147,7 @@ public sealed class InventoryHubTests : IAsyncLifetime
                 Assert.Contains("Inventory:Hub:MaxStreamsPerConnection", refused.Message, StringComparison.Ordinal);
             }
 
-            Assert.Equal(MaxStreams, _store.SubscriberCount);
+            Assert.Equal(MaxStreams, Store.SubscriberCount);
 
             // Another connection has its own allowance.
             await using (var other = await ConnectAsync(messagePack: true))
@@ -240,9 +162,9 @@ public sealed class InventoryHubTests : IAsyncLifetime
             await stops[0].CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await streams[0].MoveNextAsync());
             var deadline = DateTime.UtcNow + Patience;
-            while (_store.SubscriberCount != MaxStreams - 1)
+            while (Store.SubscriberCount != MaxStreams - 1)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"the server kept {_store.SubscriberCount} subscriptions");
+                Assert.True(DateTime.UtcNow < deadline, $"the server kept {Store.SubscriberCount} subscriptions");
                 await Task.Delay(10);
             }
 
@@ -271,7 +193,7 @@ public sealed class InventoryHubTests : IAsyncLifetime
     {
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => ConnectAsync(messagePack: false, new Dictionary<string, string>()));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(0, _store.SubscriberCount);
+        Assert.Equal(0, Store.SubscriberCount);
     }
 
     [Fact]
@@ -279,6 +201,6 @@ public sealed class InventoryHubTests : IAsyncLifetime
     {
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => ConnectAsync(messagePack: false, HeaderAuthentication.As("nobody", null)));
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal(0, _store.SubscriberCount);
+        Assert.Equal(0, Store.SubscriberCount);
     }
 }

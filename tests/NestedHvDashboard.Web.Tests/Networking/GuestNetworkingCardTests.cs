@@ -63,7 +63,7 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
 
 
     [Fact]
-    public void Reading_asks_for_credentials_shows_the_guest_state_and_remembers_them_when_asked()
+    public async Task Reading_asks_for_credentials_shows_the_guest_state_and_remembers_them_when_asked()
     {
         var card = Open(Vm(nested: true));
 
@@ -72,7 +72,7 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
 
         card.WaitForAssertion(() => Assert.Equal("External", card.Find("[data-testid=guest-switches]").TextContent.Trim()));
         Assert.Equal("NotInstalled", card.Find("[data-testid=guest-hyperv]").TextContent.Trim());
-        Assert.Equal(FakeGuestHost.Password, Store.Find(HostName, Vm(true).Id)?.Password);
+        Assert.Equal(FakeGuestHost.Password, (await Store.FindAsync(HostName, Vm(true).Id))?.Password);
 
         // A new visit takes the remembered credential without asking.
         var again = Open(Vm(nested: true));
@@ -81,12 +81,12 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         Assert.Empty(_dialogs.FindAll("[data-testid=guest-credential-dialog]"));
 
         again.Find("[data-testid=guest-forget]").Click();
-        Assert.False(Store.IsRemembered(HostName, Vm(true).Id));
+        Assert.False(await Store.IsRememberedAsync(HostName, Vm(true).Id));
         again.WaitForAssertion(() => Assert.Empty(again.FindAll("[data-testid=guest-forget]")));
     }
 
     [Fact]
-    public void A_wrong_password_is_said_plainly_asked_again_and_never_remembered()
+    public async Task A_wrong_password_is_said_plainly_asked_again_and_never_remembered()
     {
         var card = Open(Vm(nested: true));
 
@@ -97,13 +97,13 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
             "VM 'lab-l1' on host 'hv-a' refused the user name or password. The guest said: The credential is invalid.",
             _dialogs.Find("[data-testid=guest-credential-problem]").TextContent,
             StringComparison.Ordinal));
-        Assert.False(Store.IsRemembered(HostName, Vm(true).Id));
+        Assert.False(await Store.IsRememberedAsync(HostName, Vm(true).Id));
 
         SignIn(FakeGuestHost.Password, remember: false);
 
         card.WaitForAssertion(() => Assert.Equal("External", card.Find("[data-testid=guest-switches]").TextContent.Trim()));
         Assert.Equal(["Read", "Read"], _host.Calls);
-        Assert.False(Store.IsRemembered(HostName, Vm(true).Id));
+        Assert.False(await Store.IsRememberedAsync(HostName, Vm(true).Id));
     }
 
     [Fact]

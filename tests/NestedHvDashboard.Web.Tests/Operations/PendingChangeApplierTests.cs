@@ -30,7 +30,7 @@ public sealed class PendingChangeApplierTests : IDisposable
         var running = Vm(VmState.Running);
         var host = new FakeHyperVHost(HostName, Facts, running);
         var pending = new PendingNestedChanges();
-        pending.Add(new PendingNestedChange(HostName, VmId, running.Name, Enable: true, EnableMacAddressSpoofing: true, DateTimeOffset.UtcNow));
+        await pending.AddAsync(new PendingNestedChange(HostName, VmId, running.Name, Enable: true, EnableMacAddressSpoofing: true, DateTimeOffset.UtcNow));
         store.ApplyInventory(HostName, new HostInventory(Facts, [running], DateTimeOffset.UtcNow));
         using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, _db.Audit, NullLogger<PendingChangeApplier>.Instance);
 
@@ -73,7 +73,7 @@ public sealed class PendingChangeApplierTests : IDisposable
         var host = new FakeHyperVHost(HostName, Facts, off);
         host.FailNext("SetNested", "The configuration is locked.");
         var pending = new PendingNestedChanges();
-        pending.Add(new PendingNestedChange(HostName, VmId, off.Name, Enable: true, EnableMacAddressSpoofing: false, DateTimeOffset.UtcNow));
+        await pending.AddAsync(new PendingNestedChange(HostName, VmId, off.Name, Enable: true, EnableMacAddressSpoofing: false, DateTimeOffset.UtcNow));
         store.ApplyInventory(HostName, new HostInventory(Facts, [off], DateTimeOffset.UtcNow));
         using var applier = new PendingChangeApplier(store, new Lookup(host), new NestedVirtualizationOperations(), pending, _db.Audit, NullLogger<PendingChangeApplier>.Instance);
 
