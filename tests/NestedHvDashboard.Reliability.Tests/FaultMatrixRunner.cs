@@ -1,3 +1,4 @@
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Simulator.HyperV;
 using NestedHvDashboard.Simulator.State;
@@ -89,7 +90,7 @@ public static class FaultMatrixRunner
         switch (scenario.Kind)
         {
             case ChangeKind.Nested:
-                var result = await lab.Nested.RunAsync(FaultLab.Operator, host, vms[0], scenario.Enable, scenario.Power, scenario.MacSpoofing, scenario.DynamicMemoryOff, null);
+                var result = await lab.Nested.RunAsync(FaultLab.Operator, vms[0], new NestedVirtualizationRequest(host, vms[0].Id, scenario.Enable, scenario.Power, scenario.MacSpoofing, scenario.DynamicMemoryOff), null);
                 return new([(vms[0].Name, result.IsSuccess, result.Message, result.HostMessage)]);
             case ChangeKind.Bulk:
                 var facts = await lab.Engine.GetHostFactsAsync(CancellationToken.None);

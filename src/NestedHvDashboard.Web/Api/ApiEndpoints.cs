@@ -207,7 +207,7 @@ public static partial class ApiEndpoints
         {
             try
             {
-                operations.Complete(id, await nested.RunAsync(actor, hostName, target, enable, power, mac, dynamicMemoryOff, log, id));
+                operations.Complete(id, await nested.RunAsync(actor, target, new NestedVirtualizationRequest(hostName, target.Id, enable, power, mac, dynamicMemoryOff), log, id));
             }
             catch (Exception ex)
             {

@@ -2,6 +2,7 @@ using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.VirtualMachines;
 namespace NestedHvDashboard.Web.NestedSwitching;
 
@@ -196,32 +197,27 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
                     var start = new AuditStart(
                         actor, (enable ? "Enable nested" : "Disable nested") + " at next shutdown", vm.Host, vm.Vm.Name, vm.Vm.Id,
                         new { enable, enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory, bulk = true }, ChangeAudit.StateOf(vm.Vm), correlation);
-                    long id;
-                    try
+                    // Stored before the pending change is saved, like every other change.
+                    var change = new AuditedChange<BulkVmResult>(
+                        start,
+                        $"Leaving the change on VM '{vm.Vm.Name}' on host '{vm.Host}' pending",
+                        refusal => new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Refused), refusal, null),
+                        result => result.Outcome == BulkVmResult.Deferred
+                            ? new AuditCompletion(AuditResults.Deferred, result.Message, "pending until the VM is Off")
+                            : new AuditCompletion(AuditResults.Failed, result.Message));
+                    run.Add(await audit.ChangeAsync(change, _ =>
                     {
-                        // Stored before the pending change is saved, like every other change.
-                        id = await audit.BeginAsync(start);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Refused), ChangeAudit.NotRecorded($"Leaving the change on VM '{vm.Vm.Name}' on host '{vm.Host}' pending", ex), null));
-                        continue;
-                    }
-
-                    try
-                    {
-                        pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        var failed = $"The change on VM '{vm.Vm.Name}' on host '{vm.Host}' could not be left pending: {ex.Message}";
-                        await EndQuietlyAsync([id], new AuditCompletion(AuditResults.Failed, failed));
-                        run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Failed), failed, null));
-                        continue;
-                    }
-
-                    await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Deferred, message, "pending until the VM is Off"));
-                    run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
+                        try
+                        {
+                            pending.Add(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
+                            return Task.FromResult(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            var failed = $"The change on VM '{vm.Vm.Name}' on host '{vm.Host}' could not be left pending: {ex.Message}";
+                            return Task.FromResult(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Failed), failed, null));
+                        }
+                    }));
                 }
 
                 var names = vms.ToDictionary(v => v.Key, v => v.Vm.Name);

@@ -3,6 +3,7 @@ using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.NestedSwitching;
 
@@ -24,70 +25,59 @@ public sealed class NestedSwitchService(
     public PendingNestedChange? FindPending(string hostName, Guid vmId) => pending.Find(hostName, vmId);
 
     /// <summary>
-    /// Runs the change now. <paramref name="power"/> is <see cref="PowerAction.None"/> for a VM that is Off.
-    /// The companion fixes (<paramref name="enableMacAddressSpoofing"/>, <paramref name="disableDynamicMemory"/>) apply only when enabling.
+    /// Runs <paramref name="request"/> on <paramref name="vm"/> now (the VM as the page or the API saw it, for the audit trail).
+    /// Its power action is <see cref="PowerAction.None"/> for a VM that is Off; its companion fixes apply only when enabling.
     /// An actor without the Operator role, a host the dashboard does not know, or an audit trail that cannot be written
     /// is a Refused result, not an exception.
     /// </summary>
-    public async Task<OperationResult> RunAsync(
-        Actor actor, string hostName, VmSnapshot vm, bool enable, PowerAction power, bool enableMacAddressSpoofing, bool disableDynamicMemory,
-        IProgress<OperationStep>? progress, Guid? correlationId = null, CancellationToken cancellationToken = default)
+    public Task<OperationResult> RunAsync(
+        Actor actor, VmSnapshot vm, NestedVirtualizationRequest request, IProgress<OperationStep>? progress, Guid? correlationId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
-        var mac = enableMacAddressSpoofing && enable;
-        var staticMemory = disableDynamicMemory && enable;
-        var start = new AuditStart(
-            actor, ActionName(enable), hostName, vm.Name, vm.Id,
-            new { enable, power = power.ToString(), enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory },
-            ChangeAudit.StateOf(vm), correlationId);
-        if (!actor.CanOperate)
+        ArgumentNullException.ThrowIfNull(request);
+        var (hostName, enable) = (request.HostName, request.Enable);
+        request = request with { VmId = vm.Id, EnableMacAddressSpoofing = request.EnableMacAddressSpoofing && enable, DisableDynamicMemory = request.DisableDynamicMemory && enable };
+        var change = new AuditedChange<OperationResult>(
+            new AuditStart(
+                actor, ActionName(enable), hostName, vm.Name, vm.Id,
+                new { enable, power = request.PowerAction.ToString(), enableMacAddressSpoofing = request.EnableMacAddressSpoofing, disableDynamicMemory = request.DisableDynamicMemory },
+                ChangeAudit.StateOf(vm), correlationId),
+            $"Turning nested virtualization {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}'",
+            message => Refused(hostName, vm, message),
+            ChangeAudit.CompletionOf)
         {
-            var refusal = actor.Refusal($"Turning nested virtualization {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}'", DashboardRoles.Operator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), CancellationToken.None);
-            return Refused(hostName, vm, refusal);
+            NeededRole = DashboardRoles.Operator,
+        };
+        return audit.ChangeAsync(change, id => ChangeAsync(vm, request, new AuditProgress(audit, id, progress), cancellationToken), CancellationToken.None);
+    }
+
+    private async Task<OperationResult> ChangeAsync(VmSnapshot vm, NestedVirtualizationRequest request, IProgress<OperationStep> progress, CancellationToken cancellationToken)
+    {
+        var hostName = request.HostName;
+        if (hosts.Find(hostName) is not { } host)
+        {
+            return Refused(hostName, vm, $"The dashboard has no host named '{hostName}'; nothing was changed.");
         }
 
-        long id;
         try
         {
-            id = await audit.BeginAsync(start, CancellationToken.None);
+            // Only the user's own "Stop waiting" cancels (never the page closing): the plan stops before its next step,
+            // compensates, and leaves the host to finish the step it was running.
+            // Each step's start and end is noted in the entry before the host is asked, so a dashboard killed during the
+            // change leaves an Interrupted entry that says which step it stopped at and whether the VM was left Off.
+            return await operations.RunAsync(host, request, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new OperationResult(OperationOutcome.Canceled, hostName, vm.Id, vm.Name,
+                $"Canceled before anything was changed on VM '{vm.Name}' on host '{hostName}'.", [], null, null, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return Refused(hostName, vm, ChangeAudit.NotRecorded($"Turning nested virtualization {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}'", ex));
+            return new OperationResult(OperationOutcome.Failed, hostName, vm.Id, vm.Name,
+                $"Changing nested virtualization on VM '{vm.Name}' on host '{hostName}' failed: {ex.Message}", [], null, ex.Message, null);
         }
-
-        OperationResult result;
-        if (hosts.Find(hostName) is not { } host)
-        {
-            result = Refused(hostName, vm, $"The dashboard has no host named '{hostName}'; nothing was changed.");
-        }
-        else
-        {
-            try
-            {
-                // Only the user's own "Stop waiting" cancels (never the page closing): the plan stops before its next step,
-                // compensates, and leaves the host to finish the step it was running.
-                // Each step's start and end is noted in the entry before the host is asked, so a dashboard killed during the
-                // change leaves an Interrupted entry that says which step it stopped at and whether the VM was left Off.
-                result = await operations.RunAsync(
-                    host, new NestedVirtualizationRequest(hostName, vm.Id, enable, power, mac, staticMemory), new AuditProgress(audit, id, progress), cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                result = new OperationResult(OperationOutcome.Canceled, hostName, vm.Id, vm.Name,
-                    $"Canceled before anything was changed on VM '{vm.Name}' on host '{hostName}'.", [], null, null, null);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                result = new OperationResult(OperationOutcome.Failed, hostName, vm.Id, vm.Name,
-                    $"Changing nested virtualization on VM '{vm.Name}' on host '{hostName}' failed: {ex.Message}", [], null, ex.Message, null);
-            }
-        }
-
-        await audit.CompleteAsync(id, ChangeAudit.CompletionOf(result), CancellationToken.None);
-        return result;
     }
 
     /// <summary>
@@ -98,78 +88,50 @@ public sealed class NestedSwitchService(
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
-        var change = new PendingNestedChange(
+        var pendingChange = new PendingNestedChange(
             hostName, vm.Id, vm.Name, enable, enableMacAddressSpoofing && enable, time.GetUtcNow(), disableDynamicMemory && enable);
-        var start = new AuditStart(
-            actor, ActionName(enable) + " at next shutdown", hostName, vm.Name, vm.Id,
-            new { enable, enableMacAddressSpoofing = change.EnableMacAddressSpoofing, disableDynamicMemory = change.DisableDynamicMemory },
-            ChangeAudit.StateOf(vm));
-        if (!actor.CanOperate)
+        var change = new AuditedChange<(PendingNestedChange? Change, string? Refusal)>(
+            new AuditStart(
+                actor, ActionName(enable) + " at next shutdown", hostName, vm.Name, vm.Id,
+                new { enable, enableMacAddressSpoofing = pendingChange.EnableMacAddressSpoofing, disableDynamicMemory = pendingChange.DisableDynamicMemory },
+                ChangeAudit.StateOf(vm)),
+            $"Scheduling a nested virtualization change on VM '{vm.Name}' on host '{hostName}'",
+            refusal => (null, refusal),
+            _ => new AuditCompletion(AuditResults.Deferred,
+                $"Nested virtualization will be turned {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' the next time the VM is seen Off.",
+                "pending until the VM is Off"))
         {
-            var refusal = actor.Refusal($"Scheduling a nested virtualization change on VM '{vm.Name}' on host '{hostName}'", DashboardRoles.Operator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
-            return (null, refusal);
-        }
-
-        long id;
-        try
+            NeededRole = DashboardRoles.Operator,
+            Escaped = ex => new AuditCompletion(AuditResults.Failed, $"The pending change could not be saved: {ex.Message}"),
+        };
+        return await audit.ChangeAsync<(PendingNestedChange?, string?)>(change, _ =>
         {
-            id = await audit.BeginAsync(start);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (null, ChangeAudit.NotRecorded($"Scheduling a nested virtualization change on VM '{vm.Name}' on host '{hostName}'", ex));
-        }
-
-        try
-        {
-            pending.Add(change);
-        }
-        catch (Exception ex)
-        {
-            await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Failed, $"The pending change could not be saved: {ex.Message}"));
-            throw;
-        }
-
-        await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Deferred,
-            $"Nested virtualization will be turned {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' the next time the VM is seen Off.",
-            "pending until the VM is Off"));
-        return (change, null);
+            pending.Add(pendingChange);
+            return Task.FromResult<(PendingNestedChange?, string?)>((pendingChange, null));
+        });
     }
 
     /// <summary>Cancels the VM's pending change; false when there was none, or the actor may not or it could not be recorded (then <c>Refusal</c> says why).</summary>
     public async Task<(bool Canceled, string? Refusal)> CancelPendingAsync(Actor actor, string hostName, Guid vmId)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var change = pending.Find(hostName, vmId);
-        if (change is null)
+        if (pending.Find(hostName, vmId) is not { } pendingChange)
         {
             return (false, null);
         }
 
-        var start = new AuditStart(actor, "Cancel pending nested change", hostName, change.VmName, vmId, new { change.Enable }, "pending");
-        if (!actor.CanOperate)
+        var vmName = pendingChange.VmName;
+        var change = new AuditedChange<(bool Canceled, string? Refusal)>(
+            new AuditStart(actor, "Cancel pending nested change", hostName, vmName, vmId, new { pendingChange.Enable }, "pending"),
+            $"Canceling the pending change on VM '{vmName}' on host '{hostName}'",
+            refusal => (false, refusal),
+            result => result.Canceled
+                ? new AuditCompletion(AuditResults.Succeeded, $"The pending nested virtualization change on VM '{vmName}' on host '{hostName}' was canceled; nothing was changed on the VM.", "no pending change")
+                : new AuditCompletion(AuditResults.Refused, $"VM '{vmName}' on host '{hostName}' had no pending change any more (it was applied or canceled meanwhile)."))
         {
-            var refusal = actor.Refusal($"Canceling the pending change on VM '{change.VmName}' on host '{hostName}'", DashboardRoles.Operator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
-            return (false, refusal);
-        }
-
-        long id;
-        try
-        {
-            id = await audit.BeginAsync(start);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (false, ChangeAudit.NotRecorded($"Canceling the pending change on VM '{change.VmName}' on host '{hostName}'", ex));
-        }
-
-        var removed = pending.Remove(hostName, vmId);
-        await audit.CompleteAsync(id, removed
-            ? new AuditCompletion(AuditResults.Succeeded, $"The pending nested virtualization change on VM '{change.VmName}' on host '{hostName}' was canceled; nothing was changed on the VM.", "no pending change")
-            : new AuditCompletion(AuditResults.Refused, $"VM '{change.VmName}' on host '{hostName}' had no pending change any more (it was applied or canceled meanwhile)."));
-        return (removed, null);
+            NeededRole = DashboardRoles.Operator,
+        };
+        return await audit.ChangeAsync<(bool, string?)>(change, _ => Task.FromResult<(bool, string?)>((pending.Remove(hostName, vmId), null)));
     }
 
     /// <summary>The power action for a dialog choice, or null for "apply at next shutdown".</summary>

@@ -163,7 +163,8 @@ public sealed partial class VmPage : LiveInventoryComponent
         StateHasChanged();
         try
         {
-            var result = await Switch.RunAsync(await Actor.GetAsync(), Host, vm, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm), log, cancellationToken: wait.Token);
+            var result = await Switch.RunAsync(
+                await Actor.GetAsync(), vm, new NestedVirtualizationRequest(Host, vm.Id, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm)), log, cancellationToken: wait.Token);
             _steps = result.Steps.Count > 0 ? result.Steps : log.Steps;
             _outcome = OperationReport.Of(result);
             if (result.FinalVm is { } final && final.Id == VmId)

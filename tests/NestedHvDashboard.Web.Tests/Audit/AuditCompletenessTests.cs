@@ -58,26 +58,26 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var operations = new NestedVirtualizationOperations();
         var service = new NestedSwitchService(new Lookup(host), operations, new PendingNestedChanges(), _db.Audit, TimeProvider.System);
 
-        await service.RunAsync(TestDatabase.Operator, HostName, off, enable: true, PowerAction.None, false, false, null);
+        await service.RunAsync(TestDatabase.Operator, off, new NestedVirtualizationRequest(HostName, off.Id, true, PowerAction.None, false, false), null);
         var succeeded = Last();
         AssertComplete(succeeded, TestDatabase.Operator, "Enable nested", AuditResults.Succeeded, HostName, "lab-l1");
         Assert.Equal(off.Id, succeeded.VmId);
         Assert.Contains("nested on", succeeded.After, StringComparison.Ordinal);
 
         host.FailNext("SetNested", "The operation cannot be performed while the object is in use.");
-        await service.RunAsync(TestDatabase.Operator, HostName, host.Vm(off.Id), enable: false, PowerAction.None, false, false, null);
+        await service.RunAsync(TestDatabase.Operator, host.Vm(off.Id), new NestedVirtualizationRequest(HostName, off.Id, false, PowerAction.None, false, false), null);
         var failed = Last();
         AssertComplete(failed, TestDatabase.Operator, "Disable nested", AuditResults.Failed, HostName, "lab-l1");
         Assert.Equal("The operation cannot be performed while the object is in use.", failed.HostError);
 
-        await service.RunAsync(TestDatabase.Operator, "hv-gone", off, enable: true, PowerAction.None, false, false, null);
+        await service.RunAsync(TestDatabase.Operator, off, new NestedVirtualizationRequest("hv-gone", off.Id, true, PowerAction.None, false, false), null);
         AssertComplete(Last(), TestDatabase.Operator, "Enable nested", AuditResults.Refused, "hv-gone", "lab-l1");
 
         // A second change while the first still runs on the same VM is Busy: refused, and recorded as such.
         var hold = host.HoldNext("SetNested");
-        var first = service.RunAsync(TestDatabase.Operator, HostName, host.Vm(off.Id), enable: false, PowerAction.None, false, false, null);
+        var first = service.RunAsync(TestDatabase.Operator, host.Vm(off.Id), new NestedVirtualizationRequest(HostName, off.Id, false, PowerAction.None, false, false), null);
         await PollAsync(() => operations.IsRunning(HostName, off.Id));
-        var busy = await service.RunAsync(TestDatabase.Administrator, HostName, host.Vm(off.Id), enable: false, PowerAction.None, false, false, null);
+        var busy = await service.RunAsync(TestDatabase.Administrator, host.Vm(off.Id), new NestedVirtualizationRequest(HostName, off.Id, false, PowerAction.None, false, false), null);
         hold.SetResult();
         await first;
 
@@ -110,7 +110,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
 
         Assert.NotNull((await service.DeferAsync(TestDatabase.Viewer, HostName, running, enable: false, false, false)).Refusal);
         AssertComplete(Last(), TestDatabase.Viewer, "Disable nested at next shutdown", AuditResults.Denied, HostName, "lab-l1");
-        var run = await service.RunAsync(TestDatabase.Viewer, HostName, running, enable: false, PowerAction.ShutDown, false, false, null);
+        var run = await service.RunAsync(TestDatabase.Viewer, running, new NestedVirtualizationRequest(HostName, running.Id, false, PowerAction.ShutDown, false, false), null);
         Assert.Equal(OperationOutcome.Refused, run.Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Disable nested", AuditResults.Denied, HostName, "lab-l1");
 
@@ -128,7 +128,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         pending.Add(new PendingNestedChange(HostName, off.Id, off.Name, true, false, DateTimeOffset.UtcNow));
         _db.Break();
 
-        var run = await service.RunAsync(TestDatabase.Operator, HostName, off, enable: true, PowerAction.None, false, false, null);
+        var run = await service.RunAsync(TestDatabase.Operator, off, new NestedVirtualizationRequest(HostName, off.Id, true, PowerAction.None, false, false), null);
         var (change, deferRefusal) = await service.DeferAsync(TestDatabase.Operator, HostName, off, enable: true, false, false);
         var (canceled, cancelRefusal) = await service.CancelPendingAsync(TestDatabase.Operator, HostName, off.Id);
 

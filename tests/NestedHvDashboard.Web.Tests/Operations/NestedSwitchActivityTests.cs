@@ -28,7 +28,7 @@ public sealed class NestedSwitchActivityTests : IDisposable
         var host = new FakeHyperVHost(HostName, Facts, Vm(VmState.Off));
         var service = Service(host);
 
-        var result = await service.RunAsync(TestDatabase.Operator, HostName, Vm(VmState.Off), enable: true, PowerAction.None, false, false, new Progress<OperationStep>());
+        var result = await service.RunAsync(TestDatabase.Operator, Vm(VmState.Off), new NestedVirtualizationRequest(HostName, VmId, true, PowerAction.None, false, false), new Progress<OperationStep>());
 
         Assert.Equal(OperationOutcome.Succeeded, result.Outcome);
         var entry = Assert.Single(_db.Entries());
@@ -47,7 +47,7 @@ public sealed class NestedSwitchActivityTests : IDisposable
         host.FailNext("SetNested", "The operation cannot be performed while the object is in use.");
         var service = Service(host);
 
-        await service.RunAsync(TestDatabase.Operator, HostName, Vm(VmState.Off), enable: true, PowerAction.None, false, false, new Progress<OperationStep>());
+        await service.RunAsync(TestDatabase.Operator, Vm(VmState.Off), new NestedVirtualizationRequest(HostName, VmId, true, PowerAction.None, false, false), new Progress<OperationStep>());
 
         var entry = Assert.Single(_db.Entries());
         Assert.Equal("Failed", entry.Result);
@@ -60,7 +60,7 @@ public sealed class NestedSwitchActivityTests : IDisposable
     {
         var service = Service(new FakeHyperVHost(HostName, Facts, Vm(VmState.Off)));
 
-        var result = await service.RunAsync(TestDatabase.Operator, "hv-gone", Vm(VmState.Off), enable: false, PowerAction.None, false, false, new Progress<OperationStep>());
+        var result = await service.RunAsync(TestDatabase.Operator, Vm(VmState.Off), new NestedVirtualizationRequest("hv-gone", VmId, false, PowerAction.None, false, false), new Progress<OperationStep>());
 
         Assert.Equal(OperationOutcome.Refused, result.Outcome);
         var entry = Assert.Single(_db.Entries());
@@ -89,7 +89,7 @@ public sealed class NestedSwitchActivityTests : IDisposable
         var host = new FakeHyperVHost(HostName, Facts, Vm(VmState.Off));
         var service = Service(host);
 
-        var result = await service.RunAsync(TestDatabase.Viewer, HostName, Vm(VmState.Off), enable: true, PowerAction.None, false, false, null);
+        var result = await service.RunAsync(TestDatabase.Viewer, Vm(VmState.Off), new NestedVirtualizationRequest(HostName, VmId, true, PowerAction.None, false, false), null);
         var (change, refusal) = await service.DeferAsync(TestDatabase.Viewer, HostName, Vm(VmState.Off), enable: true, false, false);
 
         Assert.Equal(OperationOutcome.Refused, result.Outcome);
