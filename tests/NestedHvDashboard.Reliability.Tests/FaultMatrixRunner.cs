@@ -97,7 +97,7 @@ public static class FaultMatrixRunner
                 var choice = scenario.Power is Core.Operations.PowerAction.TurnOff ? BulkRunningChoice.TurnOff : BulkRunningChoice.ShutDown;
                 var run = await lab.Bulk.StartAsync(FaultLab.Operator, [.. vms.Select(vm => new VmRow(host, facts, vm))], scenario.Enable, choice, scenario.MacSpoofing, scenario.DynamicMemoryOff);
                 await run.Completion;
-                return new([.. vms.Select(vm => run.Results.Single(r => r.VmId == vm.Id)).Select(r => (r.VmName, r.Outcome == "Succeeded", r.Message, r.HostMessage))]);
+                return new([.. vms.Select(vm => run.Results.Single(r => r.VmId == vm.Id)).Select(r => (r.VmName ?? "", r.Outcome == OperationOutcome.Succeeded, r.Message, r.HostMessage))]);
             case ChangeKind.MacSpoofing:
                 var mac = await lab.MacSpoofing.SetAsync(FaultLab.Operator, host, vms[0], null, enabled: true);
                 return new([(vms[0].Name, mac.Succeeded, mac.Message, mac.HostMessage)]);

@@ -48,6 +48,7 @@ public sealed class NestedSwitchService(
             ChangeAudit.CompletionOf)
         {
             NeededRole = DashboardRoles.Operator,
+            Denied = message => Ended(OperationOutcome.Denied, hostName, vm.Id, vm.Name, message),
         };
         return audit.ChangeAsync(change, id => ChangeAsync(vm, request, new AuditProgress(audit, id, progress), cancellationToken), CancellationToken.None);
     }
@@ -82,56 +83,67 @@ public sealed class NestedSwitchService(
 
     /// <summary>
     /// Leaves the change pending until the VM is seen Off (replacing one already pending); it is saved, so it survives a restart.
-    /// <c>Change</c> is null when the actor may not (then <c>Refusal</c> says why).
+    /// The result is <see cref="OperationOutcome.Deferred"/>, or <see cref="OperationOutcome.Denied"/> when the actor may not,
+    /// or <see cref="OperationOutcome.Refused"/> when the audit trail could not record it.
     /// </summary>
-    public async Task<(PendingNestedChange? Change, string? Refusal)> DeferAsync(Actor actor, string hostName, VmSnapshot vm, bool enable, bool enableMacAddressSpoofing, bool disableDynamicMemory)
+    public Task<OperationResult> DeferAsync(Actor actor, string hostName, VmSnapshot vm, bool enable, bool enableMacAddressSpoofing, bool disableDynamicMemory)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
         var pendingChange = new PendingNestedChange(
             hostName, vm.Id, vm.Name, enable, enableMacAddressSpoofing && enable, time.GetUtcNow(), disableDynamicMemory && enable);
-        var change = new AuditedChange<(PendingNestedChange? Change, string? Refusal)>(
+        var change = new AuditedChange<OperationResult>(
             new AuditStart(
                 actor, ActionName(enable) + " at next shutdown", hostName, vm.Name, vm.Id,
                 new { enable, enableMacAddressSpoofing = pendingChange.EnableMacAddressSpoofing, disableDynamicMemory = pendingChange.DisableDynamicMemory },
                 ChangeAudit.StateOf(vm)),
             $"Scheduling a nested virtualization change on VM '{vm.Name}' on host '{hostName}'",
-            refusal => (null, refusal),
-            _ => new AuditCompletion(AuditResults.Deferred,
-                $"Nested virtualization will be turned {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' the next time the VM is seen Off.",
-                "pending until the VM is Off"))
+            message => Refused(hostName, vm, message),
+            result => new AuditCompletion(AuditResults.Deferred, result.Message, "pending until the VM is Off"))
         {
             NeededRole = DashboardRoles.Operator,
+            Denied = message => Ended(OperationOutcome.Denied, hostName, vm.Id, vm.Name, message),
             Escaped = ex => new AuditCompletion(AuditResults.Failed, $"The pending change could not be saved: {ex.Message}"),
         };
-        return await audit.ChangeAsync<(PendingNestedChange?, string?)>(change, _ =>
+        return audit.ChangeAsync(change, _ =>
         {
             pending.Add(pendingChange);
-            return Task.FromResult<(PendingNestedChange?, string?)>((pendingChange, null));
+            return Task.FromResult(Ended(
+                OperationOutcome.Deferred, hostName, vm.Id, vm.Name,
+                $"Nested virtualization will be turned {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' the next time the VM is seen Off."));
         });
     }
 
-    /// <summary>Cancels the VM's pending change; false when there was none, or the actor may not or it could not be recorded (then <c>Refusal</c> says why).</summary>
-    public async Task<(bool Canceled, string? Refusal)> CancelPendingAsync(Actor actor, string hostName, Guid vmId)
+    /// <summary>
+    /// Cancels the VM's pending change: <see cref="OperationOutcome.Succeeded"/> when it was canceled, <see cref="OperationOutcome.NoChange"/>
+    /// when there was none (or it was applied or canceled meanwhile), <see cref="OperationOutcome.Denied"/> when the actor may not,
+    /// <see cref="OperationOutcome.Refused"/> when the audit trail could not record it.
+    /// </summary>
+    public async Task<OperationResult> CancelPendingAsync(Actor actor, string hostName, Guid vmId)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (pending.Find(hostName, vmId) is not { } pendingChange)
         {
-            return (false, null);
+            return Ended(OperationOutcome.NoChange, hostName, vmId, null, $"VM {vmId} on host '{hostName}' has no pending change.");
         }
 
         var vmName = pendingChange.VmName;
-        var change = new AuditedChange<(bool Canceled, string? Refusal)>(
+        var change = new AuditedChange<OperationResult>(
             new AuditStart(actor, "Cancel pending nested change", hostName, vmName, vmId, new { pendingChange.Enable }, "pending"),
             $"Canceling the pending change on VM '{vmName}' on host '{hostName}'",
-            refusal => (false, refusal),
-            result => result.Canceled
-                ? new AuditCompletion(AuditResults.Succeeded, $"The pending nested virtualization change on VM '{vmName}' on host '{hostName}' was canceled; nothing was changed on the VM.", "no pending change")
-                : new AuditCompletion(AuditResults.Refused, $"VM '{vmName}' on host '{hostName}' had no pending change any more (it was applied or canceled meanwhile)."))
+            message => Ended(OperationOutcome.Refused, hostName, vmId, vmName, message),
+            result => result.Outcome is OperationOutcome.Succeeded
+                ? new AuditCompletion(AuditResults.Succeeded, result.Message, "no pending change")
+                : new AuditCompletion(AuditResults.Refused, result.Message))
         {
             NeededRole = DashboardRoles.Operator,
+            Denied = message => Ended(OperationOutcome.Denied, hostName, vmId, vmName, message),
         };
-        return await audit.ChangeAsync<(bool, string?)>(change, _ => Task.FromResult<(bool, string?)>((pending.Remove(hostName, vmId), null)));
+        return await audit.ChangeAsync(change, _ => Task.FromResult(pending.Remove(hostName, vmId)
+            ? Ended(OperationOutcome.Succeeded, hostName, vmId, vmName,
+                $"The pending nested virtualization change on VM '{vmName}' on host '{hostName}' was canceled; nothing was changed on the VM.")
+            : Ended(OperationOutcome.NoChange, hostName, vmId, vmName,
+                $"VM '{vmName}' on host '{hostName}' had no pending change any more (it was applied or canceled meanwhile).")));
     }
 
     /// <summary>The power action for a dialog choice, or null for "apply at next shutdown".</summary>
@@ -142,15 +154,11 @@ public sealed class NestedSwitchService(
         _ => null,
     };
 
-    /// <summary>True when a compensating start ran and brought the VM back to Running.</summary>
-    public static bool WasRestored(OperationResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        return result.Steps.Any(s => s.Kind is OperationStepKind.CompensatingStart && s.Status is OperationStepStatus.Done);
-    }
-
     private static string ActionName(bool enable) => enable ? "Enable nested" : "Disable nested";
 
-    private static OperationResult Refused(string hostName, VmSnapshot vm, string message) =>
-        new(OperationOutcome.Refused, hostName, vm.Id, vm.Name, message, [], null, null, null);
+    private static OperationResult Refused(string hostName, VmSnapshot vm, string message) => Ended(OperationOutcome.Refused, hostName, vm.Id, vm.Name, message);
+
+    // A result that ran no step on the host.
+    private static OperationResult Ended(OperationOutcome outcome, string hostName, Guid vmId, string? vmName, string message) =>
+        new(outcome, hostName, vmId, vmName, message, [], null, null, null);
 }

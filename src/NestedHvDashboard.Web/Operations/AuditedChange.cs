@@ -20,6 +20,9 @@ public sealed record AuditedChange<TResult>(AuditStart Start, string What, Func<
     /// <summary>Why the actor may not make the change, when the caller decides it (recorded Denied, nothing runs); null when they may.</summary>
     public string? Denial { get; init; }
 
+    /// <summary>The result for a denied change, given why, when it differs from <see cref="Refused"/>'s.</summary>
+    public Func<string, TResult>? Denied { get; init; }
+
     /// <summary>Why the request is refused before it starts (recorded Refused, nothing runs); null when it may run.</summary>
     public string? Invalid { get; init; }
 
@@ -54,7 +57,7 @@ public static class AuditedChanges
         if (denial is not null)
         {
             await audit.RecordAsync(change.Start, new AuditCompletion(AuditResults.Denied, denial), cancellationToken);
-            return change.Refused(denial);
+            return (change.Denied ?? change.Refused)(denial);
         }
 
         if (change.Invalid is { } invalid)

@@ -129,11 +129,11 @@ public sealed partial class VmPage : LiveInventoryComponent
             }
             else
             {
-                var (change, refusal) = await Switch.DeferAsync(await Actor.GetAsync(), Host, vm, wanted, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm));
-                _pending = change;
-                if (refusal is not null)
+                var deferred = await Switch.DeferAsync(await Actor.GetAsync(), Host, vm, wanted, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm));
+                _pending = Switch.FindPending(Host, VmId);
+                if (deferred.Outcome is not OperationOutcome.Deferred)
                 {
-                    _outcome = OperationReport.Of(new OperationResult(OperationOutcome.Refused, Host, vm.Id, vm.Name, refusal, [], null, null, null));
+                    _outcome = OperationReport.Of(deferred);
                 }
             }
         }
@@ -211,11 +211,11 @@ public sealed partial class VmPage : LiveInventoryComponent
 
     private async Task CancelPendingAsync()
     {
-        var (_, refusal) = await Switch.CancelPendingAsync(await Actor.GetAsync(), Host, VmId);
+        var canceled = await Switch.CancelPendingAsync(await Actor.GetAsync(), Host, VmId);
         _pending = Switch.FindPending(Host, VmId);
-        if (refusal is not null && _vm is { } vm)
+        if (canceled.Outcome is OperationOutcome.Denied or OperationOutcome.Refused && _vm is not null)
         {
-            _outcome = OperationReport.Of(new OperationResult(OperationOutcome.Refused, Host, vm.Id, vm.Name, refusal, [], null, null, null));
+            _outcome = OperationReport.Of(canceled);
         }
     }
 

@@ -97,21 +97,21 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var pending = new PendingNestedChanges();
         var service = new NestedSwitchService(new Lookup(new FakeHyperVHost(HostName, Facts, running)), new NestedVirtualizationOperations(), pending, _db.Audit, TimeProvider.System);
 
-        Assert.NotNull((await service.DeferAsync(TestDatabase.Operator, HostName, running, enable: true, true, false)).Change);
+        Assert.Equal(OperationOutcome.Deferred, (await service.DeferAsync(TestDatabase.Operator, HostName, running, enable: true, true, false)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Enable nested at next shutdown", AuditResults.Deferred, HostName, "lab-l1");
         Assert.Contains("\"enableMacAddressSpoofing\":true", Last().Parameters, StringComparison.Ordinal);
 
-        Assert.NotNull((await service.CancelPendingAsync(TestDatabase.Viewer, HostName, running.Id)).Refusal);
+        Assert.Equal(OperationOutcome.Denied, (await service.CancelPendingAsync(TestDatabase.Viewer, HostName, running.Id)).Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Cancel pending nested change", AuditResults.Denied, HostName, "lab-l1");
         Assert.NotNull(pending.Find(HostName, running.Id));
 
-        Assert.True((await service.CancelPendingAsync(TestDatabase.Operator, HostName, running.Id)).Canceled);
+        Assert.Equal(OperationOutcome.Succeeded, (await service.CancelPendingAsync(TestDatabase.Operator, HostName, running.Id)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Cancel pending nested change", AuditResults.Succeeded, HostName, "lab-l1");
 
-        Assert.NotNull((await service.DeferAsync(TestDatabase.Viewer, HostName, running, enable: false, false, false)).Refusal);
+        Assert.Equal(OperationOutcome.Denied, (await service.DeferAsync(TestDatabase.Viewer, HostName, running, enable: false, false, false)).Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Disable nested at next shutdown", AuditResults.Denied, HostName, "lab-l1");
         var run = await service.RunAsync(TestDatabase.Viewer, running, new NestedVirtualizationRequest(HostName, running.Id, false, PowerAction.ShutDown, false, false), null);
-        Assert.Equal(OperationOutcome.Refused, run.Outcome);
+        Assert.Equal(OperationOutcome.Denied, run.Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Disable nested", AuditResults.Denied, HostName, "lab-l1");
 
         Assert.Equal(5, _db.Entries().Count);
@@ -129,16 +129,16 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         _db.Break();
 
         var run = await service.RunAsync(TestDatabase.Operator, off, new NestedVirtualizationRequest(HostName, off.Id, true, PowerAction.None, false, false), null);
-        var (change, deferRefusal) = await service.DeferAsync(TestDatabase.Operator, HostName, off, enable: true, false, false);
-        var (canceled, cancelRefusal) = await service.CancelPendingAsync(TestDatabase.Operator, HostName, off.Id);
+        var deferred = await service.DeferAsync(TestDatabase.Operator, HostName, off, enable: true, false, false);
+        var canceled = await service.CancelPendingAsync(TestDatabase.Operator, HostName, off.Id);
 
         Assert.Equal(OperationOutcome.Refused, run.Outcome);
         Assert.Contains("the audit trail could not record it", run.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was changed", run.Message, StringComparison.Ordinal);
-        Assert.Null(change);
-        Assert.Contains("the audit trail could not record it", deferRefusal, StringComparison.Ordinal);
-        Assert.False(canceled);
-        Assert.Contains("the audit trail could not record it", cancelRefusal, StringComparison.Ordinal);
+        Assert.Equal(OperationOutcome.Refused, deferred.Outcome);
+        Assert.Contains("the audit trail could not record it", deferred.Message, StringComparison.Ordinal);
+        Assert.Equal(OperationOutcome.Refused, canceled.Outcome);
+        Assert.Contains("the audit trail could not record it", canceled.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Calls, c => c.StartsWith("Set", StringComparison.Ordinal));
         Assert.True(pending.Find(HostName, off.Id)?.Enable);
     }
@@ -218,7 +218,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var denied = await bulk.StartAsync(TestDatabase.Viewer, [Row(off)], enable: true, BulkRunningChoice.Skip, false);
 
         Assert.True(denied.IsDone);
-        Assert.Equal([BulkNestedSwitch.Denied], denied.Results.Select(r => r.Outcome));
+        Assert.Equal([OperationOutcome.Denied], denied.Results.Select(r => r.Outcome));
         AssertComplete(Only(), TestDatabase.Viewer, "Bulk enable nested", AuditResults.Denied, null);
 
         var broken = new BulkNestedSwitch(
@@ -227,7 +227,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         await refused.Completion;
 
         var result = Assert.Single(refused.Results);
-        Assert.Equal(nameof(OperationOutcome.Refused), result.Outcome);
+        Assert.Equal(OperationOutcome.Refused, result.Outcome);
         Assert.Contains("the audit trail could not record it (the audit database is gone)", result.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Calls, c => c.StartsWith("Set", StringComparison.Ordinal));
     }
