@@ -1,5 +1,6 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
@@ -24,24 +25,12 @@ public delegate Task<GuestCredentialAnswer?> GuestCredentialPrompt(string? probl
 /// <param name="Credential">The credential the guest accepted, for the page to reuse during this visit; null when none was.</param>
 /// <param name="Problems">Why a NAT request was refused.</param>
 public sealed record GuestActionResult(
-    GuestActionOutcome Outcome,
+    OperationOutcome Outcome,
     string Message,
     string? HostMessage,
     GuestNetworkState? State,
     GuestCredential? Credential,
-    IReadOnlyList<NatNetworkProblem> Problems)
-{
-    public bool Succeeded => Outcome == GuestActionOutcome.Succeeded;
-}
-
-/// <summary>How a guest action ended.</summary>
-public enum GuestActionOutcome
-{
-    Succeeded,
-    Refused,
-    Failed,
-    Canceled,
-}
+    IReadOnlyList<NatNetworkProblem> Problems) : ChangeResult(Outcome, Message, HostMessage);
 
 /// <summary>
 /// Guest actions over PowerShell Direct (read the guest's networking, create or remove its NAT, install Hyper-V), with the
@@ -129,7 +118,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
         var change = new AuditedChange<GuestActionResult>(
             Start(actor, host, vm, "Forget guest credentials", "Forget the remembered guest credentials"),
             $"Forgetting the guest credentials of VM '{vm.Name}' on host '{host}'",
-            refusal => new(GuestActionOutcome.Refused, refusal, null, null, null, []),
+            refusal => new(OperationOutcome.Refused, refusal, null, null, null, []),
             Completion)
         {
             NeededRole = DashboardRoles.Administrator,
@@ -138,7 +127,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
         {
             var forgotten = credentials.Forget(host, vm.Id);
             return Task.FromResult(new GuestActionResult(
-                forgotten ? GuestActionOutcome.Succeeded : GuestActionOutcome.Refused,
+                forgotten ? OperationOutcome.Succeeded : OperationOutcome.Refused,
                 forgotten ? $"The guest credentials of VM '{vm.Name}' on host '{host}' were forgotten." : $"No guest credentials were remembered for VM '{vm.Name}' on host '{host}'.",
                 null, null, null, []));
         });
@@ -160,7 +149,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
         }
 
         var change = new AuditedChange<GuestActionResult>(
-            Start(actor, host, vm, action, what), prefix, refusal => new(GuestActionOutcome.Refused, refusal, null, null, known, []), Completion)
+            Start(actor, host, vm, action, what), prefix, refusal => new(OperationOutcome.Refused, refusal, null, null, known, []), Completion)
         {
             NeededRole = DashboardRoles.Operator,
             Invalid = invalid,
@@ -183,12 +172,12 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
         try
         {
             return hosts.Find(host) is not INestedNetworking networking
-                ? new(GuestActionOutcome.Failed, $"{prefix}: the dashboard has no host '{host}' that can reach its guests.", null, null, null, [])
+                ? new(OperationOutcome.Failed, $"{prefix}: the dashboard has no host '{host}' that can reach its guests.", null, null, null, [])
                 : await WithCredentialAsync(actor, host, vm, known, ask, prefix, networking, work, changes);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new(GuestActionOutcome.Failed, $"{prefix} could not be run.", ex.Message, null, null, []);
+            return new(OperationOutcome.Failed, $"{prefix} could not be run.", ex.Message, null, null, []);
         }
     }
 
@@ -204,7 +193,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             {
                 if (await ask(problem) is not { } answer)
                 {
-                    return new(GuestActionOutcome.Canceled, $"{prefix}: canceled, no guest credentials were given.", null, null, null, []);
+                    return new(OperationOutcome.Canceled, $"{prefix}: canceled, no guest credentials were given.", null, null, null, []);
                 }
 
                 (credential, remember) = (answer.Credential, answer.Remember);
@@ -214,7 +203,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             {
                 var state = await work(networking, credential);
                 var kept = Keep(actor, host, vm, credential, remember);
-                return new(GuestActionOutcome.Succeeded, $"{prefix}: done.{kept}", null, state, credential, []);
+                return new(OperationOutcome.Succeeded, $"{prefix}: done.{kept}", null, state, credential, []);
             }
             catch (HostOperationException ex) when (ex.Kind == HostErrorKind.GuestAuthenticationFailed)
             {
@@ -226,11 +215,11 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             catch (NatNetworkRefusedException ex)
             {
                 var kept = Keep(actor, host, vm, credential, remember);
-                return new(GuestActionOutcome.Refused, $"{prefix}: refused before anything ran.{kept}", null, null, credential, ex.Problems);
+                return new(OperationOutcome.Refused, $"{prefix}: refused before anything ran.{kept}", null, null, credential, ex.Problems);
             }
             catch (HostOperationException ex)
             {
-                return new(GuestActionOutcome.Failed, $"{prefix} failed at: {ex.Operation}.{(changes ? LostMidway(ex) : "")}", ex.HostMessage, null, credential, []);
+                return new(OperationOutcome.Failed, $"{prefix} failed at: {ex.Operation}.{(changes ? LostMidway(ex) : "")}", ex.HostMessage, null, credential, []);
             }
         }
     }
@@ -266,13 +255,6 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
     private static AuditCompletion Completion(GuestActionResult result)
     {
         var message = result.Problems.Count == 0 ? result.Message : $"{result.Message} {string.Join(" ", result.Problems.Select(p => p.Message))}";
-        var outcome = result.Outcome switch
-        {
-            GuestActionOutcome.Succeeded => AuditResults.Succeeded,
-            GuestActionOutcome.Refused => AuditResults.Refused,
-            GuestActionOutcome.Canceled => AuditResults.Canceled,
-            _ => AuditResults.Failed,
-        };
-        return new AuditCompletion(outcome, message, null, result.HostMessage);
+        return new AuditCompletion(ChangeAudit.ResultOf(result.Outcome), message, null, result.HostMessage);
     }
 }

@@ -1,5 +1,6 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
@@ -9,12 +10,13 @@ using NestedHvDashboard.Web.Operations;
 namespace NestedHvDashboard.Web.Networking;
 
 /// <summary>How a MAC address spoofing change ended.</summary>
-/// <param name="Succeeded">True when the host made the change.</param>
+/// <param name="Outcome">Succeeded when the host made the change; Failed, Refused or Denied when it did not.</param>
 /// <param name="Command">The command as the user would type it (the reference document's pipeline for all adapters).</param>
 /// <param name="Message">One line for the user, naming the host, the VM and the adapter.</param>
 /// <param name="HostMessage">What the host said when it refused, verbatim.</param>
 /// <param name="Vm">The VM as the host reported it afterwards, or null when the change failed.</param>
-public sealed record MacSpoofingResult(bool Succeeded, string Command, string Message, string? HostMessage, VmSnapshot? Vm);
+public sealed record MacSpoofingResult(OperationOutcome Outcome, string Command, string Message, string? HostMessage, VmSnapshot? Vm)
+    : ChangeResult(Outcome, Message, HostMessage);
 
 /// <summary>
 /// Turns MAC address spoofing on or off for one adapter or every adapter of a VM (running or not, Hyper-V allows both),
@@ -48,11 +50,12 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
         var change = new AuditedChange<MacSpoofingResult>(
             new AuditStart(actor, action, hostName, vm.Name, vm.Id, new { adapter = adapterName, enabled, command }, ChangeAudit.StateOf(vm)),
             what,
-            refusal => new(false, command, refusal, null, null),
+            refusal => new(OperationOutcome.Refused, command, refusal, null, null),
             result => new AuditCompletion(
                 result.Succeeded ? AuditResults.Succeeded : AuditResults.Failed, result.Message, result.Vm is null ? null : ChangeAudit.StateOf(result.Vm), result.HostMessage))
         {
             NeededRole = DashboardRoles.Operator,
+            Denied = refusal => new(OperationOutcome.Denied, command, refusal, null, null),
 
             // The page closed mid-way: the entry still ends, so it never stays "Started".
             Escaped = ex => ex is OperationCanceledException
@@ -66,16 +69,16 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
                 var host = hosts.Find(hostName)
                     ?? throw new HostOperationException(HostErrorKind.Unreachable, hostName, "Set-VMNetworkAdapter", $"The dashboard has no host named '{hostName}'.", vm.Name);
                 var after = await host.SetMacAddressSpoofingAsync(vm.Id, adapterName, enabled, cancellationToken);
-                return new MacSpoofingResult(true, command, $"MAC address spoofing is {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'.", null, after);
+                return new MacSpoofingResult(OperationOutcome.Succeeded, command, $"MAC address spoofing is {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'.", null, after);
             }
             catch (HostOperationException ex)
             {
                 // The step and why it stopped, also when the connection broke mid-call and the host's words are only the transport's.
-                return new MacSpoofingResult(false, command, $"{what} failed at '{ex.Operation}': {Why(ex.Kind)}", ex.HostMessage, null);
+                return new MacSpoofingResult(OperationOutcome.Failed, command, $"{what} failed at '{ex.Operation}': {Why(ex.Kind)}", ex.HostMessage, null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return new MacSpoofingResult(false, command, $"{what} could not be run.", ex.Message, null);
+                return new MacSpoofingResult(OperationOutcome.Failed, command, $"{what} could not be run.", ex.Message, null);
             }
         }, cancellationToken);
     }

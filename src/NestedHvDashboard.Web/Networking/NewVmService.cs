@@ -10,7 +10,13 @@ using NestedHvDashboard.Web.Operations;
 namespace NestedHvDashboard.Web.Networking;
 
 /// <summary>How creating a VM ended: the VM, or the problems or the host's words that stopped it.</summary>
-public sealed record NewVmResult(bool Succeeded, string Message, string? HostMessage, VmSnapshot? Vm, IReadOnlyList<NewVmProblem> Problems);
+/// <param name="Outcome">Succeeded; Refused (nothing ran: the form's problems, or no audit); Denied; Failed.</param>
+/// <param name="Message">One line for the user naming the host and the VM.</param>
+/// <param name="HostMessage">What the host said, verbatim, when it failed.</param>
+/// <param name="Vm">The VM created, or null.</param>
+/// <param name="Problems">Why the form was refused.</param>
+public sealed record NewVmResult(OperationOutcome Outcome, string Message, string? HostMessage, VmSnapshot? Vm, IReadOnlyList<NewVmProblem> Problems)
+    : ChangeResult(Outcome, Message, HostMessage);
 
 /// <summary>
 /// Creates VMs ready for nesting (<see cref="INestedNetworking.CreateVmAsync"/>); needs the Operator role (checked here)
@@ -43,10 +49,11 @@ public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
         var change = new AuditedChange<NewVmResult>(
             new AuditStart(actor, "New nested-ready VM", hostName, request.Name, null, request, "no such VM"),
             what,
-            refusal => new(false, refusal, null, null, []),
+            refusal => new(OperationOutcome.Refused, refusal, null, null, []),
             Completion)
         {
             NeededRole = DashboardRoles.Operator,
+            Denied = refusal => new(OperationOutcome.Denied, refusal, null, null, []),
 
             // The dialog closed mid-way: the entry still ends, so it never stays "Started".
             Escaped = ex => ex is OperationCanceledException
@@ -62,35 +69,35 @@ public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
         {
             if (hosts.Find(hostName) is not INestedNetworking networking)
             {
-                return new(false, $"{what}: the dashboard has no host '{hostName}' that can create VMs.", null, null, []);
+                return new(OperationOutcome.Failed, $"{what}: the dashboard has no host '{hostName}' that can create VMs.", null, null, []);
             }
 
             // The script's steps are noted in the entry as the host begins each (before its cmdlet runs), so a dashboard killed
             // while it creates the VM leaves an Interrupted entry that says which step it stopped at and what was done before it.
             var vm = await networking.CreateVmAsync(request, progress, cancellationToken);
-            return new(true, $"{what}: created (generation {vm.Generation}, configuration {vm.ConfigVersion}, nested virtualization {(vm.ExposeVirtualizationExtensions ? "on" : "off")}).", null, vm, []);
+            return new(OperationOutcome.Succeeded, $"{what}: created (generation {vm.Generation}, configuration {vm.ConfigVersion}, nested virtualization {(vm.ExposeVirtualizationExtensions ? "on" : "off")}).", null, vm, []);
         }
         catch (NewVmRefusedException ex)
         {
-            return new(false, $"{what}: refused before anything ran.", null, null, ex.Problems);
+            return new(OperationOutcome.Refused, $"{what}: refused before anything ran.", null, null, ex.Problems);
         }
         catch (HostOperationException ex) when (ex.Kind is HostErrorKind.Unreachable or HostErrorKind.Timeout)
         {
             // The script's own rollback runs on the host: a host lost mid-way may keep the VM it had begun (fault matrix).
-            return new(false, $"{what} failed: the host stopped answering before it ended; check it for a half-made VM '{request.Name}' and remove it (Remove-VM -Force).", ex.HostMessage, null, []);
+            return new(OperationOutcome.Failed, $"{what} failed: the host stopped answering before it ended; check it for a half-made VM '{request.Name}' and remove it (Remove-VM -Force).", ex.HostMessage, null, []);
         }
         catch (HostOperationException ex) when (ex.Kind is HostErrorKind.StillRunning)
         {
             // Past its limit the script may still finish, roll back, or stop half-way on a host that then stopped answering.
-            return new(false, $"{what} failed: it did not end within its time limit and may still be running on the host; check the host for a half-made VM '{request.Name}' and remove it (Remove-VM -Force) once the host answers.", ex.HostMessage, null, []);
+            return new(OperationOutcome.Failed, $"{what} failed: it did not end within its time limit and may still be running on the host; check the host for a half-made VM '{request.Name}' and remove it (Remove-VM -Force) once the host answers.", ex.HostMessage, null, []);
         }
         catch (HostOperationException ex)
         {
-            return new(false, $"{what} failed.", ex.HostMessage, null, []);
+            return new(OperationOutcome.Failed, $"{what} failed.", ex.HostMessage, null, []);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new(false, $"{what} could not be run.", ex.Message, null, []);
+            return new(OperationOutcome.Failed, $"{what} could not be run.", ex.Message, null, []);
         }
     }
 

@@ -300,30 +300,30 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var (vm, host, setup) = GuestLab(_db.Audit);
         var known = KnownGuest;
 
-        Assert.Equal(GuestActionOutcome.Succeeded, (await setup.ReadStateAsync(TestDatabase.Operator, HostName, vm, known, Never)).Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, (await setup.ReadStateAsync(TestDatabase.Operator, HostName, vm, known, Never)).Outcome);
         Assert.Empty(_db.Entries());
 
         var created = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, new NatNetworkRequest("192.168.0.0/24", "192.168.0.1"));
-        Assert.Equal(GuestActionOutcome.Succeeded, created.Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, created.Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Create guest NAT", AuditResults.Succeeded, HostName, vm.Name);
         Assert.Contains("192.168.0.0", Last().Parameters, StringComparison.Ordinal);
 
         var refused = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, new NatNetworkRequest("10.1.0.0/24", "10.1.0.1", SwitchName: "Second"));
-        Assert.Equal(GuestActionOutcome.Refused, refused.Outcome);
+        Assert.Equal(OperationOutcome.Refused, refused.Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Create guest NAT", AuditResults.Refused, HostName, vm.Name);
         Assert.Contains("refused before anything ran", Last().Message, StringComparison.Ordinal);
 
-        Assert.Equal(GuestActionOutcome.Succeeded, (await setup.RemoveNatAsync(TestDatabase.Operator, HostName, vm, known, Never, "LocalNAT", "VmNAT")).Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, (await setup.RemoveNatAsync(TestDatabase.Operator, HostName, vm, known, Never, "LocalNAT", "VmNAT")).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Remove guest NAT", AuditResults.Succeeded, HostName, vm.Name);
 
-        Assert.Equal(GuestActionOutcome.Succeeded, (await setup.InstallHyperVAsync(TestDatabase.Operator, HostName, vm, known, Never, null)).Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, (await setup.InstallHyperVAsync(TestDatabase.Operator, HostName, vm, known, Never, null)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Install Hyper-V in guest", AuditResults.Succeeded, HostName, vm.Name);
 
         var nestedOff = vm with { ExposeVirtualizationExtensions = false };
-        Assert.Equal(GuestActionOutcome.Refused, (await setup.InstallHyperVAsync(TestDatabase.Operator, HostName, nestedOff, known, Never, null)).Outcome);
+        Assert.Equal(OperationOutcome.Refused, (await setup.InstallHyperVAsync(TestDatabase.Operator, HostName, nestedOff, known, Never, null)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Install Hyper-V in guest", AuditResults.Refused, HostName, vm.Name);
 
-        Assert.Equal(GuestActionOutcome.Refused, (await setup.RemoveNatAsync(TestDatabase.Viewer, HostName, vm, known, Never, "LocalNAT", "VmNAT")).Outcome);
+        Assert.Equal(OperationOutcome.Refused, (await setup.RemoveNatAsync(TestDatabase.Viewer, HostName, vm, known, Never, "LocalNAT", "VmNAT")).Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Remove guest NAT", AuditResults.Denied, HostName, vm.Name);
 
         Assert.Equal(6, _db.Entries().Count);
@@ -341,7 +341,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         host.CreateNatFailure = new HostOperationException(HostErrorKind.HostRefused, HostName, "New-NetNat -Name LocalNAT -InternalIPInterfaceAddressPrefix 192.168.0.0/24",
             "The parameter is incorrect. Undone: Remove-VMSwitch -Name VmNAT -Force.", vm.Name);
         var refused = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, request);
-        Assert.Equal(GuestActionOutcome.Failed, refused.Outcome);
+        Assert.Equal(OperationOutcome.Failed, refused.Outcome);
         Assert.Contains("failed at: New-NetNat -Name LocalNAT", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("may be left", refused.Message, StringComparison.Ordinal);
         AssertComplete(Last(), TestDatabase.Operator, "Create guest NAT", AuditResults.Failed, HostName, vm.Name);
@@ -352,7 +352,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         host.CreateNatFailure = new HostOperationException(HostErrorKind.Unreachable, HostName, "New-VMSwitch -Name VmNAT -SwitchType Internal; New-NetNat -Name LocalNAT",
             "The SSH transport process has abruptly terminated causing this remote session to break.", vm.Name);
         var lost = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, request);
-        Assert.Equal(GuestActionOutcome.Failed, lost.Outcome);
+        Assert.Equal(OperationOutcome.Failed, lost.Outcome);
         Assert.Contains("failed at: New-VMSwitch -Name VmNAT -SwitchType Internal; New-NetNat", lost.Message, StringComparison.Ordinal);
         Assert.Contains("may be left with some of these steps done and not undone", lost.Message, StringComparison.Ordinal);
         Assert.Contains("may be left with some of these steps done and not undone", Last().Message, StringComparison.Ordinal);
@@ -371,7 +371,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
             return Task.FromResult(answers.Dequeue());
         }, new NatNetworkRequest("192.168.0.0/24", "192.168.0.1"));
 
-        Assert.Equal(GuestActionOutcome.Canceled, result.Outcome);
+        Assert.Equal(OperationOutcome.Canceled, result.Outcome);
         Assert.Contains("refused the user name or password", problems[1], StringComparison.Ordinal);
         var entry = Only();
         AssertComplete(entry, TestDatabase.Administrator, "Create guest NAT", AuditResults.Canceled, HostName, vm.Name);
@@ -414,15 +414,15 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         credentials.Remember(HostName, vm.Id, new GuestCredential("Administrator", FakeGuestHost.Password));
         var setup = new GuestSetup(new Lookup(new FakeGuestHost(HostName, Facts, vm)), credentials, _db.Audit);
 
-        Assert.Equal(GuestActionOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Operator, HostName, vm)).Outcome);
+        Assert.Equal(OperationOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Operator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Forget guest credentials", AuditResults.Denied, HostName, vm.Name);
         Assert.True(credentials.IsRemembered(HostName, vm.Id));
 
-        Assert.Equal(GuestActionOutcome.Succeeded, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Administrator, "Forget guest credentials", AuditResults.Succeeded, HostName, vm.Name);
         Assert.False(credentials.IsRemembered(HostName, vm.Id));
 
-        Assert.Equal(GuestActionOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
+        Assert.Equal(OperationOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Administrator, "Forget guest credentials", AuditResults.Refused, HostName, vm.Name);
 
         Assert.Equal(3, _db.Entries().Count);
@@ -441,7 +441,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
 
         var result = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, new GuestCredential(FakeGuestHost.UserName, FakeGuestHost.Password), Never, new NatNetworkRequest("192.168.0.0/24", "192.168.0.1"));
 
-        Assert.Equal(GuestActionOutcome.Refused, result.Outcome);
+        Assert.Equal(OperationOutcome.Refused, result.Outcome);
         Assert.Contains("the audit trail could not record it", result.Message, StringComparison.Ordinal);
         Assert.Empty(host.Calls);
     }
