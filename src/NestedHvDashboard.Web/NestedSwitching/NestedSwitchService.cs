@@ -1,3 +1,4 @@
+using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
@@ -10,13 +11,15 @@ namespace NestedHvDashboard.Web.NestedSwitching;
 /// <summary>
 /// What the VM page's nested switch (and the API) does: run the change now, or leave it pending until the VM is seen Off.
 /// Every method checks the actor's role itself and stores the attempt in the audit trail before it runs.
+/// The VM a change reads back is written into the <see cref="InventoryStore"/>: pages show the feed only.
 /// </summary>
 public sealed class NestedSwitchService(
     IHostLookup hosts,
     NestedVirtualizationOperations operations,
     PendingNestedChanges pending,
     IAuditTrail audit,
-    TimeProvider time)
+    TimeProvider time,
+    InventoryStore? inventory = null)
 {
     /// <summary>True while a change runs on the VM (from this page or another).</summary>
     public bool IsRunning(string hostName, Guid vmId) => operations.IsRunning(hostName, vmId);
@@ -30,7 +33,7 @@ public sealed class NestedSwitchService(
     /// An actor without the Operator role, a host the dashboard does not know, or an audit trail that cannot be written
     /// is a Refused result, not an exception.
     /// </summary>
-    public Task<OperationResult> RunAsync(
+    public async Task<OperationResult> RunAsync(
         Actor actor, VmSnapshot vm, NestedVirtualizationRequest request, IProgress<OperationStep>? progress, Guid? correlationId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -50,7 +53,13 @@ public sealed class NestedSwitchService(
             NeededRole = DashboardRoles.Operator,
             Denied = message => Ended(OperationOutcome.Denied, hostName, vm.Id, vm.Name, message),
         };
-        return audit.ChangeAsync(change, id => ChangeAsync(vm, request, new AuditProgress(audit, id, progress), cancellationToken), CancellationToken.None);
+        var result = await audit.ChangeAsync(change, id => ChangeAsync(vm, request, new AuditProgress(audit, id, progress), cancellationToken), CancellationToken.None);
+        if (result.FinalVm is { } final)
+        {
+            inventory?.ApplyVm(hostName, final);
+        }
+
+        return result;
     }
 
     private async Task<OperationResult> ChangeAsync(VmSnapshot vm, NestedVirtualizationRequest request, IProgress<OperationStep> progress, CancellationToken cancellationToken)

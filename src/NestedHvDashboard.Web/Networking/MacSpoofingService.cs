@@ -1,4 +1,5 @@
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -20,9 +21,10 @@ public sealed record MacSpoofingResult(OperationOutcome Outcome, string Command,
 
 /// <summary>
 /// Turns MAC address spoofing on or off for one adapter or every adapter of a VM (running or not, Hyper-V allows both),
-/// needs the Operator role (checked here) and stores each attempt in the audit trail before it runs.
+/// needs the Operator role (checked here) and stores each attempt in the audit trail before it runs. The VM the host
+/// reports afterwards is written into the <see cref="InventoryStore"/>: pages show the feed only.
 /// </summary>
-public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
+public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit, InventoryStore? inventory = null)
 {
     /// <summary>The command shown for the change; for every adapter it is the reference document's pipeline.</summary>
     public static string CommandText(string vmName, string? adapterName, bool enabled)
@@ -69,6 +71,7 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
                 var host = hosts.Find(hostName)
                     ?? throw new HostOperationException(HostErrorKind.Unreachable, hostName, "Set-VMNetworkAdapter", $"The dashboard has no host named '{hostName}'.", vm.Name);
                 var after = await host.SetMacAddressSpoofingAsync(vm.Id, adapterName, enabled, cancellationToken);
+                inventory?.ApplyVm(hostName, after);
                 return new MacSpoofingResult(OperationOutcome.Succeeded, command, $"MAC address spoofing is {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'.", null, after);
             }
             catch (HostOperationException ex)

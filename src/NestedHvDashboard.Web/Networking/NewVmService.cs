@@ -1,4 +1,5 @@
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -20,9 +21,10 @@ public sealed record NewVmResult(OperationOutcome Outcome, string Message, strin
 
 /// <summary>
 /// Creates VMs ready for nesting (<see cref="INestedNetworking.CreateVmAsync"/>); needs the Operator role (checked here)
-/// and stores each attempt in the audit trail before it runs.
+/// and stores each attempt in the audit trail before it runs. The VM created is written into the
+/// <see cref="InventoryStore"/>: the grid and its page show it from the feed at once.
 /// </summary>
-public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
+public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit, InventoryStore? inventory = null)
 {
     /// <summary>
     /// The problems to show while the form is filled: <see cref="NewVmPlan"/>'s, except an unknown switch, since the inventory
@@ -75,6 +77,7 @@ public sealed class NewVmService(IHostLookup hosts, IAuditTrail audit)
             // The script's steps are noted in the entry as the host begins each (before its cmdlet runs), so a dashboard killed
             // while it creates the VM leaves an Interrupted entry that says which step it stopped at and what was done before it.
             var vm = await networking.CreateVmAsync(request, progress, cancellationToken);
+            inventory?.ApplyVm(hostName, vm);
             return new(OperationOutcome.Succeeded, $"{what}: created (generation {vm.Generation}, configuration {vm.ConfigVersion}, nested virtualization {(vm.ExposeVirtualizationExtensions ? "on" : "off")}).", null, vm, []);
         }
         catch (NewVmRefusedException ex)

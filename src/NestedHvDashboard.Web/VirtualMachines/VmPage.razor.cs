@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -63,8 +62,9 @@ public sealed partial class VmPage : LiveInventoryComponent
     {
         var host = Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase));
         _hostKnown = host is not null;
-        var vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
-        Show(vm, host?.Facts);
+        // The feed is the one source of truth: a change writes the VM it read back into the inventory store.
+        _vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
+        _checks = _vm is not null && host?.Facts is { } facts ? ReadinessEvaluator.EvaluateVm(facts, _vm) : [];
         _pending = Switch.FindPending(Host, VmId);
     }
 
@@ -82,13 +82,6 @@ public sealed partial class VmPage : LiveInventoryComponent
         {
             _addingHost = false;
         }
-    }
-
-    private void Show(VmSnapshot? vm, HostFacts? facts)
-    {
-        _vm = vm;
-        facts ??= Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase))?.Facts;
-        _checks = vm is not null && facts is not null ? ReadinessEvaluator.EvaluateVm(facts, vm) : [];
     }
 
     private async Task OnSwitchAsync(bool wanted)
@@ -167,11 +160,6 @@ public sealed partial class VmPage : LiveInventoryComponent
                 await Actor.GetAsync(), vm, new NestedVirtualizationRequest(Host, vm.Id, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm)), log, cancellationToken: wait.Token);
             _steps = result.Steps.Count > 0 ? result.Steps : log.Steps;
             _outcome = OperationReport.Of(result);
-            if (result.FinalVm is { } final && final.Id == VmId)
-            {
-                // The host's answer is newer than the feed until the feed's next read.
-                Show(final, null);
-            }
         }
         finally
         {
@@ -205,9 +193,6 @@ public sealed partial class VmPage : LiveInventoryComponent
 
     // PowerShell Direct reaches Windows guests only; the KVP exchange tells which ones are.
     private static bool IsWindows(VmSnapshot vm) => vm.GuestOsName?.Contains("Windows", StringComparison.OrdinalIgnoreCase) == true;
-
-    // The readiness checks follow the host's answer at once, not the feed's next read.
-    private void OnAdaptersChanged(VmSnapshot after) => Show(after, null);
 
     private async Task CancelPendingAsync()
     {
