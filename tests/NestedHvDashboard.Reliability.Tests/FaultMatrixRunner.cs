@@ -1,3 +1,4 @@
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Simulator.HyperV;
 using NestedHvDashboard.Simulator.State;
@@ -89,14 +90,14 @@ public static class FaultMatrixRunner
         switch (scenario.Kind)
         {
             case ChangeKind.Nested:
-                var result = await lab.Nested.RunAsync(FaultLab.Operator, host, vms[0], scenario.Enable, scenario.Power, scenario.MacSpoofing, scenario.DynamicMemoryOff, null);
+                var result = await lab.Nested.RunAsync(FaultLab.Operator, vms[0], new NestedVirtualizationRequest(host, vms[0].Id, scenario.Enable, scenario.Power, scenario.MacSpoofing, scenario.DynamicMemoryOff), null);
                 return new([(vms[0].Name, result.IsSuccess, result.Message, result.HostMessage)]);
             case ChangeKind.Bulk:
                 var facts = await lab.Engine.GetHostFactsAsync(CancellationToken.None);
                 var choice = scenario.Power is Core.Operations.PowerAction.TurnOff ? BulkRunningChoice.TurnOff : BulkRunningChoice.ShutDown;
                 var run = await lab.Bulk.StartAsync(FaultLab.Operator, [.. vms.Select(vm => new VmRow(host, facts, vm))], scenario.Enable, choice, scenario.MacSpoofing, scenario.DynamicMemoryOff);
                 await run.Completion;
-                return new([.. vms.Select(vm => run.Results.Single(r => r.VmId == vm.Id)).Select(r => (r.VmName, r.Outcome == "Succeeded", r.Message, r.HostMessage))]);
+                return new([.. vms.Select(vm => run.Results.Single(r => r.VmId == vm.Id)).Select(r => (r.VmName ?? "", r.Outcome == OperationOutcome.Succeeded, r.Message, r.HostMessage))]);
             case ChangeKind.MacSpoofing:
                 var mac = await lab.MacSpoofing.SetAsync(FaultLab.Operator, host, vms[0], null, enabled: true);
                 return new([(vms[0].Name, mac.Succeeded, mac.Message, mac.HostMessage)]);

@@ -85,6 +85,7 @@ public sealed partial class InventoryStore : IInventoryFeed
         lock (_gate)
         {
             var entry = GetOrAdd(host, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()), out _);
+            vms = KeepNewerWrites(entry, vms, index, inventory.ReadAt);
             var version = entry.Version + 1;
             var changes = new List<InventoryChange>();
             var metricsVersion = entry.MetricsVersion + 1;
@@ -360,6 +361,9 @@ public sealed partial class InventoryStore : IInventoryFeed
         public Dictionary<Guid, long> MetricStamps { get; } = [];
 
         public DateTimeOffset? ReadAt { get; set; }
+
+        // Per VM, when the snapshot a change wrote (ApplyVm) was read; dropped once an inventory read after it arrives.
+        public Dictionary<Guid, DateTimeOffset> WrittenAt { get; } = [];
     }
 
     private sealed class Subscriber(string? host, Channel<InventoryChange> channel)

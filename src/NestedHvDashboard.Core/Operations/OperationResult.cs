@@ -29,6 +29,12 @@ public enum OperationOutcome
     /// fresh read found.
     /// </summary>
     StillRunning,
+
+    /// <summary>The VM was running: the change was left pending until it is seen Off; nothing was changed yet.</summary>
+    Deferred,
+
+    /// <summary>The user may not make the change (their role is too low); nothing was run.</summary>
+    Denied,
 }
 
 /// <summary>The end of a nested virtualization change.</summary>
@@ -54,4 +60,7 @@ public sealed record OperationResult(
 {
     /// <summary>True for <see cref="OperationOutcome.Succeeded"/> and <see cref="OperationOutcome.NoChange"/>.</summary>
     public bool IsSuccess => Outcome is OperationOutcome.Succeeded or OperationOutcome.NoChange;
+
+    /// <summary>True when a compensating start ran and brought the VM back to Running.</summary>
+    public bool Restored => Steps.Any(s => s.Kind is OperationStepKind.CompensatingStart && s.Status is OperationStepStatus.Done);
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Access;
 
@@ -65,32 +66,33 @@ public sealed partial class ApiTokens(IDbContextFactory<DashboardDbContext> data
 
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var user = await FindUserAsync(db, actor.Name, cancellationToken).ConfigureAwait(false);
-        if (user is null || !actor.CanView)
+        var change = new AuditedChange<(CreatedApiToken? Created, string? Error)>(
+            new AuditStart(actor, "Create API token", null, null, null, new { name = trimmed, expiresInDays }),
+            "Creating an API token",
+            refusal => (null, refusal),
+            created => new AuditCompletion(
+                AuditResults.Succeeded, $"{actor.Name} created API token '{trimmed}' ({created.Created?.Info.Prefix}…).", $"id {created.Created?.Info.Id}, prefix {created.Created?.Info.Prefix}"))
         {
-            var refusal = $"Creating an API token needs a signed-in user with a role; {actor.Name} is not one. Nothing was created.";
-            await audit.RecordAsync(new AuditStart(actor, "Create API token", null, null, null, new { name = trimmed, expiresInDays }),
-                new AuditCompletion(AuditResults.Denied, refusal), cancellationToken).ConfigureAwait(false);
-            return (null, refusal);
-        }
-
-        var token = TokenPrefix + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var now = time.GetUtcNow().UtcDateTime;
-        var stored = new ApiToken
-        {
-            UserId = user.Id,
-            Name = trimmed,
-            Hash = HashOf(token),
-            Prefix = token[..8],
-            CreatedAt = now,
-            ExpiresAt = expiresInDays is { } days ? now.AddDays(days) : null,
+            Denial = user is null || !actor.CanView ? $"Creating an API token needs a signed-in user with a role; {actor.Name} is not one. Nothing was created." : null,
+            RefuseUnrecorded = false,
         };
-        db.ApiTokens.Add(stored);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await audit.RecordAsync(
-            new AuditStart(actor, "Create API token", null, null, null, new { id = stored.Id, name = trimmed, prefix = stored.Prefix, expiresAt = stored.ExpiresAt }),
-            new AuditCompletion(AuditResults.Succeeded, $"{actor.Name} created API token '{trimmed}' ({stored.Prefix}…)."),
-            cancellationToken).ConfigureAwait(false);
-        return (new CreatedApiToken(InfoOf(stored, user.UserName ?? actor.Name), token), null);
+        return await audit.ChangeAsync<(CreatedApiToken?, string?)>(change, async _ =>
+        {
+            var token = TokenPrefix + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+            var now = time.GetUtcNow().UtcDateTime;
+            var stored = new ApiToken
+            {
+                UserId = user!.Id,
+                Name = trimmed,
+                Hash = HashOf(token),
+                Prefix = token[..8],
+                CreatedAt = now,
+                ExpiresAt = expiresInDays is { } days ? now.AddDays(days) : null,
+            };
+            db.ApiTokens.Add(stored);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return (new CreatedApiToken(InfoOf(stored, user.UserName ?? actor.Name), token), null);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The actor's tokens, newest first; an administrator's list holds everyone's.</summary>
@@ -128,17 +130,25 @@ public sealed partial class ApiTokens(IDbContextFactory<DashboardDbContext> data
             return (false, $"There is no API token {id} of yours to revoke.");
         }
 
-        var start = new AuditStart(actor, "Revoke API token", null, null, null, new { id, name = token.Name, prefix = token.Prefix, owner = token.User?.UserName });
         if (token.RevokedAt is not null)
         {
             return (false, $"API token '{token.Name}' ({token.Prefix}…) was already revoked.");
         }
 
-        token.RevokedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await audit.RecordAsync(start, new AuditCompletion(AuditResults.Succeeded, $"{actor.Name} revoked API token '{token.Name}' ({token.Prefix}…) of {token.User?.UserName}."), cancellationToken)
-            .ConfigureAwait(false);
-        return (true, null);
+        var change = new AuditedChange<(bool Revoked, string? Error)>(
+            new AuditStart(actor, "Revoke API token", null, null, null, new { id, name = token.Name, prefix = token.Prefix, owner = token.User?.UserName }),
+            $"Revoking API token '{token.Name}'",
+            refusal => (false, refusal),
+            _ => new AuditCompletion(AuditResults.Succeeded, $"{actor.Name} revoked API token '{token.Name}' ({token.Prefix}…) of {token.User?.UserName}."))
+        {
+            RefuseUnrecorded = false,
+        };
+        return await audit.ChangeAsync<(bool, string?)>(change, async _ =>
+        {
+            token.RevokedAt = time.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return (true, null);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The owner of a bearer token that is valid now (not revoked, not expired), or null.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Access;
 
@@ -182,49 +183,38 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IAuditTrail 
     public async Task<UserChange> ChangeOwnPasswordAsync(Actor actor, string currentPassword, string newPassword, HttpContext? renewSignIn = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var start = new AuditStart(actor, "Change own password", null, null, null, new { UserName = actor.Name });
-        if (!actor.CanView)
+        var change = new AuditedChange<UserChange>(
+            new AuditStart(actor, "Change own password", null, null, null, new { UserName = actor.Name }), "Changing a password", message => UserChange.Refused(message), Completion)
         {
-            var refusal = actor.Refusal("Changing a password", DashboardRoles.Viewer);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), cancellationToken).ConfigureAwait(false);
-            return UserChange.Refused(refusal);
-        }
-
-        var id = await audit.BeginAsync(start, cancellationToken).ConfigureAwait(false);
-        UserChange result;
-        try
+            NeededRole = DashboardRoles.Viewer,
+            RefuseUnrecorded = false,
+            Escaped = e => new AuditCompletion(AuditResults.Failed, $"Changing the password of '{actor.Name}' failed: {e.Message}"),
+        };
+        return await audit.ChangeAsync(change, async _ =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
             var user = await users.FindByNameAsync(actor.Name).ConfigureAwait(false);
             if (user is null)
             {
-                result = UserChange.Refused($"There is no user named '{actor.Name}'.");
+                return UserChange.Refused($"There is no user named '{actor.Name}'.");
             }
-            else if (await CurrentPasswordRefusalAsync(users, user, currentPassword ?? "").ConfigureAwait(false) is { } refused)
-            {
-                result = refused;
-            }
-            else
-            {
-                var changed = await users.ChangePasswordAsync(user, currentPassword ?? "", newPassword ?? "").ConfigureAwait(false);
-                result = changed.Succeeded ? UserChange.Done("Your password was changed.") : Problems("Your password was not changed", changed);
-                if (changed.Succeeded && renewSignIn is not null)
-                {
-                    var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<DashboardUser>>();
-                    signIn.Context = renewSignIn;
-                    await signIn.RefreshSignInAsync(user).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Failed, $"Changing the password of '{actor.Name}' failed: {e.Message}"), CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
 
-        await audit.CompleteAsync(id, Completion(result), CancellationToken.None).ConfigureAwait(false);
-        return result;
+            if (await CurrentPasswordRefusalAsync(users, user, currentPassword ?? "").ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
+            var changed = await users.ChangePasswordAsync(user, currentPassword ?? "", newPassword ?? "").ConfigureAwait(false);
+            if (changed.Succeeded && renewSignIn is not null)
+            {
+                var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<DashboardUser>>();
+                signIn.Context = renewSignIn;
+                await signIn.RefreshSignInAsync(user).ConfigureAwait(false);
+            }
+
+            return changed.Succeeded ? UserChange.Done("Your password was changed.") : Problems("Your password was not changed", changed);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     // The current password is guessed as a sign-in is: each wrong one counts towards the lockout, a right one resets the count,
@@ -259,40 +249,23 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IAuditTrail 
     {
         ArgumentNullException.ThrowIfNull(actor);
         userName = userName?.Trim() ?? "";
-        var start = new AuditStart(actor, action, null, null, null, parameters);
-        if (!actor.CanAdminister)
+        var audited = new AuditedChange<UserChange>(
+            new AuditStart(actor, action, null, null, null, parameters), $"{action} ('{userName}')", message => UserChange.Refused(message), Completion)
         {
-            var refusal = actor.Refusal($"{action} ('{userName}')", NeededRole);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), cancellationToken).ConfigureAwait(false);
-            return UserChange.Refused(refusal);
-        }
-
-        if (userName.Length == 0)
-        {
-            const string missing = "Type a user name.";
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Refused, missing), cancellationToken).ConfigureAwait(false);
-            return UserChange.Refused(missing);
-        }
-
-        var id = await audit.BeginAsync(start, cancellationToken).ConfigureAwait(false);
-        UserChange result;
-        try
+            NeededRole = NeededRole,
+            Invalid = userName.Length == 0 ? "Type a user name." : null,
+            RefuseUnrecorded = false,
+            Escaped = e => new AuditCompletion(AuditResults.Failed, $"{action} '{userName}' failed: {e.Message}"),
+        };
+        return await audit.ChangeAsync(audited, async _ =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
             var user = needsUser ? await users.FindByNameAsync(userName).ConfigureAwait(false) : null;
-            result = needsUser && user is null
+            return needsUser && user is null
                 ? UserChange.Refused($"There is no user named '{userName}'.")
                 : await change(users, user).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Failed, $"{action} '{userName}' failed: {e.Message}"), CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-
-        await audit.CompleteAsync(id, Completion(result), CancellationToken.None).ConfigureAwait(false);
-        return result;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static AuditCompletion Completion(UserChange result) =>

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Access;
 
@@ -52,20 +53,12 @@ public sealed class WallLinks(IDbContextFactory<DashboardDbContext> database, IA
         ArgumentNullException.ThrowIfNull(actor);
         name = name?.Trim() ?? "";
         tag = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim();
-        var start = new AuditStart(actor, "Create wall link", null, null, null, new { Name = name, Tag = tag });
-        if (!actor.CanAdminister)
-        {
-            var refusal = actor.Refusal($"Creating the wall link '{name}'", DashboardRoles.Administrator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), cancellationToken).ConfigureAwait(false);
-            return new WallLinkOutcome(false, refusal);
-        }
-
         var invalid = name.Length == 0 ? "A wall link needs a name (e.g. the screen's place: \"NOC left\")."
             : name.Length > 128 ? $"The wall link's name is {name.Length} characters long; at most 128 fit."
             : tag?.Length > 128 ? $"The tag is {tag.Length} characters long; at most 128 fit."
             : null;
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        if (invalid is null)
+        if (invalid is null && actor.CanAdminister)
         {
             var names = await db.WallLinks.Select(l => l.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
             if (names.Contains(name, StringComparer.OrdinalIgnoreCase))
@@ -74,28 +67,33 @@ public sealed class WallLinks(IDbContextFactory<DashboardDbContext> database, IA
             }
         }
 
-        if (invalid is not null)
+        var change = new AuditedChange<WallLinkOutcome>(
+            new AuditStart(actor, "Create wall link", null, null, null, new { Name = name, Tag = tag }),
+            $"Creating the wall link '{name}'",
+            refusal => new WallLinkOutcome(false, refusal),
+            outcome => new AuditCompletion(AuditResults.Succeeded, outcome.Message, $"prefix {outcome.Link?.Prefix}"))
         {
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Refused, invalid), cancellationToken).ConfigureAwait(false);
-            return new WallLinkOutcome(false, invalid);
-        }
-
-        var id = await audit.BeginAsync(start, cancellationToken).ConfigureAwait(false);
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var link = new WallLink
-        {
-            Name = name,
-            Tag = tag,
-            Hash = HashOf(token),
-            Prefix = token[..PrefixLength],
-            CreatedBy = actor.Name,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
+            NeededRole = DashboardRoles.Administrator,
+            Invalid = invalid,
+            RefuseUnrecorded = false,
         };
-        db.WallLinks.Add(link);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        var message = $"Wall link '{name}' created ({(tag is null ? "all hosts" : $"hosts tagged '{tag}'")}); copy it now: it is not shown again.";
-        await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Succeeded, message, $"prefix {link.Prefix}"), cancellationToken).ConfigureAwait(false);
-        return new WallLinkOutcome(true, message, WallLinkRow.From(link), PathPrefix + token);
+        return await audit.ChangeAsync(change, async _ =>
+        {
+            var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+            var link = new WallLink
+            {
+                Name = name,
+                Tag = tag,
+                Hash = HashOf(token),
+                Prefix = token[..PrefixLength],
+                CreatedBy = actor.Name,
+                CreatedAt = time.GetUtcNow().UtcDateTime,
+            };
+            db.WallLinks.Add(link);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            var message = $"Wall link '{name}' created ({(tag is null ? "all hosts" : $"hosts tagged '{tag}'")}); copy it now: it is not shown again.";
+            return new WallLinkOutcome(true, message, WallLinkRow.From(link), PathPrefix + token);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Revokes link <paramref name="id"/>: its walls stop at their next request or revalidation; Administrator only.</summary>
@@ -104,27 +102,24 @@ public sealed class WallLinks(IDbContextFactory<DashboardDbContext> database, IA
         ArgumentNullException.ThrowIfNull(actor);
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var link = await db.WallLinks.FindAsync([id], cancellationToken).ConfigureAwait(false);
-        var start = new AuditStart(actor, "Revoke wall link", null, null, null, new { Id = id, link?.Name, link?.Prefix });
-        if (!actor.CanAdminister)
-        {
-            var refusal = actor.Refusal($"Revoking the wall link '{link?.Name ?? id.ToString(System.Globalization.CultureInfo.InvariantCulture)}'", DashboardRoles.Administrator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), cancellationToken).ConfigureAwait(false);
-            return new WallLinkOutcome(false, refusal);
-        }
+        var change = new AuditedChange<WallLinkOutcome>(
+            new AuditStart(actor, "Revoke wall link", null, null, null, new { Id = id, link?.Name, link?.Prefix }),
+            $"Revoking the wall link '{link?.Name ?? id.ToString(System.Globalization.CultureInfo.InvariantCulture)}'",
 
-        if (link is null || link.RevokedAt is not null)
+            // Past the role check the only refusal is the link's own (missing or revoked already): it comes with the link.
+            refusal => new WallLinkOutcome(false, refusal, link is null || !actor.CanAdminister ? null : WallLinkRow.From(link)),
+            outcome => new AuditCompletion(AuditResults.Succeeded, outcome.Message))
         {
-            var message = link is null ? $"There is no wall link {id}; nothing was revoked." : $"The wall link '{link.Name}' was revoked already.";
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Refused, message), cancellationToken).ConfigureAwait(false);
-            return new WallLinkOutcome(false, message, link is null ? null : WallLinkRow.From(link));
-        }
-
-        var auditId = await audit.BeginAsync(start, cancellationToken).ConfigureAwait(false);
-        link.RevokedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        var done = $"Wall link '{link.Name}' revoked: screens using it stop within a minute.";
-        await audit.CompleteAsync(auditId, new AuditCompletion(AuditResults.Succeeded, done), cancellationToken).ConfigureAwait(false);
-        return new WallLinkOutcome(true, done, WallLinkRow.From(link));
+            NeededRole = DashboardRoles.Administrator,
+            Invalid = link is null ? $"There is no wall link {id}; nothing was revoked." : link.RevokedAt is not null ? $"The wall link '{link.Name}' was revoked already." : null,
+            RefuseUnrecorded = false,
+        };
+        return await audit.ChangeAsync(change, async _ =>
+        {
+            link!.RevokedAt = time.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return new WallLinkOutcome(true, $"Wall link '{link.Name}' revoked: screens using it stop within a minute.", WallLinkRow.From(link));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The active link a token opens (its last use stamped now), or null for an unknown or revoked token.</summary>

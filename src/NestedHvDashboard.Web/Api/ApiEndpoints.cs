@@ -207,7 +207,7 @@ public static partial class ApiEndpoints
         {
             try
             {
-                operations.Complete(id, await nested.RunAsync(actor, hostName, target, enable, power, mac, dynamicMemoryOff, log, id));
+                operations.Complete(id, await nested.RunAsync(actor, target, new NestedVirtualizationRequest(hostName, target.Id, enable, power, mac, dynamicMemoryOff), log, id));
             }
             catch (Exception ex)
             {
@@ -223,9 +223,8 @@ public static partial class ApiEndpoints
     {
         var action = (enable ? "Enable nested" : "Disable nested") + " at next shutdown";
         var (id, _) = operations.Start(hostName, vm.Id, vm.Name, action, actor.Name);
-        var (change, refusal) = await nested.DeferAsync(actor, hostName, vm, enable, mac, dynamicMemoryOff);
-        operations.Finish(id, change is null ? "refused" : "deferred", refusal
-            ?? $"Nested virtualization will be turned {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' the next time the VM is seen Off.");
+        var deferred = await nested.DeferAsync(actor, hostName, vm, enable, mac, dynamicMemoryOff);
+        operations.Finish(id, deferred.Outcome is OperationOutcome.Deferred ? "deferred" : "refused", deferred.Message);
         return TypedResults.Accepted(OperationLocation(id), operations.Find(id));
     }
 

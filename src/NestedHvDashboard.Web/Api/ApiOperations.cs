@@ -98,7 +98,8 @@ public sealed class ApiOperations(TimeProvider time)
     private static ApiOperationStep StepOf(OperationStep step) =>
         new(step.Index, step.Kind.ToString(), step.Title, ApiJson.Name(step.Status.ToString()), step.HostMessage);
 
-    private static string StatusOf(OperationOutcome outcome) => ApiJson.Name(outcome.ToString());
+    // A denial reads "refused" in the API, as it always has.
+    private static string StatusOf(OperationOutcome outcome) => ApiJson.Name((outcome is OperationOutcome.Denied ? OperationOutcome.Refused : outcome).ToString());
 
     private sealed class Entry(ApiOperation started, StepLog log)
     {

@@ -27,6 +27,8 @@ public static class ChangeAudit
         OperationOutcome.Refused or OperationOutcome.Busy => AuditResults.Refused,
         OperationOutcome.Canceled => AuditResults.Canceled,
         OperationOutcome.StillRunning => AuditResults.StillRunning,
+        OperationOutcome.Deferred => AuditResults.Deferred,
+        OperationOutcome.Denied => AuditResults.Denied,
         _ => AuditResults.Failed,
     };
 

@@ -1,5 +1,6 @@
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Hosts;
 
@@ -80,45 +81,21 @@ public sealed class HostAdministration(HostDirectory directory, IAuditTrail audi
         };
     }
 
-    private async Task<HostChangeResult> ChangeAsync(
+    private Task<HostChangeResult> ChangeAsync(
         Actor actor, string action, string host, object parameters, string before, string what, Func<Task<HostChangeResult>> change, Func<string?> after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var start = new AuditStart(actor, action, host, null, null, parameters, before);
-        if (!actor.CanAdminister)
-        {
-            var refusal = actor.Refusal(what, DashboardRoles.Administrator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), cancellationToken);
-            return HostChangeResult.Refused(refusal);
-        }
-
-        long id;
-        try
-        {
-            id = await audit.BeginAsync(start, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return HostChangeResult.Refused(ChangeAudit.NotRecorded(what, ex));
-        }
-
-        HostChangeResult result;
-        try
-        {
-            result = await change();
-        }
-        catch (Exception ex)
-        {
-            await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Failed, $"{what} failed: {ex.Message}"), CancellationToken.None);
-            throw;
-        }
-
-        await audit.CompleteAsync(
-            id,
-            result.Succeeded
+        var audited = new AuditedChange<HostChangeResult>(
+            new AuditStart(actor, action, host, null, null, parameters, before),
+            what,
+            HostChangeResult.Refused,
+            result => result.Succeeded
                 ? new AuditCompletion(AuditResults.Succeeded, $"{what}: done.", after())
-                : new AuditCompletion(AuditResults.Refused, $"{what}: refused. {string.Join(" ", result.Errors.Select(e => string.IsNullOrEmpty(e.Field) ? e.Message : $"{e.Field}: {e.Message}"))}"),
-            CancellationToken.None);
-        return result;
+                : new AuditCompletion(AuditResults.Refused, $"{what}: refused. {string.Join(" ", result.Errors.Select(e => string.IsNullOrEmpty(e.Field) ? e.Message : $"{e.Field}: {e.Message}"))}"))
+        {
+            NeededRole = DashboardRoles.Administrator,
+            Escaped = ex => new AuditCompletion(AuditResults.Failed, $"{what} failed: {ex.Message}"),
+        };
+        return audit.ChangeAsync(audited, _ => change(), cancellationToken);
     }
 }

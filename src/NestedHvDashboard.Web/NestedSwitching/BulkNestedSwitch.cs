@@ -2,6 +2,7 @@ using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.VirtualMachines;
 namespace NestedHvDashboard.Web.NestedSwitching;
 
@@ -21,25 +22,12 @@ public enum BulkRunningChoice
     AtNextShutdown,
 }
 
-/// <summary>One VM's line in a bulk run's results.</summary>
-/// <param name="Host">The host.</param>
-/// <param name="VmId">The VM's id.</param>
-/// <param name="VmName">The VM's name.</param>
-/// <param name="Outcome">An <see cref="OperationOutcome"/> name, or "Deferred" for a change left for the next shutdown.</param>
-/// <param name="Message">One line: host, VM, what was tried and what happened.</param>
-/// <param name="HostMessage">What the host said, when it said something.</param>
-public sealed record BulkVmResult(string Host, Guid VmId, string VmName, string Outcome, string Message, string? HostMessage)
-{
-    /// <summary>The outcome name of a change left pending until the VM is seen Off.</summary>
-    public const string Deferred = "Deferred";
-}
-
 /// <summary>A bulk change as it runs: the results so far, in the order they ended, and the end.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A CancellationTokenSource without a timer holds nothing to release; Cancel stays safe after the run ended.")]
 public sealed class BulkRun
 {
     private readonly Lock _gate = new();
-    private readonly List<BulkVmResult> _results = [];
+    private readonly List<OperationResult> _results = [];
     private readonly CancellationTokenSource _cancel = new();
 
     internal BulkRun(bool enable, BulkRunningChoice choice, int total)
@@ -59,8 +47,8 @@ public sealed class BulkRun
     /// <summary>How many VMs the run was asked to change.</summary>
     public int Total { get; }
 
-    /// <summary>Every result so far, in the order the VMs ended.</summary>
-    public IReadOnlyList<BulkVmResult> Results
+    /// <summary>Every VM's result so far (no steps: a bulk run keeps one line per VM), in the order the VMs ended.</summary>
+    public IReadOnlyList<OperationResult> Results
     {
         get { lock (_gate) { return [.. _results]; } }
     }
@@ -73,11 +61,11 @@ public sealed class BulkRun
 
     internal CancellationToken CancellationToken => _cancel.Token;
 
-    /// <summary>How many VMs ended each way, by outcome name, in a fixed order.</summary>
-    public IReadOnlyList<KeyValuePair<string, int>> Counts()
+    /// <summary>How many VMs ended each way, by outcome, in a fixed order.</summary>
+    public IReadOnlyList<KeyValuePair<OperationOutcome, int>> Counts()
     {
         var results = Results;
-        return [.. Enum.GetNames<OperationOutcome>().Append(BulkVmResult.Deferred).Append(BulkNestedSwitch.Denied)
+        return [.. Enum.GetValues<OperationOutcome>()
             .Select(o => KeyValuePair.Create(o, results.Count(r => r.Outcome == o)))
             .Where(c => c.Value > 0)];
     }
@@ -85,7 +73,7 @@ public sealed class BulkRun
     /// <summary>Stops VMs from starting; the ones already changing finish.</summary>
     public void Cancel() => _cancel.Cancel();
 
-    internal void Add(BulkVmResult result)
+    internal void Add(OperationResult result)
     {
         lock (_gate) { _results.Add(result); }
         Changed?.Invoke();
@@ -105,16 +93,13 @@ public sealed class BulkRun
 /// </summary>
 public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNestedChanges pending, IAuditTrail audit, TimeProvider time)
 {
-    /// <summary>The outcome name of a VM whose change the actor may not make.</summary>
-    public const string Denied = "Denied";
-
     /// <summary>VMs changed at once on one host.</summary>
     public int MaxPerHost => bulk.MaxPerHost;
 
     /// <summary>
     /// Starts the change on <paramref name="vms"/> and returns once every attempt is recorded; the run goes on when the page
     /// closes (a VM that has started changing must finish and be restored). An actor without the Operator role gets a run
-    /// that has ended with every VM <see cref="Denied"/> (one audit entry for the refused run).
+    /// that has ended with every VM <see cref="OperationOutcome.Denied"/> (one audit entry for the refused run).
     /// </summary>
     public async Task<BulkRun> StartAsync(Actor actor, IReadOnlyList<VmRow> vms, bool enable, BulkRunningChoice choice, bool enableMacAddressSpoofing, bool disableDynamicMemory = false)
     {
@@ -136,7 +121,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
             await audit.RecordAsync(runStart, new AuditCompletion(AuditResults.Denied, refusal));
             foreach (var vm in vms)
             {
-                run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, Denied, refusal, null));
+                run.Add(Line(OperationOutcome.Denied, vm, refusal));
             }
 
             run.End();
@@ -179,7 +164,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
             await EndQuietlyAsync(begun, new AuditCompletion(AuditResults.Refused, refusal));
             foreach (var vm in vms)
             {
-                run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Refused), refusal, null));
+                run.Add(Line(OperationOutcome.Refused, vm, refusal));
             }
 
             run.End();
@@ -196,32 +181,27 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
                     var start = new AuditStart(
                         actor, (enable ? "Enable nested" : "Disable nested") + " at next shutdown", vm.Host, vm.Vm.Name, vm.Vm.Id,
                         new { enable, enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory, bulk = true }, ChangeAudit.StateOf(vm.Vm), correlation);
-                    long id;
-                    try
+                    // Stored before the pending change is saved, like every other change.
+                    var change = new AuditedChange<OperationResult>(
+                        start,
+                        $"Leaving the change on VM '{vm.Vm.Name}' on host '{vm.Host}' pending",
+                        refusal => Line(OperationOutcome.Refused, vm, refusal),
+                        result => result.Outcome is OperationOutcome.Deferred
+                            ? new AuditCompletion(AuditResults.Deferred, result.Message, "pending until the VM is Off")
+                            : new AuditCompletion(AuditResults.Failed, result.Message));
+                    run.Add(await audit.ChangeAsync(change, async _ =>
                     {
-                        // Stored before the pending change is saved, like every other change.
-                        id = await audit.BeginAsync(start);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Refused), ChangeAudit.NotRecorded($"Leaving the change on VM '{vm.Vm.Name}' on host '{vm.Host}' pending", ex), null));
-                        continue;
-                    }
-
-                    try
-                    {
-                        await pending.AddAsync(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        var failed = $"The change on VM '{vm.Vm.Name}' on host '{vm.Host}' could not be left pending: {ex.Message}";
-                        await EndQuietlyAsync([id], new AuditCompletion(AuditResults.Failed, failed));
-                        run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, nameof(OperationOutcome.Failed), failed, null));
-                        continue;
-                    }
-
-                    await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Deferred, message, "pending until the VM is Off"));
-                    run.Add(new BulkVmResult(vm.Host, vm.Vm.Id, vm.Vm.Name, BulkVmResult.Deferred, message, null));
+                        try
+                        {
+                            await pending.AddAsync(new PendingNestedChange(vm.Host, vm.Vm.Id, vm.Vm.Name, enable, mac, time.GetUtcNow(), staticMemory));
+                            return Line(OperationOutcome.Deferred, vm, message);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            var failed = $"The change on VM '{vm.Vm.Name}' on host '{vm.Host}' could not be left pending: {ex.Message}";
+                            return Line(OperationOutcome.Failed, vm, failed);
+                        }
+                    }));
                 }
 
                 var names = vms.ToDictionary(v => v.Key, v => v.Vm.Name);
@@ -237,7 +217,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
                     }
 
                     var name = result.VmName ?? names.GetValueOrDefault(new VmKey(result.HostName, result.VmId)) ?? result.VmId.ToString();
-                    run.Add(new BulkVmResult(result.HostName, result.VmId, name, result.Outcome.ToString(), result.Message, result.HostMessage));
+                    run.Add(result with { VmName = name, Steps = [], FailedStep = null, FinalVm = null });
                 });
                 var request = new BulkNestedRequest([.. now.Select(v => new BulkTarget(v.Host, v.Vm.Id, v.Vm.Name))], enable, power, mac, staticMemory);
                 // Each VM's steps are noted in its entry as they begin (as in a one-VM change), so a dashboard killed during the
@@ -260,7 +240,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
             catch (Exception ex)
             {
                 // The run broke (the trail, say): end every entry still open so none stays "Started".
-                var open = entries.Where(e => !run.Results.Any(r => new VmKey(r.Host, r.VmId) == e.Key)).Select(e => e.Value);
+                var open = entries.Where(e => !run.Results.Any(r => new VmKey(r.HostName, r.VmId) == e.Key)).Select(e => e.Value);
                 await EndQuietlyAsync([.. open, runId.Value], new AuditCompletion(AuditResults.Failed, $"{action} stopped: {ex.Message}"));
                 throw;
             }
@@ -287,6 +267,10 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
             }
         }
     }
+
+    // A VM's line for a change that ran nothing on the host.
+    private static OperationResult Line(OperationOutcome outcome, VmRow vm, string message) =>
+        new(outcome, vm.Host, vm.Vm.Id, vm.Vm.Name, message, [], null, null, null);
 
     /// <summary>What the choice does, in the user's words.</summary>
     public static string Describe(BulkRunningChoice choice) => choice switch

@@ -1,21 +1,25 @@
+using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.NestedSwitching;
 
 /// <summary>
 /// What the VM page's nested switch (and the API) does: run the change now, or leave it pending until the VM is seen Off.
 /// Every method checks the actor's role itself and stores the attempt in the audit trail before it runs.
+/// The VM a change reads back is written into the <see cref="InventoryStore"/>: pages show the feed only.
 /// </summary>
 public sealed class NestedSwitchService(
     IHostLookup hosts,
     NestedVirtualizationOperations operations,
     PendingNestedChanges pending,
     IAuditTrail audit,
-    TimeProvider time)
+    TimeProvider time,
+    InventoryStore? inventory = null)
 {
     /// <summary>True while a change runs on the VM (from this page or another).</summary>
     public bool IsRunning(string hostName, Guid vmId) => operations.IsRunning(hostName, vmId);
@@ -24,152 +28,131 @@ public sealed class NestedSwitchService(
     public PendingNestedChange? FindPending(string hostName, Guid vmId) => pending.Find(hostName, vmId);
 
     /// <summary>
-    /// Runs the change now. <paramref name="power"/> is <see cref="PowerAction.None"/> for a VM that is Off.
-    /// The companion fixes (<paramref name="enableMacAddressSpoofing"/>, <paramref name="disableDynamicMemory"/>) apply only when enabling.
+    /// Runs <paramref name="request"/> on <paramref name="vm"/> now (the VM as the page or the API saw it, for the audit trail).
+    /// Its power action is <see cref="PowerAction.None"/> for a VM that is Off; its companion fixes apply only when enabling.
     /// An actor without the Operator role, a host the dashboard does not know, or an audit trail that cannot be written
     /// is a Refused result, not an exception.
     /// </summary>
     public async Task<OperationResult> RunAsync(
-        Actor actor, string hostName, VmSnapshot vm, bool enable, PowerAction power, bool enableMacAddressSpoofing, bool disableDynamicMemory,
-        IProgress<OperationStep>? progress, Guid? correlationId = null, CancellationToken cancellationToken = default)
+        Actor actor, VmSnapshot vm, NestedVirtualizationRequest request, IProgress<OperationStep>? progress, Guid? correlationId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
-        var mac = enableMacAddressSpoofing && enable;
-        var staticMemory = disableDynamicMemory && enable;
-        var start = new AuditStart(
-            actor, ActionName(enable), hostName, vm.Name, vm.Id,
-            new { enable, power = power.ToString(), enableMacAddressSpoofing = mac, disableDynamicMemory = staticMemory },
-            ChangeAudit.StateOf(vm), correlationId);
-        if (!actor.CanOperate)
+        ArgumentNullException.ThrowIfNull(request);
+        var (hostName, enable) = (request.HostName, request.Enable);
+        request = request with { VmId = vm.Id, EnableMacAddressSpoofing = request.EnableMacAddressSpoofing && enable, DisableDynamicMemory = request.DisableDynamicMemory && enable };
+        var change = new AuditedChange<OperationResult>(
+            new AuditStart(
+                actor, ActionName(enable), hostName, vm.Name, vm.Id,
+                new { enable, power = request.PowerAction.ToString(), enableMacAddressSpoofing = request.EnableMacAddressSpoofing, disableDynamicMemory = request.DisableDynamicMemory },
+                ChangeAudit.StateOf(vm), correlationId),
+            $"Turning nested virtualization {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}'",
+            message => Refused(hostName, vm, message),
+            ChangeAudit.CompletionOf)
         {
-            var refusal = actor.Refusal($"Turning nested virtualization {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}'", DashboardRoles.Operator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), CancellationToken.None);
-            return Refused(hostName, vm, refusal);
+            NeededRole = DashboardRoles.Operator,
+            Denied = message => Ended(OperationOutcome.Denied, hostName, vm.Id, vm.Name, message),
+        };
+        var result = await audit.ChangeAsync(change, id => ChangeAsync(vm, request, new AuditProgress(audit, id, progress), cancellationToken), CancellationToken.None);
+        if (result.FinalVm is { } final)
+        {
+            inventory?.ApplyVm(hostName, final);
         }
 
-        long id;
+        return result;
+    }
+
+    private async Task<OperationResult> ChangeAsync(VmSnapshot vm, NestedVirtualizationRequest request, IProgress<OperationStep> progress, CancellationToken cancellationToken)
+    {
+        var hostName = request.HostName;
+        if (hosts.Find(hostName) is not { } host)
+        {
+            return Refused(hostName, vm, $"The dashboard has no host named '{hostName}'; nothing was changed.");
+        }
+
         try
         {
-            id = await audit.BeginAsync(start, CancellationToken.None);
+            // Only the user's own "Stop waiting" cancels (never the page closing): the plan stops before its next step,
+            // compensates, and leaves the host to finish the step it was running.
+            // Each step's start and end is noted in the entry before the host is asked, so a dashboard killed during the
+            // change leaves an Interrupted entry that says which step it stopped at and whether the VM was left Off.
+            return await operations.RunAsync(host, request, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new OperationResult(OperationOutcome.Canceled, hostName, vm.Id, vm.Name,
+                $"Canceled before anything was changed on VM '{vm.Name}' on host '{hostName}'.", [], null, null, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return Refused(hostName, vm, ChangeAudit.NotRecorded($"Turning nested virtualization {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}'", ex));
+            return new OperationResult(OperationOutcome.Failed, hostName, vm.Id, vm.Name,
+                $"Changing nested virtualization on VM '{vm.Name}' on host '{hostName}' failed: {ex.Message}", [], null, ex.Message, null);
         }
-
-        OperationResult result;
-        if (hosts.Find(hostName) is not { } host)
-        {
-            result = Refused(hostName, vm, $"The dashboard has no host named '{hostName}'; nothing was changed.");
-        }
-        else
-        {
-            try
-            {
-                // Only the user's own "Stop waiting" cancels (never the page closing): the plan stops before its next step,
-                // compensates, and leaves the host to finish the step it was running.
-                // Each step's start and end is noted in the entry before the host is asked, so a dashboard killed during the
-                // change leaves an Interrupted entry that says which step it stopped at and whether the VM was left Off.
-                result = await operations.RunAsync(
-                    host, new NestedVirtualizationRequest(hostName, vm.Id, enable, power, mac, staticMemory), new AuditProgress(audit, id, progress), cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                result = new OperationResult(OperationOutcome.Canceled, hostName, vm.Id, vm.Name,
-                    $"Canceled before anything was changed on VM '{vm.Name}' on host '{hostName}'.", [], null, null, null);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                result = new OperationResult(OperationOutcome.Failed, hostName, vm.Id, vm.Name,
-                    $"Changing nested virtualization on VM '{vm.Name}' on host '{hostName}' failed: {ex.Message}", [], null, ex.Message, null);
-            }
-        }
-
-        await audit.CompleteAsync(id, ChangeAudit.CompletionOf(result), CancellationToken.None);
-        return result;
     }
 
     /// <summary>
     /// Leaves the change pending until the VM is seen Off (replacing one already pending); it is saved, so it survives a restart.
-    /// <c>Change</c> is null when the actor may not (then <c>Refusal</c> says why).
+    /// The result is <see cref="OperationOutcome.Deferred"/>, or <see cref="OperationOutcome.Denied"/> when the actor may not,
+    /// or <see cref="OperationOutcome.Refused"/> when the audit trail could not record it.
     /// </summary>
-    public async Task<(PendingNestedChange? Change, string? Refusal)> DeferAsync(Actor actor, string hostName, VmSnapshot vm, bool enable, bool enableMacAddressSpoofing, bool disableDynamicMemory)
+    public Task<OperationResult> DeferAsync(Actor actor, string hostName, VmSnapshot vm, bool enable, bool enableMacAddressSpoofing, bool disableDynamicMemory)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
-        var change = new PendingNestedChange(
+        var pendingChange = new PendingNestedChange(
             hostName, vm.Id, vm.Name, enable, enableMacAddressSpoofing && enable, time.GetUtcNow(), disableDynamicMemory && enable);
-        var start = new AuditStart(
-            actor, ActionName(enable) + " at next shutdown", hostName, vm.Name, vm.Id,
-            new { enable, enableMacAddressSpoofing = change.EnableMacAddressSpoofing, disableDynamicMemory = change.DisableDynamicMemory },
-            ChangeAudit.StateOf(vm));
-        if (!actor.CanOperate)
+        var change = new AuditedChange<OperationResult>(
+            new AuditStart(
+                actor, ActionName(enable) + " at next shutdown", hostName, vm.Name, vm.Id,
+                new { enable, enableMacAddressSpoofing = pendingChange.EnableMacAddressSpoofing, disableDynamicMemory = pendingChange.DisableDynamicMemory },
+                ChangeAudit.StateOf(vm)),
+            $"Scheduling a nested virtualization change on VM '{vm.Name}' on host '{hostName}'",
+            message => Refused(hostName, vm, message),
+            result => new AuditCompletion(AuditResults.Deferred, result.Message, "pending until the VM is Off"))
         {
-            var refusal = actor.Refusal($"Scheduling a nested virtualization change on VM '{vm.Name}' on host '{hostName}'", DashboardRoles.Operator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
-            return (null, refusal);
-        }
-
-        long id;
-        try
+            NeededRole = DashboardRoles.Operator,
+            Denied = message => Ended(OperationOutcome.Denied, hostName, vm.Id, vm.Name, message),
+            Escaped = ex => new AuditCompletion(AuditResults.Failed, $"The pending change could not be saved: {ex.Message}"),
+        };
+        return audit.ChangeAsync(change, async _ =>
         {
-            id = await audit.BeginAsync(start);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (null, ChangeAudit.NotRecorded($"Scheduling a nested virtualization change on VM '{vm.Name}' on host '{hostName}'", ex));
-        }
-
-        try
-        {
-            await pending.AddAsync(change);
-        }
-        catch (Exception ex)
-        {
-            await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Failed, $"The pending change could not be saved: {ex.Message}"));
-            throw;
-        }
-
-        await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Deferred,
-            $"Nested virtualization will be turned {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' the next time the VM is seen Off.",
-            "pending until the VM is Off"));
-        return (change, null);
+            await pending.AddAsync(pendingChange);
+            return Ended(
+                OperationOutcome.Deferred, hostName, vm.Id, vm.Name,
+                $"Nested virtualization will be turned {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' the next time the VM is seen Off.");
+        });
     }
 
-    /// <summary>Cancels the VM's pending change; false when there was none, or the actor may not or it could not be recorded (then <c>Refusal</c> says why).</summary>
-    public async Task<(bool Canceled, string? Refusal)> CancelPendingAsync(Actor actor, string hostName, Guid vmId)
+    /// <summary>
+    /// Cancels the VM's pending change: <see cref="OperationOutcome.Succeeded"/> when it was canceled, <see cref="OperationOutcome.NoChange"/>
+    /// when there was none (or it was applied or canceled meanwhile), <see cref="OperationOutcome.Denied"/> when the actor may not,
+    /// <see cref="OperationOutcome.Refused"/> when the audit trail could not record it.
+    /// </summary>
+    public async Task<OperationResult> CancelPendingAsync(Actor actor, string hostName, Guid vmId)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var change = pending.Find(hostName, vmId);
-        if (change is null)
+        if (pending.Find(hostName, vmId) is not { } pendingChange)
         {
-            return (false, null);
+            return Ended(OperationOutcome.NoChange, hostName, vmId, null, $"VM {vmId} on host '{hostName}' has no pending change.");
         }
 
-        var start = new AuditStart(actor, "Cancel pending nested change", hostName, change.VmName, vmId, new { change.Enable }, "pending");
-        if (!actor.CanOperate)
+        var vmName = pendingChange.VmName;
+        var change = new AuditedChange<OperationResult>(
+            new AuditStart(actor, "Cancel pending nested change", hostName, vmName, vmId, new { pendingChange.Enable }, "pending"),
+            $"Canceling the pending change on VM '{vmName}' on host '{hostName}'",
+            message => Ended(OperationOutcome.Refused, hostName, vmId, vmName, message),
+            result => result.Outcome is OperationOutcome.Succeeded
+                ? new AuditCompletion(AuditResults.Succeeded, result.Message, "no pending change")
+                : new AuditCompletion(AuditResults.Refused, result.Message))
         {
-            var refusal = actor.Refusal($"Canceling the pending change on VM '{change.VmName}' on host '{hostName}'", DashboardRoles.Operator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
-            return (false, refusal);
-        }
-
-        long id;
-        try
-        {
-            id = await audit.BeginAsync(start);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (false, ChangeAudit.NotRecorded($"Canceling the pending change on VM '{change.VmName}' on host '{hostName}'", ex));
-        }
-
-        var removed = await pending.RemoveAsync(hostName, vmId);
-        await audit.CompleteAsync(id, removed
-            ? new AuditCompletion(AuditResults.Succeeded, $"The pending nested virtualization change on VM '{change.VmName}' on host '{hostName}' was canceled; nothing was changed on the VM.", "no pending change")
-            : new AuditCompletion(AuditResults.Refused, $"VM '{change.VmName}' on host '{hostName}' had no pending change any more (it was applied or canceled meanwhile)."));
-        return (removed, null);
+            NeededRole = DashboardRoles.Operator,
+            Denied = message => Ended(OperationOutcome.Denied, hostName, vmId, vmName, message),
+        };
+        return await audit.ChangeAsync(change, async _ => await pending.RemoveAsync(hostName, vmId)
+            ? Ended(OperationOutcome.Succeeded, hostName, vmId, vmName,
+                $"The pending nested virtualization change on VM '{vmName}' on host '{hostName}' was canceled; nothing was changed on the VM.")
+            : Ended(OperationOutcome.NoChange, hostName, vmId, vmName,
+                $"VM '{vmName}' on host '{hostName}' had no pending change any more (it was applied or canceled meanwhile)."));
     }
 
     /// <summary>The power action for a dialog choice, or null for "apply at next shutdown".</summary>
@@ -180,15 +163,11 @@ public sealed class NestedSwitchService(
         _ => null,
     };
 
-    /// <summary>True when a compensating start ran and brought the VM back to Running.</summary>
-    public static bool WasRestored(OperationResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        return result.Steps.Any(s => s.Kind is OperationStepKind.CompensatingStart && s.Status is OperationStepStatus.Done);
-    }
-
     private static string ActionName(bool enable) => enable ? "Enable nested" : "Disable nested";
 
-    private static OperationResult Refused(string hostName, VmSnapshot vm, string message) =>
-        new(OperationOutcome.Refused, hostName, vm.Id, vm.Name, message, [], null, null, null);
+    private static OperationResult Refused(string hostName, VmSnapshot vm, string message) => Ended(OperationOutcome.Refused, hostName, vm.Id, vm.Name, message);
+
+    // A result that ran no step on the host.
+    private static OperationResult Ended(OperationOutcome outcome, string hostName, Guid vmId, string? vmName, string message) =>
+        new(outcome, hostName, vmId, vmName, message, [], null, null, null);
 }

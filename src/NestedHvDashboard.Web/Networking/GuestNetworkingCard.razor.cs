@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 
@@ -156,7 +157,7 @@ public sealed partial class GuestNetworkingCard : ComponentBase
         catch (OperationCanceledException) when (_installStopRequested)
         {
             _outcome = new GuestActionResult(
-                GuestActionOutcome.Canceled,
+                OperationOutcome.Canceled,
                 $"Stopped waiting: Hyper-V's installation in VM '{Vm.Name}' on host '{Host}' is left to finish in the guest. Read the guest again later to see where it is.",
                 null, null, _credential, []);
         }
@@ -225,11 +226,11 @@ public sealed partial class GuestNetworkingCard : ComponentBase
         return answer is { Canceled: false, Data: GuestCredentialAnswer given } ? given : null;
     }
 
-    private static Severity SeverityOf(GuestActionOutcome outcome) => outcome switch
+    private static Severity SeverityOf(OperationOutcome outcome) => outcome switch
     {
-        GuestActionOutcome.Succeeded => Severity.Success,
-        GuestActionOutcome.Canceled => Severity.Info,
-        GuestActionOutcome.Refused => Severity.Warning,
+        OperationOutcome.Succeeded => Severity.Success,
+        OperationOutcome.Canceled => Severity.Info,
+        OperationOutcome.Refused => Severity.Warning,
         _ => Severity.Error,
     };
 

@@ -1,9 +1,11 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Networking;
 
@@ -23,24 +25,12 @@ public delegate Task<GuestCredentialAnswer?> GuestCredentialPrompt(string? probl
 /// <param name="Credential">The credential the guest accepted, for the page to reuse during this visit; null when none was.</param>
 /// <param name="Problems">Why a NAT request was refused.</param>
 public sealed record GuestActionResult(
-    GuestActionOutcome Outcome,
+    OperationOutcome Outcome,
     string Message,
     string? HostMessage,
     GuestNetworkState? State,
     GuestCredential? Credential,
-    IReadOnlyList<NatNetworkProblem> Problems)
-{
-    public bool Succeeded => Outcome == GuestActionOutcome.Succeeded;
-}
-
-/// <summary>How a guest action ended.</summary>
-public enum GuestActionOutcome
-{
-    Succeeded,
-    Refused,
-    Failed,
-    Canceled,
-}
+    IReadOnlyList<NatNetworkProblem> Problems) : ChangeResult(Outcome, Message, HostMessage);
 
 /// <summary>
 /// Guest actions over PowerShell Direct (read the guest's networking, create or remove its NAT, install Hyper-V), with the
@@ -52,40 +42,36 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
 {
     /// <summary>Reads the guest's switches, NAT, addresses and OS. Not audited: it changes nothing.</summary>
     public Task<GuestActionResult> ReadStateAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, CancellationToken cancellationToken = default) =>
-        RunAsync(actor, host, vm, known, ask, null, "Read the guest's networking", (n, c) => n.GetGuestNetworkStateAsync(vm.Id, c, cancellationToken));
+        RunAsync(actor, host, vm, known, ask, null, "Read the guest's networking", (n, c) => n.GetGuestNetworkStateAsync(vm.Id, c, cancellationToken), auditToken: CancellationToken.None);
 
     /// <summary>Creates the NAT network the request describes (the engine validates it against a fresh read first).</summary>
     public Task<GuestActionResult> CreateNatAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, NatNetworkRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return RunAsync(actor, host, vm, known, ask, "Create guest NAT", $"Create NAT '{request.NatName}' ({request.Prefix}, gateway {request.Gateway}) on switch '{request.SwitchName}'",
-            (n, c) => n.CreateNatNetworkAsync(vm.Id, c, request, cancellationToken));
+            (n, c) => n.CreateNatNetworkAsync(vm.Id, c, request, cancellationToken), auditToken: CancellationToken.None);
     }
 
     /// <summary>Removes the NAT and the switch (either may be null).</summary>
     public Task<GuestActionResult> RemoveNatAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string? natName, string? switchName, CancellationToken cancellationToken = default) =>
         RunAsync(actor, host, vm, known, ask, "Remove guest NAT", $"Remove NAT '{natName ?? "(none)"}' and switch '{switchName ?? "(none)"}'",
-            (n, c) => n.RemoveNatNetworkAsync(vm.Id, c, natName, switchName, cancellationToken));
+            (n, c) => n.RemoveNatNetworkAsync(vm.Id, c, natName, switchName, cancellationToken), auditToken: CancellationToken.None);
 
     /// <summary>Installs Hyper-V in the guest, reporting the engine's progress words; refused at once when nested virtualization is off.</summary>
     public async Task<GuestActionResult> InstallHyperVAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, IProgress<string>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
-        if (!vm.ExposeVirtualizationExtensions && actor.CanOperate)
-        {
-            var refused = new GuestActionResult(
-                GuestActionOutcome.Refused,
-                $"Install Hyper-V in VM '{vm.Name}' on host '{host}': refused, nested virtualization is off for this VM; turn it on first (the VM must be Off for that).",
-                null, null, known, []);
-            await audit.RecordAsync(Start(actor, host, vm, "Install Hyper-V in guest", "Install Hyper-V"), Completion(refused), cancellationToken);
-            return refused;
-        }
 
         // Each progress word is noted in the entry as it comes (before the host is asked for that step), so a dashboard killed
         // during the install leaves an Interrupted entry that says where it stopped and whether the VM may be left Off.
         var noted = new InstallProgressNotes(audit, progress);
-        return await RunAsync(actor, host, vm, known, ask, "Install Hyper-V in guest", "Install Hyper-V", (n, c) => n.InstallHyperVAsync(vm.Id, c, noted, cancellationToken), id => noted.Id = id);
+        var nestedOff = vm.ExposeVirtualizationExtensions
+            ? null
+            : $"Install Hyper-V in VM '{vm.Name}' on host '{host}': refused, nested virtualization is off for this VM; turn it on first (the VM must be Off for that).";
+        return await RunAsync(
+            actor, host, vm, known, ask, "Install Hyper-V in guest", "Install Hyper-V", (n, c) => n.InstallHyperVAsync(vm.Id, c, noted, cancellationToken), id => noted.Id = id,
+            nestedOff, cancellationToken);
     }
 
     /// <summary>The install's progress words, passed on to the card and noted in its Started audit entry in the user's words.</summary>
@@ -129,94 +115,70 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(vm);
-        var start = Start(actor, host, vm, "Forget guest credentials", "Forget the remembered guest credentials");
-        if (!actor.CanAdminister)
+        var change = new AuditedChange<GuestActionResult>(
+            Start(actor, host, vm, "Forget guest credentials", "Forget the remembered guest credentials"),
+            $"Forgetting the guest credentials of VM '{vm.Name}' on host '{host}'",
+            refusal => new(OperationOutcome.Refused, refusal, null, null, null, []),
+            Completion)
         {
-            var refusal = actor.Refusal($"Forgetting the guest credentials of VM '{vm.Name}' on host '{host}'", DashboardRoles.Administrator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
-            return new(GuestActionOutcome.Refused, refusal, null, null, null, []);
-        }
-
-        long id;
-        try
+            NeededRole = DashboardRoles.Administrator,
+        };
+        return await audit.ChangeAsync(change, async _ =>
         {
-            id = await audit.BeginAsync(start);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return new(GuestActionOutcome.Refused, ChangeAudit.NotRecorded($"Forgetting the guest credentials of VM '{vm.Name}' on host '{host}'", ex), null, null, null, []);
-        }
-
-        var forgotten = await credentials.ForgetAsync(host, vm.Id);
-        var result = new GuestActionResult(
-            forgotten ? GuestActionOutcome.Succeeded : GuestActionOutcome.Refused,
-            forgotten ? $"The guest credentials of VM '{vm.Name}' on host '{host}' were forgotten." : $"No guest credentials were remembered for VM '{vm.Name}' on host '{host}'.",
-            null, null, null, []);
-        await audit.CompleteAsync(id, Completion(result));
-        return result;
+            var forgotten = await credentials.ForgetAsync(host, vm.Id);
+            return new GuestActionResult(
+                forgotten ? OperationOutcome.Succeeded : OperationOutcome.Refused,
+                forgotten ? $"The guest credentials of VM '{vm.Name}' on host '{host}' were forgotten." : $"No guest credentials were remembered for VM '{vm.Name}' on host '{host}'.",
+                null, null, null, []);
+        });
     }
 
     private async Task<GuestActionResult> RunAsync(
         Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string? action, string what, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work,
-        Action<long>? begun = null)
+        Action<long>? begun = null, string? invalid = null, CancellationToken auditToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(vm);
         ArgumentNullException.ThrowIfNull(ask);
         var prefix = $"{what} in VM '{vm.Name}' on host '{host}'";
-        long? id = null;
-        if (action is not null)
+        if (action is null)
         {
-            var start = Start(actor, host, vm, action, what);
-            if (!actor.CanOperate)
-            {
-                var refusal = actor.Refusal(prefix, DashboardRoles.Operator);
-                await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal));
-                return new(GuestActionOutcome.Refused, refusal, null, null, known, []);
-            }
-
-            try
-            {
-                id = await audit.BeginAsync(start);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return new(GuestActionOutcome.Refused, ChangeAudit.NotRecorded(prefix, ex), null, null, known, []);
-            }
-
-            begun?.Invoke(id.Value);
+            // A read changes nothing: not audited.
+            return await RunOnGuestAsync(actor, host, vm, known, ask, prefix, work, changes: false);
         }
 
-        GuestActionResult result;
+        var change = new AuditedChange<GuestActionResult>(
+            Start(actor, host, vm, action, what), prefix, refusal => new(OperationOutcome.Refused, refusal, null, null, known, []), Completion)
+        {
+            NeededRole = DashboardRoles.Operator,
+            Invalid = invalid,
+
+            // The page closed mid-way: the entry still ends, so it never stays "Started".
+            Escaped = ex => ex is OperationCanceledException
+                ? new AuditCompletion(AuditResults.Canceled, $"{prefix}: canceled before it ended (the page was closed or stopped waiting); the guest may still finish it, check the guest.")
+                : null,
+        };
+        return await audit.ChangeAsync(change, id =>
+        {
+            begun?.Invoke(id);
+            return RunOnGuestAsync(actor, host, vm, known, ask, prefix, work, changes: true);
+        }, auditToken);
+    }
+
+    private async Task<GuestActionResult> RunOnGuestAsync(
+        Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, string prefix, Func<INestedNetworking, GuestCredential, Task<GuestNetworkState>> work, bool changes)
+    {
         try
         {
-            if (hosts.Find(host) is not INestedNetworking networking)
-            {
-                result = new(GuestActionOutcome.Failed, $"{prefix}: the dashboard has no host '{host}' that can reach its guests.", null, null, null, []);
-            }
-            else
-            {
-                result = await WithCredentialAsync(actor, host, vm, known, ask, prefix, networking, work, changes: action is not null);
-            }
-        }
-        catch (OperationCanceledException) when (id is { } canceled)
-        {
-            // The page closed mid-way: the entry still ends, so it never stays "Started".
-            await audit.CompleteAsync(canceled, new AuditCompletion(AuditResults.Canceled, $"{prefix}: canceled before it ended (the page was closed or stopped waiting); the guest may still finish it, check the guest."), CancellationToken.None);
-            throw;
+            return hosts.Find(host) is not INestedNetworking networking
+                ? new(OperationOutcome.Failed, $"{prefix}: the dashboard has no host '{host}' that can reach its guests.", null, null, null, [])
+                : await WithCredentialAsync(actor, host, vm, known, ask, prefix, networking, work, changes);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            result = new(GuestActionOutcome.Failed, $"{prefix} could not be run.", ex.Message, null, null, []);
+            return new(OperationOutcome.Failed, $"{prefix} could not be run.", ex.Message, null, null, []);
         }
-
-        if (id is { } entry)
-        {
-            await audit.CompleteAsync(entry, Completion(result), CancellationToken.None);
-        }
-
-        return result;
     }
 
     private async Task<GuestActionResult> WithCredentialAsync(
@@ -231,7 +193,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             {
                 if (await ask(problem) is not { } answer)
                 {
-                    return new(GuestActionOutcome.Canceled, $"{prefix}: canceled, no guest credentials were given.", null, null, null, []);
+                    return new(OperationOutcome.Canceled, $"{prefix}: canceled, no guest credentials were given.", null, null, null, []);
                 }
 
                 (credential, remember) = (answer.Credential, answer.Remember);
@@ -241,7 +203,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             {
                 var state = await work(networking, credential);
                 var kept = await KeepAsync(actor, host, vm, credential, remember);
-                return new(GuestActionOutcome.Succeeded, $"{prefix}: done.{kept}", null, state, credential, []);
+                return new(OperationOutcome.Succeeded, $"{prefix}: done.{kept}", null, state, credential, []);
             }
             catch (HostOperationException ex) when (ex.Kind == HostErrorKind.GuestAuthenticationFailed)
             {
@@ -253,11 +215,11 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             catch (NatNetworkRefusedException ex)
             {
                 var kept = await KeepAsync(actor, host, vm, credential, remember);
-                return new(GuestActionOutcome.Refused, $"{prefix}: refused before anything ran.{kept}", null, null, credential, ex.Problems);
+                return new(OperationOutcome.Refused, $"{prefix}: refused before anything ran.{kept}", null, null, credential, ex.Problems);
             }
             catch (HostOperationException ex)
             {
-                return new(GuestActionOutcome.Failed, $"{prefix} failed at: {ex.Operation}.{(changes ? LostMidway(ex) : "")}", ex.HostMessage, null, credential, []);
+                return new(OperationOutcome.Failed, $"{prefix} failed at: {ex.Operation}.{(changes ? LostMidway(ex) : "")}", ex.HostMessage, null, credential, []);
             }
         }
     }
@@ -293,13 +255,6 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
     private static AuditCompletion Completion(GuestActionResult result)
     {
         var message = result.Problems.Count == 0 ? result.Message : $"{result.Message} {string.Join(" ", result.Problems.Select(p => p.Message))}";
-        var outcome = result.Outcome switch
-        {
-            GuestActionOutcome.Succeeded => AuditResults.Succeeded,
-            GuestActionOutcome.Refused => AuditResults.Refused,
-            GuestActionOutcome.Canceled => AuditResults.Canceled,
-            _ => AuditResults.Failed,
-        };
-        return new AuditCompletion(outcome, message, null, result.HostMessage);
+        return new AuditCompletion(ChangeAudit.ResultOf(result.Outcome), message, null, result.HostMessage);
     }
 }

@@ -1,25 +1,30 @@
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Networking;
+using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Networking;
 
 /// <summary>How a MAC address spoofing change ended.</summary>
-/// <param name="Succeeded">True when the host made the change.</param>
+/// <param name="Outcome">Succeeded when the host made the change; Failed, Refused or Denied when it did not.</param>
 /// <param name="Command">The command as the user would type it (the reference document's pipeline for all adapters).</param>
 /// <param name="Message">One line for the user, naming the host, the VM and the adapter.</param>
 /// <param name="HostMessage">What the host said when it refused, verbatim.</param>
 /// <param name="Vm">The VM as the host reported it afterwards, or null when the change failed.</param>
-public sealed record MacSpoofingResult(bool Succeeded, string Command, string Message, string? HostMessage, VmSnapshot? Vm);
+public sealed record MacSpoofingResult(OperationOutcome Outcome, string Command, string Message, string? HostMessage, VmSnapshot? Vm)
+    : ChangeResult(Outcome, Message, HostMessage);
 
 /// <summary>
 /// Turns MAC address spoofing on or off for one adapter or every adapter of a VM (running or not, Hyper-V allows both),
-/// needs the Operator role (checked here) and stores each attempt in the audit trail before it runs.
+/// needs the Operator role (checked here) and stores each attempt in the audit trail before it runs. The VM the host
+/// reports afterwards is written into the <see cref="InventoryStore"/>: pages show the feed only.
 /// </summary>
-public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
+public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit, InventoryStore? inventory = null)
 {
     /// <summary>The command shown for the change; for every adapter it is the reference document's pipeline.</summary>
     public static string CommandText(string vmName, string? adapterName, bool enabled)
@@ -43,54 +48,42 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit)
         var command = CommandText(vm.Name, adapterName, enabled);
         var target = adapterName is null ? "every adapter" : $"adapter '{adapterName}'";
         var action = $"MAC spoofing {(enabled ? "on" : "off")}";
-        var start = new AuditStart(actor, action, hostName, vm.Name, vm.Id, new { adapter = adapterName, enabled, command }, ChangeAudit.StateOf(vm));
         var what = $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'";
-        if (!actor.CanOperate)
+        var change = new AuditedChange<MacSpoofingResult>(
+            new AuditStart(actor, action, hostName, vm.Name, vm.Id, new { adapter = adapterName, enabled, command }, ChangeAudit.StateOf(vm)),
+            what,
+            refusal => new(OperationOutcome.Refused, command, refusal, null, null),
+            result => new AuditCompletion(
+                result.Succeeded ? AuditResults.Succeeded : AuditResults.Failed, result.Message, result.Vm is null ? null : ChangeAudit.StateOf(result.Vm), result.HostMessage))
         {
-            var refusal = actor.Refusal(what, DashboardRoles.Operator);
-            await audit.RecordAsync(start, new AuditCompletion(AuditResults.Denied, refusal), cancellationToken);
-            return new(false, command, refusal, null, null);
-        }
+            NeededRole = DashboardRoles.Operator,
+            Denied = refusal => new(OperationOutcome.Denied, command, refusal, null, null),
 
-        long id;
-        try
-        {
-            id = await audit.BeginAsync(start, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return new(false, command, ChangeAudit.NotRecorded(what, ex), null, null);
-        }
-
-        MacSpoofingResult result;
-        try
-        {
-            var host = hosts.Find(hostName)
-                ?? throw new HostOperationException(HostErrorKind.Unreachable, hostName, "Set-VMNetworkAdapter", $"The dashboard has no host named '{hostName}'.", vm.Name);
-            var after = await host.SetMacAddressSpoofingAsync(vm.Id, adapterName, enabled, cancellationToken);
-            result = new(true, command, $"MAC address spoofing is {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'.", null, after);
-        }
-        catch (HostOperationException ex)
-        {
-            // The step and why it stopped, also when the connection broke mid-call and the host's words are only the transport's.
-            result = new(false, command, $"{what} failed at '{ex.Operation}': {Why(ex.Kind)}", ex.HostMessage, null);
-        }
-        catch (OperationCanceledException)
-        {
             // The page closed mid-way: the entry still ends, so it never stays "Started".
-            await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Canceled, $"{what}: canceled before the host answered; check the adapter."), CancellationToken.None);
-            throw;
-        }
-        catch (Exception ex)
+            Escaped = ex => ex is OperationCanceledException
+                ? new AuditCompletion(AuditResults.Canceled, $"{what}: canceled before the host answered; check the adapter.")
+                : null,
+        };
+        return await audit.ChangeAsync(change, async _ =>
         {
-            result = new(false, command, $"{what} could not be run.", ex.Message, null);
-        }
-
-        await audit.CompleteAsync(
-            id,
-            new AuditCompletion(result.Succeeded ? AuditResults.Succeeded : AuditResults.Failed, result.Message, result.Vm is null ? null : ChangeAudit.StateOf(result.Vm), result.HostMessage),
-            CancellationToken.None);
-        return result;
+            try
+            {
+                var host = hosts.Find(hostName)
+                    ?? throw new HostOperationException(HostErrorKind.Unreachable, hostName, "Set-VMNetworkAdapter", $"The dashboard has no host named '{hostName}'.", vm.Name);
+                var after = await host.SetMacAddressSpoofingAsync(vm.Id, adapterName, enabled, cancellationToken);
+                inventory?.ApplyVm(hostName, after);
+                return new MacSpoofingResult(OperationOutcome.Succeeded, command, $"MAC address spoofing is {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'.", null, after);
+            }
+            catch (HostOperationException ex)
+            {
+                // The step and why it stopped, also when the connection broke mid-call and the host's words are only the transport's.
+                return new MacSpoofingResult(OperationOutcome.Failed, command, $"{what} failed at '{ex.Operation}': {Why(ex.Kind)}", ex.HostMessage, null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new MacSpoofingResult(OperationOutcome.Failed, command, $"{what} could not be run.", ex.Message, null);
+            }
+        }, cancellationToken);
     }
 
     // Why the step stopped, in the user's terms; the host's own words follow in the result's host message.

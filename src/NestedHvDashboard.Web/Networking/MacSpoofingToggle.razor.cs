@@ -6,8 +6,6 @@ namespace NestedHvDashboard.Web.Networking;
 /// <summary>MAC address spoofing of one adapter as a switch, for the host's adapters table; a refusal shows under it.</summary>
 public sealed partial class MacSpoofingToggle : ComponentBase
 {
-    private VmNetworkAdapterInfo? _seen;
-    private VmNetworkAdapterInfo? _fromHost;
     private MacSpoofingResult? _result;
     private bool _running;
     private int _switchKey;
@@ -28,21 +26,10 @@ public sealed partial class MacSpoofingToggle : ComponentBase
     [EditorRequired]
     public VmSnapshot Vm { get; set; } = null!;
 
-    /// <summary>The adapter, as the feed reports it. Required.</summary>
+    /// <summary>The adapter, as the feed reports it (a change writes the host's answer into the feed). Required.</summary>
     [Parameter]
     [EditorRequired]
     public VmNetworkAdapterInfo Adapter { get; set; } = null!;
-
-    private VmNetworkAdapterInfo Shown => _fromHost ?? Adapter;
-
-    protected override void OnParametersSet()
-    {
-        if (!Equals(_seen, Adapter))
-        {
-            _seen = Adapter;
-            _fromHost = null;
-        }
-    }
 
     private async Task SetAsync(bool enabled)
     {
@@ -56,7 +43,6 @@ public sealed partial class MacSpoofingToggle : ComponentBase
         try
         {
             _result = await Spoofing.SetAsync(await Actor.GetAsync(), Host, Vm, Adapter.Name, enabled);
-            _fromHost = _result.Vm?.NetworkAdapters.FirstOrDefault(a => a.Name == Adapter.Name) ?? _fromHost;
         }
         finally
         {

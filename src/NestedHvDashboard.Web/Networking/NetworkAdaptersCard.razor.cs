@@ -6,8 +6,6 @@ namespace NestedHvDashboard.Web.Networking;
 /// <summary>A VM's adapters with a MAC address spoofing switch each and "all adapters" on/off; the change and its result show live.</summary>
 public sealed partial class NetworkAdaptersCard : ComponentBase
 {
-    private VmSnapshot? _seen;
-    private VmSnapshot? _fromHost;
     private string? _command;
     private string _stepStatus = "Running";
     private MacSpoofingResult? _result;
@@ -27,26 +25,10 @@ public sealed partial class NetworkAdaptersCard : ComponentBase
     [EditorRequired]
     public string Host { get; set; } = "";
 
-    /// <summary>The VM as the feed reports it. Required.</summary>
+    /// <summary>The VM as the feed reports it (a change writes the host's answer into the feed). Required.</summary>
     [Parameter]
     [EditorRequired]
     public VmSnapshot Vm { get; set; } = null!;
-
-    /// <summary>Raised with the VM as the host reported it after a change. Default none.</summary>
-    [Parameter]
-    public EventCallback<VmSnapshot> VmChanged { get; set; }
-
-    // The host's answer is newer than the feed until the feed brings a new snapshot.
-    private VmSnapshot Shown => _fromHost ?? Vm;
-
-    protected override void OnParametersSet()
-    {
-        if (!ReferenceEquals(_seen, Vm))
-        {
-            _seen = Vm;
-            _fromHost = null;
-        }
-    }
 
     private async Task SetAsync(string? adapterName, bool enabled)
     {
@@ -55,7 +37,7 @@ public sealed partial class NetworkAdaptersCard : ComponentBase
             return;
         }
 
-        var vm = Shown;
+        var vm = Vm;
         _running = true;
         _result = null;
         _command = MacSpoofingService.CommandText(vm.Name, adapterName, enabled);
@@ -66,11 +48,6 @@ public sealed partial class NetworkAdaptersCard : ComponentBase
             var result = await Spoofing.SetAsync(await Actor.GetAsync(), Host, vm, adapterName, enabled);
             _result = result;
             _stepStatus = result.Succeeded ? "Done" : "Failed";
-            if (result.Vm is { } after)
-            {
-                _fromHost = after;
-                await VmChanged.InvokeAsync(after);
-            }
         }
         finally
         {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -63,8 +62,9 @@ public sealed partial class VmPage : LiveInventoryComponent
     {
         var host = Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase));
         _hostKnown = host is not null;
-        var vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
-        Show(vm, host?.Facts);
+        // The feed is the one source of truth: a change writes the VM it read back into the inventory store.
+        _vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
+        _checks = _vm is not null && host?.Facts is { } facts ? ReadinessEvaluator.EvaluateVm(facts, _vm) : [];
         _pending = Switch.FindPending(Host, VmId);
     }
 
@@ -82,13 +82,6 @@ public sealed partial class VmPage : LiveInventoryComponent
         {
             _addingHost = false;
         }
-    }
-
-    private void Show(VmSnapshot? vm, HostFacts? facts)
-    {
-        _vm = vm;
-        facts ??= Hosts.FirstOrDefault(h => string.Equals(h.Name, Host, StringComparison.OrdinalIgnoreCase))?.Facts;
-        _checks = vm is not null && facts is not null ? ReadinessEvaluator.EvaluateVm(facts, vm) : [];
     }
 
     private async Task OnSwitchAsync(bool wanted)
@@ -129,11 +122,11 @@ public sealed partial class VmPage : LiveInventoryComponent
             }
             else
             {
-                var (change, refusal) = await Switch.DeferAsync(await Actor.GetAsync(), Host, vm, wanted, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm));
-                _pending = change;
-                if (refusal is not null)
+                var deferred = await Switch.DeferAsync(await Actor.GetAsync(), Host, vm, wanted, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm));
+                _pending = Switch.FindPending(Host, VmId);
+                if (deferred.Outcome is not OperationOutcome.Deferred)
                 {
-                    _outcome = OperationReport.Of(new OperationResult(OperationOutcome.Refused, Host, vm.Id, vm.Name, refusal, [], null, null, null));
+                    _outcome = OperationReport.Of(deferred);
                 }
             }
         }
@@ -163,14 +156,10 @@ public sealed partial class VmPage : LiveInventoryComponent
         StateHasChanged();
         try
         {
-            var result = await Switch.RunAsync(await Actor.GetAsync(), Host, vm, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm), log, cancellationToken: wait.Token);
+            var result = await Switch.RunAsync(
+                await Actor.GetAsync(), vm, new NestedVirtualizationRequest(Host, vm.Id, enable, power, _alsoMacSpoofing, AlsoDynamicMemoryOff(vm)), log, cancellationToken: wait.Token);
             _steps = result.Steps.Count > 0 ? result.Steps : log.Steps;
             _outcome = OperationReport.Of(result);
-            if (result.FinalVm is { } final && final.Id == VmId)
-            {
-                // The host's answer is newer than the feed until the feed's next read.
-                Show(final, null);
-            }
         }
         finally
         {
@@ -205,16 +194,13 @@ public sealed partial class VmPage : LiveInventoryComponent
     // PowerShell Direct reaches Windows guests only; the KVP exchange tells which ones are.
     private static bool IsWindows(VmSnapshot vm) => vm.GuestOsName?.Contains("Windows", StringComparison.OrdinalIgnoreCase) == true;
 
-    // The readiness checks follow the host's answer at once, not the feed's next read.
-    private void OnAdaptersChanged(VmSnapshot after) => Show(after, null);
-
     private async Task CancelPendingAsync()
     {
-        var (_, refusal) = await Switch.CancelPendingAsync(await Actor.GetAsync(), Host, VmId);
+        var canceled = await Switch.CancelPendingAsync(await Actor.GetAsync(), Host, VmId);
         _pending = Switch.FindPending(Host, VmId);
-        if (refusal is not null && _vm is { } vm)
+        if (canceled.Outcome is OperationOutcome.Denied or OperationOutcome.Refused && _vm is not null)
         {
-            _outcome = OperationReport.Of(new OperationResult(OperationOutcome.Refused, Host, vm.Id, vm.Name, refusal, [], null, null, null));
+            _outcome = OperationReport.Of(canceled);
         }
     }
 

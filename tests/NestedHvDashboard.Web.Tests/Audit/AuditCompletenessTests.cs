@@ -58,26 +58,26 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var operations = new NestedVirtualizationOperations();
         var service = new NestedSwitchService(new Lookup(host), operations, new PendingNestedChanges(), _db.Audit, TimeProvider.System);
 
-        await service.RunAsync(TestDatabase.Operator, HostName, off, enable: true, PowerAction.None, false, false, null);
+        await service.RunAsync(TestDatabase.Operator, off, new NestedVirtualizationRequest(HostName, off.Id, true, PowerAction.None, false, false), null);
         var succeeded = Last();
         AssertComplete(succeeded, TestDatabase.Operator, "Enable nested", AuditResults.Succeeded, HostName, "lab-l1");
         Assert.Equal(off.Id, succeeded.VmId);
         Assert.Contains("nested on", succeeded.After, StringComparison.Ordinal);
 
         host.FailNext("SetNested", "The operation cannot be performed while the object is in use.");
-        await service.RunAsync(TestDatabase.Operator, HostName, host.Vm(off.Id), enable: false, PowerAction.None, false, false, null);
+        await service.RunAsync(TestDatabase.Operator, host.Vm(off.Id), new NestedVirtualizationRequest(HostName, off.Id, false, PowerAction.None, false, false), null);
         var failed = Last();
         AssertComplete(failed, TestDatabase.Operator, "Disable nested", AuditResults.Failed, HostName, "lab-l1");
         Assert.Equal("The operation cannot be performed while the object is in use.", failed.HostError);
 
-        await service.RunAsync(TestDatabase.Operator, "hv-gone", off, enable: true, PowerAction.None, false, false, null);
+        await service.RunAsync(TestDatabase.Operator, off, new NestedVirtualizationRequest("hv-gone", off.Id, true, PowerAction.None, false, false), null);
         AssertComplete(Last(), TestDatabase.Operator, "Enable nested", AuditResults.Refused, "hv-gone", "lab-l1");
 
         // A second change while the first still runs on the same VM is Busy: refused, and recorded as such.
         var hold = host.HoldNext("SetNested");
-        var first = service.RunAsync(TestDatabase.Operator, HostName, host.Vm(off.Id), enable: false, PowerAction.None, false, false, null);
+        var first = service.RunAsync(TestDatabase.Operator, host.Vm(off.Id), new NestedVirtualizationRequest(HostName, off.Id, false, PowerAction.None, false, false), null);
         await PollAsync(() => operations.IsRunning(HostName, off.Id));
-        var busy = await service.RunAsync(TestDatabase.Administrator, HostName, host.Vm(off.Id), enable: false, PowerAction.None, false, false, null);
+        var busy = await service.RunAsync(TestDatabase.Administrator, host.Vm(off.Id), new NestedVirtualizationRequest(HostName, off.Id, false, PowerAction.None, false, false), null);
         hold.SetResult();
         await first;
 
@@ -97,21 +97,21 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var pending = new PendingNestedChanges();
         var service = new NestedSwitchService(new Lookup(new FakeHyperVHost(HostName, Facts, running)), new NestedVirtualizationOperations(), pending, _db.Audit, TimeProvider.System);
 
-        Assert.NotNull((await service.DeferAsync(TestDatabase.Operator, HostName, running, enable: true, true, false)).Change);
+        Assert.Equal(OperationOutcome.Deferred, (await service.DeferAsync(TestDatabase.Operator, HostName, running, enable: true, true, false)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Enable nested at next shutdown", AuditResults.Deferred, HostName, "lab-l1");
         Assert.Contains("\"enableMacAddressSpoofing\":true", Last().Parameters, StringComparison.Ordinal);
 
-        Assert.NotNull((await service.CancelPendingAsync(TestDatabase.Viewer, HostName, running.Id)).Refusal);
+        Assert.Equal(OperationOutcome.Denied, (await service.CancelPendingAsync(TestDatabase.Viewer, HostName, running.Id)).Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Cancel pending nested change", AuditResults.Denied, HostName, "lab-l1");
         Assert.NotNull(pending.Find(HostName, running.Id));
 
-        Assert.True((await service.CancelPendingAsync(TestDatabase.Operator, HostName, running.Id)).Canceled);
+        Assert.Equal(OperationOutcome.Succeeded, (await service.CancelPendingAsync(TestDatabase.Operator, HostName, running.Id)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Cancel pending nested change", AuditResults.Succeeded, HostName, "lab-l1");
 
-        Assert.NotNull((await service.DeferAsync(TestDatabase.Viewer, HostName, running, enable: false, false, false)).Refusal);
+        Assert.Equal(OperationOutcome.Denied, (await service.DeferAsync(TestDatabase.Viewer, HostName, running, enable: false, false, false)).Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Disable nested at next shutdown", AuditResults.Denied, HostName, "lab-l1");
-        var run = await service.RunAsync(TestDatabase.Viewer, HostName, running, enable: false, PowerAction.ShutDown, false, false, null);
-        Assert.Equal(OperationOutcome.Refused, run.Outcome);
+        var run = await service.RunAsync(TestDatabase.Viewer, running, new NestedVirtualizationRequest(HostName, running.Id, false, PowerAction.ShutDown, false, false), null);
+        Assert.Equal(OperationOutcome.Denied, run.Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Disable nested", AuditResults.Denied, HostName, "lab-l1");
 
         Assert.Equal(5, _db.Entries().Count);
@@ -128,17 +128,17 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         await pending.AddAsync(new PendingNestedChange(HostName, off.Id, off.Name, true, false, DateTimeOffset.UtcNow));
         _db.Break();
 
-        var run = await service.RunAsync(TestDatabase.Operator, HostName, off, enable: true, PowerAction.None, false, false, null);
-        var (change, deferRefusal) = await service.DeferAsync(TestDatabase.Operator, HostName, off, enable: true, false, false);
-        var (canceled, cancelRefusal) = await service.CancelPendingAsync(TestDatabase.Operator, HostName, off.Id);
+        var run = await service.RunAsync(TestDatabase.Operator, off, new NestedVirtualizationRequest(HostName, off.Id, true, PowerAction.None, false, false), null);
+        var deferred = await service.DeferAsync(TestDatabase.Operator, HostName, off, enable: true, false, false);
+        var canceled = await service.CancelPendingAsync(TestDatabase.Operator, HostName, off.Id);
 
         Assert.Equal(OperationOutcome.Refused, run.Outcome);
         Assert.Contains("the audit trail could not record it", run.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was changed", run.Message, StringComparison.Ordinal);
-        Assert.Null(change);
-        Assert.Contains("the audit trail could not record it", deferRefusal, StringComparison.Ordinal);
-        Assert.False(canceled);
-        Assert.Contains("the audit trail could not record it", cancelRefusal, StringComparison.Ordinal);
+        Assert.Equal(OperationOutcome.Refused, deferred.Outcome);
+        Assert.Contains("the audit trail could not record it", deferred.Message, StringComparison.Ordinal);
+        Assert.Equal(OperationOutcome.Refused, canceled.Outcome);
+        Assert.Contains("the audit trail could not record it", canceled.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Calls, c => c.StartsWith("Set", StringComparison.Ordinal));
         Assert.True(pending.Find(HostName, off.Id)?.Enable);
     }
@@ -218,7 +218,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var denied = await bulk.StartAsync(TestDatabase.Viewer, [Row(off)], enable: true, BulkRunningChoice.Skip, false);
 
         Assert.True(denied.IsDone);
-        Assert.Equal([BulkNestedSwitch.Denied], denied.Results.Select(r => r.Outcome));
+        Assert.Equal([OperationOutcome.Denied], denied.Results.Select(r => r.Outcome));
         AssertComplete(Only(), TestDatabase.Viewer, "Bulk enable nested", AuditResults.Denied, null);
 
         var broken = new BulkNestedSwitch(
@@ -227,7 +227,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         await refused.Completion;
 
         var result = Assert.Single(refused.Results);
-        Assert.Equal(nameof(OperationOutcome.Refused), result.Outcome);
+        Assert.Equal(OperationOutcome.Refused, result.Outcome);
         Assert.Contains("the audit trail could not record it (the audit database is gone)", result.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Calls, c => c.StartsWith("Set", StringComparison.Ordinal));
     }
@@ -300,30 +300,30 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         var (vm, host, setup) = GuestLab(_db.Audit);
         var known = KnownGuest;
 
-        Assert.Equal(GuestActionOutcome.Succeeded, (await setup.ReadStateAsync(TestDatabase.Operator, HostName, vm, known, Never)).Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, (await setup.ReadStateAsync(TestDatabase.Operator, HostName, vm, known, Never)).Outcome);
         Assert.Empty(_db.Entries());
 
         var created = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, new NatNetworkRequest("192.168.0.0/24", "192.168.0.1"));
-        Assert.Equal(GuestActionOutcome.Succeeded, created.Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, created.Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Create guest NAT", AuditResults.Succeeded, HostName, vm.Name);
         Assert.Contains("192.168.0.0", Last().Parameters, StringComparison.Ordinal);
 
         var refused = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, new NatNetworkRequest("10.1.0.0/24", "10.1.0.1", SwitchName: "Second"));
-        Assert.Equal(GuestActionOutcome.Refused, refused.Outcome);
+        Assert.Equal(OperationOutcome.Refused, refused.Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Create guest NAT", AuditResults.Refused, HostName, vm.Name);
         Assert.Contains("refused before anything ran", Last().Message, StringComparison.Ordinal);
 
-        Assert.Equal(GuestActionOutcome.Succeeded, (await setup.RemoveNatAsync(TestDatabase.Operator, HostName, vm, known, Never, "LocalNAT", "VmNAT")).Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, (await setup.RemoveNatAsync(TestDatabase.Operator, HostName, vm, known, Never, "LocalNAT", "VmNAT")).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Remove guest NAT", AuditResults.Succeeded, HostName, vm.Name);
 
-        Assert.Equal(GuestActionOutcome.Succeeded, (await setup.InstallHyperVAsync(TestDatabase.Operator, HostName, vm, known, Never, null)).Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, (await setup.InstallHyperVAsync(TestDatabase.Operator, HostName, vm, known, Never, null)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Install Hyper-V in guest", AuditResults.Succeeded, HostName, vm.Name);
 
         var nestedOff = vm with { ExposeVirtualizationExtensions = false };
-        Assert.Equal(GuestActionOutcome.Refused, (await setup.InstallHyperVAsync(TestDatabase.Operator, HostName, nestedOff, known, Never, null)).Outcome);
+        Assert.Equal(OperationOutcome.Refused, (await setup.InstallHyperVAsync(TestDatabase.Operator, HostName, nestedOff, known, Never, null)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Install Hyper-V in guest", AuditResults.Refused, HostName, vm.Name);
 
-        Assert.Equal(GuestActionOutcome.Refused, (await setup.RemoveNatAsync(TestDatabase.Viewer, HostName, vm, known, Never, "LocalNAT", "VmNAT")).Outcome);
+        Assert.Equal(OperationOutcome.Refused, (await setup.RemoveNatAsync(TestDatabase.Viewer, HostName, vm, known, Never, "LocalNAT", "VmNAT")).Outcome);
         AssertComplete(Last(), TestDatabase.Viewer, "Remove guest NAT", AuditResults.Denied, HostName, vm.Name);
 
         Assert.Equal(6, _db.Entries().Count);
@@ -341,7 +341,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         host.CreateNatFailure = new HostOperationException(HostErrorKind.HostRefused, HostName, "New-NetNat -Name LocalNAT -InternalIPInterfaceAddressPrefix 192.168.0.0/24",
             "The parameter is incorrect. Undone: Remove-VMSwitch -Name VmNAT -Force.", vm.Name);
         var refused = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, request);
-        Assert.Equal(GuestActionOutcome.Failed, refused.Outcome);
+        Assert.Equal(OperationOutcome.Failed, refused.Outcome);
         Assert.Contains("failed at: New-NetNat -Name LocalNAT", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("may be left", refused.Message, StringComparison.Ordinal);
         AssertComplete(Last(), TestDatabase.Operator, "Create guest NAT", AuditResults.Failed, HostName, vm.Name);
@@ -352,7 +352,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         host.CreateNatFailure = new HostOperationException(HostErrorKind.Unreachable, HostName, "New-VMSwitch -Name VmNAT -SwitchType Internal; New-NetNat -Name LocalNAT",
             "The SSH transport process has abruptly terminated causing this remote session to break.", vm.Name);
         var lost = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, known, Never, request);
-        Assert.Equal(GuestActionOutcome.Failed, lost.Outcome);
+        Assert.Equal(OperationOutcome.Failed, lost.Outcome);
         Assert.Contains("failed at: New-VMSwitch -Name VmNAT -SwitchType Internal; New-NetNat", lost.Message, StringComparison.Ordinal);
         Assert.Contains("may be left with some of these steps done and not undone", lost.Message, StringComparison.Ordinal);
         Assert.Contains("may be left with some of these steps done and not undone", Last().Message, StringComparison.Ordinal);
@@ -371,7 +371,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
             return Task.FromResult(answers.Dequeue());
         }, new NatNetworkRequest("192.168.0.0/24", "192.168.0.1"));
 
-        Assert.Equal(GuestActionOutcome.Canceled, result.Outcome);
+        Assert.Equal(OperationOutcome.Canceled, result.Outcome);
         Assert.Contains("refused the user name or password", problems[1], StringComparison.Ordinal);
         var entry = Only();
         AssertComplete(entry, TestDatabase.Administrator, "Create guest NAT", AuditResults.Canceled, HostName, vm.Name);
@@ -414,15 +414,15 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         await credentials.RememberAsync(HostName, vm.Id, new GuestCredential("Administrator", FakeGuestHost.Password));
         var setup = new GuestSetup(new Lookup(new FakeGuestHost(HostName, Facts, vm)), credentials, _db.Audit);
 
-        Assert.Equal(GuestActionOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Operator, HostName, vm)).Outcome);
+        Assert.Equal(OperationOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Operator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Operator, "Forget guest credentials", AuditResults.Denied, HostName, vm.Name);
         Assert.True(await credentials.IsRememberedAsync(HostName, vm.Id));
 
-        Assert.Equal(GuestActionOutcome.Succeeded, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
+        Assert.Equal(OperationOutcome.Succeeded, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Administrator, "Forget guest credentials", AuditResults.Succeeded, HostName, vm.Name);
         Assert.False(await credentials.IsRememberedAsync(HostName, vm.Id));
 
-        Assert.Equal(GuestActionOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
+        Assert.Equal(OperationOutcome.Refused, (await setup.ForgetCredentialAsync(TestDatabase.Administrator, HostName, vm)).Outcome);
         AssertComplete(Last(), TestDatabase.Administrator, "Forget guest credentials", AuditResults.Refused, HostName, vm.Name);
 
         Assert.Equal(3, _db.Entries().Count);
@@ -441,7 +441,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
 
         var result = await setup.CreateNatAsync(TestDatabase.Operator, HostName, vm, new GuestCredential(FakeGuestHost.UserName, FakeGuestHost.Password), Never, new NatNetworkRequest("192.168.0.0/24", "192.168.0.1"));
 
-        Assert.Equal(GuestActionOutcome.Refused, result.Outcome);
+        Assert.Equal(OperationOutcome.Refused, result.Outcome);
         Assert.Contains("the audit trail could not record it", result.Message, StringComparison.Ordinal);
         Assert.Empty(host.Calls);
     }

@@ -241,7 +241,7 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         var asked = false;
         var result = await _context.Services.GetRequiredService<GuestSetup>().InstallHyperVAsync(TestDatabase.Operator, HostName, vm, null, _ => { asked = true; return Task.FromResult<GuestCredentialAnswer?>(null); }, null);
 
-        Assert.Equal(GuestActionOutcome.Refused, result.Outcome);
+        Assert.Equal(OperationOutcome.Refused, result.Outcome);
         Assert.Contains("Install Hyper-V in VM 'lab-l1' on host 'hv-a': refused, nested virtualization is off", result.Message, StringComparison.Ordinal);
         Assert.False(asked);
         Assert.Empty(_host.Calls);

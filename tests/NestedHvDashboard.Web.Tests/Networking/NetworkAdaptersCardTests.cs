@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Networking;
@@ -22,6 +23,7 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
 
     private readonly BunitContext _context = new();
     private readonly TestDatabase _db = TestDatabase.Create();
+    private readonly InventoryStore _store = new();
     private FakeHyperVHost _host = null!;
 
     public Task InitializeAsync()
@@ -31,6 +33,7 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IHostLookup>(new OneHost(() => _host));
         _context.Services.AddSingleton(new PendingNestedChanges());
+        _context.Services.AddSingleton(_store);
         _context.Services.AddNestedNetworking();
         _db.AddTo(_context.Services);
         _context.AddActorServices();
@@ -52,6 +55,7 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
         Row(card, "Storage").QuerySelector(".mud-switch-input")!.Change(true);
 
         card.WaitForAssertion(() => Assert.Equal("Done", card.Find("[data-testid=spoofing-step]").GetAttribute("data-step-status")));
+        FollowFeed(card);
         Assert.Equal("Get-VMNetworkAdapter -VMName lab-l1 -Name Storage | Set-VMNetworkAdapter -MacAddressSpoofing On", card.Find("[data-testid=spoofing-command]").TextContent.Trim());
         Assert.Contains("adapter 'Storage' of VM 'lab-l1' on host 'hv-a'", card.Find("[data-testid=spoofing-outcome]").TextContent, StringComparison.Ordinal);
         var adapters = _host.Vm(VmId).NetworkAdapters;
@@ -80,6 +84,7 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
         card.Find("[data-testid=spoofing-all-on]").Click();
 
         card.WaitForAssertion(() => Assert.Equal("Done", card.Find("[data-testid=spoofing-step]").GetAttribute("data-step-status")));
+        FollowFeed(card);
         Assert.Equal("Get-VMNetworkAdapter -VMName lab-l1 | Set-VMNetworkAdapter -MacAddressSpoofing On", card.Find("[data-testid=spoofing-command]").TextContent.Trim());
         Assert.All(_host.Vm(VmId).NetworkAdapters, a => Assert.True(a.MacAddressSpoofing));
         Assert.All(card.FindAll(".mud-switch-input"), input => Assert.True(input.HasAttribute("checked")));
@@ -127,11 +132,14 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
     {
         var vm = Vm(VmState.Running);
         _host = new FakeHyperVHost(HostName, Facts, vm);
+        Seed(vm);
         var toggle = _context.Render<MacSpoofingToggle>(p => p.Add(x => x.Host, HostName).Add(x => x.Vm, vm).Add(x => x.Adapter, vm.NetworkAdapters[1]));
 
         toggle.Find(".mud-switch-input").Change(true);
 
-        toggle.WaitForAssertion(() => Assert.True(toggle.Find(".mud-switch-input").HasAttribute("checked")));
+        toggle.WaitForAssertion(() => Assert.True(FeedVm().NetworkAdapters[1].MacAddressSpoofing));
+        toggle.Render(p => p.Add(x => x.Vm, FeedVm()).Add(x => x.Adapter, FeedVm().NetworkAdapters[1]));
+        Assert.True(toggle.Find(".mud-switch-input").HasAttribute("checked"));
         Assert.True(_host.Vm(VmId).NetworkAdapters[1].MacAddressSpoofing);
         Assert.False(_host.Vm(VmId).NetworkAdapters[0].MacAddressSpoofing);
 
@@ -145,8 +153,17 @@ public sealed class NetworkAdaptersCardTests : IAsyncLifetime
     private IRenderedComponent<NetworkAdaptersCard> Open(VmSnapshot vm)
     {
         _host = new FakeHyperVHost(HostName, Facts, vm);
+        Seed(vm);
         return _context.Render<NetworkAdaptersCard>(p => p.Add(x => x.Host, HostName).Add(x => x.Vm, vm));
     }
+
+    // The feed as the monitor left it before the change; the change writes the host's answer into it.
+    private void Seed(VmSnapshot vm) => _store.ApplyInventory(HostName, new HostInventory(Facts, [vm], DateTimeOffset.UtcNow.AddMinutes(-1)));
+
+    private VmSnapshot FeedVm() => _store.GetSnapshot(HostName).Hosts[0].Vms.Single(v => v.Id == VmId);
+
+    // What the VM page does when the feed moves: the card gets the VM from the feed.
+    private void FollowFeed(IRenderedComponent<NetworkAdaptersCard> card) => card.Render(p => p.Add(x => x.Vm, FeedVm()));
 
     private static AngleSharp.Dom.IElement Row(IRenderedComponent<NetworkAdaptersCard> card, string adapter) =>
         card.Find($"tr[data-adapter='{adapter}']");

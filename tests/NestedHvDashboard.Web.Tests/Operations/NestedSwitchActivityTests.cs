@@ -28,7 +28,7 @@ public sealed class NestedSwitchActivityTests : IDisposable
         var host = new FakeHyperVHost(HostName, Facts, Vm(VmState.Off));
         var service = Service(host);
 
-        var result = await service.RunAsync(TestDatabase.Operator, HostName, Vm(VmState.Off), enable: true, PowerAction.None, false, false, new Progress<OperationStep>());
+        var result = await service.RunAsync(TestDatabase.Operator, Vm(VmState.Off), new NestedVirtualizationRequest(HostName, VmId, true, PowerAction.None, false, false), new Progress<OperationStep>());
 
         Assert.Equal(OperationOutcome.Succeeded, result.Outcome);
         var entry = Assert.Single(_db.Entries());
@@ -47,7 +47,7 @@ public sealed class NestedSwitchActivityTests : IDisposable
         host.FailNext("SetNested", "The operation cannot be performed while the object is in use.");
         var service = Service(host);
 
-        await service.RunAsync(TestDatabase.Operator, HostName, Vm(VmState.Off), enable: true, PowerAction.None, false, false, new Progress<OperationStep>());
+        await service.RunAsync(TestDatabase.Operator, Vm(VmState.Off), new NestedVirtualizationRequest(HostName, VmId, true, PowerAction.None, false, false), new Progress<OperationStep>());
 
         var entry = Assert.Single(_db.Entries());
         Assert.Equal("Failed", entry.Result);
@@ -60,7 +60,7 @@ public sealed class NestedSwitchActivityTests : IDisposable
     {
         var service = Service(new FakeHyperVHost(HostName, Facts, Vm(VmState.Off)));
 
-        var result = await service.RunAsync(TestDatabase.Operator, "hv-gone", Vm(VmState.Off), enable: false, PowerAction.None, false, false, new Progress<OperationStep>());
+        var result = await service.RunAsync(TestDatabase.Operator, Vm(VmState.Off), new NestedVirtualizationRequest("hv-gone", VmId, false, PowerAction.None, false, false), new Progress<OperationStep>());
 
         Assert.Equal(OperationOutcome.Refused, result.Outcome);
         var entry = Assert.Single(_db.Entries());
@@ -72,11 +72,11 @@ public sealed class NestedSwitchActivityTests : IDisposable
     {
         var service = Service(new FakeHyperVHost(HostName, Facts, Vm(VmState.Running)));
 
-        var (change, refusal) = await service.DeferAsync(TestDatabase.Operator, HostName, Vm(VmState.Running), enable: true, false, false);
-        Assert.NotNull(change);
-        Assert.Null(refusal);
-        Assert.True((await service.CancelPendingAsync(TestDatabase.Operator, HostName, VmId)).Canceled);
-        Assert.False((await service.CancelPendingAsync(TestDatabase.Operator, HostName, VmId)).Canceled);
+        var deferred = await service.DeferAsync(TestDatabase.Operator, HostName, Vm(VmState.Running), enable: true, false, false);
+        Assert.Equal(OperationOutcome.Deferred, deferred.Outcome);
+        Assert.NotNull(service.FindPending(HostName, VmId));
+        Assert.Equal(OperationOutcome.Succeeded, (await service.CancelPendingAsync(TestDatabase.Operator, HostName, VmId)).Outcome);
+        Assert.Equal(OperationOutcome.NoChange, (await service.CancelPendingAsync(TestDatabase.Operator, HostName, VmId)).Outcome);
 
         var entries = _db.Entries();
         Assert.Equal([("Enable nested at next shutdown", "Deferred"), ("Cancel pending nested change", "Succeeded")], entries.Select(e => (e.Action, e.Result)));
@@ -89,13 +89,13 @@ public sealed class NestedSwitchActivityTests : IDisposable
         var host = new FakeHyperVHost(HostName, Facts, Vm(VmState.Off));
         var service = Service(host);
 
-        var result = await service.RunAsync(TestDatabase.Viewer, HostName, Vm(VmState.Off), enable: true, PowerAction.None, false, false, null);
-        var (change, refusal) = await service.DeferAsync(TestDatabase.Viewer, HostName, Vm(VmState.Off), enable: true, false, false);
+        var result = await service.RunAsync(TestDatabase.Viewer, Vm(VmState.Off), new NestedVirtualizationRequest(HostName, VmId, true, PowerAction.None, false, false), null);
+        var deferred = await service.DeferAsync(TestDatabase.Viewer, HostName, Vm(VmState.Off), enable: true, false, false);
 
-        Assert.Equal(OperationOutcome.Refused, result.Outcome);
+        Assert.Equal(OperationOutcome.Denied, result.Outcome);
         Assert.Contains("needs the Operator role", result.Message, StringComparison.Ordinal);
-        Assert.Null(change);
-        Assert.Contains("needs the Operator role", refusal, StringComparison.Ordinal);
+        Assert.Equal(OperationOutcome.Denied, deferred.Outcome);
+        Assert.Contains("needs the Operator role", deferred.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Calls, c => c.StartsWith("SetNested", StringComparison.Ordinal));
         Assert.Null(service.FindPending(HostName, VmId));
         var entries = _db.Entries();

@@ -1,6 +1,6 @@
 using MudBlazor;
 using NestedHvDashboard.Core.Operations;
-using NestedHvDashboard.Web.Operations;
+using NestedHvDashboard.Web.VirtualMachines;
 namespace NestedHvDashboard.Web.Tests.Operations;
 
 public sealed class OperationReportTests

@@ -38,6 +38,7 @@ public sealed class HostPageTests : IAsyncLifetime
         _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_store);
+        _context.Services.AddSingleton(_store); // changes write the VM they read back into it
         _context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         // Resolved at the first render, so a test can put a real directory in first.
         _context.Services.AddSingleton<IHostLookup>(_ => _lookup);

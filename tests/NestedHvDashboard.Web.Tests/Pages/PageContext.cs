@@ -61,6 +61,7 @@ public abstract class PageContext : IAsyncLifetime
         // The navigation shows admin entries through AuthorizeView: an anonymous user sees none.
         Auth = Context.AddAuthorization();
         Context.Services.AddSingleton<IInventoryFeed>(Store);
+        Context.Services.AddSingleton(Store); // changes write the VM they read back into it
         Context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         Context.Services.AddSingleton(_directory);
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));

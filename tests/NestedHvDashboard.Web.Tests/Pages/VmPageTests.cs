@@ -43,6 +43,7 @@ public sealed partial class VmPageTests : IAsyncLifetime
         _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<IInventoryFeed>(_store);
+        _context.Services.AddSingleton(_store); // changes write the VM they read back into it
         _context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         _context.Services.AddSingleton<IHostLookup>(new Lookup(() => _host));
         _context.Services.AddSingleton(_pending);

@@ -1,8 +1,7 @@
 using MudBlazor;
 using NestedHvDashboard.Core.Operations;
-using NestedHvDashboard.Web.NestedSwitching;
 
-namespace NestedHvDashboard.Web.Operations;
+namespace NestedHvDashboard.Web.VirtualMachines;
 
 /// <summary>How the VM page shows the end of a nested change.</summary>
 /// <param name="Severity">The alert's severity.</param>
@@ -20,14 +19,15 @@ public sealed record OperationReport(Severity Severity, string Title, string Mes
         {
             OperationOutcome.Succeeded => (Severity.Success, "Done"),
             OperationOutcome.NoChange => (Severity.Info, "Nothing to change"),
-            OperationOutcome.Refused => (Severity.Warning, "Refused"),
+            OperationOutcome.Refused or OperationOutcome.Denied => (Severity.Warning, "Refused"),
+            OperationOutcome.Deferred => (Severity.Info, "Pending until the VM is Off"),
             OperationOutcome.Busy => (Severity.Warning, "Busy"),
             OperationOutcome.Canceled => (Severity.Warning, result.FailedStep is { } running ? $"Stopped waiting during '{running.Title}' — the host was left to finish it" : "Canceled"),
             OperationOutcome.StillRunning => (Severity.Info, $"Still running on the host: '{result.FailedStep?.Title}'"),
             _ => (Severity.Error, result.FailedStep is { } step ? $"Step '{step.Title}' failed" : "Failed"),
         };
         var hostMessage = result.HostMessage is { } said && !result.Message.Contains(said, StringComparison.Ordinal) ? said : null;
-        return new OperationReport(severity, title, result.Message, hostMessage, NestedSwitchService.WasRestored(result));
+        return new OperationReport(severity, title, result.Message, hostMessage, result.Restored);
     }
 
     /// <summary>The report for an exception nobody expected: shown, never thrown at the page.</summary>
