@@ -96,7 +96,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
         foreach (var id in ids)
         {
-            await Poll.UntilAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, id)) is { State: "Running", Nested: false }, Wait, "the app seeing both VMs Running with nested off");
+            await Eventually.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, id)) is { State: "Running", Nested: false }, Wait, "the app seeing both VMs Running with nested off");
         }
 
         int[] callsAtKill;
@@ -128,7 +128,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("bulk-confirm").ClickAsync();
             await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Timeout });
-            await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached (VM {step.Vm + 1}'s step)");
+            await Eventually.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached (VM {step.Vm + 1}'s step)");
 
             // Before the kill the page has told the user how each VM before the hung one ended, and nothing about the hung one (or later ones).
             var results = page.GetByTestId("bulk-results");
@@ -276,7 +276,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         {
             ResetHost(host, reset);
             // The app has dropped the half-made VM of the case before (it reads the host again): the page starts as the host is.
-            await Poll.UntilAsync(async () => await VmNamesAsync(http, host) is { } names && !names.Contains(FaultScenario.NewVmName), Wait, $"the app no longer listing {FaultScenario.NewVmName} after the host's reset");
+            await Eventually.HoldsAsync(async () => await VmNamesAsync(http, host) is { } names && !names.Contains(FaultScenario.NewVmName), Wait, $"the app no longer listing {FaultScenario.NewVmName} after the host's reset");
         }
 
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
@@ -300,7 +300,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("new-vm-create").ClickAsync();
-            await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached");
+            await Eventually.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached");
 
             // The script is one call on the host: it writes its Step row before the hung cmdlet, and the row crosses the SSH
             // connection to the app while the cmdlet hangs. The kill comes once the app has noted the step (a few seconds at most),
@@ -308,7 +308,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             var reached = DateTime.UtcNow;
             try
             {
-                await Poll.UntilAsync(
+                await Eventually.HoldsAsync(
                     async () => (await EntriesAsync(app.DataFolder)).Exists(e => e.Id > lastAudit && e.Result == AuditResults.Started && e.Message?.Contains(says, StringComparison.Ordinal) == true),
                     TimeSpan.FromSeconds(20),
                     "");
@@ -376,7 +376,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             string[]? listed = null;
             try
             {
-                await Poll.UntilAsync(async () => (listed = await VmNamesAsync(http, host)) is not null, Wait, "");
+                await Eventually.HoldsAsync(async () => (listed = await VmNamesAsync(http, host)) is not null, Wait, "");
                 Expect(!listed!.Contains(FaultScenario.NewVmName), $"the restarted app lists {FaultScenario.NewVmName} although the host has none", problems);
             }
             catch (TimeoutException)
@@ -455,7 +455,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         var problems = new List<string>();
         ResetHost(host, reset);
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
-        await Poll.UntilAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vmId)) is { State: "Running" }, Wait, "the app seeing the guest's VM Running");
+        await Eventually.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vmId)) is { State: "Running" }, Wait, "the app seeing the guest's VM Running");
         int[] callsAtKill;
         await using (var context = await OutcomeOnPage.ContextAsync(browser, app, signedIn))
         {
@@ -467,7 +467,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("install-hyperv").ClickAsync();
-            await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} reached {(FaultCases.IsInstallRestart(step) ? "on the host" : "in the guest")}");
+            await Eventually.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} reached {(FaultCases.IsInstallRestart(step) ? "on the host" : "in the guest")}");
 
             callsAtKill = Calls(host, commands);
             await app.RestartAsync();
@@ -591,7 +591,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         (string State, bool Nested)? shown = null;
         try
         {
-            await Poll.UntilAsync(async () => (shown = await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vm.Id))) is { } seen && seen.State == state && seen.Nested == vm.ExposeVirtualizationExtensions, Wait, "");
+            await Eventually.HoldsAsync(async () => (shown = await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vm.Id))) is { } seen && seen.State == state && seen.Nested == vm.ExposeVirtualizationExtensions, Wait, "");
         }
         catch (TimeoutException)
         {

@@ -76,7 +76,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         // A second change while the first still runs on the same VM is Busy: refused, and recorded as such.
         var hold = host.HoldNext("SetNested");
         var first = service.RunAsync(TestDatabase.Operator, HostName, host.Vm(off.Id), enable: false, PowerAction.None, false, false, null);
-        await PollAsync(() => operations.IsRunning(HostName, off.Id));
+        await Eventually.HoldsAsync(() => operations.IsRunning(HostName, off.Id));
         var busy = await service.RunAsync(TestDatabase.Administrator, HostName, host.Vm(off.Id), enable: false, PowerAction.None, false, false, null);
         hold.SetResult();
         await first;
@@ -186,7 +186,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
 
         var hold = host.HoldNext("SetNested");
         var run = await bulk.StartAsync(TestDatabase.Operator, [Row(first), Row(second)], enable: true, BulkRunningChoice.Skip, false);
-        await PollAsync(() => operations.IsRunning(HostName, first.Id));
+        await Eventually.HoldsAsync(() => operations.IsRunning(HostName, first.Id));
         run.Cancel();
         hold.SetResult();
         await run.Completion;
@@ -249,7 +249,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         await applier.StartAsync(CancellationToken.None);
         try
         {
-            await PollAsync(() => audit.Attempts > 0);
+            await Eventually.HoldsAsync(() => audit.Attempts > 0);
         }
         finally
         {
@@ -677,15 +677,6 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
     private static VmSnapshot Vm(string name, VmState state) => new(
         Guid.NewGuid(), name, state, TimeSpan.Zero, 0, 8L << 30, false, 8L << 30, new Version(10, 0), 2, 4, false, false,
         [new VmNetworkAdapterInfo("Network Adapter", "Lab", "00155D010203", false)], null, null);
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
 
     private sealed class Lookup(IHyperVHost host) : IHostLookup
     {
