@@ -73,7 +73,7 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         var vmPath = new Uri($"/api/v1/hosts/{host.Name}/vms/{vmId}", UriKind.Relative);
         try
         {
-            await Poll.UntilAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, vmPath) is { State: "Running" }, TimeSpan.FromSeconds(180), "the app seeing the guest's VM Running");
+            await Eventually.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, vmPath) is { State: "Running" }, TimeSpan.FromSeconds(180), "the app seeing the guest's VM Running");
         }
         catch (TimeoutException ex)
         {
@@ -93,7 +93,7 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("nat-create").ClickAsync();
-            await Poll.UntilAsync(() => SimulatedFaults.Read(host.StateFile)?.Faults.Exists(f => f.TriggeredAt is not null) == true, TimeSpan.FromSeconds(120), $"{step.Command} reached in the guest");
+            await Eventually.HoldsAsync(() => SimulatedFaults.Read(host.StateFile)?.Faults.Exists(f => f.TriggeredAt is not null) == true, TimeSpan.FromSeconds(120), $"{step.Command} reached in the guest");
 
             // kill -9 (Process.Kill) and a new process on the same port and data folder.
             await app.RestartAsync();

@@ -5,9 +5,6 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using NestedHvDashboard.Browser.Tests;
 using NestedHvDashboard.Core.Inventory;
-using NestedHvDashboard.Core.Operations;
-using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.PowerShell;
 using NestedHvDashboard.PowerShell.Tests.Ssh;
 using NestedHvDashboard.Simulator.HyperV;
 using NestedHvDashboard.Simulator.State;
@@ -29,7 +26,7 @@ namespace NestedHvDashboard.Reliability.Tests;
 /// plans, every step of the new-VM script), the host reset between cases, one app and browser per change.
 /// </summary>
 [Trait("Category", "FaultMatrix")]
-public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
+public sealed partial class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 {
     // Generous: on a busy 2-core box the first inventory, a PowerShell Direct session or a restarted app's circuit may take tens of seconds.
     private const float Timeout = 180_000;
@@ -38,373 +35,6 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
     // The app's host timeout: every change here is ended by the kill, never by the timeout (as in the guest lane).
     private const string HostTimeout = "00:01:30";
-
-    [Fact]
-    public async Task Killed_in_a_bulk_enable_at_the_second_vm_the_restarted_dashboard_keeps_the_first_vms_success_and_runs_nothing_twice()
-    {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: ./build.sh test installs the Debian chromium package.");
-        var scenario = FaultScenario.All.Single(s => s.Kind is ChangeKind.Bulk);
-        const string hostName = "FAULT-PAGE-BULK";
-        var state = scenario.State(hostName);
-        await using var host = await SshTestHost.StartAsync(hostName, SimulatedHost.FromJson(state));
-        var initial = host.ReadState();
-        Guid[] ids = [.. scenario.VmNames.Select(n => initial.FindVm(n)!.Id)];
-        IReadOnlyList<ChangeStep> steps;
-        await using (var engine = HyperVHostFactory.Create(host.Settings(TimeSpan.FromSeconds(120))))
-        {
-            var vms = new List<VmSnapshot>();
-            foreach (var id in ids)
-            {
-                vms.Add(await engine.GetVmAsync(id, CancellationToken.None));
-            }
-
-            steps = FaultCases.NestedSteps(scenario, vms, await engine.GetHostFactsAsync(CancellationToken.None));
-        }
-
-        // The suite: the second VM's first step (the first VM's change has ended Succeeded and the second's has just begun).
-        // FAULT_MATRIX_ALL=1: every step of both VMs.
-        IReadOnlyList<ChangeStep> run = EveryStep ? steps : [steps.First(s => s.Vm == 1)];
-        string[] commands = [.. steps.Select(s => s.Command).Distinct()];
-
-        // One VM at a time on the host (Bulk:MaxPerHost 1), as in the host-fault lanes: the first VM's change ends before the
-        // second's begins, so the Nth call of a cmdlet is the Nth VM's step.
-        await using var app = await DashboardProcess.StartAsync([.. DashboardKilledMatrixTests.Arguments(host, HostTimeout), "--Bulk:MaxPerHost", "1"]);
-        using var http = await ApiAsync(app);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await OutcomeOnPage.LaunchAsync(playwright);
-        var signedIn = await SignInAsync(browser, app);
-
-        var verdicts = new List<CaseVerdict>();
-        foreach (var step in run)
-        {
-            verdicts.Add(await BulkCaseAsync(host, app, http, browser, signedIn, scenario, verdicts.Count > 0 ? state : null, ids, steps, step, commands));
-            output.WriteLine(HostFaultMatrix.Row(verdicts[^1]));
-        }
-
-        Report(verdicts, scenario, run.Count);
-    }
-
-    // One bulk case: both VMs selected on /vms, enabled with shut down, the dashboard killed at step's cmdlet, then judged.
-    // A state to reset to is given for every case but the first (whose host is fresh).
-    private static async Task<CaseVerdict> BulkCaseAsync(
-        SshTestHost host, DashboardProcess app, HttpClient http, IBrowser browser, string signedIn, FaultScenario scenario, string? reset,
-        Guid[] ids, IReadOnlyList<ChangeStep> steps, ChangeStep step, string[] commands)
-    {
-        var started = DateTime.UtcNow;
-        var problems = new List<string>();
-        ResetHost(host, reset);
-        var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
-        foreach (var id in ids)
-        {
-            await Poll.UntilAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, id)) is { State: "Running", Nested: false }, Wait, "the app seeing both VMs Running with nested off");
-        }
-
-        int[] callsAtKill;
-        await using (var context = await OutcomeOnPage.ContextAsync(browser, app, signedIn))
-        {
-            var page = await context.NewPageAsync();
-            await page.GotoAsync("/vms");
-            await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = Timeout });
-            foreach (var name in scenario.VmNames)
-            {
-                await Assertions.Expect(Row(page, host.Name, name).GetByTestId("vm-nested")).ToHaveTextAsync("Off", new() { Timeout = Timeout });
-            }
-
-            // A tick on a grid row the grid is still replacing is lost (see LabPages).
-            await LabPages.WaitForGridRowsSettledAsync(page);
-            var selected = 0;
-            foreach (var name in scenario.VmNames)
-            {
-                await Row(page, host.Name, name).Locator("input[type=checkbox]").CheckAsync();
-                await Assertions.Expect(page.GetByTestId("selection-count")).ToHaveTextAsync($"{++selected} selected", new() { Timeout = Timeout });
-            }
-
-            await page.GetByTestId("bulk-enable").ClickAsync();
-            var dialog = page.GetByTestId("bulk-dialog");
-            await Assertions.Expect(dialog).ToBeVisibleAsync(new() { Timeout = Timeout });
-            await Assertions.Expect(dialog.Locator($"tr[data-host=\"{host.Name}\"]").GetByTestId("bulk-running")).ToHaveTextAsync($"{scenario.VmCount}");
-            await dialog.GetByText("Shut down, change, start again").ClickAsync();
-
-            SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
-            await page.GetByTestId("bulk-confirm").ClickAsync();
-            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Timeout });
-            await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached (VM {step.Vm + 1}'s step)");
-
-            // Before the kill the page has told the user how each VM before the hung one ended, and nothing about the hung one (or later ones).
-            var results = page.GetByTestId("bulk-results");
-            await ExpectOnPageAsync(() => Assertions.Expect(results.Locator("[data-testid=bulk-result][data-outcome=Succeeded]")).ToHaveCountAsync(step.Vm, new() { Timeout = Timeout }), step.Vm == 1 ? "the page does not show VM 1's change Succeeded before the kill" : $"the page does not show {step.Vm} VMs' changes Succeeded before the kill", problems);
-            await ExpectOnPageAsync(() => Assertions.Expect(results.GetByTestId("bulk-result")).ToHaveCountAsync(step.Vm), $"the page shows a result for VM {step.Vm + 1} although its change hangs", problems);
-
-            // kill -9 (Process.Kill) and a new process on the same port and data folder.
-            callsAtKill = Calls(host, commands);
-            await app.RestartAsync();
-        }
-
-        // The per-VM entries were begun in the run's order (all of them before anything ran): the ones before the hung VM ended,
-        // the hung VM's and the later ones (never run) open at the kill.
-        var all = await EntriesAsync(app.DataFolder);
-        var entries = all.Where(e => e.Id > lastAudit).ToList();
-        var run = entries.Where(e => e.Action == "Bulk enable nested").ToList();
-        var perVm = entries.Where(e => e.Action == "Enable nested").OrderBy(e => e.Id).ToList();
-        Expect(entries.Count == scenario.VmCount + 1, $"{entries.Count} audit entries, not {scenario.VmCount + 1} (the run's and one per VM)", problems);
-        Expect(perVm.Count == scenario.VmCount && perVm.All(e => e.VmId is not null), $"{perVm.Count} per-VM entries, not {scenario.VmCount}", problems);
-        Expect(run.Count == 1 && run[0].Result != AuditResults.Started, $"the run's entry is {string.Join(",", run.Select(e => e.Result))}, not ended", problems);
-        Expect(entries.Select(e => e.CorrelationId).Distinct().Count() == 1, "the run's entries do not share one correlation id", problems);
-        var expectedResults = Enumerable.Range(0, scenario.VmCount).Select(v => v < step.Vm ? AuditResults.Succeeded : AuditResults.Interrupted).ToList();
-        for (var v = 0; v < scenario.VmCount; v++)
-        {
-            var why = v < step.Vm ? "its change ended before the kill" : v == step.Vm ? "its change was killed" : "begun before the run, never run";
-            Expect(perVm.ElementAtOrDefault(v)?.Result == expectedResults[v], $"VM {v + 1}'s entry is {perVm.ElementAtOrDefault(v)?.Result}, not {expectedResults[v]} ({why})", problems);
-        }
-
-        ExpectNoneStarted(all, problems);
-
-        // The restarted app does not run the change again (nor finish the hung VM's, nor begin a later one's): a few seconds for anything that would.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var callsLater = Calls(host, commands);
-        Expect(callsLater.SequenceEqual(callsAtKill), $"a change ran again after the restart: {Format(commands, callsAtKill)} → {Format(commands, callsLater)}", problems);
-
-        // Each VM has what its steps before the hung one did: running unless a shut down came after its last start, nested set when Set-VMProcessor did.
-        var after = host.ReadState();
-        var now = DateTimeOffset.UtcNow;
-        var vms = new List<SimulatedVm>();
-        var expectedVms = new List<string>();
-        for (var v = 0; v < scenario.VmCount; v++)
-        {
-            var vm = after.FindVm(perVm.Count == scenario.VmCount ? perVm[v].VmId!.Value : ids[v])!;
-            var ran = steps.Where(s => s.Vm == v && s.Index < step.Index).ToList();
-            var lastPower = ran.LastOrDefault(s => s.Kind is OperationStepKind.ShutDown or OperationStepKind.TurnOff or OperationStepKind.Start or OperationStepKind.CompensatingStart);
-            var running = lastPower is null || lastPower.Kind is OperationStepKind.Start or OperationStepKind.CompensatingStart;
-            var nestedSet = ran.Exists(s => s.Kind is OperationStepKind.SetNestedVirtualization);
-            Expect(vm.StateAt(now) == (running ? VMState.Running : VMState.Off) && vm.ExposeVirtualizationExtensions == nestedSet, $"VM {v + 1} {vm.StateAt(now)}, nested {OnOff(vm.ExposeVirtualizationExtensions)}; expected {(running ? "Running" : "Off")}, nested {OnOff(nestedSet)}", problems);
-            vms.Add(vm);
-            expectedVms.Add($"VM {v + 1} {(running ? "Running" : "Off")} nested {OnOff(nestedSet)}");
-        }
-
-        // The killed VM's entry says which of its steps the run stopped at, and that the VM may be left Off when the change had
-        // stopped it (or was stopping or starting it); a VM never run says nothing of the kind, and no VM that was Running is Off unsaid.
-        var mine = steps.Where(s => s.Vm == step.Vm).ToList();
-        var at = mine.FindIndex(s => s.Index == step.Index);
-        List<string> says = [$"step {at + 1} of {mine.Count}, '{step.Title}'"];
-        if (mine.Take(at + 1).Any(s => s.Kind is OperationStepKind.ShutDown or OperationStepKind.TurnOff))
-        {
-            says.Add("may be left Off; start it if it should run");
-        }
-
-        var killedEntry = perVm.ElementAtOrDefault(step.Vm);
-        foreach (var said in says)
-        {
-            Expect(killedEntry?.Message?.Contains(said, StringComparison.Ordinal) == true, $"VM {step.Vm + 1}'s Interrupted entry does not say \"{said}\": {killedEntry?.Message}", problems);
-        }
-
-        for (var v = 0; v < scenario.VmCount && perVm.Count == scenario.VmCount; v++)
-        {
-            Expect(v <= step.Vm || perVm[v].Message?.Contains("It was at", StringComparison.Ordinal) != true, $"VM {v + 1}'s entry names a step although its change never ran: {perVm[v].Message}", problems);
-            Expect(vms[v].StateAt(now) != VMState.Off || perVm[v].Message?.Contains("may be left Off", StringComparison.Ordinal) == true, $"VM {v + 1} was Running and is Off, and its entry does not say so: {perVm[v].Message}", problems);
-        }
-
-        // The restarted app shows each VM as the host has it: through the API and on its page; the activity page lists the killed VM's entry Interrupted.
-        var pages = new List<string>();
-        foreach (var vm in vms)
-        {
-            await ExpectShownAsync(http, host, vm, problems);
-            pages.Add(await OutcomeOnPage.ExpectVmShownAsync(browser, app, signedIn, host.Name, vm.Id, vm.StateAt(now).ToString(), vm.ExposeVirtualizationExtensions, problems));
-        }
-
-        pages.Insert(0, killedEntry is null ? "no entry to look for" : await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, killedEntry.Id, says, problems));
-
-        // The old app's hung session dies with the host's sshd (restarted before the fault is disarmed, so the hung call can never
-        // go on); the app reconnects, and still runs nothing again.
-        var callsAfterHost = await RestartHostAsync(host, commands);
-        Expect(callsAfterHost.SequenceEqual(callsAtKill), $"a change ran after the host's restart: {Format(commands, callsAtKill)} → {Format(commands, callsAfterHost)}", problems);
-
-        var audited = string.Join(", ", expectedResults.Select((r, v) => $"VM {v + 1} {r}{(v > step.Vm ? " (never run)" : "")}"));
-        return new CaseVerdict(
-            $"{scenario.Name} @ VM {step.Vm + 1}: {step.Title} ({step.Command} #{step.Call}), started on /vms × dashboard killed (kill -9) and restarted",
-            $"{audited}, VM {step.Vm + 1}'s naming its step {at + 1} of {mine.Count}{(says.Count > 1 ? " and that it may be left Off" : "")}, the run's entry ended, none Started; nothing run again; {string.Join(", ", expectedVms)}; the restarted app shows both so (API, VM pages) and the entry on /activity",
-            $"{string.Join("; ", pages)}; audit run {string.Join(",", run.Select(e => e.Result))}, VMs {string.Join(",", perVm.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; {string.Join(", ", vms.Select((vm, v) => $"VM {v + 1} {vm.StateAt(now)} nested {OnOff(vm.ExposeVirtualizationExtensions)}"))}",
-            problems,
-            DateTime.UtcNow - started);
-    }
-
-    [Fact]
-    public async Task Killed_while_the_new_vm_dialog_creates_a_vm_the_restarted_dashboard_marks_it_interrupted_and_lists_the_half_made_vm()
-    {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: ./build.sh test installs the Debian chromium package.");
-        var scenario = FaultScenario.All.Single(s => s.Kind is ChangeKind.NewVm);
-        var steps = FaultCases.NewVmSteps();
-        // The script's changing cmdlets are the engine's steps, in the same order: the step killed at is named by its title.
-        Assert.Equal(NewVmPlan.Steps.Count, steps.Count);
-        Assert.All(steps, s => Assert.StartsWith(s.Command + " ", NewVmPlan.Steps[s.Index].Title, StringComparison.Ordinal));
-        // The suite: the middle step (New-VM has made the VM, the settings after it are not all made). FAULT_MATRIX_ALL=1: every step,
-        // New-VM's own too (the simulator's hang is before the cmdlet changes anything: no VM at all).
-        var middle = steps[steps.Count / 2];
-        Assert.True(middle.Index > 0, $"the middle step of the new-VM script is {middle.Command}, not a step after New-VM");
-        IReadOnlyList<ChangeStep> run = EveryStep ? steps : [middle];
-        // Remove-VM is the script's rollback: it must not run either (the host was not lost, only the app).
-        string[] commands = [.. steps.Select(s => s.Command).Distinct(), "Remove-VM"];
-        const string hostName = "FAULT-PAGE-NEWVM";
-        var state = scenario.State(hostName);
-        await using var host = await SshTestHost.StartAsync(hostName, SimulatedHost.FromJson(state));
-        await using var app = await DashboardProcess.StartAsync(DashboardKilledMatrixTests.Arguments(host, HostTimeout));
-        using var http = await ApiAsync(app);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await OutcomeOnPage.LaunchAsync(playwright);
-        var signedIn = await SignInAsync(browser, app);
-
-        var verdicts = new List<CaseVerdict>();
-        foreach (var step in run)
-        {
-            verdicts.Add(await NewVmCaseAsync(host, app, http, browser, signedIn, scenario, verdicts.Count > 0 ? state : null, steps, step, commands));
-            output.WriteLine(HostFaultMatrix.Row(verdicts[^1]));
-        }
-
-        Report(verdicts, scenario, run.Count);
-    }
-
-    // One new-VM case: the host page's dialog creates the VM, the dashboard killed at step's cmdlet, then judged. A state to reset
-    // to is given for every case but the first (whose host is fresh): the half-made VM of the case before is gone with it.
-    private static async Task<CaseVerdict> NewVmCaseAsync(
-        SshTestHost host, DashboardProcess app, HttpClient http, IBrowser browser, string signedIn, FaultScenario scenario, string? reset,
-        IReadOnlyList<ChangeStep> steps, ChangeStep step, string[] commands)
-    {
-        var started = DateTime.UtcNow;
-        var problems = new List<string>();
-        // How the entry names the step: the engine's title for it, k of n (its script's steps are NewVmPlan.Steps, in order).
-        var says = $"step {step.Index + 1} of {NewVmPlan.Steps.Count}, '{NewVmPlan.Steps[step.Index].Title}'";
-        if (reset is not null)
-        {
-            ResetHost(host, reset);
-            // The app has dropped the half-made VM of the case before (it reads the host again): the page starts as the host is.
-            await Poll.UntilAsync(async () => await VmNamesAsync(http, host) is { } names && !names.Contains(FaultScenario.NewVmName), Wait, $"the app no longer listing {FaultScenario.NewVmName} after the host's reset");
-        }
-
-        var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
-        int[] callsAtKill;
-        var noted = "step never noted";
-        await using (var context = await OutcomeOnPage.ContextAsync(browser, app, signedIn))
-        {
-            var page = await context.NewPageAsync();
-            await page.GotoAsync($"/hosts/{host.Name}");
-            await Assertions.Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("live", new() { Timeout = Timeout });
-            await Assertions.Expect(page.GetByTestId("host-status")).ToHaveTextAsync("Connected", new() { Timeout = Timeout });
-            // The button shows once the host's facts are read (the dialog validates against them).
-            await page.GetByTestId("new-vm").ClickAsync(new() { Timeout = Timeout });
-            var dialog = page.GetByTestId("new-vm-dialog");
-            await Assertions.Expect(dialog).ToBeVisibleAsync(new() { Timeout = Timeout });
-            await Field(page, "new-vm-name").FillAsync(FaultScenario.NewVmName);
-            await Field(page, "new-vm-memory").FillAsync("4");
-            await Field(page, "new-vm-cpus").FillAsync("2");
-            await Field(page, "new-vm-switch").FillAsync(FaultScenario.SwitchName);
-            await Assertions.Expect(page.GetByTestId("new-vm-create")).ToBeEnabledAsync(new() { Timeout = Timeout });
-
-            SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
-            await page.GetByTestId("new-vm-create").ClickAsync();
-            await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached");
-
-            // The script is one call on the host: it writes its Step row before the hung cmdlet, and the row crosses the SSH
-            // connection to the app while the cmdlet hangs. The kill comes once the app has noted the step (a few seconds at most),
-            // so that a step the app never noted is a failure of the case below, not a race lost by the test.
-            var reached = DateTime.UtcNow;
-            try
-            {
-                await Poll.UntilAsync(
-                    async () => (await EntriesAsync(app.DataFolder)).Exists(e => e.Id > lastAudit && e.Result == AuditResults.Started && e.Message?.Contains(says, StringComparison.Ordinal) == true),
-                    TimeSpan.FromSeconds(20),
-                    "");
-                noted = $"step noted {(DateTime.UtcNow - reached).TotalSeconds:0.0} s after the host reached it";
-            }
-            catch (TimeoutException)
-            {
-                problems.Add($"the running entry did not name \"{says}\" within 20 s of the host reaching {step.Command} #{step.Call}");
-            }
-
-            callsAtKill = Calls(host, commands);
-            await app.RestartAsync();
-        }
-
-        var all = await EntriesAsync(app.DataFolder);
-        var entries = all.Where(e => e.Id > lastAudit && e.Action == "New nested-ready VM" && e.VmName == FaultScenario.NewVmName).ToList();
-        ExpectOneInterrupted(all, entries, "the new VM", problems);
-
-        // The entry names the step the script was at (k of n, in the engine's words) and the steps done before it.
-        List<string> said = [says];
-        if (step.Index > 0)
-        {
-            said.Add($"Done before it: {string.Join(", ", NewVmPlan.Steps.Take(step.Index).Select(s => $"'{s.Title}'"))}.");
-        }
-
-        foreach (var words in said)
-        {
-            Expect(entries.Count == 1 && entries[0].Message?.Contains(words, StringComparison.Ordinal) == true, $"the Interrupted entry does not say \"{words}\": {entries.FirstOrDefault()?.Message}", problems);
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var callsLater = Calls(host, commands);
-        Expect(callsLater.SequenceEqual(callsAtKill), $"a step ran again after the restart: {Format(commands, callsAtKill)} → {Format(commands, callsLater)}", problems);
-
-        // What the steps before the hung one made (no rollback: the script was never told it failed). The simulator's hang is before
-        // its cmdlet changes anything, so killed at New-VM there is no VM at all; after it, the half-made VM, Off, with New-VM's
-        // static 4 GB and 1 processor, then what each later step that ran set.
-        var ran = steps.Take(step.Index).ToList();
-        var created = ran.Exists(s => s.Command == "New-VM");
-        var processorSet = ran.Exists(s => s.Command == "Set-VMProcessor");
-        var spoofingSet = ran.Exists(s => s.Command == "Set-VMNetworkAdapter");
-        var after = host.ReadState();
-        var made = after.Vms.Where(v => v.Name == FaultScenario.NewVmName).ToList();
-        var now = DateTimeOffset.UtcNow;
-        string expectedHost;
-        if (created)
-        {
-            expectedHost = $"the half-made VM on the host (Off, static 4 GB, {(processorSet ? 2 : 1)} processor{(processorSet ? "s" : "")}, nested {OnOff(processorSet)}, spoofing {OnOff(spoofingSet)}) and listed by the restarted app";
-            Expect(made.Count == 1, $"{made.Count} VMs named {FaultScenario.NewVmName} on the host, not the 1 half-made one", problems);
-            if (made.Count == 1)
-            {
-                var vm = made[0];
-                Expect(vm.StateAt(now) == VMState.Off, $"the half-made VM is {vm.StateAt(now)}, not Off", problems);
-                Expect(!vm.DynamicMemoryEnabled && vm.MemoryStartupBytes == 4L * 1024 * 1024 * 1024, $"the half-made VM's memory is {(vm.DynamicMemoryEnabled ? "dynamic" : "static")} {vm.MemoryStartupBytes / (1024 * 1024)} MB, expected static 4096 MB", problems);
-                Expect(vm.ProcessorCount == (processorSet ? 2 : 1), $"the half-made VM has {vm.ProcessorCount} processors, expected {(processorSet ? 2 : 1)}", problems);
-                Expect(vm.ExposeVirtualizationExtensions == processorSet, $"the half-made VM's nested is {OnOff(vm.ExposeVirtualizationExtensions)}, expected {OnOff(processorSet)}", problems);
-                Expect(vm.NetworkAdapters.Count > 0 && vm.NetworkAdapters.TrueForAll(a => a.MacAddressSpoofing == spoofingSet), $"the half-made VM's MAC spoofing is {string.Join(",", vm.NetworkAdapters.Select(a => OnOff(a.MacAddressSpoofing)))}, expected {OnOff(spoofingSet)}", problems);
-                await ExpectShownAsync(http, host, vm, problems);
-            }
-        }
-        else
-        {
-            expectedHost = $"no {FaultScenario.NewVmName} on the host nor listed by the restarted app";
-            Expect(made.Count == 0, $"{made.Count} VMs named {FaultScenario.NewVmName} on the host although {step.Command} never ran", problems);
-            string[]? listed = null;
-            try
-            {
-                await Poll.UntilAsync(async () => (listed = await VmNamesAsync(http, host)) is not null, Wait, "");
-                Expect(!listed!.Contains(FaultScenario.NewVmName), $"the restarted app lists {FaultScenario.NewVmName} although the host has none", problems);
-            }
-            catch (TimeoutException)
-            {
-                problems.Add("the restarted app never read the host's VMs");
-            }
-        }
-
-        // The restarted app shows the outcome on its pages: the entry Interrupted on /activity, the half-made VM Off on its page.
-        var onPage = entries.Count == 1 ? await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, entries[0].Id, [FaultScenario.NewVmName, says], problems) : "no entry to look for";
-        if (made.Count == 1)
-        {
-            onPage += "; " + await OutcomeOnPage.ExpectVmShownAsync(browser, app, signedIn, host.Name, made[0].Id, made[0].StateAt(now).ToString(), made[0].ExposeVirtualizationExtensions, problems);
-        }
-
-        var callsAfterHost = await RestartHostAsync(host, commands);
-        Expect(callsAfterHost.SequenceEqual(callsAtKill), $"a step ran after the host's restart: {Format(commands, callsAtKill)} → {Format(commands, callsAfterHost)}", problems);
-
-        var hostHas = made.Count == 1
-            ? $"{made[0].Name} {made[0].StateAt(now)} {(made[0].DynamicMemoryEnabled ? "dynamic" : "static")} {made[0].MemoryStartupBytes / (1024 * 1024)} MB, {made[0].ProcessorCount} cpu, nested {OnOff(made[0].ExposeVirtualizationExtensions)}, spoofing {OnOff(made[0].NetworkAdapters.Exists(a => a.MacAddressSpoofing))}"
-            : $"{made.Count} VMs named {FaultScenario.NewVmName}";
-        return new CaseVerdict(
-            $"{scenario.Name} @ {step.Title} ({step.Command} #{step.Call}), started from the host page's dialog × dashboard killed (kill -9) and restarted",
-            $"1 Interrupted entry naming {says}{(step.Index > 0 ? " and the steps done before it" : "")}, none Started, listed so on /activity; nothing run again, no rollback; {expectedHost}{(created ? ", shown on its page" : "")}",
-            $"{onPage}; {noted}; audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; host has {hostHas}",
-            problems,
-            DateTime.UtcNow - started);
-    }
 
     [Fact]
     public Task Killed_while_the_guest_card_installs_hyper_v_the_restarted_dashboard_marks_it_interrupted_and_installs_nothing_again() =>
@@ -436,14 +66,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         await using var browser = await OutcomeOnPage.LaunchAsync(playwright);
         var signedIn = await SignInAsync(browser, app);
 
-        var verdicts = new List<CaseVerdict>();
-        foreach (var step in run)
-        {
-            verdicts.Add(await InstallCaseAsync(host, app, http, browser, signedIn, scenario, verdicts.Count > 0 ? state : null, vmId, step, commands));
-            output.WriteLine(HostFaultMatrix.Row(verdicts[^1]));
-        }
-
-        Report(verdicts, scenario, run.Count);
+        await RunLaneAsync(scenario, run, state, (reset, step) => InstallCaseAsync(host, app, http, browser, signedIn, scenario, reset, vmId, step, commands));
     }
 
     // One install case: the guest read and Hyper-V installed from the VM page's guest card, the dashboard killed at step's cmdlet
@@ -455,7 +78,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         var problems = new List<string>();
         ResetHost(host, reset);
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
-        await Poll.UntilAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vmId)) is { State: "Running" }, Wait, "the app seeing the guest's VM Running");
+        await Eventually.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vmId)) is { State: "Running" }, Wait, "the app seeing the guest's VM Running");
         int[] callsAtKill;
         await using (var context = await OutcomeOnPage.ContextAsync(browser, app, signedIn))
         {
@@ -467,7 +90,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("install-hyperv").ClickAsync();
-            await Poll.UntilAsync(() => Triggered(host), Wait, $"{step.Command} reached {(FaultCases.IsInstallRestart(step) ? "on the host" : "in the guest")}");
+            await Eventually.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} reached {(FaultCases.IsInstallRestart(step) ? "on the host" : "in the guest")}");
 
             callsAtKill = Calls(host, commands);
             await app.RestartAsync();
@@ -526,6 +149,20 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
             $"audit {string.Join(",", entries.Select(e => e.Result))}; calls at kill {Format(commands, callsAtKill)}, 3 s later {(callsLater.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsLater))}, after the host's restart {(callsAfterHost.SequenceEqual(callsAtKill) ? "same" : Format(commands, callsAfterHost))}; VM {now}, Hyper-V {hyperV}; {onPage}; {vmPage}",
             problems,
             DateTime.UtcNow - started);
+    }
+
+    // A lane: one case per step of run, the host reset to state before every case but the first (whose host is fresh), each
+    // case's row printed as it ends, then the lane's summary.
+    private async Task RunLaneAsync(FaultScenario scenario, IReadOnlyList<ChangeStep> run, string state, Func<string?, ChangeStep, Task<CaseVerdict>> runCase)
+    {
+        var verdicts = new List<CaseVerdict>();
+        foreach (var step in run)
+        {
+            verdicts.Add(await runCase(verdicts.Count > 0 ? state : null, step));
+            output.WriteLine(HostFaultMatrix.Row(verdicts[^1]));
+        }
+
+        Report(verdicts, scenario, run.Count);
     }
 
     // The lane's summary line (each case's row printed as it ended), then every case passed.
@@ -591,7 +228,7 @@ public sealed class DashboardKilledPageMatrixTests(ITestOutputHelper output)
         (string State, bool Nested)? shown = null;
         try
         {
-            await Poll.UntilAsync(async () => (shown = await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vm.Id))) is { } seen && seen.State == state && seen.Nested == vm.ExposeVirtualizationExtensions, Wait, "");
+            await Eventually.HoldsAsync(async () => (shown = await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vm.Id))) is { } seen && seen.State == state && seen.Nested == vm.ExposeVirtualizationExtensions, Wait, "");
         }
         catch (TimeoutException)
         {

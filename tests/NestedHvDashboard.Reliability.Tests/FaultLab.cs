@@ -125,7 +125,7 @@ public sealed class FaultLab : IAsyncDisposable
             _engine = Create(Host, HostTimeout);
         }
 
-        await Poll.UntilAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             try
             {
@@ -189,24 +189,4 @@ public sealed class FaultLab : IAsyncDisposable
     {
         public DashboardDbContext CreateDbContext() => new SqliteDashboardDbContext(options);
     }
-}
-
-/// <summary>Waiting by polling with a limit, never by sleeping a guessed time.</summary>
-public static class Poll
-{
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {limit.TotalSeconds:0} s for {what}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    public static Task UntilAsync(Func<bool> condition, TimeSpan limit, string what) => UntilAsync(() => Task.FromResult(condition()), limit, what);
 }

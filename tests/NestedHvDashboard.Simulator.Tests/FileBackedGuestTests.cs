@@ -114,7 +114,7 @@ public sealed class FileBackedGuestTests : IDisposable
         ps.Runspace.Open();
         ps.AddScript("param($cred) Invoke-Command -VMName l1-hv -Credential $cred -ScriptBlock { New-VMSwitch -Name VmNAT -SwitchType Internal }").AddParameter("cred", GuestHosts.Credential());
         var running = Task.Factory.FromAsync(ps.BeginInvoke(), ps.EndInvoke);
-        Assert.True(await TestHosts.PollAsync(() => SimulatedFaults.Read(stateFile)!.Faults[0].TriggeredAt is not null, TimeSpan.FromSeconds(30)));
+        await Eventually.HoldsAsync(() => SimulatedFaults.Read(stateFile)!.Faults[0].TriggeredAt is not null, TimeSpan.FromSeconds(30));
 
         ps.Stop();
         await Assert.ThrowsAnyAsync<PipelineStoppedException>(() => running);
@@ -130,7 +130,7 @@ public sealed class FileBackedGuestTests : IDisposable
         var result = Assert.Single(InGuest(fileBacked, "l1-plain", "Install-WindowsFeature -Name Hyper-V -IncludeManagementTools -Restart").Succeeded().Output);
         Assert.Equal("Yes", result.Properties["RestartNeeded"].Value);
 
-        Assert.True(await TestHosts.PollAsync(() => SimulatedHost.LoadFromFile(stateFile).FindVm("l1-plain")!.StateAt(DateTimeOffset.UtcNow) == VMState.Running, TimeSpan.FromSeconds(30)));
+        await Eventually.HoldsAsync(() => SimulatedHost.LoadFromFile(stateFile).FindVm("l1-plain")!.StateAt(DateTimeOffset.UtcNow) == VMState.Running, TimeSpan.FromSeconds(30));
         Assert.True(SimulatedHost.LoadFromFile(stateFile).FindVm("l1-plain")!.GuestIsHyperVHost);
         Assert.Equal("l1-plain", InGuest(fileBacked, "l1-plain", "(Get-VMHost).Name").Succeeded().Output.Single().BaseObject);
     }

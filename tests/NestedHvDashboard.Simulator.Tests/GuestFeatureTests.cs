@@ -48,7 +48,7 @@ public sealed class GuestFeatureTests : IDisposable
         Assert.Equal(VMState.Starting, vm.StateAt(vm.FirstTransitionEndsAt.Value));
         Assert.Equal(VMState.Running, vm.StateAt(vm.TransitionEndsAt!.Value));
         var seen = new List<VMState>();
-        Assert.True(await TestHosts.PollAsync(
+        await Eventually.HoldsAsync(
             () =>
             {
                 var state = StateFromL0("l1-plain");
@@ -59,7 +59,7 @@ public sealed class GuestFeatureTests : IDisposable
 
                 return state == VMState.Running;
             },
-            TimeSpan.FromSeconds(30)));
+            TimeSpan.FromSeconds(30));
         Assert.Equal(VMState.Running, seen[^1]);
         Assert.DoesNotContain(VMState.Off, seen);
 
@@ -146,7 +146,7 @@ public sealed class GuestFeatureTests : IDisposable
     public async Task A_client_guest_without_nested_virtualization_cannot_enable_hyper_v()
     {
         session.Run("Stop-VM -Name w11 -TurnOff -Force; Set-VMProcessor -VMName w11 -ExposeVirtualizationExtensions $false; Start-VM -Name w11").Succeeded();
-        Assert.True(await TestHosts.PollAsync(() => StateFromL0("w11") == VMState.Running, TimeSpan.FromSeconds(30)));
+        await Eventually.HoldsAsync(() => StateFromL0("w11") == VMState.Running, TimeSpan.FromSeconds(30));
 
         var error = InGuest("w11", "Enable-WindowsOptionalFeature -Online -FeatureName Microsoft-Hyper-V -All").OnlyError;
 

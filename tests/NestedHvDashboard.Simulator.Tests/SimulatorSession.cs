@@ -103,23 +103,4 @@ public static class TestHosts
         host.AddVm("saved-vm", vm => vm.State = VMState.Saved);
         return host;
     }
-
-    /// <summary>Polls until <paramref name="condition"/> holds or the timeout passes.</summary>
-    public static async Task<bool> PollAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(5, cts.Token);
-            }
-            catch (TaskCanceledException)
-            {
-                return condition();
-            }
-        }
-
-        return true;
-    }
 }

@@ -290,12 +290,12 @@ public sealed class VmCmdletTests : IDisposable
         VMState Observe() => observer.Run("(Get-VM off-vm).State").Output.Select(o => (VMState)o.BaseObject).Single();
 
         var start = session.RunAsync("Start-VM off-vm");
-        Assert.True(await TestHosts.PollAsync(() => Observe() == VMState.Starting, TimeSpan.FromSeconds(10)));
+        await Eventually.HoldsAsync(() => Observe() == VMState.Starting, TimeSpan.FromSeconds(10));
         await start;
         Assert.Equal(VMState.Running, Observe());
 
         var stop = session.RunAsync("Stop-VM off-vm");
-        Assert.True(await TestHosts.PollAsync(() => Observe() == VMState.Stopping, TimeSpan.FromSeconds(10)));
+        await Eventually.HoldsAsync(() => Observe() == VMState.Stopping, TimeSpan.FromSeconds(10));
         await stop;
         Assert.Equal(VMState.Off, Observe());
     }

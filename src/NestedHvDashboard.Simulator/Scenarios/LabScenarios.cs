@@ -31,97 +31,15 @@ public static class LabScenarios
         public const string Windows11 = "WIN11-DEV";
     }
 
-    public static HostProfile Ws2016IntelProfile() => new()
-    {
-        OsCaption = "Microsoft Windows Server 2016 Datacenter",
-        OsVersion = "10.0.14393",
-        OsBuild = 14393,
-        ProductType = 3,
-        ProcessorManufacturer = "GenuineIntel",
-        ProcessorName = "Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz",
-        ProcessorSockets = 2,
-        LogicalProcessors = 56,
-        MemoryBytes = 256 * GB,
-        SupportedVersions = [.. ConfigVersions.UpTo("8.0")],
-        DefaultVersion = "8.0",
-        SystemManufacturer = "HPE",
-        SystemModel = "ProLiant DL380 Gen9",
-    };
+    public static HostProfile Ws2016IntelProfile() => LabHostProfiles.Ws2016Intel.ToProfile();
 
-    public static HostProfile Ws2019IntelProfile() => new()
-    {
-        OsCaption = "Microsoft Windows Server 2019 Datacenter",
-        OsVersion = "10.0.17763",
-        OsBuild = 17763,
-        ProductType = 3,
-        ProcessorManufacturer = "GenuineIntel",
-        ProcessorName = "Intel(R) Xeon(R) Platinum 8280L CPU @ 2.70GHz",
-        ProcessorSockets = 8,
-        LogicalProcessors = 448,
-        MemoryBytes = 6144 * GB,
-        SupportedVersions = [.. ConfigVersions.UpTo("9.0")],
-        DefaultVersion = "9.0",
-        SystemManufacturer = "Lenovo",
-        SystemModel = "ThinkSystem SR950",
-    };
+    public static HostProfile Ws2019IntelProfile() => LabHostProfiles.Ws2019Intel.ToProfile();
 
-    public static HostProfile Ws2022AmdProfile() => new()
-    {
-        OsCaption = "Microsoft Windows Server 2022 Datacenter",
-        OsVersion = "10.0.20348",
-        OsBuild = 20348,
-        ProductType = 3,
-        ProcessorManufacturer = "AuthenticAMD",
-        ProcessorName = "AMD EPYC 7763 64-Core Processor",
-        ProcessorSockets = 2,
-        LogicalProcessors = 256,
-        MemoryBytes = 1024 * GB,
-        SupportedVersions = [.. ConfigVersions.UpTo("10.0")],
-        DefaultVersion = "10.0",
-        SystemManufacturer = "Dell Inc.",
-        SystemModel = "PowerEdge R7525",
-    };
+    public static HostProfile Ws2022AmdProfile() => LabHostProfiles.Ws2022Amd.ToProfile();
 
-    public static HostProfile Ws2025AzureProfile(string securityType = "TrustedLaunch") => new()
-    {
-        OsCaption = "Microsoft Windows Server 2025 Datacenter Azure Edition",
-        OsVersion = "10.0.26100",
-        OsBuild = 26100,
-        ProductType = 3,
-        ProcessorManufacturer = "GenuineIntel",
-        ProcessorName = "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz",
-        ProcessorSockets = 1,
-        LogicalProcessors = 16,
-        MemoryBytes = 64 * GB,
-        SupportedVersions = [.. ConfigVersions.UpTo("12.0")],
-        DefaultVersion = "12.0",
-        IsAzureVm = true,
-        AzureSecurityType = securityType,
-        AzureVmSize = "Standard_D16s_v5",
-        AzureLocation = "westeurope",
-        AzureVmId = new Guid("6f2b3c1e-8a4d-4e5f-9b1a-2c3d4e5f6a7b"),
-        AssetTag = HostProfile.AzureAssetTag,
-        SystemManufacturer = "Microsoft Corporation",
-        SystemModel = "Virtual Machine",
-        Domain = "",
-    };
+    public static HostProfile Ws2025AzureProfile(string securityType = "TrustedLaunch") => LabHostProfiles.Ws2025Azure.ToProfile(securityType);
 
-    public static HostProfile Windows11Profile() => new()
-    {
-        OsCaption = "Microsoft Windows 11 Enterprise",
-        OsVersion = "10.0.26100",
-        OsBuild = 26100,
-        ProductType = 1,
-        ProcessorManufacturer = "GenuineIntel",
-        ProcessorName = "13th Gen Intel(R) Core(TM) i7-13700",
-        ProcessorSockets = 1,
-        LogicalProcessors = 24,
-        MemoryBytes = 64 * GB,
-        SupportedVersions = [.. ConfigVersions.UpTo("12.0")],
-        DefaultVersion = "12.0",
-        SystemManufacturer = "LENOVO",
-        SystemModel = "ThinkStation P3 Tower",
-    };
+    public static HostProfile Windows11Profile() => LabHostProfiles.Windows11.ToProfile();
 
     /// <summary>
     /// The demo lab: five hosts (Intel WS2016, Intel WS2019, AMD WS2022, Azure WS2025 with Trusted

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using NestedHvDashboard.Web.Audit;
@@ -84,7 +83,7 @@ public sealed partial class ApiTokens(IDbContextFactory<DashboardDbContext> data
             {
                 UserId = user!.Id,
                 Name = trimmed,
-                Hash = HashOf(token),
+                Hash = TokenHash.Of(token),
                 Prefix = token[..8],
                 CreatedAt = now,
                 ExpiresAt = expiresInDays is { } days ? now.AddDays(days) : null,
@@ -160,7 +159,7 @@ public sealed partial class ApiTokens(IDbContextFactory<DashboardDbContext> data
             return null;
         }
 
-        var hash = HashOf(token);
+        var hash = TokenHash.Of(token);
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var stored = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken).ConfigureAwait(false);
@@ -206,9 +205,6 @@ public sealed partial class ApiTokens(IDbContextFactory<DashboardDbContext> data
 
     [LoggerMessage(EventId = 7330, Level = LogLevel.Warning, Message = "API token {TokenId}'s last use could not be written ({Reason}); the request went on")]
     private static partial void LogTouchFailed(ILogger logger, Exception exception, int tokenId, string reason);
-
-    /// <summary>Lower-case hex SHA-256 of the token's UTF-8 bytes.</summary>
-    public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static Task<DashboardUser?> FindUserAsync(DashboardDbContext db, string userName, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
@@ -84,7 +83,7 @@ public sealed class WallLinks(IDbContextFactory<DashboardDbContext> database, IA
             {
                 Name = name,
                 Tag = tag,
-                Hash = HashOf(token),
+                Hash = TokenHash.Of(token),
                 Prefix = token[..PrefixLength],
                 CreatedBy = actor.Name,
                 CreatedAt = time.GetUtcNow().UtcDateTime,
@@ -126,7 +125,7 @@ public sealed class WallLinks(IDbContextFactory<DashboardDbContext> database, IA
     public async Task<WallLinkRow?> UseAsync(string token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var hash = HashOf(token);
+        var hash = TokenHash.Of(token);
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var link = await db.WallLinks.FirstOrDefaultAsync(l => l.Hash == hash, cancellationToken).ConfigureAwait(false);
         if (link is null || link.RevokedAt is not null)
@@ -166,10 +165,6 @@ public sealed class WallLinks(IDbContextFactory<DashboardDbContext> database, IA
     /// <summary>The link id a wall principal carries, or null.</summary>
     public static int? LinkIdOf(ClaimsPrincipal principal) =>
         int.TryParse(principal?.FindFirstValue(WallLinkClaims.LinkId), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
-
-    /// <summary>Lower-case hex SHA-256 of the token's UTF-8 bytes: what the database keeps.</summary>
-    public static string HashOf(string token) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

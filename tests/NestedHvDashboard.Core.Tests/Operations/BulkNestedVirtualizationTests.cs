@@ -19,15 +19,6 @@ public sealed class BulkNestedVirtualizationTests
     private BulkNestedVirtualization Bulk(int maxPerHost, params IHyperVHost[] hosts) =>
         new(_operations, name => hosts.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)), maxPerHost);
 
-    private static async Task Until(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
-
     [Fact]
     public async Task A_host_never_runs_more_vms_at_once_than_its_limit_and_reaches_it()
     {
@@ -35,7 +26,7 @@ public sealed class BulkNestedVirtualizationTests
         var host = new CountingHost(new OperationsFakeHost("HV01", Lab.Host(), vms));
 
         var run = Bulk(2, host).RunAsync(new BulkNestedRequest(Targets("HV01", vms), Enable: true));
-        await Until(() => host.InFlight == 2);
+        await Eventually.HoldsAsync(() => host.InFlight == 2, Patience);
         host.Open();
         var summary = await run.WaitAsync(Patience);
 
@@ -58,7 +49,7 @@ public sealed class BulkNestedVirtualizationTests
             new BulkNestedRequest([.. Targets("HV-SLOW", slowVms), .. Targets("HV-FAST", fastVms)], Enable: true),
             new SyncProgress(streamed.Enqueue));
         await held.Entered.WaitAsync(Patience);
-        await Until(() => streamed.Count == 3);
+        await Eventually.HoldsAsync(() => streamed.Count == 3, Patience);
 
         Assert.False(run.IsCompleted);
         Assert.All(streamed, r => Assert.Equal(("HV-FAST", OperationOutcome.Succeeded), (r.HostName, r.Outcome)));

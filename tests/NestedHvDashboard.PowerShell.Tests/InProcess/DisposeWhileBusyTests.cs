@@ -28,10 +28,10 @@ public sealed class DisposeWhileBusyTests
         shell.AddScript("param($held) $null = $held.Wait([timespan]::FromMinutes(2)); 'ended'").AddParameter("held", held);
         var use = await connection.AttachAsync(shell, CancellationToken.None);
         var invocation = shell.InvokeAsync();
-        await PollAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Running);
+        await Eventually.HoldsAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Running, Patience);
 
         var closed = connection.CloseAsync();
-        await PollAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Stopping);
+        await Eventually.HoldsAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Stopping, Patience);
 
         Assert.Equal(RunspacePoolState.Opened, pool.RunspacePoolStateInfo.State);
         Assert.False(closed.IsCompleted);
@@ -43,14 +43,5 @@ public sealed class DisposeWhileBusyTests
         await closed.WaitAsync(Patience);
         Assert.True(pool.IsDisposed);
         await Assert.ThrowsAsync<InvalidRunspacePoolStateException>(() => connection.AttachAsync(System.Management.Automation.PowerShell.Create(), CancellationToken.None));
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

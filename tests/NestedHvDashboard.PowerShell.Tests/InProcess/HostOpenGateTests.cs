@@ -23,7 +23,7 @@ public sealed class HostOpenGateTests
         try
         {
             var reads = hosts.Select(h => h.GetHostFactsAsync()).ToList();
-            await PollAsync(() => gate.Opening == 2 && gate.Waiting == 4);
+            await Eventually.HoldsAsync(() => gate.Opening == 2 && gate.Waiting == 4, Patience);
             Assert.Equal(2, openings.Now);
             Assert.All(reads, read => Assert.False(read.IsCompleted));
 
@@ -50,9 +50,9 @@ public sealed class HostOpenGateTests
         try
         {
             var holding = first.GetHostFactsAsync();
-            await PollAsync(() => gate.Opening == 1);
+            await Eventually.HoldsAsync(() => gate.Opening == 1, Patience);
             var waiting = queued.GetHostFactsAsync();
-            await PollAsync(() => gate.Waiting == 1);
+            await Eventually.HoldsAsync(() => gate.Waiting == 1, Patience);
 
             // Longer than the queued host's whole limit: had the limit started with the call, it would have failed by now.
             await Task.Delay(limit * 3);
@@ -93,14 +93,14 @@ public sealed class HostOpenGateTests
         try
         {
             var firstRead = first.GetHostFactsAsync();
-            await PollAsync(() => gate.Opening == 1);
+            await Eventually.HoldsAsync(() => gate.Opening == 1, Patience);
             var secondRead = second.GetHostFactsAsync();
-            await PollAsync(() => gate.Waiting == 1);
+            await Eventually.HoldsAsync(() => gate.Waiting == 1, Patience);
 
             await second.DisposeAsync();
 
             // Stopping the app must not leave hundreds of queued opens to run after it.
-            await PollAsync(() => gate.Waiting == 0);
+            await Eventually.HoldsAsync(() => gate.Waiting == 0, Patience);
             var error = await Assert.ThrowsAsync<HostOperationException>(() => secondRead);
             Assert.Contains("closed while it opened", error.HostMessage, StringComparison.Ordinal);
             release.SetResult();
@@ -153,15 +153,6 @@ public sealed class HostOpenGateTests
             settings.MaxConcurrency,
             gate);
         return new PowerShellHyperVHost(session);
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 
     /// <summary>How many connections are in their open now, and the most there ever were.</summary>

@@ -294,7 +294,7 @@ public sealed class InProcessHostTests : IAsyncLifetime
         _host.Timing = new SimulationTiming { StopDuration = TimeSpan.FromMinutes(5) };
         using var cancellation = new CancellationTokenSource();
         var stop = DashboardHost.StopVmAsync(_running.Id, StopMode.ShutDown, cancellation.Token);
-        await PollAsync(() => _host.FindVm(_running.Id)!.StateAt(DateTimeOffset.UtcNow) == VMState.Stopping);
+        await Eventually.HoldsAsync(() => _host.FindVm(_running.Id)!.StateAt(DateTimeOffset.UtcNow) == VMState.Stopping);
 
         await cancellation.CancelAsync();
 
@@ -327,15 +327,5 @@ public sealed class InProcessHostTests : IAsyncLifetime
 
         Assert.Throws<ArgumentException>(() => HyperVHostFactory.Create(settings, _lab));
         Assert.Throws<ArgumentException>(() => HyperVHostFactory.Create(Settings(TimeSpan.FromSeconds(5))));
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 seconds.");
-            await Task.Delay(20);
-        }
     }
 }

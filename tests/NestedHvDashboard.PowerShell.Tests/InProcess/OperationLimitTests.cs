@@ -101,7 +101,7 @@ public sealed class OperationLimitTests : IAsyncLifetime
         await using var host = await ConnectAsync(TimeSpan.FromSeconds(30), new OperationTimeouts());
         using var wait = new CancellationTokenSource();
         var stop = host.StopVmAsync(_running.Id, StopMode.ShutDown, wait.Token);
-        await PollAsync(() => SimulatedState(_running) == VMState.Stopping);
+        await Eventually.HoldsAsync(() => SimulatedState(_running) == VMState.Stopping);
 
         await wait.CancelAsync();
 
@@ -119,15 +119,5 @@ public sealed class OperationLimitTests : IAsyncLifetime
         Assert.Contains("Operations:Timeouts:GracefulShutdown", problems[0], StringComparison.Ordinal);
         Assert.Contains("Operations:Timeouts:NewVm", problems[1], StringComparison.Ordinal);
         Assert.Empty(new OperationTimeouts().Problems());
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 seconds.");
-            await Task.Delay(20);
-        }
     }
 }

@@ -128,7 +128,7 @@ public sealed class SshRemotingTests(SshLabFixture lab)
         await host.GetInventoryAsync(); // the session is open
 
         var stop = host.StopVmAsync(vm.Id, StopMode.ShutDown);
-        await PollAsync(() => doomed.ReadState().FindVm(vm.Id)!.StateAt(DateTimeOffset.UtcNow) == VMState.Stopping, TimeSpan.FromSeconds(15));
+        await Eventually.HoldsAsync(() => doomed.ReadState().FindVm(vm.Id)!.StateAt(DateTimeOffset.UtcNow) == VMState.Stopping, TimeSpan.FromSeconds(15));
         doomed.Kill();
 
         Assert.Same(stop, await Task.WhenAny(stop, Task.Delay(timeout + Slack)));
@@ -158,15 +158,5 @@ public sealed class SshRemotingTests(SshLabFixture lab)
         var error = await Assert.ThrowsAsync<HostOperationException>(() => call);
         Assert.Equal(HostErrorKind.Timeout, error.Kind);
         Assert.Equal("SSH-FROZEN", error.HostName);
-    }
-
-    private static async Task PollAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The condition did not hold within {limit}.");
-            await Task.Delay(50);
-        }
     }
 }

@@ -25,13 +25,7 @@ public sealed class SshStopTests(SshLabFixture lab)
         shell.AddScript("Start-Sleep -Seconds 600");
         var use = await connection.AttachAsync(shell, CancellationToken.None);
         var invocation = shell.InvokeAsync();
-        using (var running = new CancellationTokenSource(Patience))
-        {
-            while (shell.InvocationStateInfo.State != PSInvocationState.Running)
-            {
-                await Task.Delay(20, running.Token);
-            }
-        }
+        await Eventually.HoldsAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Running, Patience);
 
         InFlightWork.SignalStop(shell);
 

@@ -38,13 +38,10 @@ public sealed class SshTransportGuardTests(SshLabFixture lab)
         forgiving.Inner.BaseStream.Write("unsent"u8);
         ProcessTable.Signal("KILL", [sshPid]);
 
-        using (var broken = new CancellationTokenSource(Patience))
-        {
-            while (runspace.RunspaceStateInfo.State != RunspaceState.Broken || forgiving.Inner.BaseStream.CanWrite || Directory.Exists($"/proc/{sshPid}"))
-            {
-                await Task.Delay(50, broken.Token);
-            }
-        }
+        await Eventually.HoldsAsync(
+            () => runspace.RunspaceStateInfo.State == RunspaceState.Broken && !forgiving.Inner.BaseStream.CanWrite && !Directory.Exists($"/proc/{sshPid}"),
+            Patience,
+            "the runspace broken, its writer closed and ssh gone");
 
         // The transport closed its writer on its error thread, the flush hit the broken pipe, it was forgiven, and the
         // rest of the close (reaping the ssh process) went on.
@@ -101,14 +98,8 @@ public sealed class SshTransportGuardTests(SshLabFixture lab)
         var transport = SshTransportGuard.TransportOf(runspace)!;
         var forgiving = Assert.IsType<SshTransportGuard.ForgivingWriter>(SshTransportGuard.StdInWriter(transport));
         await Task.Run(runspace.Dispose).WaitAsync(Patience);
-        using (var closed = new CancellationTokenSource(Patience))
-        {
-            // The close finishes on the transport's own threads after the host acknowledges it.
-            while (forgiving.Inner.BaseStream.CanWrite)
-            {
-                await Task.Delay(50, closed.Token);
-            }
-        }
+        // The close finishes on the transport's own threads after the host acknowledges it.
+        await Eventually.HoldsAsync(() => !forgiving.Inner.BaseStream.CanWrite, Patience, "the transport's writer to close");
 
         Assert.False(forgiving.ForgaveBrokenPipe);
     }

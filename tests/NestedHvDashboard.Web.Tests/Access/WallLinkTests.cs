@@ -151,7 +151,7 @@ public sealed class WallLinkTests : IAsyncLifetime
         await using (var db = await _server.Services.GetRequiredService<IDbContextFactory<DashboardDbContext>>().CreateDbContextAsync())
         {
             var stored = await db.WallLinks.SingleAsync();
-            Assert.Equal(WallLinks.HashOf(token), stored.Hash);
+            Assert.Equal(TokenHash.Of(token), stored.Hash);
             Assert.Equal(64, stored.Hash.Length);
             Assert.Equal(token[..8], stored.Prefix);
         }

@@ -32,11 +32,11 @@ public sealed partial class ApiNestedTests(ApiServer api) : IClassFixture<ApiSer
         Assert.Contains(operation.GetProperty("steps").EnumerateArray(), s => s.GetProperty("kind").GetString() == "SetNestedVirtualization" && s.GetProperty("status").GetString() == "done");
         Assert.True(api.Lab[ApiServer.LabHost].FindVm(id)!.ExposeVirtualizationExtensions);
 
-        await ApiServer.PollAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var vm = await client.GetFromJsonAsync<JsonElement>(Vm(id.ToString()), ApiServer.Json);
             return vm.GetProperty("nestedVirtualization").GetBoolean();
-        }, "the feed to show nested on");
+        }, ApiServer.Patience, "the feed to show nested on");
 
         var entry = Assert.Single(await api.AuditAsync(), e => e.VmId == id);
         Assert.Equal(Channels.Api, entry.Channel);

@@ -17,12 +17,12 @@ public sealed partial class ApiNestedTests
     {
         var id = await api.AddVmAsync("api-refused-vm");
         api.Lab[ApiServer.LabHost].FindVm(id)!.State = NestedHvDashboard.Simulator.HyperV.VMState.Running;
-        await ApiServer.PollAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var probe = api.Client(api.Tokens["operator"]);
             var vm = await probe.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/hosts/{ApiServer.LabHost}/vms/{id}", UriKind.Relative), ApiServer.Json);
             return vm.GetProperty("state").GetString() == "Running";
-        }, "the VM to show Running");
+        }, ApiServer.Patience, "the VM to show Running");
         using var client = api.Client(api.Tokens["operator"]);
 
         (HttpStatusCode Status, string Reason)[] expected =

@@ -25,6 +25,9 @@ public sealed class ApiServer : IAsyncLifetime
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>How long the tests wait for the app to show what they brought about (the feed, the audit trail).</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     public DashboardServer Server { get; private set; } = null!;
 
     /// <summary>Each role's user name ("none": a user with no role).</summary>
@@ -104,11 +107,11 @@ public sealed class ApiServer : IAsyncLifetime
     {
         var vm = Lab[LabHost].AddVm(name);
         using var client = Client(Tokens["administrator"]);
-        await PollAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var response = await client.GetAsync(new Uri($"api/v1/hosts/{LabHost}/vms/{vm.Id}", UriKind.Relative));
             return response.StatusCode == HttpStatusCode.OK;
-        }, $"VM '{name}' to reach the inventory");
+        }, Patience, $"VM '{name}' to reach the inventory");
         return vm.Id;
     }
 
@@ -116,11 +119,11 @@ public sealed class ApiServer : IAsyncLifetime
     public static async Task<JsonElement> WaitForOperationAsync(HttpClient client, Uri location)
     {
         JsonElement operation = default;
-        await PollAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             operation = await client.GetFromJsonAsync<JsonElement>(location, Json);
             return operation.GetProperty("completedAt").ValueKind != JsonValueKind.Null;
-        }, $"operation {location} to end");
+        }, Patience, $"operation {location} to end");
         return operation;
     }
 
@@ -131,24 +134,13 @@ public sealed class ApiServer : IAsyncLifetime
         return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
     }
 
-    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; fails after 30 s naming <paramref name="what"/>.</summary>
-    public static async Task PollAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(100);
-        }
-    }
-
     private async Task WaitForLabAsync()
     {
         using var client = Client(Tokens["administrator"]);
-        await PollAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var hosts = await client.GetFromJsonAsync<JsonElement>(new Uri("api/v1/hosts", UriKind.Relative), Json);
             return hosts.GetArrayLength() == 5 && hosts.EnumerateArray().All(h => h.GetProperty("status").GetString() == "connected");
-        }, "the five lab hosts to be connected");
+        }, Patience, "the five lab hosts to be connected");
     }
 }

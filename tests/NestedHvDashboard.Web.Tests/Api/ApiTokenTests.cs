@@ -69,7 +69,7 @@ public sealed class ApiTokenTests(ApiServer api) : IClassFixture<ApiServer>
         {
             var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
             var stored = await db.ApiTokens.AsNoTracking().SingleAsync(t => t.Id == entry.GetProperty("id").GetInt32());
-            Assert.Equal(ApiTokens.HashOf(token), stored.Hash);
+            Assert.Equal(TokenHash.Of(token), stored.Hash);
             Assert.Equal(token[..8], stored.Prefix);
             Assert.NotNull(stored.RevokedAt);
         }
@@ -88,7 +88,7 @@ public sealed class ApiTokenTests(ApiServer api) : IClassFixture<ApiServer>
         await using (var scope = api.Server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<DashboardDbContext>();
-            var hash = ApiTokens.HashOf(expired);
+            var hash = TokenHash.Of(expired);
             await db.ApiTokens.Where(t => t.Hash == hash).ExecuteUpdateAsync(s => s.SetProperty(t => t.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
         }
 

@@ -64,15 +64,8 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         return directory;
     }
 
-    private async Task EventuallyAsync(Func<InventorySnapshot, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition(_feed.GetSnapshot()))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {Patience.TotalSeconds} s");
-            await Task.Delay(10);
-        }
-    }
+    private Task EventuallyAsync(Func<InventorySnapshot, bool> condition, string what) =>
+        Eventually.HoldsAsync(() => condition(_feed.GetSnapshot()), Patience, what);
 
     private static HostForm WinRmForm(string name = "hv09") => new()
     {

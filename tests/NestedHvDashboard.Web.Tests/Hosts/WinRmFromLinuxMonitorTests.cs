@@ -23,12 +23,7 @@ public sealed class WinRmFromLinuxMonitorTests
         await monitor.StartAsync(CancellationToken.None);
         try
         {
-            var deadline = DateTime.UtcNow + Patience;
-            while (feed.GetSnapshot().Find("hv22")?.Status is not { State: HostConnectionState.Unreachable })
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"hv22 was not marked Unreachable within {Patience.TotalSeconds} s");
-                await Task.Delay(20);
-            }
+            await Eventually.HoldsAsync(() => feed.GetSnapshot().Find("hv22")?.Status is { State: HostConnectionState.Unreachable }, Patience, "hv22 to be marked Unreachable");
 
             Assert.EndsWith("host unreachable: " + RemoteConnections.WinRmNeedsWindows, feed.GetSnapshot().Find("hv22")!.Status.LastError, StringComparison.Ordinal);
         }

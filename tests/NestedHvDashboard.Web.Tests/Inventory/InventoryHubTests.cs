@@ -115,12 +115,7 @@ public sealed class InventoryHubTests : InventoryHubTestBase
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.MoveNextAsync());
         await stream.DisposeAsync();
 
-        var deadline = DateTime.UtcNow + Patience;
-        while (Store.SubscriberCount != 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the server kept the subscription");
-            await Task.Delay(10);
-        }
+        await Eventually.HoldsAsync(() => Store.SubscriberCount == 0, Patience, "the server to drop the subscription");
     }
 
     [Fact]
@@ -161,12 +156,7 @@ public sealed class InventoryHubTests : InventoryHubTestBase
             // A stopped stream gives its place back.
             await stops[0].CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await streams[0].MoveNextAsync());
-            var deadline = DateTime.UtcNow + Patience;
-            while (Store.SubscriberCount != MaxStreams - 1)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"the server kept {Store.SubscriberCount} subscriptions");
-                await Task.Delay(10);
-            }
+            await Eventually.HoldsAsync(() => Store.SubscriberCount == MaxStreams - 1, Patience, "the server to drop one of its subscriptions");
 
             using var again = new CancellationTokenSource();
             await using var replacement = connection.StreamAsync<InventoryStreamItem>("Subscribe", null, again.Token).GetAsyncEnumerator(again.Token);

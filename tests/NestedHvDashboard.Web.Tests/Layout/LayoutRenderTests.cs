@@ -57,12 +57,9 @@ public sealed class LayoutRenderTests() : PageContext(metricsInterval: TimeSpan.
     // Waits until the probe rendered the state in which hv-a's VM reads `cpu` %.
     private static async Task SeenAsync(IRenderedComponent<FeedProbe> probe, int cpu)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (probe.Instance.Seen is not [{ Vms: [{ } vm] }] || vm.CpuUsagePercent != cpu || !probe.Instance.Rendered)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the probe did not render hv-a's VM at {cpu} % within 10 s");
-            await Task.Delay(20);
-        }
+        await Eventually.HoldsAsync(
+            () => probe.Instance.Seen is [{ Vms: [{ } vm] }] && vm.CpuUsagePercent == cpu && probe.Instance.Rendered,
+            what: $"the probe to render hv-a's VM at {cpu} %");
 
         await probe.InvokeAsync(() => { });
     }

@@ -41,7 +41,7 @@ public sealed class PendingChangeApplierTests : IDisposable
             var off = await host.StopVmAsync(VmId, StopMode.ShutDown);
             store.ApplyInventory(HostName, new HostInventory(Facts, [off], DateTimeOffset.UtcNow));
 
-            await PollAsync(() => pending.Find(HostName, VmId) is null);
+            await Eventually.HoldsAsync(() => pending.Find(HostName, VmId) is null);
         }
         finally
         {
@@ -80,9 +80,9 @@ public sealed class PendingChangeApplierTests : IDisposable
         await applier.StartAsync(CancellationToken.None);
         try
         {
-            await PollAsync(() => host.Calls.Contains("SetNested True"));
+            await Eventually.HoldsAsync(() => host.Calls.Contains("SetNested True"));
             // Stopping the app mid-way would cancel the apply; let it end first.
-            await PollAsync(() => _db.Entries() is [{ CompletedAt: not null }]);
+            await Eventually.HoldsAsync(() => _db.Entries() is [{ CompletedAt: not null }]);
         }
         finally
         {
@@ -94,15 +94,6 @@ public sealed class PendingChangeApplierTests : IDisposable
         var entry = Assert.Single(_db.Entries());
         Assert.Equal(("Failed", "system"), (entry.Result, entry.Actor));
         Assert.Contains("The configuration is locked.", entry.HostError, StringComparison.Ordinal);
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 
     private static VmSnapshot Vm(VmState state) => new(

@@ -92,42 +92,6 @@ public sealed partial class VmPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_running_vm_offers_Add_as_a_host_and_shows_why_a_real_hosts_guest_needs_the_connections_page()
-    {
-        var page = Open(Vm(VmState.Running));
-
-        page.Find("[data-testid=add-as-host]").Click();
-
-        page.WaitForAssertion(() =>
-        {
-            var refusal = page.Find("[data-testid=add-as-host-refused]").TextContent;
-            Assert.Contains($"real host '{HostName}'", refusal, StringComparison.Ordinal);
-            Assert.Contains("Connections page", refusal, StringComparison.Ordinal);
-        });
-        Assert.Null(_directory!.NestedHostNamed(HostName, VmId));
-    }
-
-    [Fact]
-    public void A_stopped_vm_offers_no_Add_as_a_host()
-    {
-        var page = Open(Vm(VmState.Off));
-
-        Assert.Empty(page.FindAll("[data-testid=add-as-host]"));
-    }
-
-    [Fact]
-    public void A_vm_already_added_links_to_its_host_instead()
-    {
-        _vmIsAddedAsHost = true;
-        var page = Open(Vm(VmState.Running));
-
-        var link = page.Find("[data-testid=added-host]");
-        Assert.Equal("Added as host hv-a-l1", link.TextContent.Trim());
-        Assert.Equal("/hosts/hv-a-l1", link.GetAttribute("href"));
-        Assert.Empty(page.FindAll("[data-testid=add-as-host]"));
-    }
-
-    [Fact]
     public void The_checklist_shows_every_check_the_evaluator_gives_for_the_vm()
     {
         var vm = Vm(VmState.Off, configVersion: new Version(8, 0), dynamicMemory: true);
@@ -266,92 +230,6 @@ public sealed partial class VmPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_dynamic_memory_box_shows_only_while_nested_is_off_and_dynamic_memory_is_on()
-    {
-        var page = Open(Vm(VmState.Off, dynamicMemory: true));
-        Assert.Single(page.FindAll("[data-testid=also-dynamic-memory-off]"));
-
-        var staticPage = Open(Vm(VmState.Off));
-        Assert.Empty(staticPage.FindAll("[data-testid=also-dynamic-memory-off]"));
-
-        var nestedOn = Open(Vm(VmState.Off, dynamicMemory: true) with { ExposeVirtualizationExtensions = true });
-        Assert.Empty(nestedOn.FindAll("[data-testid=also-dynamic-memory-off]"));
-    }
-
-    [Fact]
-    public void Ticked_on_an_off_vm_the_fix_runs_right_after_the_nested_change()
-    {
-        var page = Open(Vm(VmState.Off, dynamicMemory: true));
-
-        TickDynamicMemoryOff(page);
-        Toggle(page);
-
-        page.WaitForAssertion(() => Assert.Contains("Done", page.Find("[data-testid=outcome]").TextContent, StringComparison.Ordinal));
-        Assert.Equal(
-            ["Set ExposeVirtualizationExtensions $true", "Set DynamicMemoryEnabled $false"],
-            page.FindAll("[data-testid=step-title]").Select(e => e.TextContent.Trim()));
-        Assert.Equal(["SetNested True", "SetDynamicMemory False"], _host.Calls.Where(c => !c.StartsWith("Get", StringComparison.Ordinal)));
-        Assert.False(_host.Vm(VmId).DynamicMemoryEnabled);
-        Assert.Contains("dynamic memory turned off", page.Find("[data-testid=outcome]").TextContent, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Not_ticked_dynamic_memory_is_left_alone()
-    {
-        var page = Open(Vm(VmState.Off, dynamicMemory: true));
-
-        Toggle(page);
-
-        page.WaitForAssertion(() => Assert.Contains("Done", page.Find("[data-testid=outcome]").TextContent, StringComparison.Ordinal));
-        Assert.DoesNotContain(_host.Calls, c => c.StartsWith("SetDynamicMemory", StringComparison.Ordinal));
-        Assert.True(_host.Vm(VmId).DynamicMemoryEnabled);
-    }
-
-    [Fact]
-    public void Ticked_on_a_running_vm_the_dialog_says_so_and_the_fix_runs_while_the_vm_is_off()
-    {
-        var page = Open(Vm(VmState.Running, dynamicMemory: true));
-
-        TickDynamicMemoryOff(page);
-        Toggle(page);
-        _dialogs.WaitForAssertion(() => Assert.Contains("Dynamic memory will also be turned off", _dialogs.Find("[data-testid=dialog-dynamic-memory-off]").TextContent, StringComparison.Ordinal));
-        _dialogs.Find("[data-testid=choice-shut-down]").Click();
-
-        page.WaitForAssertion(() => Assert.Contains("Done", page.Find("[data-testid=outcome]").TextContent, StringComparison.Ordinal));
-        Assert.Equal(["Stop ShutDown", "SetNested True", "SetDynamicMemory False", "Start"], _host.Calls.Where(c => !c.StartsWith("Get", StringComparison.Ordinal)));
-        var vm = _host.Vm(VmId);
-        Assert.Equal(VmState.Running, vm.State);
-        Assert.False(vm.DynamicMemoryEnabled);
-    }
-
-    [Fact]
-    public void Not_ticked_the_dialog_does_not_mention_dynamic_memory()
-    {
-        var page = Open(Vm(VmState.Running, dynamicMemory: true));
-
-        Toggle(page);
-
-        _dialogs.WaitForElement("[data-testid=choice-cancel]");
-        Assert.Empty(_dialogs.FindAll("[data-testid=dialog-dynamic-memory-off]"));
-        _dialogs.Find("[data-testid=choice-cancel]").Click();
-        Assert.Empty(_host.Calls);
-    }
-
-    [Fact]
-    public void Ticked_and_applied_at_next_shutdown_the_pending_change_keeps_the_fix()
-    {
-        var page = Open(Vm(VmState.Running, dynamicMemory: true));
-
-        TickDynamicMemoryOff(page);
-        Toggle(page);
-        _dialogs.WaitForElement("[data-testid=choice-next-shutdown]").Click();
-
-        page.WaitForAssertion(() => Assert.Contains("(and dynamic memory off)", page.Find("[data-testid=pending]").TextContent, StringComparison.Ordinal));
-        Assert.True(_pending.Find(HostName, VmId)?.DisableDynamicMemory);
-        Assert.Empty(_host.Calls);
-    }
-
-    [Fact]
     public void An_exception_from_the_host_lookup_is_shown_not_thrown()
     {
         var page = Open(Vm(VmState.Off));
@@ -398,9 +276,6 @@ public sealed partial class VmPageTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal(vm.Name, page.Find("[data-testid=vm-name]").TextContent.Trim()));
         return page;
     }
-
-    private static void TickDynamicMemoryOff(IRenderedComponent<VmPage> page) =>
-        page.Find("input[data-testid=also-dynamic-memory-off]").Change(true);
 
     private static void Toggle(IRenderedComponent<VmPage> page)
     {

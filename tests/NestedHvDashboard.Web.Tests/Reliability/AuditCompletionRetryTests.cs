@@ -62,11 +62,11 @@ public sealed class AuditCompletionRetryTests : IDisposable
         }
 
         var unlocked = DateTime.UtcNow;
-        await ApiServer.PollAsync(() => Task.FromResult(Entry(factory, id).Result == AuditResults.Succeeded), "the completion to be stored");
+        await Eventually.HoldsAsync(() => Entry(factory, id).Result == AuditResults.Succeeded, ApiServer.Patience, "the completion to be stored");
         var entry = Entry(factory, id);
         Assert.Equal("Off, nested on", entry.After);
         Assert.InRange(entry.CompletedAt!.Value, ended.AddSeconds(-1), unlocked);
-        await ApiServer.PollAsync(() => Task.FromResult(audit.CompletionsWaiting == 0), "nothing left waiting");
+        await Eventually.HoldsAsync(() => audit.CompletionsWaiting == 0, ApiServer.Patience, "nothing left waiting");
     }
 
     private static AuditEntry Entry(IDbContextFactory<DashboardDbContext> factory, long id)

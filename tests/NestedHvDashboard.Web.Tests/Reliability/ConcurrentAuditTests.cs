@@ -77,12 +77,12 @@ public sealed class ConcurrentAuditTests(ApiServer api) : IClassFixture<ApiServe
     {
         var ids = Enumerable.Range(0, Vms).Select(i => api.Lab[ApiServer.LabHost].AddVm($"burst-{i:00}").Id).ToArray();
         using var client = api.Client(api.Tokens["administrator"]);
-        await ApiServer.PollAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var listed = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/hosts/{ApiServer.LabHost}/vms", UriKind.Relative), ApiServer.Json);
             var seen = listed.EnumerateArray().Select(v => v.GetProperty("id").GetGuid()).ToHashSet();
             return ids.All(seen.Contains);
-        }, $"the {Vms} VMs to reach the inventory");
+        }, ApiServer.Patience, $"the {Vms} VMs to reach the inventory");
         return ids;
     }
 

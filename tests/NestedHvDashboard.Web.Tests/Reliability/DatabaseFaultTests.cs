@@ -78,8 +78,9 @@ public sealed class DatabaseFaultTests
             Assert.Equal(5, (await hosts.Content.ReadFromJsonAsync<JsonElement>(ApiServer.Json)).GetArrayLength());
         }
 
-        await ApiServer.PollAsync(
-            () => Task.FromResult(lab.Server.LogLines.Any(l => l.Contains("last use could not be written", StringComparison.Ordinal))),
+        await Eventually.HoldsAsync(
+            () => lab.Server.LogLines.Any(l => l.Contains("last use could not be written", StringComparison.Ordinal)),
+            ApiServer.Patience,
             "the failed LastUsedAt write to be logged");
 
         using (var changer = Client(lab.Server, lab.OperatorToken))
@@ -131,11 +132,11 @@ public sealed class DatabaseFaultTests
             var simulated = server.Services.GetRequiredService<HostDirectory>().Lab!.Lab;
             var vm = simulated[Host].AddVm("db-fault-vm").Id;
             using var client = Client(server, operatorToken);
-            await ApiServer.PollAsync(async () =>
+            await Eventually.HoldsAsync(async () =>
             {
                 using var response = await client.GetAsync(new Uri($"api/v1/hosts/{Host}/vms/{vm}", UriKind.Relative));
                 return response.StatusCode == HttpStatusCode.OK;
-            }, "the VM to reach the inventory");
+            }, ApiServer.Patience, "the VM to reach the inventory");
             return new Lab(server, operatorToken, freshToken, vm, simulated);
         }
         catch
