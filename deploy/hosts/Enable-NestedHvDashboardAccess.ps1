@@ -104,23 +104,8 @@ $adminKeys = Join-Path $programData 'ssh\administrators_authorized_keys'
 $subsystemMarker = '# NestedHvDashboard: PowerShell remoting over SSH'
 $moduleName = 'NestedHvDashboard.HostTools'
 $endpointName = 'NestedHvDashboard'
-
-function Assert-Administrator {
-    $identity = [System.Security.Principal.WindowsIdentity]::GetCurrent()
-    $principal = New-Object -TypeName System.Security.Principal.WindowsPrincipal -ArgumentList $identity
-    if (-not $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)) {
-        throw 'Run this script as an administrator: it changes WinRM listeners, the firewall and sshd.'
-    }
-}
-
-function Invoke-Native {
-    param([string] $What, [scriptblock] $Command)
-    $output = & $Command 2>&1 | Out-String
-    if ($LASTEXITCODE -ne 0) {
-        throw "$What failed (exit code $LASTEXITCODE): $($output.Trim())"
-    }
-    Write-Verbose $output
-}
+# A thumbprint as Windows shows it (spaced or with colons), as the store names it.
+$thumbprint = $CertificateThumbprint -replace '[\s:]', ''
 
 function Get-HostNames {
     $names = @($env:COMPUTERNAME)
@@ -131,7 +116,6 @@ function Get-HostNames {
 
 function Get-ListenerCertificate {
     if ($CertificateThumbprint) {
-        $thumbprint = $CertificateThumbprint -replace '[\s:]', ''
         $certificate = Get-Item -LiteralPath "Cert:\LocalMachine\My\$thumbprint" -ErrorAction SilentlyContinue
         if ($null -eq $certificate) {
             throw "No certificate with thumbprint $thumbprint is in Cert:\LocalMachine\My. Import it there (with its private key) first, or leave -CertificateThumbprint out for a self-signed one."
@@ -145,17 +129,19 @@ function Get-ListenerCertificate {
     $null
 }
 
-function Get-Listeners {
-    @(Get-WSManInstance -ResourceURI 'winrm/config/Listener' -Enumerate)
+function Test-Listener {
+    param([string] $Transport)
+    @(Get-WSManInstance -ResourceURI 'winrm/config/Listener' -Enumerate | Where-Object { $_.Transport -eq $Transport }).Count -gt 0
 }
 
+# The rule for -ManagementAddress (or Any), made or set; -Limit (sshd's own rule): an existing one is only ever narrowed.
 function Set-FirewallRule {
-    param([string] $Name, [string] $DisplayName, [int] $Port)
+    param([string] $Name, [string] $DisplayName, [int] $Port, [string] $Traffic = "inbound TCP $Port", [switch] $Limit)
     $remote = 'Any'
     if ($ManagementAddress) { $remote = $ManagementAddress }
     $existing = Get-NetFirewallRule -Name $Name -ErrorAction SilentlyContinue
     if ($null -ne $existing) {
-        if ($PSCmdlet.ShouldProcess($Name, "Allow inbound TCP $Port from $($remote -join ', ') only")) {
+        if ((-not $Limit -or $ManagementAddress) -and $PSCmdlet.ShouldProcess($Name, "Allow $Traffic from $($remote -join ', ') only")) {
             Set-NetFirewallRule -Name $Name -RemoteAddress $remote -Enabled True
         }
     }
@@ -169,11 +155,11 @@ function Enable-WinRmHttps {
         Enable-PSRemoting -SkipNetworkProfileCheck -Force | Out-Null
     }
     $certificate = Get-ListenerCertificate
-    $https = @(Get-Listeners | Where-Object { $_.Transport -eq 'HTTPS' })
+    $hasHttps = Test-Listener -Transport 'HTTPS'
     if ($null -ne $certificate) {
         $fqdn = (Get-HostNames)[-1]
         $values = @{ Hostname = $fqdn; CertificateThumbprint = $certificate.Thumbprint }
-        if ($https.Count -gt 0) {
+        if ($hasHttps) {
             if ($PSCmdlet.ShouldProcess('WinRM HTTPS listener', "Use certificate $($certificate.Thumbprint)")) {
                 Set-WSManInstance -ResourceURI 'winrm/config/Listener' -SelectorSet @{ Address = '*'; Transport = 'HTTPS' } -ValueSet $values | Out-Null
             }
@@ -183,10 +169,8 @@ function Enable-WinRmHttps {
         }
     }
     Set-FirewallRule -Name $winRmRuleName -DisplayName 'NestedHv Dashboard (WinRM HTTPS 5986)' -Port 5986
-    if ($RemoveHttpListener) {
-        if ((@(Get-Listeners | Where-Object { $_.Transport -eq 'HTTP' }).Count -gt 0) -and $PSCmdlet.ShouldProcess('WinRM HTTP listener (5985)', 'Remove')) {
-            Remove-WSManInstance -ResourceURI 'winrm/config/Listener' -SelectorSet @{ Address = '*'; Transport = 'HTTP' }
-        }
+    if ($RemoveHttpListener -and (Test-Listener -Transport 'HTTP') -and $PSCmdlet.ShouldProcess('WinRM HTTP listener (5985)', 'Remove')) {
+        Remove-WSManInstance -ResourceURI 'winrm/config/Listener' -SelectorSet @{ Address = '*'; Transport = 'HTTP' }
     }
     if ($null -ne $certificate) {
         Write-Output "WinRM HTTPS listens on 5986 with certificate $($certificate.Thumbprint) (subject $($certificate.Subject))."
@@ -194,7 +178,7 @@ function Enable-WinRmHttps {
             Export-Certificate -Cert $certificate -FilePath $CertificateExportPath -Type CERT | Out-Null
             Write-Output "On the management box, trust it: Import-Certificate -FilePath $CertificateExportPath -CertStoreLocation Cert:\LocalMachine\Root"
         }
-        Write-Output "In the dashboard's Connections form: address $((Get-HostNames)[-1]), transport WinRM, HTTPS on, port 5986."
+        Write-Output "In the dashboard's Connections form: address $fqdn, transport WinRM, HTTPS on, port 5986."
     }
 }
 
@@ -206,15 +190,7 @@ function Get-PwshPath {
     throw 'PowerShell 7 is not installed: remoting over SSH needs it on the host (Windows PowerShell 5.1 cannot serve it). Install it (https://aka.ms/powershell-release?tag=stable), then run this again.'
 }
 
-# sshd_config allows no spaces in a subsystem's path: the short (8.3) form of the folder, as Microsoft's SSH remoting guide does.
-function Get-ShortPath {
-    param([string] $Path)
-    $fso = New-Object -ComObject Scripting.FileSystemObject
-    $fso.GetFile($Path).ShortPath -replace '\\', '/'
-}
-
 function Enable-SshRemoting {
-    $pwsh = Get-PwshPath
     $capability = Get-WindowsCapability -Online -Name 'OpenSSH.Server*' | Select-Object -First 1
     if ($null -eq $capability) {
         throw 'This Windows has no OpenSSH.Server capability (Windows Server 2019 / Windows 10 1809 or later have it); install OpenSSH Server another way, then run this again.'
@@ -227,24 +203,16 @@ function Enable-SshRemoting {
         Start-Service -Name 'sshd'
     }
     if ((Test-Path -LiteralPath $sshConfig) -and $PSCmdlet.ShouldProcess($sshConfig, "Make PowerShell 7 ($pwsh) the powershell subsystem")) {
-        $line = "Subsystem powershell $(Get-ShortPath -Path $pwsh) -sshs -NoLogo"
-        $config = @(Get-Content -LiteralPath $sshConfig)
-        $kept = @($config | Where-Object { $_ -ne $subsystemMarker -and $_ -notmatch '^\s*Subsystem\s+powershell\s' })
+        # sshd_config allows no spaces in a subsystem's path: the short (8.3) form of the folder, as Microsoft's SSH remoting guide does.
+        $shortPath = (New-Object -ComObject Scripting.FileSystemObject).GetFile($pwsh).ShortPath -replace '\\', '/'
+        $line = "Subsystem powershell $shortPath -sshs -NoLogo"
+        $kept = @(Get-Content -LiteralPath $sshConfig | Where-Object { $_ -ne $subsystemMarker -and $_ -notmatch '^\s*Subsystem\s+powershell\s' })
         # A Subsystem line must come before any Match block, or sshd reads it as part of that block.
-        $match = -1
-        for ($i = 0; $i -lt $kept.Count; $i++) {
-            if ($kept[$i] -match '^\s*Match\s') { $match = $i; break }
-        }
-        if ($match -lt 0) {
-            $updated = $kept + @($subsystemMarker, $line)
-        }
-        elseif ($match -eq 0) {
-            $updated = @($subsystemMarker, $line) + $kept
-        }
-        else {
-            $updated = $kept[0..($match - 1)] + @($subsystemMarker, $line) + $kept[$match..($kept.Count - 1)]
-        }
-        Set-Content -LiteralPath $sshConfig -Value $updated -Encoding ASCII
+        $at = 0
+        while ($at -lt $kept.Count -and $kept[$at] -notmatch '^\s*Match\s') { $at++ }
+        $updated = New-Object -TypeName System.Collections.Generic.List[string] -ArgumentList (, [string[]] $kept)
+        $updated.InsertRange($at, [string[]] @($subsystemMarker, $line))
+        Set-Content -LiteralPath $sshConfig -Value $updated.ToArray() -Encoding ASCII
     }
     if ($SshPublicKey -and $PSCmdlet.ShouldProcess($adminKeys, 'Add the dashboard account''s public key (Administrators and SYSTEM only)')) {
         $present = @()
@@ -253,16 +221,13 @@ function Enable-SshRemoting {
             Add-Content -LiteralPath $adminKeys -Value $SshPublicKey.Trim() -Encoding ASCII
         }
         # sshd ignores the file unless only Administrators and SYSTEM can touch it.
-        Invoke-Native -What 'icacls (administrators_authorized_keys)' -Command { icacls.exe $adminKeys /inheritance:r /grant '*S-1-5-32-544:F' '*S-1-5-18:F' }
-    }
-    if (Get-NetFirewallRule -Name $sshRuleName -ErrorAction SilentlyContinue) {
-        if ($ManagementAddress -and $PSCmdlet.ShouldProcess($sshRuleName, "Allow SSH from $($ManagementAddress -join ', ') only")) {
-            Set-NetFirewallRule -Name $sshRuleName -RemoteAddress $ManagementAddress -Enabled True
+        $output = icacls.exe $adminKeys /inheritance:r /grant '*S-1-5-32-544:F' '*S-1-5-18:F' 2>&1 | Out-String
+        if ($LASTEXITCODE -ne 0) {
+            throw "icacls (administrators_authorized_keys) failed (exit code $LASTEXITCODE): $($output.Trim())"
         }
+        Write-Verbose $output
     }
-    else {
-        Set-FirewallRule -Name $sshRuleName -DisplayName 'OpenSSH SSH Server (sshd)' -Port 22
-    }
+    Set-FirewallRule -Name $sshRuleName -DisplayName 'OpenSSH SSH Server (sshd)' -Port 22 -Traffic 'SSH' -Limit
     if ($PSCmdlet.ShouldProcess('sshd', 'Restart to read the new configuration')) {
         Restart-Service -Name 'sshd'
     }
@@ -299,29 +264,28 @@ function Get-HyperVAdministratorsName {
 # Writes the module, its two role capabilities (New-PSRoleCapabilityFile) and the session configuration file
 # (New-PSSessionConfigurationFile) into $ModuleRoot and $SessionFile.
 function Write-JeaFiles {
-    param($Module, [string] $ModuleRoot, [string] $SessionFile, [string] $Transcripts)
+    param([string] $ModuleRoot, [string] $SessionFile)
     New-Item -ItemType Directory -Path (Join-Path $ModuleRoot 'RoleCapabilities') -Force | Out-Null
     foreach ($file in @("$moduleName.psd1", "$moduleName.psm1")) {
-        Copy-Item -LiteralPath (Join-Path $Module.Folder $file) -Destination (Join-Path $ModuleRoot $file) -Force
+        Copy-Item -LiteralPath (Join-Path $hostTools.Folder $file) -Destination (Join-Path $ModuleRoot $file) -Force
     }
-    New-PSRoleCapabilityFile -Path (Join-Path $ModuleRoot 'RoleCapabilities\NestedHvViewer.psrc') -ModulesToImport $moduleName -VisibleFunctions $Module.ViewerFunctions `
-        -Description "NestedHv Dashboard readers: inventory, watch, switches, guest networks ($moduleName $($Module.Version))"
-    New-PSRoleCapabilityFile -Path (Join-Path $ModuleRoot 'RoleCapabilities\NestedHvOperator.psrc') -ModulesToImport $moduleName -VisibleFunctions $Module.OperatorFunctions `
-        -Description "NestedHv Dashboard operators: reads and every change ($moduleName $($Module.Version))"
+    New-PSRoleCapabilityFile -Path (Join-Path $ModuleRoot 'RoleCapabilities\NestedHvViewer.psrc') -ModulesToImport $moduleName -VisibleFunctions $hostTools.ViewerFunctions `
+        -Description "NestedHv Dashboard readers: inventory, watch, switches, guest networks ($moduleName $($hostTools.Version))"
+    New-PSRoleCapabilityFile -Path (Join-Path $ModuleRoot 'RoleCapabilities\NestedHvOperator.psrc') -ModulesToImport $moduleName -VisibleFunctions $hostTools.OperatorFunctions `
+        -Description "NestedHv Dashboard operators: reads and every change ($moduleName $($hostTools.Version))"
     $roles = @{}
     foreach ($principal in @($ViewerPrincipal)) { if ($principal) { $roles[$principal] = @{ RoleCapabilities = 'NestedHvViewer' } } }
     foreach ($principal in @($OperatorPrincipal)) { if ($principal) { $roles[$principal] = @{ RoleCapabilities = 'NestedHvOperator' } } }
     New-PSSessionConfigurationFile -Path $SessionFile -SessionType RestrictedRemoteServer -LanguageMode NoLanguage -RunAsVirtualAccount `
-        -RunAsVirtualAccountGroups (Get-HyperVAdministratorsName) -TranscriptDirectory $Transcripts -RoleDefinitions $roles `
-        -Description "NestedHv Dashboard's least-privilege endpoint ($moduleName $($Module.Version), fingerprint $($Module.Fingerprint))"
+        -RunAsVirtualAccountGroups (Get-HyperVAdministratorsName) -TranscriptDirectory $TranscriptPath -RoleDefinitions $roles `
+        -Description "NestedHv Dashboard's least-privilege endpoint ($moduleName $($hostTools.Version), fingerprint $($hostTools.Fingerprint))"
 }
 
 function Enable-Jea {
-    $module = Get-HostToolsModule -Path $ModulePath
     $moduleRoot = Join-Path $env:ProgramFiles "WindowsPowerShell\Modules\$moduleName"
     $sessionFile = Join-Path $moduleRoot "$endpointName.pssc"
-    if ($PSCmdlet.ShouldProcess($moduleRoot, "Install $moduleName $($module.Version) with the roles NestedHvViewer and NestedHvOperator")) {
-        Write-JeaFiles -Module $module -ModuleRoot $moduleRoot -SessionFile $sessionFile -Transcripts $TranscriptPath
+    if ($PSCmdlet.ShouldProcess($moduleRoot, "Install $moduleName $($hostTools.Version) with the roles NestedHvViewer and NestedHvOperator")) {
+        Write-JeaFiles -ModuleRoot $moduleRoot -SessionFile $sessionFile
     }
     if ($PSCmdlet.ShouldProcess($endpointName, "Register the JEA endpoint (operators: $(@($OperatorPrincipal) -join ', '); viewers: $(@($ViewerPrincipal) -join ', '); transcripts in $TranscriptPath)")) {
         if (Get-PSSessionConfiguration -Name $endpointName -ErrorAction SilentlyContinue) {
@@ -329,12 +293,12 @@ function Enable-Jea {
         }
         Register-PSSessionConfiguration -Name $endpointName -Path $sessionFile -Force | Out-Null
     }
-    Write-Output "JEA endpoint '$endpointName' ($moduleName $($module.Version)). In the dashboard's Connections form, set the host's Endpoint to $endpointName."
+    Write-Output "JEA endpoint '$endpointName' ($moduleName $($hostTools.Version)). In the dashboard's Connections form, set the host's Endpoint to $endpointName."
 }
 
 # Every input is checked before anything changes, so a wrong one leaves the host as it was.
 function Assert-Input {
-    if ($CertificateThumbprint -and ($CertificateThumbprint -replace '[\s:]', '') -notmatch '^[0-9A-Fa-f]{40}$') {
+    if ($CertificateThumbprint -and $thumbprint -notmatch '^[0-9A-Fa-f]{40}$') {
         throw "-CertificateThumbprint '$CertificateThumbprint' is not a certificate thumbprint (40 hexadecimal digits)."
     }
     foreach ($address in @($ManagementAddress)) {
@@ -349,7 +313,7 @@ function Assert-Input {
         throw '-SshPublicKey is not one OpenSSH public key line ("ssh-ed25519 AAAA... comment"): give the content of the dashboard account''s .pub file.'
     }
     if ($Ssh) {
-        Get-PwshPath | Out-Null
+        $script:pwsh = Get-PwshPath
     }
     if (($OperatorPrincipal -or $ViewerPrincipal -or $ModulePath) -and -not $Jea -and -not $ExportJeaFiles) {
         throw '-OperatorPrincipal, -ViewerPrincipal and -ModulePath go with -Jea.'
@@ -366,7 +330,7 @@ function Assert-Input {
         if (-not $ModulePath) {
             throw '-Jea needs -ModulePath: the folder that NestedHvDashboard.Web export-host-tools wrote.'
         }
-        Get-HostToolsModule -Path $ModulePath | Out-Null
+        $script:hostTools = Get-HostToolsModule -Path $ModulePath
     }
 }
 
@@ -374,10 +338,10 @@ function Disable-DashboardAccess {
     if ((Get-NetFirewallRule -Name $winRmRuleName -ErrorAction SilentlyContinue) -and $PSCmdlet.ShouldProcess($winRmRuleName, 'Remove the firewall rule')) {
         Remove-NetFirewallRule -Name $winRmRuleName
     }
-    if ((@(Get-Listeners | Where-Object { $_.Transport -eq 'HTTPS' }).Count -gt 0) -and $PSCmdlet.ShouldProcess('WinRM HTTPS listener', 'Remove')) {
+    if ((Test-Listener -Transport 'HTTPS') -and $PSCmdlet.ShouldProcess('WinRM HTTPS listener', 'Remove')) {
         Remove-WSManInstance -ResourceURI 'winrm/config/Listener' -SelectorSet @{ Address = '*'; Transport = 'HTTPS' }
     }
-    if ((@(Get-Listeners | Where-Object { $_.Transport -eq 'HTTP' }).Count -eq 0) -and $PSCmdlet.ShouldProcess('WinRM HTTP listener (5985)', 'Put back the default listener')) {
+    if (-not (Test-Listener -Transport 'HTTP') -and $PSCmdlet.ShouldProcess('WinRM HTTP listener (5985)', 'Put back the default listener')) {
         New-WSManInstance -ResourceURI 'winrm/config/Listener' -SelectorSet @{ Address = '*'; Transport = 'HTTP' } | Out-Null
     }
     if ((Test-Path -LiteralPath $sshConfig) -and $PSCmdlet.ShouldProcess($sshConfig, 'Remove the powershell subsystem this script added')) {
@@ -402,32 +366,33 @@ function Disable-DashboardAccess {
 
 # -WhatIf changes nothing, so it needs no administrator: anyone can see what the script would do.
 if (-not $WhatIfPreference -and -not $ExportJeaFiles) {
-    Assert-Administrator
+    $identity = [System.Security.Principal.WindowsIdentity]::GetCurrent()
+    $principal = New-Object -TypeName System.Security.Principal.WindowsPrincipal -ArgumentList $identity
+    if (-not $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)) {
+        throw 'Run this script as an administrator: it changes WinRM listeners, the firewall and sshd.'
+    }
 }
 if (-not $TranscriptPath) {
     $TranscriptPath = Join-Path $programData 'NestedHvDashboard\Transcripts'
 }
-if ($ExportJeaFiles) {
-    # Files only, for review: nothing on this machine is registered or changed, so no administrator is needed.
-    Assert-Input
-    $module = Get-HostToolsModule -Path $ModulePath
-    Write-JeaFiles -Module $module -ModuleRoot (Join-Path $ExportJeaFiles $moduleName) -SessionFile (Join-Path $ExportJeaFiles "$endpointName.pssc") -Transcripts $TranscriptPath
-    Write-Output "Wrote $moduleName $($module.Version), its role capabilities and $endpointName.pssc to $ExportJeaFiles."
-    return
-}
 if ($Remove) {
     Disable-DashboardAccess
+    return
 }
-else {
-    Assert-Input
-    Enable-WinRmHttps
-    if ($Ssh) {
-        Enable-SshRemoting
-    }
-    if ($Jea) {
-        Enable-Jea
-    }
-    if ($WhatIfPreference) {
-        Write-Output 'WhatIf: nothing was changed.'
-    }
+Assert-Input
+if ($ExportJeaFiles) {
+    # Files only, for review: nothing on this machine is registered or changed, so no administrator is needed.
+    Write-JeaFiles -ModuleRoot (Join-Path $ExportJeaFiles $moduleName) -SessionFile (Join-Path $ExportJeaFiles "$endpointName.pssc")
+    Write-Output "Wrote $moduleName $($hostTools.Version), its role capabilities and $endpointName.pssc to $ExportJeaFiles."
+    return
+}
+Enable-WinRmHttps
+if ($Ssh) {
+    Enable-SshRemoting
+}
+if ($Jea) {
+    Enable-Jea
+}
+if ($WhatIfPreference) {
+    Write-Output 'WhatIf: nothing was changed.'
 }

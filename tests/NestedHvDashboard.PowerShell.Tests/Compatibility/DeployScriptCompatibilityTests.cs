@@ -6,7 +6,8 @@ namespace NestedHvDashboard.PowerShell.Tests.Compatibility;
 /// The deploy scripts (deploy/**/*.ps1) run on the management box and on Hyper-V hosts, which may have only Windows
 /// PowerShell 5.1: each must parse, and call only what 5.1 has, checked statically against a table written from
 /// Microsoft's 5.1 and Windows Server 2016 documentation (Compatibility/DeployScripts51Cmdlets.tsv). Each also promises
-/// -WhatIf. The samples prove the native-program rule can fail.
+/// -WhatIf, but for a file another one dot-sources, which runs inside it. The samples prove the native-program and
+/// dot-source rules can fail.
 /// </summary>
 public sealed class DeployScriptCompatibilityTests
 {
@@ -42,9 +43,16 @@ public sealed class DeployScriptCompatibilityTests
     {
         var files = DeployScripts.Files();
 
-        // Each script on its own: its functions are its own, and nothing else is loaded when it runs.
+        // Each script on its own: its functions are its own and those of the files it dot-sources from beside it, and
+        // nothing else is loaded when it runs.
         var findings = files
-            .SelectMany(file => new WindowsPowerShell51Check(Table, WindowsPowerShell51Check.FunctionsIn([file.Text]), DeployScripts.NativePrograms).Check(file.Source, file.Text))
+            .SelectMany(file =>
+            {
+                var sourced = DeployScripts.DotSourcedBy(file, files);
+                var functions = WindowsPowerShell51Check.FunctionsIn([file.Text, .. sourced.Select(s => s.Text)]);
+                var siblings = sourced.Select(s => Path.GetFileName(s.Source)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                return new WindowsPowerShell51Check(Table, functions, DeployScripts.NativePrograms, siblings).Check(file.Source, file.Text);
+            })
             .ToList();
 
         Assert.NotEmpty(files);
@@ -54,8 +62,12 @@ public sealed class DeployScriptCompatibilityTests
     [Fact]
     public void Every_deploy_script_promises_WhatIf()
     {
-        var missing = DeployScripts.Files()
-            .Where(file => !SupportsShouldProcess(Parser.ParseInput(file.Text, out _, out _)))
+        var files = DeployScripts.Files();
+        var sourced = files.SelectMany(file => DeployScripts.DotSourcedBy(file, files)).Select(s => s.Source).ToHashSet(StringComparer.Ordinal);
+
+        // A dot-sourced file runs inside the script that loads it, under that script's -WhatIf.
+        var missing = files
+            .Where(file => !sourced.Contains(file.Source) && !SupportsShouldProcess(Parser.ParseInput(file.Text, out _, out _)))
             .Select(file => file.Source)
             .ToList();
 
@@ -87,6 +99,17 @@ public sealed class DeployScriptCompatibilityTests
         var findings = check.Check("sample.ps1", "$ErrorActionPreference = 'Stop'\n" + secondLine + "\n");
 
         Assert.Contains(findings, f => f.ToString().StartsWith("sample.ps1:2: ", StringComparison.Ordinal) && f.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dot_sourced_script_the_check_was_not_given_fails()
+    {
+        var check = new WindowsPowerShell51Check(Table, WindowsPowerShell51Check.FunctionsIn([]), siblingScripts: new HashSet<string>(["Helpers.ps1"]));
+
+        var findings = check.Check("sample.ps1", ". (Join-Path $PSScriptRoot 'Helpers.ps1')\n. (Join-Path $PSScriptRoot 'Other.ps1')\n");
+
+        var finding = Assert.Single(findings);
+        Assert.Equal("sample.ps1:2: Other.ps1 is dot-sourced but is not a script this check was given to load beside it (Helpers.ps1)", finding.ToString());
     }
 
     [Fact]

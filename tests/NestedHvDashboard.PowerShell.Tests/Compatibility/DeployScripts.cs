@@ -1,3 +1,5 @@
+using System.Management.Automation.Language;
+
 namespace NestedHvDashboard.PowerShell.Tests.Compatibility;
 
 /// <summary>
@@ -33,4 +35,14 @@ internal static class DeployScripts
             .Select(path => (Source: Path.GetRelativePath(root, path).Replace('\\', '/'), Text: File.ReadAllText(path)))
             .OrderBy(file => file.Source, StringComparer.Ordinal)];
     }
+
+    /// <summary>The files of <paramref name="files"/> that <paramref name="file"/> dot-sources from its own folder
+    /// (<c>. (Join-Path $PSScriptRoot 'Name.ps1')</c>): they run in its scope, so their functions are its functions.</summary>
+    public static IReadOnlyList<(string Source, string Text)> DotSourcedBy((string Source, string Text) file, IReadOnlyList<(string Source, string Text)> files)
+    {
+        var names = WindowsPowerShell51Check.DotSourcedSiblings(Parser.ParseInput(file.Text, out _, out _));
+        return [.. files.Where(other => Folder(other.Source) == Folder(file.Source) && names.Contains(Path.GetFileName(other.Source), StringComparer.OrdinalIgnoreCase))];
+    }
+
+    private static string Folder(string source) => source[..(source.LastIndexOf('/') + 1)];
 }

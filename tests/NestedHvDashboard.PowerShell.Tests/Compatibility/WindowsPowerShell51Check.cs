@@ -14,13 +14,18 @@ internal sealed record CompatibilityFinding(string Source, int Line, string Mess
 /// from the 5.1 table, parameters a command does not have in 5.1 (also splatted ones), and .NET members .NET Framework lacks.
 /// A command named with <c>.exe</c> is a native program, not a cmdlet: it passes only when its file name is in
 /// <paramref name="nativePrograms"/> (none by default), so a typo or a program the host may lack is still caught.
+/// A script dot-sourced from beside the checked one (<c>. (Join-Path $PSScriptRoot 'Name.ps1')</c>) passes only when its file
+/// name is in <paramref name="siblingScripts"/> (none by default); it is checked as a file of its own.
 /// </summary>
 internal sealed class WindowsPowerShell51Check(
     CmdletTable table,
     IReadOnlyDictionary<string, IReadOnlySet<string>> scriptFunctions,
-    IReadOnlySet<string>? nativePrograms = null)
+    IReadOnlySet<string>? nativePrograms = null,
+    IReadOnlySet<string>? siblingScripts = null)
 {
     private readonly HashSet<string> _nativePrograms = new(nativePrograms ?? new HashSet<string>(), StringComparer.OrdinalIgnoreCase);
+
+    private readonly HashSet<string> _siblingScripts = new(siblingScripts ?? new HashSet<string>(), StringComparer.OrdinalIgnoreCase);
 
     // Automatic and preference variables that exist only in PowerShell 6+ (about_Automatic_Variables, 7.x).
     private static readonly HashSet<string> PwshOnlyVariables = new(
@@ -199,6 +204,16 @@ internal sealed class WindowsPowerShell51Check(
     private IEnumerable<CompatibilityFinding> CheckDynamicCommand(string source, ScriptBlockAst script, CommandAst command)
     {
         var first = command.CommandElements[0];
+        if (DotSourcedSibling(command) is { } sibling)
+        {
+            if (!_siblingScripts.Contains(sibling))
+            {
+                yield return new(source, command.Extent.StartLineNumber, $"{sibling} is dot-sourced but is not a script this check was given to load beside it ({(_siblingScripts.Count == 0 ? "none" : string.Join(", ", _siblingScripts.Order(StringComparer.OrdinalIgnoreCase)))})");
+            }
+
+            yield break;
+        }
+
         if (first is VariableExpressionAst variable && AssignedValues(script, variable.VariablePath.UserPath).Any(value => value is ScriptBlockExpressionAst))
         {
             yield break;
@@ -237,6 +252,19 @@ internal sealed class WindowsPowerShell51Check(
 
         yield return new(source, command.Extent.StartLineNumber, $"the command '{first.Extent.Text}' is computed and not a script block of this script or a name from its $allowed list, so it cannot be checked");
     }
+
+    /// <summary>The file names of the scripts a script dot-sources from its own folder: <c>. (Join-Path $PSScriptRoot 'Name.ps1')</c>.</summary>
+    public static IReadOnlyList<string> DotSourcedSiblings(ScriptBlockAst script) =>
+        [.. script.FindAll(node => node is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>().Select(DotSourcedSibling).OfType<string>()];
+
+    private static string? DotSourcedSibling(CommandAst command) =>
+        command is { InvocationOperator: TokenKind.Dot, CommandElements: [ParenExpressionAst { Pipeline: PipelineAst { PipelineElements: [CommandAst joinPath] } }] }
+        && string.Equals(joinPath.GetCommandName(), "Join-Path", StringComparison.OrdinalIgnoreCase)
+        && joinPath.CommandElements is [_, VariableExpressionAst { VariablePath.UserPath: var folder }, StringConstantExpressionAst { Value: var name }]
+        && string.Equals(folder, "PSScriptRoot", StringComparison.OrdinalIgnoreCase)
+        && name.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) && name.IndexOfAny(['\\', '/']) < 0
+            ? name
+            : null;
 
     private static bool IsNativeProgram(string name) => name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase);
 
