@@ -69,9 +69,7 @@ public sealed partial class Connections : LiveInventoryComponent
         }
 
         var result = await Administration.RemoveAsync(await Actor.GetAsync(), name);
-        _notice = result.Succeeded
-            ? new Notice(Severity.Success, $"Host '{name}' removed.")
-            : new Notice(Severity.Error, string.Join(" ", result.Errors.Select(e => e.Message)));
+        _notice = new Notice(result.Succeeded ? Severity.Success : Severity.Error, result.Message);
     }
 
     private static string TransportOf(HostConnectionSettings settings) => settings.Transport switch

@@ -33,7 +33,7 @@ public sealed partial class HostDirectory
             var errors = HostFormRules.Validate(form, Hosts.Select(h => h.Name));
             if (errors.Count > 0)
             {
-                return new HostChangeResult(errors);
+                return HostChangeResult.Invalid(errors);
             }
 
             var listing = new DirectoryHost(form.ToSettings(), HostSource.Stored);
@@ -44,7 +44,7 @@ public sealed partial class HostDirectory
 
             Append(listing);
             LogAdded(listing.Name, ConnectionTest.Describe(listing.Settings));
-            return HostChangeResult.Done;
+            return HostChangeResult.Done($"Host '{listing.Name}' added.");
         }
         finally
         {
@@ -117,7 +117,7 @@ public sealed partial class HostDirectory
 
             Append(listing);
             LogAdded(listing.Name, $"VM {name} on {parent.Name}");
-            return HostChangeResult.Done;
+            return HostChangeResult.Done($"VM {name} of host '{parent.Name}' added as host '{listing.Name}'.");
         }
         finally
         {
@@ -144,7 +144,7 @@ public sealed partial class HostDirectory
             var errors = HostFormRules.Validate(form, Hosts.Select(h => h.Name).Where(n => !string.Equals(n, old.Listing.Name, StringComparison.OrdinalIgnoreCase)));
             if (errors.Count > 0)
             {
-                return new HostChangeResult(errors);
+                return HostChangeResult.Invalid(errors);
             }
 
             var listing = new DirectoryHost(form.ToSettings(old.Listing.Settings.Password), HostSource.Stored);
@@ -162,7 +162,9 @@ public sealed partial class HostDirectory
             await PublishReplacedAsync(old.Listing.Name, entry);
             await old.Host.DisposeAsync();
             LogUpdated(old.Listing.Name, listing.Name, ConnectionTest.Describe(listing.Settings));
-            return HostChangeResult.Done;
+            return HostChangeResult.Done(string.Equals(old.Listing.Name, listing.Name, StringComparison.Ordinal)
+                ? $"Host '{listing.Name}' saved."
+                : $"Host '{old.Listing.Name}' saved as '{listing.Name}'.");
         }
         finally
         {
@@ -195,7 +197,7 @@ public sealed partial class HostDirectory
             await PublishRemovedAsync(old.Listing.Name);
             await old.Host.DisposeAsync();
             LogRemoved(old.Listing.Name);
-            return HostChangeResult.Done;
+            return HostChangeResult.Done($"Host '{old.Listing.Name}' removed.");
         }
         finally
         {
