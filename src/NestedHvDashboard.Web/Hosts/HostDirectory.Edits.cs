@@ -22,7 +22,7 @@ public sealed partial class HostDirectory
     public async Task<HostChangeResult> AddAsync(HostForm form, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
-        await _edits.WaitAsync(cancellationToken);
+        await BeginEditAsync(cancellationToken);
         try
         {
             if (_store is null)
@@ -60,7 +60,7 @@ public sealed partial class HostDirectory
     public async Task<HostChangeResult> AddNestedHostAsync(string parentHost, Guid vmId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parentHost);
-        await _edits.WaitAsync(cancellationToken);
+        await BeginEditAsync(cancellationToken);
         try
         {
             DirectoryHost? parent;
@@ -133,7 +133,7 @@ public sealed partial class HostDirectory
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(form);
-        await _edits.WaitAsync(cancellationToken);
+        await BeginEditAsync(cancellationToken);
         try
         {
             if (FindEditable(name, out var old) is { } refused)
@@ -176,7 +176,7 @@ public sealed partial class HostDirectory
     public async Task<HostChangeResult> RemoveAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        await _edits.WaitAsync(cancellationToken);
+        await BeginEditAsync(cancellationToken);
         try
         {
             if (FindEditable(name, out var old) is { } refused)
@@ -213,6 +213,7 @@ public sealed partial class HostDirectory
     public async Task<ConnectionTestResult> TestConnectionAsync(HostForm form, string? editing = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
+        await LoadAsync(cancellationToken);
         var errors = HostFormRules.Validate(form, otherNames: null);
         if (errors.Count > 0)
         {
@@ -229,6 +230,13 @@ public sealed partial class HostDirectory
         }
 
         return await ConnectionTest.RunAsync(_connector, form.ToSettings(stored), cancellationToken: cancellationToken);
+    }
+
+    // One edit at a time, and only once the hosts are read: a save before that would drop the stored hosts not read yet.
+    private async Task BeginEditAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        await _edits.WaitAsync(cancellationToken);
     }
 
     // Connects a saved host, lists it and publishes it.
