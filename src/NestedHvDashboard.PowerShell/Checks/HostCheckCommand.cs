@@ -52,14 +52,14 @@ public static class HostCheckCommand
     /// <summary>Runs the check as <paramref name="args"/> say (the verb first) and writes the report to <paramref name="output"/>.</summary>
     /// <param name="args">The verb, the host's name, then options.</param>
     /// <param name="output">Where the table or the JSON goes.</param>
-    /// <param name="savedHost">The host's saved settings by name, or null when it has none (or there is no database).</param>
+    /// <param name="savedHost">The host's saved settings by name, or null when it has none (or there is no database); awaited once the command line is read.</param>
     /// <param name="environment">Reads an environment variable (passwords); default: the process's.</param>
     /// <param name="configure">A test seam: adjusts the options (e.g. a step observer).</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
     public static async Task<int> RunAsync(
         IReadOnlyList<string> args,
         TextWriter output,
-        Func<string, HostConnectionSettings?>? savedHost = null,
+        Func<string, CancellationToken, Task<HostConnectionSettings?>>? savedHost = null,
         Func<string, string?>? environment = null,
         Func<HostCheckOptions, HostCheckOptions>? configure = null,
         CancellationToken cancellationToken = default)
@@ -72,7 +72,9 @@ public static class HostCheckCommand
         bool json;
         try
         {
-            (settings, options, json) = Parse(args, savedHost, environment);
+            var (name, values, flags) = Split(args);
+            var saved = savedHost is null ? null : await savedHost(name, cancellationToken).ConfigureAwait(false);
+            (settings, options, json) = Parse(name, values, flags, saved, environment);
         }
         catch (ArgumentException ex)
         {
@@ -88,8 +90,8 @@ public static class HostCheckCommand
         return report.ExitCode;
     }
 
-    private static (HostConnectionSettings Settings, HostCheckOptions Options, bool Json) Parse(
-        IReadOnlyList<string> args, Func<string, HostConnectionSettings?>? savedHost, Func<string, string?> environment)
+    // The host's name, the options with values and the flags; a wrong command line throws before any saved host is looked up.
+    private static (string Name, Dictionary<string, string> Values, HashSet<string> Flags) Split(IReadOnlyList<string> args)
     {
         if (args.Count < 2 || args[1].StartsWith("--", StringComparison.Ordinal))
         {
@@ -121,7 +123,12 @@ public static class HostCheckCommand
             }
         }
 
-        var saved = savedHost?.Invoke(name);
+        return (name, values, flags);
+    }
+
+    private static (HostConnectionSettings Settings, HostCheckOptions Options, bool Json) Parse(
+        string name, Dictionary<string, string> values, HashSet<string> flags, HostConnectionSettings? saved, Func<string, string?> environment)
+    {
         if (saved is null && !values.ContainsKey("--address"))
         {
             throw new ArgumentException($"There is no saved host named '{name}' in the dashboard's data folder; give its settings (--address, --transport, ...) on the command line.");

@@ -4,23 +4,12 @@ using NestedHvDashboard.Simulator.State;
 
 namespace NestedHvDashboard.Simulator.Cmdlets;
 
-/// <summary>Shared parameters of the cmdlets that act on a part of a VM: -VMName or -VM from the pipeline.</summary>
-public abstract class VmComponentCmdlet : SimulatorCmdlet
+/// <summary>Shared parameters of the cmdlets that act on a part of a VM: -VMName or -VM from the pipeline (<see cref="VmPipelineCmdlet"/>).</summary>
+public abstract class VmComponentCmdlet : VmPipelineCmdlet
 {
     [Parameter(ParameterSetName = "VMName", Position = 0, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string[]? VMName { get; set; }
-
-    [Parameter(ParameterSetName = "VMObject", Position = 0, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNullOrEmpty]
-    public VirtualMachine[]? VM { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? ComputerName { get; set; }
-
-    [Parameter]
-    public PSCredential[]? Credential { get; set; }
 
     internal List<VmRef> Targets() => ResolveVms(VMName, VM);
 

@@ -51,14 +51,12 @@ public sealed class GetVMCommand : SimulatorCmdlet
     }
 }
 
-/// <summary>Shared parameters of the VM power cmdlets: -Name (alias -VMName) or -VM from the pipeline.</summary>
-public abstract class VmTargetCmdlet : SimulatorCmdlet
+/// <summary>
+/// Parameters every cmdlet that acts on given VMs has, whatever names them (-VMName, or -Name for the power cmdlets): -VM from
+/// the pipeline, and -ComputerName and -Credential (accepted, the bound host answers).
+/// </summary>
+public abstract class VmPipelineCmdlet : SimulatorCmdlet
 {
-    [Parameter(ParameterSetName = "Name", Position = 0, Mandatory = true)]
-    [Alias("VMName")]
-    [ValidateNotNullOrEmpty]
-    public string[]? Name { get; set; }
-
     [Parameter(ParameterSetName = "VMObject", Position = 0, Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public VirtualMachine[]? VM { get; set; }
@@ -69,6 +67,15 @@ public abstract class VmTargetCmdlet : SimulatorCmdlet
 
     [Parameter]
     public PSCredential[]? Credential { get; set; }
+}
+
+/// <summary>Shared parameters of the VM power cmdlets: -Name (alias -VMName) or -VM from the pipeline (<see cref="VmPipelineCmdlet"/>).</summary>
+public abstract class VmTargetCmdlet : VmPipelineCmdlet
+{
+    [Parameter(ParameterSetName = "Name", Position = 0, Mandatory = true)]
+    [Alias("VMName")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
 
     [Parameter]
     public SwitchParameter Passthru { get; set; }

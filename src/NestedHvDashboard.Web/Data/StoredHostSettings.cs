@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Web.Hosts;
 
 namespace NestedHvDashboard.Web.Data;
 
@@ -9,7 +10,7 @@ namespace NestedHvDashboard.Web.Data;
 /// one JSON column (<c>Hosts.Settings</c>, EF Core's JSON mapping). Its JSON names are the camel-case names the hand-serialized
 /// column used before (<c>SettingsJson</c>, and <c>hosts.json</c> before it), enums by name, so those rows read as they are.
 /// </summary>
-public sealed class StoredHostSettings
+public sealed class StoredHostSettings : IHostConnectionFields
 {
     public string Address { get; set; } = "";
 
@@ -45,24 +46,10 @@ public sealed class StoredHostSettings
     public static StoredHostSettings From(HostConnectionSettings host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return new StoredHostSettings
-        {
-            Address = host.Address,
-            Transport = host.Transport,
-            Port = host.Port,
-            UseHttps = host.UseHttps,
-            Authentication = host.Authentication,
-            UserName = host.UserName,
-            KeyFilePath = host.KeyFilePath,
-            KnownHostsFile = host.KnownHostsFile,
-            ConfigurationName = host.ConfigurationName,
-            SkipCertificateChecks = host.SkipCertificateChecks,
-            Tags = [.. host.Tags],
-            Timeout = host.Timeout,
-            MaxConcurrency = host.MaxConcurrency,
-            ParentHost = host.ParentHost,
-            ParentVmId = host.ParentVmId,
-        };
+        var stored = HostConnectionFields.From<StoredHostSettings>(host);
+        stored.Tags = [.. host.Tags];
+        stored.Timeout = host.Timeout;
+        return stored;
     }
 
     /// <summary>The host named <paramref name="name"/> with these settings and <paramref name="password"/>.</summary>

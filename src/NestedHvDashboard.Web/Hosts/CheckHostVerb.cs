@@ -27,7 +27,7 @@ public static class CheckHostVerb
         Console.CancelKeyPress += OnCancel;
         try
         {
-            return await HostCheckCommand.RunAsync(args, output, name => FindSaved(args, name), cancellationToken: stop.Token);
+            return await HostCheckCommand.RunAsync(args, output, (name, cancellationToken) => FindSavedAsync(args, name, cancellationToken), cancellationToken: stop.Token);
         }
         finally
         {
@@ -36,7 +36,7 @@ public static class CheckHostVerb
     }
 
     /// <summary>The host's saved settings (database first, then configuration's Hosts), or null when it has none or the database cannot be read.</summary>
-    public static HostConnectionSettings? FindSaved(IReadOnlyList<string> args, string name)
+    public static async Task<HostConnectionSettings?> FindSavedAsync(IReadOnlyList<string> args, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         var configuration = VerbConfiguration.Build(args);
@@ -47,17 +47,16 @@ public static class CheckHostVerb
         services.AddSingleton(dataFolder);
         services.AddDashboardDatabase();
         services.AddHostConnections(dataFolder, configuration);
-        using var provider = services.BuildServiceProvider();
+        await using var provider = services.BuildServiceProvider();
 
         // Settings the dashboard would refuse are refused here too, before the "no database yet" below could hide them.
         _ = provider.GetRequiredService<DatabaseSettings>();
         IReadOnlyList<HostConnectionSettings> saved;
         try
         {
-            // A command-line verb with no synchronization context: waiting here blocks no UI thread.
-            saved = provider.GetRequiredService<HostConnectionStore>().LoadAsync().GetAwaiter().GetResult();
+            saved = await provider.GetRequiredService<HostConnectionStore>().LoadAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
         {
             // No database yet (or not reachable): the command line must then say how to reach the host.
             saved = [];

@@ -31,12 +31,14 @@ public sealed partial class Connections : LiveInventoryComponent
     // Read at each render: the feed re-renders the page whenever a host comes, goes or changes.
     private IReadOnlyList<DirectoryHost> Rows => Directory.Hosts;
 
+    private List<string> HostNames() => [.. Rows.Select(r => r.Name)];
+
     private HostStatus? StatusOf(string name) =>
         Hosts.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Status;
 
     private async Task AddAsync()
     {
-        var parameters = new DialogParameters<HostConnectionDialog> { { d => d.Form, new HostForm() } };
+        var parameters = new DialogParameters<HostConnectionDialog> { { d => d.Form, new HostForm() }, { d => d.HostNames, HostNames() } };
         var dialog = await Dialogs.ShowAsync<HostConnectionDialog>("Add host", parameters, FormOptions);
         if (await dialog.Result is { Canceled: false, Data: string name })
         {
@@ -51,7 +53,7 @@ public sealed partial class Connections : LiveInventoryComponent
             return;
         }
 
-        var parameters = new DialogParameters<HostConnectionDialog> { { d => d.Form, form }, { d => d.Editing, name } };
+        var parameters = new DialogParameters<HostConnectionDialog> { { d => d.Form, form }, { d => d.Editing, name }, { d => d.HostNames, HostNames() } };
         var dialog = await Dialogs.ShowAsync<HostConnectionDialog>("Edit host", parameters, FormOptions);
         if (await dialog.Result is { Canceled: false, Data: string saved })
         {
@@ -69,9 +71,7 @@ public sealed partial class Connections : LiveInventoryComponent
         }
 
         var result = await Administration.RemoveAsync(await Actor.GetAsync(), name);
-        _notice = result.Succeeded
-            ? new Notice(Severity.Success, $"Host '{name}' removed.")
-            : new Notice(Severity.Error, string.Join(" ", result.Errors.Select(e => e.Message)));
+        _notice = new Notice(result.Succeeded ? Severity.Success : Severity.Error, result.Message);
     }
 
     private static string TransportOf(HostConnectionSettings settings) => settings.Transport switch

@@ -1,4 +1,6 @@
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Web.Operations;
 
 namespace NestedHvDashboard.Web.Hosts;
 
@@ -27,14 +29,29 @@ public sealed record DirectoryHost(HostConnectionSettings Settings, HostSource S
     public bool IsEditable => Source == HostSource.Stored;
 }
 
-/// <summary>What an add, edit or remove did: nothing and why, or done.</summary>
-/// <param name="Errors">The problems, each naming its field; empty when it was done.</param>
-public sealed record HostChangeResult(IReadOnlyList<HostFieldError> Errors)
+/// <summary>
+/// What an add, edit or remove did, in the shape every change's result shares (<see cref="ChangeResult"/>): done, or refused
+/// (or denied) with why. The hosts' own part is the field errors the form shows beside each field.
+/// </summary>
+/// <param name="Outcome">Succeeded when the change was saved and the live view follows it; Refused or Denied when nothing changed.</param>
+/// <param name="Message">One line for the user: what was done, or every problem's message.</param>
+/// <param name="Errors">The problems, each naming its field (empty for a problem with the whole host); empty when it was done.</param>
+public sealed record HostChangeResult(OperationOutcome Outcome, string Message, IReadOnlyList<HostFieldError> Errors)
+    : ChangeResult(Outcome, Message, null)
 {
-    public static readonly HostChangeResult Done = new([]);
+    /// <summary>The change was made; <paramref name="message"/> says what it was.</summary>
+    public static HostChangeResult Done(string message) => new(OperationOutcome.Succeeded, message, []);
 
-    /// <summary>True when the change was saved and the live view follows it.</summary>
-    public bool Succeeded => Errors.Count == 0;
+    /// <summary>Nothing changed, for one reason that concerns the whole host.</summary>
+    public static HostChangeResult Refused(string message) => Invalid([new HostFieldError("", message)]);
 
-    public static HostChangeResult Refused(string message) => new([new HostFieldError("", message)]);
+    /// <summary>Nothing changed: the actor may not make the change.</summary>
+    public static HostChangeResult Denied(string message) => new(OperationOutcome.Denied, message, [new HostFieldError("", message)]);
+
+    /// <summary>Nothing changed: the form has <paramref name="errors"/>; the message joins theirs.</summary>
+    public static HostChangeResult Invalid(IReadOnlyList<HostFieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return new(OperationOutcome.Refused, string.Join(" ", errors.Select(e => e.Message)), errors);
+    }
 }

@@ -94,6 +94,7 @@ public sealed class HostAdministration(HostDirectory directory, IAuditTrail audi
                 : new AuditCompletion(AuditResults.Refused, $"{what}: refused. {string.Join(" ", result.Errors.Select(e => string.IsNullOrEmpty(e.Field) ? e.Message : $"{e.Field}: {e.Message}"))}"))
         {
             NeededRole = DashboardRoles.Administrator,
+            Denied = HostChangeResult.Denied,
             Escaped = ex => new AuditCompletion(AuditResults.Failed, $"{what} failed: {ex.Message}"),
         };
         return audit.ChangeAsync(audited, _ => change(), cancellationToken);

@@ -21,9 +21,6 @@ public sealed partial class HostConnectionDialog
     [Inject]
     public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
 
-    [Inject]
-    public required HostDirectory Directory { get; init; }
-
     /// <summary>The form to fill; a new one for an add.</summary>
     [Parameter]
     public HostForm Form { get; set; } = new();
@@ -32,6 +29,10 @@ public sealed partial class HostConnectionDialog
     [Parameter]
     public string? Editing { get; set; }
 
+    /// <summary>The names of the hosts there are, which the host may run on. Default none.</summary>
+    [Parameter]
+    public IReadOnlyList<string> HostNames { get; set; } = [];
+
     // The select's "none" is the empty string; the form keeps null.
     private string RunsOn
     {
@@ -39,8 +40,7 @@ public sealed partial class HostConnectionDialog
         set => Form.ParentHost = string.IsNullOrEmpty(value) ? null : value;
     }
 
-    private IEnumerable<string> ParentChoices => Directory.Hosts
-        .Select(h => h.Name)
+    private IEnumerable<string> ParentChoices => HostNames
         .Where(n => !string.Equals(n, Editing, StringComparison.OrdinalIgnoreCase) && !string.Equals(n, Form.Name, StringComparison.OrdinalIgnoreCase));
 
     private string DefaultPortText => Form.Transport == HostTransport.Ssh ? "Empty: 22" : Form.UseHttps ? "Empty: 5986" : "Empty: 5985";

@@ -11,7 +11,7 @@ namespace NestedHvDashboard.Web.Hosts;
 /// the password apart, encrypted with ASP.NET Core Data Protection, and the list's order. Every save is one transaction.
 /// Loads and saves are asynchronous and one at a time (an async guard, so no thread blocks on another's database work).
 /// </summary>
-public sealed partial class HostConnectionStore : IDisposable
+public sealed partial class HostConnectionStore : PasswordDatabaseStore
 {
     /// <summary>The file earlier versions kept the hosts in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "hosts.json";
@@ -19,33 +19,19 @@ public sealed partial class HostConnectionStore : IDisposable
     /// <summary>The Data Protection purpose of the passwords; the same as hosts.json used, so imported ones stay readable.</summary>
     internal const string PasswordPurpose = "NestedHvDashboard.HostConnections.Password.v1";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IDbContextFactory<DashboardDbContext> _database;
-    private readonly DatabaseSettings _settings;
-    private readonly IDataProtector _passwords;
     private readonly ILogger<HostConnectionStore> _logger;
-    private readonly TimeProvider _time;
 
     // Rows whose settings could not be read at the last Load: a save leaves them for a person to look at.
     private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
 
-    public HostConnectionStore(
-        IDbContextFactory<DashboardDbContext> database,
-        DatabaseSettings settings,
-        IDataProtectionProvider protection,
-        ILogger<HostConnectionStore> logger,
-        TimeProvider? time = null)
+    public HostConnectionStore(IDbContextFactory<DashboardDbContext> database, DatabaseSettings settings, IDataProtectionProvider protection, ILogger<HostConnectionStore> logger, TimeProvider? time = null)
+        : base(database, settings, protection, PasswordPurpose, time)
     {
-        ArgumentNullException.ThrowIfNull(protection);
-        _database = database ?? throw new ArgumentNullException(nameof(database));
-        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        _passwords = protection.CreateProtector(PasswordPurpose);
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Where the hosts are kept, for messages (the database, no password).</summary>
-    public string Location => _settings.Description;
+    public string Location => Settings.Description;
 
     /// <summary>Which stored hosts could not be read at the last <see cref="LoadAsync"/>, for the page; null when all could.</summary>
     public string? Problem { get; private set; }
@@ -56,10 +42,10 @@ public sealed partial class HostConnectionStore : IDisposable
     /// </summary>
     public async Task<IReadOnlyList<HostConnectionSettings>> LoadAsync(CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using var db = await Database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             var rows = await db.Hosts.AsNoTracking().OrderBy(h => h.Position).ThenBy(h => h.Id)
                 .Select(h => new Row(h.Id, h.Name, h.NormalizedName, h.ProtectedPassword)).ToListAsync(cancellationToken).ConfigureAwait(false);
             var settings = await ReadSettingsAsync(db, cancellationToken).ConfigureAwait(false);
@@ -90,7 +76,7 @@ public sealed partial class HostConnectionStore : IDisposable
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
@@ -99,14 +85,14 @@ public sealed partial class HostConnectionStore : IDisposable
     public async Task SaveAsync(IReadOnlyList<HostConnectionSettings> hosts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hosts);
-        var now = _time.GetUtcNow().UtcDateTime;
-        var wanted = hosts.Select((h, position) => ToRow(h, h.Password is { Length: > 0 } password ? _passwords.Protect(password) : null, position, now)).ToList();
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var now = Time.GetUtcNow().UtcDateTime;
+        var wanted = hosts.Select((h, position) => ToRow(h, h.Password is { Length: > 0 } password ? Passwords.Protect(password) : null, position, now)).ToList();
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             try
             {
-                await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                await using var db = await Database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
                 // Only the keys are read: a row whose settings cannot be read is left as it is, never materialized.
@@ -135,17 +121,14 @@ public sealed partial class HostConnectionStore : IDisposable
             }
             catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
             {
-                throw DatabaseSaveException.For("the host connections", _settings, ex);
+                throw DatabaseSaveException.For("the host connections", Settings, ex);
             }
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
 
     /// <summary>The row for <paramref name="host"/>: its settings without the password, and the password already protected.</summary>
     internal static StoredHost ToRow(HostConnectionSettings host, string? protectedPassword, int position, DateTime updatedAt)
@@ -202,7 +185,7 @@ public sealed partial class HostConnectionStore : IDisposable
 
         try
         {
-            return _passwords.Unprotect(host.ProtectedPassword);
+            return Passwords.Unprotect(host.ProtectedPassword);
         }
         catch (CryptographicException ex)
         {

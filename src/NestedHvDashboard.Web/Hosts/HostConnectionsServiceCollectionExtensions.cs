@@ -70,12 +70,15 @@ public static class HostConnectionsServiceCollectionExtensions
 
     /// <summary>
     /// The <see cref="HostDirectory"/>, also the <see cref="IHostLookup"/> (unless one was registered earlier) and the
-    /// <see cref="NestedHvDashboard.Core.Inventory.IHostLifetimePublisher"/> the inventory monitor subscribes to. The only
-    /// place the directory is registered; <see cref="AddHostConnections"/> and the inventory monitor's registration call it.
+    /// <see cref="NestedHvDashboard.Core.Inventory.IHostLifetimePublisher"/> the inventory monitor subscribes to, and the
+    /// <see cref="HostDirectoryLoader"/> that reads its hosts when the app starts (before the monitor's hosted service, which
+    /// is registered after this). The only place the directory is registered; <see cref="AddHostConnections"/> and the
+    /// inventory monitor's registration call it.
     /// </summary>
     public static IServiceCollection AddHostDirectory(this IServiceCollection services)
     {
         services.TryAddSingleton<HostDirectory>();
+        services.AddHostedService<HostDirectoryLoader>();
         services.TryAddSingleton<IHostLookup>(sp => sp.GetRequiredService<HostDirectory>());
         services.TryAddSingleton<NestedHvDashboard.Core.Inventory.IHostLifetimePublisher>(sp => sp.GetRequiredService<HostDirectory>());
         return services;

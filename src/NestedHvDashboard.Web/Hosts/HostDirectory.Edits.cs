@@ -22,7 +22,7 @@ public sealed partial class HostDirectory
     public async Task<HostChangeResult> AddAsync(HostForm form, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
-        await _edits.WaitAsync(cancellationToken);
+        await BeginEditAsync(cancellationToken);
         try
         {
             if (_store is null)
@@ -33,7 +33,7 @@ public sealed partial class HostDirectory
             var errors = HostFormRules.Validate(form, Hosts.Select(h => h.Name));
             if (errors.Count > 0)
             {
-                return new HostChangeResult(errors);
+                return HostChangeResult.Invalid(errors);
             }
 
             var listing = new DirectoryHost(form.ToSettings(), HostSource.Stored);
@@ -44,7 +44,7 @@ public sealed partial class HostDirectory
 
             Append(listing);
             LogAdded(listing.Name, ConnectionTest.Describe(listing.Settings));
-            return HostChangeResult.Done;
+            return HostChangeResult.Done($"Host '{listing.Name}' added.");
         }
         finally
         {
@@ -60,7 +60,7 @@ public sealed partial class HostDirectory
     public async Task<HostChangeResult> AddNestedHostAsync(string parentHost, Guid vmId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parentHost);
-        await _edits.WaitAsync(cancellationToken);
+        await BeginEditAsync(cancellationToken);
         try
         {
             DirectoryHost? parent;
@@ -117,7 +117,7 @@ public sealed partial class HostDirectory
 
             Append(listing);
             LogAdded(listing.Name, $"VM {name} on {parent.Name}");
-            return HostChangeResult.Done;
+            return HostChangeResult.Done($"VM {name} of host '{parent.Name}' added as host '{listing.Name}'.");
         }
         finally
         {
@@ -133,7 +133,7 @@ public sealed partial class HostDirectory
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(form);
-        await _edits.WaitAsync(cancellationToken);
+        await BeginEditAsync(cancellationToken);
         try
         {
             if (FindEditable(name, out var old) is { } refused)
@@ -144,7 +144,7 @@ public sealed partial class HostDirectory
             var errors = HostFormRules.Validate(form, Hosts.Select(h => h.Name).Where(n => !string.Equals(n, old.Listing.Name, StringComparison.OrdinalIgnoreCase)));
             if (errors.Count > 0)
             {
-                return new HostChangeResult(errors);
+                return HostChangeResult.Invalid(errors);
             }
 
             var listing = new DirectoryHost(form.ToSettings(old.Listing.Settings.Password), HostSource.Stored);
@@ -162,7 +162,9 @@ public sealed partial class HostDirectory
             await PublishReplacedAsync(old.Listing.Name, entry);
             await old.Host.DisposeAsync();
             LogUpdated(old.Listing.Name, listing.Name, ConnectionTest.Describe(listing.Settings));
-            return HostChangeResult.Done;
+            return HostChangeResult.Done(string.Equals(old.Listing.Name, listing.Name, StringComparison.Ordinal)
+                ? $"Host '{listing.Name}' saved."
+                : $"Host '{old.Listing.Name}' saved as '{listing.Name}'.");
         }
         finally
         {
@@ -174,7 +176,7 @@ public sealed partial class HostDirectory
     public async Task<HostChangeResult> RemoveAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
-        await _edits.WaitAsync(cancellationToken);
+        await BeginEditAsync(cancellationToken);
         try
         {
             if (FindEditable(name, out var old) is { } refused)
@@ -195,7 +197,7 @@ public sealed partial class HostDirectory
             await PublishRemovedAsync(old.Listing.Name);
             await old.Host.DisposeAsync();
             LogRemoved(old.Listing.Name);
-            return HostChangeResult.Done;
+            return HostChangeResult.Done($"Host '{old.Listing.Name}' removed.");
         }
         finally
         {
@@ -211,6 +213,7 @@ public sealed partial class HostDirectory
     public async Task<ConnectionTestResult> TestConnectionAsync(HostForm form, string? editing = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
+        await LoadAsync(cancellationToken);
         var errors = HostFormRules.Validate(form, otherNames: null);
         if (errors.Count > 0)
         {
@@ -227,6 +230,13 @@ public sealed partial class HostDirectory
         }
 
         return await ConnectionTest.RunAsync(_connector, form.ToSettings(stored), cancellationToken: cancellationToken);
+    }
+
+    // One edit at a time, and only once the hosts are read: a save before that would drop the stored hosts not read yet.
+    private async Task BeginEditAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        await _edits.WaitAsync(cancellationToken);
     }
 
     // Connects a saved host, lists it and publishes it.

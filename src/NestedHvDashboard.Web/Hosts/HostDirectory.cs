@@ -9,18 +9,21 @@ namespace NestedHvDashboard.Web.Hosts;
 /// the <see cref="HostCatalog"/> (configured, stored in the <see cref="HostConnectionStore"/>, or the simulated lab's, reached
 /// through the <see cref="SimulatedLabConnector"/>). It publishes every host added, replaced or removed to its
 /// <see cref="IHostLifetimeObserver"/>s (the <see cref="InventoryMonitor"/> subscribes), so the live view follows an edit
-/// (<c>HostDirectory.Edits.cs</c>) without a restart.
+/// (<c>HostDirectory.Edits.cs</c>) without a restart. The hosts are read once, asynchronously, by <see cref="LoadAsync"/>.
 /// </summary>
 public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _edits = new(1, 1);
+    private readonly IConfiguration _configuration;
     private readonly HostConnectionStore? _store;
-    private readonly IHostConnector _connector;
     private readonly ILogger<HostDirectory> _logger;
     private readonly List<IHostLifetimeObserver> _observers = [];
-    private List<Entry> _entries;
+    private IHostConnector _connector;
+    private List<Entry> _entries = [];
+    private Task? _loading;
 
+    /// <summary>An empty directory: its hosts come with <see cref="LoadAsync"/> (<see cref="HostDirectoryLoader"/> at start-up, or <see cref="CreateAsync"/>).</summary>
     /// <param name="configuration">Its <c>Hosts</c> section lists the configured hosts; its <c>Simulator</c> section the lab.</param>
     /// <param name="logger">Where adds, edits and removes are logged.</param>
     /// <param name="store">Where hosts added in the UI are kept; null means hosts cannot be added.</param>
@@ -31,24 +34,61 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
         HostConnectionStore? store = null,
         IHostConnector? connector = null)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
+        _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _store = store;
         _connector = connector ?? new PowerShellHostConnector();
+    }
 
-        // Read once at start, before any page or request can use the directory.
-        var merged = HostCatalog.Merge(HostCatalog.Configured(configuration), store?.LoadAsync().GetAwaiter().GetResult() ?? []);
+    /// <summary>A directory with its hosts loaded (<see cref="LoadAsync"/>): the parameters are the constructor's.</summary>
+    public static async Task<HostDirectory> CreateAsync(
+        IConfiguration configuration,
+        ILogger<HostDirectory> logger,
+        HostConnectionStore? store = null,
+        IHostConnector? connector = null,
+        CancellationToken cancellationToken = default)
+    {
+        var directory = new HostDirectory(configuration, logger, store, connector);
+        try
+        {
+            await directory.LoadAsync(cancellationToken);
+            return directory;
+        }
+        catch
+        {
+            await directory.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the hosts once (configured, stored, or the simulated lab's) and tells every observer each of them; later calls
+    /// wait for the same load. Edits and connection tests wait for it too, so nothing is saved over hosts not read yet.
+    /// </summary>
+    public Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            // Started on the thread pool: the store's read and the observers run outside this lock.
+            _loading ??= Task.Run(LoadOnceAsync, CancellationToken.None);
+            return _loading.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task LoadOnceAsync()
+    {
+        var merged = HostCatalog.Merge(HostCatalog.Configured(_configuration), _store is null ? [] : await _store.LoadAsync());
         foreach (var shadowed in merged.Shadowed)
         {
-            LogShadowed(shadowed, store!.Location);
+            LogShadowed(shadowed, _store!.Location);
         }
 
         IReadOnlyList<DirectoryHost> hosts = merged.Hosts;
-        if (HostCatalog.WantsLab(configuration, merged.Hosts.Count))
+        SimulatedLabConnector? lab = null;
+        if (HostCatalog.WantsLab(_configuration, merged.Hosts.Count))
         {
-            Lab = SimulatedLabConnector.Start(configuration, _connector);
-            _connector = Lab;
-            hosts = HostCatalog.WithLab(merged, Lab.Hosts);
+            lab = SimulatedLabConnector.Start(_configuration, _connector);
+            hosts = HostCatalog.WithLab(merged, lab.Hosts);
             LogLab(hosts.Count - merged.Nested.Count);
         }
         else
@@ -64,14 +104,36 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
             }
         }
 
-        _entries = [.. hosts.Select(h => new Entry(h, _connector.Connect(h.Settings)))];
+        var connector = lab ?? _connector;
+        List<Entry> entries = [.. hosts.Select(h => new Entry(h, connector.Connect(h.Settings)))];
+
+        // Under _edits like an edit: an observer that subscribed before the load is told each host once, here.
+        await _edits.WaitAsync();
+        try
+        {
+            lock (_gate)
+            {
+                Lab = lab;
+                _connector = connector;
+                _entries = entries;
+            }
+
+            foreach (var entry in entries)
+            {
+                PublishAdded(entry);
+            }
+        }
+        finally
+        {
+            _edits.Release();
+        }
     }
 
     /// <summary>The setting that lets the dashboard start on the simulated lab when it has no host (default false).</summary>
     public const string SimulatorEnabledSetting = HostCatalog.SimulatorEnabledSetting;
 
     /// <summary>The simulated lab's connector, when the dashboard started on it (it runs until the app restarts); null with real hosts.</summary>
-    public SimulatedLabConnector? Lab { get; }
+    public SimulatedLabConnector? Lab { get; private set; }
 
     /// <summary>Every host with its source, in the order they came.</summary>
     public IReadOnlyList<DirectoryHost> Hosts

@@ -6,7 +6,7 @@ namespace NestedHvDashboard.Web.Hosts;
 /// A host's connection as the Connections page edits it. The password is write-only: the form
 /// never carries the stored one back, and an empty password on edit keeps it.
 /// </summary>
-public sealed class HostForm
+public sealed class HostForm : IHostConnectionFields
 {
     /// <summary>The name shown in the dashboard.</summary>
     public string Name { get; set; } = "";
@@ -36,7 +36,7 @@ public sealed class HostForm
     public bool ClearPassword { get; set; }
 
     /// <summary>On edit: whether a password is stored (the form never holds it).</summary>
-    public bool HasStoredPassword { get; init; }
+    public bool HasStoredPassword { get; private set; }
 
     /// <summary>SSH private key file on the dashboard's machine.</summary>
     public string? KeyFilePath { get; set; }
@@ -69,26 +69,12 @@ public sealed class HostForm
     public static HostForm From(HostConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new HostForm
-        {
-            Name = settings.Name,
-            Address = settings.Address,
-            Transport = settings.Transport,
-            Port = settings.Port,
-            UseHttps = settings.UseHttps,
-            Authentication = settings.Authentication,
-            UserName = settings.UserName,
-            HasStoredPassword = !string.IsNullOrEmpty(settings.Password),
-            KeyFilePath = settings.KeyFilePath,
-            KnownHostsFile = settings.KnownHostsFile,
-            SkipCertificateChecks = settings.SkipCertificateChecks,
-            ConfigurationName = settings.ConfigurationName,
-            Tags = string.Join(", ", settings.Tags),
-            TimeoutSeconds = (int)Math.Round(settings.Timeout.TotalSeconds),
-            MaxConcurrency = settings.MaxConcurrency,
-            ParentHost = settings.ParentHost,
-            ParentVmId = settings.ParentVmId,
-        };
+        var form = HostConnectionFields.From<HostForm>(settings);
+        form.Name = settings.Name;
+        form.HasStoredPassword = !string.IsNullOrEmpty(settings.Password);
+        form.Tags = string.Join(", ", settings.Tags);
+        form.TimeoutSeconds = (int)Math.Round(settings.Timeout.TotalSeconds);
+        return form;
     }
 
     /// <summary>The tags: trimmed, empty ones dropped, each once (case-insensitive), in the order typed.</summary>

@@ -8,21 +8,16 @@ namespace NestedHvDashboard.Web.NestedSwitching;
 /// The pending "apply at next shutdown" changes in the database (<see cref="StoredPendingChange"/>). Every save replaces
 /// them all in one transaction, so a failure leaves the previous list, never half of one.
 /// </summary>
-public sealed partial class DatabasePendingChangeStore : IPendingChangeStore, IDisposable
+public sealed partial class DatabasePendingChangeStore : DatabaseStore, IPendingChangeStore
 {
     /// <summary>The file earlier versions kept them in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "pending-changes.json";
 
-    // One reader or writer at a time, awaited: callers on a Blazor circuit never block a thread on the database.
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IDbContextFactory<DashboardDbContext> _database;
-    private readonly DatabaseSettings _settings;
     private readonly ILogger<DatabasePendingChangeStore> _logger;
 
     public DatabasePendingChangeStore(IDbContextFactory<DashboardDbContext> database, DatabaseSettings settings, ILogger<DatabasePendingChangeStore> logger)
+        : base(database, settings)
     {
-        _database = database ?? throw new ArgumentNullException(nameof(database));
-        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
@@ -30,21 +25,21 @@ public sealed partial class DatabasePendingChangeStore : IPendingChangeStore, ID
     /// <remarks>When the database cannot be read, the failure is logged (naming it) and the app starts with no pending change.</remarks>
     public async Task<IReadOnlyList<PendingNestedChange>> LoadAsync(CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using var db = await Database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             var rows = await db.PendingChanges.AsNoTracking().OrderBy(c => c.RequestedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. rows.Select(ToChange)];
         }
         catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
         {
-            LogUnreadable(ex, _settings.Description);
+            LogUnreadable(ex, Settings.Description);
             return [];
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
@@ -54,10 +49,10 @@ public sealed partial class DatabasePendingChangeStore : IPendingChangeStore, ID
     {
         ArgumentNullException.ThrowIfNull(changes);
         var rows = changes.Select(ToRow).ToList();
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using var db = await Database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await db.PendingChanges.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             db.PendingChanges.AddRange(rows);
@@ -66,16 +61,13 @@ public sealed partial class DatabasePendingChangeStore : IPendingChangeStore, ID
         }
         catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
         {
-            throw DatabaseSaveException.For($"the {changes.Count} pending change(s) to apply at next shutdown", _settings, ex);
+            throw DatabaseSaveException.For($"the {changes.Count} pending change(s) to apply at next shutdown", Settings, ex);
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
 
     /// <summary>The row for <paramref name="change"/>.</summary>
     internal static StoredPendingChange ToRow(PendingNestedChange change)

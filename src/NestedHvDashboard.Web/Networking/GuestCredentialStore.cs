@@ -10,7 +10,7 @@ namespace NestedHvDashboard.Web.Networking;
 /// Guest credentials the user asked to remember, per host and VM, in the database (<see cref="StoredGuestCredential"/>).
 /// Passwords are encrypted with ASP.NET Core Data Protection. Read once, then kept in memory beside the database.
 /// </summary>
-public sealed partial class GuestCredentialStore : IDisposable
+public sealed partial class GuestCredentialStore : PasswordDatabaseStore
 {
     /// <summary>The file earlier versions kept them in, in the data folder; imported once by <see cref="EarlierFilesImport"/>.</summary>
     public const string FileName = "guest-credentials.json";
@@ -18,43 +18,27 @@ public sealed partial class GuestCredentialStore : IDisposable
     /// <summary>The Data Protection purpose of the passwords; the same as the file used, so imported ones stay readable.</summary>
     internal const string PasswordPurpose = "NestedHvDashboard.GuestCredentials.Password.v1";
 
-    // One reader or writer at a time, awaited: the card and the guest set-up call from Blazor circuits, which must not
-    // block a thread on the database.
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IDbContextFactory<DashboardDbContext> _database;
-    private readonly DatabaseSettings _settings;
-    private readonly IDataProtector _passwords;
     private readonly ILogger<GuestCredentialStore> _logger;
-    private readonly TimeProvider _time;
     private Dictionary<(string Host, Guid VmId), Remembered>? _entries;
 
-    public GuestCredentialStore(
-        IDbContextFactory<DashboardDbContext> database,
-        DatabaseSettings settings,
-        IDataProtectionProvider protection,
-        ILogger<GuestCredentialStore> logger,
-        TimeProvider? time = null)
+    public GuestCredentialStore(IDbContextFactory<DashboardDbContext> database, DatabaseSettings settings, IDataProtectionProvider protection, ILogger<GuestCredentialStore> logger, TimeProvider? time = null)
+        : base(database, settings, protection, PasswordPurpose, time)
     {
-        ArgumentNullException.ThrowIfNull(protection);
-        _database = database ?? throw new ArgumentNullException(nameof(database));
-        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        _passwords = protection.CreateProtector(PasswordPurpose);
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>True when a credential is remembered for the VM.</summary>
     public async Task<bool> IsRememberedAsync(string host, Guid vmId, CancellationToken cancellationToken = default)
     {
         var key = Key(host, vmId);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return (await EntriesAsync(cancellationToken).ConfigureAwait(false)).ContainsKey(key);
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
@@ -63,14 +47,14 @@ public sealed partial class GuestCredentialStore : IDisposable
     {
         var key = Key(host, vmId);
         Remembered? stored;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             stored = (await EntriesAsync(cancellationToken).ConfigureAwait(false)).GetValueOrDefault(key);
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
 
         if (stored is null)
@@ -80,11 +64,11 @@ public sealed partial class GuestCredentialStore : IDisposable
 
         try
         {
-            return new GuestCredential(stored.UserName, _passwords.Unprotect(stored.ProtectedPassword));
+            return new GuestCredential(stored.UserName, Passwords.Unprotect(stored.ProtectedPassword));
         }
         catch (CryptographicException ex)
         {
-            LogUnreadable(ex, host, vmId, _settings.Description);
+            LogUnreadable(ex, host, vmId, Settings.Description);
             return null;
         }
     }
@@ -95,36 +79,36 @@ public sealed partial class GuestCredentialStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(credential);
         var key = Key(host, vmId);
-        var remembered = new Remembered(credential.UserName, _passwords.Protect(credential.Password));
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var remembered = new Remembered(credential.UserName, Passwords.Protect(credential.Password));
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var entries = await EntriesAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                await using var db = await Database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
                 var row = await db.GuestCredentials.SingleOrDefaultAsync(c => c.NormalizedHostName == key.Host && c.VmId == vmId, cancellationToken).ConfigureAwait(false);
                 if (row is null)
                 {
-                    db.GuestCredentials.Add(ToRow(key.Host, vmId, remembered.UserName, remembered.ProtectedPassword, _time.GetUtcNow().UtcDateTime));
+                    db.GuestCredentials.Add(ToRow(key.Host, vmId, remembered.UserName, remembered.ProtectedPassword, Time.GetUtcNow().UtcDateTime));
                 }
                 else
                 {
-                    (row.UserName, row.ProtectedPassword, row.UpdatedAt) = (remembered.UserName, remembered.ProtectedPassword, _time.GetUtcNow().UtcDateTime);
+                    (row.UserName, row.ProtectedPassword, row.UpdatedAt) = (remembered.UserName, remembered.ProtectedPassword, Time.GetUtcNow().UtcDateTime);
                 }
 
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
             {
-                throw DatabaseSaveException.For($"the guest credential of VM {vmId} on host {host}", _settings, ex);
+                throw DatabaseSaveException.For($"the guest credential of VM {vmId} on host {host}", Settings, ex);
             }
 
             entries[key] = remembered;
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
@@ -133,31 +117,28 @@ public sealed partial class GuestCredentialStore : IDisposable
     public async Task<bool> ForgetAsync(string host, Guid vmId, CancellationToken cancellationToken = default)
     {
         var key = Key(host, vmId);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var entries = await EntriesAsync(cancellationToken).ConfigureAwait(false);
             int removed;
             try
             {
-                await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                await using var db = await Database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
                 removed = await db.GuestCredentials.Where(c => c.NormalizedHostName == key.Host && c.VmId == vmId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
             {
-                throw DatabaseSaveException.For($"forgetting the guest credential of VM {vmId} on host {host}", _settings, ex);
+                throw DatabaseSaveException.For($"forgetting the guest credential of VM {vmId} on host {host}", Settings, ex);
             }
 
             return entries.Remove(key) | removed > 0;
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
 
     /// <summary>The row for a credential whose password is already protected (with <see cref="PasswordPurpose"/>).</summary>
     internal static StoredGuestCredential ToRow(string host, Guid vmId, string userName, string protectedPassword, DateTime updatedAt)
@@ -189,13 +170,13 @@ public sealed partial class GuestCredentialStore : IDisposable
 
         try
         {
-            await using var db = await _database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using var db = await Database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             return _entries = await db.GuestCredentials.AsNoTracking()
                 .ToDictionaryAsync(c => (c.NormalizedHostName, c.VmId), c => new Remembered(c.UserName, c.ProtectedPassword), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
         {
-            LogDatabaseUnreadable(ex, _settings.Description);
+            LogDatabaseUnreadable(ex, Settings.Description);
             return [];
         }
     }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
-using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 
 namespace NestedHvDashboard.Web.Networking;
@@ -13,7 +12,7 @@ namespace NestedHvDashboard.Web.Networking;
 /// The guest's networking read over PowerShell Direct, the NAT editor (validated live, reviewed before it runs), the L2 address
 /// plan once a NAT exists, and Hyper-V's installation in the guest. Behaviour is in <see cref="GuestSetup"/>.
 /// </summary>
-public sealed partial class GuestNetworkingCard : ComponentBase
+public sealed partial class GuestNetworkingCard : VmPartComponent
 {
     private readonly HashSet<string> _touched = [];
     private readonly List<string> _installSteps = [];
@@ -42,9 +41,6 @@ public sealed partial class GuestNetworkingCard : ComponentBase
     public required GuestCredentialStore Credentials { get; init; }
 
     [Inject]
-    public required NestedHvDashboard.Web.Access.CurrentActor Actor { get; init; }
-
-    [Inject]
     public required IDialogService Dialogs { get; init; }
 
     [Inject]
@@ -52,16 +48,6 @@ public sealed partial class GuestNetworkingCard : ComponentBase
 
     [CascadingParameter]
     public Task<AuthenticationState>? AuthenticationState { get; set; }
-
-    /// <summary>The host's name. Default empty.</summary>
-    [Parameter]
-    [EditorRequired]
-    public string Host { get; set; } = "";
-
-    /// <summary>The running VM. Required.</summary>
-    [Parameter]
-    [EditorRequired]
-    public VmSnapshot Vm { get; set; } = null!;
 
     // What the user's role lets this card offer (the services check again); read again when the signed-in state changes.
     protected override async Task OnParametersSetAsync()

@@ -76,7 +76,7 @@ public sealed partial class VmPage : LiveInventoryComponent
         try
         {
             var result = await Administration.AddNestedHostAsync(await Actor.GetAsync(), Host, VmId);
-            _addHostRefusal = result.Succeeded ? null : string.Join(" ", result.Errors.Select(e => e.Message));
+            _addHostRefusal = result.Succeeded ? null : result.Message;
         }
         finally
         {

@@ -55,7 +55,7 @@ public sealed class CheckHostSshTests
     {
         await using var host = await SshTestHost.StartAsync("SSH-SAVED", SshLabFixture.AmdHost("SSH-SAVED"));
         var output = new StringWriter();
-        HostConnectionSettings? Saved(string name) => name == "SSH-SAVED" ? host.Settings(TimeSpan.FromSeconds(60)) : null;
+        Task<HostConnectionSettings?> Saved(string name, CancellationToken _) => Task.FromResult(name == "SSH-SAVED" ? host.Settings(TimeSpan.FromSeconds(60)) : null);
 
         var exit = await HostCheckCommand.RunAsync([HostCheckCommand.Verb, "SSH-SAVED", "--watch-interval", "0.2"], output, Saved);
 

@@ -95,7 +95,7 @@ public sealed partial class AuditCompletenessTests
     [Fact]
     public async Task Host_add_edit_remove_refusal_and_denial_each_leave_one_complete_entry_without_the_password()
     {
-        var directory = NewDirectory(withLab: false);
+        var directory = await NewDirectoryAsync(withLab: false);
         var hosts = new HostAdministration(directory, _db.Audit);
         var form = new HostForm { Name = "hv09", Address = "hv09.lab.example", Transport = HostTransport.WinRm, UserName = "LAB\\dashboard", Password = HostPassword };
 
@@ -141,7 +141,7 @@ public sealed partial class AuditCompletenessTests
     [Fact]
     public async Task Adding_a_nested_host_and_its_refusal_and_denial_are_recorded()
     {
-        var directory = NewDirectory(withLab: true);
+        var directory = await NewDirectoryAsync(withLab: true);
         var hosts = new HostAdministration(directory, _db.Audit);
         var (parent, vmId) = directory.Lab!.Lab.Hosts
             .Select(h => (h.Name, Vm: h.Read(s => s.Vms.FirstOrDefault(v => v.Name == "nested-l1-01"))))

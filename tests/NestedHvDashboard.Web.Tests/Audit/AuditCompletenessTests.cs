@@ -200,7 +200,7 @@ public sealed partial class AuditCompletenessTests : IAsyncLifetime
     private GuestCredentialStore Credentials() =>
         new(_db.Factory, StoreSettings, new EphemeralDataProtectionProvider(), NullLogger<GuestCredentialStore>.Instance);
 
-    private HostDirectory NewDirectory(bool withLab)
+    private async Task<HostDirectory> NewDirectoryAsync(bool withLab)
     {
         var folder = Directory.CreateDirectory(Path.Combine(_folder, withLab ? "lab" : "hosts")).FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(withLab ? new Dictionary<string, string?> { [HostDirectory.SimulatorEnabledSetting] = "true" } : new Dictionary<string, string?>
@@ -210,7 +210,7 @@ public sealed partial class AuditCompletenessTests : IAsyncLifetime
             ["Hosts:0:Transport"] = "WinRm",
         }).Build();
         var store = new HostConnectionStore(_db.Factory, StoreSettings, DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(folder, "keys"))), NullLogger<HostConnectionStore>.Instance);
-        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, store, withLab ? null : new FakeConnector());
+        var directory = await HostDirectory.CreateAsync(configuration, NullLogger<HostDirectory>.Instance, store, withLab ? null : new FakeConnector());
         _directories.Add(directory);
         return directory;
     }

@@ -234,6 +234,7 @@ public sealed class EarlierFilesImportTests : IDisposable
         Assert.Single(Directory.GetFiles(_folder, "hosts.json.imported-*"));
         Assert.False(File.Exists(Path.Combine(_folder, HostConnectionStore.FileName)));
         var directory = services.GetRequiredService<HostDirectory>();
+        await directory.LoadAsync(); // what the HostDirectoryLoader does when the app's hosted services start
         Assert.Equal(["hv01", "hv02"], directory.Hosts.Select(h => h.Name));
         Assert.Equal(HostPassword, directory.Hosts[0].Settings.Password);
     }

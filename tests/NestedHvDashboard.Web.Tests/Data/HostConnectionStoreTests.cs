@@ -143,7 +143,7 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
     {
         var store = NewStore();
         await store.SaveAsync([WinRm]);
-        await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance, store: store, connector: new FakeConnector());
+        await using var directory = await HostDirectory.CreateAsync(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance, store: store, connector: new FakeConnector());
         await using (var db = await Database.Factory.CreateDbContextAsync())
         {
             await db.Database.ExecuteSqlRawAsync("DROP TABLE \"Hosts\"");
@@ -171,7 +171,7 @@ public abstract class HostConnectionStoreTests : DatabaseTestBase
 
         var logger = new ListLogger<HostConnectionStore>();
         var store = NewStore(logger);
-        await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance, store: store, connector: new FakeConnector());
+        await using var directory = await HostDirectory.CreateAsync(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance, store: store, connector: new FakeConnector());
 
         Assert.Equal(["hv01"], directory.Hosts.Select(h => h.Name));
         var error = Assert.Single(logger.Entries, e => e.Level == LogLevel.Error);

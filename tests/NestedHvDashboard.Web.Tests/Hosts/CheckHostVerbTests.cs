@@ -40,15 +40,15 @@ public sealed class CheckHostVerbTests : IDisposable
         await TestStores.Hosts(_folder).SaveAsync([WinRm, Saved(2222)]);
         string[] args = ["check-host", "HV01", "--DataFolder", _folder];
 
-        Assert.Equivalent(WinRm, CheckHostVerb.FindSaved(args, "HV01"), strict: true);
-        Assert.Equivalent(Saved(2222), CheckHostVerb.FindSaved(args, "hv02"), strict: true);
-        Assert.Null(CheckHostVerb.FindSaved(args, "hv03"));
+        Assert.Equivalent(WinRm, await CheckHostVerb.FindSavedAsync(args, "HV01"), strict: true);
+        Assert.Equivalent(Saved(2222), await CheckHostVerb.FindSavedAsync(args, "hv02"), strict: true);
+        Assert.Null(await CheckHostVerb.FindSavedAsync(args, "hv03"));
     }
 
     [Fact]
-    public void A_data_folder_without_a_database_has_no_saved_hosts()
+    public async Task A_data_folder_without_a_database_has_no_saved_hosts()
     {
-        Assert.Null(CheckHostVerb.FindSaved(["check-host", "hv01", "--DataFolder", _folder], "hv01"));
+        Assert.Null(await CheckHostVerb.FindSavedAsync(["check-host", "hv01", "--DataFolder", _folder], "hv01"));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
             _feed,
             new InventoryMonitorOptions { PollInterval = TimeSpan.FromMilliseconds(50), ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(200) },
             NullLogger<InventoryMonitor>.Instance);
-        _directory = NewDirectory(_monitor);
+        _directory = await NewDirectoryAsync(_monitor);
         await _monitor.StartAsync(CancellationToken.None);
     }
 
@@ -45,7 +45,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private HostDirectory NewDirectory(InventoryMonitor? monitor)
+    private async Task<HostDirectory> NewDirectoryAsync(InventoryMonitor? monitor)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -54,7 +54,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
             ["Hosts:0:Transport"] = "WinRm",
         }).Build();
         var store = TestStores.Hosts(_folder);
-        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, store, _connector);
+        var directory = await HostDirectory.CreateAsync(configuration, NullLogger<HostDirectory>.Instance, store, _connector);
         if (monitor is not null)
         {
             directory.Subscribe(monitor);
@@ -95,7 +95,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Equal(["rack-a"], listed.Settings.Tags);
 
         // A restart reads it back from the database, as a host added here.
-        var restarted = NewDirectory(monitor: null);
+        var restarted = await NewDirectoryAsync(monitor: null);
         Assert.Equal(["hv-config", "hv09"], restarted.Hosts.Select(h => h.Name));
         Assert.Equal(HostSource.Stored, restarted.Hosts[1].Source);
         Assert.Equal("first-password", restarted.Hosts[1].Settings.Password);
@@ -136,7 +136,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.Null(LastMade("hv10").Settings.Password);
         await EventuallyAsync(s => s.Find("hv09") is null && s.Find("hv10") is { Status.State: HostConnectionState.Connected }, "renamed in the feed");
         Assert.Null(_directory.Find("hv09"));
-        Assert.Equal("hv10", Assert.Single(NewDirectory(null).Hosts, h => h.Source == HostSource.Stored).Name);
+        Assert.Equal("hv10", Assert.Single((await NewDirectoryAsync(null)).Hosts, h => h.Source == HostSource.Stored).Name);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         Assert.DoesNotContain("hv09", _monitor.HostNames);
         Assert.True(LastMade("hv09").Disposed);
         Assert.Null(_directory.Find("hv09"));
-        Assert.DoesNotContain(NewDirectory(null).Hosts, h => h.Name == "hv09");
+        Assert.DoesNotContain((await NewDirectoryAsync(null)).Hosts, h => h.Name == "hv09");
         Assert.NotNull(_feed.GetSnapshot().Find("hv-config"));
     }
 
@@ -236,7 +236,7 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance);
+        await using var directory = await HostDirectory.CreateAsync(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance);
 
         var result = await directory.TestConnectionAsync(new HostForm
         {

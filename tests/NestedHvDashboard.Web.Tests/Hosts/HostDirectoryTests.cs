@@ -11,7 +11,7 @@ public sealed class HostDirectoryTests
     public async Task With_no_hosts_configured_and_the_simulator_enabled_it_runs_the_simulated_lab_and_every_host_answers()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [HostDirectory.SimulatorEnabledSetting] = "true" }).Build();
-        await using var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance);
+        await using var directory = await HostDirectory.CreateAsync(configuration, NullLogger<HostDirectory>.Instance);
 
         Assert.NotNull(directory.Lab);
         Assert.True(directory.Settings.Count >= 5);
@@ -27,7 +27,7 @@ public sealed class HostDirectoryTests
     public async Task With_no_hosts_configured_and_the_simulator_not_enabled_it_has_no_host_and_no_lab()
     {
         // The default outside Development: a new install shows how to add its first host, not made-up VMs.
-        await using var directory = new HostDirectory(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance);
+        await using var directory = await HostDirectory.CreateAsync(new ConfigurationBuilder().Build(), NullLogger<HostDirectory>.Instance);
 
         Assert.Null(directory.Lab);
         Assert.Empty(directory.Hosts);
@@ -52,7 +52,7 @@ public sealed class HostDirectoryTests
             ["Hosts:1:Timeout"] = "00:00:10",
         }).Build();
 
-        await using var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance);
+        await using var directory = await HostDirectory.CreateAsync(configuration, NullLogger<HostDirectory>.Instance);
 
         Assert.Null(directory.Lab);
         Assert.Collection(

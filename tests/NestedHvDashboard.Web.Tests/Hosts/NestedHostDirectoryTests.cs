@@ -34,12 +34,12 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private HostDirectory NewDirectory(Dictionary<string, string?>? hosts = null, bool watched = true)
+    private async Task<HostDirectory> NewDirectoryAsync(Dictionary<string, string?>? hosts = null, bool watched = true)
     {
         var store = TestStores.Hosts(_folder);
         // The simulated L1 guests live in the lab: it runs when no host is configured.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(hosts ?? new Dictionary<string, string?> { [HostDirectory.SimulatorEnabledSetting] = "true" }).Build();
-        var directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, store);
+        var directory = await HostDirectory.CreateAsync(configuration, NullLogger<HostDirectory>.Instance, store);
         if (watched)
         {
             directory.Subscribe(_monitor);
@@ -65,7 +65,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task An_L1_guest_is_added_saved_watched_and_lists_its_L2_vms()
     {
-        var directory = NewDirectory();
+        var directory = await NewDirectoryAsync();
         var (parent, vm) = Find(directory, v => v.Name == "nested-l1-01");
 
         var result = await directory.AddNestedHostAsync(parent.Name, vm.Id);
@@ -82,7 +82,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
         Assert.Contains(inventory.Vms, v => v.Name == "l2-app-01");
 
         // After a restart the database brings it back beside the lab, placed under the same VM.
-        var reloaded = NewDirectory(watched: false);
+        var reloaded = await NewDirectoryAsync(watched: false);
         var again = Assert.Single(reloaded.Hosts, h => h.Settings.ParentHost is not null);
         Assert.Equal((parent.Name, vm.Id), (again.Settings.ParentHost, again.Settings.ParentVmId));
         Assert.Equal(5, reloaded.Hosts.Count(h => h.Source == HostSource.Simulated));
@@ -94,7 +94,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_stopped_or_non_HyperV_vms_are_refused_naming_host_and_vm()
     {
-        var directory = NewDirectory();
+        var directory = await NewDirectoryAsync();
         var (offHost, off) = Find(directory, v => v.State == VMState.Off);
         var (plainHost, plain) = Find(directory, v => v.State == VMState.Running && v.Guest is { } g && !g.Host.Read(h => h.HyperVInstalled));
         var unknownId = Guid.NewGuid();
@@ -115,7 +115,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task A_vm_on_a_real_host_is_sent_to_the_connections_page()
     {
-        var directory = NewDirectory(new()
+        var directory = await NewDirectoryAsync(new()
         {
             ["Hosts:0:Name"] = "hv-real",
             ["Hosts:0:Address"] = "hv-real.lab.example",

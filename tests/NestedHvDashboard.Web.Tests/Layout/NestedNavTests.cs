@@ -17,7 +17,7 @@ public sealed class NestedNavTests
     [Fact]
     public async Task An_L1_host_sits_under_its_parent_host_not_at_the_tag_level()
     {
-        await using var directory = new HostDirectory(
+        await using var directory = await HostDirectory.CreateAsync(
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Hosts:0:Name"] = "hv-l0",

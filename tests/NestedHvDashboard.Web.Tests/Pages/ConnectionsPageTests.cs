@@ -46,7 +46,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
             ["Hosts:0:Address"] = "hv-config.lab.example",
         }).Build();
         var store = TestStores.Hosts(_folder);
-        _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance, store, _connector);
+        _directory = await HostDirectory.CreateAsync(configuration, NullLogger<HostDirectory>.Instance, store, _connector);
         _directory.Subscribe(_monitor);
         await _monitor.StartAsync(CancellationToken.None);
 

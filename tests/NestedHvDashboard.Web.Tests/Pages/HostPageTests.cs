@@ -168,7 +168,7 @@ public sealed class HostPageTests : IAsyncLifetime
             ["Hosts:0:UseHttps"] = "true",
             ["Hosts:0:ConfigurationName"] = "PowerShell.7",
         }).Build();
-        await using var directory = new HostDirectory(configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<HostDirectory>.Instance, NestedHvDashboard.Web.Tests.Data.TestStores.Hosts(folder), new PowerShellHostConnector());
+        await using var directory = await HostDirectory.CreateAsync(configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<HostDirectory>.Instance, NestedHvDashboard.Web.Tests.Data.TestStores.Hosts(folder), new PowerShellHostConnector());
         _lookup = directory;
         try
         {

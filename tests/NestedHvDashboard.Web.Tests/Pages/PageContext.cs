@@ -51,10 +51,10 @@ public abstract class PageContext : IAsyncLifetime
     /// <summary>The signed-in user, for a test that renders as another role (<see cref="Access.BunitRoles.As"/>).</summary>
     protected BunitAuthorizationContext Auth { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
-        _directory = new HostDirectory(configuration, NullLogger<HostDirectory>.Instance);
+        _directory = await HostDirectory.CreateAsync(configuration, NullLogger<HostDirectory>.Instance);
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.SignInAs(DashboardRoles.Administrator);
         Context.Services.AddMudServices();
@@ -65,7 +65,6 @@ public abstract class PageContext : IAsyncLifetime
         Context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         Context.Services.AddSingleton(_directory);
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()

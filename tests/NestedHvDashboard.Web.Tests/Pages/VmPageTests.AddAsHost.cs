@@ -30,9 +30,10 @@ public sealed partial class VmPageTests
     }
 
     [Fact]
-    public void A_vm_already_added_links_to_its_host_instead()
+    public async Task A_vm_already_added_links_to_its_host_instead()
     {
-        _vmIsAddedAsHost = true;
+        await _directory!.DisposeAsync();
+        _directory = await NewDirectoryAsync(vmIsAddedAsHost: true);
         var page = Open(Vm(VmState.Running));
 
         var link = page.Find("[data-testid=added-host]");

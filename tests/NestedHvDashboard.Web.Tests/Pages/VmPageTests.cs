@@ -35,10 +35,10 @@ public sealed partial class VmPageTests : IAsyncLifetime
     private FakeHyperVHost _host = null!;
     private IRenderedComponent<MudDialogProvider> _dialogs = null!;
     private HostDirectory? _directory;
-    private bool _vmIsAddedAsHost;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        _directory = await NewDirectoryAsync(vmIsAddedAsHost: false);
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _auth = _context.SignInAs(DashboardRoles.Administrator);
         _context.Services.AddMudServices();
@@ -47,14 +47,13 @@ public sealed partial class VmPageTests : IAsyncLifetime
         _context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         _context.Services.AddSingleton<IHostLookup>(new Lookup(() => _host));
         _context.Services.AddSingleton(_pending);
-        _context.Services.AddSingleton(_ => _directory = NewDirectory());
+        _context.Services.AddSingleton(_ => _directory!);
         _context.Services.AddNestedVirtualizationOperations();
         _context.Services.AddNestedNetworking();
         _context.Services.AddSingleton<HostAdministration>();
         _db.AddTo(_context.Services);
         _context.AddActorServices();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -68,8 +67,8 @@ public sealed partial class VmPageTests : IAsyncLifetime
         _db.Dispose();
     }
 
-    // hv-a is a configured (never contacted) real host; with _vmIsAddedAsHost the VM is also the L1 host hv-a-l1.
-    private HostDirectory NewDirectory()
+    // hv-a is a configured (never contacted) real host; with vmIsAddedAsHost the VM is also the L1 host hv-a-l1.
+    private static Task<HostDirectory> NewDirectoryAsync(bool vmIsAddedAsHost)
     {
         var hosts = new Dictionary<string, string?>
         {
@@ -77,7 +76,7 @@ public sealed partial class VmPageTests : IAsyncLifetime
             ["Hosts:0:Address"] = "hv-a.example.test",
             ["Hosts:0:Transport"] = "Ssh",
         };
-        if (_vmIsAddedAsHost)
+        if (vmIsAddedAsHost)
         {
             hosts["Hosts:1:Name"] = "hv-a-l1";
             hosts["Hosts:1:Address"] = "hv-a-l1.example.test";
@@ -86,7 +85,7 @@ public sealed partial class VmPageTests : IAsyncLifetime
             hosts["Hosts:1:ParentVmId"] = VmId.ToString();
         }
 
-        return new HostDirectory(
+        return HostDirectory.CreateAsync(
             new ConfigurationBuilder().AddInMemoryCollection(hosts).Build(),
             NullLogger<HostDirectory>.Instance);
     }
