@@ -23,12 +23,17 @@ public sealed class DisposeWhileBusyTests
         var connection = new HostConnection.Pool(pool);
         await connection.OpenAsync().WaitAsync(Patience);
         using var held = new ManualResetEventSlim();
+        using var started = new ManualResetEventSlim();
         using var shell = System.Management.Automation.PowerShell.Create();
         // .NET's Wait does not look at the pipeline's stop: the command runs on until the test lets it go.
-        shell.AddScript("param($held) $null = $held.Wait([timespan]::FromMinutes(2)); 'ended'").AddParameter("held", held);
+        shell.AddScript("param($held, $started) $started.Set(); $null = $held.Wait([timespan]::FromMinutes(2)); 'ended'")
+            .AddParameter("held", held).AddParameter("started", started);
         var use = await connection.AttachAsync(shell, CancellationToken.None);
         var invocation = shell.InvokeAsync();
-        await Eventually.HoldsAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Running, Patience);
+        // The script itself runs (the invocation says Running already while it waits for a runspace of the pool; a stop then
+        // ends it at once, and the close under a running command would not be what is tested).
+        await Eventually.HoldsAsync(() => started.IsSet, Patience);
+        Assert.Equal(PSInvocationState.Running, shell.InvocationStateInfo.State);
 
         var closed = connection.CloseAsync();
         await Eventually.HoldsAsync(() => shell.InvocationStateInfo.State == PSInvocationState.Stopping, Patience);
