@@ -17,6 +17,22 @@ public sealed class SshTransportGuardTests(SshLabFixture lab)
     [Fact]
     public async Task The_ssh_process_dying_with_unsent_input_breaks_the_runspace_not_this_process()
     {
+        // Which of the transport's threads closes the connection after the kill is a race (about one run in three here the
+        // close finds no unsent bytes left to flush, so it never meets the broken pipe and proves nothing about the guard).
+        // Every attempt must leave a broken runspace, a closed writer and a live test host; attempts go on until one close
+        // has met the broken pipe, five at most.
+        var metBrokenPipe = false;
+        for (var attempt = 1; attempt <= 5 && !metBrokenPipe; attempt++)
+        {
+            metBrokenPipe = await KillSshWithUnsentInputAsync();
+        }
+
+        Assert.True(metBrokenPipe, "in five attempts, no close of the transport's writer met the broken pipe");
+    }
+
+    // One attempt: true when disposing the transport's writer met the broken pipe and the guard forgave it.
+    private async Task<bool> KillSshWithUnsentInputAsync()
+    {
         using var runspace = RemoteConnections.CreateSshRunspace(lab.Alpha.Settings(SshLabFixture.Timeout));
         await Task.Run(runspace.Open).WaitAsync(Patience);
         Assert.True(SshTransportGuard.Protect(runspace), "the open runspace's input writer is the forgiving one");
@@ -27,8 +43,8 @@ public sealed class SshTransportGuardTests(SshLabFixture lab)
         Assert.Contains("ssh", ProcessTable.CommandLine(sshPid), StringComparison.Ordinal);
 
         // The transport reports the error on its error thread before it closes the connection. Holding that report until the
-        // ssh process has no open file left makes the close meet a pipe with no reader every time (ssh closes its stderr
-        // before the copy of its input it reads from, so otherwise the flush below may still slip into the pipe).
+        // ssh process has no open file left makes the close meet a pipe with no reader (ssh closes its stderr before the copy
+        // of its input it reads from, so otherwise the flush below may still slip into the pipe).
         var gone = new SshGone(sshPid);
         var errorEvent = transport.GetType().GetEvent("WSManTransportErrorOccured", BindingFlags.Instance | BindingFlags.NonPublic)!;
         errorEvent.GetAddMethod(nonPublic: true)!.Invoke(
@@ -43,11 +59,10 @@ public sealed class SshTransportGuardTests(SshLabFixture lab)
             Patience,
             "the runspace broken, its writer closed and ssh gone");
 
-        // The transport closed its writer on its error thread, the flush hit the broken pipe, it was forgiven, and the
-        // rest of the close (reaping the ssh process) went on.
+        // The transport closed its writer, the rest of the close (reaping the ssh process) went on, and this process lives.
         Assert.True(gone.Waited, "the transport reported the error before closing");
-        Assert.True(forgiving.ForgaveBrokenPipe, "disposing the writer met the broken pipe");
         Assert.Null(SshTransportGuard.StdInWriter(transport));
+        return forgiving.ForgaveBrokenPipe;
     }
 
     private sealed class SshGone(int pid)
