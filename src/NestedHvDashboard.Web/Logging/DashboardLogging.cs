@@ -2,6 +2,9 @@ using System.Globalization;
 using NestedHvDashboard.Web.Data;
 using Serilog;
 using Serilog.Configuration;
+using Serilog.Core;
+using Serilog.Debugging;
+using Serilog.Events;
 
 namespace NestedHvDashboard.Web.Logging;
 
@@ -28,7 +31,7 @@ public static class DashboardLogging
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(settings);
-        return writeTo.File(
+        var files = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.File(
             FilePattern(dataFolder),
             outputTemplate: Template,
             formatProvider: CultureInfo.InvariantCulture,
@@ -36,7 +39,27 @@ public static class DashboardLogging
             rollOnFileSizeLimit: true,
             rollingInterval: RollingInterval.Day,
             retainedFileCountLimit: settings.RetainedFiles,
-            retainedFileTimeLimit: TimeSpan.FromDays(settings.RetainedDays));
+            retainedFileTimeLimit: TimeSpan.FromDays(settings.RetainedDays)).CreateLogger();
+        return writeTo.Sink(new ClosingForgivenSink(files));
+    }
+
+    // The file sink, whose close must not fail the app's shutdown: on a full disk the last buffered line cannot be flushed,
+    // and Serilog's file sink throws that from Dispose (writes themselves already fail quietly, into Serilog's SelfLog).
+    private sealed class ClosingForgivenSink(Logger files) : ILogEventSink, IDisposable
+    {
+        public void Emit(LogEvent logEvent) => files.Write(logEvent);
+
+        public void Dispose()
+        {
+            try
+            {
+                files.Dispose();
+            }
+            catch (IOException ex)
+            {
+                SelfLog.WriteLine("The log file could not be closed cleanly: {0}", ex.Message);
+            }
+        }
     }
 
     /// <summary>
