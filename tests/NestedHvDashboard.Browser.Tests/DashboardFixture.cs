@@ -110,9 +110,11 @@ public sealed class DashboardFixture : IAsyncLifetime
         try
         {
             // 60 s: CI once ran out of 30 s here with the reliability lanes starting apps beside this one on 2 cores.
-            await page.WaitForURLAsync(
-                url => !new Uri(url).AbsolutePath.StartsWith("/account/", StringComparison.Ordinal) || new Uri(url).Query.Contains("error=", StringComparison.Ordinal),
-                new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+            await PageUrl.WaitUntilAsync(
+                page,
+                url => !url.AbsolutePath.StartsWith("/account/", StringComparison.Ordinal) || url.Query.Contains("error=", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(60),
+                "the sign-in form to redirect");
         }
         catch (TimeoutException ex)
         {

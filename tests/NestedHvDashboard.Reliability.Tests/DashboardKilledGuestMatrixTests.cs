@@ -165,7 +165,7 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         await page.GetByTestId("user-name").FillAsync(DashboardProcess.AdminUser);
         await page.GetByTestId("password").FillAsync(DashboardProcess.AdminPassword);
         await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/healthz", new() { WaitUntil = WaitUntilState.Commit, Timeout = Timeout });
+        await PageUrl.WaitUntilAsync(page, url => url.AbsolutePath == "/healthz", TimeSpan.FromMilliseconds(Timeout), "the sign-in form to redirect to /healthz");
         return await context.StorageStateAsync();
     }
 
