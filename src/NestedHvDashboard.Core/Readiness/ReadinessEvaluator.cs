@@ -24,7 +24,7 @@ public static class ReadinessEvaluator
 
     /// <summary>
     /// vm.host-support (the host rules summarised), vm.config-version, vm.l1-vcpus, vm.generation,
-    /// vm.power-state, vm.dynamic-memory, vm.startup-memory, vm.checkpoints.
+    /// vm.power-state, vm.dynamic-memory, vm.startup-memory, vm.checkpoints, vm.l2-network (with no NAT known in the guest).
     /// </summary>
     public static IReadOnlyList<ReadinessCheck> EvaluateVm(HostFacts host, VmSnapshot vm)
     {
@@ -40,6 +40,7 @@ public static class ReadinessEvaluator
             VmRules.DynamicMemory(vm),
             VmRules.StartupMemory(vm),
             VmRules.Checkpoints(vm),
+            NestedNetworkRule.Evaluate(host, vm),
         ];
     }
 

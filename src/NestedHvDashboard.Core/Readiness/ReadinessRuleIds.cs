@@ -17,6 +17,9 @@ public static class ReadinessRuleIds
     public const string VmStartupMemory = "vm.startup-memory";
     public const string VmCheckpoints = "vm.checkpoints";
 
+    /// <summary>A VM with nested on needs MAC spoofing or NAT in the guest, else its nested VMs have no network.</summary>
+    public const string VmL2Network = "vm.l2-network";
+
     private static readonly HashSet<string> Blocking =
     [
         HostProcessor,

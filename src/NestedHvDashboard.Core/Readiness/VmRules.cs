@@ -98,18 +98,18 @@ public static class VmRules
             return new ReadinessCheck(id, title, ReadinessStatus.Pass, "The VM is Off.", null);
         }
 
+        if (vm.ExposeVirtualizationExtensions)
+        {
+            // Readiness is readiness to run nested: with the setting already on, nothing needs the VM Off, saved or not.
+            return new ReadinessCheck(id, title, ReadinessStatus.Pass,
+                $"The VM is {vm.State} and nested virtualization is already on: it need not stop for it.", null);
+        }
+
         if (IsSaved(vm.State))
         {
             return new ReadinessCheck(id, title, ReadinessStatus.Warn,
                 $"The VM is {vm.State} and has saved state; Microsoft's nested check flags saved VMs, and the setting changes only while the VM is Off.",
                 "Start the VM and shut it down, or discard its saved state (Remove-VMSavedState), before changing nested virtualization.");
-        }
-
-        if (vm.ExposeVirtualizationExtensions)
-        {
-            // Nothing to change: the power state matters only to a change, and nested is already what the user wants.
-            return new ReadinessCheck(id, title, ReadinessStatus.Pass,
-                $"The VM is {vm.State} and nested virtualization is already on: it need not stop for it.", null);
         }
 
         return new ReadinessCheck(id, title, ReadinessStatus.Warn,

@@ -43,7 +43,7 @@ public class ReadinessSummaryTests
     public void Blocking_rules_are_the_guides_prerequisites()
     {
         string[] blocking = ["host.processor", "host.os", "host.hyperv", "host.azure-security-type", "vm.host-support", "vm.config-version", "vm.l1-vcpus"];
-        string[] notBlocking = ["vm.power-state", "vm.dynamic-memory", "vm.startup-memory", "vm.checkpoints", "vm.generation"];
+        string[] notBlocking = ["vm.power-state", "vm.dynamic-memory", "vm.startup-memory", "vm.checkpoints", "vm.generation", "vm.l2-network"];
 
         Assert.All(blocking, id => Assert.True(ReadinessRuleIds.IsBlocking(id), id));
         Assert.All(notBlocking, id => Assert.False(ReadinessRuleIds.IsBlocking(id), id));

@@ -127,10 +127,23 @@ public class VmRulesTests
         Assert.Null(check.Fix);
     }
 
-    [Fact]
-    public void A_saved_VM_is_still_warned_with_nested_on_since_its_saved_state_is_the_problem()
+    [Theory]
+    [InlineData(VmState.Saved)]
+    [InlineData(VmState.FastSaved)]
+    [InlineData(VmState.Hibernated)]
+    public void A_saved_VM_whose_nested_setting_is_already_on_needs_no_power_change_so_is_not_warned(VmState state)
     {
-        Assert.Equal(ReadinessStatus.Warn, VmRules.PowerState(Lab.Vm(state: VmState.Saved, nested: true)).Status);
+        // Readiness is readiness to run nested: the setting is already on, so nothing needs the VM Off.
+        var check = VmRules.PowerState(Lab.Vm(state: state, nested: true));
+
+        Assert.Equal(ReadinessStatus.Pass, check.Status);
+        Assert.Null(check.Fix);
+    }
+
+    [Fact]
+    public void A_saved_VM_with_nested_off_is_still_warned_as_the_change_needs_it_off()
+    {
+        Assert.Equal(ReadinessStatus.Warn, VmRules.PowerState(Lab.Vm(state: VmState.Saved)).Status);
     }
 
     [Theory]
@@ -241,7 +254,7 @@ public class VmRulesTests
 
         Assert.All(checks, c => Assert.Equal(ReadinessStatus.Pass, c.Status));
         Assert.Equal(
-            ["vm.host-support", "vm.config-version", "vm.l1-vcpus", "vm.generation", "vm.power-state", "vm.dynamic-memory", "vm.startup-memory", "vm.checkpoints"],
+            ["vm.host-support", "vm.config-version", "vm.l1-vcpus", "vm.generation", "vm.power-state", "vm.dynamic-memory", "vm.startup-memory", "vm.checkpoints", "vm.l2-network"],
             checks.Select(c => c.RuleId));
         Assert.Equal(checks.Count, checks.Select(c => c.RuleId).Distinct().Count());
     }
