@@ -16,17 +16,21 @@ namespace NestedHvDashboard.Web.Api;
 /// <param name="RunningVmCount">VMs running.</param>
 /// <param name="NestedVmCount">VMs with nested virtualization on.</param>
 /// <param name="ReadAt">When the host last answered.</param>
+/// <param name="Verdict">Can this host run nested virtualization: "canNest", "cannot" or "unknown".</param>
+/// <param name="VerdictText">The verdict in words, e.g. "Cannot: AMD needs Windows Server 2022+".</param>
 public sealed record ApiHost(
     string Name, string Status, DateTimeOffset Since, string? Error, string? Os, int? OsBuild, string ProcessorVendor,
-    int VmCount, int RunningVmCount, int NestedVmCount, DateTimeOffset? ReadAt)
+    int VmCount, int RunningVmCount, int NestedVmCount, DateTimeOffset? ReadAt, string Verdict, string VerdictText)
 {
     public static ApiHost Of(HostInventoryState host)
     {
         ArgumentNullException.ThrowIfNull(host);
+        var verdict = HostVerdict.For(host.Facts, reachable: host.Status.State is not (HostConnectionState.Unreachable or HostConnectionState.AuthenticationFailed));
         return new(
             host.Name, ApiJson.Name(host.Status.State.ToString()), host.Status.Since, host.Status.LastError, host.Facts?.OsCaption, host.Facts?.OsBuild,
             ApiJson.Name((host.Facts?.ProcessorVendor ?? Core.Hosts.ProcessorVendor.Unknown).ToString()),
-            host.Vms.Count, host.Vms.Count(v => v.State is VmState.Running), host.Vms.Count(v => v.ExposeVirtualizationExtensions), host.ReadAt);
+            host.Vms.Count, host.Vms.Count(v => v.State is VmState.Running), host.Vms.Count(v => v.ExposeVirtualizationExtensions), host.ReadAt,
+            ApiJson.Name(verdict.Kind.ToString()), verdict.Text);
     }
 }
 

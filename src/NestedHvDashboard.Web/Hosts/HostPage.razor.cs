@@ -78,6 +78,9 @@ public sealed partial class HostPage : LiveInventoryComponent
         }
     }
 
+    private static HostVerdict Verdict(HostInventoryState host) =>
+        HostVerdict.For(host.Facts, reachable: host.Status.State is not (HostConnectionState.Unreachable or HostConnectionState.AuthenticationFailed));
+
     private static IEnumerable<KeyValuePair<ReadinessStatus, int>> ReadinessCounts(HostInventoryState host) => host.Facts is not { } facts
         ? []
         : host.Vms

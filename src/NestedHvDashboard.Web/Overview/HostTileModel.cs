@@ -19,9 +19,11 @@ namespace NestedHvDashboard.Web.Overview;
 /// <param name="NestedOn">VMs with nested virtualization on.</param>
 /// <param name="CpuPercent">Average CPU of the running VMs (0 when none runs).</param>
 /// <param name="HostFailures">The host's own readiness checks that fail.</param>
-/// <param name="VmsFailing">VMs with at least one failing readiness check.</param>
-/// <param name="Warnings">Host checks that warn plus VMs that warn but do not fail.</param>
+/// <param name="VmsFailing">VMs whose readiness (the worst check, as the VM grid shows it) is Fail.</param>
+/// <param name="Warnings">VMs whose readiness is Warn (the grid's Warn filter).</param>
 /// <param name="Tags">The host's tags from its settings.</param>
+/// <param name="VmsReady">VMs whose readiness is Pass.</param>
+/// <param name="VmsUnknown">VMs whose readiness is Unknown (a check cannot be answered, or the host has not answered).</param>
 public sealed record HostTileModel(
     string Name,
     HostStatus Status,
@@ -35,9 +37,23 @@ public sealed record HostTileModel(
     int HostFailures,
     int VmsFailing,
     int Warnings,
-    IReadOnlyList<string> Tags)
+    IReadOnlyList<string> Tags,
+    int VmsReady = 0,
+    int VmsUnknown = 0)
 {
-    /// <summary>Readiness problems: failing host checks plus VMs with a failing check.</summary>
+    /// <summary>Can this host run nested virtualization at all, in words. Default: unknown until the first read.</summary>
+    public HostVerdict Verdict { get; init; } = HostVerdict.NotYetRead;
+
+    /// <summary>How many VMs have this readiness: the count the VM grid's readiness filter shows for this host.</summary>
+    public int VmsWith(ReadinessStatus status) => status switch
+    {
+        ReadinessStatus.Fail => VmsFailing,
+        ReadinessStatus.Warn => Warnings,
+        ReadinessStatus.Pass => VmsReady,
+        _ => VmsUnknown,
+    };
+
+    /// <summary>Readiness problems, for sorting: failing host checks plus VMs whose readiness is Fail.</summary>
     public int Problems => HostFailures + VmsFailing;
 
     /// <summary>True when the host is unreachable or refused the credentials.</summary>
@@ -57,26 +73,19 @@ public sealed record HostTileModel(
     {
         ArgumentNullException.ThrowIfNull(host);
         var running = host.Vms.Where(v => v.State == VmState.Running).ToList();
-        int hostFailures = 0, warnings = 0, vmsFailing = 0;
-        if (host.Facts is { } facts)
+        var hostFailures = host.Facts is { } facts ? ReadinessSummary.From(ReadinessEvaluator.EvaluateHost(facts)).Failed : 0;
+
+        // Per VM, exactly as the grid classes a row (its worst check, Unknown before the host's facts), so a count here
+        // is the number of rows the grid's readiness filter shows for this host.
+        int failing = 0, warning = 0, ready = 0, unknown = 0;
+        foreach (var vm in host.Vms)
         {
-            var hostSummary = ReadinessSummary.From(ReadinessEvaluator.EvaluateHost(facts));
-            hostFailures = hostSummary.Failed;
-            warnings = hostSummary.Warnings;
-            foreach (var vm in host.Vms)
+            switch (ReadinessOf(host.Facts, vm))
             {
-                // A host failure already shows in every VM's host-support check, and a running VM is no
-                // problem (the dashboard stops and starts it itself): count what the VM itself needs fixed.
-                var own = ReadinessEvaluator.EvaluateVm(facts, vm).Where(c => c.RuleId is not (ReadinessRuleIds.VmHostSupport or ReadinessRuleIds.VmPowerState));
-                var summary = ReadinessSummary.From(own);
-                if (summary.Failed > 0)
-                {
-                    vmsFailing++;
-                }
-                else if (summary.Warnings > 0)
-                {
-                    warnings++;
-                }
+                case ReadinessStatus.Fail: failing++; break;
+                case ReadinessStatus.Warn: warning++; break;
+                case ReadinessStatus.Pass: ready++; break;
+                default: unknown++; break;
             }
         }
 
@@ -91,8 +100,17 @@ public sealed record HostTileModel(
             host.Vms.Count(v => v.ExposeVirtualizationExtensions),
             running.Count == 0 ? 0 : (int)Math.Round(running.Average(v => v.CpuUsagePercent)),
             hostFailures,
-            vmsFailing,
-            warnings,
-            tags ?? []);
+            failing,
+            warning,
+            tags ?? [],
+            ready,
+            unknown)
+        {
+            Verdict = HostVerdict.For(host.Facts, reachable: host.Status.State is not (HostConnectionState.Unreachable or HostConnectionState.AuthenticationFailed)),
+        };
     }
+
+    /// <summary>A VM's readiness as the grid shows it: its worst check, Unknown while the host's facts are not known.</summary>
+    public static ReadinessStatus ReadinessOf(HostFacts? facts, VmSnapshot vm) =>
+        facts is null ? ReadinessStatus.Unknown : ReadinessSummary.From(ReadinessEvaluator.EvaluateVm(facts, vm)).Worst;
 }

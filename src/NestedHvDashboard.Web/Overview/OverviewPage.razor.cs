@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.Readiness;
 
 namespace NestedHvDashboard.Web.Overview;
 
@@ -24,6 +25,10 @@ public sealed partial class OverviewPage : HostTilesComponent
         _allTags = Directory.Settings.AllTags();
         _connected = Tiles.Count(t => t.Status.State == HostConnectionState.Connected);
     }
+
+    // The totals count the hosts shown: with a tag filter, the grid is narrowed to those hosts too.
+    private string GridLink(ReadinessStatus status) =>
+        VirtualMachines.VmGridAddress.For(Query.Tags.Count == 0 ? null : Shown.Select(t => t.Name), status);
 
     private void ToggleTag(string tag)
     {

@@ -22,6 +22,7 @@ public sealed partial class VmGrid : ComponentBase
     private VmGridQuery _query = new();
     private (VmGridColumn Column, bool Descending)? _sort = (VmGridColumn.Name, false);
     private BulkRun? _run;
+    private VmGridQuery? _appliedFilter;
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
@@ -44,6 +45,13 @@ public sealed partial class VmGrid : ComponentBase
     [Parameter]
     public string Height { get; set; } = "calc(100vh - 300px)";
 
+    /// <summary>
+    /// The filters the grid starts with, e.g. from the address on /vms (<see cref="VmGridAddress"/>); a new value replaces
+    /// the current filters. Default: null (no filter).
+    /// </summary>
+    [Parameter]
+    public VmGridQuery? Filter { get; set; }
+
     private string StateValue => _query.State?.ToString() ?? "any";
 
     private string NestedValue => _query.Nested switch { true => "on", false => "off", _ => "any" };
@@ -55,7 +63,14 @@ public sealed partial class VmGrid : ComponentBase
     protected override async Task OnParametersSetAsync()
     {
         var set = VmRowSet.Of(Hosts);
-        if (ReferenceEquals(set, _set))
+        var filtered = Filter is not null && !ReferenceEquals(Filter, _appliedFilter);
+        if (filtered)
+        {
+            _appliedFilter = Filter;
+            _query = Filter!;
+        }
+
+        if (ReferenceEquals(set, _set) && !filtered)
         {
             return;
         }
@@ -123,6 +138,12 @@ public sealed partial class VmGrid : ComponentBase
     private Task OnReadiness(string? value)
     {
         _query = _query with { Readiness = Enum.TryParse<ReadinessStatus>(value, out var status) ? status : null };
+        return RefilterAsync();
+    }
+
+    private Task OnHostCleared(string host)
+    {
+        _query = _query with { Hosts = [.. _query.Hosts.Where(h => !string.Equals(h, host, StringComparison.OrdinalIgnoreCase))] };
         return RefilterAsync();
     }
 

@@ -40,8 +40,11 @@ public sealed record VmGridQuery
     /// <summary>Only VMs whose worst check has this status; null for any.</summary>
     public ReadinessStatus? Readiness { get; init; }
 
+    /// <summary>Only VMs of these hosts (case-insensitive); empty for every host. From the address on /vms (<see cref="VmGridAddress"/>).</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+
     /// <summary>True when no filter and no search narrows the rows.</summary>
-    public bool ShowsEverything => string.IsNullOrWhiteSpace(Search) && State is null && Nested is null && Readiness is null;
+    public bool ShowsEverything => string.IsNullOrWhiteSpace(Search) && State is null && Nested is null && Readiness is null && Hosts.Count == 0;
 
     /// <summary>The rows that match, in their given order.</summary>
     public IReadOnlyList<VmRow> Apply(IEnumerable<VmRow> rows)
@@ -54,7 +57,8 @@ public sealed record VmGridQuery
                 || (SearchHosts && row.Host.Contains(search, StringComparison.OrdinalIgnoreCase)))
             && (State is null || row.Vm.State == State)
             && (Nested is null || row.Vm.ExposeVirtualizationExtensions == Nested)
-            && (Readiness is null || row.Readiness == Readiness))];
+            && (Readiness is null || row.Readiness == Readiness)
+            && (Hosts.Count == 0 || Hosts.Contains(row.Host, StringComparer.OrdinalIgnoreCase)))];
     }
 
     // One function per column, made once: the grid hands back the function of the column it sorts by, and

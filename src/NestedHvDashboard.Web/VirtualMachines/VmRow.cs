@@ -19,7 +19,12 @@ public sealed class VmRow : IEquatable<VmRow>
         Facts = facts;
         Vm = vm;
         Key = new VmKey(host, vm.Id);
-        Worst = facts is null ? null : Components.Format.Worst(ReadinessEvaluator.EvaluateVm(facts, vm));
+        if (facts is not null)
+        {
+            var checks = ReadinessEvaluator.EvaluateVm(facts, vm);
+            Worst = Components.Format.Worst(checks);
+            BlockingReasons = ReasonsOf(facts, checks);
+        }
     }
 
     // The same VM with new readings (CPU, uptime): its readiness does not depend on them, so it is kept.
@@ -30,6 +35,7 @@ public sealed class VmRow : IEquatable<VmRow>
         Vm = vm;
         Key = previous.Key;
         Worst = previous.Worst;
+        BlockingReasons = previous.BlockingReasons;
     }
 
     /// <summary>
@@ -62,6 +68,12 @@ public sealed class VmRow : IEquatable<VmRow>
     /// <summary>The worst check, or null when the host's facts are not known.</summary>
     public ReadinessCheck? Worst { get; }
 
+    /// <summary>
+    /// Every failing check's short title ("Host cannot nest: AMD needs Windows Server 2022+", "VM configuration version is
+    /// high enough"), then every check that cannot be answered ("Not known: …"); empty when nothing fails or is unknown.
+    /// </summary>
+    public IReadOnlyList<string> BlockingReasons { get; } = [];
+
     /// <summary>The worst check's status; Unknown without host facts.</summary>
     public ReadinessStatus Readiness => Worst?.Status ?? ReadinessStatus.Unknown;
 
@@ -83,6 +95,15 @@ public sealed class VmRow : IEquatable<VmRow>
         }
 
         return rows;
+    }
+
+    private static IReadOnlyList<string> ReasonsOf(HostFacts facts, IReadOnlyList<ReadinessCheck> checks)
+    {
+        var failing = checks.Where(c => c.Status is ReadinessStatus.Fail).Select(c => c.RuleId == ReadinessRuleIds.VmHostSupport
+            ? "Host cannot nest: " + HostVerdict.For(facts).Cause
+            : c.Title);
+        var unknown = checks.Where(c => c.Status is ReadinessStatus.Unknown).Select(c => "Not known: " + c.Title);
+        return [.. failing, .. unknown];
     }
 
     public bool Equals(VmRow? other) => other is not null && Key == other.Key;

@@ -1,5 +1,6 @@
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Overview;
 using static NestedHvDashboard.Web.Tests.Overview.TileData;
@@ -43,12 +44,25 @@ public sealed class HostTileModelTests
     }
 
     [Fact]
-    public void A_running_vm_is_not_a_warning_the_dashboard_stops_and_starts_it_itself()
+    public void Counts_are_per_vm_as_the_grid_classes_a_row_so_a_running_vm_with_nested_off_is_a_warn_vm()
     {
-        var tile = HostTileModel.From(Connected(Intel2022("hv-a"), Ready("a", VmState.Running, cpu: 10)));
+        // The grid shows it as Warn (it must stop for the change); the tile's count links to that filter, so it counts it too.
+        var tile = HostTileModel.From(Connected(Intel2022("hv-a"), Ready("a", VmState.Running, cpu: 10), Ready("b", VmState.Running, nested: true)));
 
-        Assert.Equal(0, tile.Warnings);
+        Assert.Equal(1, tile.Warnings);
+        Assert.Equal(1, tile.VmsReady);
         Assert.Equal(0, tile.Problems);
+        Assert.Equal(1, tile.VmsWith(ReadinessStatus.Warn));
+        Assert.Equal(1, tile.VmsWith(ReadinessStatus.Pass));
+    }
+
+    [Fact]
+    public void The_verdict_says_whether_the_host_can_nest()
+    {
+        Assert.Equal("Can run nested (Intel, WS2022)", HostTileModel.From(Connected(Intel2022("hv-a"))).Verdict.Text);
+        Assert.Equal("Cannot: AMD needs Windows Server 2022+", HostTileModel.From(Connected(Amd2016("hv-amd"))).Verdict.Text);
+        var down = new HostInventoryState("hv-x", new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "refused"), Intel2022("hv-x"), [], 1, null);
+        Assert.Equal("Unknown: host unreachable", HostTileModel.From(down).Verdict.Text);
     }
 
     [Fact]
@@ -79,6 +93,7 @@ public sealed class HostTileModelTests
         Assert.Equal(ProcessorVendor.Unknown, tile.ProcessorVendor);
         Assert.Equal(0, tile.Problems);
         Assert.Equal(0, tile.CpuPercent);
+        Assert.Equal(HostVerdictKind.Unknown, tile.Verdict.Kind);
         Assert.Empty(tile.Tags);
     }
 

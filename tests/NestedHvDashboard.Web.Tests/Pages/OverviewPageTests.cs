@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.VirtualMachines;
 using OverviewPage = NestedHvDashboard.Web.Overview.OverviewPage;
 using static NestedHvDashboard.Web.Tests.Overview.TileData;
@@ -26,7 +27,7 @@ public sealed class OverviewPageTests : PageContext
             Assert.Equal("Connected", tile.QuerySelector("[data-testid=host-status]")!.TextContent.Trim());
             Assert.Equal("1/3", tile.QuerySelector("[data-testid=tile-running]")!.TextContent.Trim());
             Assert.Equal("1/3", tile.QuerySelector("[data-testid=tile-nested]")!.TextContent.Trim());
-            Assert.Equal("1", tile.QuerySelector("[data-testid=tile-problems]")!.TextContent.Trim());
+            Assert.Equal("1 failing", tile.QuerySelector("[data-testid=tile-count-fail]")!.TextContent.Trim());
             Assert.Equal("20 %", tile.QuerySelector("[data-testid=tile-cpu]")!.TextContent.Trim());
             Assert.Equal("Intel", tile.QuerySelector("[data-testid=tile-vendor]")!.TextContent.Trim());
             Assert.Contains("Windows Server 2022 Datacenter · build 20348", tile.QuerySelector("[data-testid=tile-os]")!.TextContent, StringComparison.Ordinal);
@@ -34,6 +35,50 @@ public sealed class OverviewPageTests : PageContext
             Assert.Equal("/hosts/hv-a", tile.QuerySelector("a")!.GetAttribute("href"));
         });
         Assert.Equal("live", page.Find("[data-testid=feed-state]").TextContent);
+    }
+
+    [Fact]
+    public void Each_readiness_count_counts_vms_and_links_to_the_grid_filtered_to_that_host_and_readiness()
+    {
+        // alpha runs with nested on (Pass), bravo is Off (Pass), old fails its config version, charlie runs with nested off (Warn).
+        Connect("hv-a", Alpha, Bravo, OldConfig("old"), Ready("charlie", VmState.Running));
+
+        var page = Context.Render<OverviewPage>();
+
+        page.WaitForAssertion(() =>
+        {
+            var tile = page.Find("[data-host=hv-a]");
+            var fail = tile.QuerySelector("[data-testid=tile-count-fail]")!;
+            var warn = tile.QuerySelector("[data-testid=tile-count-warn]")!;
+            var ready = tile.QuerySelector("[data-testid=tile-count-pass]")!;
+            Assert.Equal(("1 failing", "/vms?host=hv-a&readiness=Fail"), (fail.TextContent.Trim(), fail.GetAttribute("href")));
+            Assert.Equal(("1 warn", "/vms?host=hv-a&readiness=Warn"), (warn.TextContent.Trim(), warn.GetAttribute("href")));
+            Assert.Equal(("2 ready", "/vms?host=hv-a&readiness=Pass"), (ready.TextContent.Trim(), ready.GetAttribute("href")));
+            Assert.Null(tile.QuerySelector("[data-testid=tile-count-unknown]"));
+            Assert.Equal("1", page.Find("[data-testid=total-problems]").TextContent.Trim());
+            Assert.Equal("/vms?readiness=Fail", page.Find("[data-testid=total-failing]").GetAttribute("href"));
+        });
+    }
+
+    [Fact]
+    public void A_host_that_cannot_nest_says_why_and_looks_different_from_one_with_blocked_vms()
+    {
+        Connect("hv-a", OldConfig("old"));
+        Store.SetHostStatus("hv-b", new HostStatus(HostConnectionState.Connected, DateTimeOffset.UtcNow));
+        Store.ApplyInventory("hv-b", new HostInventory(Amd2016("hv-b"), [Ready("amd-vm")], DateTimeOffset.UtcNow));
+
+        var page = Context.Render<OverviewPage>();
+
+        page.WaitForAssertion(() =>
+        {
+            var blocked = page.Find("[data-host=hv-a]");
+            var cannot = page.Find("[data-host=hv-b]");
+            Assert.Equal("Can run nested (Intel, WS2022)", blocked.QuerySelector("[data-testid=host-verdict]")!.TextContent.Trim());
+            Assert.Equal("Cannot: AMD needs Windows Server 2022+", cannot.QuerySelector("[data-testid=host-verdict]")!.TextContent.Trim());
+            Assert.Contains("nhv-tile--problems", blocked.ClassName, StringComparison.Ordinal);
+            Assert.Contains("nhv-tile--cannot", cannot.ClassName, StringComparison.Ordinal);
+            Assert.StartsWith("1/", page.Find("[data-testid=total-can-nest]").TextContent.Trim(), StringComparison.Ordinal);
+        });
     }
 
     [Fact]
