@@ -22,7 +22,7 @@ public sealed partial class VmPage : LiveInventoryComponent
     private bool _running;
     private bool _stopRequested;
     private CancellationTokenSource? _wait;
-    private bool _alsoMacSpoofing;
+    private bool _alsoMacSpoofing = true; // Microsoft pairs nested with MAC spoofing: ticked by default, the user may untick it.
     private bool _alsoDynamicMemoryOff;
     private bool _addingHost;
     private string? _addHostRefusal;
