@@ -23,7 +23,7 @@ public sealed class VmRow : IEquatable<VmRow>
         {
             var checks = ReadinessEvaluator.EvaluateVm(facts, vm);
             Worst = Components.Format.Worst(checks);
-            BlockingReasons = ReasonsOf(facts, checks);
+            BlockingReasons = ReasonsOf(facts, vm, checks);
         }
     }
 
@@ -97,12 +97,23 @@ public sealed class VmRow : IEquatable<VmRow>
         return rows;
     }
 
-    private static IReadOnlyList<string> ReasonsOf(HostFacts facts, IReadOnlyList<ReadinessCheck> checks)
+    // Each failing check in a few words of what is wrong (a check's title says what it wants, not what failed).
+    private static IReadOnlyList<string> ReasonsOf(HostFacts facts, VmSnapshot vm, IReadOnlyList<ReadinessCheck> checks)
     {
-        var failing = checks.Where(c => c.Status is ReadinessStatus.Fail).Select(c => c.RuleId == ReadinessRuleIds.VmHostSupport
-            ? "Host cannot nest: " + HostVerdict.For(facts).Cause
-            : c.Title);
-        var unknown = checks.Where(c => c.Status is ReadinessStatus.Unknown).Select(c => "Not known: " + c.Title);
+        var failing = checks.Where(c => c.Status is ReadinessStatus.Fail).Select(c => c.RuleId switch
+        {
+            ReadinessRuleIds.VmHostSupport => "Host cannot nest: " + HostVerdict.For(facts).Cause,
+            ReadinessRuleIds.VmConfigVersion when NestedRequirement.For(facts.ProcessorVendor) is { } requirement =>
+                $"Config version {vm.ConfigVersion} below {requirement.MinimumConfigVersion} ({(facts.ProcessorVendor is ProcessorVendor.Amd ? "AMD" : "Intel")})",
+            ReadinessRuleIds.VmL1Vcpus => $"{vm.ProcessorCount} vCPUs: over 225 for a Windows Server 2019-or-earlier guest",
+            _ => c.Title,
+        });
+        var unknown = checks.Where(c => c.Status is ReadinessStatus.Unknown).Select(c => c.RuleId switch
+        {
+            ReadinessRuleIds.VmHostSupport => "Not known: " + HostVerdict.For(facts).Cause,
+            ReadinessRuleIds.VmL1Vcpus => "Not known: the guest OS, for the 225-vCPU limit",
+            _ => "Not known: " + c.Title,
+        });
         return [.. failing, .. unknown];
     }
 

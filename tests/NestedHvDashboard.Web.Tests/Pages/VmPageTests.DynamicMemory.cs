@@ -87,7 +87,8 @@ public sealed partial class VmPageTests
         Toggle(page);
         _dialogs.WaitForElement("[data-testid=choice-next-shutdown]").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("(and dynamic memory off)", page.Find("[data-testid=pending]").TextContent, StringComparison.Ordinal));
+        // MAC spoofing on is ticked by default too, so the pending change names both fixes.
+        page.WaitForAssertion(() => Assert.Contains("(and dynamic memory off, MAC address spoofing on)", page.Find("[data-testid=pending]").TextContent, StringComparison.Ordinal));
         Assert.True(_pending.Find(HostName, VmId)?.DisableDynamicMemory);
         Assert.Empty(_host.Calls);
     }

@@ -50,8 +50,8 @@ public sealed class VmGridAddressTests
         var ready = new VmRow("hv-a", VmGridQueryTests.Facts, VmGridQueryTests.Vm("ok", VmState.Off));
         var noHyperV = new VmRow("hv-x", VmGridQueryTests.Facts with { HyperVPresent = false }, VmGridQueryTests.Vm("x", VmState.Off, config: "5.0"));
 
-        Assert.Equal(["VM configuration version is high enough"], old.BlockingReasons);
+        Assert.Equal(["Config version 5.0 below 8.0 (Intel)"], old.BlockingReasons);
         Assert.Empty(ready.BlockingReasons);
-        Assert.Equal(["Host cannot nest: Hyper-V not installed", "VM configuration version is high enough"], noHyperV.BlockingReasons);
+        Assert.Equal(["Host cannot nest: Hyper-V not installed", "Config version 5.0 below 8.0 (Intel)"], noHyperV.BlockingReasons);
     }
 }

@@ -95,7 +95,7 @@ public sealed class VmGridFromAddressTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal(4, Names(page).Count));
         var old = page.Find("tr:has([data-vm='old-a']) [data-testid=vm-blocking]");
         var ready = page.Find("tr:has([data-vm='app-01']) [data-testid=vm-blocking]");
-        Assert.Equal("VM configuration version is high enough", old.TextContent.Trim());
+        Assert.Equal("Config version 5.0 below 8.0 (Intel)", old.TextContent.Trim());
         Assert.Equal("—", ready.TextContent.Trim());
         Assert.Empty(page.FindAll(".mud-tooltip-root [data-testid=vm-readiness]"));
     }
