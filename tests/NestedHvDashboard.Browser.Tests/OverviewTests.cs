@@ -26,9 +26,10 @@ public sealed class OverviewTests(DashboardFixture dashboard)
             await Assertions.Expect(tile.Locator("a.nhv-tile__cover")).ToHaveAttributeAsync("href", $"/hosts/{name}");
         }
 
-        // The Azure host is a Trusted Launch VM: its security-type check fails, a problem on its tile.
-        var azureProblems = await page.Locator("[data-host=\"AZ-WS2025-TL\"] [data-testid=\"tile-problems\"]").TextContentAsync();
-        Assert.True(int.Parse(azureProblems!.Trim(), System.Globalization.CultureInfo.InvariantCulture) >= 1, $"AZ-WS2025-TL shows {azureProblems} problems");
+        // The Azure host is a Trusted Launch VM: it cannot nest, says so, and each of its VMs fails.
+        var azure = page.Locator("[data-host=\"AZ-WS2025-TL\"]");
+        await Assertions.Expect(azure.GetByTestId("host-verdict")).ToHaveTextAsync("Cannot: Trusted Launch Azure VM");
+        await Assertions.Expect(azure.GetByTestId("tile-count-fail")).ToHaveAttributeAsync("data-count", "4");
 
         // The drawer lists every host under its tag, each with its three pages.
         foreach (var name in HostNames)

@@ -48,8 +48,9 @@ public sealed class VmPageTests(DashboardFixture dashboard)
         await Assertions.Expect(outcome).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("success"));
         await Assertions.Expect(page.GetByTestId("fact-nested")).ToHaveTextAsync("On", new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("vm-state")).ToHaveTextAsync("Off");
-        await Assertions.Expect(page.GetByTestId("steps").GetByTestId("step-title")).ToHaveTextAsync(["Set ExposeVirtualizationExtensions $true"]);
-        await Assertions.Expect(page.GetByTestId("steps").Locator("[data-step-status=\"Done\"]")).ToHaveCountAsync(1);
+        // MAC spoofing on is ticked by default, as Microsoft pairs it with nested virtualization: it runs right after.
+        await Assertions.Expect(page.GetByTestId("steps").GetByTestId("step-title")).ToHaveTextAsync(["Set ExposeVirtualizationExtensions $true", "Set MacAddressSpoofing On"]);
+        await Assertions.Expect(page.GetByTestId("steps").Locator("[data-step-status=\"Done\"]")).ToHaveCountAsync(2);
         await SaveScreenshotAsync(page, "vm-off-enable.png");
 
         // Another context sees the change.
@@ -99,10 +100,10 @@ public sealed class VmPageTests(DashboardFixture dashboard)
         await Assertions.Expect(dialog).ToBeHiddenAsync(new() { Timeout = Timeout });
 
         var titles = page.GetByTestId("steps").GetByTestId("step-title");
-        await Assertions.Expect(titles).ToHaveTextAsync(["Shut down", "Set ExposeVirtualizationExtensions $true", "Start"], new() { Timeout = Timeout });
+        await Assertions.Expect(titles).ToHaveTextAsync(["Shut down", "Set ExposeVirtualizationExtensions $true", "Set MacAddressSpoofing On", "Start"], new() { Timeout = Timeout });
         var steps = page.GetByTestId("steps").Locator("[data-step-status]");
-        await Assertions.Expect(steps).ToHaveCountAsync(3);
-        await Assertions.Expect(page.GetByTestId("steps").Locator("[data-step-status=\"Done\"]")).ToHaveCountAsync(3, new() { Timeout = Timeout });
+        await Assertions.Expect(steps).ToHaveCountAsync(4);
+        await Assertions.Expect(page.GetByTestId("steps").Locator("[data-step-status=\"Done\"]")).ToHaveCountAsync(4, new() { Timeout = Timeout });
 
         var outcome = page.GetByTestId("outcome");
         await Assertions.Expect(outcome).ToContainTextAsync("Done", new() { Timeout = Timeout });
