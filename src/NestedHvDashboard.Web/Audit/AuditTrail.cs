@@ -108,7 +108,7 @@ public sealed partial class DbAuditTrail(
         entry.Result = AuditResults.Started;
         await AddAsync(entry, cancellationToken).ConfigureAwait(false);
 
-        LogStarted(logger, entry.Id, entry.Actor, entry.Role ?? "-", entry.Channel, entry.RemoteAddress ?? "-", entry.Action, entry.Host ?? "-", entry.VmName ?? "-", entry.Parameters ?? "-");
+        LogStarted(logger, entry.Id, entry.Actor, entry.Role ?? "-", entry.Channel, entry.RemoteAddress ?? "-", entry.Action, Shown(entry.Host), Shown(entry.VmName), Shown(entry.Parameters));
         Changed?.Invoke(entry);
         return entry.Id;
     }
@@ -303,16 +303,19 @@ public sealed partial class DbAuditTrail(
         Message = "Audit {AuditId}: {Actor} ({Role}, {Channel}, from {RemoteAddress}) started {Action} on host {Host} VM {VmName} with {Parameters}")]
     private static partial void LogStarted(ILogger logger, long auditId, string actor, string? role, string channel, string? remoteAddress, string action, string? host, string? vmName, string? parameters);
 
+    // A value the entry has not (no host, no VM): a dash in the log line, never "null" or nothing.
+    private static string Shown(string? value) => string.IsNullOrEmpty(value) ? "-" : value;
+
     // A change without a host error (most of them) ends its line with the message, not with "null".
     private static void LogCompleted(ILogger logger, long auditId, string actor, string action, string? host, string? vmName, string result, string? message, string? hostError)
     {
         if (hostError is null)
         {
-            LogCompletedPlain(logger, auditId, actor, action, host ?? "-", vmName ?? "-", result, message ?? "");
+            LogCompletedPlain(logger, auditId, actor, action, Shown(host), Shown(vmName), result, message ?? "");
         }
         else
         {
-            LogCompletedWithHostError(logger, auditId, actor, action, host ?? "-", vmName ?? "-", result, message ?? "", hostError);
+            LogCompletedWithHostError(logger, auditId, actor, action, Shown(host), Shown(vmName), result, message ?? "", hostError);
         }
     }
 
