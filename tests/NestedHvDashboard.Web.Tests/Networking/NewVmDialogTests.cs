@@ -53,7 +53,8 @@ public sealed class NewVmDialogTests : IAsyncLifetime
         Type("new-vm-name", "l1-new");
         Type("new-vm-memory", "2");
 
-        _dialogs.WaitForAssertion(() => Assert.Contains("needs at least 4 GB", _dialogs.Find(".mud-input-error").TextContent, StringComparison.Ordinal));
+        _dialogs.WaitForAssertion(() => Assert.Contains("needs at least 4 GB", _dialogs.Find("[data-testid=new-vm-memory-problem]").TextContent, StringComparison.Ordinal));
+        Assert.Single(_dialogs.FindAll(".mud-input-error"), e => e.TextContent.Contains("needs at least 4 GB", StringComparison.Ordinal));
         Assert.False(_dialogs.Find("[data-testid=new-vm-create]").HasAttribute("disabled"));
         _dialogs.Find("[data-testid=new-vm-create]").Click();
 
