@@ -119,6 +119,8 @@ app.UseAuthentication();
 // Before authorization: a token's refused requests (a Viewer's POSTs, each a Denied row) count against its API limit too.
 app.UseRateLimiter();
 app.UseAuthorization();
+// A user with a password someone else chose reaches nothing but the page that changes it.
+app.UseMiddleware<NestedHvDashboard.Web.Access.InitialPasswordGate>();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 // Blazor sends its own frame-ancestors policy too: the same sources as ours, so an operator's Hardening:FrameAncestors holds.

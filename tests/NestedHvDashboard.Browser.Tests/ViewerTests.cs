@@ -5,14 +5,15 @@ using static NestedHvDashboard.Browser.Tests.LabPages;
 namespace NestedHvDashboard.Browser.Tests;
 
 /// <summary>
-/// An administrator makes a Viewer on the users page; that Viewer, signed in through the form in another browser,
-/// sees the VM page and the grid read-only and cannot open the users page.
+/// An administrator makes a Viewer on the users page; that Viewer, signed in through the form in another browser, must
+/// first choose their own password, then sees the VM page and the grid read-only and cannot open the users page.
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class ViewerTests(DashboardFixture dashboard)
 {
     private const string ViewerName = "vera";
     private const string ViewerPassword = "Viewer-Pass-1234!";
+    private const string ViewerOwnPassword = "Vera-Own-Pass-5678!";
 
     [Fact]
     public async Task A_viewer_made_on_the_users_page_sees_everything_read_only_and_no_admin_page()
@@ -27,6 +28,18 @@ public sealed class ViewerTests(DashboardFixture dashboard)
         await SaveScreenshotAsync(users, "users-1366x768.png", 1366, 768);
 
         await using var viewer = await dashboard.NewContextAsync(dashboard.App, 1366, 768, ViewerName, ViewerPassword);
+        // The administrator chose the password: the first page is the one that changes it, and nothing else opens before.
+        var first = await viewer.NewPageAsync();
+        await first.GotoAsync("/vms");
+        Assert.Equal("/account/password", new Uri(first.Url).AbsolutePath);
+        await Assertions.Expect(first.GetByTestId("password-required")).ToBeVisibleAsync();
+        await first.GetByTestId("current-password").FillAsync(ViewerPassword);
+        await first.GetByTestId("new-password").FillAsync(ViewerOwnPassword);
+        await first.GetByTestId("confirm-password").FillAsync(ViewerOwnPassword);
+        await first.GetByTestId("change-password").ClickAsync();
+        await Assertions.Expect(first.GetByTestId("password-done")).ToBeVisibleAsync();
+        await SaveScreenshotAsync(first, "password-changed-1366x768.png", 1366, 768);
+
         var id = LabScenarios.CreateDefaultLab()["HV-WS2019-01"].FindVm("web-01")!.Id;
         var vm = await OpenLiveAsync(viewer, $"/hosts/HV-WS2019-01/vms/{id}");
         await Assertions.Expect(vm.GetByTestId("user-identity")).ToHaveTextAsync($"{ViewerName} · Viewer");

@@ -10,7 +10,8 @@ public sealed partial class ApiTokensPage : ComponentBase
 {
     private IReadOnlyList<ApiTokenInfo> _tokens = [];
     private string? _name;
-    private int? _expiryDays = 90;
+    private int _expiryDays = 90;
+    private bool _neverExpires;
     private string? _error;
     private CreatedApiToken? _created;
     private bool _showCreated;
@@ -31,6 +32,13 @@ public sealed partial class ApiTokensPage : ComponentBase
 
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
+    // What the days mean, as a date: "Stops working on 2027-03-05 (UTC)".
+    private string ExpiryText => _neverExpires
+        ? "Works until it is revoked"
+        : _expiryDays is >= 1 and <= ApiTokens.MaxExpiryDays
+            ? $"Stops working on {DateTime.UtcNow.AddDays(_expiryDays).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} (UTC)"
+            : $"1 to {ApiTokens.MaxExpiryDays} days";
+
     private async Task LoadAsync()
     {
         var actor = await Actor.GetAsync();
@@ -40,7 +48,7 @@ public sealed partial class ApiTokensPage : ComponentBase
 
     private async Task CreateAsync()
     {
-        var (created, error) = await Tokens.CreateAsync(await Actor.GetAsync(), _name, _expiryDays);
+        var (created, error) = await Tokens.CreateAsync(await Actor.GetAsync(), _name, _neverExpires ? null : _expiryDays);
         _error = error;
         if (created is not null)
         {

@@ -22,6 +22,9 @@ public partial class ChangePassword
 
     private string UserName => HttpContext.User.Identity?.Name ?? "";
 
+    // The request's principal: after a successful change the renewed cookie, without the claim, comes with the next request.
+    private bool MustChange => InitialPassword.MustChange(HttpContext.User);
+
     protected override void OnInitialized() => Form ??= new PasswordForm();
 
     private async Task SubmitAsync()

@@ -69,13 +69,16 @@ public sealed partial class FirstAdministrator(
         Check(await users.AddToRoleAsync(admin, DashboardRoles.Administrator).ConfigureAwait(false), $"make '{UserName}' an Administrator");
         if (configured is null)
         {
+            // A generated password was printed to a console (often a service's journal): it is changed at the first sign-in.
+            // One from a file or a setting is the operator's own choice and is kept.
+            Check(await InitialPassword.RequireChangeAsync(users, admin).ConfigureAwait(false), $"ask '{UserName}' to change the generated password");
             await Console.WriteLineAsync($"""
 
                 ==================================================================
                  NestedHv Dashboard: the first administrator was created.
                    user name: {UserName}
                    password:  {password}
-                 This is shown once. Sign in and change it (or set
+                 This is shown once. Sign in: it asks for a new one (or set
                  {PasswordSetting} before the first start).
                 ==================================================================
 
@@ -157,6 +160,8 @@ public sealed partial class FirstAdministrator(
         {
             Check(await users.AddToRoleAsync(admin, DashboardRoles.Administrator).ConfigureAwait(false), $"make '{UserName}' an Administrator");
         }
+
+        Check(await InitialPassword.RequireChangeAsync(users, admin).ConfigureAwait(false), $"ask '{UserName}' to change the generated password");
 
         await Console.WriteLineAsync($"""
 

@@ -81,8 +81,13 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IAuditTrail 
             }
 
             var added = await users.AddToRoleAsync(user, role).ConfigureAwait(false);
+            if (added.Succeeded && await InitialPassword.RequireChangeAsync(users, user).ConfigureAwait(false) is { Succeeded: false } asked)
+            {
+                return Problems($"User '{userName}' was created as {role} but will not be asked to change the initial password", asked);
+            }
+
             return added.Succeeded
-                ? UserChange.Done($"User '{userName}' was created as {role}.")
+                ? UserChange.Done($"User '{userName}' was created as {role}; they choose their own password when they first sign in.")
                 : Problems($"User '{userName}' was created but not made {role}", added);
         }, cancellationToken);
 
@@ -133,8 +138,13 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IAuditTrail 
 
             var token = await users.GeneratePasswordResetTokenAsync(user!).ConfigureAwait(false);
             var reset = await users.ResetPasswordAsync(user!, token, newPassword ?? "").ConfigureAwait(false);
+            if (reset.Succeeded && await InitialPassword.RequireChangeAsync(users, user!).ConfigureAwait(false) is { Succeeded: false } asked)
+            {
+                return Problems($"The password of '{userName}' was reset but they will not be asked to change it", asked);
+            }
+
             return reset.Succeeded
-                ? UserChange.Done($"The password of '{userName}' was reset; their open sessions are signed out within a minute.")
+                ? UserChange.Done($"The password of '{userName}' was reset; their open sessions are signed out within a minute, and they choose their own password at the next sign-in.")
                 : Problems($"The password of '{userName}' was not reset", reset);
         }, cancellationToken, needsUser: true);
 
@@ -206,6 +216,16 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IAuditTrail 
             }
 
             var changed = await users.ChangePasswordAsync(user, currentPassword ?? "", newPassword ?? "").ConfigureAwait(false);
+            if (changed.Succeeded)
+            {
+                // Their own password now: the cookie renewed below no longer carries the request to change it.
+                var released = await InitialPassword.ChangedAsync(users, user).ConfigureAwait(false);
+                if (!released.Succeeded)
+                {
+                    return Problems("Your password was changed, but the dashboard still asks for a new one", released);
+                }
+            }
+
             if (changed.Succeeded && renewSignIn is not null)
             {
                 var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<DashboardUser>>();

@@ -108,7 +108,7 @@ public sealed partial class DbAuditTrail(
         entry.Result = AuditResults.Started;
         await AddAsync(entry, cancellationToken).ConfigureAwait(false);
 
-        LogStarted(logger, entry.Id, entry.Actor, entry.Role, entry.Channel, entry.RemoteAddress, entry.Action, entry.Host, entry.VmName, entry.Parameters);
+        LogStarted(logger, entry.Id, entry.Actor, entry.Role ?? "-", entry.Channel, entry.RemoteAddress ?? "-", entry.Action, Shown(entry.Host), Shown(entry.VmName), Shown(entry.Parameters));
         Changed?.Invoke(entry);
         return entry.Id;
     }
@@ -303,13 +303,49 @@ public sealed partial class DbAuditTrail(
         Message = "Audit {AuditId}: {Actor} ({Role}, {Channel}, from {RemoteAddress}) started {Action} on host {Host} VM {VmName} with {Parameters}")]
     private static partial void LogStarted(ILogger logger, long auditId, string actor, string? role, string channel, string? remoteAddress, string action, string? host, string? vmName, string? parameters);
 
+    // A value the entry has not (no host, no VM): a dash in the log line, never "null" or nothing.
+    private static string Shown(string? value) => string.IsNullOrEmpty(value) ? "-" : value;
+
+    // A change without a host error (most of them) ends its line with the message, not with "null".
+    private static void LogCompleted(ILogger logger, long auditId, string actor, string action, string? host, string? vmName, string result, string? message, string? hostError)
+    {
+        if (hostError is null)
+        {
+            LogCompletedPlain(logger, auditId, actor, action, Shown(host), Shown(vmName), result, message ?? "");
+        }
+        else
+        {
+            LogCompletedWithHostError(logger, auditId, actor, action, Shown(host), Shown(vmName), result, message ?? "", hostError);
+        }
+    }
+
+    private static void LogCompletionWaits(ILogger logger, Exception exception, long auditId, string result, string? message, string? hostError)
+    {
+        if (hostError is null)
+        {
+            LogCompletionWaitsPlain(logger, exception, auditId, result, message ?? "");
+        }
+        else
+        {
+            LogCompletionWaitsWithHostError(logger, exception, auditId, result, message ?? "", hostError);
+        }
+    }
+
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information,
-        Message = "Audit {AuditId}: {Actor}'s {Action} on host {Host} VM {VmName} ended {Result}: {Message} {HostError}")]
-    private static partial void LogCompleted(ILogger logger, long auditId, string actor, string action, string? host, string? vmName, string result, string? message, string? hostError);
+        Message = "Audit {AuditId}: {Actor}'s {Action} on host {Host} VM {VmName} ended {Result}: {Message}")]
+    private static partial void LogCompletedPlain(ILogger logger, long auditId, string actor, string action, string host, string vmName, string result, string message);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information,
+        Message = "Audit {AuditId}: {Actor}'s {Action} on host {Host} VM {VmName} ended {Result}: {Message} The host said: {HostError}")]
+    private static partial void LogCompletedWithHostError(ILogger logger, long auditId, string actor, string action, string host, string vmName, string result, string message, string hostError);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
-        Message = "Audit {AuditId} ended {Result} ({Message} {HostError}) but the database refused to store that; it is retried until stored or the dashboard stops")]
-    private static partial void LogCompletionWaits(ILogger logger, Exception exception, long auditId, string result, string? message, string? hostError);
+        Message = "Audit {AuditId} ended {Result} ({Message}) but the database refused to store that; it is retried until stored or the dashboard stops")]
+    private static partial void LogCompletionWaitsPlain(ILogger logger, Exception exception, long auditId, string result, string message);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
+        Message = "Audit {AuditId} ended {Result} ({Message} The host said: {HostError}) but the database refused to store that; it is retried until stored or the dashboard stops")]
+    private static partial void LogCompletionWaitsWithHostError(ILogger logger, Exception exception, long auditId, string result, string message, string hostError);
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Audit {AuditId}: its completion is stored now")]
     private static partial void LogCompletionStored(ILogger logger, long auditId);

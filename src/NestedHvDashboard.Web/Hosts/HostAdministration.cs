@@ -34,10 +34,14 @@ public sealed class HostAdministration(HostDirectory directory, IAuditTrail audi
             () => directory.RemoveAsync(name, cancellationToken), () => "removed", cancellationToken);
     }
 
-    /// <summary>Adds the L1 guest <paramref name="vmId"/> of <paramref name="parentHost"/> as a host.</summary>
-    public Task<HostChangeResult> AddNestedHostAsync(Actor actor, string parentHost, Guid vmId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actor, "Add nested host", parentHost, new { parentHost, vmId }, "not a host", $"Adding VM {vmId} of host '{parentHost}' as a host",
-            () => directory.AddNestedHostAsync(parentHost, vmId, cancellationToken), () => directory.NestedHostNamed(parentHost, vmId) is { } added ? Current(added) : null, cancellationToken);
+    /// <summary>
+    /// Adds the L1 guest <paramref name="vmId"/> of <paramref name="parentHost"/> as a host. <paramref name="vmName"/> (the
+    /// VM's name as the inventory shows it) names it in the trail and the messages; without it the id does.
+    /// </summary>
+    public Task<HostChangeResult> AddNestedHostAsync(Actor actor, string parentHost, Guid vmId, string? vmName = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "Add nested host", parentHost, new { parentHost, vmId }, "not a host", $"Adding VM {(vmName is null ? vmId.ToString() : $"'{vmName}'")} of host '{parentHost}' as a host",
+            () => directory.AddNestedHostAsync(parentHost, vmId, cancellationToken), () => directory.NestedHostNamed(parentHost, vmId) is { } added ? Current(added) : null, cancellationToken,
+            vmName, vmId);
 
     /// <summary>Tries the form's settings once (it reaches out with the typed credentials, so it is for administrators too). Not audited: it changes nothing.</summary>
     public async Task<ConnectionTestResult> TestConnectionAsync(Actor actor, HostForm form, string? editing = null, CancellationToken cancellationToken = default)
@@ -82,11 +86,12 @@ public sealed class HostAdministration(HostDirectory directory, IAuditTrail audi
     }
 
     private Task<HostChangeResult> ChangeAsync(
-        Actor actor, string action, string host, object parameters, string before, string what, Func<Task<HostChangeResult>> change, Func<string?> after, CancellationToken cancellationToken)
+        Actor actor, string action, string host, object parameters, string before, string what, Func<Task<HostChangeResult>> change, Func<string?> after, CancellationToken cancellationToken,
+        string? vmName = null, Guid? vmId = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var audited = new AuditedChange<HostChangeResult>(
-            new AuditStart(actor, action, host, null, null, parameters, before),
+            new AuditStart(actor, action, host, vmName, vmId, parameters, before),
             what,
             HostChangeResult.Refused,
             result => result.Succeeded

@@ -7,7 +7,9 @@ namespace NestedHvDashboard.Web.Hosts;
 /// <summary>The form to add or edit a host, with <i>Test connection</i>; closes with the saved host's name.</summary>
 public sealed partial class HostConnectionDialog
 {
+    private readonly HashSet<string> _touched = [];
     private IReadOnlyList<HostFieldError> _errors = [];
+    private bool _submitted;
     private ConnectionTestResult? _test;
     private bool _testing;
     private bool _saving;
@@ -53,6 +55,20 @@ public sealed partial class HostConnectionDialog
 
     private bool HasError(string field) => _errors.Any(e => e.Field == field);
 
+    // A field's problem shows as soon as it is edited, and every field's once Save or Test was pressed; each edit checks the
+    // form again, so an error never stays under a field that was fixed.
+    private void Edited(string field)
+    {
+        _touched.Add(field);
+        Revalidate();
+    }
+
+    private void Revalidate()
+    {
+        var otherNames = HostNames.Where(n => !string.Equals(n, Editing, StringComparison.OrdinalIgnoreCase));
+        _errors = [.. HostFormRules.Validate(Form, otherNames).Where(e => _submitted || _touched.Contains(e.Field))];
+    }
+
     // SSH hides the WinRM-only fields: clear them, or the rules would refuse values the user cannot see.
     private void ChooseTransport(HostTransport transport)
     {
@@ -65,11 +81,14 @@ public sealed partial class HostConnectionDialog
             Form.Password = null;
             Form.ConfigurationName = null;
         }
+
+        Revalidate();
     }
 
     private async Task TestAsync()
     {
         _testing = true;
+        _submitted = true;
         _test = null;
         try
         {
@@ -85,6 +104,7 @@ public sealed partial class HostConnectionDialog
     private async Task SaveAsync()
     {
         _saving = true;
+        _submitted = true;
         try
         {
             var actor = await Actor.GetAsync();

@@ -76,7 +76,7 @@ public sealed partial class HostDirectory
 
             if (Lab is null || !Lab.Holds(parent.Settings))
             {
-                return HostChangeResult.Refused($"VM {vmId} runs on the real host '{parent.Name}': add its guest as a host on the Connections page with its own address and credentials.");
+                return HostChangeResult.Refused($"The VM runs on the real host '{parent.Name}': add its guest as a host on the Connections page with its own address and credentials.");
             }
 
             if (_store is null)
@@ -86,7 +86,7 @@ public sealed partial class HostDirectory
 
             if (NestedHostNamed(parent.Name, vmId) is { } existing)
             {
-                return HostChangeResult.Refused($"VM {vmId} on host '{parent.Name}' is already the host '{existing}'.");
+                return HostChangeResult.Refused($"The VM on host '{parent.Name}' is already the host '{existing}'.");
             }
 
             if (Lab.RefuseAsHost(parent, vmId, out var name) is { } why)

@@ -133,6 +133,7 @@ public sealed partial class HostPage : LiveInventoryComponent
             { d => d.Host, _host.Name },
             { d => d.Facts, facts },
             { d => d.Switches, switches },
+            { d => d.ExistingNames, _host.Vms.Select(v => v.Name).ToList() },
         };
         await Dialogs.ShowAsync<NewVmDialog>("New nested-ready VM", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
     }

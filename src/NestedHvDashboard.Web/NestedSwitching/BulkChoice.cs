@@ -1,4 +1,3 @@
-
 namespace NestedHvDashboard.Web.NestedSwitching;
 
 /// <summary>What the bulk dialog was confirmed with.</summary>

@@ -210,7 +210,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
                 // A refused credential is never kept: forget any remembered one and ask again, saying why.
                 await credentials.ForgetAsync(host, vm.Id);
                 credential = null;
-                problem = $"VM '{vm.Name}' on host '{host}' refused the user name or password. The guest said: {ex.HostMessage}";
+                problem = $"VM '{vm.Name}' on host '{host}' refused the user name or password. The guest said: {GuestWords(ex.HostMessage)}";
             }
             catch (NatNetworkRefusedException ex)
             {
@@ -222,6 +222,18 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
                 return new(OperationOutcome.Failed, $"{prefix} failed at: {ex.Operation}.{(changes ? LostMidway(ex) : "")}", ex.HostMessage, null, credential, []);
             }
         }
+    }
+
+    /// <summary>
+    /// PowerShell Direct's own words from the engine's message, which already says "the guest refused the user name or
+    /// password": the dialog says that once, then what the guest said.
+    /// </summary>
+    internal static string GuestWords(string? hostMessage)
+    {
+        const string Marker = "PowerShell Direct said: ";
+        var message = hostMessage ?? "";
+        var at = message.IndexOf(Marker, StringComparison.Ordinal);
+        return at < 0 ? message : message[(at + Marker.Length)..].TrimEnd(')');
     }
 
     /// <summary>

@@ -14,6 +14,7 @@ public sealed partial class NewVmDialog : ComponentBase
     private int _processors = 2;
     private string _switch = "";
     private bool _busy;
+    private bool _submitted;
     private NewVmResult? _result;
 
     [Inject]
@@ -37,9 +38,23 @@ public sealed partial class NewVmDialog : ComponentBase
     [Parameter]
     public IReadOnlyList<string> Switches { get; set; } = [];
 
+    /// <summary>The names of the VMs already on the host, so a duplicate is refused as typed. Default none.</summary>
+    [Parameter]
+    public IReadOnlyCollection<string> ExistingNames { get; set; } = [];
+
     private NewVmRequest Request => new(_name, _memoryGb * (1L << 30), _processors, _switch);
 
-    private IReadOnlyList<NewVmProblem> Problems => NewVmService.Check(Request, Facts, Switches);
+    private IReadOnlyList<NewVmProblem> Problems => [.. NewVmService.Check(Request, Facts, Switches), .. Duplicate()];
+
+    // Hyper-V allows two VMs of one name, but then every command by name hits both: the dashboard refuses it.
+    private IEnumerable<NewVmProblem> Duplicate()
+    {
+        var name = _name.Trim();
+        if (name.Length > 0 && ExistingNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return new NewVmProblem(NewVmField.Name, $"Host '{Host}' already has a VM named '{name}'; choose another name.");
+        }
+    }
 
     protected override void OnInitialized() => _switch = Switches.Count > 0 ? Switches[0] : "";
 
@@ -51,8 +66,9 @@ public sealed partial class NewVmDialog : ComponentBase
 
     private void SetSwitch(string? value) => Edit(NewVmField.SwitchName, () => _switch = value ?? "");
 
-    // A field's problem shows once it was edited; the host's own problems always show.
-    private string? ProblemOf(string field) => _touched.Contains(field) ? Problems.FirstOrDefault(p => p.Field == field)?.Message : null;
+    // A field's problem shows once it was edited, and every field's once Create was pressed; it is computed from the values
+    // as they are now, so a fixed field never keeps an old message.
+    private string? ProblemOf(string field) => _submitted || _touched.Contains(field) ? Problems.FirstOrDefault(p => p.Field == field)?.Message : null;
 
     private void Edit(string field, Action set)
     {
@@ -63,6 +79,13 @@ public sealed partial class NewVmDialog : ComponentBase
 
     private async Task CreateAsync()
     {
+        // Never a silently greyed button: pressing Create with problems shows every one of them.
+        _submitted = true;
+        if (Problems.Count > 0)
+        {
+            return;
+        }
+
         _busy = true;
         _result = null;
         try

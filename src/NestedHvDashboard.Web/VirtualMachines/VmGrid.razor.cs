@@ -15,8 +15,8 @@ namespace NestedHvDashboard.Web.VirtualMachines;
 public sealed partial class VmGrid : ComponentBase
 {
     private MudDataGrid<VmRow>? _grid;
-    private HashSet<VmKey> _selected = [];
-    private IReadOnlyList<VmRow> _selectedRows = [];
+    private VmSelection _selection = VmSelection.Empty;
+    private IReadOnlySet<string> _columns = VmGridColumns.DefaultsFor(int.MaxValue);
     private VmRowSet _set = VmRowSet.Of([]);
     private IReadOnlyList<VmRow> _shown = [];
     private VmGridQuery _query = new();
@@ -58,7 +58,9 @@ public sealed partial class VmGrid : ComponentBase
 
     private string ReadinessValue => _query.Readiness?.ToString() ?? "any";
 
-    private bool AllShownSelected => _shown.Count > 0 && _selected.Count >= _shown.Count && _shown.All(r => _selected.Contains(r.Key));
+    private bool Shows(string column) => _columns.Contains(column);
+
+    private void SetColumns(IReadOnlySet<string> columns) => _columns = columns;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -77,7 +79,7 @@ public sealed partial class VmGrid : ComponentBase
 
         _set = set;
         // A VM that left the inventory leaves the selection; the others stay selected by key.
-        SelectionChanged();
+        _selection = _selection.Following(_set.Rows);
         await RefilterAsync();
     }
 
@@ -147,39 +149,17 @@ public sealed partial class VmGrid : ComponentBase
         return RefilterAsync();
     }
 
-    private void SetSelected(VmRow row, bool on)
-    {
-        // A new set each time: the rows' checkboxes read it during the next render.
-        _selected = on ? [.. _selected, row.Key] : [.. _selected.Where(k => k != row.Key)];
-        SelectionChanged();
-    }
+    private void SetSelected(VmRow row, bool on) => _selection = _selection.With(row, on, _set.Rows);
 
-    // Select all selects every row the search and filters show (not only those on screen); unticking clears those.
-    private void SelectAllShown(bool on)
-    {
-        _selected = on ? [.. _selected, .. _shown.Select(r => r.Key)] : [.. _selected.Except(_shown.Select(r => r.Key))];
-        SelectionChanged();
-    }
+    // Select all selects every row the search and filters show (not only those on screen); unticking clears those only:
+    // VMs selected under another search stay selected.
+    private void SelectAllShown(bool on) => _selection = _selection.WithShown(_shown, on, _set.Rows);
 
-    private void ClearSelection()
-    {
-        _selected = [];
-        SelectionChanged();
-    }
-
-    // The selected VMs that are still in the inventory, in inventory order; keys of VMs that left are dropped.
-    private void SelectionChanged()
-    {
-        _selectedRows = _selected.Count == 0 ? [] : [.. _set.Rows.Where(r => _selected.Contains(r.Key))];
-        if (_selectedRows.Count != _selected.Count)
-        {
-            _selected = [.. _selectedRows.Select(r => r.Key)];
-        }
-    }
+    private void ClearSelection() => _selection = VmSelection.Empty;
 
     private async Task BulkAsync(bool enable)
     {
-        var targets = _selectedRows;
+        var targets = _selection.Rows;
         if (targets.Count == 0)
         {
             return;

@@ -75,7 +75,7 @@ public sealed partial class VmPage : LiveInventoryComponent
         _addHostRefusal = null;
         try
         {
-            var result = await Administration.AddNestedHostAsync(await Actor.GetAsync(), Host, VmId);
+            var result = await Administration.AddNestedHostAsync(await Actor.GetAsync(), Host, VmId, _vm?.Name);
             _addHostRefusal = result.Succeeded ? null : result.Message;
         }
         finally

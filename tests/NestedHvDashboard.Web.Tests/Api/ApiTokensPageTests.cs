@@ -64,4 +64,31 @@ public sealed class ApiTokensPageTests(ApiServer api) : IClassFixture<ApiServer>
         using var refused = await after.GetAsync(new Uri("api/v1/hosts", UriKind.Relative));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
     }
+
+    [Fact]
+    public async Task The_expiry_field_shows_the_date_it_means_and_the_token_stops_working_then_or_never()
+    {
+        var dialogs = _context.Render<MudDialogProvider>();
+        var page = _context.Render<ApiTokensPage>();
+        page.Find("input[data-testid=token-days]").Input("30");
+        var expected = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        page.WaitForAssertion(() => Assert.Contains($"Stops working on {expected}", page.Markup, StringComparison.Ordinal));
+
+        page.Find("input[data-testid=token-name]").Change("thirty days");
+        page.Find("[data-testid=token-create]").Click();
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=token-done]")));
+        dialogs.Find("[data-testid=token-done]").Click();
+
+        page.Find("input[data-testid=token-never]").Change(true);
+        page.WaitForAssertion(() => Assert.Contains("Works until it is revoked", page.Markup, StringComparison.Ordinal));
+        page.Find("input[data-testid=token-name]").Change("no end");
+        page.Find("[data-testid=token-create]").Click();
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=token-done]")));
+
+        var tokens = await api.Server.Services.GetRequiredService<ApiTokens>().ListAsync(
+            new Actor(api.Users["operator"], DashboardRoles.Operator, Channels.Browser, "127.0.0.1"));
+        var thirty = tokens.Single(t => t.Name == "thirty days");
+        Assert.Equal(30, Math.Round((thirty.ExpiresAt!.Value - thirty.CreatedAt).TotalDays));
+        Assert.Null(tokens.Single(t => t.Name == "no end").ExpiresAt);
+    }
 }

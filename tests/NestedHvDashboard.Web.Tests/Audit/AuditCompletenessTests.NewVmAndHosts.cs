@@ -152,9 +152,13 @@ public sealed partial class AuditCompletenessTests
         Assert.False((await hosts.AddNestedHostAsync(TestDatabase.Operator, parent, vmId)).Succeeded);
         AssertComplete(Last(), TestDatabase.Operator, "Add nested host", AuditResults.Denied, parent);
 
-        Assert.True((await hosts.AddNestedHostAsync(TestDatabase.Administrator, parent, vmId)).Succeeded);
+        Assert.True((await hosts.AddNestedHostAsync(TestDatabase.Administrator, parent, vmId, "nested-l1-01")).Succeeded);
         AssertComplete(Last(), TestDatabase.Administrator, "Add nested host", AuditResults.Succeeded, parent);
         Assert.Contains("nested-l1-01", Last().After, StringComparison.Ordinal);
+        // The entry names the VM as the user knows it, not by its id.
+        Assert.Equal(("nested-l1-01", vmId), (Last().VmName, Last().VmId));
+        Assert.Contains("Adding VM 'nested-l1-01' of host", Last().Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(vmId.ToString(), Last().Message, StringComparison.OrdinalIgnoreCase);
 
         Assert.False((await hosts.AddNestedHostAsync(TestDatabase.Administrator, parent, vmId)).Succeeded);
         AssertComplete(Last(), TestDatabase.Administrator, "Add nested host", AuditResults.Refused, parent);

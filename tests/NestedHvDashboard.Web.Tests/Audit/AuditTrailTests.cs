@@ -153,17 +153,36 @@ public sealed class AuditTrailTests : IDisposable
         Assert.Equal((id, "Failed", "Access denied."), ((long)ended["AuditId"]!, ended["Result"], ended["HostError"]));
     }
 
+    [Fact]
+    public async Task A_change_without_a_host_error_or_vm_logs_lines_that_do_not_end_in_null()
+    {
+        var logger = new CapturingLogger();
+        var audit = new DbAuditTrail(_db.Factory, TimeProvider.System, logger);
+
+        var id = await audit.BeginAsync(Start() with { Host = null, VmName = null, VmId = null });
+        await audit.CompleteAsync(id, new AuditCompletion(AuditResults.Succeeded, "Done."));
+
+        Assert.Equal([7001, 7002], logger.Events.Select(e => e.Id));
+        Assert.All(logger.Messages, m => Assert.DoesNotContain("null", m, StringComparison.OrdinalIgnoreCase));
+        Assert.EndsWith("ended Succeeded: Done.", logger.Messages[1], StringComparison.Ordinal);
+    }
+
     /// <summary>Keeps each event's id and structured properties.</summary>
     private sealed class CapturingLogger : ILogger<DbAuditTrail>
     {
         public List<(int Id, IReadOnlyDictionary<string, object?> Properties)> Events { get; } = [];
+
+        public List<string> Messages { get; } = [];
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
             Events.Add((eventId.Id, state is IEnumerable<KeyValuePair<string, object?>> pairs ? pairs.ToDictionary(p => p.Key, p => p.Value) : new Dictionary<string, object?>()));
+            Messages.Add(formatter(state, exception));
+        }
     }
 }

@@ -47,15 +47,52 @@ public sealed class NewVmDialogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Memory_under_4_GB_is_refused_as_typed_and_Create_stays_disabled()
+    public async Task Memory_under_4_GB_is_refused_as_typed_and_Create_says_why_instead_of_greying_out()
     {
         await OpenAsync();
         Type("new-vm-name", "l1-new");
         Type("new-vm-memory", "2");
 
-        _dialogs.WaitForAssertion(() => Assert.Contains("needs at least 4 GB", _dialogs.Find(".mud-input-error").TextContent, StringComparison.Ordinal));
-        Assert.True(_dialogs.Find("[data-testid=new-vm-create]").HasAttribute("disabled"));
+        _dialogs.WaitForAssertion(() => Assert.Contains("needs at least 4 GB", _dialogs.Find("[data-testid=new-vm-memory-problem]").TextContent, StringComparison.Ordinal));
+        Assert.Single(_dialogs.FindAll(".mud-input-error"), e => e.TextContent.Contains("needs at least 4 GB", StringComparison.Ordinal));
+        Assert.False(_dialogs.Find("[data-testid=new-vm-create]").HasAttribute("disabled"));
+        _dialogs.Find("[data-testid=new-vm-create]").Click();
+
+        _dialogs.WaitForAssertion(() => Assert.Contains("One field needs a change", _dialogs.Find("[data-testid=new-vm-fix-fields]").TextContent, StringComparison.Ordinal));
         Assert.Empty(_host.Created);
+        Assert.Empty(_db.Entries());
+    }
+
+    [Fact]
+    public async Task Create_on_an_untouched_form_shows_every_fields_problem_at_once()
+    {
+        await OpenAsync();
+        Type("new-vm-cpus", "999");
+
+        _dialogs.Find("[data-testid=new-vm-create]").Click();
+
+        _dialogs.WaitForAssertion(() =>
+        {
+            var errors = string.Join(" | ", _dialogs.FindAll(".mud-input-error").Select(e => e.TextContent));
+            Assert.Contains("The VM name is required.", errors, StringComparison.Ordinal);
+            Assert.Contains("999 was asked for", errors, StringComparison.Ordinal);
+        });
+        Assert.Contains("fields need a change", _dialogs.Find("[data-testid=new-vm-fix-fields]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(_host.Created);
+    }
+
+    [Fact]
+    public async Task A_duplicate_name_is_refused_as_typed_and_a_fixed_field_loses_its_error()
+    {
+        await OpenAsync(existing: ["l1-old"]);
+        Type("new-vm-name", "L1-OLD");
+        _dialogs.WaitForAssertion(() => Assert.Contains("already has a VM named 'L1-OLD'", _dialogs.Find(".mud-input-error").TextContent, StringComparison.Ordinal));
+
+        Type("new-vm-name", "");
+        _dialogs.WaitForAssertion(() => Assert.Contains("The VM name is required.", _dialogs.Find(".mud-input-error").TextContent, StringComparison.Ordinal));
+        Type("new-vm-name", "l1-new");
+
+        _dialogs.WaitForAssertion(() => Assert.DoesNotContain(_dialogs.FindAll(".mud-input-error"), e => e.TextContent.Trim().Length > 0));
     }
 
     [Fact]
@@ -96,13 +133,14 @@ public sealed class NewVmDialogTests : IAsyncLifetime
         Assert.Contains("The host has no switch named 'Lab'.", entry.Message, StringComparison.Ordinal);
     }
 
-    private async Task OpenAsync()
+    private async Task OpenAsync(IReadOnlyCollection<string>? existing = null)
     {
         var parameters = new DialogParameters<NewVmDialog>
         {
             { d => d.Host, HostName },
             { d => d.Facts, NetworkAdaptersCardTests.Facts },
             { d => d.Switches, ["Lab"] },
+            { d => d.ExistingNames, existing ?? [] },
         };
         await _dialogs.InvokeAsync(() => _context.Services.GetRequiredService<IDialogService>().ShowAsync<NewVmDialog>("New VM", parameters));
         _dialogs.WaitForElement("[data-testid=new-vm-dialog]");

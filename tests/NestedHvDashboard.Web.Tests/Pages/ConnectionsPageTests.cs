@@ -86,11 +86,12 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         where T : IComponent =>
         component.InvokeAsync(() => component.Find(selector).Click()).GetAwaiter().GetResult();
 
+    // As a browser types: the form's fields check themselves on each input event.
     private void Fill(string field, string value)
     {
         var selector = $"[data-testid=field-{field}] input, input[data-testid=field-{field}]";
         _dialogs.WaitForElement(selector);
-        _dialogs.InvokeAsync(() => _dialogs.Find(selector).Change(value)).GetAwaiter().GetResult();
+        _dialogs.InvokeAsync(() => _dialogs.Find(selector).Input(value)).GetAwaiter().GetResult();
     }
 
     private static IElement? Row(IRenderedComponent<Connections> page, string host) =>
@@ -180,6 +181,22 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
             Assert.NotEmpty(_dialogs.FindAll("[data-testid=host-dialog]"));
         });
         Assert.Equal(["hv-config"], _directory.Hosts.Select(h => h.Name));
+    }
+
+    [Fact]
+    public void A_fixed_field_loses_its_error_as_it_is_typed_and_a_bad_one_shows_its_error_before_save()
+    {
+        var page = Open();
+        Click(page, "[data-testid=add-host]");
+        Click(_dialogs, "[data-testid=save]");
+        _dialogs.WaitForAssertion(() => Assert.Contains("Name is required.", _dialogs.Markup, StringComparison.Ordinal));
+
+        Fill("name", "hv09");
+        _dialogs.WaitForAssertion(() => Assert.DoesNotContain("Name is required.", _dialogs.Markup, StringComparison.Ordinal));
+
+        // An edit is checked as it is typed, before Save: a name that is taken says so at once.
+        Fill("name", "hv-config");
+        _dialogs.WaitForAssertion(() => Assert.Contains("hv-config", _dialogs.Find("[data-testid=host-dialog] .mud-input-error").TextContent, StringComparison.Ordinal));
     }
 
     [Fact]

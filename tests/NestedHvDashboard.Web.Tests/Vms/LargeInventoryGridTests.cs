@@ -124,7 +124,9 @@ public sealed class LargeInventoryGridTests : IAsyncLifetime
 
         page.Find("thead input[type=checkbox]").Change(true);
         page.WaitForAssertion(() => Assert.Equal($"{expected} selected", page.Find("[data-testid=selection-count]").TextContent.Trim()));
-        Assert.Equal($"Enable nested ({expected})", page.Find("[data-testid=bulk-enable]").TextContent.Trim());
+        // Every selected VM has nested on: only Disable applies.
+        Assert.Equal($"Disable nested ({expected})", page.Find("[data-testid=bulk-disable]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=bulk-enable]"));
 
         page = Open();
         Assert.Equal("vm-00000", Names(page)[0]);

@@ -93,8 +93,9 @@ public sealed class VmGridTests : IAsyncLifetime
         _auth.As(role);
         var page = Open();
         Select(page, "web-01");
+        Select(page, "old-01");
 
-        page.WaitForAssertion(() => Assert.Equal("1 selected", page.Find("[data-testid=selection-count]").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("2 selected", page.Find("[data-testid=selection-count]").TextContent.Trim()));
         Assert.Equal(operate, page.FindAll("[data-testid=bulk-enable]").Count == 1);
         Assert.Equal(operate, page.FindAll("[data-testid=bulk-disable]").Count == 1);
         Assert.Equal(!operate, page.FindAll("[data-testid=operators-hint]").Count == 1);
@@ -242,7 +243,7 @@ public sealed class VmGridTests : IAsyncLifetime
     public void Canceling_the_dialog_changes_nothing()
     {
         var page = Open();
-        Select(page, "sql-01");
+        Select(page, "old-01");
 
         page.Find("[data-testid=bulk-enable]").Click();
         _dialogs.WaitForAssertion(() => Assert.NotNull(_dialogs.Find("[data-testid=bulk-mac-spoofing]")));
@@ -250,7 +251,65 @@ public sealed class VmGridTests : IAsyncLifetime
 
         _dialogs.WaitForAssertion(() => Assert.Empty(_dialogs.FindAll("[data-testid=bulk-confirm]")));
         Assert.Empty(page.FindAll("[data-testid=bulk-results]"));
-        Assert.DoesNotContain(_hosts["hv-a"].Calls, c => c.StartsWith("Set", StringComparison.Ordinal));
+        Assert.DoesNotContain(_hosts["hv-b"].Calls, c => c.StartsWith("Set", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_selection_built_across_searches_says_how_many_the_search_hides_and_the_bulk_change_takes_them_all()
+    {
+        var page = Open();
+        page.Find("input[data-testid=vm-search]").Input("web");
+        page.WaitForAssertion(() => Assert.Equal(["web-01"], Names(page)));
+        Select(page, "web-01");
+        page.Find("input[data-testid=vm-search]").Input("app");
+        page.WaitForAssertion(() => Assert.Equal(["app-01"], Names(page)));
+        Select(page, "app-01");
+        page.Find("input[data-testid=vm-search]").Input("sql");
+        page.WaitForAssertion(() => Assert.Equal(["sql-01"], Names(page)));
+
+        page.WaitForAssertion(() => Assert.Equal("2 selected (2 hidden by filter)", page.Find("[data-testid=selection-count]").TextContent.Trim()));
+        page.Find("[data-testid=bulk-disable]").Click();
+        _dialogs.WaitForAssertion(() => Assert.Contains("web-01", _dialogs.Find("tr[data-host='hv-a']").TextContent, StringComparison.Ordinal));
+        Assert.Contains("app-01", _dialogs.Find("tr[data-host='hv-b']").TextContent, StringComparison.Ordinal);
+        Assert.Contains("on 2 VMs", _dialogs.Find("[data-testid=bulk-confirm]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_bulk_dialog_classes_saved_and_paused_vms_and_offers_shut_down_only_for_running_ones()
+    {
+        var saved = VmGridQueryTests.Vm("saved-01", VmState.Saved);
+        var paused = VmGridQueryTests.Vm("paused-01", VmState.Paused);
+        Publish("hv-b", OffB, OldB, saved, paused);
+        var page = Open(6);
+        Select(page, "saved-01");
+        Select(page, "paused-01");
+
+        // Both have nested off: Enable applies, Disable does not.
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=bulk-enable]")));
+        Assert.Empty(page.FindAll("[data-testid=bulk-disable]"));
+        page.Find("[data-testid=bulk-enable]").Click();
+
+        _dialogs.WaitForAssertion(() => Assert.Equal("1", _dialogs.Find("tr[data-host='hv-b'] [data-testid=bulk-saved]").TextContent.Trim()));
+        Assert.Equal("1", _dialogs.Find("tr[data-host='hv-b'] [data-testid=bulk-paused]").TextContent.Trim());
+        Assert.Equal("0", _dialogs.Find("tr[data-host='hv-b'] [data-testid=bulk-running]").TextContent.Trim());
+        Assert.Empty(_dialogs.FindAll("[data-testid=bulk-choice-shut-down]"));
+        Assert.Empty(_dialogs.FindAll("[data-testid=bulk-choice-turn-off]"));
+        Assert.Contains("1 Saved", _dialogs.Find("[data-testid=bulk-saved-paused]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 Paused", _dialogs.Find("[data-testid=bulk-saved-paused]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_column_the_user_hides_leaves_the_grid()
+    {
+        var popovers = _context.Render<MudPopoverProvider>();
+        var page = Open();
+        Assert.Contains(page.FindAll("th"), th => th.TextContent.Contains("Uptime", StringComparison.Ordinal));
+
+        page.Find("[data-testid=column-chooser] button").Click();
+        popovers.WaitForAssertion(() => popovers.Find("input[data-testid=column-uptime]").Change(false));
+
+        page.WaitForAssertion(() => Assert.DoesNotContain(page.FindAll("th"), th => th.TextContent.Contains("Uptime", StringComparison.Ordinal)));
+        Assert.Contains(page.FindAll("th"), th => th.TextContent.Contains("MAC spoofing", StringComparison.Ordinal));
     }
 
     private sealed class Lookup(Dictionary<string, FakeHyperVHost> hosts) : IHostLookup
