@@ -50,9 +50,10 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
         ILogger<HostDirectory> logger,
         HostConnectionStore? store = null,
         IHostConnector? connector = null,
+        SimulatedLabFiles? labFiles = null,
         CancellationToken cancellationToken = default)
     {
-        var directory = new HostDirectory(configuration, logger, store, connector);
+        var directory = new HostDirectory(configuration, logger, store, connector, labFiles);
         try
         {
             await directory.LoadAsync(cancellationToken);
