@@ -40,13 +40,13 @@ public sealed class NotificationBellTests : IAsyncLifetime
     {
         var popovers = _context.Render<MudPopoverProvider>();
         var bell = _context.Render<NotificationBell>();
-        Assert.Empty(bell.FindAll(".mud-badge.mud-badge-visible, [data-testid=notifications-badge] .mud-badge-visible"));
+        Assert.Empty(bell.FindAll("[data-testid=notifications-count]"));
 
         // Another user's action is not this user's news.
         await _db.Audit.BeginAsync(new AuditStart(TestDatabase.Administrator, "Bulk enable nested", null, null, null, null, "2 VMs on 1 hosts", Guid.NewGuid()));
         var id = await _db.Audit.BeginAsync(new AuditStart(TestDatabase.Operator, "Install Hyper-V in guest", "hv-a", "lab-l1", Guid.NewGuid()));
 
-        bell.WaitForAssertion(() => Assert.Equal("1", bell.Find("[data-testid=notifications-badge] .mud-badge").TextContent.Trim()));
+        bell.WaitForAssertion(() => Assert.Equal("1", bell.Find("[data-testid=notifications-count]").TextContent.Trim()));
         Assert.Equal("Long actions, 1 new or running", bell.Find("[data-testid=notifications-button]").GetAttribute("aria-label"));
 
         await bell.Find("[data-testid=notifications-button]").ClickAsync(new());
