@@ -124,6 +124,7 @@ public sealed class ResultsAndLabTests(DashboardFixture dashboard)
         await SaveScreenshotAsync(page, $"results-bell-{width}-{theme}.png", width, height);
 
         var connections = await OpenLiveAsync(context, "/connections", scheme);
+        await Assertions.Expect(connections.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", theme, new() { Timeout = Timeout });
         await Assertions.Expect(connections.GetByTestId("lab-card")).ToBeVisibleAsync();
         await SaveScreenshotAsync(connections, $"results-lab-{width}-{theme}.png", width, height);
     }

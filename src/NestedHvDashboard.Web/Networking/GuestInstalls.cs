@@ -118,7 +118,7 @@ public sealed class GuestInstall
 /// it again) when the card goes away while the VM restarts, when the user navigates elsewhere and back, or reloads the page.
 /// The latest install per VM is kept, at most <see cref="Capacity"/> VMs (the oldest ended ones go first).
 /// </summary>
-public sealed class GuestInstalls(GuestSetup guest, TimeProvider time)
+public sealed class GuestInstalls(TimeProvider time)
 {
     /// <summary>How many VMs' latest installs are kept.</summary>
     public const int Capacity = 200;
@@ -142,12 +142,13 @@ public sealed class GuestInstalls(GuestSetup guest, TimeProvider time)
     }
 
     /// <summary>
-    /// Starts installing Hyper-V in the guest (through <see cref="GuestSetup.InstallHyperVAsync"/>, audited there) and returns the
-    /// install at once; the one already running for this VM when there is one. <paramref name="ask"/> is asked for credentials when
-    /// none are known.
+    /// Starts installing Hyper-V in the guest through <paramref name="guest"/> (<see cref="GuestSetup.InstallHyperVAsync"/>, audited
+    /// there) and returns the install at once; the one already running for this VM when there is one. <paramref name="ask"/> is asked
+    /// for credentials when none are known.
     /// </summary>
-    public GuestInstall Start(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask)
+    public GuestInstall Start(GuestSetup guest, Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask)
     {
+        ArgumentNullException.ThrowIfNull(guest);
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(vm);
@@ -166,11 +167,11 @@ public sealed class GuestInstalls(GuestSetup guest, TimeProvider time)
         }
 
         Started?.Invoke(install);
-        _ = RunAsync(install, actor, host, vm, known, ask);
+        _ = RunAsync(guest, install, actor, host, vm, known, ask);
         return install;
     }
 
-    private async Task RunAsync(GuestInstall install, Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask)
+    private async Task RunAsync(GuestSetup guest, GuestInstall install, Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask)
     {
         var progress = new Steps(word => install.Step(word, time.GetUtcNow()));
         GuestActionResult result;

@@ -140,7 +140,7 @@ public sealed partial class GuestNetworkingCard : VmPartComponent, IDisposable
 
         _outcome = null;
         // The prompt comes back to this circuit's renderer: the install asks from its own thread.
-        Watch(Installs.Start(await Actor.GetAsync(), Host, Vm, _credential, AskOnRendererAsync));
+        Watch(Installs.Start(Guest, await Actor.GetAsync(), Host, Vm, _credential, AskOnRendererAsync));
     }
 
     private void Watch(GuestInstall? install)

@@ -64,7 +64,7 @@ public sealed class ActionNotifications : IDisposable
         return action.StartsWith("Bulk ", StringComparison.OrdinalIgnoreCase)
             || action.Contains("Hyper-V", StringComparison.OrdinalIgnoreCase)
             || action.Contains("NAT", StringComparison.Ordinal)
-            || action.Contains("New VM", StringComparison.OrdinalIgnoreCase)
+            || (action.StartsWith("New ", StringComparison.OrdinalIgnoreCase) && action.Contains("VM", StringComparison.Ordinal))
             || action.Contains("Create VM", StringComparison.OrdinalIgnoreCase)
             || action.Contains("cascade", StringComparison.OrdinalIgnoreCase);
     }

@@ -86,7 +86,8 @@ public sealed class ActionNotificationsTests : IDisposable
     [InlineData("Bulk shut down", true)]
     [InlineData("Install Hyper-V in guest", true)]
     [InlineData("Create guest NAT", true)]
-    [InlineData("New VM", true)]
+    [InlineData("New nested-ready VM", true)]
+    [InlineData("Cascade nested off", true)]
     [InlineData("MAC spoofing on", false)]
     public void Some_actions_are_long_by_nature(string action, bool isLong) => Assert.Equal(isLong, ActionNotifications.IsLongByNature(action));
 
