@@ -24,9 +24,9 @@ public sealed partial class SimulatedLabCard : ComponentBase
     [Inject]
     public required IDialogService Dialogs { get; init; }
 
-    /// <summary>Called after the lab was switched (the page's host list changed). Optional.</summary>
+    /// <summary>How many hosts the page lists (default 0): an add or a remove may change the lab's kept choice, so the card reads it again.</summary>
     [Parameter]
-    public EventCallback Switched { get; set; }
+    public int Hosts { get; set; }
 
     protected override void OnParametersSet() => _status = Lab.Status;
 
@@ -54,7 +54,5 @@ public sealed partial class SimulatedLabCard : ComponentBase
         {
             _busy = false;
         }
-
-        await Switched.InvokeAsync();
     }
 }
