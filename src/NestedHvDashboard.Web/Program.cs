@@ -13,6 +13,7 @@ using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Logging;
 using NestedHvDashboard.Web.Networking;
+using NestedHvDashboard.Web.Notifications;
 using NestedHvDashboard.Web.Operations;
 using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Simulator;
@@ -90,6 +91,7 @@ builder.Services.AddInventoryHub();
 builder.Services.AddNestedVirtualizationOperations();
 builder.Services.AddBulkNestedSwitch();
 builder.Services.AddNestedNetworking();
+builder.Services.AddActionNotifications();
 builder.Services.AddDashboardApi();
 builder.Services.AddDashboardHealth(builder.Configuration);
 

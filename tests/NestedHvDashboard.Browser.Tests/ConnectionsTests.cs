@@ -43,6 +43,7 @@ public sealed class ConnectionsTests(DashboardFixture dashboard)
         await Assertions.Expect(result).ToContainTextAsync($"Could not connect to '{name}' (SSH to nobody@127.0.0.1:{port})");
         await SaveScreenshotAsync(page, "connections-dialog.png");
 
+        await Assertions.Expect(dialog.GetByTestId("lab-keep-note")).ToContainTextAsync("It stays on beside this host");
         await page.GetByTestId("save").ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Timeout });
 
@@ -51,7 +52,9 @@ public sealed class ConnectionsTests(DashboardFixture dashboard)
         await Assertions.Expect(row).ToContainTextAsync("SSH");
         await Assertions.Expect(row).ToContainTextAsync(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(row.GetByTestId("host-status")).ToHaveTextAsync("Unreachable", new() { Timeout = Timeout });
-        await Assertions.Expect(page.GetByTestId("lab-notice")).ToContainTextAsync("keeps running until the app restarts");
+        // Adding a real host keeps the running lab on, as a kept choice (the dialog said so).
+        await Assertions.Expect(page.GetByTestId("lab-card")).ToHaveAttributeAsync("data-lab", "on");
+        await Assertions.Expect(page.GetByTestId("lab-choice")).ToContainTextAsync("Kept on across restarts");
         await SaveScreenshotAsync(page, "connections-added.png");
 
         // Edit its tags: the row follows.

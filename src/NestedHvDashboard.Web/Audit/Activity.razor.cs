@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using NestedHvDashboard.Web.Data;
 namespace NestedHvDashboard.Web.Audit;
 
@@ -16,6 +17,8 @@ public sealed partial class Activity : ComponentBase, IDisposable
     private bool _hasMore;
     private bool _loaded;
     private int _refreshQueued;
+    private long? _opened;
+    private long? _scrollTo;
 
     [Inject]
     public required ActivityLog Log { get; init; }
@@ -47,6 +50,13 @@ public sealed partial class Activity : ComponentBase, IDisposable
     [SupplyParameterFromQuery(Name = "channel")]
     public string? Channel { get; set; }
 
+    /// <summary>The entry to open (<c>/activity?entry=ID</c>, the notification centre's and a result's link): shown expanded and marked.</summary>
+    [SupplyParameterFromQuery(Name = "entry")]
+    public long? Entry { get; set; }
+
+    [Inject]
+    public required IJSRuntime JS { get; init; }
+
     private string ExportHref => AuditEndpoints.ExportPath + _filter.ToQueryString();
 
     private string? ToText => AuditFilter.FormatTo(_filter.To);
@@ -70,6 +80,36 @@ public sealed partial class Activity : ComponentBase, IDisposable
         {
             _filter = filter;
             await LoadAsync();
+        }
+
+        await OpenEntryAsync();
+    }
+
+    // The linked entry is opened where it sits among the others (read on its own when it is not on the loaded page).
+    private async Task OpenEntryAsync()
+    {
+        if (Entry is not { } id || _opened == id)
+        {
+            return;
+        }
+
+        _opened = id;
+        _scrollTo = id;
+        _expanded.Add(id);
+        if (!_entries.Exists(e => e.Id == id) && await Log.FindAsync(id) is { } entry)
+        {
+            var at = _entries.FindIndex(e => e.Id < id);
+            _entries.Insert(at < 0 ? _entries.Count : at, entry);
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_scrollTo is { } id && RendererInfo.IsInteractive && _entries.Exists(e => e.Id == id))
+        {
+            _scrollTo = null;
+            await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/activity.js");
+            await module.InvokeVoidAsync("showEntry", id);
         }
     }
 
@@ -173,7 +213,7 @@ public sealed partial class Activity : ComponentBase, IDisposable
     {
         AuditResults.Succeeded => "success",
         AuditResults.Failed or AuditResults.Interrupted => "error",
-        AuditResults.Refused or AuditResults.Denied => "warning",
+        AuditResults.Refused or AuditResults.Denied or AuditResults.Partial => "warning",
         AuditResults.Deferred or AuditResults.Started => "info",
         _ => "default",
     };

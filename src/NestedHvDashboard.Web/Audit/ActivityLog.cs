@@ -25,6 +25,9 @@ public sealed class ActivityLog : IDisposable
     public Task<AuditPage> ReadAsync(AuditFilter filter, long? beforeId = null, CancellationToken cancellationToken = default) =>
         _query.ReadAsync(filter, beforeId, AuditQuery.PageSize, cancellationToken);
 
+    /// <summary>The entry <paramref name="id"/> (opened from a link, e.g. the notification centre's), or null when there is none.</summary>
+    public Task<AuditEntry?> FindAsync(long id, CancellationToken cancellationToken = default) => _query.FindAsync(id, cancellationToken);
+
     /// <summary>The users, hosts, actions, results and channels the trail holds.</summary>
     public Task<AuditChoices> ChoicesAsync(CancellationToken cancellationToken = default) => _query.ChoicesAsync(cancellationToken);
 

@@ -162,6 +162,13 @@ public sealed class AuditQuery(IDbContextFactory<DashboardDbContext> database)
         return new AuditPage(rows.Count > take ? [.. rows.Take(take)] : rows, rows.Count > take);
     }
 
+    /// <summary>The entry <paramref name="id"/>, or null when there is none.</summary>
+    public async Task<AuditEntry?> FindAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+    }
+
     /// <summary>Every matching entry, newest first, read in batches so an export never holds the whole trail.</summary>
     public async IAsyncEnumerable<AuditEntry> StreamAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

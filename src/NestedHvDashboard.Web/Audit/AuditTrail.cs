@@ -36,6 +36,9 @@ public static class AuditResults
 {
     public const string Started = "Started";
     public const string Succeeded = "Succeeded";
+
+    /// <summary>A run over many VMs in which some were changed and others were refused, busy, failed or canceled.</summary>
+    public const string Partial = "Partial";
     public const string Failed = "Failed";
     public const string Refused = "Refused";
     public const string Denied = "Denied";

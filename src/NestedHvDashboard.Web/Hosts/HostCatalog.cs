@@ -70,6 +70,7 @@ public static class HostCatalog
         return [.. merged.Hosts, .. labHosts.Select(h => new DirectoryHost(h, HostSource.Simulated)), .. merged.Nested];
     }
 
-    private static bool IsSimulatedNested(DirectoryHost host) =>
+    /// <summary>True for a stored host that is an L1 guest of the simulated lab (reached in process, under its parent).</summary>
+    public static bool IsSimulatedNested(DirectoryHost host) =>
         host.Source == HostSource.Stored && host.Settings is { Transport: HostTransport.InProcess, ParentHost: not null };
 }

@@ -13,9 +13,13 @@ public sealed partial class HostConnectionDialog
     private ConnectionTestResult? _test;
     private bool _testing;
     private bool _saving;
+    private bool _keepLab = true;
 
     [CascadingParameter]
     public required IMudDialogInstance Dialog { get; set; }
+
+    [Inject]
+    public required Simulator.SimulatedLabSwitch LabSwitch { get; init; }
 
     [Inject]
     public required HostAdministration Administration { get; init; }
@@ -112,6 +116,11 @@ public sealed partial class HostConnectionDialog
             _errors = result.Errors;
             if (result.Succeeded)
             {
+                if (Editing is null && !_keepLab && LabSwitch.Status.IsOn)
+                {
+                    await LabSwitch.SetAsync(actor, on: false);
+                }
+
                 Dialog.Close(DialogResult.Ok(Form.Name));
             }
         }

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
+using NestedHvDashboard.Web.Simulator;
+
 namespace NestedHvDashboard.Web.Hosts;
 
 /// <summary>Registration of the host connections: the directory, the store of hosts added in the UI and the keys that encrypt their passwords.</summary>
@@ -65,6 +67,11 @@ public static class HostConnectionsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseStartupStep, EarlierFilesImport>());
         services.AddHostDirectory();
         services.TryAddSingleton<HostAdministration>();
+
+        // The simulated lab's choice and state live in the data folder; the keeper saves the state as the lab changes.
+        services.TryAddSingleton(new SimulatedLabFiles(dataFolder));
+        services.TryAddSingleton<SimulatedLabSwitch>();
+        services.AddHostedService<SimulatedLabKeeper>();
         return services;
     }
 

@@ -43,6 +43,7 @@ public sealed partial class HostDirectory
             }
 
             Append(listing);
+            KeepLabBesideRealHosts();
             LogAdded(listing.Name, ConnectionTest.Describe(listing.Settings));
             return HostChangeResult.Done($"Host '{listing.Name}' added.");
         }

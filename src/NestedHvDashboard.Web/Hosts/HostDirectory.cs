@@ -19,6 +19,7 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
     private readonly HostConnectionStore? _store;
     private readonly ILogger<HostDirectory> _logger;
     private readonly List<IHostLifetimeObserver> _observers = [];
+    private readonly SimulatedLabFiles? _labFiles;
     private IHostConnector _connector;
     private List<Entry> _entries = [];
     private Task? _loading;
@@ -28,16 +29,19 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
     /// <param name="logger">Where adds, edits and removes are logged.</param>
     /// <param name="store">Where hosts added in the UI are kept; null means hosts cannot be added.</param>
     /// <param name="connector">Makes each host's <see cref="IHyperVHost"/>; default <see cref="PowerShellHostConnector"/>.</param>
+    /// <param name="labFiles">Where the simulated lab's on/off choice and state are kept; null: the settings alone decide, and the lab starts as new.</param>
     public HostDirectory(
         IConfiguration configuration,
         ILogger<HostDirectory> logger,
         HostConnectionStore? store = null,
-        IHostConnector? connector = null)
+        IHostConnector? connector = null,
+        SimulatedLabFiles? labFiles = null)
     {
         _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _store = store;
         _connector = connector ?? new PowerShellHostConnector();
+        _labFiles = labFiles;
     }
 
     /// <summary>A directory with its hosts loaded (<see cref="LoadAsync"/>): the parameters are the constructor's.</summary>
@@ -46,9 +50,10 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
         ILogger<HostDirectory> logger,
         HostConnectionStore? store = null,
         IHostConnector? connector = null,
+        SimulatedLabFiles? labFiles = null,
         CancellationToken cancellationToken = default)
     {
-        var directory = new HostDirectory(configuration, logger, store, connector);
+        var directory = new HostDirectory(configuration, logger, store, connector, labFiles);
         try
         {
             await directory.LoadAsync(cancellationToken);
@@ -85,9 +90,11 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
 
         IReadOnlyList<DirectoryHost> hosts = merged.Hosts;
         SimulatedLabConnector? lab = null;
-        if (HostCatalog.WantsLab(_configuration, merged.Hosts.Count))
+
+        // The administrator's choice (Connections) wins; with none, the settings decide as they always did.
+        if (_labFiles?.ReadChoice() ?? HostCatalog.WantsLab(_configuration, merged.Hosts.Count))
         {
-            lab = SimulatedLabConnector.Start(_configuration, _connector);
+            lab = StartLab(_connector);
             hosts = HostCatalog.WithLab(merged, lab.Hosts);
             LogLab(hosts.Count - merged.Nested.Count);
         }
@@ -132,7 +139,7 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
     /// <summary>The setting that lets the dashboard start on the simulated lab when it has no host (default false).</summary>
     public const string SimulatorEnabledSetting = HostCatalog.SimulatorEnabledSetting;
 
-    /// <summary>The simulated lab's connector, when the dashboard started on it (it runs until the app restarts); null with real hosts.</summary>
+    /// <summary>The simulated lab's connector while the lab is on; null while it is off.</summary>
     public SimulatedLabConnector? Lab { get; private set; }
 
     /// <summary>Every host with its source, in the order they came.</summary>
@@ -266,13 +273,13 @@ public sealed partial class HostDirectory : IHostLookup, IHostLifetimePublisher,
     private Entry? Locate(string name) =>
         _entries.Find(e => string.Equals(e.Listing.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "No hosts configured: starting the simulated lab with {HostCount} hosts")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting the simulated lab with {HostCount} hosts")]
     private partial void LogLab(int hostCount);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No hosts configured and the simulated lab is off (Simulator:Enabled): add the first host on the Connections page")]
     private partial void LogNoHosts();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} is a simulated L1 guest but the simulated lab is not running (real hosts are configured); it is left out")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} is a simulated L1 guest but the simulated lab is off; it is left out until the lab is turned on (Connections)")]
     private partial void LogNestedWithoutLab(string host);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} in the {Database} has the name of a configured host; the configured one is used")]

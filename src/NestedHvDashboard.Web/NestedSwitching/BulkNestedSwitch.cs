@@ -222,7 +222,7 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
                 var request = new BulkNestedRequest([.. now.Select(v => new BulkTarget(v.Host, v.Vm.Id, v.Vm.Name))], enable, power, mac, staticMemory);
                 // Each VM's steps are noted in its entry as they begin (as in a one-VM change), so a dashboard killed during the
                 // run leaves the VM's Interrupted entry saying which step it stopped at and whether the VM may be left Off.
-                var summary = await bulk.RunAsync(
+                _ = await bulk.RunAsync(
                     request, progress, target => entries.TryGetValue(new VmKey(target.HostName, target.VmId), out var entry) ? new AuditProgress(audit, entry, null) : null,
                     run.CancellationToken);
                 Task[] pendingCompletions;
@@ -232,10 +232,13 @@ public sealed class BulkNestedSwitch(BulkNestedVirtualization bulk, PendingNeste
                 }
 
                 await Task.WhenAll(pendingCompletions);
-                var counts = summary.Counts;
+                // Every VM's line counts, the pending ones' too: a run with any VM refused, busy, failed or canceled is not "Succeeded".
+                var ended = run.Results;
+                var counts = BulkCounts.Of(ended);
+                var leftPending = ended.Count(r => r.Outcome is OperationOutcome.Deferred);
                 await audit.CompleteAsync(runId.Value, new AuditCompletion(
-                    counts.Failed > 0 ? AuditResults.Failed : AuditResults.Succeeded,
-                    $"{action} ended: {counts.Succeeded} succeeded, {counts.NoChange} no change, {counts.Refused} refused, {counts.Busy} busy, {counts.Failed} failed, {counts.Canceled} canceled, {deferred.Count} deferred."));
+                    RunResult.Of(ended.Select(r => r.Outcome)),
+                    $"{action} ended: {counts.Succeeded} succeeded, {counts.NoChange} no change, {counts.Refused} refused, {counts.Busy} busy, {counts.Failed} failed, {counts.Canceled} canceled, {leftPending} deferred."));
             }
             catch (Exception ex)
             {

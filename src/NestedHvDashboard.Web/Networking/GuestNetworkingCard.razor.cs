@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 
 namespace NestedHvDashboard.Web.Networking;
@@ -12,10 +13,9 @@ namespace NestedHvDashboard.Web.Networking;
 /// The guest's networking read over PowerShell Direct, the NAT editor (validated live, reviewed before it runs), the L2 address
 /// plan once a NAT exists, and Hyper-V's installation in the guest. Behaviour is in <see cref="GuestSetup"/>.
 /// </summary>
-public sealed partial class GuestNetworkingCard : VmPartComponent
+public sealed partial class GuestNetworkingCard : VmPartComponent, IDisposable
 {
     private readonly HashSet<string> _touched = [];
-    private readonly List<string> _installSteps = [];
     private GuestCredential? _credential;
     private GuestNetworkState? _state;
     private GuestActionResult? _outcome;
@@ -30,12 +30,13 @@ public sealed partial class GuestNetworkingCard : VmPartComponent
     private Task<AuthenticationState>? _authorizedFor;
     private bool _canOperate;
     private bool _canAdminister;
-    private bool _installStillRunning;
-    private bool _installStopRequested;
-    private CancellationTokenSource? _installWait;
+    private GuestInstall? _install;
 
     [Inject]
     public required GuestSetup Guest { get; init; }
+
+    [Inject]
+    public required GuestInstalls Installs { get; init; }
 
     [Inject]
     public required GuestCredentialStore Credentials { get; init; }
@@ -52,6 +53,7 @@ public sealed partial class GuestNetworkingCard : VmPartComponent
     // What the user's role lets this card offer (the services check again); read again when the signed-in state changes.
     protected override async Task OnParametersSetAsync()
     {
+        Watch(Installs.Find(Host, Vm.Id));
         await ReadRememberedAsync();
         if (AuthenticationState is null || ReferenceEquals(AuthenticationState, _authorizedFor))
         {
@@ -122,43 +124,72 @@ public sealed partial class GuestNetworkingCard : VmPartComponent
         }
     }
 
+    /// <summary>True when the guest can answer PowerShell Direct: the VM runs (a restarting VM keeps its card, and its install).</summary>
+    private bool GuestAnswers => Vm.State == VmState.Running;
+
+    /// <summary>True while an action of this card runs, or an install in this guest (started here or on another page).</summary>
+    private bool Busy => _busy || _install?.IsRunning == true;
+
+    // The install runs in GuestInstalls, not here: it goes on, and this card (or the next) shows it, when the card goes away.
     private async Task InstallAsync()
     {
-        _installSteps.Clear();
-        _installStillRunning = false;
-        _installStopRequested = false;
-        using var wait = new CancellationTokenSource();
-        _installWait = wait;
-        var progress = new WordProgress(word => _ = InvokeAsync(() =>
+        if (Busy)
         {
-            _installSteps.Add(word);
-            // Past its limit the install is left to run in the guest and read again: not a failure, and the card says so.
-            _installStillRunning = word == HyperVInstallProgress.StillRunning || (_installStillRunning && word != HyperVInstallProgress.Installed);
-            StateHasChanged();
-        }));
-        try
-        {
-            await RunAsync(async () => await Guest.InstallHyperVAsync(await Actor.GetAsync(), Host, Vm, _credential, AskAsync, progress, wait.Token));
+            return;
         }
-        catch (OperationCanceledException) when (_installStopRequested)
+
+        _outcome = null;
+        // The prompt comes back to this circuit's renderer: the install asks from its own thread.
+        Watch(Installs.Start(Guest, await Actor.GetAsync(), Host, Vm, _credential, AskOnRendererAsync));
+    }
+
+    private void Watch(GuestInstall? install)
+    {
+        if (ReferenceEquals(install, _install))
         {
-            _outcome = new GuestActionResult(
-                OperationOutcome.Canceled,
-                $"Stopped waiting: Hyper-V's installation in VM '{Vm.Name}' on host '{Host}' is left to finish in the guest. Read the guest again later to see where it is.",
-                null, null, _credential, []);
+            return;
         }
-        finally
+
+        if (_install is not null)
         {
-            _installWait = null;
-            _installStillRunning = false;
+            _install.Changed -= OnInstallChanged;
+        }
+
+        _install = install;
+        if (install is not null)
+        {
+            install.Changed += OnInstallChanged;
+            TakeResult(install);
         }
     }
 
-    // The user stops waiting for a long install: the dashboard lets go, the guest finishes what it runs.
-    private void StopWaitingForInstall()
+    private void OnInstallChanged() => _ = InvokeAsync(() =>
     {
-        _installStopRequested = true;
-        _installWait?.Cancel();
+        if (_install is { } install)
+        {
+            TakeResult(install);
+        }
+
+        StateHasChanged();
+    });
+
+    // What an ended install learned (the guest's state, the credential it accepted) is this card's too.
+    private void TakeResult(GuestInstall install)
+    {
+        if (install.Result is { } result)
+        {
+            _credential = result.Credential ?? _credential;
+            _state = result.State ?? _state;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_install is not null)
+        {
+            _install.Changed -= OnInstallChanged;
+        }
     }
 
     private async Task ForgetAsync()
@@ -192,12 +223,20 @@ public sealed partial class GuestNetworkingCard : VmPartComponent
         }
     }
 
+    private async Task<GuestCredentialAnswer?> AskOnRendererAsync(string? problem)
+    {
+        GuestCredentialAnswer? answer = null;
+        await InvokeAsync(async () => answer = await AskAsync(problem));
+        return answer;
+    }
+
     private async Task<GuestCredentialAnswer?> AskAsync(string? problem)
     {
         // Guest credentials are an Administrator's to enter; anyone else works with those already remembered.
         if (!_canAdminister)
         {
             _credentialNote = $"Only an Administrator can enter the credentials of VM '{Vm.Name}'; ask one to read this guest once, and they are remembered.";
+            StateHasChanged();
             return null;
         }
 
@@ -219,10 +258,4 @@ public sealed partial class GuestNetworkingCard : VmPartComponent
         OperationOutcome.Refused => Severity.Warning,
         _ => Severity.Error,
     };
-
-    // Reports on the engine's thread (Progress<T> would post to a context the circuit may not have).
-    private sealed class WordProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
-    }
 }

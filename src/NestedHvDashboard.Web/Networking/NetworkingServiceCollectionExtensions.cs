@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Operations;
 namespace NestedHvDashboard.Web.Networking;
 
@@ -12,6 +13,8 @@ public static class NetworkingServiceCollectionExtensions
         services.TryAddSingleton<MacSpoofingService>();
         services.TryAddSingleton<GuestCredentialStore>();
         services.TryAddSingleton<GuestSetup>();
+        services.AddDashboardClock();
+        services.TryAddSingleton<GuestInstalls>();
         services.TryAddSingleton<NewVmService>();
         return services;
     }

@@ -24,8 +24,17 @@ public sealed class SimulatedLabConnector : IHostConnector
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
     }
 
-    /// <summary>The simulated lab (it runs until the app restarts).</summary>
+    /// <summary>The simulated lab (it runs until it is turned off or the app stops).</summary>
     public SimulatedLab Lab { get; }
+
+    /// <summary>The connector for every host that is not the lab's.</summary>
+    public IHostConnector Inner => _inner;
+
+    /// <summary>Why the saved lab could not be read when it was started (it then started as new); null when it could, or none was saved.</summary>
+    public string? RestoreProblem { get; private init; }
+
+    /// <summary>True when the lab was started from its saved state.</summary>
+    public bool Restored { get; private init; }
 
     /// <summary>The connection settings of the lab's hosts, tagged <c>simulated</c>.</summary>
     public IReadOnlyList<HostConnectionSettings> Hosts =>
@@ -35,14 +44,25 @@ public sealed class SimulatedLabConnector : IHostConnector
     /// Starts the lab <paramref name="configuration"/> asks for: <c>Simulator:Hosts</c> / <c>Simulator:Vms</c> (total) start a
     /// generated lab (e.g. 1,000+ VMs to try the grid), else the default lab.
     /// </summary>
-    public static SimulatedLabConnector Start(IConfiguration configuration, IHostConnector inner)
+    public static SimulatedLabConnector Start(IConfiguration configuration, IHostConnector inner) => Start(configuration, inner, null);
+
+    /// <summary>
+    /// Starts the lab as <paramref name="files"/> saved it when they hold a saved state, else as <see cref="Start(IConfiguration, IHostConnector)"/>.
+    /// </summary>
+    public static SimulatedLabConnector Start(IConfiguration configuration, IHostConnector inner, SimulatedLabFiles? files)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        string? problem = null;
+        if (files?.ReadLab(out problem) is { } saved)
+        {
+            return new SimulatedLabConnector(saved, inner) { Restored = true };
+        }
+
         var (labHosts, labVms) = (configuration.GetValue<int?>("Simulator:Hosts"), configuration.GetValue<int?>("Simulator:Vms"));
         var lab = labVms is > 0
             ? LabScenarios.Generate(labHosts ?? 5, (labVms.Value + (labHosts ?? 5) - 1) / (labHosts ?? 5), seed: 1)
             : LabScenarios.CreateDefaultLab();
-        return new SimulatedLabConnector(lab, inner);
+        return new SimulatedLabConnector(lab, inner) { RestoreProblem = problem };
     }
 
     /// <inheritdoc />

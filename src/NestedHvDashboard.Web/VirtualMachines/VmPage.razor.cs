@@ -194,6 +194,13 @@ public sealed partial class VmPage : LiveInventoryComponent
     // PowerShell Direct reaches Windows guests only; the KVP exchange tells which ones are.
     private static bool IsWindows(VmSnapshot vm) => vm.GuestOsName?.Contains("Windows", StringComparison.OrdinalIgnoreCase) == true;
 
+    /// <summary>Hyper-V installs in guests: the guest card stays while one of this VM's restarts it, and shows its result.</summary>
+    [Inject]
+    public required Networking.GuestInstalls GuestInstalls { get; init; }
+
+    // A running Windows guest has the card; so has one whose Hyper-V install runs or ended here (the VM restarts during it).
+    private bool ShowsGuestCard(VmSnapshot vm) => IsWindows(vm) && (vm.State == VmState.Running || GuestInstalls.Find(Host, vm.Id) is not null);
+
     private async Task CancelPendingAsync()
     {
         var canceled = await Switch.CancelPendingAsync(await Actor.GetAsync(), Host, VmId);

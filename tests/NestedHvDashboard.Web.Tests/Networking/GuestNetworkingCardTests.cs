@@ -176,14 +176,17 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         card.Find("[data-testid=install-hyperv]").Click();
 
         card.WaitForAssertion(() => Assert.Equal(
-            [HyperVInstallProgress.Installing, HyperVInstallProgress.Restarting],
-            card.FindAll("[data-testid=install-step]").Select(s => s.TextContent.Trim())));
+            [GuestInstalls.FirstStep, HyperVInstallProgress.Installing, HyperVInstallProgress.Restarting],
+            Words(card)));
         hold.SetResult();
 
         card.WaitForAssertion(() => Assert.Equal("Installed", card.Find("[data-testid=guest-hyperv]").TextContent.Trim()));
         Assert.Equal(
-            [HyperVInstallProgress.Installing, HyperVInstallProgress.Restarting, HyperVInstallProgress.WaitingForGuest, HyperVInstallProgress.Installed],
-            card.FindAll("[data-testid=install-step]").Select(s => s.TextContent.Trim()));
+            [GuestInstalls.FirstStep, HyperVInstallProgress.Installing, HyperVInstallProgress.Restarting, HyperVInstallProgress.WaitingForGuest, HyperVInstallProgress.Installed],
+            Words(card));
+        Assert.StartsWith($"Hyper-V installed in VM '{Vm(true).Name}' in ", card.Find("[data-testid=install-headline]").TextContent.Trim(), StringComparison.Ordinal);
+        var entry = Assert.Single(_db.Entries(), e => e.Action == "Install Hyper-V in guest");
+        Assert.Equal($"/activity?entry={entry.Id}", card.Find("[data-testid=install-activity-link]").GetAttribute("href"));
         Assert.True(card.Find("[data-testid=install-hyperv]").HasAttribute("disabled"));
     }
 
@@ -200,12 +203,12 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
             "outlasted its time limit: it is still running on the host — checking the guest. This is not a failure",
             card.Find("[data-testid=install-still-running]").TextContent,
             StringComparison.Ordinal));
-        Assert.Empty(card.FindAll("[data-testid=guest-outcome]"));
+        Assert.Empty(card.FindAll("[data-testid=install-result]"));
 
         card.Find("[data-testid=install-stop-waiting]").Click();
 
-        card.WaitForAssertion(() => Assert.Equal("Canceled", card.Find("[data-testid=guest-outcome]").GetAttribute("data-outcome")));
-        Assert.Contains($"Stopped waiting: Hyper-V's installation in VM '{Vm(true).Name}' on host '{HostName}' is left to finish in the guest.", card.Find("[data-testid=guest-outcome]").TextContent, StringComparison.Ordinal);
+        card.WaitForAssertion(() => Assert.Equal("Canceled", card.Find("[data-testid=install-result]").GetAttribute("data-outcome")));
+        Assert.Contains($"Stopped waiting: Hyper-V's installation in VM '{Vm(true).Name}' on host '{HostName}' is left to finish in the guest.", card.Find("[data-testid=install-result]").TextContent, StringComparison.Ordinal);
         Assert.Empty(card.FindAll("[data-testid=install-still-running]"));
         Assert.Empty(card.FindAll("[data-testid=install-stop-waiting]"));
         Assert.False(card.Find("[data-testid=install-hyperv]").HasAttribute("disabled"));
@@ -224,7 +227,7 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
 
         hold.SetResult();
 
-        card.WaitForAssertion(() => Assert.Equal("Succeeded", card.Find("[data-testid=guest-outcome]").GetAttribute("data-outcome")));
+        card.WaitForAssertion(() => Assert.Equal("Succeeded", card.Find("[data-testid=install-result]").GetAttribute("data-outcome")));
         Assert.Empty(card.FindAll("[data-testid=install-still-running]"));
         Assert.Empty(card.FindAll("[data-testid=install-stop-waiting]"));
         Assert.Equal("Installed", card.Find("[data-testid=guest-hyperv]").TextContent.Trim());
@@ -248,6 +251,40 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
         var entry = Assert.Single(_db.Entries());
         Assert.Equal(("Install Hyper-V in guest", "Refused"), (entry.Action, entry.Result));
     }
+
+    [Fact]
+    public async Task An_install_goes_on_while_its_card_is_gone_and_a_new_card_shows_it_through_the_restart_to_its_result()
+    {
+        var card = ReadState();
+        var hold = _host.HoldInstall();
+        card.Find("[data-testid=install-hyperv]").Click();
+        card.WaitForAssertion(() => Assert.Contains(HyperVInstallProgress.Restarting, Words(card)));
+
+        // The VM restarts: the page's card goes away (the user navigated, or the page reloaded) and a new one opens on the Off VM.
+        await _context.DisposeComponentsAsync();
+        var restarting = Open(Vm(nested: true) with { State = VmState.Off });
+
+        Assert.Equal("true", restarting.Find("[data-testid=install-panel]").GetAttribute("data-running"));
+        Assert.Equal([GuestInstalls.FirstStep, HyperVInstallProgress.Installing, HyperVInstallProgress.Restarting], Words(restarting));
+        Assert.Contains("The install goes on", restarting.Find("[data-testid=guest-not-running]").TextContent, StringComparison.Ordinal);
+        Assert.True(restarting.Find("[data-testid=install-hyperv]").HasAttribute("disabled"));
+
+        hold.SetResult();
+
+        restarting.WaitForAssertion(() => Assert.Equal("Succeeded", restarting.Find("[data-testid=install-result]").GetAttribute("data-outcome")));
+        Assert.StartsWith("Hyper-V installed in VM 'lab-l1' in ", restarting.Find("[data-testid=install-headline]").TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal("Installed", restarting.Find("[data-testid=guest-hyperv]").TextContent.Trim());
+        var entry = Assert.Single(_db.Entries(), e => e.Action == "Install Hyper-V in guest");
+        Assert.Equal("Succeeded", entry.Result);
+
+        // And once more after the guest is back: the result stays.
+        var back = Open(Vm(nested: true));
+        Assert.Equal("Succeeded", back.Find("[data-testid=install-result]").GetAttribute("data-outcome"));
+        Assert.Equal($"/activity?entry={entry.Id}", back.Find("[data-testid=install-activity-link]").GetAttribute("href"));
+    }
+
+    private static List<string> Words(IRenderedComponent<GuestNetworkingCard> card) =>
+        [.. card.FindAll("[data-testid=install-step]").Select(s => s.GetAttribute("data-word") ?? "")];
 
     private IRenderedComponent<GuestNetworkingCard> ReadState(bool withNat = false)
     {

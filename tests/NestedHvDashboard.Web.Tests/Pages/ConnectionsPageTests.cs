@@ -57,6 +57,7 @@ public sealed class ConnectionsPageTests : IAsyncLifetime
         _context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
         _context.Services.AddSingleton(_directory);
         _context.Services.AddSingleton<HostAdministration>();
+        _context.Services.AddSingleton<NestedHvDashboard.Web.Simulator.SimulatedLabSwitch>();
         _db.AddTo(_context.Services);
         _context.AddActorServices();
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));

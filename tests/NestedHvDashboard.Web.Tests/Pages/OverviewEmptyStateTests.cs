@@ -20,7 +20,7 @@ public sealed class OverviewEmptyStateTests : PageContext
         var notice = page.Find("[data-testid=no-hosts]");
         Assert.Contains("No host is set up yet", notice.TextContent, StringComparison.Ordinal);
         Assert.Equal("/connections", notice.QuerySelector("[data-testid=add-first-host]")!.GetAttribute("href"));
-        Assert.Contains("Simulator:Enabled=true", notice.TextContent, StringComparison.Ordinal);
+        Assert.Contains("turn the simulated lab on there", notice.TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=tiles] [data-host]"));
         Assert.Equal("/connections", page.Find("[data-testid=add-a-host]").GetAttribute("href"));
         Assert.Contains("Add a host", page.Find("[data-testid=add-a-host]").TextContent, StringComparison.Ordinal);
