@@ -15,6 +15,23 @@ public sealed record MetricSeries(DateTimeOffset End, TimeSpan Interval, IReadOn
     /// <summary>How many points hold a reading.</summary>
     public int Readings => Points.Count(p => p is not null);
 
+    /// <summary>The index of the oldest reading, or -1 when there is none.</summary>
+    public int FirstIndex
+    {
+        get
+        {
+            for (var i = 0; i < Points.Count; i++)
+            {
+                if (Points[i] is not null)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+
     /// <summary>The index of the newest reading, or -1 when there is none.</summary>
     public int LatestIndex
     {

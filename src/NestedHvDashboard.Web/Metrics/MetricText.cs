@@ -30,24 +30,26 @@ public static class MetricText
         return series.Latest is { } latest ? $"Memory {GiB(latest.MemoryGiB)} {When(series)}, peak {GiB(series.PeakMemoryGiB ?? 0)} in {Window(series)}" : null;
     }
 
-    /// <summary>A memory size in GiB as the rest of the dashboard writes it: "512 MB", "3.5 GB".</summary>
-    public static string GiB(double gib) => gib < 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{gib * 1024:0} MB")
-        : string.Create(CultureInfo.InvariantCulture, $"{gib:0.#} GB");
-
-    /// <summary>The top of a memory chart: the host's memory when known, else the peak rounded up to 1, 2 or 5 × 10ⁿ GB (at least 1 GB).</summary>
-    public static double MemoryScale(double? peakGiB, double? totalGiB)
+    /// <summary>A memory size in GiB as the rest of the dashboard writes it: "512 MB", "3.5 GB", "6 TB".</summary>
+    public static string GiB(double gib) => gib switch
     {
-        if (totalGiB is > 0 and var total && (peakGiB ?? 0) <= total)
-        {
-            return total;
-        }
+        < 1 => string.Create(CultureInfo.InvariantCulture, $"{gib * 1024:0} MB"),
+        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{gib:0.#} GB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{gib / 1024:0.#} TB"),
+    };
 
-        var peak = Math.Max(1, peakGiB ?? 0);
-        var power = Math.Pow(10, Math.Floor(Math.Log10(peak)));
-        foreach (var step in (ReadOnlySpan<double>)[1, 2, 5, 10])
+    /// <summary>
+    /// The top of a memory chart: a round number (1, 1.5, 2, 3, 4, 5, 6 or 8 × 10ⁿ GB, at least 1 GB) a tenth above the peak,
+    /// so a static memory's flat line does not run along the chart's edge. Not the host's memory: a lab host's VMs use a
+    /// sliver of it and the line would lie flat on the floor (its size is in the card's text).
+    /// </summary>
+    public static double MemoryScale(double? peakGiB)
+    {
+        var wanted = Math.Max(1, (peakGiB ?? 0) * 1.1);
+        var power = Math.Pow(10, Math.Floor(Math.Log10(wanted)));
+        foreach (var step in (ReadOnlySpan<double>)[1, 1.5, 2, 3, 4, 5, 6, 8])
         {
-            if (peak <= step * power)
+            if (wanted <= step * power + 1e-9)
             {
                 return step * power;
             }

@@ -1,9 +1,10 @@
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
+using Xunit.Abstractions;
 
 namespace NestedHvDashboard.Core.Tests.Inventory;
 
-public sealed class MetricHistoryTests
+public sealed class MetricHistoryTests(ITestOutputHelper output)
 {
     private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
     private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
@@ -118,6 +119,23 @@ public sealed class MetricHistoryTests
         Assert.Equal(1000, _history.VmCount);
         // A few enumerators of the lists, not one object per VM.
         Assert.True(allocated < 2_000, $"a sample of 1,000 VMs allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void An_hour_of_history_costs_under_a_kilobyte_per_vm()
+    {
+        var hosts = Enumerable.Range(0, 20)
+            .Select(h => Connected($"hv{h}", [.. Enumerable.Range(0, 500).Select(v => InventoryData.Vm(Guid.NewGuid(), $"vm{v}", cpu: v % 100))]))
+            .ToList();
+
+        // Everything the first sample allocates (the rings and the dictionaries, with their growth on the way) is an upper
+        // bound of what the history holds.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        _history.Record(hosts, SampleTime(0));
+        var perVm = (GC.GetAllocatedBytesForCurrentThread() - before) / 10_000.0;
+
+        output.WriteLine($"first sample of 10,000 VMs: {perVm:0} bytes per VM ({_history.Capacity} points)");
+        Assert.True(perVm < 1_000, $"{perVm:0} bytes per VM");
     }
 
     [Fact]

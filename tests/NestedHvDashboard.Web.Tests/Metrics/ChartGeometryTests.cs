@@ -25,19 +25,20 @@ public sealed class ChartGeometryTests
     }
 
     [Theory]
-    [InlineData(0.3, null, 1)]
-    [InlineData(3.7, null, 5)]
-    [InlineData(6, null, 10)]
-    [InlineData(13, null, 20)]
-    [InlineData(13, 64.0, 64)]
-    [InlineData(80, 64.0, 100)]
-    public void The_memory_scale_is_the_hosts_memory_or_a_round_number_above_the_peak(double peak, double? total, double expected) =>
-        Assert.Equal(expected, MetricText.MemoryScale(peak, total));
+    [InlineData(0.3, 1)]
+    [InlineData(2, 3)]
+    [InlineData(3.7, 5)]
+    [InlineData(6, 8)]
+    [InlineData(13, 15)]
+    [InlineData(106, 150)]
+    public void The_memory_scale_is_a_round_number_a_tenth_above_the_peak(double peak, double expected) =>
+        Assert.Equal(expected, MetricText.MemoryScale(peak));
 
     [Theory]
     [InlineData(0.5, "512 MB")]
     [InlineData(4, "4 GB")]
     [InlineData(3.75, "3.8 GB")]
+    [InlineData(6144, "6 TB")]
     public void Memory_is_written_as_the_rest_of_the_dashboard_writes_it(double gib, string expected) =>
         Assert.Equal(expected, MetricText.GiB(gib));
 }

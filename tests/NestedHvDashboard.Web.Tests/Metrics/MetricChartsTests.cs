@@ -63,9 +63,9 @@ public sealed class MetricChartsTests : IAsyncLifetime
         });
         Assert.Equal("3", card.Find("[data-testid=chart-cpu]").GetAttribute("data-readings"));
         Assert.Equal("CPU 40 % now, peak 60 % in the last hour", card.Find("[data-testid=chart-cpu] svg").GetAttribute("aria-label"));
-        // The scales: CPU 0-100 %, memory up to the peak rounded up (6 GB → 10 GB).
+        // The scales: CPU 0-100 %, memory a round number above the peak (6 GB → 8 GB).
         Assert.Equal(["100 %", "50 %", "0 %"], card.FindAll("[data-testid=chart-cpu] .nhv-chart__y span").Select(s => s.TextContent));
-        Assert.Equal(["10 GB", "5 GB", "0"], card.FindAll("[data-testid=chart-memory] .nhv-chart__y span").Select(s => s.TextContent));
+        Assert.Equal(["8 GB", "4 GB", "0"], card.FindAll("[data-testid=chart-memory] .nhv-chart__y span").Select(s => s.TextContent));
         Assert.Equal(["−60 min", "−30 min", "now"], card.FindAll("[data-testid=chart-cpu] .nhv-chart__x span").Select(s => s.TextContent));
         Assert.Empty(card.FindAll("[data-testid=metrics-gaps]"));
     }
@@ -97,9 +97,9 @@ public sealed class MetricChartsTests : IAsyncLifetime
 
         card.WaitForAssertion(() => Assert.Equal("CPU 30 % now, peak 30 % in the last hour", card.Find("[data-testid=chart-cpu] [data-testid=chart-summary]").TextContent));
         Assert.Contains("average of its running VMs", card.Find("[data-testid=metrics-source]").TextContent, StringComparison.Ordinal);
-        Assert.Contains("of the host's 64 GB", card.Find("[data-testid=metrics-source]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("(the host has 64 GB)", card.Find("[data-testid=metrics-source]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Memory assigned to VMs", card.Find("[data-testid=chart-memory] .nhv-chart__title").TextContent);
-        Assert.Equal("64 GB", card.Find("[data-testid=chart-memory] .nhv-chart__y span").TextContent);
+        Assert.Equal("15 GB", card.Find("[data-testid=chart-memory] .nhv-chart__y span").TextContent);
     }
 
     [Fact]
@@ -113,7 +113,9 @@ public sealed class MetricChartsTests : IAsyncLifetime
 
         spark.WaitForAssertion(() => Assert.Equal("2", spark.Find("[data-testid=tile-sparkline]").GetAttribute("data-readings")));
         Assert.Equal("hv-a: VM CPU (average of running VMs), CPU 15 % now, peak 25 % in the last hour", spark.Find("svg").GetAttribute("aria-label"));
-        Assert.Equal("VM CPU, last hour", spark.Find(".nhv-spark__label").TextContent);
+        // Two readings: the line spans the last five minutes, not a dot at the end of an empty hour.
+        Assert.Equal("VM CPU, last 5 min", spark.Find(".nhv-spark__label").TextContent);
+        Assert.Equal("M18 75 L19 85", spark.Find("path.nhv-chart__line").GetAttribute("d"));
     }
 
     // A sample in the middle of interval n, with the clock there.
