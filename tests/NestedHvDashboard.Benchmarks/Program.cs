@@ -12,6 +12,7 @@ return scenario switch
     "footprint" => await FootprintBenchmark.RunAsync(args.Skip(1).ToArray()),
     "watch-cost" => await WatchCostBenchmark.RunAsync(args.Skip(1).ToArray()),
     "scale" => await ScaleBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "metric-history" => await MetricHistoryBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -23,5 +24,6 @@ static int Usage()
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks footprint [--runspaces N] [--hosts N] [--vms-per-host N] [--idle-seconds N]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks watch-cost [--cycles N (4)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks scale [--hosts N (200)] [--vms N (10000)] [--browsers N (5)] [--seconds N (20)]");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks metric-history [--hosts N (200)] [--vms N (10000)] [--samples N (240)]");
     return 2;
 }

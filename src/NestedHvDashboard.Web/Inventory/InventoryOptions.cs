@@ -20,6 +20,9 @@ public sealed class InventoryOptions
 
     /// <summary><c>Inventory:Hub</c>.</summary>
     public InventoryHubOptions Hub { get; set; } = new();
+
+    /// <summary><c>Inventory:History</c>: the CPU and memory kept for the charts.</summary>
+    public MetricHistoryOptions History { get; set; } = new();
 }
 
 /// <summary>Refuses inventory settings that cannot work, naming every one and what is allowed.</summary>
@@ -49,6 +52,17 @@ public sealed class ValidateInventoryOptions : IValidateOptions<InventoryOptions
         if (options.Hub.MaxStreamsPerConnection < 1)
         {
             problems.Add($"{Section}:Hub:MaxStreamsPerConnection must be at least 1; it is {options.Hub.MaxStreamsPerConnection}.");
+        }
+
+        var history = options.History;
+        Positive(problems, "History:Interval", history.Interval);
+        if (history.Interval > TimeSpan.Zero && history.Window < history.Interval)
+        {
+            problems.Add($"{Section}:History:Window is {history.Window}; it must be at least {Section}:History:Interval ({history.Interval}).");
+        }
+        else if (history.Capacity > MetricHistoryOptions.MaxCapacity)
+        {
+            problems.Add($"{Section}:History:Window / Interval is {history.Capacity} points; at most {MetricHistoryOptions.MaxCapacity} are kept per VM (a longer interval or a shorter window).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -4,6 +4,7 @@ using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.PowerShell;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Hosts;
+using NestedHvDashboard.Web.Metrics;
 
 namespace NestedHvDashboard.Web.Inventory;
 
@@ -36,7 +37,8 @@ public static class InventoryServiceCollectionExtensions
     /// <c>ConfigInterval</c>, CPU and uptime every <c>MetricsInterval</c>; it holds one of the host's
     /// connections, so such hosts need <c>MaxConcurrency</c> ≥ 2, the default being 4); other
     /// hosts, and hosts that refuse the host-side watch, are polled. A registered
-    /// <see cref="IHostInventoryWatch"/> (e.g. a test's fake) wins.
+    /// <see cref="IHostInventoryWatch"/> (e.g. a test's fake) wins. Also the CPU and memory history the charts draw
+    /// (<see cref="MetricsServiceCollectionExtensions.AddMetricHistory"/>).
     /// </summary>
     public static IServiceCollection AddInventoryMonitor(this IServiceCollection services)
     {
@@ -57,6 +59,7 @@ public static class InventoryServiceCollectionExtensions
         });
         services.AddHostDirectory();
         services.AddHostedService(sp => sp.GetRequiredService<InventoryMonitor>());
+        services.AddMetricHistory();
         return services;
     }
 

@@ -40,6 +40,8 @@ public sealed class HostPageTests : IAsyncLifetime
         _context.Services.AddSingleton<IInventoryFeed>(_store);
         _context.Services.AddSingleton(_store); // changes write the VM they read back into it
         _context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
+        _context.Services.AddSingleton(new MetricHistory(new MetricHistoryOptions()));
+        _context.Services.AddSingleton(TimeProvider.System);
         // Resolved at the first render, so a test can put a real directory in first.
         _context.Services.AddSingleton<IHostLookup>(_ => _lookup);
         // In memory: these tests do not need pending changes kept on disk.

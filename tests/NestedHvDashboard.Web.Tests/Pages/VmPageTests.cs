@@ -45,6 +45,8 @@ public sealed partial class VmPageTests : IAsyncLifetime
         _context.Services.AddSingleton<IInventoryFeed>(_store);
         _context.Services.AddSingleton(_store); // changes write the VM they read back into it
         _context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
+        _context.Services.AddSingleton(new MetricHistory(new MetricHistoryOptions()));
+        _context.Services.AddSingleton(TimeProvider.System);
         _context.Services.AddSingleton<IHostLookup>(new Lookup(() => _host));
         _context.Services.AddSingleton(_pending);
         _context.Services.AddSingleton(_ => _directory!);
