@@ -51,9 +51,10 @@ public sealed class ResumeVMCommand : VmTargetCmdlet
 
 /// <summary>
 /// Restart-VM: a hard reset of a running VM (Hyper-V's restart is not a guest shutdown). Without -Force it asks for
-/// confirmation, as Hyper-V does; a host that cannot prompt (a remote session) fails it.
+/// confirmation, as Hyper-V does; a host that cannot prompt (a remote session) fails it. The prompt is its own (ShouldContinue,
+/// which -Force skips), so ShouldProcess keeps the default impact and -WhatIf still works.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Restart, "VM", DefaultParameterSetName = "Name", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsLifecycle.Restart, "VM", DefaultParameterSetName = "Name", SupportsShouldProcess = true)]
 [OutputType(typeof(VirtualMachine))]
 public sealed class RestartVMCommand : VmTargetCmdlet
 {
