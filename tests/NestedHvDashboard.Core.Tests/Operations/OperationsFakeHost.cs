@@ -148,7 +148,7 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
     // A power change Hyper-V allows only from one state, refused in Hyper-V's words from any other.
     private async Task<VmSnapshot> PowerAsync(string record, string operation, Guid vmId, VmState from, VmState to, CancellationToken cancellationToken)
     {
-        await EnterAsync(HostCall.Power, vmId, record, cancellationToken);
+        await EnterAsync(HostCall.Power, vmId, $"Power {record}", cancellationToken);
         return Change(vmId, operation, vm => vm.State == from
             ? vm with { State = to }
             : throw Refused(HostErrorKind.InvalidVmState, operation, vm, "The operation cannot be performed while the virtual machine is in its current state."));
