@@ -27,11 +27,11 @@ public sealed class BulkVmPower(VmPowerService power, IAuditTrail audit, int max
         ArgumentNullException.ThrowIfNull(vms);
         vms = [.. vms.DistinctBy(v => v.Key)];
         var title = VmPowerActions.Title(action);
-        var run = new BulkRun(false, BulkRunningChoice.Skip, vms.Count) { Title = $"{title}: {vms.Count} VMs" };
+        var run = new BulkRun(false, BulkRunningChoice.Skip, vms.Count) { Title = $"{title}: {(vms.Count == 1 ? "1 VM" : $"{vms.Count} VMs")}" };
         var correlation = Guid.NewGuid();
         var hostCount = vms.Select(v => v.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
         var start = new AuditStart(
-            actor, $"Bulk {VmPowerService.ActionName(action).ToLowerInvariant()}", null, null, null,
+            actor, $"Bulk {title.ToLowerInvariant()}", null, null, null,
             new { action = action.ToString(), vms = vms.Select(v => new { host = v.Host, vm = v.Vm.Name, id = v.Vm.Id }).ToList() },
             $"{vms.Count} VMs on {hostCount} hosts", correlation);
         if (!actor.CanOperate)
