@@ -27,7 +27,7 @@ public sealed class BulkVmPower(VmPowerService power, IAuditTrail audit, int max
         ArgumentNullException.ThrowIfNull(vms);
         vms = [.. vms.DistinctBy(v => v.Key)];
         var title = VmPowerActions.Title(action);
-        var run = new BulkRun(false, BulkRunningChoice.Skip, vms.Count) { Title = $"{title}: {(vms.Count == 1 ? "1 VM" : $"{vms.Count} VMs")}" };
+        var run = new BulkRun(false, BulkRunningChoice.Skip, vms.Count) { Title = $"{VmPowerActions.Doing(action)} {(vms.Count == 1 ? "1 VM" : $"{vms.Count} VMs")}" };
         var correlation = Guid.NewGuid();
         var hostCount = vms.Select(v => v.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
         var start = new AuditStart(

@@ -78,7 +78,7 @@ public sealed partial class AuditCompletenessTests
         var run = await bulk.StartAsync(TestDatabase.Operator, [Row(second), Row(first), Row(off)], VmPowerAction.TurnOff);
         await run.Completion;
 
-        Assert.Equal("Turn off: 3 VMs", run.Title);
+        Assert.Equal("Turning off 3 VMs", run.Title);
         var results = run.Results.ToDictionary(r => r.VmName!);
         Assert.Equal(OperationOutcome.Refused, results["off-1"].Outcome);
         Assert.Equal("Not run on VM 'off-1' on host 'hv-a': The VM is already Off.", results["off-1"].Message);
