@@ -25,6 +25,9 @@ public enum HostScript
     /// <summary>Stop-VM -Force / Stop-VM -TurnOff / Save-VM. Parameters: VMId, Mode, TimeoutSeconds.</summary>
     StopVm,
 
+    /// <summary>Suspend-VM / Resume-VM / Restart-VM -Force / Remove-VMSavedState. Parameters: VMId, Action, TimeoutSeconds.</summary>
+    ChangeVmPower,
+
     /// <summary>Set-VMNetworkAdapter -MacAddressSpoofing. Parameters: VMId, AdapterName (null: all), Enabled.</summary>
     SetMacAddressSpoofing,
 

@@ -88,6 +88,22 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
     }
 
     /// <inheritdoc />
+    public Task<VmSnapshot> SuspendVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        ChangePowerAsync(vmId, "Suspend", "Suspend-VM", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<VmSnapshot> ResumeVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        ChangePowerAsync(vmId, "Resume", "Resume-VM", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<VmSnapshot> RestartVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        ChangePowerAsync(vmId, "Restart", "Restart-VM -Force", cancellationToken, Timeouts.Start);
+
+    /// <inheritdoc />
+    public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        ChangePowerAsync(vmId, "RemoveSavedState", "Remove-VMSavedState", cancellationToken);
+
+    /// <inheritdoc />
     public Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default)
     {
         var target = adapterName is null ? "every adapter" : $"adapter '{adapterName}'";
@@ -130,6 +146,10 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
         parameters["TimeoutSeconds"] = (int)Math.Ceiling(limit.TotalSeconds);
         return parameters;
     }
+
+    // Pausing, resuming and dropping a saved state are quick; a reset waits for the VM to run again, as a start does.
+    private Task<VmSnapshot> ChangePowerAsync(Guid vmId, string action, string operation, CancellationToken cancellationToken, TimeSpan? limit = null) =>
+        RunOnVmAsync(HostScript.ChangeVmPower, vmId, operation, WithWaitBound(new() { ["Action"] = action }, limit ?? Session.Timeout), cancellationToken, limit);
 
     private async Task<VmSnapshot> RunOnVmAsync(
         HostScript script, Guid vmId, string operation, Dictionary<string, object?> parameters, CancellationToken cancellationToken, TimeSpan? limit = null)

@@ -43,6 +43,21 @@ public interface IHyperVHost : IAsyncDisposable
     /// <summary>Stops (shuts down, turns off or saves) a VM and returns once it is Off (or Saved).</summary>
     Task<VmSnapshot> StopVmAsync(Guid vmId, StopMode mode, CancellationToken cancellationToken = default);
 
+    /// <summary>Pauses a running VM (Suspend-VM) and returns once Hyper-V reports it Paused.</summary>
+    Task<VmSnapshot> SuspendVmAsync(Guid vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused VM (Resume-VM) and returns once Hyper-V reports it Running.</summary>
+    Task<VmSnapshot> ResumeVmAsync(Guid vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Resets a running VM (Restart-VM -Force): Hyper-V's restart is a hard one, like pressing the reset button, so the guest
+    /// loses unsaved work. Returns once Hyper-V reports it Running. A graceful restart is a shutdown then a start.
+    /// </summary>
+    Task<VmSnapshot> RestartVmAsync(Guid vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a saved VM's saved state (Remove-VMSavedState); the VM ends Off and its memory contents are lost.</summary>
+    Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default);
+
     /// <summary>Sets MAC address spoofing on one adapter (by name) or, when <paramref name="adapterName"/> is null, on every adapter of the VM.</summary>
     Task<VmSnapshot> SetMacAddressSpoofingAsync(Guid vmId, string? adapterName, bool enabled, CancellationToken cancellationToken = default);
 

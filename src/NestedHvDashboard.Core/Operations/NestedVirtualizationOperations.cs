@@ -16,7 +16,7 @@ namespace NestedHvDashboard.Core.Operations;
 /// once the plan runs, cancellation stops before the next step, restarts a VM that was stopped, and returns
 /// <see cref="OperationOutcome.Canceled"/>.
 /// </remarks>
-public sealed class NestedVirtualizationOperations
+public sealed partial class NestedVirtualizationOperations
 {
     /// <summary>What a step shows while the VM is read again after its limit ran out.</summary>
     public const string StillRunningChecking = "still running on the host — checking";
@@ -128,22 +128,6 @@ public sealed class NestedVirtualizationOperations
     private static OperationResult Ended(
         OperationOutcome outcome, NestedVirtualizationRequest request, string? vmName, string message, string? hostMessage = null, VmSnapshot? finalVm = null) =>
         new(outcome, request.HostName, request.VmId, vmName, message, [], null, hostMessage, finalVm);
-
-    private readonly record struct VmKey(string HostName, Guid VmId)
-    {
-        public static VmKey Of(string hostName, Guid vmId) => new(hostName.ToUpperInvariant(), vmId);
-    }
-
-    private sealed class VmLock
-    {
-        private string? _vmName;
-
-        public string? VmName
-        {
-            get => Volatile.Read(ref _vmName);
-            set => Volatile.Write(ref _vmName, value);
-        }
-    }
 
     /// <summary>One plan running against one VM: the steps' statuses, the progress reports and the compensation.</summary>
     private sealed class PlanRun

@@ -26,6 +26,21 @@ public enum OperationStepKind
 
     /// <summary>New-VM: the first step of creating a VM ready for nesting (the others set its memory, processor and adapters).</summary>
     CreateVm,
+
+    /// <summary>Save-VM: the VM's memory goes to disk and it ends Saved.</summary>
+    Save,
+
+    /// <summary>Suspend-VM: the VM is paused in memory.</summary>
+    Pause,
+
+    /// <summary>Resume-VM: a paused VM runs again.</summary>
+    Resume,
+
+    /// <summary>Restart-VM -Force: a hard reset.</summary>
+    Reset,
+
+    /// <summary>Remove-VMSavedState: a saved VM's memory state is discarded and it ends Off.</summary>
+    RemoveSavedState,
 }
 
 /// <summary>Where a step is.</summary>

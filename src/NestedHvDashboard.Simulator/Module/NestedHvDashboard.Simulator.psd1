@@ -9,6 +9,7 @@
   CompatiblePSEditions = @('Core')
   CmdletsToExport = @(
     'Get-VM', 'Start-VM', 'Stop-VM', 'Save-VM', 'Update-VMVersion',
+    'Suspend-VM', 'Resume-VM', 'Restart-VM', 'Remove-VMSavedState',
     'Get-VMProcessor', 'Set-VMProcessor', 'Get-VMMemory', 'Set-VMMemory',
     'Get-VMNetworkAdapter', 'Set-VMNetworkAdapter', 'Get-VMSnapshot',
     'Get-VMSwitch', 'New-VMSwitch', 'Remove-VMSwitch',

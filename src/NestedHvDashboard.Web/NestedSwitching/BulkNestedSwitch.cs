@@ -42,6 +42,9 @@ public sealed class BulkRun
 
     public bool Enable { get; }
 
+    /// <summary>What the run does, for its results panel ("Turning off 4 VMs"); null for a nested virtualization run.</summary>
+    public string? Title { get; init; }
+
     public BulkRunningChoice Choice { get; }
 
     /// <summary>How many VMs the run was asked to change.</summary>

@@ -4,6 +4,7 @@ using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.NestedSwitching;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Components;
+using NestedHvDashboard.Web.Power;
 namespace NestedHvDashboard.Web.Operations;
 
 /// <summary>Registration of the nested virtualization change: the operations, the pending changes (kept in the database) and their applier.</summary>
@@ -13,6 +14,7 @@ public static class OperationsServiceCollectionExtensions
     /// <see cref="NestedVirtualizationOperations"/> and <see cref="PendingNestedChanges"/> as singletons, the latter kept in
     /// <see cref="DatabasePendingChangeStore"/> (the database of <see cref="Data.DatabaseServiceCollectionExtensions.AddDashboardDatabase"/>) unless another
     /// <see cref="IPendingChangeStore"/> was registered earlier, and the <see cref="PendingChangeApplier"/> that applies "at next shutdown" changes.
+    /// The VM power actions (<see cref="PowerServiceCollectionExtensions.AddVmPower"/>) come with it: they share its per-VM lock.
     /// Needs an inventory feed, the database and an <see cref="IHostLookup"/> (<see cref="HostConnectionsServiceCollectionExtensions.AddHostDirectory"/>).
     /// </summary>
     public static IServiceCollection AddNestedVirtualizationOperations(this IServiceCollection services)
@@ -25,6 +27,7 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton<ActivityLog>();
         services.TryAddSingleton<NestedSwitchService>();
         services.AddHostedService<PendingChangeApplier>();
+        services.AddVmPower();
         return services;
     }
 }

@@ -79,5 +79,17 @@ internal sealed class FakeHost(string name, params VmSnapshot[] vms) : IHyperVHo
 
     public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+
+    public Task<VmSnapshot> SuspendVmAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+
+    public Task<VmSnapshot> ResumeVmAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+
+    public Task<VmSnapshot> RestartVmAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+
+    public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

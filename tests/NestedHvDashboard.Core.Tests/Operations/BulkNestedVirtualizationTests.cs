@@ -209,6 +209,14 @@ public sealed class BulkNestedVirtualizationTests
         public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) =>
             Count(() => inner.SetDynamicMemoryAsync(vmId, enabled, cancellationToken));
 
+        public Task<VmSnapshot> SuspendVmAsync(Guid vmId, CancellationToken cancellationToken = default) => Count(() => inner.SuspendVmAsync(vmId, cancellationToken));
+
+        public Task<VmSnapshot> ResumeVmAsync(Guid vmId, CancellationToken cancellationToken = default) => Count(() => inner.ResumeVmAsync(vmId, cancellationToken));
+
+        public Task<VmSnapshot> RestartVmAsync(Guid vmId, CancellationToken cancellationToken = default) => Count(() => inner.RestartVmAsync(vmId, cancellationToken));
+
+        public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => Count(() => inner.RemoveSavedStateAsync(vmId, cancellationToken));
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
         private async Task<T> Count<T>(Func<Task<T>> call)

@@ -14,6 +14,7 @@ internal enum HostCall
     Start,
     SetMacSpoofing,
     SetDynamicMemory,
+    Power,
 }
 
 /// <summary>Holds one host call until the test releases it.</summary>
@@ -110,7 +111,7 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
     public async Task<VmSnapshot> StartVmAsync(Guid vmId, CancellationToken cancellationToken = default)
     {
         await EnterAsync(HostCall.Start, vmId, "Start", cancellationToken);
-        return Change(vmId, "Start-VM", vm => vm.State is VmState.Off
+        return Change(vmId, "Start-VM", vm => vm.State is VmState.Off or VmState.Saved
             ? vm with { State = VmState.Running }
             : throw Refused(HostErrorKind.InvalidVmState, "Start-VM", vm, "The virtual machine is not in a state that allows starting."));
     }
@@ -130,6 +131,27 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
         {
             NetworkAdapters = [.. vm.NetworkAdapters.Select(a => adapterName is null || a.Name == adapterName ? a with { MacAddressSpoofing = enabled } : a)],
         });
+    }
+
+    public Task<VmSnapshot> SuspendVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        PowerAsync("Suspend", "Suspend-VM", vmId, VmState.Running, VmState.Paused, cancellationToken);
+
+    public Task<VmSnapshot> ResumeVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        PowerAsync("Resume", "Resume-VM", vmId, VmState.Paused, VmState.Running, cancellationToken);
+
+    public Task<VmSnapshot> RestartVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        PowerAsync("Restart", "Restart-VM", vmId, VmState.Running, VmState.Running, cancellationToken);
+
+    public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        PowerAsync("RemoveSavedState", "Remove-VMSavedState", vmId, VmState.Saved, VmState.Off, cancellationToken);
+
+    // A power change Hyper-V allows only from one state, refused in Hyper-V's words from any other.
+    private async Task<VmSnapshot> PowerAsync(string record, string operation, Guid vmId, VmState from, VmState to, CancellationToken cancellationToken)
+    {
+        await EnterAsync(HostCall.Power, vmId, $"Power {record}", cancellationToken);
+        return Change(vmId, operation, vm => vm.State == from
+            ? vm with { State = to }
+            : throw Refused(HostErrorKind.InvalidVmState, operation, vm, "The operation cannot be performed while the virtual machine is in its current state."));
     }
 
     public async Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default)

@@ -44,6 +44,18 @@ internal sealed class ConnectionFakeHost(HostConnectionSettings settings, HostOp
 
     public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+
+    public Task<VmSnapshot> SuspendVmAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+
+    public Task<VmSnapshot> ResumeVmAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+
+    public Task<VmSnapshot> RestartVmAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+
+    public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public ValueTask DisposeAsync()
     {
         Interlocked.Exchange(ref _disposed, 1);

@@ -178,6 +178,14 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
 
     public Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default) => _vms.SetDynamicMemoryAsync(vmId, enabled, cancellationToken);
 
+    public Task<VmSnapshot> SuspendVmAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.SuspendVmAsync(vmId, cancellationToken);
+
+    public Task<VmSnapshot> ResumeVmAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.ResumeVmAsync(vmId, cancellationToken);
+
+    public Task<VmSnapshot> RestartVmAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.RestartVmAsync(vmId, cancellationToken);
+
+    public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.RemoveSavedStateAsync(vmId, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private void SignIn(GuestCredential credential, string call)

@@ -72,7 +72,7 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
     public async Task<VmSnapshot> StartVmAsync(Guid vmId, CancellationToken cancellationToken = default)
     {
         await EnterAsync("Start", "Start-VM", vmId, cancellationToken);
-        return (Change(vmId, vm => vm.State is VmState.Off
+        return (Change(vmId, vm => vm.State is VmState.Off or VmState.Saved or VmState.Paused
             ? vm with { State = VmState.Running }
             : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, "Start-VM", "The virtual machine is already running.", vm.Name)));
     }
@@ -80,8 +80,8 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
     public async Task<VmSnapshot> StopVmAsync(Guid vmId, StopMode mode, CancellationToken cancellationToken = default)
     {
         await EnterAsync($"Stop {mode}", "Stop-VM", vmId, cancellationToken);
-        return (Change(vmId, vm => vm.State is VmState.Running
-            ? vm with { State = VmState.Off }
+        return (Change(vmId, vm => vm.State is VmState.Running || (vm.State is VmState.Paused && mode is not StopMode.ShutDown)
+            ? vm with { State = mode is StopMode.Save ? VmState.Saved : VmState.Off }
             : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, "Stop-VM", "The virtual machine is not running.", vm.Name)));
     }
 
@@ -102,7 +102,28 @@ internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnap
             : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, "Set-VMMemory", "The operation cannot be performed while the virtual machine is in its current state.", vm.Name)));
     }
 
+    public Task<VmSnapshot> SuspendVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        PowerAsync("Suspend", "Suspend-VM", vmId, VmState.Running, VmState.Paused, cancellationToken);
+
+    public Task<VmSnapshot> ResumeVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        PowerAsync("Resume", "Resume-VM", vmId, VmState.Paused, VmState.Running, cancellationToken);
+
+    public Task<VmSnapshot> RestartVmAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        PowerAsync("Restart", "Restart-VM", vmId, VmState.Running, VmState.Running, cancellationToken);
+
+    public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        PowerAsync("RemoveSavedState", "Remove-VMSavedState", vmId, VmState.Saved, VmState.Off, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    // A power change Hyper-V allows only from one state, refused in Hyper-V's words from any other.
+    private async Task<VmSnapshot> PowerAsync(string record, string operation, Guid vmId, VmState from, VmState to, CancellationToken cancellationToken)
+    {
+        await EnterAsync(record, operation, vmId, cancellationToken);
+        return Change(vmId, vm => vm.State == from
+            ? vm with { State = to }
+            : throw new HostOperationException(HostErrorKind.InvalidVmState, Name, operation, "The operation cannot be performed while the virtual machine is in its current state.", vm.Name));
+    }
 
     private async Task EnterAsync(string record, string operation, Guid? vmId = null, CancellationToken cancellationToken = default)
     {

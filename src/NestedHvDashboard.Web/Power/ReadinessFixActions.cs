@@ -1,0 +1,51 @@
+using NestedHvDashboard.Core.Operations;
+using NestedHvDashboard.Core.Readiness;
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.Web.Power;
+
+/// <summary>
+/// Which buttons a readiness fix gets: for each rule whose fix names a command the dashboard can run, the actions that carry
+/// it out for this VM now. Other features add their rules here (<see cref="Add"/>); a rule without an entry gets no button.
+/// </summary>
+public static class ReadinessFixActions
+{
+    private static readonly Dictionary<string, Func<ReadinessCheck, VmSnapshot, IEnumerable<VmPowerAction>>> ByRule = new(StringComparer.Ordinal)
+    {
+        // "Start the VM and shut it down, or discard its saved state (Remove-VMSavedState)": both ways, the user's choice.
+        [ReadinessRuleIds.VmPowerState] = (_, vm) => vm.State is VmState.Saved ? [VmPowerAction.Start, VmPowerAction.DeleteSavedState] : [],
+
+        // "Turn the VM Off and run Set-VMMemory …": the first half is a power action; the nested switch's companion fix does the rest.
+        [ReadinessRuleIds.VmDynamicMemory] = (_, vm) => vm.State is VmState.Running ? [VmPowerAction.ShutDown] : [],
+        [ReadinessRuleIds.VmStartupMemory] = (_, vm) => vm.State is VmState.Running ? [VmPowerAction.ShutDown] : [],
+        [ReadinessRuleIds.VmConfigVersion] = (_, vm) => vm.State is VmState.Running ? [VmPowerAction.ShutDown] : [],
+    };
+
+    /// <summary>Adds (or replaces) the actions for <paramref name="ruleId"/>'s fix.</summary>
+    public static void Add(string ruleId, Func<ReadinessCheck, VmSnapshot, IEnumerable<VmPowerAction>> actions)
+    {
+        lock (ByRule)
+        {
+            ByRule[ruleId] = actions;
+        }
+    }
+
+    /// <summary>The actions that carry out <paramref name="check"/>'s fix on <paramref name="vm"/> now; none for a check that passes.</summary>
+    public static IReadOnlyList<VmPowerAction> For(ReadinessCheck check, VmSnapshot vm)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ArgumentNullException.ThrowIfNull(vm);
+        if (check.Fix is null || check.Status is ReadinessStatus.Pass)
+        {
+            return [];
+        }
+
+        Func<ReadinessCheck, VmSnapshot, IEnumerable<VmPowerAction>>? actions;
+        lock (ByRule)
+        {
+            ByRule.TryGetValue(check.RuleId, out actions);
+        }
+
+        return actions is null ? [] : [.. actions(check, vm).Where(a => VmPowerActions.AppliesTo(a, vm.State))];
+    }
+}
