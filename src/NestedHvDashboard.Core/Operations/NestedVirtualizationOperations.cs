@@ -16,7 +16,7 @@ namespace NestedHvDashboard.Core.Operations;
 /// once the plan runs, cancellation stops before the next step, restarts a VM that was stopped, and returns
 /// <see cref="OperationOutcome.Canceled"/>.
 /// </remarks>
-public sealed class NestedVirtualizationOperations
+public sealed partial class NestedVirtualizationOperations
 {
     /// <summary>What a step shows while the VM is read again after its limit ran out.</summary>
     public const string StillRunningChecking = "still running on the host — checking";

@@ -26,6 +26,15 @@ public enum OperationStepKind
 
     /// <summary>New-VM: the first step of creating a VM ready for nesting (the others set its memory, processor and adapters).</summary>
     CreateVm,
+
+    /// <summary>Checkpoint-VM: take a checkpoint.</summary>
+    CreateCheckpoint,
+
+    /// <summary>Restore-VMSnapshot: apply a checkpoint.</summary>
+    ApplyCheckpoint,
+
+    /// <summary>Remove-VMSnapshot: delete a checkpoint (or a checkpoint and every one under it).</summary>
+    RemoveCheckpoint,
 }
 
 /// <summary>Where a step is.</summary>
