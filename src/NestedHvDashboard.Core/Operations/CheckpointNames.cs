@@ -27,4 +27,12 @@ public static class CheckpointNames
     /// <summary>The name suggested for a new checkpoint: the VM's name and the time, as Hyper-V Manager names one.</summary>
     public static string Suggested(string vmName, DateTimeOffset now) =>
         $"{(vmName.Length > 70 ? vmName[..70] : vmName)} - ({now.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)})";
+
+    /// <summary>The name suggested for the checkpoint of the current state taken before applying <paramref name="applying"/>.</summary>
+    public static string BeforeApplying(string applying, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(applying);
+        var quoted = applying.Length > 50 ? applying[..50] + "…" : applying;
+        return $"Before applying '{quoted}' ({now.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)})";
+    }
 }
