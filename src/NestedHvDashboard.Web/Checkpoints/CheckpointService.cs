@@ -69,11 +69,11 @@ public sealed class CheckpointService(IHostLookup hosts, IAuditTrail audit, Nest
         ArgumentNullException.ThrowIfNull(vm);
         ArgumentNullException.ThrowIfNull(checkpoint);
         var plan = new CheckpointPlan(hostName, vm).Remove(checkpoint, includeChildren);
-        var what = includeChildren ? $"checkpoint '{checkpoint.Name}' and every checkpoint under it" : $"checkpoint '{checkpoint.Name}'";
+        var under = includeChildren ? " and every checkpoint under it" : "";
         return RunAsync(actor, plan, includeChildren ? "Delete checkpoint subtree" : "Delete checkpoint",
             new { checkpoint = checkpoint.Name, checkpointId = checkpoint.Id, includeChildren },
-            $"Deleting {what} of VM '{vm.Name}' on host '{hostName}'", null,
-            $"Deleted {what} of VM '{vm.Name}' on host '{hostName}'.", progress, cancellationToken);
+            $"Deleting checkpoint '{checkpoint.Name}' of VM '{vm.Name}' on host '{hostName}'{under}", null,
+            $"Deleted checkpoint '{checkpoint.Name}' of VM '{vm.Name}' on host '{hostName}'{under}.", progress, cancellationToken);
     }
 
     private async Task<CheckpointResult> RunAsync(

@@ -116,7 +116,7 @@ public sealed partial class CheckpointsCard : VmPartComponent, IAsyncDisposable
         _form = Form.Apply;
         _target = checkpoint;
         _checkpointFirst = true;
-        _firstName = CheckpointNames.Suggested($"Before applying {checkpoint.Name}", Now);
+        _firstName = CheckpointNames.BeforeApplying(checkpoint.Name, Now);
         _startAfterwards = Vm.State is VmState.Running;
         _result = null;
     }
@@ -192,7 +192,7 @@ public sealed partial class CheckpointsCard : VmPartComponent, IAsyncDisposable
         ? when.ToOffset(TimeSpan.FromMinutes(offset)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
         : when.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
-    /// <summary>"just now", "5 min ago", "3 h ago", "2 days ago".</summary>
+    /// <summary>"just now", "5 min ago", "3 h ago", "yesterday", "12 days ago", "7 months ago", "2 years ago".</summary>
     internal static string Relative(DateTimeOffset when, DateTimeOffset now)
     {
         var ago = now - when;
@@ -200,15 +200,17 @@ public sealed partial class CheckpointsCard : VmPartComponent, IAsyncDisposable
             : ago < TimeSpan.FromHours(1) ? $"{(int)ago.TotalMinutes} min ago"
             : ago < TimeSpan.FromDays(1) ? $"{(int)ago.TotalHours} h ago"
             : ago < TimeSpan.FromDays(2) ? "yesterday"
-            : $"{(int)ago.TotalDays} days ago";
+            : ago < TimeSpan.FromDays(60) ? $"{(int)ago.TotalDays} days ago"
+            : ago < TimeSpan.FromDays(730) ? $"{(int)(ago.TotalDays / 30.4)} months ago"
+            : $"{(int)(ago.TotalDays / 365.25)} years ago";
     }
 
     private static string TypeText(string checkpointType) => checkpointType switch
     {
-        "Production" => "Production checkpoints (falls back to standard when the guest cannot)",
-        "ProductionOnly" => "Production checkpoints only",
-        "Standard" => "Standard checkpoints (with memory)",
-        "Disabled" => "Checkpoints disabled for this VM",
+        "Production" => "New checkpoints: production (standard where the guest cannot)",
+        "ProductionOnly" => "New checkpoints: production only",
+        "Standard" => "New checkpoints: standard (with the VM's memory)",
+        "Disabled" => "Checkpoints are disabled for this VM (Set-VM -CheckpointType)",
         _ => "",
     };
 
