@@ -57,6 +57,18 @@ public enum HostScript
 
     /// <summary>Remove-VM -Force by id (turned off first): check-host's scratch VM. Parameters: VMId.</summary>
     RemoveVm,
+
+    /// <summary>Get-VMSnapshot: a VM's checkpoints, the one it runs from and its CheckpointType. Parameters: VMId.</summary>
+    GetCheckpoints,
+
+    /// <summary>Checkpoint-VM -SnapshotName. Parameters: VMId, Name.</summary>
+    CreateCheckpoint,
+
+    /// <summary>Restore-VMSnapshot of one checkpoint by id. Parameters: VMId, CheckpointId.</summary>
+    ApplyCheckpoint,
+
+    /// <summary>Remove-VMSnapshot of one checkpoint by id, optionally -IncludeAllChildSnapshots. Parameters: VMId, CheckpointId, IncludeChildren.</summary>
+    RemoveCheckpoint,
 }
 
 /// <summary>

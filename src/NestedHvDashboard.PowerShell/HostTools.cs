@@ -24,7 +24,7 @@ public static class HostTools
     /// <summary>The function that answers the module's version and fingerprint.</summary>
     public const string VersionFunction = "Get-NestedHvHostTools";
 
-    /// <summary>The reader role: inventory, watch, one VM, switches, a guest's network.</summary>
+    /// <summary>The reader role: inventory, watch, one VM, switches, a guest's network, a VM's checkpoints.</summary>
     public const string ViewerRole = "NestedHvViewer";
 
     /// <summary>The operator role: every function.</summary>
@@ -32,7 +32,7 @@ public static class HostTools
 
     // The scripts that only read.
     private static readonly HostScript[] Reads =
-        [HostScript.Inventory, HostScript.HostFacts, HostScript.GetVm, HostScript.WatchInventory, HostScript.GuestNetwork, HostScript.HostSwitches];
+        [HostScript.Inventory, HostScript.HostFacts, HostScript.GetVm, HostScript.WatchInventory, HostScript.GuestNetwork, HostScript.HostSwitches, HostScript.GetCheckpoints];
 
     private static readonly FrozenDictionary<string, HostScript> ByFunction =
         Enum.GetValues<HostScript>().ToFrozenDictionary(FunctionName, script => script, StringComparer.OrdinalIgnoreCase);

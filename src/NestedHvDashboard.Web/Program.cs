@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Api;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Checkpoints;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Deployment;
@@ -92,6 +93,7 @@ builder.Services.AddNestedVirtualizationOperations();
 builder.Services.AddBulkNestedSwitch();
 builder.Services.AddNestedNetworking();
 builder.Services.AddActionNotifications();
+builder.Services.AddCheckpoints();
 builder.Services.AddDashboardApi();
 builder.Services.AddDashboardHealth(builder.Configuration);
 

@@ -63,4 +63,19 @@ public interface IHyperVHost : IAsyncDisposable
 
     /// <summary>Turns dynamic memory on or off (Set-VMMemory -DynamicMemoryEnabled). The VM must be Off; Hyper-V refuses otherwise.</summary>
     Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default);
+
+    /// <summary>The VM's checkpoints (Get-VMSnapshot), the one it runs from and its CheckpointType setting: a read of its own, so the inventory stays cheap.</summary>
+    Task<VmCheckpoints> GetCheckpointsAsync(Guid vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes a checkpoint named <paramref name="name"/> (Checkpoint-VM -SnapshotName); its type follows the VM's CheckpointType setting.</summary>
+    Task<VmSnapshot> CreateCheckpointAsync(Guid vmId, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies a checkpoint (Restore-VMSnapshot): the VM's current state is discarded (a running VM is stopped first by Hyper-V) and
+    /// the VM ends as the checkpoint left it, Saved when it holds memory, Off otherwise.
+    /// </summary>
+    Task<VmSnapshot> ApplyCheckpointAsync(Guid vmId, Guid checkpointId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a checkpoint (Remove-VMSnapshot), merging it into its children; with <paramref name="includeChildren"/>, every checkpoint under it too (-IncludeAllChildSnapshots).</summary>
+    Task<VmSnapshot> RemoveCheckpointAsync(Guid vmId, Guid checkpointId, bool includeChildren, CancellationToken cancellationToken = default);
 }

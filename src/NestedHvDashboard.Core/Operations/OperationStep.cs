@@ -41,6 +41,15 @@ public enum OperationStepKind
 
     /// <summary>Remove-VMSavedState: a saved VM's memory state is discarded and it ends Off.</summary>
     RemoveSavedState,
+
+    /// <summary>Checkpoint-VM: take a checkpoint.</summary>
+    CreateCheckpoint,
+
+    /// <summary>Restore-VMSnapshot: apply a checkpoint.</summary>
+    ApplyCheckpoint,
+
+    /// <summary>Remove-VMSnapshot: delete a checkpoint (or a checkpoint and every one under it).</summary>
+    RemoveCheckpoint,
 }
 
 /// <summary>Where a step is.</summary>

@@ -59,6 +59,18 @@ public enum SnapshotType
     Replica = 4,
     AppConsistentReplica = 5,
     SyncedReplica = 6,
+
+    /// <summary>A production checkpoint (the guest's own backup service, no memory state). Not in the 2012 R2 documentation's list; hosts from 2016 take them.</summary>
+    Production = 7,
+}
+
+/// <summary>Hyper-V's Microsoft.HyperV.PowerShell.CheckpointType: which checkpoints a VM takes (Set-VM -CheckpointType).</summary>
+public enum CheckpointType
+{
+    Disabled = 2,
+    Production = 3,
+    ProductionOnly = 4,
+    Standard = 5,
 }
 
 /// <summary>The NetTCPIP module's AddressFamily (MSFT_NetIPAddress.AddressFamily).</summary>

@@ -57,6 +57,8 @@ public sealed class VirtualMachine
 
     public string? ParentSnapshotName { get; init; }
 
+    public CheckpointType CheckpointType { get; init; } = CheckpointType.Production;
+
     public required string ComputerName { get; init; }
 
     public bool IsClustered { get; init; }
@@ -93,6 +95,7 @@ public sealed class VirtualMachine
             ProcessorCount = vm.ProcessorCount,
             ParentSnapshotId = parent?.Id,
             ParentSnapshotName = parent?.Name,
+            CheckpointType = vm.CheckpointType,
             ComputerName = host.Name,
             Cost = host.Cost,
             Notes = vm.Notes,

@@ -12,6 +12,7 @@
     'Suspend-VM', 'Resume-VM', 'Restart-VM', 'Remove-VMSavedState',
     'Get-VMProcessor', 'Set-VMProcessor', 'Get-VMMemory', 'Set-VMMemory',
     'Get-VMNetworkAdapter', 'Set-VMNetworkAdapter', 'Get-VMSnapshot',
+    'Checkpoint-VM', 'Restore-VMSnapshot', 'Remove-VMSnapshot',
     'Get-VMSwitch', 'New-VMSwitch', 'Remove-VMSwitch',
     'Get-VMHost', 'Get-VMHostSupportedVersion',
     'Get-NetAdapter', 'Get-NetIPAddress', 'New-NetIPAddress',
@@ -22,6 +23,6 @@
     'Get-WindowsFeature', 'Install-WindowsFeature', 'Get-WindowsOptionalFeature', 'Enable-WindowsOptionalFeature'
   )
   FunctionsToExport = @('netsh', 'Invoke-Command')
-  AliasesToExport = @('Invoke-RestMethod', 'Get-VMCheckpoint', 'Add-WindowsFeature')
+  AliasesToExport = @('Invoke-RestMethod', 'Get-VMCheckpoint', 'Restore-VMCheckpoint', 'Remove-VMCheckpoint', 'Add-WindowsFeature')
   VariablesToExport = @()
 }

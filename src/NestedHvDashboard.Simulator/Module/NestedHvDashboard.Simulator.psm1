@@ -60,4 +60,4 @@ function Invoke-Command {
 }
 
 Set-Alias -Name Invoke-RestMethod -Value Invoke-SimulatedRestMethod
-Export-ModuleMember -Function netsh, Invoke-Command -Alias Invoke-RestMethod, Get-VMCheckpoint, Add-WindowsFeature -Cmdlet *
+Export-ModuleMember -Function netsh, Invoke-Command -Alias Invoke-RestMethod, Get-VMCheckpoint, Restore-VMCheckpoint, Remove-VMCheckpoint, Add-WindowsFeature -Cmdlet *

@@ -76,6 +76,9 @@ public sealed class SimulatedVm
     /// <summary>The checkpoint the VM runs from (Hyper-V's ParentSnapshotId), or null.</summary>
     public Guid? ParentCheckpointId { get; set; }
 
+    /// <summary>Which checkpoints Checkpoint-VM takes; Production, Hyper-V's default for new VMs since 2016.</summary>
+    public CheckpointType CheckpointType { get; set; } = CheckpointType.Production;
+
     /// <summary>The state as a reader sees it at <paramref name="now"/>.</summary>
     public VMState StateAt(DateTimeOffset now) =>
         FirstTransitionState is { } first && FirstTransitionEndsAt is { } firstEnds && now < firstEnds ? first
@@ -162,5 +165,31 @@ public sealed class SimulatedCheckpoint
 
     public DateTimeOffset CreationTime { get; set; }
 
+    /// <summary>True when it holds the VM's memory (a standard checkpoint of a running, paused or saved VM): applying it leaves the VM Saved.</summary>
+    public bool HoldsMemory { get; set; }
+
+    /// <summary>The VM's settings when it was taken (applying it puts them back), or null for a checkpoint a scenario made without them.</summary>
+    public CheckpointSettings? Settings { get; set; }
+
     public SimulatedCheckpoint Clone() => (SimulatedCheckpoint)MemberwiseClone();
+}
+
+/// <summary>The VM settings a checkpoint keeps and applying it restores.</summary>
+/// <param name="ProcessorCount">Virtual processors.</param>
+/// <param name="ExposeVirtualizationExtensions">Nested virtualization.</param>
+/// <param name="MemoryStartupBytes">Startup memory.</param>
+/// <param name="DynamicMemoryEnabled">Dynamic memory.</param>
+public sealed record CheckpointSettings(long ProcessorCount, bool ExposeVirtualizationExtensions, long MemoryStartupBytes, bool DynamicMemoryEnabled)
+{
+    /// <summary>The settings <paramref name="vm"/> has now.</summary>
+    public static CheckpointSettings Of(SimulatedVm vm) => new(vm.ProcessorCount, vm.ExposeVirtualizationExtensions, vm.MemoryStartupBytes, vm.DynamicMemoryEnabled);
+
+    /// <summary>Puts these settings back on <paramref name="vm"/>.</summary>
+    public void ApplyTo(SimulatedVm vm)
+    {
+        vm.ProcessorCount = ProcessorCount;
+        vm.ExposeVirtualizationExtensions = ExposeVirtualizationExtensions;
+        vm.MemoryStartupBytes = MemoryStartupBytes;
+        vm.DynamicMemoryEnabled = DynamicMemoryEnabled;
+    }
 }

@@ -217,6 +217,15 @@ public sealed class BulkNestedVirtualizationTests
 
         public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => Count(() => inner.RemoveSavedStateAsync(vmId, cancellationToken));
 
+        public Task<VmCheckpoints> GetCheckpointsAsync(Guid vmId, CancellationToken cancellationToken = default) => inner.GetCheckpointsAsync(vmId, cancellationToken);
+
+        public Task<VmSnapshot> CreateCheckpointAsync(Guid vmId, string name, CancellationToken cancellationToken = default) => inner.CreateCheckpointAsync(vmId, name, cancellationToken);
+
+        public Task<VmSnapshot> ApplyCheckpointAsync(Guid vmId, Guid checkpointId, CancellationToken cancellationToken = default) => inner.ApplyCheckpointAsync(vmId, checkpointId, cancellationToken);
+
+        public Task<VmSnapshot> RemoveCheckpointAsync(Guid vmId, Guid checkpointId, bool includeChildren, CancellationToken cancellationToken = default) =>
+            inner.RemoveCheckpointAsync(vmId, checkpointId, includeChildren, cancellationToken);
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
         private async Task<T> Count<T>(Func<Task<T>> call)

@@ -162,6 +162,14 @@ internal sealed class OperationsFakeHost(string name, HostFacts facts, params Vm
             : throw Refused(HostErrorKind.InvalidVmState, "Set-VMMemory", vm, "The operation cannot be performed while the virtual machine is in its current state."));
     }
 
+    public Task<VmCheckpoints> GetCheckpointsAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<VmSnapshot> CreateCheckpointAsync(Guid vmId, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<VmSnapshot> ApplyCheckpointAsync(Guid vmId, Guid checkpointId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<VmSnapshot> RemoveCheckpointAsync(Guid vmId, Guid checkpointId, bool includeChildren, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private async Task EnterAsync(HostCall call, Guid? vmId, string record, CancellationToken cancellationToken)

@@ -56,6 +56,14 @@ internal sealed class ConnectionFakeHost(HostConnectionSettings settings, HostOp
 
     public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task<VmCheckpoints> GetCheckpointsAsync(Guid vmId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<VmSnapshot> CreateCheckpointAsync(Guid vmId, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<VmSnapshot> ApplyCheckpointAsync(Guid vmId, Guid checkpointId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<VmSnapshot> RemoveCheckpointAsync(Guid vmId, Guid checkpointId, bool includeChildren, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public ValueTask DisposeAsync()
     {
         Interlocked.Exchange(ref _disposed, 1);

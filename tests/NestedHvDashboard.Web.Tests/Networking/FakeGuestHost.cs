@@ -186,6 +186,14 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
 
     public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.RemoveSavedStateAsync(vmId, cancellationToken);
 
+    public Task<VmCheckpoints> GetCheckpointsAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.GetCheckpointsAsync(vmId, cancellationToken);
+
+    public Task<VmSnapshot> CreateCheckpointAsync(Guid vmId, string name, CancellationToken cancellationToken = default) => _vms.CreateCheckpointAsync(vmId, name, cancellationToken);
+
+    public Task<VmSnapshot> ApplyCheckpointAsync(Guid vmId, Guid checkpointId, CancellationToken cancellationToken = default) => _vms.ApplyCheckpointAsync(vmId, checkpointId, cancellationToken);
+
+    public Task<VmSnapshot> RemoveCheckpointAsync(Guid vmId, Guid checkpointId, bool includeChildren, CancellationToken cancellationToken = default) => _vms.RemoveCheckpointAsync(vmId, checkpointId, includeChildren, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private void SignIn(GuestCredential credential, string call)

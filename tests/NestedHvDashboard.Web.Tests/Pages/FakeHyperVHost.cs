@@ -7,7 +7,7 @@ namespace NestedHvDashboard.Web.Tests.Pages;
 /// A hand-written host for the page tests: VMs move between Off and Running as Hyper-V would allow, every call is
 /// recorded, and the next call of a given name can be made to fail with a <see cref="HostOperationException"/>.
 /// </summary>
-internal sealed class FakeHyperVHost(string name, HostFacts facts, params VmSnapshot[] vms) : IHyperVHost
+internal sealed partial class FakeHyperVHost(string name, HostFacts facts, params VmSnapshot[] vms) : IHyperVHost
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, VmSnapshot> _vms = vms.ToDictionary(vm => vm.Id);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Checkpoints;
 using NestedHvDashboard.Web.Tests.Access;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
@@ -52,6 +53,7 @@ public sealed partial class VmPageTests : IAsyncLifetime
         _context.Services.AddSingleton(_ => _directory!);
         _context.Services.AddNestedVirtualizationOperations();
         _context.Services.AddNestedNetworking();
+        _context.Services.AddCheckpoints();
         _context.Services.AddSingleton<HostAdministration>();
         _db.AddTo(_context.Services);
         _context.AddActorServices();
