@@ -155,9 +155,7 @@ public sealed class RestoreVMSnapshotCommand : SimulatorCmdlet
             }
             else
             {
-                vm.State = end;
-                vm.TransitionState = null;
-                vm.TransitionEndsAt = null;
+                vm.SettleIn(end);
                 vm.RunningSince = null;
             }
 

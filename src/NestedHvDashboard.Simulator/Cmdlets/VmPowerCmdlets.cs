@@ -139,9 +139,7 @@ public sealed class StartVMCommand : VmTargetCmdlet
                 vm.BeginTransition(VMState.Starting, VMState.Running, now, host.Timing.StartDuration);
                 return VmOutcome<bool>.Ok(true, vm.TransitionEndsAt);
             case VMState.Paused:
-                vm.State = VMState.Running;
-                vm.TransitionState = null;
-                vm.TransitionEndsAt = null;
+                vm.SettleIn(VMState.Running);
                 return VmOutcome<bool>.Ok(true);
             default:
                 return VmStateError<bool>(vm, "start", state);

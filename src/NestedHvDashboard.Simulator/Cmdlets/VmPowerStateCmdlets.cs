@@ -16,9 +16,7 @@ public sealed class SuspendVMCommand : VmTargetCmdlet
             case VMState.Paused:
                 return AlreadyThere();
             case VMState.Running:
-                vm.State = VMState.Paused;
-                vm.TransitionState = null;
-                vm.TransitionEndsAt = null;
+                vm.SettleIn(VMState.Paused);
                 return VmOutcome<bool>.Ok(true);
             default:
                 return VmStateError<bool>(vm, "pause", state);
@@ -39,9 +37,7 @@ public sealed class ResumeVMCommand : VmTargetCmdlet
             case VMState.Running:
                 return AlreadyThere();
             case VMState.Paused:
-                vm.State = VMState.Running;
-                vm.TransitionState = null;
-                vm.TransitionEndsAt = null;
+                vm.SettleIn(VMState.Running);
                 return VmOutcome<bool>.Ok(true);
             default:
                 return VmStateError<bool>(vm, "resume", state);
@@ -114,9 +110,7 @@ public sealed class RemoveVMSavedStateCommand : VmPipelineCmdlet
                     return VmStateError<bool>(vm, "delete the saved state", state);
                 }
 
-                vm.State = VMState.Off;
-                vm.TransitionState = null;
-                vm.TransitionEndsAt = null;
+                vm.SettleIn(VMState.Off);
                 vm.RunningSince = null;
                 return VmOutcome<bool>.Ok(true);
             });

@@ -108,6 +108,14 @@ public sealed class SimulatedVm
         RunningSince = target == VMState.Running ? now + duration : null;
     }
 
+    /// <summary>Puts the VM in <paramref name="state"/> at once, ending any transition shown (pause, resume, a state set outright).</summary>
+    public void SettleIn(VMState state)
+    {
+        State = state;
+        TransitionState = null;
+        TransitionEndsAt = null;
+    }
+
     /// <summary>A guest-initiated restart: Stopping, then Starting, then Running again.</summary>
     public void BeginRestart(DateTimeOffset now, TimeSpan stopping, TimeSpan starting)
     {
