@@ -78,7 +78,21 @@ public sealed class OverviewCountsTests(DashboardFixture dashboard)
 
                 var grid = await OpenLiveAsync(context, "/vms?readiness=Fail", scheme);
                 // Narrow windows scroll the grid sideways: bring the column into view, as a user would.
-                await grid.GetByTestId("vm-blocking").First.ScrollIntoViewIfNeededAsync();
+                // The live grid replaces rows as the feed ticks: scroll once the rows have settled, again if a row was replaced meanwhile.
+                await WaitForGridRowsSettledAsync(grid);
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await grid.GetByTestId("vm-blocking").First.ScrollIntoViewIfNeededAsync();
+                        break;
+                    }
+                    catch (PlaywrightException) when (attempt < 5)
+                    {
+                        await WaitForGridRowsSettledAsync(grid);
+                    }
+                }
+
                 await Assertions.Expect(grid.GetByTestId("vm-blocking").First).ToBeVisibleAsync();
                 await SaveScreenshotAsync(grid, $"vms-blocking-reason-{width}-{theme}.png", width, height);
             }

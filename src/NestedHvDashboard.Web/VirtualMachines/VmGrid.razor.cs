@@ -58,7 +58,11 @@ public sealed partial class VmGrid : ComponentBase
 
     private string ReadinessValue => _query.Readiness?.ToString() ?? "any";
 
-    private bool Shows(string column) => _columns.Contains(column);
+    // The chosen columns; the Blocking reason also whenever the grid is filtered to VMs that fail, warn or are unknown (an
+    // overview count's link lands there): the question such a filter asks is why.
+    private bool Shows(string column) =>
+        _columns.Contains(column)
+        || (column == VmGridColumns.BlockingReason && _query.Readiness is ReadinessStatus.Fail or ReadinessStatus.Warn or ReadinessStatus.Unknown);
 
     private void SetColumns(IReadOnlySet<string> columns) => _columns = columns;
 
