@@ -12,11 +12,12 @@ public sealed partial class VmPageTests
         var page = Open(Vm(VmState.Off, dynamicMemory: true));
         Assert.Single(page.FindAll("[data-testid=also-dynamic-memory-off]"));
 
+        // Each page shows the VM once the feed has delivered it (the feed batches changes), hence the waits.
         var staticPage = Open(Vm(VmState.Off));
-        Assert.Empty(staticPage.FindAll("[data-testid=also-dynamic-memory-off]"));
+        staticPage.WaitForAssertion(() => Assert.Empty(staticPage.FindAll("[data-testid=also-dynamic-memory-off]")));
 
         var nestedOn = Open(Vm(VmState.Off, dynamicMemory: true) with { ExposeVirtualizationExtensions = true });
-        Assert.Empty(nestedOn.FindAll("[data-testid=also-dynamic-memory-off]"));
+        nestedOn.WaitForAssertion(() => Assert.Empty(nestedOn.FindAll("[data-testid=also-dynamic-memory-off]")));
     }
 
     [Fact]
