@@ -92,7 +92,7 @@ public sealed partial class DashboardKilledPageMatrixTests
             await Assertions.Expect(dialog.Locator($"tr[data-host=\"{host.Name}\"]").GetByTestId("bulk-running")).ToHaveTextAsync($"{scenario.VmCount}");
             await dialog.GetByText("Shut down, change, start again").ClickAsync();
             // The MAC spoofing companion is ticked by default; this lane's plan is the nested change alone (shut down, set, start).
-            await dialog.GetByTestId("bulk-mac-spoofing").Locator("input").UncheckAsync();
+            await dialog.Locator("input[data-testid=bulk-mac-spoofing]").UncheckAsync();
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("bulk-confirm").ClickAsync();
