@@ -242,8 +242,10 @@ public sealed class VmCmdletTests : IDisposable
         session.Run("Set-VMNetworkAdapter -VMName run-vm -MacAddressSpoofing Off").Succeeded();
         Assert.False(host.FindVm("run-vm")!.NetworkAdapters[0].MacAddressSpoofing);
 
+        // -All is every VM's adapters and, as documented, the management OS's (the External switch's host adapter).
         var all = session.Run("Get-VMNetworkAdapter -All").Succeeded().All<VMNetworkAdapter>();
-        Assert.Equal(3, all.Count);
+        Assert.Equal(3, all.Count(a => !a.IsManagementOs));
+        Assert.Equal("External", Assert.Single(all, a => a.IsManagementOs).SwitchName);
         Assert.All(all, a => Assert.Equal(OnOffState.Off, a.MacAddressSpoofing));
         Assert.Equal(3, session.Run("Get-VM | Get-VMNetworkAdapter").Succeeded().Output.Count);
     }

@@ -6,58 +6,82 @@ namespace NestedHvDashboard.Simulator.Cmdlets;
 
 /// <summary>Get-DnsClientServerAddress: the DNS servers set per host interface.</summary>
 [Cmdlet(VerbsCommon.Get, "DnsClientServerAddress")]
-public sealed class GetDnsClientServerAddressCommand : SimulatorCmdlet
+public sealed class GetDnsClientServerAddressCommand : SimulatedCimCmdlet
 {
     [Parameter(Position = 0)]
     [Alias("ifAlias")]
     [ValidateNotNullOrEmpty]
     public string[]? InterfaceAlias { get; set; }
 
-    [Parameter]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ifIndex")]
     public int[]? InterfaceIndex { get; set; }
 
+    /// <summary>IPv4 or IPv6; the simulated DNS client has IPv4 servers only, so IPv6 rows list none.</summary>
+    [Parameter]
+    [Alias("Family")]
+    public AddressFamily[]? AddressFamily { get; set; }
+
     protected override void ProcessRecord()
     {
+        var families = AddressFamily ?? [HyperV.AddressFamily.IPv4, HyperV.AddressFamily.IPv6];
         var rows = Sim.Read(h => h.NetAdapters
             .Where(a => (InterfaceAlias is null || InterfaceAlias.Any(n => NameMatches(n, a.Name))) && (InterfaceIndex is null || InterfaceIndex.Contains(a.InterfaceIndex)))
-            .Select(a =>
-            {
-                var row = new PSObject();
-                row.Properties.Add(new PSNoteProperty("InterfaceAlias", a.Name));
-                row.Properties.Add(new PSNoteProperty("InterfaceIndex", a.InterfaceIndex));
-                row.Properties.Add(new PSNoteProperty("AddressFamily", (int)HyperV.AddressFamily.IPv4));
-                row.Properties.Add(new PSNoteProperty("ServerAddresses", a.DnsServers.ToArray()));
-                return row;
-            })
+            .SelectMany(a => families.Select(f => (Adapter: a, Family: f)))
+            .Select(row => DnsRow(row.Adapter, row.Family))
             .ToList());
         foreach (var row in rows)
         {
-            row.TypeNames.Insert(0, TypeNames.DnsClientServerAddress);
-            WriteObject(row);
+            WriteOutput(row);
         }
+    }
+
+    /// <summary>One MSFT_DNSClientServerAddress row: an interface's servers of one address family.</summary>
+    internal static PSObject DnsRow(State.SimulatedNetAdapter a, AddressFamily family)
+    {
+        var row = new PSObject();
+        row.Properties.Add(new PSNoteProperty("InterfaceAlias", a.Name));
+        row.Properties.Add(new PSNoteProperty("InterfaceIndex", a.InterfaceIndex));
+        row.Properties.Add(new PSNoteProperty("AddressFamily", (int)family));
+        row.Properties.Add(new PSNoteProperty("ServerAddresses", family == HyperV.AddressFamily.IPv4 ? a.DnsServers.ToArray() : Array.Empty<string>()));
+        row.TypeNames.Insert(0, TypeNames.DnsClientServerAddress);
+        return row;
     }
 }
 
-/// <summary>Set-DnsClientServerAddress: replaces (or resets) an interface's DNS server list.</summary>
+/// <summary>
+/// Set-DnsClientServerAddress: replaces (or resets) an interface's DNS server list, by alias, index or piped
+/// Get-DnsClientServerAddress rows. -Validate refuses servers the simulated network cannot reach (see Test-NetConnection).
+/// </summary>
 [Cmdlet(VerbsCommon.Set, "DnsClientServerAddress", DefaultParameterSetName = "ByAlias", SupportsShouldProcess = true)]
-public sealed class SetDnsClientServerAddressCommand : SimulatorCmdlet
+public sealed class SetDnsClientServerAddressCommand : SimulatedCimCmdlet
 {
     [Parameter(ParameterSetName = "ByAlias", Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ifAlias")]
     [ValidateNotNullOrEmpty]
     public string[]? InterfaceAlias { get; set; }
 
-    [Parameter(ParameterSetName = "ByIndex", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = "ByName", Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ifIndex")]
     public int[]? InterfaceIndex { get; set; }
+
+    [Parameter(ParameterSetName = "InputObject (cdxml)", Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public PSObject[]? InputObject { get; set; }
 
     [Parameter]
     [Alias("Addresses")]
     public string[]? ServerAddresses { get; set; }
 
     [Parameter]
+    [Alias("ResetAddresses")]
     public SwitchParameter ResetServerAddresses { get; set; }
+
+    [Parameter]
+    public SwitchParameter Validate { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -70,7 +94,14 @@ public sealed class SetDnsClientServerAddressCommand : SimulatorCmdlet
             }
         }
 
-        var selectors = (object[]?)InterfaceAlias ?? InterfaceIndex!.Cast<object>().ToArray();
+        if (Validate && ServerAddresses is not null && new State.SimulatedReachability(this).FirstUnreachable(ServerAddresses) is { } silent)
+        {
+            WriteError(Error($"The DNS server {silent} did not respond: it cannot be validated.", "Windows System Error 1460,Set-DnsClientServerAddress", ErrorCategory.OperationTimeout, silent, new TimeoutException($"The DNS server {silent} did not respond.")));
+            return;
+        }
+
+        var selectors = (object[]?)InterfaceAlias ?? InterfaceIndex?.Cast<object>().ToArray() ??
+            InputObject!.Select(o => o.Properties["InterfaceIndex"]?.Value is { } index ? (object)Convert.ToInt32(index, System.Globalization.CultureInfo.InvariantCulture) : o.ToString()).ToArray();
         foreach (var selector in selectors)
         {
             if (!ShouldProcess(selector.ToString(), "Set-DnsClientServerAddress"))
@@ -85,13 +116,18 @@ public sealed class SetDnsClientServerAddressCommand : SimulatorCmdlet
                     : h.NetAdapters.Find(a => a.InterfaceIndex == (int)selector);
                 if (adapter is null)
                 {
-                    return false;
+                    return null;
                 }
 
                 adapter.DnsServers = ResetServerAddresses ? [] : (ServerAddresses ?? []).Select(s => IPAddress.Parse(s).ToString()).ToList();
-                return true;
+                return GetDnsClientServerAddressCommand.DnsRow(adapter, AddressFamily.IPv4);
             });
-            if (!found)
+            if (found is not null && PassThru)
+            {
+                WriteOutput(found);
+            }
+
+            if (found is null)
             {
                 var message = $"No MSFT_DNSClientServerAddress objects found with property 'InterfaceAlias' equal to '{selector}'.  Verify the value of the property and retry.";
                 WriteError(Error(message, "CmdletizationQuery_NotFound,Set-DnsClientServerAddress", ErrorCategory.ObjectNotFound, selector, new ItemNotFoundException(message)));

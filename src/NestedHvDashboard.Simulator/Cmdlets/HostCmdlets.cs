@@ -54,8 +54,14 @@ public sealed class GetVMSwitchCommand : SimulatorCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
-    [Parameter(ParameterSetName = "Id", Position = 0, Mandatory = true)]
-    public Guid? Id { get; set; }
+    [Parameter(ParameterSetName = "Id", Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("SwitchId")]
+    public Guid[]? Id { get; set; }
+
+    /// <summary>Switches of these Ethernet resource pools; the simulated host has no pools, so only "Primordial" (every switch) matches.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string[]? ResourcePoolName { get; set; }
 
     [Parameter]
     public VMSwitchType[]? SwitchType { get; set; }
@@ -64,13 +70,21 @@ public sealed class GetVMSwitchCommand : SimulatorCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? ComputerName { get; set; }
 
+    [Parameter]
+    public PSCredential[]? Credential { get; set; }
+
+    /// <summary>A CIM session (or a computer name): like -ComputerName, it may only name this host.</summary>
+    [Parameter]
+    public object[]? CimSession { get; set; }
+
     protected override void ProcessRecord()
     {
         var (switches, missing) = Sim.Read(h =>
         {
             var all = h.Switches.Where(s => SwitchType is null || SwitchType.Contains(s.SwitchType)).ToList();
             var notFound = (Name ?? []).Where(n => !IsWildcard(n) && !all.Exists(s => NameMatches(n, s.Name))).ToList();
-            var chosen = all.Where(s => (Id is null || s.Id == Id) && (Name is null || Name.Any(n => NameMatches(n, s.Name))));
+            var inPools = ResourcePoolName is null || ResourcePoolName.Any(p => NameMatches(p, "Primordial"));
+            var chosen = all.Where(s => inPools && (Id is null || Id.Contains(s.Id)) && (Name is null || Name.Any(n => NameMatches(n, s.Name))));
             return (chosen.Select(s => VMSwitch.From(s, h)).ToList(), notFound);
         });
         foreach (var name in missing)
@@ -82,7 +96,12 @@ public sealed class GetVMSwitchCommand : SimulatorCmdlet
     }
 }
 
-/// <summary>New-VMSwitch: internal/private by -SwitchType, external by -NetAdapterName; internal gets a "vEthernet (name)" adapter.</summary>
+/// <summary>
+/// New-VMSwitch: internal/private by -SwitchType, external by -NetAdapterName or -NetAdapterInterfaceDescription (bound to
+/// the first adapter named; more than one needs -EnableEmbeddedTeaming, as Hyper-V's Switch Embedded Teaming); internal gets a
+/// "vEthernet (name)" adapter. -Notes, -MinimumBandwidthMode, -EnableIov, -EnablePacketDirect and -EnableEmbeddedTeaming are
+/// kept in the switch's StoredSettings.
+/// </summary>
 [Cmdlet(VerbsCommon.New, "VMSwitch", DefaultParameterSetName = "NetAdapterName", SupportsShouldProcess = true)]
 [OutputType(typeof(VMSwitch))]
 public sealed class NewVMSwitchCommand : SimulatorCmdlet
@@ -92,12 +111,18 @@ public sealed class NewVMSwitchCommand : SimulatorCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
-    [Parameter(ParameterSetName = "NetAdapterName", Mandatory = true)]
+    [Parameter(ParameterSetName = "NetAdapterName", Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("InterfaceAlias")]
     [ValidateNotNullOrEmpty]
-    public string? NetAdapterName { get; set; }
+    public string[]? NetAdapterName { get; set; }
+
+    [Parameter(ParameterSetName = "NetAdapterInterfaceDescription", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceDescription")]
+    [ValidateNotNullOrEmpty]
+    public string[]? NetAdapterInterfaceDescription { get; set; }
 
     [Parameter(ParameterSetName = "NetAdapterName")]
+    [Parameter(ParameterSetName = "NetAdapterInterfaceDescription")]
     public bool? AllowManagementOS { get; set; }
 
     [Parameter(ParameterSetName = "SwitchType", Mandatory = true)]
@@ -107,8 +132,28 @@ public sealed class NewVMSwitchCommand : SimulatorCmdlet
     public string? Notes { get; set; }
 
     [Parameter]
+    public VMSwitchBandwidthMode? MinimumBandwidthMode { get; set; }
+
+    [Parameter]
+    public bool? EnableIov { get; set; }
+
+    [Parameter]
+    public bool? EnablePacketDirect { get; set; }
+
+    [Parameter]
+    public bool? EnableEmbeddedTeaming { get; set; }
+
+    [Parameter]
+    [Alias("PSComputerName")]
     [ValidateNotNullOrEmpty]
     public string[]? ComputerName { get; set; }
+
+    [Parameter]
+    public PSCredential[]? Credential { get; set; }
+
+    /// <summary>A CIM session (or a computer name): like -ComputerName, it may only name this host.</summary>
+    [Parameter]
+    public object[]? CimSession { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -129,24 +174,46 @@ public sealed class NewVMSwitchCommand : SimulatorCmdlet
                 return (null, Error($"Failed while adding virtual Ethernet switch connections. A virtual switch named \"{Name}\" already exists.", "ResourceExists,NewVMSwitchCommand", ErrorCategory.ResourceExists, Name));
             }
 
-            if (NetAdapterName is not null)
+            var named = NetAdapterName ?? NetAdapterInterfaceDescription;
+            if (named is not null)
             {
-                var physical = h.NetAdapters.Find(a => string.Equals(a.Name, NetAdapterName, StringComparison.OrdinalIgnoreCase));
-                if (physical is null)
+                var byDescription = NetAdapterInterfaceDescription is not null;
+                var bound = new List<State.SimulatedNetAdapter>();
+                foreach (var adapterName in named)
                 {
-                    return (null, Error($"Hyper-V was unable to find a network adapter named \"{NetAdapterName}\".", "ObjectNotFound,NewVMSwitchCommand", ErrorCategory.ObjectNotFound, NetAdapterName));
+                    var physical = h.NetAdapters.Find(a => string.Equals(byDescription ? a.InterfaceDescription : a.Name, adapterName, StringComparison.OrdinalIgnoreCase));
+                    if (physical is null)
+                    {
+                        return (null, Error($"Hyper-V was unable to find a network adapter {(byDescription ? "with interface description" : "named")} \"{adapterName}\".", "ObjectNotFound,NewVMSwitchCommand", ErrorCategory.ObjectNotFound, adapterName));
+                    }
+
+                    if (h.Switches.Exists(s => string.Equals(s.NetAdapterName, physical.Name, StringComparison.OrdinalIgnoreCase) ||
+                        (s.StoredSettings.TryGetValue("TeamedNetAdapterNames", out var teamed) && teamed.Split(',').Contains(physical.Name, StringComparer.OrdinalIgnoreCase))))
+                    {
+                        return (null, Error($"Failed while adding virtual Ethernet switch connections. The network adapter \"{physical.Name}\" is already bound to an external virtual switch.", "InvalidOperation,NewVMSwitchCommand", ErrorCategory.InvalidOperation, adapterName));
+                    }
+
+                    bound.Add(physical);
                 }
 
-                if (h.Switches.Exists(s => string.Equals(s.NetAdapterName, NetAdapterName, StringComparison.OrdinalIgnoreCase)))
+                if (bound.Count > 1 && EnableEmbeddedTeaming == false)
                 {
-                    return (null, Error($"Failed while adding virtual Ethernet switch connections. The network adapter \"{NetAdapterName}\" is already bound to an external virtual switch.", "InvalidOperation,NewVMSwitchCommand", ErrorCategory.InvalidOperation, NetAdapterName));
+                    return (null, Error("Failed while adding virtual Ethernet switch connections. Binding more than one network adapter needs Switch Embedded Teaming: leave -EnableEmbeddedTeaming $true.", "InvalidParameter,NewVMSwitchCommand", ErrorCategory.InvalidArgument, Name));
                 }
 
-                var external = h.AddSwitchUnlocked(Name, VMSwitchType.External, physical.Name, AllowManagementOS ?? true);
+                var external = h.AddSwitchUnlocked(Name, VMSwitchType.External, bound[0].Name, AllowManagementOS ?? true);
+                if (bound.Count > 1)
+                {
+                    external.StoredSettings["TeamedNetAdapterNames"] = string.Join(",", bound.Select(a => a.Name));
+                }
+
+                StoreSettings(external);
                 return (VMSwitch.From(external, h), (ErrorRecord?)null);
             }
 
-            return (VMSwitch.From(h.AddSwitchUnlocked(Name, SwitchType, null, true), h), null);
+            var created = h.AddSwitchUnlocked(Name, SwitchType, null, true);
+            StoreSettings(created);
+            return (VMSwitch.From(created, h), null);
         });
         if (error is not null)
         {
@@ -156,6 +223,9 @@ public sealed class NewVMSwitchCommand : SimulatorCmdlet
 
         Emit(created!, TypeNames.VMSwitch);
     }
+
+    private void StoreSettings(State.SimulatedSwitch created) =>
+        StoreBound(created.StoredSettings, "", "Notes", "MinimumBandwidthMode", "EnableIov", "EnablePacketDirect", "EnableEmbeddedTeaming");
 }
 
 /// <summary>Remove-VMSwitch: removes the switch, its host adapter and that adapter's addresses; disconnects VMs.</summary>
@@ -171,12 +241,24 @@ public sealed class RemoveVMSwitchCommand : SimulatorCmdlet
     [ValidateNotNullOrEmpty]
     public VMSwitch[]? VMSwitch { get; set; }
 
+    /// <summary>The Ethernet resource pools to remove the switch from; the simulated host has none, so it is accepted and changes nothing.</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string[]? ResourcePoolName { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
     public string[]? ComputerName { get; set; }
+
+    [Parameter(ParameterSetName = "Name")]
+    public PSCredential[]? Credential { get; set; }
+
+    /// <summary>A CIM session (or a computer name): like -ComputerName, it may only name this host.</summary>
+    [Parameter(ParameterSetName = "Name")]
+    public object[]? CimSession { get; set; }
 
     protected override void ProcessRecord()
     {

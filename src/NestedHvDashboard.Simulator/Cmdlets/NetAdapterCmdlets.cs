@@ -6,18 +6,18 @@ namespace NestedHvDashboard.Simulator.Cmdlets;
 /// <summary>Get-NetAdapter.</summary>
 [Cmdlet(VerbsCommon.Get, "NetAdapter", DefaultParameterSetName = "ByName")]
 [OutputType(typeof(NetAdapter))]
-public sealed class GetNetAdapterCommand : SimulatorCmdlet
+public sealed class GetNetAdapterCommand : SimulatedCimCmdlet
 {
     [Parameter(ParameterSetName = "ByName", Position = 0)]
     [Alias("ifAlias", "InterfaceAlias")]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
-    [Parameter(ParameterSetName = "ByInstanceID")]
+    [Parameter(ParameterSetName = "ByIfIndex", Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ifIndex")]
     public int[]? InterfaceIndex { get; set; }
 
-    [Parameter(ParameterSetName = "ByInterfaceDescription", Mandatory = true)]
+    [Parameter(ParameterSetName = "ByInstanceID", Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ifDesc")]
     [ValidateNotNullOrEmpty]
     public string[]? InterfaceDescription { get; set; }

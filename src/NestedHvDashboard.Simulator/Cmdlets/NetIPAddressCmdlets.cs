@@ -5,45 +5,23 @@ using NestedHvDashboard.Simulator.State;
 
 namespace NestedHvDashboard.Simulator.Cmdlets;
 
-/// <summary>Get-NetIPAddress.</summary>
+/// <summary>Get-NetIPAddress: the addresses matching every filter given (see <see cref="NetIPAddressQueryCmdlet"/>).</summary>
 [Cmdlet(VerbsCommon.Get, "NetIPAddress")]
 [OutputType(typeof(NetIPAddress))]
-public sealed class GetNetIPAddressCommand : SimulatorCmdlet
+public sealed class GetNetIPAddressCommand : NetIPAddressQueryCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[]? IPAddress { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ifIndex")]
-    public int[]? InterfaceIndex { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ifAlias")]
-    [ValidateNotNullOrEmpty]
-    public string[]? InterfaceAlias { get; set; }
-
-    [Parameter]
-    public AddressFamily[]? AddressFamily { get; set; }
-
-    [Parameter]
-    public byte[]? PrefixLength { get; set; }
+    /// <summary>An IP interface (from Get-NetIPInterface): its addresses; the simulator reads its InterfaceIndex.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public PSObject? AssociatedIPInterface { get; set; }
 
     protected override void ProcessRecord()
     {
-        var found = Sim.Read(h => h.IPAddresses
-            .Where(ip =>
-                (IPAddress is null || IPAddress.Any(p => NameMatches(p, ip.IPAddress))) &&
-                (InterfaceIndex is null || InterfaceIndex.Contains(ip.InterfaceIndex)) &&
-                (InterfaceAlias is null || InterfaceAlias.Any(a => h.NetAdapters.Exists(n => n.InterfaceIndex == ip.InterfaceIndex && NameMatches(a, n.Name)))) &&
-                (AddressFamily is null || AddressFamily.Contains(ip.AddressFamily)) &&
-                (PrefixLength is null || PrefixLength.Contains(ip.PrefixLength)))
-            .Select(ip => NetIPAddress.From(ip, h))
-            .ToList());
+        var index = AssociatedIPInterface?.Properties["InterfaceIndex"]?.Value is { } value ? (int?)Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
+        var found = Sim.Read(h => Query(h).Where(ip => index is null || ip.InterfaceIndex == index).Select(ip => NetIPAddress.From(ip, h, PolicyStore ?? "ActiveStore")).ToList());
         if (found.Count == 0 && (IPAddress is not null || InterfaceIndex is not null || InterfaceAlias is not null))
         {
-            var message = "No matching MSFT_NetIPAddress objects found by CIM query for instances of the ROOT/StandardCimv2/MSFT_NetIPAddress class on the  CIM server. Verify query parameters and retry.";
-            WriteError(Error(message, "CmdletizationQuery_NotFound,Get-NetIPAddress", ErrorCategory.ObjectNotFound, null, new ItemNotFoundException(message)));
+            WriteError(NotFound("Get-NetIPAddress"));
         }
 
         EmitAll(found, TypeNames.NetIPAddress);
@@ -53,8 +31,10 @@ public sealed class GetNetIPAddressCommand : SimulatorCmdlet
 /// <summary>New-NetIPAddress: by -InterfaceAlias or -InterfaceIndex, both bindable from Get-NetAdapter's output.</summary>
 [Cmdlet(VerbsCommon.New, "NetIPAddress", DefaultParameterSetName = "ByInterfaceAlias", SupportsShouldProcess = true)]
 [OutputType(typeof(NetIPAddress))]
-public sealed class NewNetIPAddressCommand : SimulatorCmdlet
+public sealed class NewNetIPAddressCommand : SimulatedCimCmdlet
 {
+    private static readonly string[] BothStores = ["ActiveStore", "PersistentStore"];
+
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("LocalAddress")]
     [ValidateNotNullOrEmpty]
@@ -80,13 +60,22 @@ public sealed class NewNetIPAddressCommand : SimulatorCmdlet
     public byte? PrefixLength { get; set; }
 
     [Parameter]
+    [ValidateSet("Unicast", "Anycast")]
     public string? Type { get; set; }
 
+    /// <summary>ActiveStore (the default creates the address in both stores, as Windows does) or PersistentStore.</summary>
     [Parameter]
+    [ValidateSet("ActiveStore", "PersistentStore")]
     public string? PolicyStore { get; set; }
 
     [Parameter]
     public bool? SkipAsSource { get; set; }
+
+    [Parameter]
+    public TimeSpan? ValidLifetime { get; set; }
+
+    [Parameter]
+    public TimeSpan? PreferredLifetime { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -98,7 +87,7 @@ public sealed class NewNetIPAddressCommand : SimulatorCmdlet
 
         var family = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? HyperV.AddressFamily.IPv6 : HyperV.AddressFamily.IPv4;
         var maxPrefix = family == HyperV.AddressFamily.IPv4 ? 32 : 128;
-        if ((AddressFamily is { } requested && requested != family) || PrefixLength > maxPrefix ||
+        if ((AddressFamily is { } requested && requested != family) || PrefixLength > maxPrefix || PreferredLifetime > ValidLifetime ||
             (DefaultGateway is not null && !System.Net.IPAddress.TryParse(DefaultGateway, out _)))
         {
             WriteError(InvalidArgument("The parameter is incorrect."));
@@ -141,8 +130,10 @@ public sealed class NewNetIPAddressCommand : SimulatorCmdlet
                 PrefixLength = PrefixLength ?? (byte)maxPrefix,
                 DefaultGateway = DefaultGateway,
             };
+            StoreBound(ip.StoredSettings, "", "Type", "SkipAsSource", "ValidLifetime", "PreferredLifetime");
             h.IPAddresses.Add(ip);
-            return (new[] { NetIPAddress.From(ip, h, "ActiveStore"), NetIPAddress.From(ip, h, "PersistentStore") }, (ErrorRecord?)null);
+            var stores = PolicyStore is { } only ? [only] : BothStores;
+            return (stores.Select(store => NetIPAddress.From(ip, h, store)).ToArray(), (ErrorRecord?)null);
         });
         if (error is not null)
         {

@@ -8,7 +8,7 @@ namespace NestedHvDashboard.Simulator.Cmdlets;
 /// <summary>Get-NetNat.</summary>
 [Cmdlet(VerbsCommon.Get, "NetNat")]
 [OutputType(typeof(NetNat))]
-public sealed class GetNetNatCommand : SimulatorCmdlet
+public sealed class GetNetNatCommand : SimulatedCimCmdlet
 {
     [Parameter(Position = 0)]
     [Alias("ElementName")]
@@ -37,7 +37,7 @@ public sealed class GetNetNatCommand : SimulatorCmdlet
 /// <summary>New-NetNat: WinNAT supports one NAT network per host.</summary>
 [Cmdlet(VerbsCommon.New, "NetNat", SupportsShouldProcess = true)]
 [OutputType(typeof(NetNat))]
-public sealed class NewNetNatCommand : SimulatorCmdlet
+public sealed class NewNetNatCommand : SimulatedCimCmdlet
 {
     [Parameter(Position = 0, Mandatory = true)]
     [Alias("ElementName")]
@@ -53,8 +53,19 @@ public sealed class NewNetNatCommand : SimulatorCmdlet
     [Parameter]
     public uint? IcmpQueryTimeout { get; set; }
 
+    /// <summary>The GUID of the internal interface's routing domain: kept in the NAT's StoredSettings.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? InternalRoutingDomainId { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (InternalRoutingDomainId is not null && !Guid.TryParse(InternalRoutingDomainId, out _))
+        {
+            WriteError(Incorrect($"'{InternalRoutingDomainId}' is not a routing domain GUID like {{bb47986c-f134-4a29-ad87-24010bf2c92f}}."));
+            return;
+        }
+
         if (InternalIPInterfaceAddressPrefix is null && ExternalIPInterfaceAddressPrefix is null ||
             (InternalIPInterfaceAddressPrefix is not null && !IsPrefix(InternalIPInterfaceAddressPrefix)) ||
             (ExternalIPInterfaceAddressPrefix is not null && !IsPrefix(ExternalIPInterfaceAddressPrefix)))
@@ -81,6 +92,7 @@ public sealed class NewNetNatCommand : SimulatorCmdlet
                 InternalIPInterfaceAddressPrefix = InternalIPInterfaceAddressPrefix,
                 ExternalIPInterfaceAddressPrefix = ExternalIPInterfaceAddressPrefix,
             };
+            StoreBound(h.NetNat.StoredSettings, "", "InternalRoutingDomainId", "IcmpQueryTimeout");
             return (NetNat.From(h.NetNat), (string?)null);
         });
         if (existing is not null)
@@ -110,16 +122,16 @@ public sealed class NewNetNatCommand : SimulatorCmdlet
 }
 
 /// <summary>Remove-NetNat: by name (wildcards), or every NAT when no name is given, or from the pipeline.</summary>
-[Cmdlet(VerbsCommon.Remove, "NetNat", DefaultParameterSetName = "Query", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Remove, "NetNat", DefaultParameterSetName = "Query (cdxml)", SupportsShouldProcess = true)]
 [OutputType(typeof(NetNat))]
-public sealed class RemoveNetNatCommand : SimulatorCmdlet
+public sealed class RemoveNetNatCommand : SimulatedCimCmdlet
 {
-    [Parameter(ParameterSetName = "Query", Position = 0)]
+    [Parameter(ParameterSetName = "Query (cdxml)", Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ElementName")]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
-    [Parameter(ParameterSetName = "InputObject", Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = "InputObject (cdxml)", Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public NetNat[]? InputObject { get; set; }
 

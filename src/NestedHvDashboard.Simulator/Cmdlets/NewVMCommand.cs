@@ -8,7 +8,9 @@ namespace NestedHvDashboard.Simulator.Cmdlets;
 /// <summary>
 /// New-VM: an Off VM with one network adapter (connected to -SwitchName, or to nothing). Like Hyper-V it
 /// allows two VMs with the same name; it refuses a version the host does not support, an unknown switch
-/// and startup memory Hyper-V would not accept.
+/// and startup memory Hyper-V would not accept, and a generation 1 boot device (Floppy, IDE, LegacyNetworkAdapter) on
+/// generation 2. The disk and file settings (-Path, -NewVHDPath, -NewVHDSizeBytes, -VHDPath, -BootDevice, -Prerelease, -Force) are
+/// kept in the VM's StoredSettings ("NewVM.Path", ...): the simulator has no disks. -AsJob returns a finished job.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "VM", DefaultParameterSetName = "No VHD", SupportsShouldProcess = true)]
 [OutputType(typeof(VirtualMachine))]
@@ -24,7 +26,7 @@ public sealed class NewVMCommand : SimulatorCmdlet
     [Parameter(Position = 1)]
     public long? MemoryStartupBytes { get; set; }
 
-    [Parameter]
+    [Parameter(Position = 2)]
     [ValidateRange(1, 2)]
     public short Generation { get; set; } = 1;
 
@@ -50,9 +52,32 @@ public sealed class NewVMCommand : SimulatorCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
+    [Parameter(ParameterSetName = "Existing VHD", Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? VHDPath { get; set; }
+
+    [Parameter]
+    public BootDevice? BootDevice { get; set; }
+
+    [Parameter]
+    public SwitchParameter Prerelease { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? ComputerName { get; set; }
+
+    [Parameter]
+    public PSCredential[]? Credential { get; set; }
+
+    /// <summary>A CIM session (or a computer name): like -ComputerName, it may only name this host.</summary>
+    [Parameter]
+    public object[]? CimSession { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -64,6 +89,15 @@ public sealed class NewVMCommand : SimulatorCmdlet
                 "InvalidParameter,NewVMCommand",
                 ErrorCategory.InvalidArgument,
                 Name));
+        }
+
+        if (Generation == 2 && BootDevice is HyperV.BootDevice.Floppy or HyperV.BootDevice.IDE or HyperV.BootDevice.LegacyNetworkAdapter)
+        {
+            ThrowTerminatingError(Error(
+                $"Failed to create a new virtual machine. Generation 2 virtual machines do not support the boot device '{BootDevice}' (only CD, NetworkAdapter and VHD).",
+                "InvalidParameter,NewVMCommand",
+                ErrorCategory.InvalidArgument,
+                BootDevice));
         }
 
         if (!ShouldProcess(Name, "New-VM"))
@@ -102,6 +136,7 @@ public sealed class NewVMCommand : SimulatorCmdlet
                 CreationTime = Now,
                 Notes = "",
             };
+            StoreBound(vm.StoredSettings, "NewVM.", "Path", "NewVHDPath", "NewVHDSizeBytes", "VHDPath", "BootDevice", "Prerelease", "Force");
             vm.NetworkAdapters.Add(new SimulatedVmNetworkAdapter { Id = Guid.NewGuid(), SwitchName = vmSwitch?.Name, MacAddress = h.NextMacAddress() });
             h.Vms.Add(vm);
             return (VirtualMachine.From(vm, h, Now), null);

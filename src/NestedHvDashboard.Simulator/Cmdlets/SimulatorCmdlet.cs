@@ -5,7 +5,7 @@ using NestedHvDashboard.Simulator.State;
 namespace NestedHvDashboard.Simulator.Cmdlets;
 
 /// <summary>Base for every simulator cmdlet: finds the host the runspace is bound to.</summary>
-public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
+public abstract partial class SimulatorCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
     private HostAccess? access;
@@ -57,6 +57,7 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
             Inject(file, fault);
         }
 
+        RefuseOtherComputers();
         base.BeginProcessing();
     }
 
@@ -166,7 +167,7 @@ public abstract class SimulatorCmdlet : PSCmdlet, IDisposable
     {
         var wrapped = new PSObject(item);
         wrapped.TypeNames.Insert(0, typeName);
-        WriteObject(wrapped);
+        WriteOutput(wrapped);
     }
 
     internal void EmitAll<T>(IEnumerable<T> items, string typeName)

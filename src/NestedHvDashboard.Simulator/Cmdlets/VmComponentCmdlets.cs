@@ -30,7 +30,7 @@ public sealed class GetVMProcessorCommand : VmComponentCmdlet
 /// <summary>Set-VMProcessor: -Count and -ExposeVirtualizationExtensions need the VM Off.</summary>
 [Cmdlet(VerbsCommon.Set, "VMProcessor", DefaultParameterSetName = "VMName", SupportsShouldProcess = true)]
 [OutputType(typeof(VMProcessor))]
-public sealed class SetVMProcessorCommand : VmComponentCmdlet
+public sealed partial class SetVMProcessorCommand : VmComponentCmdlet
 {
     /// <summary>Hyper-V's per-VM ceiling for generation 2 VMs.</summary>
     private const long MaxProcessorsGeneration2 = 240;
@@ -64,6 +64,11 @@ public sealed class SetVMProcessorCommand : VmComponentCmdlet
             var outcome = ChangeVm(target, (vm, host, now) =>
             {
                 var state = vm.StateAt(now);
+                if (DocumentedRefusal(vm, state) is { } refused)
+                {
+                    return refused;
+                }
+
                 var changesHardware = (Count is { } c && c != vm.ProcessorCount) ||
                     (ExposeVirtualizationExtensions is { } e && e != vm.ExposeVirtualizationExtensions) ||
                     CompatibilityForMigrationEnabled is not null;
@@ -92,6 +97,7 @@ public sealed class SetVMProcessorCommand : VmComponentCmdlet
                     vm.ExposeVirtualizationExtensions = expose;
                 }
 
+                StoreDocumented(vm);
                 return VmOutcome<HyperV.VMProcessor>.Ok(HyperV.VMProcessor.From(vm, host));
             });
             if (Passthru && outcome.Value is { } processor)
@@ -114,11 +120,11 @@ public sealed class GetVMMemoryCommand : VmComponentCmdlet
 /// <summary>Set-VMMemory: dynamic memory needs the VM Off; startup memory of a running VM only without dynamic memory.</summary>
 [Cmdlet(VerbsCommon.Set, "VMMemory", DefaultParameterSetName = "VMName", SupportsShouldProcess = true)]
 [OutputType(typeof(VMMemory))]
-public sealed class SetVMMemoryCommand : VmComponentCmdlet
+public sealed partial class SetVMMemoryCommand : VmComponentCmdlet
 {
     private const long TwoMegabytes = 2 * 1024 * 1024;
 
-    [Parameter(ParameterSetName = "VMMemory", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = "ResourceObject", Position = 0, Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public VMMemory[]? VMMemory { get; set; }
 
@@ -150,6 +156,11 @@ public sealed class SetVMMemoryCommand : VmComponentCmdlet
             var outcome = ChangeVm(target, (vm, host, now) =>
             {
                 var state = vm.StateAt(now);
+                if (DocumentedRefusal(vm, state) is { } refused)
+                {
+                    return refused;
+                }
+
                 var dynamic = DynamicMemoryEnabled ?? vm.DynamicMemoryEnabled;
                 if (state != VMState.Off &&
                     ((DynamicMemoryEnabled is { } d && d != vm.DynamicMemoryEnabled) || (StartupBytes is not null && dynamic) || MinimumBytes is not null))
@@ -185,124 +196,12 @@ public sealed class SetVMMemoryCommand : VmComponentCmdlet
                 vm.MemoryStartupBytes = startup;
                 vm.MemoryMinimumBytes = minimum;
                 vm.MemoryMaximumBytes = maximum;
+                StoreDocumented(vm);
                 return VmOutcome<HyperV.VMMemory>.Ok(HyperV.VMMemory.From(vm, host));
             });
             if (Passthru && outcome.Value is { } memory)
             {
                 Emit(memory, TypeNames.VMMemory);
-            }
-        }
-    }
-}
-
-/// <summary>Get-VMNetworkAdapter: a VM's adapters, every VM's (-All), or the host's (-ManagementOS).</summary>
-[Cmdlet(VerbsCommon.Get, "VMNetworkAdapter", DefaultParameterSetName = "VMName")]
-[OutputType(typeof(VMNetworkAdapter))]
-public sealed class GetVMNetworkAdapterCommand : VmComponentCmdlet
-{
-    [Parameter(ParameterSetName = "All", Mandatory = true)]
-    public SwitchParameter All { get; set; }
-
-    [Parameter(ParameterSetName = "ManagementOS", Mandatory = true)]
-    public SwitchParameter ManagementOS { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        List<VMNetworkAdapter> adapters;
-        if (ManagementOS)
-        {
-            adapters = Sim.Read(h => h.Switches.Where(s => s.AllowManagementOS).Select(s => new VMNetworkAdapter
-            {
-                Name = s.Name,
-                Id = $@"Microsoft:{s.Id.ToString().ToUpperInvariant()}",
-                VMName = "",
-                SwitchName = s.Name,
-                MacAddress = h.NetAdapters.Find(a => string.Equals(a.Name, $"vEthernet ({s.Name})", StringComparison.OrdinalIgnoreCase))?.MacAddress ?? "000000000000",
-                IsManagementOs = true,
-                ComputerName = h.Name,
-            }).ToList());
-        }
-        else
-        {
-            var targets = All ? Sim.Read(h => h.Vms.Select(v => new VmRef(v.Id, v.Name)).ToList()) : Targets();
-            adapters = ReadEach(targets, (vm, h) => vm.NetworkAdapters.Select(a => VMNetworkAdapter.From(a, vm, h)));
-        }
-
-        EmitAll(adapters.Where(a => Name is null || NameMatches(Name, a.Name)), TypeNames.VMNetworkAdapter);
-    }
-}
-
-/// <summary>Set-VMNetworkAdapter: MAC address spoofing per adapter (allowed while the VM runs).</summary>
-[Cmdlet(VerbsCommon.Set, "VMNetworkAdapter", DefaultParameterSetName = "VMName", SupportsShouldProcess = true)]
-[OutputType(typeof(VMNetworkAdapter))]
-public sealed class SetVMNetworkAdapterCommand : SimulatorCmdlet
-{
-    [Parameter(ParameterSetName = "VMName", Position = 0, Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    public string[]? VMName { get; set; }
-
-    [Parameter(ParameterSetName = "VMName")]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
-
-    [Parameter(ParameterSetName = "ResourceObject", Position = 0, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNullOrEmpty]
-    public VMNetworkAdapter[]? VMNetworkAdapter { get; set; }
-
-    [Parameter]
-    public OnOffState? MacAddressSpoofing { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? ComputerName { get; set; }
-
-    [Parameter]
-    public SwitchParameter Passthru { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        // Each selection is (VM, adapter id or null for every adapter matching -Name).
-        var selections = VMNetworkAdapter is not null
-            ? VMNetworkAdapter.Select(a => (Vm: new VmRef(a.VMId, a.VMName), AdapterId: (string?)a.Id)).ToList()
-            : ResolveVms(VMName, null).Select(v => (Vm: v, AdapterId: (string?)null)).ToList();
-        foreach (var (vmRef, adapterId) in selections)
-        {
-            if (!ShouldProcess(vmRef.Name, "Set-VMNetworkAdapter"))
-            {
-                continue;
-            }
-
-            var outcome = ChangeVm(vmRef, (vm, host, now) =>
-            {
-                var chosen = vm.NetworkAdapters
-                    .Where(a => adapterId is null ? Name is null || NameMatches(Name, a.Name) : HyperV.VMNetworkAdapter.From(a, vm, host).Id == adapterId)
-                    .ToList();
-                if (chosen.Count == 0)
-                {
-                    return VmOutcome<List<HyperV.VMNetworkAdapter>>.Fail(Error(
-                        $"Hyper-V was unable to find a network adapter{(Name is null ? "" : $" named \"{Name}\"")} on virtual machine \"{vm.Name}\".",
-                        "ObjectNotFound,SetVMNetworkAdapterCommand",
-                        ErrorCategory.ObjectNotFound,
-                        vm.Name));
-                }
-
-                foreach (var adapter in chosen)
-                {
-                    if (MacAddressSpoofing is { } spoofing)
-                    {
-                        adapter.MacAddressSpoofing = spoofing == OnOffState.On;
-                    }
-                }
-
-                return VmOutcome<List<HyperV.VMNetworkAdapter>>.Ok(chosen.Select(a => HyperV.VMNetworkAdapter.From(a, vm, host)).ToList());
-            });
-            if (Passthru && outcome.Value is { } changed)
-            {
-                EmitAll(changed, TypeNames.VMNetworkAdapter);
             }
         }
     }

@@ -67,6 +67,10 @@ public abstract class VmPipelineCmdlet : SimulatorCmdlet
 
     [Parameter]
     public PSCredential[]? Credential { get; set; }
+
+    /// <summary>A CIM session (or a computer name): like -ComputerName, it may only name this host.</summary>
+    [Parameter]
+    public object[]? CimSession { get; set; }
 }
 
 /// <summary>Shared parameters of the VM power cmdlets: -Name (alias -VMName) or -VM from the pipeline (<see cref="VmPipelineCmdlet"/>).</summary>

@@ -79,6 +79,10 @@ public sealed class NetIPAddress
         PrefixLength = ip.PrefixLength,
         PrefixOrigin = ip.PrefixOrigin,
         SuffixOrigin = ip.PrefixOrigin,
+        Type = ip.StoredSettings.GetValueOrDefault("Type", "Unicast"),
+        SkipAsSource = ip.StoredSettings.Flag("SkipAsSource", false),
+        ValidLifetime = ip.StoredSettings.GetValueOrDefault("ValidLifetime", "Infinite ([TimeSpan]::MaxValue)"),
+        PreferredLifetime = ip.StoredSettings.GetValueOrDefault("PreferredLifetime", "Infinite ([TimeSpan]::MaxValue)"),
         PolicyStore = store,
     };
 }

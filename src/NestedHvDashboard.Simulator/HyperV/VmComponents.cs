@@ -34,6 +34,11 @@ public sealed class VMProcessor
         ComputerName = host.Name,
         Count = vm.ProcessorCount,
         ExposeVirtualizationExtensions = vm.ExposeVirtualizationExtensions,
+        CompatibilityForMigrationEnabled = vm.StoredSettings.Flag("Processor.CompatibilityForMigrationEnabled", false),
+        Maximum = vm.StoredSettings.Number("Processor.Maximum", 100),
+        Reserve = vm.StoredSettings.Number("Processor.Reserve", 0),
+        RelativeWeight = (int)vm.StoredSettings.Number("Processor.RelativeWeight", 100),
+        HwThreadCountPerCore = vm.StoredSettings.Number("Processor.HwThreadCountPerCore", 1),
     };
 }
 
@@ -69,6 +74,8 @@ public sealed class VMMemory
         Startup = vm.MemoryStartupBytes,
         Minimum = vm.MemoryMinimumBytes,
         Maximum = vm.MemoryMaximumBytes,
+        Buffer = (int)vm.StoredSettings.Number("Memory.Buffer", 20),
+        Priority = (int)vm.StoredSettings.Number("Memory.Priority", 50),
     };
 }
 
@@ -107,6 +114,7 @@ public sealed class VMNetworkAdapter
         VMId = vm.Id,
         SwitchName = adapter.SwitchName,
         MacAddress = adapter.MacAddress,
+        DynamicMacAddressEnabled = adapter.StoredSettings.Flag("DynamicMacAddressEnabled", true),
         MacAddressSpoofing = adapter.MacAddressSpoofing ? OnOffState.On : OnOffState.Off,
         IPAddresses = vm.StateAt(DateTimeOffset.UtcNow) == VMState.Running ? [.. adapter.IPAddresses] : [],
         ComputerName = host.Name,

@@ -16,6 +16,12 @@ public sealed class SimulatedSwitch
     public string? NetAdapterName { get; set; }
 
     public bool AllowManagementOS { get; set; } = true;
+
+    /// <summary>
+    /// Documented settings the simulator accepts but does not model: New-VMSwitch's (-Notes, -EnableIov, ...) and
+    /// Set-VMNetworkAdapter -ManagementOS's for the switch's host adapter ("ManagementOS.DhcpGuard", ...).
+    /// </summary>
+    public Dictionary<string, string> StoredSettings { get; set; } = [];
 }
 
 /// <summary>A host network adapter (MSFT_NetAdapter), physical or a switch's "vEthernet (name)".</summary>
@@ -51,6 +57,9 @@ public sealed class SimulatedIPAddress
     public string PrefixOrigin { get; set; } = "Manual";
 
     public string? DefaultGateway { get; set; }
+
+    /// <summary>Documented New-NetIPAddress settings the simulator accepts but does not model (-Type, -SkipAsSource, lifetimes, ...).</summary>
+    public Dictionary<string, string> StoredSettings { get; set; } = [];
 }
 
 /// <summary>A WinNAT network (MSFT_NetNat). WinNAT supports one per host.</summary>
@@ -61,4 +70,7 @@ public sealed class SimulatedNetNat
     public string? InternalIPInterfaceAddressPrefix { get; set; }
 
     public string? ExternalIPInterfaceAddressPrefix { get; set; }
+
+    /// <summary>Documented New-NetNat settings the simulator accepts but does not model (-InternalRoutingDomainId).</summary>
+    public Dictionary<string, string> StoredSettings { get; set; } = [];
 }

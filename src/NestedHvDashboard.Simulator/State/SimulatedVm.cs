@@ -79,6 +79,12 @@ public sealed class SimulatedVm
     /// <summary>Which checkpoints Checkpoint-VM takes; Production, Hyper-V's default for new VMs since 2016.</summary>
     public CheckpointType CheckpointType { get; set; } = CheckpointType.Production;
 
+    /// <summary>
+    /// Documented settings the simulator accepts but does not model (Set-VMProcessor -Reserve, Set-VMMemory -Priority,
+    /// New-VM -Path, ...), by "Component.Parameter", as the cmdlet was given them (invariant text).
+    /// </summary>
+    public Dictionary<string, string> StoredSettings { get; set; } = [];
+
     /// <summary>The state as a reader sees it at <paramref name="now"/>.</summary>
     public VMState StateAt(DateTimeOffset now) =>
         FirstTransitionState is { } first && FirstTransitionEndsAt is { } firstEnds && now < firstEnds ? first
@@ -131,6 +137,7 @@ public sealed class SimulatedVm
         copy.NetworkAdapters = NetworkAdapters.Select(a => a.Clone()).ToList();
         copy.Checkpoints = Checkpoints.Select(c => c.Clone()).ToList();
         copy.Guest = Guest?.Clone();
+        copy.StoredSettings = new Dictionary<string, string>(StoredSettings);
         return copy;
     }
 }
@@ -152,10 +159,14 @@ public sealed class SimulatedVmNetworkAdapter
 
     public List<string> IPAddresses { get; set; } = [];
 
+    /// <summary>Documented Set-VMNetworkAdapter settings the simulator accepts but does not model (-DhcpGuard, -VmqWeight, ...).</summary>
+    public Dictionary<string, string> StoredSettings { get; set; } = [];
+
     public SimulatedVmNetworkAdapter Clone()
     {
         var copy = (SimulatedVmNetworkAdapter)MemberwiseClone();
         copy.IPAddresses = [.. IPAddresses];
+        copy.StoredSettings = new Dictionary<string, string>(StoredSettings);
         return copy;
     }
 }
