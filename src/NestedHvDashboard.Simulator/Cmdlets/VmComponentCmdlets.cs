@@ -13,6 +13,22 @@ public abstract class VmComponentCmdlet : VmPipelineCmdlet
 
     internal List<VmRef> Targets() => ResolveVms(VMName, VM);
 
+    /// <summary>The checkpoint's VM when one is given, else the VMs named or piped.</summary>
+    internal List<VmRef> SnapshotOrTargets(VMSnapshot? snapshot) => snapshot is null ? Targets() : [new VmRef(snapshot.VMId, snapshot.VMName)];
+
+    /// <summary><paramref name="vm"/> with the settings <paramref name="snapshot"/> holds (a copy), or <paramref name="vm"/> itself.</summary>
+    internal static SimulatedVm AsOf(SimulatedVm vm, VMSnapshot? snapshot)
+    {
+        if (snapshot is null || vm.Checkpoints.Find(c => c.Id == snapshot.Id)?.Settings is not { } settings)
+        {
+            return vm;
+        }
+
+        var copy = vm.Clone();
+        settings.ApplyTo(copy);
+        return copy;
+    }
+
     /// <summary>Reads one object per target VM.</summary>
     internal List<T> ReadEach<T>(IEnumerable<VmRef> targets, Func<SimulatedVm, SimulatedHost, IEnumerable<T>> read) =>
         Sim.Read(h => targets.Select(t => h.Vms.Find(v => v.Id == t.Id)).OfType<SimulatedVm>().SelectMany(v => read(v, h)).ToList());
@@ -23,8 +39,14 @@ public abstract class VmComponentCmdlet : VmPipelineCmdlet
 [OutputType(typeof(VMProcessor))]
 public sealed class GetVMProcessorCommand : VmComponentCmdlet
 {
+    /// <summary>A checkpoint: the processor settings it holds.</summary>
+    [Parameter(ParameterSetName = "VMSnapshot", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [Alias("VMCheckpoint")]
+    [ValidateNotNull]
+    public VMSnapshot? VMSnapshot { get; set; }
+
     protected override void ProcessRecord() =>
-        EmitAll(ReadEach<VMProcessor>(Targets(), (vm, h) => [VMProcessor.From(vm, h)]), TypeNames.VMProcessor);
+        EmitAll(ReadEach<VMProcessor>(SnapshotOrTargets(VMSnapshot), (vm, h) => [VMProcessor.From(AsOf(vm, VMSnapshot), h)]), TypeNames.VMProcessor);
 }
 
 /// <summary>Set-VMProcessor: -Count and -ExposeVirtualizationExtensions need the VM Off.</summary>
@@ -113,8 +135,14 @@ public sealed partial class SetVMProcessorCommand : VmComponentCmdlet
 [OutputType(typeof(VMMemory))]
 public sealed class GetVMMemoryCommand : VmComponentCmdlet
 {
+    /// <summary>A checkpoint: the memory settings it holds.</summary>
+    [Parameter(ParameterSetName = "VMSnapshot", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [Alias("VMCheckpoint")]
+    [ValidateNotNull]
+    public VMSnapshot? VMSnapshot { get; set; }
+
     protected override void ProcessRecord() =>
-        EmitAll(ReadEach<VMMemory>(Targets(), (vm, h) => [VMMemory.From(vm, h)]), TypeNames.VMMemory);
+        EmitAll(ReadEach<VMMemory>(SnapshotOrTargets(VMSnapshot), (vm, h) => [VMMemory.From(AsOf(vm, VMSnapshot), h)]), TypeNames.VMMemory);
 }
 
 /// <summary>Set-VMMemory: dynamic memory needs the VM Off; startup memory of a running VM only without dynamic memory.</summary>

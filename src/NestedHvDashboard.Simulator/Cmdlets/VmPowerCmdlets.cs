@@ -25,8 +25,22 @@ public sealed class GetVMCommand : SimulatorCmdlet
     [Parameter]
     public PSCredential[]? Credential { get; set; }
 
+    /// <summary>A CIM session (or a computer name): like -ComputerName, it may only name this host.</summary>
+    [Parameter]
+    public object[]? CimSession { get; set; }
+
+    /// <summary>A failover cluster's group or resource of a VM (from Get-ClusterGroup): the VM it names.</summary>
+    [Parameter(ParameterSetName = "ClusterObject", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public PSObject? ClusterObject { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (ClusterObject is not null)
+        {
+            Name = [ClusterVmName(ClusterObject)];
+        }
+
         List<VirtualMachine> found;
         if (ParameterSetName == "Id")
         {
@@ -48,6 +62,13 @@ public sealed class GetVMCommand : SimulatorCmdlet
 
         BoundHost?.Cost?.ChargeVmObjects(found.Count);
         EmitAll(found, TypeNames.VirtualMachine);
+    }
+
+    /// <summary>The VM a cluster group or resource names ("Virtual Machine X" for a resource, X for a group).</summary>
+    private static string ClusterVmName(PSObject cluster)
+    {
+        var name = cluster.Properties["Name"]?.Value?.ToString() ?? cluster.ToString();
+        return name.StartsWith("Virtual Machine ", StringComparison.Ordinal) ? name["Virtual Machine ".Length..] : name;
     }
 }
 
@@ -83,6 +104,10 @@ public abstract class VmTargetCmdlet : VmPipelineCmdlet
 
     [Parameter]
     public SwitchParameter Passthru { get; set; }
+
+    /// <summary>Runs the change, then returns a finished job holding what -Passthru writes.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
 
     internal List<VmRef> Targets() => ResolveVms(Name, VM);
 

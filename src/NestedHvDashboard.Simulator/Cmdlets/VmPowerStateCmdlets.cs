@@ -93,8 +93,32 @@ public sealed class RemoveVMSavedStateCommand : VmPipelineCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? VMName { get; set; }
 
+    /// <summary>A checkpoint: the saved memory it holds is discarded (a standard checkpoint of a running VM keeps one).</summary>
+    [Parameter(ParameterSetName = "VMSnapshot", Position = 0, Mandatory = true, ValueFromPipeline = true)]
+    [Alias("VMCheckpoint")]
+    [ValidateNotNull]
+    public VMSnapshot? VMSnapshot { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (VMSnapshot is { } snapshot)
+        {
+            if (ShouldProcess($"{snapshot.VMName} ({snapshot.Name})", "Remove-VMSavedState"))
+            {
+                ChangeVm(new VmRef(snapshot.VMId, snapshot.VMName), (vm, _, _) =>
+                {
+                    if (vm.Checkpoints.Find(c => c.Id == snapshot.Id) is { } checkpoint)
+                    {
+                        checkpoint.HoldsMemory = false;
+                    }
+
+                    return VmOutcome<bool>.Ok(true);
+                });
+            }
+
+            return;
+        }
+
         foreach (var target in ResolveVms(VMName, VM))
         {
             if (!ShouldProcess(target.Name, "Remove-VMSavedState"))

@@ -135,4 +135,31 @@ public sealed class DocumentedSettingsTests : IDisposable
         Assert.Equal(ErrorCategory.InvalidOperation, session.Run("New-VMSwitch Ext3 -NetAdapterName 'Ethernet 2'").OnlyError.CategoryInfo.Category);
         Assert.Single(session.Run("Get-VMSwitch -ResourcePoolName Primordial -SwitchType External | Where-Object Name -eq Ext2").Succeeded().Output);
     }
+
+    [Fact]
+    public void Power_cmdlets_run_as_jobs_and_get_vm_takes_names_ids_and_cluster_objects()
+    {
+        var job = session.Run("Start-VM -Name off-vm -AsJob -Passthru | Wait-Job | Receive-Job").Succeeded().One<VirtualMachine>();
+        Assert.Equal(VMState.Running, job.State);
+        Assert.Equal(VMState.Running, host.FindVm("off-vm")!.StateAt(DateTimeOffset.UtcNow));
+
+        Assert.Equal("run-vm", session.Run("'run-vm' | Get-VM").Succeeded().One<VirtualMachine>().Name);
+        var cluster = session.Run("[pscustomobject]@{ Name = 'Virtual Machine saved-vm'; GroupType = 'VirtualMachine' } | Get-VM").Succeeded().One<VirtualMachine>();
+        Assert.Equal("saved-vm", cluster.Name);
+    }
+
+    [Fact]
+    public void A_checkpoint_shows_its_own_processor_and_memory_and_loses_its_saved_state()
+    {
+        session.Run("Checkpoint-VM -Name off-vm -SnapshotName before").Succeeded();
+        session.Run("Set-VMProcessor off-vm -Count 8; Set-VMMemory off-vm -StartupBytes 8GB").Succeeded();
+
+        Assert.Equal(4, session.Run("Get-VMSnapshot off-vm | Get-VMProcessor").Succeeded().One<VMProcessor>().Count);
+        Assert.Equal(8, session.Run("Get-VMProcessor off-vm").Succeeded().One<VMProcessor>().Count);
+        Assert.Equal(host.FindVm("off-vm")!.Checkpoints[0].Settings!.MemoryStartupBytes, session.Run("Get-VMMemory -VMSnapshot (Get-VMSnapshot off-vm)").Succeeded().One<VMMemory>().Startup);
+
+        host.Update(h => h.Vms.Single(v => v.Name == "off-vm").Checkpoints[0].HoldsMemory = true);
+        session.Run("Get-VMSnapshot off-vm | Remove-VMSavedState").Succeeded();
+        Assert.False(host.FindVm("off-vm")!.Checkpoints[0].HoldsMemory);
+    }
 }
