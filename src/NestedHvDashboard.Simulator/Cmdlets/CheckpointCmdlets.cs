@@ -113,6 +113,14 @@ public sealed class RestoreVMSnapshotCommand : SimulatorCmdlet
     [Parameter(ParameterSetName = "SnapshotName")]
     public PSCredential[]? Credential { get; set; }
 
+    /// <summary>A CIM session (or a computer name): like -ComputerName, it may only name this host.</summary>
+    [Parameter(ParameterSetName = "SnapshotName")]
+    public object[]? CimSession { get; set; }
+
+    /// <summary>Runs the change, then returns a finished job holding what -Passthru writes.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     [Parameter]
     public SwitchParameter Passthru { get; set; }
 
@@ -206,6 +214,14 @@ public sealed class RemoveVMSnapshotCommand : SimulatorCmdlet
 
     [Parameter(ParameterSetName = "SnapshotName")]
     public PSCredential[]? Credential { get; set; }
+
+    /// <summary>A CIM session (or a computer name): like -ComputerName, it may only name this host.</summary>
+    [Parameter(ParameterSetName = "SnapshotName")]
+    public object[]? CimSession { get; set; }
+
+    /// <summary>Runs the change, then returns a finished job holding what -Passthru writes.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
 
     [Parameter]
     public SwitchParameter Passthru { get; set; }

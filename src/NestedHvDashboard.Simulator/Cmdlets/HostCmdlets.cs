@@ -5,31 +5,41 @@ using NestedHvDashboard.Simulator.State;
 namespace NestedHvDashboard.Simulator.Cmdlets;
 
 /// <summary>Get-VMHost.</summary>
-[Cmdlet(VerbsCommon.Get, "VMHost")]
+[Cmdlet(VerbsCommon.Get, "VMHost", DefaultParameterSetName = "ComputerName")]
 [OutputType(typeof(VMHost))]
 public sealed class GetVMHostCommand : SimulatorCmdlet
 {
-    [Parameter(Position = 0)]
+    [Parameter(ParameterSetName = "ComputerName", Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string[]? ComputerName { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = "ComputerName", Position = 1)]
     public PSCredential[]? Credential { get; set; }
+
+    /// <summary>A CIM session (or a computer name): it may only name this host.</summary>
+    [Parameter(ParameterSetName = "CimSession", Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public object[]? CimSession { get; set; }
 
     protected override void ProcessRecord() => Emit(Sim.Read(VMHost.From), TypeNames.VMHost);
 }
 
 /// <summary>Get-VMHostSupportedVersion: the configuration versions this host can run.</summary>
-[Cmdlet(VerbsCommon.Get, "VMHostSupportedVersion")]
+[Cmdlet(VerbsCommon.Get, "VMHostSupportedVersion", DefaultParameterSetName = "ComputerName")]
 [OutputType(typeof(VMHostSupportedVersion))]
 public sealed class GetVMHostSupportedVersionCommand : SimulatorCmdlet
 {
-    [Parameter(Position = 0)]
+    [Parameter(ParameterSetName = "ComputerName", Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string[]? ComputerName { get; set; }
 
-    [Parameter(Position = 1)]
+    [Parameter(ParameterSetName = "ComputerName", Position = 1)]
     public PSCredential[]? Credential { get; set; }
+
+    /// <summary>A CIM session (or a computer name): it may only name this host.</summary>
+    [Parameter(ParameterSetName = "CimSession", Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public object[]? CimSession { get; set; }
 
     [Parameter]
     public SwitchParameter Default { get; set; }

@@ -234,25 +234,3 @@ public sealed partial class SetVMMemoryCommand : VmComponentCmdlet
         }
     }
 }
-
-/// <summary>Get-VMSnapshot: a VM's checkpoints.</summary>
-[Cmdlet(VerbsCommon.Get, "VMSnapshot", DefaultParameterSetName = "VMName")]
-[Alias("Get-VMCheckpoint")]
-[OutputType(typeof(VMSnapshot))]
-public sealed class GetVMSnapshotCommand : VmComponentCmdlet
-{
-    [Parameter(Position = 1)]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
-
-    [Parameter]
-    public SnapshotType? SnapshotType { get; set; }
-
-    protected override void ProcessRecord() =>
-        EmitAll(
-            ReadEach(Targets(), (vm, h) => vm.Checkpoints
-                .Where(c => (Name is null || NameMatches(Name, c.Name)) && (SnapshotType is null || c.SnapshotType == SnapshotType))
-                .OrderBy(c => c.CreationTime)
-                .Select(c => VMSnapshot.From(c, vm, h))),
-            TypeNames.VMSnapshot);
-}

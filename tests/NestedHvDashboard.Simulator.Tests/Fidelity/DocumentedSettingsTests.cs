@@ -162,4 +162,19 @@ public sealed class DocumentedSettingsTests : IDisposable
         session.Run("Get-VMSnapshot off-vm | Remove-VMSavedState").Succeeded();
         Assert.False(host.FindVm("off-vm")!.Checkpoints[0].HoldsMemory);
     }
+
+    [Fact]
+    public void Get_vmsnapshot_walks_the_tree_by_parent_child_and_vm_id()
+    {
+        session.Run("Checkpoint-VM off-vm first; Checkpoint-VM off-vm second").Succeeded();
+        var second = session.Run("Get-VMSnapshot off-vm -Name second").Succeeded().One<VMSnapshot>();
+
+        Assert.Equal("first", session.Run("param($s) Get-VMSnapshot -ParentOf $s", new Dictionary<string, object> { ["s"] = second }).Succeeded().One<VMSnapshot>().Name);
+        Assert.Equal("second", session.Run("Get-VMSnapshot -ChildOf (Get-VMSnapshot off-vm -Name first)").Succeeded().One<VMSnapshot>().Name);
+        Assert.Equal("second", session.Run("Get-VMSnapshot -ParentOf (Get-VM off-vm)").Succeeded().One<VMSnapshot>().Name);
+        Assert.Equal(2, session.Run("Get-VMSnapshot -Id (Get-VM off-vm).Id").Succeeded().Output.Count);
+        Assert.Equal(ErrorCategory.ObjectNotFound, session.Run("Get-VMSnapshot -Id ([guid]::NewGuid())").OnlyError.CategoryInfo.Category);
+        Assert.Equal(ErrorCategory.ConnectionError, session.Run("Get-VMHost -CimSession OtherHost").OnlyError.CategoryInfo.Category);
+        Assert.Single(session.Run("Get-VMHostSupportedVersion -CimSession localhost -Default").Succeeded().Output);
+    }
 }
