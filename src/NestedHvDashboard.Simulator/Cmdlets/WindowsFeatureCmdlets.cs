@@ -179,11 +179,11 @@ public sealed class InstallWindowsFeatureCommand : WindowsFeatureCmdlet
 }
 
 /// <summary>Get-WindowsOptionalFeature -Online: the Hyper-V optional features.</summary>
-[Cmdlet(VerbsCommon.Get, "WindowsOptionalFeature")]
+[Cmdlet(VerbsCommon.Get, "WindowsOptionalFeature", DefaultParameterSetName = "Online")]
 [OutputType(typeof(OptionalFeature))]
-public sealed class GetWindowsOptionalFeatureCommand : WindowsFeatureCmdlet
+public sealed partial class GetWindowsOptionalFeatureCommand : DismFeatureCmdlet
 {
-    [Parameter(Mandatory = true)]
+    [Parameter(ParameterSetName = "Online", Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public SwitchParameter Online { get; set; }
 
     [Parameter]
@@ -192,6 +192,12 @@ public sealed class GetWindowsOptionalFeatureCommand : WindowsFeatureCmdlet
 
     protected override void ProcessRecord()
     {
+        if (Path is not null)
+        {
+            WriteError(OfflineImageMissing(Path));
+            return;
+        }
+
         var features = Sim.Read(h => WindowsFeatures.Client
             .Where(f => FeatureName is null || NameMatches(FeatureName, f.Name))
             .Select(f => new OptionalFeature
@@ -220,11 +226,11 @@ public sealed class GetWindowsOptionalFeatureCommand : WindowsFeatureCmdlet
 /// waits for a restart. The simulator never restarts on its own here: the real cmdlet's prompt cannot be
 /// answered over PowerShell Direct, so a caller restarts the VM (or passes -NoRestart, the same here).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Enable, "WindowsOptionalFeature", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Enable, "WindowsOptionalFeature", DefaultParameterSetName = "Online", SupportsShouldProcess = true)]
 [OutputType(typeof(DismImage))]
-public sealed class EnableWindowsOptionalFeatureCommand : WindowsFeatureCmdlet
+public sealed partial class EnableWindowsOptionalFeatureCommand : DismFeatureCmdlet
 {
-    [Parameter(Mandatory = true)]
+    [Parameter(ParameterSetName = "Online", Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public SwitchParameter Online { get; set; }
 
     [Parameter(Mandatory = true)]
@@ -239,6 +245,12 @@ public sealed class EnableWindowsOptionalFeatureCommand : WindowsFeatureCmdlet
 
     protected override void ProcessRecord()
     {
+        if (Path is not null)
+        {
+            WriteError(OfflineImageMissing(Path));
+            return;
+        }
+
         var wanted = new List<string>();
         foreach (var requested in FeatureName)
         {

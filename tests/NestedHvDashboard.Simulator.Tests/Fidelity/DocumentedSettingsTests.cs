@@ -177,4 +177,14 @@ public sealed class DocumentedSettingsTests : IDisposable
         Assert.Equal(ErrorCategory.ConnectionError, session.Run("Get-VMHost -CimSession OtherHost").OnlyError.CategoryInfo.Category);
         Assert.Single(session.Run("Get-VMHostSupportedVersion -CimSession localhost -Default").Succeeded().Output);
     }
+
+    [Fact]
+    public void Dism_feature_cmdlets_take_the_servicing_options_and_refuse_an_offline_image()
+    {
+        session.Run("Get-WindowsOptionalFeature -Online -FeatureName Microsoft-Hyper-V -LogLevel Errors -LP C:\\dism.log -ScratchDirectory C:\\scratch").Succeeded();
+        var before = host.ToJson();
+        var offline = session.Run("Enable-WindowsOptionalFeature -Path C:\\offline -FeatureName Microsoft-Hyper-V -All -LimitAccess").OnlyError;
+        Assert.Equal("The system cannot find the path specified.", offline.Exception.Message);
+        Assert.Equal(before, host.ToJson());
+    }
 }
