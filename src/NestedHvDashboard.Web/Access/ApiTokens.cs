@@ -61,7 +61,7 @@ public sealed partial class ApiTokens(IDbContextFactory<DashboardDbContext> data
 
     /// <summary>Why a token cannot expire after <paramref name="days"/> days (null: never), or null when it can.</summary>
     public static string? ExpiryProblem(int? days) =>
-        days is < 1 or > MaxExpiryDays ? $"A token expires after 1 to {MaxExpiryDays} days; {days} is outside that (or tick Never expires)." : null;
+        days is < 1 or > MaxExpiryDays ? $"A token's expiry must be 1 to {MaxExpiryDays} days, or none (Never expires); {days} is outside that." : null;
 
     /// <summary>Creates a token for the actor; <c>Created</c> is null and <c>Error</c> says why when it may not.</summary>
     public async Task<(CreatedApiToken? Created, string? Error)> CreateAsync(Actor actor, string? name, int? expiresInDays, CancellationToken cancellationToken = default)

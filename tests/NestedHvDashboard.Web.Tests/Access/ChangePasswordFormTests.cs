@@ -12,7 +12,7 @@ namespace NestedHvDashboard.Web.Tests.Access;
 /// password, the repetition under its field), and sends nothing to Identity then; the browser marks what it can tell as
 /// typed (required, minimum length) from the same rules.
 /// </summary>
-public sealed partial class ChangePasswordFormTests
+public sealed class ChangePasswordFormTests
 {
     [Fact]
     public async Task A_weak_or_unrepeated_new_password_is_named_under_its_field_and_the_password_stays()
@@ -23,14 +23,14 @@ public sealed partial class ChangePasswordFormTests
         var page = await client.GetStringAsync(new Uri("account/password", UriKind.Relative));
         Assert.Matches("id=\"new-password\"[^>]*minlength=\"12\"", page);
 
-        using var weak = await PostAsync(client, page, DashboardServer.UserPassword, "short-1A", "short-1A");
+        using var weak = await PasswordGuessingTests.PostPasswordAsync(client, page, DashboardServer.UserPassword, "short-1A", "short-1A");
         var weakPage = await weak.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, weak.StatusCode);
         Assert.Equal("The password needs at least 12 characters (it has 8).", ProblemOf(weakPage, "new"));
         Assert.Null(ProblemOf(weakPage, "confirm"));
         Assert.DoesNotContain("data-testid=\"password-done\"", weakPage, StringComparison.Ordinal);
 
-        using var differ = await PostAsync(client, weakPage, DashboardServer.UserPassword, "Ivan-Own-Pass-12", "Ivan-Own-Pass-13");
+        using var differ = await PasswordGuessingTests.PostPasswordAsync(client, weakPage, DashboardServer.UserPassword, "Ivan-Own-Pass-12", "Ivan-Own-Pass-13");
         var differPage = await differ.Content.ReadAsStringAsync();
         Assert.Null(ProblemOf(differPage, "new"));
         Assert.Equal("The new password and its repetition differ; type the same password twice.", ProblemOf(differPage, "confirm"));
@@ -42,27 +42,9 @@ public sealed partial class ChangePasswordFormTests
         Assert.Equal(0, await users.GetAccessFailedCountAsync(ivan!));
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string page, string current, string next, string confirm)
-    {
-        var token = AntiforgeryField().Match(page);
-        Assert.True(token.Success, "The password page has no antiforgery token.");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
-            ["_handler"] = "password",
-            ["Form.Current"] = current,
-            ["Form.New"] = next,
-            ["Form.Confirm"] = confirm,
-        });
-        return await client.PostAsync(new Uri("account/password", UriKind.Relative), form);
-    }
-
     private static string? ProblemOf(string page, string field)
     {
         var match = Regex.Match(page, $"data-testid=\"password-problem-{field}\">(.*?)</div>", RegexOptions.Singleline);
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

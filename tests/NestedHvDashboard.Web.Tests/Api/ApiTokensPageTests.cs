@@ -106,7 +106,7 @@ public sealed class ApiTokensPageTests(ApiServer api) : IClassFixture<ApiServer>
         // 5000 days stays 5000 (no silent clamp to 3650): the field says what is wrong.
         await page.InvokeAsync(() => page.Find("input[data-testid=token-days]").Input("5000"));
         page.WaitForAssertion(() => Assert.Equal(
-            $"A token expires after 1 to {ApiTokens.MaxExpiryDays} days; 5000 is outside that (or tick Never expires).",
+            $"A token's expiry must be 1 to {ApiTokens.MaxExpiryDays} days, or none (Never expires); 5000 is outside that.",
             Problem(page, "token-days")));
         Assert.Equal("5000", page.Find("input[data-testid=token-days]").GetAttribute("value"));
 
