@@ -8,7 +8,7 @@ namespace NestedHvDashboard.Browser.Tests;
 /// Results that stay and a lab that survives a restart, in a real Chromium against its own dashboard process (it is turned off
 /// and restarted): Hyper-V installed in a simulated guest, its progress kept through the guest's restart, a navigation and a
 /// reload, ending "Hyper-V installed" with the time; the bell lists it and opens its Activity entry; the lab turned off survives
-/// a restart of the app off, and comes back on as it was left.
+/// a restart of the app off, and comes back on as it was left, the install's card still saying "installed" from the audit trail.
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class ResultsAndLabTests(DashboardFixture dashboard)
@@ -102,6 +102,25 @@ public sealed class ResultsAndLabTests(DashboardFixture dashboard)
         await ExpectAllConnectedAsync(connections);
         var vm = await OpenLiveAsync(context, vmPath);
         await Assertions.Expect(vm.GetByTestId("fact-nested")).ToHaveTextAsync("On", new() { Timeout = Timeout });
+
+        // The install ended before the restart: its card says so from the audit entry, with no fresh button beside it.
+        await Assertions.Expect(vm.GetByTestId("install-result")).ToHaveAttributeAsync("data-outcome", "Succeeded", new() { Timeout = Timeout });
+        await Assertions.Expect(vm.GetByTestId("install-headline")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex($"^Hyper-V installed in VM '{VmName}' in \\d+ (s|min)"));
+        await Assertions.Expect(vm.GetByTestId("install-from-audit")).ToBeVisibleAsync();
+        await Assertions.Expect(vm.GetByTestId("install-hyperv")).ToBeDisabledAsync();
+        foreach (var (width, height) in Sizes)
+        {
+            foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+            {
+                var theme = scheme == ColorScheme.Dark ? "dark" : "light";
+                await using var sized = await dashboard.NewContextAsync(app, width, height);
+                var restored = await OpenLiveAsync(sized, vmPath, scheme);
+                await Assertions.Expect(restored.GetByTestId("install-from-audit")).ToBeVisibleAsync(new() { Timeout = Timeout });
+                await restored.GetByTestId("install-result").ScrollIntoViewIfNeededAsync();
+                await SaveScreenshotAsync(restored, $"results-install-after-restart-{width}-{theme}.png", width, height);
+            }
+        }
+
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 

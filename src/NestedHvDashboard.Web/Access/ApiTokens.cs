@@ -48,19 +48,29 @@ public sealed partial class ApiTokens(IDbContextFactory<DashboardDbContext> data
     /// <summary>The longest expiry a token may have, in days.</summary>
     public const int MaxExpiryDays = 3650;
 
+    /// <summary>The longest name a token takes.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Why <paramref name="name"/> cannot name a token (it is needed, to recognise the token later), or null.</summary>
+    public static string? NameProblem(string? name) => (name?.Trim().Length ?? 0) switch
+    {
+        0 => "A token needs a name, to recognise it later (e.g. the script that uses it).",
+        > MaxNameLength and var length => $"The name is {length} characters long; at most {MaxNameLength} fit.",
+        _ => null,
+    };
+
+    /// <summary>Why a token cannot expire after <paramref name="days"/> days (null: never), or null when it can.</summary>
+    public static string? ExpiryProblem(int? days) =>
+        days is < 1 or > MaxExpiryDays ? $"A token's expiry must be 1 to {MaxExpiryDays} days, or none (Never expires); {days} is outside that." : null;
+
     /// <summary>Creates a token for the actor; <c>Created</c> is null and <c>Error</c> says why when it may not.</summary>
     public async Task<(CreatedApiToken? Created, string? Error)> CreateAsync(Actor actor, string? name, int? expiresInDays, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length is 0 or > 100)
+        if ((NameProblem(name) ?? ExpiryProblem(expiresInDays)) is { } invalid)
         {
-            return (null, "A token needs a name of 1 to 100 characters, to recognise it later.");
-        }
-
-        if (expiresInDays is < 1 or > MaxExpiryDays)
-        {
-            return (null, $"A token's expiry must be between 1 and {MaxExpiryDays} days, or none.");
+            return (null, invalid);
         }
 
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

@@ -2,12 +2,16 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using NestedHvDashboard.Web.Components;
 
 namespace NestedHvDashboard.Web.Access;
 
 /// <summary>The signed-in user's personal access tokens (an administrator's list holds everyone's): create one (shown once), revoke one.</summary>
 public sealed partial class ApiTokensPage : ComponentBase
 {
+    private const string NameField = "Name";
+    private const string DaysField = "Days";
+    private readonly FormCheck _form = new();
     private IReadOnlyList<ApiTokenInfo> _tokens = [];
     private string? _name;
     private int _expiryDays = 90;
@@ -32,6 +36,17 @@ public sealed partial class ApiTokensPage : ComponentBase
 
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
+    private string? NameProblem => _form.Shown(NameField, ApiTokens.NameProblem(_name));
+
+    private string? DaysProblem => _neverExpires ? null : _form.Shown(DaysField, ApiTokens.ExpiryProblem(_expiryDays));
+
+    private void Edit(string field, Action set)
+    {
+        _form.Edited(field);
+        _error = null;
+        set();
+    }
+
     // What the days mean, as a date: "Stops working on 2027-03-05 (UTC)".
     private string ExpiryText => _neverExpires
         ? "Works until it is revoked"
@@ -48,6 +63,13 @@ public sealed partial class ApiTokensPage : ComponentBase
 
     private async Task CreateAsync()
     {
+        // Pressing Create with problems shows each under its field (the same checks the service makes), and nothing is sent.
+        _form.Submit();
+        if (NameProblem is not null || DaysProblem is not null)
+        {
+            return;
+        }
+
         var (created, error) = await Tokens.CreateAsync(await Actor.GetAsync(), _name, _neverExpires ? null : _expiryDays);
         _error = error;
         if (created is not null)
@@ -56,6 +78,7 @@ public sealed partial class ApiTokensPage : ComponentBase
             _copied = false;
             _showCreated = true;
             _name = null;
+            _form.Reset();
             await LoadAsync();
         }
     }

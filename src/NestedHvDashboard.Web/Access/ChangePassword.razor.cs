@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace NestedHvDashboard.Web.Access;
 
@@ -8,10 +10,17 @@ namespace NestedHvDashboard.Web.Access;
 /// </summary>
 public partial class ChangePassword
 {
+    private const string CurrentField = "Current";
+    private const string NewField = "New";
+    private const string ConfirmField = "Confirm";
+    private readonly Dictionary<string, string> _problems = [];
     private UserChange? _result;
 
     [Inject]
     public required UserAdministration Administration { get; init; }
+
+    [Inject]
+    public required IOptions<IdentityOptions> Identity { get; init; }
 
     [CascadingParameter]
     public HttpContext HttpContext { get; set; } = default!;
@@ -25,7 +34,26 @@ public partial class ChangePassword
     // The request's principal: after a successful change the renewed cookie, without the claim, comes with the next request.
     private bool MustChange => InitialPassword.MustChange(HttpContext.User);
 
+    private PasswordOptions Rules => Identity.Value.Password;
+
     protected override void OnInitialized() => Form ??= new PasswordForm();
+
+    private string Invalid(string field) => _problems.ContainsKey(field) ? "nhv-account__input--invalid" : "";
+
+    private string? AriaInvalid(string field) => _problems.ContainsKey(field) ? "true" : null;
+
+    private RenderFragment FieldProblem(string field) => builder =>
+    {
+        if (_problems.TryGetValue(field, out var problem))
+        {
+            builder.OpenElement(0, "div");
+            builder.AddAttribute(1, "class", "nhv-account__field-error");
+            builder.AddAttribute(2, "role", "alert");
+            builder.AddAttribute(3, "data-testid", $"password-problem-{field.ToLowerInvariant()}");
+            builder.AddContent(4, problem);
+            builder.CloseElement();
+        }
+    };
 
     private async Task SubmitAsync()
     {
@@ -34,9 +62,23 @@ public partial class ChangePassword
             return;
         }
 
-        if (!string.Equals(Form.New, Form.Confirm, StringComparison.Ordinal))
+        // What the form can tell without the database is said under its field, and nothing is sent.
+        if (string.IsNullOrEmpty(Form.Current))
         {
-            _result = UserChange.Refused("The new password and its repetition differ; type the same password twice.");
+            _problems[CurrentField] = "Type your current password.";
+        }
+
+        if (UserFormRules.PasswordProblem(Form.New, Rules) is { } rules)
+        {
+            _problems[NewField] = rules;
+        }
+        else if (!string.Equals(Form.New, Form.Confirm, StringComparison.Ordinal))
+        {
+            _problems[ConfirmField] = "The new password and its repetition differ; type the same password twice.";
+        }
+
+        if (_problems.Count > 0)
+        {
             return;
         }
 

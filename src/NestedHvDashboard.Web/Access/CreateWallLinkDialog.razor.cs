@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Hosts;
 
 namespace NestedHvDashboard.Web.Access;
@@ -9,6 +10,8 @@ namespace NestedHvDashboard.Web.Access;
 public sealed partial class CreateWallLinkDialog : ComponentBase
 {
     private const string AllHosts = "";
+    private const string NameField = "Name";
+    private readonly FormCheck _form = new();
 
     private string? _name;
     private string _tag = AllHosts;
@@ -39,8 +42,23 @@ public sealed partial class CreateWallLinkDialog : ComponentBase
     private IEnumerable<string> Tags =>
         Directory.Settings.SelectMany(s => s.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase);
 
+    private string? NameProblem => _form.Shown(NameField, WallLinks.NameProblem(_name));
+
+    private void SetName(string? value)
+    {
+        _form.Edited(NameField);
+        _error = null;
+        _name = value;
+    }
+
     private async Task CreateAsync()
     {
+        _form.Submit();
+        if (NameProblem is not null)
+        {
+            return;
+        }
+
         _busy = true;
         try
         {

@@ -46,16 +46,22 @@ public sealed class WallLinks(IDbContextFactory<DashboardDbContext> database, IA
         return [.. links.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Select(WallLinkRow.From)];
     }
 
+    /// <summary>Why <paramref name="name"/> cannot name a wall link (it is needed; at most 128 characters), or null.</summary>
+    public static string? NameProblem(string? name) => (name?.Trim().Length ?? 0) switch
+    {
+        0 => "A wall link needs a name (e.g. the screen's place: \"NOC left\").",
+        > 128 and var length => $"The wall link's name is {length} characters long; at most 128 fit.",
+        _ => null,
+    };
+
     /// <summary>Makes a link named <paramref name="name"/> (unique), showing hosts tagged <paramref name="tag"/> or all; Administrator only.</summary>
     public async Task<WallLinkOutcome> CreateAsync(Actor actor, string? name, string? tag, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         name = name?.Trim() ?? "";
         tag = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim();
-        var invalid = name.Length == 0 ? "A wall link needs a name (e.g. the screen's place: \"NOC left\")."
-            : name.Length > 128 ? $"The wall link's name is {name.Length} characters long; at most 128 fit."
-            : tag?.Length > 128 ? $"The tag is {tag.Length} characters long; at most 128 fit."
-            : null;
+        var invalid = NameProblem(name)
+            ?? (tag?.Length > 128 ? $"The tag is {tag.Length} characters long; at most 128 fit." : null);
         await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (invalid is null && actor.CanAdminister)
         {

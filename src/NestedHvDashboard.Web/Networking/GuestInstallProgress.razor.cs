@@ -35,9 +35,15 @@ public sealed partial class GuestInstallProgress : ComponentBase, IDisposable
     private string Headline(GuestActionResult result)
     {
         var took = Duration(Install.Elapsed(Time.GetUtcNow()));
+        if (Install.Interrupted)
+        {
+            return $"Install Hyper-V was interrupted after {took}: the dashboard stopped while it ran.";
+        }
+
         return result.Outcome switch
         {
             OperationOutcome.Succeeded => $"Hyper-V installed in VM '{Install.VmName}' in {took}.",
+            OperationOutcome.StillRunning => $"Installing Hyper-V outlasted its time limit after {took} and was left to finish in the guest.",
             OperationOutcome.Canceled => $"Stopped waiting after {took}.",
             OperationOutcome.Refused => "Install Hyper-V was refused.",
             _ => $"Install Hyper-V failed after {took}.",
@@ -47,7 +53,7 @@ public sealed partial class GuestInstallProgress : ComponentBase, IDisposable
     private static Severity SeverityOf(OperationOutcome outcome) => outcome switch
     {
         OperationOutcome.Succeeded => Severity.Success,
-        OperationOutcome.Canceled => Severity.Info,
+        OperationOutcome.Canceled or OperationOutcome.StillRunning => Severity.Info,
         OperationOutcome.Refused => Severity.Warning,
         _ => Severity.Error,
     };

@@ -2,6 +2,8 @@ using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Networking;
 
@@ -29,6 +31,21 @@ public sealed class GuestInstall
         Actor = actor;
         StartedAt = startedAt;
         _steps.Add(new GuestInstallStep(GuestInstalls.FirstStep, startedAt));
+    }
+
+    // An install that ended before the app last started, as its audit entry says (its steps were not kept).
+    internal GuestInstall(AuditEntry entry, GuestActionResult result)
+    {
+        Host = entry.Host ?? "";
+        VmId = entry.VmId ?? Guid.Empty;
+        VmName = entry.VmName ?? "";
+        Actor = entry.Actor;
+        StartedAt = Utc(entry.StartedAt);
+        EndedAt = Utc(entry.CompletedAt ?? entry.StartedAt);
+        AuditId = entry.Id;
+        Result = result;
+        FromAudit = true;
+        Interrupted = entry.Result == AuditResults.Interrupted;
     }
 
     /// <summary>Raised, on any thread, after a step came and when the install ended.</summary>
@@ -61,6 +78,12 @@ public sealed class GuestInstall
     /// <summary>True while the dashboard waits for it.</summary>
     public bool IsRunning => Result is null;
 
+    /// <summary>True for an install that ended before the app last started: read back from its audit entry, without its steps.</summary>
+    public bool FromAudit { get; }
+
+    /// <summary>True when the app stopped while the install ran (its audit entry was marked Interrupted at the next start).</summary>
+    public bool Interrupted { get; }
+
     /// <summary>True once the user asked to stop waiting.</summary>
     public bool StopRequested { get; private set; }
 
@@ -77,6 +100,8 @@ public sealed class GuestInstall
     public TimeSpan Elapsed(DateTimeOffset now) => (EndedAt ?? now) - StartedAt;
 
     internal CancellationToken WaitToken => _wait.Token;
+
+    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
     /// <summary>Stops waiting: the dashboard lets go, the guest finishes what it runs.</summary>
     public void StopWaiting()
@@ -140,6 +165,48 @@ public sealed class GuestInstalls(TimeProvider time)
             return _installs.GetValueOrDefault((host.ToUpperInvariant(), vmId));
         }
     }
+
+    /// <summary>
+    /// Brings back, after the app started, each VM's latest install from the audit trail's <paramref name="entries"/> ("Install
+    /// Hyper-V in guest"), so its card says how it ended ("installed … in 3 min 05 s", failed, interrupted) rather than offering
+    /// a fresh button. An install started since is never replaced.
+    /// </summary>
+    public void Restore(IEnumerable<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_gate)
+        {
+            foreach (var entry in entries.Where(IsEndedInstall).OrderBy(e => e.Id))
+            {
+                var key = (entry.Host!.ToUpperInvariant(), entry.VmId!.Value);
+                if (!_installs.TryGetValue(key, out var known) || (known.FromAudit && known.AuditId < entry.Id))
+                {
+                    _installs[key] = new GuestInstall(entry, ResultOf(entry));
+                }
+            }
+
+            Trim();
+        }
+    }
+
+    private static bool IsEndedInstall(AuditEntry entry) =>
+        entry.Action == GuestSetup.InstallAction && entry.Host is not null && entry.VmId is not null
+        && entry.Result is not (AuditResults.Started or AuditResults.Denied);
+
+    private static GuestActionResult ResultOf(AuditEntry entry) => new(
+        entry.Result switch
+        {
+            AuditResults.Succeeded => OperationOutcome.Succeeded,
+            AuditResults.Refused => OperationOutcome.Refused,
+            AuditResults.Canceled => OperationOutcome.Canceled,
+            AuditResults.StillRunning => OperationOutcome.StillRunning,
+            _ => OperationOutcome.Failed,
+        },
+        entry.Message ?? "",
+        entry.HostError,
+        null,
+        null,
+        []);
 
     /// <summary>
     /// Starts installing Hyper-V in the guest through <paramref name="guest"/> (<see cref="GuestSetup.InstallHyperVAsync"/>, audited

@@ -127,6 +127,10 @@ public sealed partial class GuestNetworkingCard : VmPartComponent, IDisposable
     /// <summary>True when the guest can answer PowerShell Direct: the VM runs (a restarting VM keeps its card, and its install).</summary>
     private bool GuestAnswers => Vm.State == VmState.Running;
 
+    // An install read back from the audit trail after a restart succeeded, and the guest was not read since: no fresh button
+    // beside "installed"; reading the guest tells again whether Hyper-V is there.
+    private bool LastInstallSucceededUnread => _install is { FromAudit: true, Result.Outcome: OperationOutcome.Succeeded } && _state is null;
+
     /// <summary>True while an action of this card runs, or an install in this guest (started here or on another page).</summary>
     private bool Busy => _busy || _install?.IsRunning == true;
 

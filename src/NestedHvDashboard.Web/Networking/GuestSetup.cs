@@ -57,6 +57,9 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
         RunAsync(actor, host, vm, known, ask, "Remove guest NAT", $"Remove NAT '{natName ?? "(none)"}' and switch '{switchName ?? "(none)"}'",
             (n, c) => n.RemoveNatNetworkAsync(vm.Id, c, natName, switchName, cancellationToken), auditToken: CancellationToken.None);
 
+    /// <summary>The audit trail's name for a Hyper-V install in a guest.</summary>
+    public const string InstallAction = "Install Hyper-V in guest";
+
     /// <summary>
     /// Installs Hyper-V in the guest, reporting the engine's progress words; refused at once when nested virtualization is off.
     /// <paramref name="begun"/> is given the audit entry's id once it is stored (for a link to it).
@@ -74,7 +77,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             ? null
             : $"Install Hyper-V in VM '{vm.Name}' on host '{host}': refused, nested virtualization is off for this VM; turn it on first (the VM must be Off for that).";
         return await RunAsync(
-            actor, host, vm, known, ask, "Install Hyper-V in guest", "Install Hyper-V", (n, c) => n.InstallHyperVAsync(vm.Id, c, noted, cancellationToken), id =>
+            actor, host, vm, known, ask, InstallAction, "Install Hyper-V", (n, c) => n.InstallHyperVAsync(vm.Id, c, noted, cancellationToken), id =>
             {
                 noted.Id = id;
                 begun?.Invoke(id);

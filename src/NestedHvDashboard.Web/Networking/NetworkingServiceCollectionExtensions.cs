@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.Web.Components;
+using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Operations;
 namespace NestedHvDashboard.Web.Networking;
 
 /// <summary>Registration of the nested networking tools: MAC spoofing, guest credentials, guest NAT and Hyper-V set-up.</summary>
 public static class NetworkingServiceCollectionExtensions
 {
-    /// <summary>Adds the networking services as singletons (and the operations they record into).</summary>
+    /// <summary>Adds the networking services as singletons (and the operations they record into), and the start-up step that restores ended installs.</summary>
     public static IServiceCollection AddNestedNetworking(this IServiceCollection services)
     {
         services.AddNestedVirtualizationOperations();
@@ -15,6 +16,8 @@ public static class NetworkingServiceCollectionExtensions
         services.TryAddSingleton<GuestSetup>();
         services.AddDashboardClock();
         services.TryAddSingleton<GuestInstalls>();
+        // After a restart the VM page says how each VM's last install ended, from the audit trail.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseStartupStep, RestoredGuestInstalls>());
         services.TryAddSingleton<NewVmService>();
         return services;
     }

@@ -141,7 +141,41 @@ public sealed class ActionNotifications : IDisposable
         Changed?.Invoke(user);
     }
 
+    /// <summary>
+    /// Rebuilds the notices from the audit trail's recent entries after the app started (the list is in memory): each finished
+    /// long action is listed again as its entry ended, Interrupted for one the app stopped during. Those the app stopped during
+    /// count as new for the badge; the others were shown before the restart. Entries recorded as ended at once (a denial, a
+    /// refusal by validation) stay out, as they do live.
+    /// </summary>
+    public void Restore(IEnumerable<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var users = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        lock (_gate)
+        {
+            foreach (var entry in entries.Where(e => e.Result != AuditResults.Started && !EndedAtOnce(e)).OrderBy(e => e.Id))
+            {
+                if (Take(entry, restoring: true) && _inboxes[entry.Actor].Notices.TryGetValue(entry.Id, out var tracked))
+                {
+                    tracked.Seen = entry.Result != AuditResults.Interrupted;
+                    users.Add(entry.Actor);
+                }
+            }
+        }
+
+        foreach (var user in users)
+        {
+            Changed?.Invoke(user);
+        }
+    }
+
     public void Dispose() => _audit.Changed -= OnAuditChanged;
+
+    // Recorded complete in one write (RecordAsync, its two clock reads microseconds apart): it never ran, so it was never a
+    // running action. A change that ran was written twice, at least one database write apart.
+    private static bool EndedAtOnce(AuditEntry entry) =>
+        entry.Result is AuditResults.Denied or AuditResults.Refused or AuditResults.Deferred
+        && entry.CompletedAt - entry.StartedAt < TimeSpan.FromMilliseconds(1);
 
     private void OnAuditChanged(AuditEntry entry)
     {
@@ -159,12 +193,12 @@ public sealed class ActionNotifications : IDisposable
     }
 
     // Called under _gate. A change begins as Started (a denial or refusal recorded at once is not a long action) and ends later.
-    private bool Take(AuditEntry entry)
+    private bool Take(AuditEntry entry, bool restoring = false)
     {
         var started = new DateTimeOffset(DateTime.SpecifyKind(entry.StartedAt, DateTimeKind.Utc));
         DateTimeOffset? ended = entry.CompletedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
         var known = _inboxes.TryGetValue(entry.Actor, out var existing) && existing.Notices.ContainsKey(entry.Id);
-        if (!known && entry.Result != AuditResults.Started)
+        if (!known && entry.Result != AuditResults.Started && !restoring)
         {
             return false;
         }

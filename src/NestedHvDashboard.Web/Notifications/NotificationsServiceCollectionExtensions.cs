@@ -1,16 +1,21 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.Web.Components;
+using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Notifications;
 
 /// <summary>Registration of the notification centre's feed.</summary>
 public static class NotificationsServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="ActionNotifications"/> as a singleton, made at start so it hears every change from the first.</summary>
+    /// <summary>
+    /// Adds <see cref="ActionNotifications"/> as a singleton, made at start so it hears every change from the first, and filled at
+    /// start from the audit trail's recent entries (<see cref="RestoredNotifications"/>).
+    /// </summary>
     public static IServiceCollection AddActionNotifications(this IServiceCollection services)
     {
         services.AddDashboardClock();
         services.TryAddSingleton<ActionNotifications>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseStartupStep, RestoredNotifications>());
         services.AddHostedService<Starter>();
         return services;
     }

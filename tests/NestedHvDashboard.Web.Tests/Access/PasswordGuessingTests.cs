@@ -112,7 +112,7 @@ public sealed partial class PasswordGuessingTests
         Assert.Equal(forKnown, forUnknown);
     }
 
-    internal static async Task<HttpResponseMessage> PostPasswordAsync(HttpClient client, string page, string current, string next)
+    internal static async Task<HttpResponseMessage> PostPasswordAsync(HttpClient client, string page, string current, string next, string? again = null)
     {
         var token = AntiforgeryField().Match(page);
         Assert.True(token.Success, "The password page has no antiforgery token.");
@@ -122,7 +122,7 @@ public sealed partial class PasswordGuessingTests
             ["_handler"] = "password",
             ["Form.Current"] = current,
             ["Form.New"] = next,
-            ["Form.Confirm"] = next,
+            ["Form.Confirm"] = again ?? next,
         });
         return await client.PostAsync(new Uri("account/password", UriKind.Relative), form);
     }

@@ -33,7 +33,7 @@ public sealed class ApiTokensPageTests(ApiServer api) : IClassFixture<ApiServer>
     {
         var dialogs = _context.Render<MudDialogProvider>();
         var page = _context.Render<ApiTokensPage>();
-        page.Find("input[data-testid=token-name]").Change("page-made token");
+        page.Find("input[data-testid=token-name]").Input("page-made token");
         page.Find("[data-testid=token-create]").Click();
 
         string token = "";
@@ -74,14 +74,14 @@ public sealed class ApiTokensPageTests(ApiServer api) : IClassFixture<ApiServer>
         var expected = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         page.WaitForAssertion(() => Assert.Contains($"Stops working on {expected}", page.Markup, StringComparison.Ordinal));
 
-        page.Find("input[data-testid=token-name]").Change("thirty days");
+        page.Find("input[data-testid=token-name]").Input("thirty days");
         page.Find("[data-testid=token-create]").Click();
         dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=token-done]")));
         dialogs.Find("[data-testid=token-done]").Click();
 
         page.Find("input[data-testid=token-never]").Change(true);
         page.WaitForAssertion(() => Assert.Contains("Works until it is revoked", page.Markup, StringComparison.Ordinal));
-        page.Find("input[data-testid=token-name]").Change("no end");
+        page.Find("input[data-testid=token-name]").Input("no end");
         page.Find("[data-testid=token-create]").Click();
         dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=token-done]")));
 
@@ -91,4 +91,43 @@ public sealed class ApiTokensPageTests(ApiServer api) : IClassFixture<ApiServer>
         Assert.Equal(30, Math.Round((thirty.ExpiresAt!.Value - thirty.CreatedAt).TotalDays));
         Assert.Null(tokens.Single(t => t.Name == "no end").ExpiresAt);
     }
+
+    [Fact]
+    public async Task Create_with_no_name_or_an_expiry_out_of_range_says_so_under_each_field_and_creates_nothing()
+    {
+        var dialogs = _context.Render<MudDialogProvider>();
+        var page = _context.Render<ApiTokensPage>();
+        var before = (await Tokens()).Count;
+
+        await page.InvokeAsync(() => page.Find("[data-testid=token-create]").Click());
+        page.WaitForAssertion(() => Assert.Equal("A token needs a name, to recognise it later (e.g. the script that uses it).", Problem(page, "token-name")));
+        Assert.Null(Problem(page, "token-days"));
+
+        // 5000 days stays 5000 (no silent clamp to 3650): the field says what is wrong.
+        await page.InvokeAsync(() => page.Find("input[data-testid=token-days]").Input("5000"));
+        page.WaitForAssertion(() => Assert.Equal(
+            $"A token's expiry must be 1 to {ApiTokens.MaxExpiryDays} days, or none (Never expires); 5000 is outside that.",
+            Problem(page, "token-days")));
+        Assert.Equal("5000", page.Find("input[data-testid=token-days]").GetAttribute("value"));
+
+        await page.InvokeAsync(() => page.Find("input[data-testid=token-name]").Input("fixed script"));
+        page.WaitForAssertion(() => Assert.Null(Problem(page, "token-name")));
+        await page.InvokeAsync(() => page.Find("[data-testid=token-create]").Click());
+        Assert.Empty(dialogs.FindAll("[data-testid=token-value]"));
+        Assert.Equal(before, (await Tokens()).Count);
+
+        await page.InvokeAsync(() => page.Find("input[data-testid=token-days]").Input("60"));
+        page.WaitForAssertion(() => Assert.Null(Problem(page, "token-days")));
+        await page.InvokeAsync(() => page.Find("[data-testid=token-create]").Click());
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=token-done]")));
+        Assert.Contains(await Tokens(), t => t.Name == "fixed script");
+        // The emptied name after a token was made is a fresh field, not a "needs a name" error.
+        page.WaitForAssertion(() => Assert.Null(Problem(page, "token-name")));
+    }
+
+    private static string? Problem(IRenderedComponent<ApiTokensPage> page, string testId) =>
+        page.Find($"input[data-testid={testId}]").Closest(".mud-input-control")?.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim();
+
+    private Task<IReadOnlyList<ApiTokenInfo>> Tokens() => api.Server.Services.GetRequiredService<ApiTokens>().ListAsync(
+        new Actor(api.Users["operator"], DashboardRoles.Operator, Channels.Browser, "127.0.0.1"));
 }

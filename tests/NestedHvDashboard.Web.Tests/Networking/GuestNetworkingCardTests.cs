@@ -191,6 +191,26 @@ public sealed class GuestNetworkingCardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_an_app_restart_the_card_says_how_the_last_install_ended_instead_of_offering_a_fresh_button()
+    {
+        var vm = Vm(nested: true);
+        var id = await _db.Audit.BeginAsync(new Web.Audit.AuditStart(TestDatabase.Administrator, GuestSetup.InstallAction, HostName, vm.Name, vm.Id));
+        await _db.Audit.CompleteAsync(id, new Web.Audit.AuditCompletion(Web.Audit.AuditResults.Succeeded, "Hyper-V installed."));
+        await new RestoredGuestInstalls(_db.Factory, _context.Services.GetRequiredService<GuestInstalls>()).RunAsync(CancellationToken.None);
+
+        var card = Open(vm);
+
+        card.WaitForAssertion(() => Assert.StartsWith($"Hyper-V installed in VM '{vm.Name}' in ", card.Find("[data-testid=install-headline]").TextContent.Trim(), StringComparison.Ordinal));
+        Assert.Equal($"/activity?entry={id}", card.Find("[data-testid=install-activity-link]").GetAttribute("href"));
+        Assert.True(card.Find("[data-testid=install-hyperv]").HasAttribute("disabled"));
+
+        // Reading the guest says again whether Hyper-V is there: this fake guest has none, so the button is offered.
+        card.Find("[data-testid=guest-read]").Click();
+        SignIn(FakeGuestHost.Password, remember: false);
+        card.WaitForAssertion(() => Assert.False(card.Find("[data-testid=install-hyperv]").HasAttribute("disabled")));
+    }
+
+    [Fact]
     public void An_install_past_its_limit_says_it_is_still_running_and_stop_waiting_leaves_it_to_the_guest()
     {
         var card = ReadState();

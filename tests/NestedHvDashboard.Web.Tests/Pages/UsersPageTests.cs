@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Data;
@@ -22,6 +23,7 @@ public sealed class UsersPageTests : IAsyncLifetime
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.Services.AddSingleton(_server.Services.GetRequiredService<UserAdministration>());
+        _context.Services.AddSingleton(_server.Services.GetRequiredService<IOptions<IdentityOptions>>());
         _context.Services.AddSingleton<CircuitClient>();
         _context.Services.AddHttpContextAccessor();
         _context.Services.AddScoped<CurrentActor>();
@@ -48,29 +50,40 @@ public sealed class UsersPageTests : IAsyncLifetime
 
     // Find and act in one dispatch: a re-render between a Find and its event would leave a stale element.
     private static Task Type(IRenderedComponent<Users> page, string testId, string value) =>
-        page.InvokeAsync(() => page.Find($"[data-testid={testId}] input, input[data-testid={testId}]").Change(value));
+        page.InvokeAsync(() => page.Find($"[data-testid={testId}] input, input[data-testid={testId}]").Input(value));
 
     private static Task Click(IRenderedComponent<Users> page, string selector) =>
         page.InvokeAsync(() => page.Find(selector).Click());
 
+    // The problem MudBlazor writes under the field whose input carries the test id; null when the field shows none.
+    private static string? ProblemUnder(IRenderedComponent<Users> page, string testId)
+    {
+        var input = page.Find($"input[data-testid={testId}], [data-testid={testId}] input");
+        return input.Closest(".mud-input-control")?.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim();
+    }
+
     [Fact]
-    public async Task A_weak_initial_password_shows_the_rules_it_breaks_and_a_good_one_adds_the_user()
+    public async Task A_weak_initial_password_shows_the_rules_it_breaks_as_typed_and_a_good_one_adds_the_user()
     {
         var page = Open();
         Assert.Equal([FirstAdministrator.UserName], Names(page));
+        Assert.Null(ProblemUnder(page, "new-user-name"));
+        Assert.Null(ProblemUnder(page, "new-user-password"));
 
         await Type(page, "new-user-name", "carol");
         await Type(page, "new-user-password", "weak");
-        await Click(page, "[data-testid=create-user]");
 
-        page.WaitForAssertion(() =>
-        {
-            Assert.Equal("false", page.Find("[data-testid=user-result]").GetAttribute("data-succeeded"));
-            Assert.Contains(page.FindAll("[data-testid=user-problem]"), p => p.TextContent.Contains("at least 12 characters", StringComparison.Ordinal));
-        });
+        page.WaitForAssertion(() => Assert.Equal(
+            "The password needs at least 12 characters (it has 4), an upper-case letter, a digit and a symbol.", ProblemUnder(page, "new-user-password")));
+        Assert.Null(ProblemUnder(page, "new-user-name"));
+
+        // Create with a problem: nothing is sent, the problem stays under its field.
+        await Click(page, "[data-testid=create-user]");
+        Assert.Empty(page.FindAll("[data-testid=user-result]"));
         Assert.Equal([FirstAdministrator.UserName], Names(page));
 
         await Type(page, "new-user-password", "Carol-Strong-Pass-1");
+        page.WaitForAssertion(() => Assert.Null(ProblemUnder(page, "new-user-password")));
         await Click(page, "[data-testid=create-user]");
 
         page.WaitForAssertion(() =>
@@ -79,6 +92,49 @@ public sealed class UsersPageTests : IAsyncLifetime
             Assert.Equal([FirstAdministrator.UserName, "carol"], Names(page));
         });
         Assert.Contains("created as Viewer", page.Find("[data-testid=user-result]").TextContent, StringComparison.Ordinal);
+        // The emptied form is a fresh one: no "needed" messages under the fields it just cleared.
+        Assert.Null(ProblemUnder(page, "new-user-name"));
+        Assert.Null(ProblemUnder(page, "new-user-password"));
+    }
+
+    [Fact]
+    public async Task Create_on_an_empty_form_names_each_missing_field_and_a_taken_name_is_refused_as_typed()
+    {
+        var page = Open();
+
+        await Click(page, "[data-testid=create-user]");
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("A user needs a name.", ProblemUnder(page, "new-user-name"));
+            Assert.Equal("A password is needed.", ProblemUnder(page, "new-user-password"));
+        });
+        Assert.Empty(page.FindAll("[data-testid=user-result]"));
+        Assert.False(page.Find("[data-testid=create-user]").HasAttribute("disabled"));
+
+        await Type(page, "new-user-name", FirstAdministrator.UserName.ToUpperInvariant());
+        page.WaitForAssertion(() => Assert.Equal($"There is already a user named '{FirstAdministrator.UserName.ToUpperInvariant()}'.", ProblemUnder(page, "new-user-name")));
+        await Type(page, "new-user-name", "grace hopper");
+        page.WaitForAssertion(() => Assert.StartsWith("A user name may hold letters, digits and", ProblemUnder(page, "new-user-name"), StringComparison.Ordinal));
+        await Type(page, "new-user-name", "grace");
+        page.WaitForAssertion(() => Assert.Null(ProblemUnder(page, "new-user-name")));
+        Assert.Equal("A password is needed.", ProblemUnder(page, "new-user-password"));
+    }
+
+    [Fact]
+    public async Task A_reset_with_a_weak_password_is_not_sent_and_says_why_under_the_field()
+    {
+        await _server.CreateUserAsync("heidi", DashboardRoles.Viewer);
+        var page = Open();
+        page.WaitForAssertion(() => Assert.Contains("heidi", Names(page)));
+
+        await Click(page, "[data-testid=reset-user][data-user=heidi]");
+        await Click(page, "[data-testid=reset-confirm]");
+        page.WaitForAssertion(() => Assert.Equal("A password is needed.", ProblemUnder(page, "reset-password")));
+        await Type(page, "reset-password", "short-1A");
+        page.WaitForAssertion(() => Assert.Equal("The password needs at least 12 characters (it has 8).", ProblemUnder(page, "reset-password")));
+        Assert.Empty(page.FindAll("[data-testid=user-result]"));
+        Assert.NotEmpty(page.FindAll("[data-testid=reset-panel]"));
     }
 
     [Fact]
