@@ -48,7 +48,7 @@ public static class ReadinessEvaluator
     /// The VM's checklist with what the last read of its guest found (null: never read): vm.l2-network knows the guest's NAT,
     /// and vm.guest-security (hypervisorlaunchtype, VBS, HVCI, Credential Guard) follows it.
     /// </summary>
-    public static IReadOnlyList<ReadinessCheck> EvaluateVm(HostFacts host, VmSnapshot vm, Guests.GuestFacts? guest)
+    public static IReadOnlyList<ReadinessCheck> EvaluateVmWithGuest(HostFacts host, VmSnapshot vm, Guests.GuestFacts? guest)
     {
         var checks = EvaluateVm(host, vm).ToList();
         var network = checks.FindIndex(c => c.RuleId == ReadinessRuleIds.VmL2Network);

@@ -92,9 +92,9 @@ public class GuestSecurityRuleTests
     [Fact]
     public void The_checklist_with_guest_facts_passes_l2_network_on_nat_and_adds_guest_security_after_it()
     {
-        var never = ReadinessEvaluator.EvaluateVm(Lab.Host(), NestedVm(), null);
-        var withNat = ReadinessEvaluator.EvaluateVm(Lab.Host(), NestedVm(), Facts(nats: "LocalNAT"));
-        var withoutNat = ReadinessEvaluator.EvaluateVm(Lab.Host(), NestedVm(), Facts());
+        var never = ReadinessEvaluator.EvaluateVmWithGuest(Lab.Host(), NestedVm(), null);
+        var withNat = ReadinessEvaluator.EvaluateVmWithGuest(Lab.Host(), NestedVm(), Facts(nats: "LocalNAT"));
+        var withoutNat = ReadinessEvaluator.EvaluateVmWithGuest(Lab.Host(), NestedVm(), Facts());
 
         var l2 = never.Single(c => c.RuleId == ReadinessRuleIds.VmL2Network);
         Assert.Equal(ReadinessStatus.Warn, l2.Status);
