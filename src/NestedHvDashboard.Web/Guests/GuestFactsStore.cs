@@ -13,6 +13,9 @@ public sealed class GuestFactsStore(TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string Host, Guid VmId), GuestFacts> _facts = new();
 
+    // The whole state each read returned (switches, addresses, OS), for the guest networking card to show without reading again.
+    private readonly ConcurrentDictionary<(string Host, Guid VmId), GuestNetworkState> _states = new();
+
     /// <summary>Raised with the host and VM id after that VM's facts changed (on the recording thread).</summary>
     public event Action<string, Guid>? Changed;
 
@@ -26,10 +29,19 @@ public sealed class GuestFactsStore(TimeProvider time)
         return _facts.TryGetValue(Key(host, vmId), out var facts) ? facts : null;
     }
 
+    /// <summary>The whole state the VM's guest last returned, or null when it has not been read since the dashboard started.</summary>
+    public GuestNetworkState? FindState(string host, Guid vmId)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return _states.TryGetValue(Key(host, vmId), out var state) ? state : null;
+    }
+
     /// <summary>Keeps what a read of the VM's guest returned, read now.</summary>
     public GuestFacts Record(string host, Guid vmId, GuestNetworkState state)
     {
+        ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(state);
+        _states[Key(host, vmId)] = state;
         return Record(host, vmId, GuestFacts.From(state, time.GetUtcNow()));
     }
 
@@ -51,6 +63,7 @@ public sealed class GuestFactsStore(TimeProvider time)
     public bool Forget(string host, Guid vmId)
     {
         ArgumentNullException.ThrowIfNull(host);
+        _states.TryRemove(Key(host, vmId), out _);
         var removed = _facts.TryRemove(Key(host, vmId), out _);
         if (removed)
         {
