@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NestedHvDashboard.Core.Guests;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
 
@@ -19,6 +20,7 @@ public sealed partial class PowerShellHyperVHost
         var nats = new List<GuestNat>();
         var addresses = new List<GuestIPAddress>();
         GuestOs? os = null;
+        GuestSecurity? security = null;
         foreach (var row in rows)
         {
             switch (HostRows.KindOf(row))
@@ -29,6 +31,9 @@ public sealed partial class PowerShellHyperVHost
                         HostRows.Text(row, "Version"),
                         HostRows.Boolean(row, "IsServer"),
                         Enum.TryParse<GuestHyperVState>(HostRows.Text(row, "HyperV"), out var hyperV) ? hyperV : GuestHyperVState.NotInstalled);
+                    break;
+                case "GuestSecurity":
+                    security = ReadGuestSecurity(row);
                     break;
                 case "Switch":
                     switches.Add((HostRows.Text(row, "Name"), HostRows.Text(row, "SwitchType")));
@@ -48,7 +53,17 @@ public sealed partial class PowerShellHyperVHost
         {
             InternalSwitchNames = [.. switches.Where(s => string.Equals(s.Type, "Internal", StringComparison.OrdinalIgnoreCase)).Select(s => s.Name)],
             Os = os,
+            Security = security,
         };
+    }
+
+    /// <summary>The GuestSecurity row: Win32_DeviceGuard's numbers (VbsStatus empty when the class could not be read) and bcdedit's launch type.</summary>
+    internal static GuestSecurity ReadGuestSecurity(PSObject row)
+    {
+        static int[] Numbers(string text) =>
+            [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.TryParse(n, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1)];
+        int? vbs = HostRows.OptionalText(row, "VbsStatus") is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var status) ? status : null;
+        return GuestSecurity.From(vbs, Numbers(HostRows.Text(row, "ServicesConfigured")), Numbers(HostRows.Text(row, "ServicesRunning")), HostRows.OptionalText(row, "LaunchType"));
     }
 
     private async Task<IReadOnlyList<PSObject>> RunInGuestAsync(

@@ -17,6 +17,9 @@ public sealed record GuestNetworkState(
 
     /// <summary>The guest OS and its Hyper-V state, when the state was read from a guest.</summary>
     public GuestOs? Os { get; init; }
+
+    /// <summary>Virtualization-based security, HVCI, Credential Guard and hypervisorlaunchtype, when the read returned them.</summary>
+    public Guests.GuestSecurity? Security { get; init; }
 }
 
 /// <summary>A WinNAT network (Get-NetNat): its name and internal prefix.</summary>

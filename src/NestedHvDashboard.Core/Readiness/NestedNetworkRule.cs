@@ -43,11 +43,13 @@ public static class NestedNetworkRule
         }
 
         var setUpNat = "set up NAT in the guest (an internal switch and New-NetNat; the guest networking card does it)";
+        var nat = guestHasNat is null ? "the guest has not been read, so no NAT is known in it" : "the guest has no NAT network (Get-NetNat found none)";
+        var readFirst = guestHasNat is null ? " If the guest may already have NAT, read the guest first." : "";
         if (host.IsAzureVm)
         {
             return new ReadinessCheck(id, Title, ReadinessStatus.Warn,
-                $"{NoNetwork}: this host is an Azure VM, where MAC spoofing does not help nested VMs, and no NAT is known in the guest.",
-                $"In Azure, {setUpNat}.");
+                $"{NoNetwork}: this host is an Azure VM, where MAC spoofing does not help nested VMs, and {nat}.",
+                $"In Azure, {setUpNat}.{readFirst}");
         }
 
         var spoofing = vm.NetworkAdapters.Where(a => a.MacAddressSpoofing).Select(a => a.Name).ToList();
@@ -58,7 +60,7 @@ public static class NestedNetworkRule
         }
 
         return new ReadinessCheck(id, Title, ReadinessStatus.Warn,
-            $"{NoNetwork}: MAC spoofing is off on every adapter and no NAT is known in the guest.",
-            $"Turn MAC spoofing on (Get-VMNetworkAdapter -VMName {PlannedCommand.Quote(vm.Name)} | Set-VMNetworkAdapter -MacAddressSpoofing On), or {setUpNat}.");
+            $"{NoNetwork}: MAC spoofing is off on every adapter and {nat}.",
+            $"Turn MAC spoofing on (Get-VMNetworkAdapter -VMName {PlannedCommand.Quote(vm.Name)} | Set-VMNetworkAdapter -MacAddressSpoofing On), or {setUpNat}.{readFirst}");
     }
 }

@@ -45,6 +45,28 @@ public static class ReadinessEvaluator
     }
 
     /// <summary>
+    /// The VM's checklist with what the last read of its guest found (null: never read): vm.l2-network knows the guest's NAT,
+    /// and vm.guest-security (hypervisorlaunchtype, VBS, HVCI, Credential Guard) follows it.
+    /// </summary>
+    public static IReadOnlyList<ReadinessCheck> EvaluateVmWithGuest(HostFacts host, VmSnapshot vm, Guests.GuestFacts? guest)
+    {
+        var checks = EvaluateVm(host, vm).ToList();
+        var network = checks.FindIndex(c => c.RuleId == ReadinessRuleIds.VmL2Network);
+        var withGuest = NestedNetworkRule.Evaluate(host, vm, guest?.HasNat);
+        if (network < 0)
+        {
+            checks.Add(withGuest);
+        }
+        else
+        {
+            checks[network] = withGuest;
+        }
+
+        checks.Insert(checks.FindIndex(c => c.RuleId == ReadinessRuleIds.VmL2Network) + 1, GuestSecurityRule.Evaluate(vm, guest));
+        return checks;
+    }
+
+    /// <summary>
     /// True when no blocking rule (<see cref="ReadinessRuleIds.IsBlocking"/>) fails. Warnings and unknowns
     /// do not block: the dashboard handles the power state, and Hyper-V itself refuses what it cannot do.
     /// </summary>

@@ -20,6 +20,9 @@ public static class ReadinessRuleIds
     /// <summary>A VM with nested on needs MAC spoofing or NAT in the guest, else its nested VMs have no network.</summary>
     public const string VmL2Network = "vm.l2-network";
 
+    /// <summary>Inside an L1 guest with nested on: the hypervisor launches at boot, and VBS / HVCI / Credential Guard (read over PowerShell Direct).</summary>
+    public const string VmGuestSecurity = "vm.guest-security";
+
     private static readonly HashSet<string> Blocking =
     [
         HostProcessor,

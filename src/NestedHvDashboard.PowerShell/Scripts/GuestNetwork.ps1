@@ -17,6 +17,31 @@ Invoke-DashboardGuestCommand -VMId $VMId -Credential $Credential -ScriptBlock {
     }
     [pscustomobject]@{ Kind = 'GuestOs'; Caption = [string]$os.Caption; Version = [string]$os.Version; IsServer = $isServer; HyperV = $hyperV }
 
+    # Virtualization-based security (Win32_DeviceGuard: Windows 10 / Server 2016 on; services 1 Credential Guard, 2 HVCI)
+    # and the hypervisor's boot setting (bcdedit needs an elevated administrator: without it the setting stays unknown).
+    $vbs = $null; $configured = ''; $running = ''
+    try {
+        $guard = Get-CimInstance -Namespace 'root\Microsoft\Windows\DeviceGuard' -ClassName Win32_DeviceGuard -ErrorAction Stop
+        if ($null -ne $guard) {
+            $vbs = [int]$guard.VirtualizationBasedSecurityStatus
+            $configured = (@($guard.SecurityServicesConfigured) | Where-Object { $null -ne $_ } | ForEach-Object { [int]$_ }) -join ','
+            $running = (@($guard.SecurityServicesRunning) | Where-Object { $null -ne $_ } | ForEach-Object { [int]$_ }) -join ','
+        }
+    }
+    catch { $vbs = $null }
+    $launchType = ''
+    try {
+        $boot = @(bcdedit.exe /enum '{current}' 2>$null)
+        if (@($boot | Where-Object { [string]$_ -match '\{current\}' }).Count -gt 0) {
+            $launchType = 'NotSet'
+            foreach ($line in $boot) {
+                if ([string]$line -match '^\s*hypervisorlaunchtype\s+(\S+)') { $launchType = $Matches[1] }
+            }
+        }
+    }
+    catch { $launchType = '' }
+    [pscustomobject]@{ Kind = 'GuestSecurity'; VbsStatus = $vbs; ServicesConfigured = $configured; ServicesRunning = $running; LaunchType = $launchType }
+
     # Without the running Hyper-V role the guest has no Hyper-V module, so no switches.
     if ($hyperV -eq 'Installed') {
         foreach ($switch in @(Get-VMSwitch)) {

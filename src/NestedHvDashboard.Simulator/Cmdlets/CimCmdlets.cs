@@ -9,7 +9,8 @@ namespace NestedHvDashboard.Simulator.Cmdlets;
 
 /// <summary>
 /// Get-CimInstance for the classes a Hyper-V inventory reads: Win32_Processor, Win32_OperatingSystem,
-/// Win32_ComputerSystem, Win32_SystemEnclosure and root\virtualization\v2 Msvm_KvpExchangeComponent.
+/// Win32_ComputerSystem, Win32_SystemEnclosure, root\virtualization\v2 Msvm_KvpExchangeComponent and
+/// root\Microsoft\Windows\DeviceGuard Win32_DeviceGuard (Invalid namespace on an OS without it).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "CimInstance", DefaultParameterSetName = "ClassNameComputerSet")]
 [OutputType(typeof(PSObject))]
@@ -17,6 +18,7 @@ public sealed partial class GetCimInstanceCommand : SimulatorCmdlet
 {
     private const string Cimv2 = "root/cimv2";
     private const string Virtualization = "root/virtualization/v2";
+    private const string DeviceGuard = "root/microsoft/windows/deviceguard";
 
     [Parameter(ParameterSetName = "ClassNameComputerSet", Position = 0, Mandatory = true)]
     [ValidateNotNullOrEmpty]
@@ -50,7 +52,8 @@ public sealed partial class GetCimInstanceCommand : SimulatorCmdlet
     protected override void ProcessRecord()
     {
         var ns = Namespace.Replace('\\', '/').Trim('/');
-        if (!string.Equals(ns, Cimv2, StringComparison.OrdinalIgnoreCase) && !string.Equals(ns, Virtualization, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(ns, Cimv2, StringComparison.OrdinalIgnoreCase) && !string.Equals(ns, Virtualization, StringComparison.OrdinalIgnoreCase)
+            && !(string.Equals(ns, DeviceGuard, StringComparison.OrdinalIgnoreCase) && !Sim.Read(h => h.Profile.DeviceGuard.NoDeviceGuardClass)))
         {
             ThrowTerminatingError(CimError("Invalid namespace ", "HRESULT 0x8004100e", ErrorCategory.MetadataError, Namespace));
         }
@@ -173,7 +176,26 @@ public sealed partial class GetCimInstanceCommand : SimulatorCmdlet
                 ["EnabledState"] = (ushort)(vm.StateAt(now) == VMState.Running ? 2 : 3),
                 ["GuestIntrinsicExchangeItems"] = vm.StateAt(now) == VMState.Running && vm.GuestOsName is not null ? GuestItems(vm) : Array.Empty<string>(),
             })).ToList(),
+            (DeviceGuard, "win32_deviceguard") => [("Win32_DeviceGuard", DeviceGuardInstance(p.DeviceGuard))],
             _ => null,
+        };
+    }
+
+    /// <summary>Win32_DeviceGuard as Windows reports it: a lone 0 in the service lists when none is configured or running.</summary>
+    private static Dictionary<string, object?> DeviceGuardInstance(DeviceGuardProfile guard)
+    {
+        static uint[] Services(List<int> ids) => ids.Count == 0 ? [0u] : [.. ids.Select(i => (uint)i)];
+        return new Dictionary<string, object?>
+        {
+            ["InstanceIdentifier"] = "4ff40742-2649-41b8-bdd1-e80fad1cce80",
+            ["Version"] = "1.0",
+            ["AvailableSecurityProperties"] = new uint[] { 1, 2, 3, 5 },
+            ["RequiredSecurityProperties"] = guard.VirtualizationBasedSecurityStatus > 0 ? new uint[] { 1, 2 } : new uint[] { 0 },
+            ["SecurityServicesConfigured"] = Services(guard.SecurityServicesConfigured),
+            ["SecurityServicesRunning"] = Services(guard.SecurityServicesRunning),
+            ["VirtualizationBasedSecurityStatus"] = (uint)guard.VirtualizationBasedSecurityStatus,
+            ["CodeIntegrityPolicyEnforcementStatus"] = guard.SecurityServicesRunning.Contains(2) ? 2u : 0u,
+            ["UsermodeCodeIntegrityPolicyEnforcementStatus"] = 0u,
         };
     }
 

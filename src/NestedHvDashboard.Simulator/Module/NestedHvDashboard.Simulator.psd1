@@ -19,10 +19,10 @@
     'Get-NetNat', 'New-NetNat', 'Remove-NetNat',
     'Get-DnsClientServerAddress', 'Set-DnsClientServerAddress', 'Resolve-DnsName',
     'Get-CimInstance', 'Invoke-SimulatedRestMethod',
-    'New-VM', 'Remove-VM', 'Invoke-SimulatedGuestCommand',
+    'New-VM', 'Remove-VM', 'Invoke-SimulatedGuestCommand', 'Invoke-SimulatedBcdEdit',
     'Get-WindowsFeature', 'Install-WindowsFeature', 'Get-WindowsOptionalFeature', 'Enable-WindowsOptionalFeature'
   )
-  FunctionsToExport = @('netsh', 'Invoke-Command')
+  FunctionsToExport = @('netsh', 'bcdedit.exe', 'Invoke-Command')
   AliasesToExport = @('Invoke-RestMethod', 'Get-VMCheckpoint', 'Restore-VMCheckpoint', 'Remove-VMCheckpoint', 'Add-WindowsFeature')
   VariablesToExport = @()
 }

@@ -41,6 +41,18 @@ function netsh {
   $global:LASTEXITCODE = 1
 }
 
+function bcdedit.exe {
+  <#
+  .SYNOPSIS
+  Simulated bcdedit.exe (the scripts name the native program): "/enum [{current}]" prints the current boot entry (with hypervisorlaunchtype when set) and
+  "/set [{current}] hypervisorlaunchtype auto|off" changes it; a denied boot store answers as for a non-elevated account.
+  #>
+  $global:LASTEXITCODE = 0
+  foreach ($line in @(Invoke-SimulatedBcdEdit @args)) {
+    if ($line -like 'ExitCode=*') { $global:LASTEXITCODE = [int]$line.Substring(9) } else { $line }
+  }
+}
+
 function Invoke-Command {
   <#
   .SYNOPSIS

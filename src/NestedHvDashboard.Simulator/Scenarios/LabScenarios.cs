@@ -180,6 +180,7 @@ public static class LabScenarios
             });
         }
 
+        LabGuestSetups.Apply(guestHost, vm.Name);
         return SimulatedGuest.Create(guestHost, userName, password);
     }
 

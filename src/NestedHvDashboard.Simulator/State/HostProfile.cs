@@ -55,6 +55,9 @@ public sealed class HostProfile
 
     public DateTimeOffset LastBootUpTime { get; set; } = new(2025, 1, 6, 7, 30, 0, TimeSpan.Zero);
 
+    /// <summary>Virtualization-based security and the hypervisor's boot setting (Win32_DeviceGuard, bcdedit).</summary>
+    public DeviceGuardProfile DeviceGuard { get; set; } = new();
+
     /// <summary>The SMBIOS asset tag every Azure VM reports.</summary>
     public const string AzureAssetTag = "7783-7084-3265-9085-8269-3286-77";
 
@@ -62,6 +65,7 @@ public sealed class HostProfile
     {
         var copy = (HostProfile)MemberwiseClone();
         copy.SupportedVersions = [.. SupportedVersions];
+        copy.DeviceGuard = DeviceGuard.Clone();
         return copy;
     }
 }

@@ -123,7 +123,7 @@ public static partial class ApiEndpoints
         return problem ?? (Results<Ok<ApiVm>, ProblemHttpResult>)TypedResults.Ok(ApiVm.Of(found!.Name, target!, PendingOf(nested, found.Name, target!.Id)));
     }
 
-    private static Results<Ok<ApiReadiness>, ProblemHttpResult> GetReadiness(string host, string vm, IInventoryFeed feed)
+    private static Results<Ok<ApiReadiness>, ProblemHttpResult> GetReadiness(string host, string vm, IInventoryFeed feed, Guests.GuestFactsStore guestFacts)
     {
         var (found, target, problem) = FindVm(feed, host, vm);
         if (problem is not null)
@@ -138,7 +138,8 @@ public static partial class ApiEndpoints
                 statusCode: StatusCodes.Status409Conflict, title: "Host facts not known yet");
         }
 
-        var vmChecks = ReadinessEvaluator.EvaluateVm(facts, target!);
+        // With what the last read of the guest found, as the VM page shows it.
+        var vmChecks = ReadinessEvaluator.EvaluateVmWithGuest(facts, target!, guestFacts.Find(found.Name, target!.Id));
         return TypedResults.Ok(new ApiReadiness(
             found.Name, target!.Id, target.Name, !ReadinessEvaluator.BlockingFailures(vmChecks).Any(),
             [.. ReadinessEvaluator.EvaluateHost(facts).Select(ApiCheck.Of)], [.. vmChecks.Select(ApiCheck.Of)]));

@@ -42,6 +42,9 @@ public sealed partial class GuestNetworkingCard : VmPartComponent, IDisposable
     public required GuestCredentialStore Credentials { get; init; }
 
     [Inject]
+    public required Guests.GuestFactsStore GuestFacts { get; init; }
+
+    [Inject]
     public required IDialogService Dialogs { get; init; }
 
     [Inject]
@@ -53,6 +56,8 @@ public sealed partial class GuestNetworkingCard : VmPartComponent, IDisposable
     // What the user's role lets this card offer (the services check again); read again when the signed-in state changes.
     protected override async Task OnParametersSetAsync()
     {
+        // The guest's last read, wherever it was made (the "Inside the guest" card, a readiness fix, another visit), shows here too.
+        _state = GuestFacts.FindState(Host, Vm.Id) ?? _state;
         Watch(Installs.Find(Host, Vm.Id));
         await ReadRememberedAsync();
         if (AuthenticationState is null || ReferenceEquals(AuthenticationState, _authorizedFor))

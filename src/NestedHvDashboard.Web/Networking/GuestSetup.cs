@@ -4,6 +4,7 @@ using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Guests;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Operations;
 
@@ -36,9 +37,10 @@ public sealed record GuestActionResult(
 /// Guest actions over PowerShell Direct (read the guest's networking, create or remove its NAT, install Hyper-V), with the
 /// credential taken from this visit, the remembered store or the user; a credential the guest refuses is forgotten and asked
 /// for again. Changes need the Operator role (checked here); remembering or forgetting a credential needs Administrator.
-/// Every change is stored in the audit trail before it runs and completed after, never with a credential.
+/// Every change is stored in the audit trail before it runs and completed after, never with a credential. Every state the guest
+/// returns (a read, the fresh read after a NAT change or Hyper-V's install) is kept with the VM in <see cref="GuestFactsStore"/>.
 /// </summary>
-public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentials, IAuditTrail audit)
+public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentials, IAuditTrail audit, GuestFactsStore? facts = null)
 {
     /// <summary>Reads the guest's switches, NAT, addresses and OS. Not audited: it changes nothing.</summary>
     public Task<GuestActionResult> ReadStateAsync(Actor actor, string host, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, CancellationToken cancellationToken = default) =>
@@ -213,6 +215,7 @@ public sealed class GuestSetup(IHostLookup hosts, GuestCredentialStore credentia
             try
             {
                 var state = await work(networking, credential);
+                facts?.Record(host, vm.Id, state);
                 var kept = await KeepAsync(actor, host, vm, credential, remember);
                 return new(OperationOutcome.Succeeded, $"{prefix}: done.{kept}", null, state, credential, []);
             }

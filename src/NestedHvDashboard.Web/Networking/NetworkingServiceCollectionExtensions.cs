@@ -13,6 +13,7 @@ public static class NetworkingServiceCollectionExtensions
         services.AddNestedVirtualizationOperations();
         services.TryAddSingleton<MacSpoofingService>();
         services.TryAddSingleton<GuestCredentialStore>();
+        services.TryAddSingleton<Guests.GuestFactsStore>();
         services.TryAddSingleton<GuestSetup>();
         services.AddDashboardClock();
         services.TryAddSingleton<GuestInstalls>();

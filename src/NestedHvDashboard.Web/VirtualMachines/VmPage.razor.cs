@@ -53,6 +53,30 @@ public sealed partial class VmPage : LiveInventoryComponent
 
     private bool SwitchDisabled => _running || Switch.IsRunning(Host, VmId);
 
+    /// <summary>What the last read of the VM's guest found: the checklist is evaluated with it, and again when it changes.</summary>
+    [Inject]
+    public required Guests.GuestFactsStore GuestFacts { get; init; }
+
+    protected override void OnInitialized()
+    {
+        base.OnInitialized();
+        GuestFacts.Changed += OnGuestFactsChanged;
+    }
+
+    protected override void OnDisposing() => GuestFacts.Changed -= OnGuestFactsChanged;
+
+    private void OnGuestFactsChanged(string host, Guid vmId)
+    {
+        if (vmId == VmId && string.Equals(host, Host, StringComparison.OrdinalIgnoreCase))
+        {
+            _ = InvokeAsync(() =>
+            {
+                Refresh();
+                StateHasChanged();
+            });
+        }
+    }
+
     protected override void OnParametersSet() => Refresh();
 
     protected override void OnInventoryChanged() => Refresh();
@@ -64,7 +88,7 @@ public sealed partial class VmPage : LiveInventoryComponent
         _hostKnown = host is not null;
         // The feed is the one source of truth: a change writes the VM it read back into the inventory store.
         _vm = host?.Vms.FirstOrDefault(v => v.Id == VmId);
-        _checks = _vm is not null && host?.Facts is { } facts ? ReadinessEvaluator.EvaluateVm(facts, _vm) : [];
+        _checks = _vm is not null && host?.Facts is { } facts ? ReadinessEvaluator.EvaluateVmWithGuest(facts, _vm, GuestFacts.Find(Host, VmId)) : [];
         _pending = Switch.FindPending(Host, VmId);
     }
 

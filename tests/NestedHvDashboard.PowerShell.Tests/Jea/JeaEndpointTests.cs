@@ -253,7 +253,8 @@ public sealed class JeaEndpointTests(JeaEndpoint endpoint) : IClassFixture<JeaEn
     public void The_module_runs_on_Windows_PowerShell_5_1_like_the_scripts_it_is_made_of()
     {
         var text = HostTools.ModuleText();
-        var check = new Compatibility.WindowsPowerShell51Check(Compatibility.CmdletTable.Load(), Compatibility.WindowsPowerShell51Check.FunctionsIn([text]));
+        var check = new Compatibility.WindowsPowerShell51Check(
+            Compatibility.CmdletTable.Load(), Compatibility.WindowsPowerShell51Check.FunctionsIn([text]), Compatibility.ScriptCompatibilityTests.NativePrograms);
 
         var findings = check.Check(HostTools.ModuleName + ".psm1", text);
 
