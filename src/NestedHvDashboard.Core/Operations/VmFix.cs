@@ -115,8 +115,8 @@ public static class VmFixes
     /// <summary>The warning the confirmation shows before the change, or null (only the version upgrade cannot be undone).</summary>
     public static string? Warning(VmFix fix, HostFacts? facts) => fix is VmFix.UpdateVersion
         ? TargetVersion(facts) is { } v
-            ? $"This cannot be undone: an upgraded VM no longer runs on hosts older than those that support configuration version {ConfigVersion.Format(v)} "
-                + "(it cannot be moved, imported or restored there), and its checkpoints from before stay at the old version."
+            ? $"This cannot be undone: once at configuration version {ConfigVersion.Format(v)}, the VM no longer runs on older hosts that do not support "
+                + $"version {ConfigVersion.Format(v)}; it cannot be moved, imported or restored there."
             : "This cannot be undone: an upgraded VM no longer runs on hosts that do not support its new configuration version."
         : null;
 

@@ -52,7 +52,8 @@ public static class VmFixText
             VmFix.StartupMemory => $"Startup memory: {Gb(vm.MemoryStartupBytes)} → 4 GB."
                 + (vm.DynamicMemoryEnabled ? " Dynamic memory is on: a maximum below 4 GB is raised to 4 GB with it, as Hyper-V needs startup ≤ maximum." : ""),
             VmFix.StaticMemory => $"Dynamic memory: on → off; the VM then always has its {Gb(vm.MemoryStartupBytes)} startup memory.",
-            VmFix.ProcessorCount => $"Virtual processors: {vm.ProcessorCount.ToString(CultureInfo.InvariantCulture)} → {VmFixes.ProcessorCount.ToString(CultureInfo.InvariantCulture)}.",
+            VmFix.ProcessorCount => $"Virtual processors: {vm.ProcessorCount.ToString(CultureInfo.InvariantCulture)} → {VmFixes.ProcessorCount.ToString(CultureInfo.InvariantCulture)}. "
+                + "Microsoft's limit is for L1 guests running Windows Server 2019 or earlier; a newer guest needs no reduction.",
             _ => throw new ArgumentOutOfRangeException(nameof(fix), fix, null),
         };
     }

@@ -46,7 +46,7 @@ public sealed class VmFixesTests
     public void The_warning_says_the_upgrade_cannot_be_undone_and_names_the_version()
     {
         var warning = VmFixes.Warning(VmFix.UpdateVersion, Lab.Host(defaultVersion: new Version(10, 0)));
-        Assert.StartsWith("This cannot be undone: an upgraded VM no longer runs on hosts older than those that support configuration version 10.0", warning, StringComparison.Ordinal);
+        Assert.Equal("This cannot be undone: once at configuration version 10.0, the VM no longer runs on older hosts that do not support version 10.0; it cannot be moved, imported or restored there.", warning);
         Assert.Null(VmFixes.Warning(VmFix.StartupMemory, Lab.Host()));
     }
 
