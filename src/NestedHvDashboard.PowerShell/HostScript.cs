@@ -69,6 +69,15 @@ public enum HostScript
 
     /// <summary>Remove-VMSnapshot of one checkpoint by id, optionally -IncludeAllChildSnapshots. Parameters: VMId, CheckpointId, IncludeChildren.</summary>
     RemoveCheckpoint,
+
+    /// <summary>Update-VMVersion -Force: the host's default configuration version (the VM must be Off). Parameters: VMId.</summary>
+    UpdateVmVersion,
+
+    /// <summary>Set-VMMemory -StartupBytes, with the dynamic memory bounds moved along (the VM must be Off). Parameters: VMId, StartupBytes.</summary>
+    SetStartupMemory,
+
+    /// <summary>Set-VMProcessor -Count (the VM must be Off). Parameters: VMId, Count.</summary>
+    SetProcessorCount,
 }
 
 /// <summary>

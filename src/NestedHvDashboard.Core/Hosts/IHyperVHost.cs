@@ -64,6 +64,21 @@ public interface IHyperVHost : IAsyncDisposable
     /// <summary>Turns dynamic memory on or off (Set-VMMemory -DynamicMemoryEnabled). The VM must be Off; Hyper-V refuses otherwise.</summary>
     Task<VmSnapshot> SetDynamicMemoryAsync(Guid vmId, bool enabled, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Upgrades the VM's configuration version to the host's default (Update-VMVersion -Force). The VM must be Off; Hyper-V
+    /// refuses otherwise. It cannot be undone: the upgraded VM no longer runs on hosts that do not support the new version.
+    /// </summary>
+    Task<VmSnapshot> UpdateVmVersionAsync(Guid vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the startup memory (Set-VMMemory -StartupBytes), raising the maximum (and lowering the minimum) with it when
+    /// dynamic memory is on, as Hyper-V refuses a startup above the maximum. The VM must be Off.
+    /// </summary>
+    Task<VmSnapshot> SetStartupMemoryAsync(Guid vmId, long startupBytes, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the number of virtual processors (Set-VMProcessor -Count). The VM must be Off; Hyper-V refuses otherwise.</summary>
+    Task<VmSnapshot> SetProcessorCountAsync(Guid vmId, long count, CancellationToken cancellationToken = default);
+
     /// <summary>The VM's checkpoints (Get-VMSnapshot), the one it runs from and its CheckpointType setting: a read of its own, so the inventory stays cheap.</summary>
     Task<VmCheckpoints> GetCheckpointsAsync(Guid vmId, CancellationToken cancellationToken = default);
 

@@ -50,6 +50,15 @@ public enum OperationStepKind
 
     /// <summary>Remove-VMSnapshot: delete a checkpoint (or a checkpoint and every one under it).</summary>
     RemoveCheckpoint,
+
+    /// <summary>Update-VMVersion: raise the configuration version to the host's default (cannot be undone).</summary>
+    UpdateVersion,
+
+    /// <summary>Set-VMMemory -StartupBytes (needs the VM Off).</summary>
+    SetStartupMemory,
+
+    /// <summary>Set-VMProcessor -Count (needs the VM Off).</summary>
+    SetProcessorCount,
 }
 
 /// <summary>Where a step is.</summary>

@@ -100,6 +100,7 @@ public static partial class ApiEndpoints
             .Accepts<MacSpoofingRequest>(isOptional: true, "application/json", AnyBody).AddEndpointFilter<ApiRefusalAudit>()
             .WithSummary("MAC address spoofing on one adapter of a VM (Operator)");
         MapPowerApi(api);
+        MapFixesApi(api);
         api.MapGet("/operations/{id:guid}", GetOperation).WithName("GetOperation").WithSummary("Where a change started through the API is")
             .WithDescription("Status (running, succeeded, noChange, refused, busy, failed, canceled, deferred), each step with the host's message, and the result's message. The last 500 are kept.");
         api.MapGet("/tokens", ListTokensAsync).WithName("ListTokens").WithSummary("Your personal access tokens (an administrator's: everyone's)");

@@ -14,7 +14,8 @@ public static class OperationsServiceCollectionExtensions
     /// <see cref="NestedVirtualizationOperations"/> and <see cref="PendingNestedChanges"/> as singletons, the latter kept in
     /// <see cref="DatabasePendingChangeStore"/> (the database of <see cref="Data.DatabaseServiceCollectionExtensions.AddDashboardDatabase"/>) unless another
     /// <see cref="IPendingChangeStore"/> was registered earlier, and the <see cref="PendingChangeApplier"/> that applies "at next shutdown" changes.
-    /// The VM power actions (<see cref="PowerServiceCollectionExtensions.AddVmPower"/>) come with it: they share its per-VM lock.
+    /// The VM power actions (<see cref="PowerServiceCollectionExtensions.AddVmPower"/>) and the readiness fixes (<see cref="Fixes.FixesServiceCollectionExtensions.AddVmFixes"/>)
+    /// come with it: they share its per-VM lock.
     /// Needs an inventory feed, the database and an <see cref="IHostLookup"/> (<see cref="HostConnectionsServiceCollectionExtensions.AddHostDirectory"/>).
     /// </summary>
     public static IServiceCollection AddNestedVirtualizationOperations(this IServiceCollection services)
@@ -28,6 +29,7 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton<NestedSwitchService>();
         services.AddHostedService<PendingChangeApplier>();
         services.AddVmPower();
+        Fixes.FixesServiceCollectionExtensions.AddVmFixes(services);
         return services;
     }
 }

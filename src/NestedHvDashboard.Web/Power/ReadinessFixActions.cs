@@ -7,6 +7,7 @@ namespace NestedHvDashboard.Web.Power;
 /// <summary>
 /// Which buttons a readiness fix gets: for each rule whose fix names a command the dashboard can run, the actions that carry
 /// it out for this VM now. Other features add their rules here (<see cref="Add"/>); a rule without an entry gets no button.
+/// A fix that changes the VM's configuration is <see cref="Core.Operations.VmFixes"/>'s (its own button, <see cref="Fixes.VmFixButton"/>).
 /// </summary>
 public static class ReadinessFixActions
 {
@@ -15,10 +16,8 @@ public static class ReadinessFixActions
         // "Start the VM and shut it down, or discard its saved state (Remove-VMSavedState)": both ways, the user's choice.
         [ReadinessRuleIds.VmPowerState] = (_, vm) => vm.State is VmState.Saved ? [VmPowerAction.Start, VmPowerAction.DeleteSavedState] : [],
 
-        // "Turn the VM Off and run Set-VMMemory …": the first half is a power action; the nested switch's companion fix does the rest.
-        [ReadinessRuleIds.VmDynamicMemory] = (_, vm) => vm.State is VmState.Running ? [VmPowerAction.ShutDown] : [],
-        [ReadinessRuleIds.VmStartupMemory] = (_, vm) => vm.State is VmState.Running ? [VmPowerAction.ShutDown] : [],
-        [ReadinessRuleIds.VmConfigVersion] = (_, vm) => vm.State is VmState.Running ? [VmPowerAction.ShutDown] : [],
+        // The fixes that change the VM's configuration (memory, version, vCPUs) are not power actions: Fixes.VmFixButton makes
+        // them, stopping a running VM first and starting it again after.
     };
 
     /// <summary>Adds (or replaces) the actions for <paramref name="ruleId"/>'s fix.</summary>

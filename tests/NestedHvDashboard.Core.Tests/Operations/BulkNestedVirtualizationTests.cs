@@ -217,6 +217,13 @@ public sealed class BulkNestedVirtualizationTests
 
         public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => Count(() => inner.RemoveSavedStateAsync(vmId, cancellationToken));
 
+        public Task<VmSnapshot> UpdateVmVersionAsync(Guid vmId, CancellationToken cancellationToken = default) => Count(() => inner.UpdateVmVersionAsync(vmId, cancellationToken));
+
+        public Task<VmSnapshot> SetStartupMemoryAsync(Guid vmId, long startupBytes, CancellationToken cancellationToken = default) =>
+            Count(() => inner.SetStartupMemoryAsync(vmId, startupBytes, cancellationToken));
+
+        public Task<VmSnapshot> SetProcessorCountAsync(Guid vmId, long count, CancellationToken cancellationToken = default) => Count(() => inner.SetProcessorCountAsync(vmId, count, cancellationToken));
+
         public Task<VmCheckpoints> GetCheckpointsAsync(Guid vmId, CancellationToken cancellationToken = default) => inner.GetCheckpointsAsync(vmId, cancellationToken);
 
         public Task<VmSnapshot> CreateCheckpointAsync(Guid vmId, string name, CancellationToken cancellationToken = default) => inner.CreateCheckpointAsync(vmId, name, cancellationToken);

@@ -15,6 +15,7 @@ internal enum HostCall
     SetMacSpoofing,
     SetDynamicMemory,
     Power,
+    Fix,
 }
 
 /// <summary>Holds one host call until the test releases it.</summary>
@@ -39,7 +40,7 @@ internal sealed class CallGate
 /// A Hyper-V host as a small state machine (Off ⇄ Running, Hyper-V's own state checks), which records every
 /// call in order and can be told to fail a call with a host error or to hold it until released.
 /// </summary>
-internal sealed class OperationsFakeHost(string name, HostFacts facts, params VmSnapshot[] vms) : IHyperVHost
+internal sealed partial class OperationsFakeHost(string name, HostFacts facts, params VmSnapshot[] vms) : IHyperVHost
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, VmSnapshot> _vms = vms.ToDictionary(vm => vm.Id);

@@ -86,6 +86,12 @@ public sealed class JeaEndpointTests(JeaEndpoint endpoint) : IClassFixture<JeaEn
         Assert.False(memory.DynamicMemoryEnabled);
         Assert.False(_host.FindVm("off01")!.DynamicMemoryEnabled);
 
+        // The readiness list's one-click fixes, each its own function.
+        Assert.Equal(4L * 1024 * 1024 * 1024, (await host.SetStartupMemoryAsync(Id("off01"), 4L * 1024 * 1024 * 1024)).MemoryStartupBytes);
+        Assert.Equal(2, (await host.SetProcessorCountAsync(Id("off01"), 2)).ProcessorCount);
+        _host.FindVm("off01")!.Version = "8.0";
+        Assert.Equal(new Version(10, 0), (await host.UpdateVmVersionAsync(Id("off01"))).ConfigVersion);
+
         // Inside a guest over PowerShell Direct, from the module's function.
         var guest = await host.GetGuestNetworkStateAsync(Id("l1-hv"), Lab);
         Assert.Equal(GuestHyperVState.Installed, guest.Os!.HyperV);
@@ -151,6 +157,9 @@ public sealed class JeaEndpointTests(JeaEndpoint endpoint) : IClassFixture<JeaEn
             () => host.StopVmAsync(Id("run01"), StopMode.TurnOff),
             () => host.SetMacAddressSpoofingAsync(Id("run01"), null, true),
             () => host.SetDynamicMemoryAsync(Id("off01"), false),
+            () => host.SetStartupMemoryAsync(Id("off01"), 4L * 1024 * 1024 * 1024),
+            () => host.SetProcessorCountAsync(Id("off01"), 2),
+            () => host.UpdateVmVersionAsync(Id("off01")),
             () => host.CreateVmAsync(new NewVmRequest("viewer-new", 4L * 1024 * 1024 * 1024, 2, "LabSwitch")),
         ];
         foreach (var change in changes)

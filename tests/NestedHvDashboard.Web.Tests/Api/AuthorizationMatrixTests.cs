@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests(ApiServer api) : IClassFixture<ApiS
         ("GET", $"/api/v1/hosts/{Host}/vms/web-01/readiness", null, "view", "200"),
         ("POST", $"/api/v1/hosts/{Host}/vms/web-01/nested", "{}", "operate", "400"),
         ("POST", $"/api/v1/hosts/{Host}/vms/web-01/power", "{}", "operate", "400"),
+        ("POST", $"/api/v1/hosts/{Host}/vms/web-01/fixes/vm.no-such-rule", "{}", "operate", "400"),
         ("PUT", $"/api/v1/hosts/{Host}/vms/web-01/adapters/mac-spoofing", "{}", "operate", "400"),
         ("PUT", $"/api/v1/hosts/{Host}/vms/web-01/adapters/Network%20Adapter/mac-spoofing", "{}", "operate", "400"),
         ("GET", $"/api/v1/operations/{Guid.Empty}", null, "view", "404"),

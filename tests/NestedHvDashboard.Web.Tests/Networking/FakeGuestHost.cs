@@ -186,6 +186,12 @@ internal sealed class FakeGuestHost(string name, HostFacts facts, VmSnapshot vm)
 
     public Task<VmSnapshot> RemoveSavedStateAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.RemoveSavedStateAsync(vmId, cancellationToken);
 
+    public Task<VmSnapshot> UpdateVmVersionAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.UpdateVmVersionAsync(vmId, cancellationToken);
+
+    public Task<VmSnapshot> SetStartupMemoryAsync(Guid vmId, long startupBytes, CancellationToken cancellationToken = default) => _vms.SetStartupMemoryAsync(vmId, startupBytes, cancellationToken);
+
+    public Task<VmSnapshot> SetProcessorCountAsync(Guid vmId, long count, CancellationToken cancellationToken = default) => _vms.SetProcessorCountAsync(vmId, count, cancellationToken);
+
     public Task<VmCheckpoints> GetCheckpointsAsync(Guid vmId, CancellationToken cancellationToken = default) => _vms.GetCheckpointsAsync(vmId, cancellationToken);
 
     public Task<VmSnapshot> CreateCheckpointAsync(Guid vmId, string name, CancellationToken cancellationToken = default) => _vms.CreateCheckpointAsync(vmId, name, cancellationToken);

@@ -1,0 +1,28 @@
+using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Core.VirtualMachines;
+
+namespace NestedHvDashboard.Core.Tests.Operations;
+
+/// <summary>The readiness fixes' configuration changes, refused as Hyper-V refuses them while the VM is not Off.</summary>
+internal sealed partial class OperationsFakeHost
+{
+    /// <summary>The version Update-VMVersion brings a VM to: the host's default.</summary>
+    public Version DefaultVersion { get; init; } = new(10, 0);
+
+    public Task<VmSnapshot> UpdateVmVersionAsync(Guid vmId, CancellationToken cancellationToken = default) =>
+        FixAsync("UpdateVersion", "Update-VMVersion", vmId, vm => vm with { ConfigVersion = DefaultVersion }, cancellationToken);
+
+    public Task<VmSnapshot> SetStartupMemoryAsync(Guid vmId, long startupBytes, CancellationToken cancellationToken = default) =>
+        FixAsync($"SetStartupMemory {startupBytes}", "Set-VMMemory", vmId, vm => vm with { MemoryStartupBytes = startupBytes }, cancellationToken);
+
+    public Task<VmSnapshot> SetProcessorCountAsync(Guid vmId, long count, CancellationToken cancellationToken = default) =>
+        FixAsync($"SetProcessorCount {count}", "Set-VMProcessor", vmId, vm => vm with { ProcessorCount = (int)count }, cancellationToken);
+
+    private async Task<VmSnapshot> FixAsync(string record, string operation, Guid vmId, Func<VmSnapshot, VmSnapshot> change, CancellationToken cancellationToken)
+    {
+        await EnterAsync(HostCall.Fix, vmId, record, cancellationToken);
+        return Change(vmId, operation, vm => vm.State is VmState.Off
+            ? change(vm)
+            : throw Refused(HostErrorKind.InvalidVmState, operation, vm, "The operation cannot be performed while the virtual machine is in its current state."));
+    }
+}
