@@ -69,6 +69,9 @@ public enum HostScript
 
     /// <summary>Remove-VMSnapshot of one checkpoint by id, optionally -IncludeAllChildSnapshots. Parameters: VMId, CheckpointId, IncludeChildren.</summary>
     RemoveCheckpoint,
+
+    /// <summary>Inside the guest: whether Hyper-V runs and its (L2) VMs, or Stop-VM / Start-VM of one of them. Parameters: VMId, Credential, Action (Read, Stop, Start), NestedVMId.</summary>
+    GuestNestedVms,
 }
 
 /// <summary>
