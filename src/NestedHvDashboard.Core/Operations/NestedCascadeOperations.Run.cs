@@ -22,12 +22,15 @@ public sealed partial class NestedCascadeOperations
         private readonly int _l1First;
         private readonly int _l1Count;
         private readonly Dictionary<int, int> _compensations = [];
+        private readonly Func<IHyperVHost, IProgress<OperationStep>, CancellationToken, Task<OperationResult>> _l1Part;
         private VmSnapshot _l1;
 
         public CascadeRun(
             NestedCascadeOperations owner, IHyperVHost host, IGuestVms guest, GuestCredential credential, NestedVirtualizationRequest request, VmSnapshot vm,
-            NestedCascadePlan plan, GuestVmsReading reading, IProgress<OperationStep>? progress)
+            NestedCascadePlan plan, GuestVmsReading reading, Func<IHyperVHost, IProgress<OperationStep>, CancellationToken, Task<OperationResult>> l1Part,
+            IProgress<OperationStep>? progress)
         {
+            _l1Part = l1Part;
             (_owner, _host, _guest, _credential, _request, _plan, _progress, _l1) = (owner, host, guest, credential, request, plan, progress, vm);
             _nested = [.. reading.Vms];
             _steps = [.. plan.Steps.Select((s, i) => new OperationStep(request.HostName, vm.Id, vm.Name, i, s.Kind, s.Title, OperationStepStatus.Pending))];
@@ -70,8 +73,8 @@ public sealed partial class NestedCascadeOperations
                 }
             }
 
-            // 2. The L1's own plan, under the lock this cascade holds; its steps land in the tree's list.
-            var inner = await NestedVirtualizationOperations.RunHeldAsync(_host, _request with { PowerAction = PowerAction.ShutDown }, new Inner(this), cancellationToken);
+            // 2. The L1's own part (its nested change, or its restart), under the lock this cascade holds; its steps land in the tree's list.
+            var inner = await _l1Part(_host, new Inner(this), cancellationToken);
             _l1 = inner.FinalVm ?? _l1;
             var shutDown = stopped.Count == 0 ? "" : $"{Names(stopped)} shut down first inside the guest. ";
             if (inner.Outcome is OperationOutcome.Succeeded)

@@ -38,6 +38,18 @@ public sealed partial class NestedCascadeOperations(NestedVirtualizationOperatio
         ArgumentNullException.ThrowIfNull(guest);
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(request);
+        return await RunCascadeAsync(
+            host, guest, credential, request, (vm, facts, running) => NestedCascadePlan.For(host.Name, request, vm, facts, running),
+            (h, inner, token) => NestedVirtualizationOperations.RunHeldAsync(h, request with { PowerAction = PowerAction.ShutDown }, inner, token),
+            progress, cancellationToken);
+    }
+
+    // The shape every cascade has: the lock, a fresh read of the L1 and its guest, the plan, then the run.
+    private async Task<NestedCascadeResult> RunCascadeAsync(
+        IHyperVHost host, IGuestVms guest, GuestCredential credential, NestedVirtualizationRequest request,
+        Func<VmSnapshot, HostFacts?, IReadOnlyList<GuestVm>, NestedCascadePlan> planFor, Func<IHyperVHost, IProgress<OperationStep>, CancellationToken, Task<OperationResult>> l1Part,
+        IProgress<OperationStep>? progress, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         if (!string.Equals(host.Name, request.HostName, StringComparison.OrdinalIgnoreCase))
         {
@@ -68,14 +80,14 @@ public sealed partial class NestedCascadeOperations(NestedVirtualizationOperatio
             return Ended(OperationOutcome.Failed, request, null, $"{ex.Message} Nothing was changed on the L1 or its L2 VMs.", ex.HostMessage);
         }
 
-        var plan = NestedCascadePlan.For(host.Name, request, vm, facts, reading.Running);
+        var plan = planFor(vm, facts, reading.Running);
         if (plan.Verdict is not PlanVerdict.Run)
         {
             var outcome = plan.Verdict is PlanVerdict.NoChange ? OperationOutcome.NoChange : OperationOutcome.Refused;
             return new NestedCascadeResult(new OperationResult(outcome, host.Name, vm.Id, vm.Name, plan.Message, [], null, null, vm), reading.Vms);
         }
 
-        var run = new CascadeRun(this, host, guest, credential, request, vm, plan, reading, progress);
+        var run = new CascadeRun(this, host, guest, credential, request, vm, plan, reading, l1Part, progress);
         return await run.RunAsync(cancellationToken);
     }
 

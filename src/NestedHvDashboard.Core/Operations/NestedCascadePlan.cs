@@ -54,6 +54,25 @@ public sealed record NestedCascadePlan(PlanVerdict Verdict, IReadOnlyList<Cascad
         return new NestedCascadePlan(PlanVerdict.Run, [.. stops, .. own, .. starts], [], "");
     }
 
+    /// <summary>
+    /// Plans a graceful restart of running L1 <paramref name="vm"/> with its running L2 VMs: shut them down inside the guest, shut
+    /// down the L1, start it, start them again in the same order. Refused for an L1 that is not Running.
+    /// </summary>
+    public static NestedCascadePlan ForRestart(string hostName, VmSnapshot vm, IReadOnlyList<GuestVm> running)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        ArgumentNullException.ThrowIfNull(running);
+        if (vm.State is not VmState.Running)
+        {
+            return new NestedCascadePlan(PlanVerdict.Refused, [], [], $"VM '{vm.Name}' on host '{hostName}' is {vm.State}; only a running VM can be restarted.");
+        }
+
+        CascadeStep[] own = [new(OperationStepKind.ShutDown, $"Shut down L1 '{vm.Name}'"), new(OperationStepKind.Start, $"Start L1 '{vm.Name}'")];
+        var stops = running.Select(v => new CascadeStep(OperationStepKind.StopNestedVm, $"Shut down L2 VM '{v.Name}' (Stop-VM inside '{vm.Name}')", v));
+        var starts = running.Select(v => new CascadeStep(OperationStepKind.StartNestedVm, $"Start L2 VM '{v.Name}' again (Start-VM inside '{vm.Name}')", v));
+        return new NestedCascadePlan(PlanVerdict.Run, [.. stops, .. own, .. starts], [], "");
+    }
+
     /// <summary>Why L2 VMs stay off after nested virtualization is turned off on their L1, naming them.</summary>
     public static string LeftOffMessage(string l1Name, IReadOnlyList<GuestVm> leftOff)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
@@ -59,33 +60,59 @@ public sealed class NestedCascadeService(
         ArgumentNullException.ThrowIfNull(request);
         var (hostName, enable) = (request.HostName, request.Enable);
         request = request with { VmId = vm.Id, PowerAction = PowerAction.ShutDown, EnableMacAddressSpoofing = request.EnableMacAddressSpoofing && enable, DisableDynamicMemory = request.DisableDynamicMemory && enable };
-        var target = $"VM '{vm.Name}' on host '{hostName}'";
-        if (!actor.CanOperate)
-        {
-            // Recorded as denied through the audited change below, before any credential is asked for.
-            return await RecordAsync(actor, vm, request, null, null, cancellationToken);
-        }
-
-        var (credential, problem) = await reader.CredentialAsync(actor, hostName, vm, known, ask, cancellationToken);
-        return await RecordAsync(actor, vm, request, credential, problem ?? $"No guest credentials for {target}.", cancellationToken, progress);
+        var cascadeRun = new CascadeRun(
+            ActionName(enable),
+            $"Turning nested virtualization {(enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' with its L2 VMs",
+            new { enable, power = PowerAction.ShutDown.ToString(), cascade = true, request.EnableMacAddressSpoofing, request.DisableDynamicMemory },
+            (host, guest, credential, steps) => cascade.RunAsync(host, guest, credential, request, steps, cancellationToken));
+        return await RecordAsync(actor, hostName, vm, known, ask, cascadeRun, progress, cancellationToken);
     }
 
-    private async Task<NestedCascadeResult> RecordAsync(
-        Actor actor, VmSnapshot vm, NestedVirtualizationRequest request, GuestCredential? credential, string? noCredential, CancellationToken cancellationToken, IProgress<OperationStep>? progress = null)
+    /// <summary>
+    /// Restarts running L1 <paramref name="vm"/> as a cascade (its running L2 VMs shut down inside the guest first and started
+    /// again after), audited as "Restart VM (cascade with L2 VMs)"; the credential flow and the role check as for <see cref="RunAsync"/>.
+    /// </summary>
+    public async Task<NestedCascadeResult> RestartAsync(
+        Actor actor, string hostName, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, IProgress<OperationStep>? progress, CancellationToken cancellationToken = default)
     {
-        var hostName = request.HostName;
-        var prefix = $"Turning nested virtualization {(request.Enable ? "on" : "off")} on VM '{vm.Name}' on host '{hostName}' with its L2 VMs";
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(vm);
+        var cascadeRun = new CascadeRun(
+            RestartActionName,
+            $"Restarting VM '{vm.Name}' on host '{hostName}' with its L2 VMs",
+            new { action = "Restart", cascade = true },
+            (host, guest, credential, steps) => cascade.RestartAsync(host, guest, credential, hostName, vm.Id, steps, cancellationToken));
+        return await RecordAsync(actor, hostName, vm, known, ask, cascadeRun, progress, cancellationToken);
+    }
+
+    /// <summary>The audit action of a restart cascade (it contains "cascade", so the bell lists it).</summary>
+    public const string RestartActionName = "Restart VM (cascade with L2 VMs)";
+
+    // One cascade as the audit trail records it: its action, its words, its parameters, and how it runs once a credential is known.
+    private sealed record CascadeRun(
+        string Action, string What, object Parameters, Func<IHyperVHost, IGuestVms, GuestCredential, IProgress<OperationStep>, Task<NestedCascadeResult>> Run);
+
+    private async Task<NestedCascadeResult> RecordAsync(
+        Actor actor, string hostName, VmSnapshot vm, GuestCredential? known, GuestCredentialPrompt ask, CascadeRun run, IProgress<OperationStep>? progress, CancellationToken cancellationToken)
+    {
+        // The role is checked (and a denial recorded) before any credential is asked for.
+        GuestCredential? credential = null;
+        string? problem = null;
+        if (actor.CanOperate)
+        {
+            (credential, problem) = await reader.CredentialAsync(actor, hostName, vm, known, ask, cancellationToken);
+        }
+
+        var prefix = run.What;
         var change = new AuditedChange<NestedCascadeResult>(
-            new AuditStart(actor, ActionName(request.Enable), hostName, vm.Name, vm.Id,
-                new { enable = request.Enable, power = PowerAction.ShutDown.ToString(), cascade = true, request.EnableMacAddressSpoofing, request.DisableDynamicMemory },
-                ChangeAudit.StateOf(vm)),
+            new AuditStart(actor, run.Action, hostName, vm.Name, vm.Id, run.Parameters, ChangeAudit.StateOf(vm)),
             prefix,
             message => Ended(OperationOutcome.Refused, hostName, vm, message),
             CompletionOf)
         {
             NeededRole = DashboardRoles.Operator,
             Denied = message => Ended(OperationOutcome.Denied, hostName, vm, message),
-            Invalid = credential is null && actor.CanOperate ? $"{prefix}: refused, nothing was changed. {noCredential}" : null,
+            Invalid = credential is null && actor.CanOperate ? $"{prefix}: refused, nothing was changed. {problem ?? "No guest credentials."}" : null,
         };
         var result = await audit.ChangeAsync(change, async id =>
         {
@@ -96,7 +123,7 @@ public sealed class NestedCascadeService(
 
             try
             {
-                return await cascade.RunAsync(host, guest, credential!, request, new AuditProgress(audit, id, progress), cancellationToken);
+                return await run.Run(host, guest, credential!, new AuditProgress(audit, id, progress));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -28,9 +28,13 @@ public sealed record NestedGuestReading(bool Read, bool HyperVRuns, IReadOnlyLis
 /// Reads an L1 guest's L2 VMs before its nested setting or power changes: from the dashboard's own inventory of the L1 when it
 /// was added as a host, else inside the guest over PowerShell Direct with the guest credential flow (this visit's credential,
 /// the remembered one, or the user's; a refused one is forgotten and asked for again). Reading changes nothing: not audited.
+/// The credential store is resolved only when a guest is read over PowerShell Direct, so pages that show the nesting tree
+/// need no database until then.
 /// </summary>
-public sealed class NestedGuestReader(IHostLookup hosts, GuestCredentialStore credentials, InventoryStore? inventory = null)
+public sealed class NestedGuestReader(IHostLookup hosts, IServiceProvider services, InventoryStore? inventory = null)
 {
+    private GuestCredentialStore Credentials => services.GetRequiredService<GuestCredentialStore>();
+
     /// <summary>The source named for a reading over PowerShell Direct.</summary>
     public const string PowerShellDirect = "read inside the guest over PowerShell Direct (Get-VM)";
 
@@ -84,7 +88,7 @@ public sealed class NestedGuestReader(IHostLookup hosts, GuestCredentialStore cr
             return (null, null, $"The dashboard has no host '{host}' that can reach the guest of {target}.");
         }
 
-        var credential = known ?? await credentials.FindAsync(host, vm.Id, cancellationToken);
+        var credential = known ?? await Credentials.FindAsync(host, vm.Id, cancellationToken);
         var remember = false;
         string? problem = null;
         while (true)
@@ -104,14 +108,14 @@ public sealed class NestedGuestReader(IHostLookup hosts, GuestCredentialStore cr
                 var reading = await guest.GetGuestVmsAsync(vm.Id, credential, cancellationToken);
                 if (remember && actor.CanAdminister)
                 {
-                    await credentials.RememberAsync(host, vm.Id, credential, cancellationToken);
+                    await Credentials.RememberAsync(host, vm.Id, credential, cancellationToken);
                 }
 
                 return (reading, credential, null);
             }
             catch (HostOperationException ex) when (ex.Kind == HostErrorKind.GuestAuthenticationFailed)
             {
-                await credentials.ForgetAsync(host, vm.Id, cancellationToken);
+                await Credentials.ForgetAsync(host, vm.Id, cancellationToken);
                 credential = null;
                 problem = $"VM '{vm.Name}' on host '{host}' refused the user name or password. The guest said: {GuestSetup.GuestWords(ex.HostMessage)}";
             }

@@ -131,6 +131,19 @@ public sealed class NestedCascadeServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_restart_cascade_is_audited_as_one_entry_and_leaves_the_L2_vm_running_again()
+    {
+        var result = await Service.RestartAsync(TestDatabase.Operator, HostName, await L1Async(), null, _ => Task.FromResult<GuestCredentialAnswer?>(Lab), null);
+
+        Assert.Equal(OperationOutcome.Succeeded, result.Result.Outcome);
+        var entry = Assert.Single(_db.Entries());
+        Assert.Equal((NestedCascadeService.RestartActionName, "Succeeded"), (entry.Action, entry.Result));
+        Assert.Contains("4. Start L2 VM 'l2-app-01' again (Start-VM inside 'l1-hv') — Done", entry.After, StringComparison.Ordinal);
+        Assert.Equal(["l2-app-01"], (await GuestAsync()).Running.Select(v => v.Name));
+        Assert.True((await L1Async()).ExposeVirtualizationExtensions);
+    }
+
+    [Fact]
     public async Task A_viewer_is_denied_before_any_credential_is_asked_and_nothing_changes()
     {
         var asked = false;
