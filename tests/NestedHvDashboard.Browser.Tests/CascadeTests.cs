@@ -43,6 +43,23 @@ public sealed class CascadeTests(DashboardFixture dashboard)
             await Assertions.Expect(l1Host.GetByTestId("vm-state")).ToHaveTextAsync("Running", new() { Timeout = Timeout });
         }
 
+        // A restart of the L1 offers the same cascade and leaves the L2 VM running again.
+        await using (var context = await dashboard.NewContextAsync(app, 1366, 768))
+        {
+            var page = await OpenLiveAsync(context, l1Page);
+            await page.GetByTestId("power-restart").ClickAsync(new() { Timeout = Timeout });
+            // The L1's own host entry lists its L2 VMs: the guest's credentials are asked for only once the cascade runs.
+            await Assertions.Expect(page.GetByTestId("cascade-running-names")).ToHaveTextAsync(L2, new() { Timeout = Timeout });
+            await Assertions.Expect(page.GetByTestId("cascade-plan-step")).ToHaveCountAsync(4);
+            await SaveScreenshotAsync(page, "cascade-restart-dialog-1366-light.png", 1366, 768);
+            await page.GetByTestId("restart-cascade-run").ClickAsync();
+            await page.Locator("[data-testid=guest-user] input, input[data-testid=guest-user]").FillAsync(LabScenarios.GuestAdministratorUserName, new() { Timeout = Timeout });
+            await page.Locator("[data-testid=guest-password] input, input[data-testid=guest-password]").FillAsync(LabScenarios.GuestAdministratorPassword);
+            await page.GetByTestId("guest-credential-ok").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("power-bar")).ToContainTextAsync($"L2 VM '{L2}' started again inside the guest", new() { Timeout = 60_000 });
+            await Assertions.Expect(page.GetByTestId("nesting-tree").Locator($"[data-vm=\"{L2}\"]").GetByTestId("nesting-l2-state")).ToHaveTextAsync("Running", new() { Timeout = Timeout });
+        }
+
         // The dialog at every width and theme: it names the running L2 VM, lists the cascade, and Cancel changes nothing.
         foreach (var (width, height) in Sizes)
         {
@@ -97,9 +114,9 @@ public sealed class CascadeTests(DashboardFixture dashboard)
             await Assertions.Expect(tree.GetByTestId("nesting-l2-off-reason")).ToContainTextAsync("they stay off until it is turned back on");
             await SaveScreenshotAsync(page, "cascade-done-1366-light.png", 1366, 768);
 
-            // Activity: one entry naming the cascade, its After listing every level and step.
+            // Activity: the disable is one entry naming the cascade (the restart is another), its After listing every level and step.
             var activity = await OpenLiveAsync(context, "/activity");
-            var entry = activity.GetByTestId("activity-entry").Filter(new() { HasText = "cascade" });
+            var entry = activity.GetByTestId("activity-entry").Filter(new() { HasText = "Disable nested (cascade" });
             await Assertions.Expect(entry).ToHaveCountAsync(1, new() { Timeout = Timeout });
             await Assertions.Expect(entry).ToHaveAttributeAsync("data-result", "Succeeded");
             await entry.GetByTestId("activity-expand").ClickAsync();
