@@ -78,6 +78,9 @@ public enum HostScript
 
     /// <summary>Set-VMProcessor -Count (the VM must be Off). Parameters: VMId, Count.</summary>
     SetProcessorCount,
+
+    /// <summary>Inside the guest: whether Hyper-V runs and its (L2) VMs, or Stop-VM / Start-VM of one of them. Parameters: VMId, Credential, Action (Read, Stop, Start), NestedVMId.</summary>
+    GuestNestedVms,
 }
 
 /// <summary>

@@ -59,6 +59,12 @@ public enum OperationStepKind
 
     /// <summary>Set-VMProcessor -Count (needs the VM Off).</summary>
     SetProcessorCount,
+
+    /// <summary>A cascade's Stop-VM of one L2 VM inside its L1 guest (over PowerShell Direct), before the L1 stops.</summary>
+    StopNestedVm,
+
+    /// <summary>A cascade's Start-VM of one L2 VM inside its L1 guest (over PowerShell Direct), once the L1 runs again.</summary>
+    StartNestedVm,
 }
 
 /// <summary>Where a step is.</summary>

@@ -165,6 +165,13 @@ public sealed class StartVMCommand : VmTargetCmdlet
                     vm.GuestIsHyperVHost = guest.CompletePendingFeatures();
                 }
 
+                if (host.HypervisorStopped)
+                {
+                    return VmOutcome<bool>.Fail(Error(NestedLevels.HypervisorNotRunning(vm.Name), "OperationFailed,StartVMCommand", ErrorCategory.InvalidOperation, vm.Name));
+                }
+
+                NestedLevels.Booting(vm, state);
+
                 vm.BeginTransition(VMState.Starting, VMState.Running, now, host.Timing.StartDuration);
                 return VmOutcome<bool>.Ok(true, vm.TransitionEndsAt);
             case VMState.Paused:
@@ -220,6 +227,7 @@ public sealed class StopVMCommand : VmTargetCmdlet
                     }
 
                     vm.BeginTransition(VMState.Stopping, VMState.Off, now, TurnOff ? host.Timing.StopDuration / 4 : host.Timing.StopDuration);
+                    NestedLevels.PoweredOff(vm, now);
                     return VmOutcome<bool>.Ok(true, vm.TransitionEndsAt);
                 default:
                     return VmStateError<bool>(vm, "shut down", state);

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
 
 namespace NestedHvDashboard.Simulator.Cmdlets;
 
@@ -80,6 +81,7 @@ public sealed class RestartVMCommand : VmTargetCmdlet
 
             // A reset skips the guest's shutdown: the stop is as quick as turning off.
             vm.BeginRestart(now, host.Timing.StopDuration / 4, host.Timing.StartDuration);
+            NestedLevels.PoweredOff(vm, now);
             return VmOutcome<bool>.Ok(true, vm.TransitionEndsAt);
         });
     }

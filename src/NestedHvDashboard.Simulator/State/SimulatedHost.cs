@@ -60,6 +60,12 @@ public sealed class SimulatedHost
     /// </summary>
     public bool HyperVInstalled { get; set; } = true;
 
+    /// <summary>
+    /// True in a guest whose VM last booted with nested virtualization off: Hyper-V is installed but its hypervisor does not
+    /// run, so Start-VM refuses as Hyper-V does. Set by <see cref="NestedLevels"/> when the VM starts.
+    /// </summary>
+    public bool HypervisorStopped { get; set; }
+
     /// <summary>Windows features (Install-WindowsFeature names) and optional features (DISM names) installed.</summary>
     public List<string> InstalledFeatures { get; set; } = [];
 

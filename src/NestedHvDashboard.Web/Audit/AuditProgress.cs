@@ -88,6 +88,27 @@ public sealed class AuditProgress(IAuditTrail audit, long id, IProgress<Operatio
                 : $" The VM was being {stopped} by this change: it may be left Off; start it if it should run.";
         }
 
-        return text;
+        return text + NestedVmsLeftOff(begun);
+    }
+
+    /// <summary>A cascade's L2 VMs it had shut down (or was shutting down) inside the guest and not started again, in the user's words; "" for none.</summary>
+    private static string NestedVmsLeftOff(List<OperationStep> begun)
+    {
+        var left = begun
+            .Where(s => s.Kind is OperationStepKind.StopNestedVm && s.Status is OperationStepStatus.Done or OperationStepStatus.Running or OperationStepStatus.StillRunning)
+            .Select(s => NameIn(s.Title))
+            .Where(name => name is not null && !begun.Exists(s => s.Kind is OperationStepKind.StartNestedVm && s.Status is OperationStepStatus.Done && NameIn(s.Title) == name))
+            .ToList();
+        return left.Count == 0
+            ? ""
+            : $" L2 {(left.Count == 1 ? "VM" : "VMs")} {string.Join(", ", left.Select(n => $"'{n}'"))} had been shut down inside the guest by this change and not started again: start them once the L1 runs with nested virtualization on.";
+    }
+
+    // The first quoted name in a step's title: the L2 VM of a cascade's L2 step.
+    private static string? NameIn(string title)
+    {
+        var start = title.IndexOf('\'', StringComparison.Ordinal);
+        var end = start < 0 ? -1 : title.IndexOf('\'', start + 1);
+        return end < 0 ? null : title[(start + 1)..end];
     }
 }

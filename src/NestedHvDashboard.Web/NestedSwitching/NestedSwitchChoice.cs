@@ -11,4 +11,7 @@ public enum NestedSwitchChoice
 
     /// <summary>Keep the VM running; change it the next time it is seen Off.</summary>
     AtNextShutdown,
+
+    /// <summary>L2 VMs run in the guest: shut them down inside it first, change the L1, start them again (or leave them off after a disable).</summary>
+    Cascade,
 }

@@ -27,6 +27,9 @@ public static class OperationsServiceCollectionExtensions
         services.TryAddSingleton<Audit.AuditQuery>();
         services.TryAddSingleton<ActivityLog>();
         services.TryAddSingleton<NestedSwitchService>();
+        services.TryAddSingleton<NestedCascadeOperations>();
+        services.TryAddSingleton<NestedGuestReader>();
+        services.TryAddSingleton<NestedCascadeService>();
         services.AddHostedService<PendingChangeApplier>();
         services.AddVmPower();
         Fixes.FixesServiceCollectionExtensions.AddVmFixes(services);

@@ -11,7 +11,7 @@ namespace NestedHvDashboard.Web.Power;
 /// What the VM page's power bar and its readiness fix buttons share: one power action at a time through the
 /// <see cref="VmPowerService"/>, the warned ones confirmed first (<see cref="PowerConfirmDialog"/>), its steps live and how it ended.
 /// </summary>
-public abstract class VmPowerComponent : VmPartComponent
+public abstract partial class VmPowerComponent : VmPartComponent
 {
     [Inject]
     public required VmPowerService Power { get; init; }
@@ -46,6 +46,11 @@ public abstract class VmPowerComponent : VmPartComponent
         }
 
         var vm = Vm;
+        if (action is VmPowerAction.Restart && await RestartWithL2Async(vm))
+        {
+            return;
+        }
+
         if (VmPowerActions.Warning(action) is not null && !await PowerConfirmDialog.AskAsync(Dialogs, action, vm.Name, Host))
         {
             return;

@@ -126,12 +126,16 @@ public sealed partial class VmPage : LiveInventoryComponent
                 return;
             }
 
+            // L2 VMs running inside the guest would stop working: the dialog lists them and offers the cascade.
+            var guest = await ReadGuestForSwitchAsync(vm);
             var parameters = new DialogParameters<NestedSwitchDialog>
             {
                 { d => d.VmName, vm.Name },
                 { d => d.Enable, wanted },
                 { d => d.MacSpoofing, wanted && _alsoMacSpoofing },
                 { d => d.DynamicMemoryOff, wanted && AlsoDynamicMemoryOff(vm) },
+                { d => d.Guest, guest },
+                { d => d.CascadePlan, CascadePlanFor(vm, wanted, guest) },
             };
             var dialog = await Dialogs.ShowAsync<NestedSwitchDialog>("Nested virtualization", parameters);
             var answer = await dialog.Result;
@@ -140,7 +144,11 @@ public sealed partial class VmPage : LiveInventoryComponent
                 return;
             }
 
-            if (NestedSwitchService.PowerActionOf(choice) is { } power)
+            if (choice is NestedSwitchChoice.Cascade)
+            {
+                await RunCascadeAsync(vm, wanted);
+            }
+            else if (NestedSwitchService.PowerActionOf(choice) is { } power)
             {
                 await RunAsync(vm, wanted, power);
             }
