@@ -12,7 +12,10 @@ public static class GuestOsRule
     /// <summary>The releases Microsoft's guide names for a guest that runs Hyper-V.</summary>
     public const string SupportedText = "Windows Server 2016 or later, or Windows 10 or later";
 
-    /// <summary>Pass for a supported Windows guest, warn for an older Windows or a non-Windows guest, unknown when not reported.</summary>
+    /// <summary>
+    /// Pass for a supported Windows guest or one that does not report its OS; warn for an older Windows or a non-Windows
+    /// guest; unknown for a Windows guest whose release cannot be told.
+    /// </summary>
     public static ReadinessCheck Evaluate(VmSnapshot vm)
     {
         ArgumentNullException.ThrowIfNull(vm);
@@ -21,10 +24,11 @@ public static class GuestOsRule
         var name = vm.GuestOsName?.Trim();
         if (string.IsNullOrEmpty(name))
         {
+            // Not reported is not a problem found: an Off VM never reports its OS. The issue's requirement is "a supported
+            // Windows OS, or unknown", so this passes and says what it will check once the guest reports.
             var why = vm.State is VmState.Running ? "its integration services do not report it" : $"the VM is {vm.State}";
-            return new ReadinessCheck(id, title, ReadinessStatus.Unknown,
-                $"The guest's OS is not known ({why}); nested Hyper-V needs {SupportedText}.",
-                "Start the VM with integration services (Data Exchange) running so the guest reports its OS.");
+            return new ReadinessCheck(id, title, ReadinessStatus.Pass,
+                $"The guest's OS is not reported ({why}); nested Hyper-V needs {SupportedText}, checked once the guest reports it.", null);
         }
 
         var reported = string.IsNullOrWhiteSpace(vm.GuestOsVersion) ? name : $"{name} ({vm.GuestOsVersion.Trim()})";
