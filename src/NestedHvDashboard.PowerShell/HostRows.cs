@@ -129,7 +129,13 @@ internal static partial class HostRows
             supported,
             Version.TryParse(row.Text("DefaultVersion"), out var defaultVersion) ? defaultVersion : null,
             row.Boolean("IsAzureVm"),
-            NonEmpty(row.Text("AzureSecurityType")));
+            NonEmpty(row.Text("AzureSecurityType")))
+        {
+            VirtualizationFirmwareEnabled = OptionalBoolean(row.Text("VirtualizationFirmwareEnabled")),
+            SecondLevelAddressTranslation = OptionalBoolean(row.Text("SecondLevelAddressTranslation")),
+            InFailoverCluster = row.Boolean("InFailoverCluster"),
+            ClusterName = NonEmpty(row.Text("ClusterName")),
+        };
     }
 
     private static VmSnapshot ToVmSnapshot<TRow>(TRow row, Dictionary<Guid, List<VmNetworkAdapterInfo>> adapters)
@@ -152,7 +158,10 @@ internal static partial class HostRows
             row.Boolean("HasCheckpoints"),
             adapters.TryGetValue(id, out var list) ? list : [],
             NonEmpty(row.Text("GuestOsName")),
-            NonEmpty(row.Text("GuestOsVersion")));
+            NonEmpty(row.Text("GuestOsVersion")))
+        {
+            IsClustered = row.Boolean("IsClustered"),
+        };
     }
 
     internal static object? Value(PSObject row, string name)
@@ -167,6 +176,9 @@ internal static partial class HostRows
     internal static string? OptionalText(PSObject row, string name) => NonEmpty(Text(row, name));
 
     private static string? NonEmpty(string text) => text.Length > 0 ? text : null;
+
+    // "True" / "False" as the host wrote it; empty (not reported) is null.
+    private static bool? OptionalBoolean(string text) => bool.TryParse(text, out var value) ? value : null;
 
     internal static int Int32(PSObject row, string name) =>
         Value(row, name) is { } value ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : 0;

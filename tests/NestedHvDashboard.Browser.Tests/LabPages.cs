@@ -16,6 +16,7 @@ internal static class LabPages
         "HV-WS2022-AMD",
         "AZ-WS2025-TL",
         "WIN11-DEV",
+        "HV-OPTERON-01",
     ];
 
     /// <summary>

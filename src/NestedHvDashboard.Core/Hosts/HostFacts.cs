@@ -44,4 +44,22 @@ public sealed record HostFacts(
 {
     /// <summary>The <see cref="AzureSecurityType"/> of an Azure VM whose instance metadata did not answer.</summary>
     public const string AzureSecurityTypeUnknown = "Unknown";
+
+    /// <summary>
+    /// Win32_Processor.VirtualizationFirmwareEnabled (VT-x / AMD-V on in the firmware); null when not reported.
+    /// Windows reports False while a hypervisor runs, so it says something only when <see cref="HyperVPresent"/> is false.
+    /// </summary>
+    public bool? VirtualizationFirmwareEnabled { get; init; }
+
+    /// <summary>
+    /// Win32_Processor.SecondLevelAddressTranslationExtensions (EPT on Intel, RVI on AMD); null when not reported.
+    /// Like <see cref="VirtualizationFirmwareEnabled"/>, False while a hypervisor runs.
+    /// </summary>
+    public bool? SecondLevelAddressTranslation { get; init; }
+
+    /// <summary>True when the host is a node of a failover cluster (its cluster service runs, or Get-Cluster answers).</summary>
+    public bool InFailoverCluster { get; init; }
+
+    /// <summary>The failover cluster's name (Get-Cluster), or null when not a node or when the FailoverClusters module is missing.</summary>
+    public string? ClusterName { get; init; }
 }

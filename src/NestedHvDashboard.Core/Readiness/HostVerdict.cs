@@ -17,7 +17,7 @@ public enum HostVerdictKind
 
 /// <summary>
 /// A host's readiness in a few words for a tile: "Can run nested (Intel, WS2019)", "Cannot: Trusted Launch Azure VM",
-/// "Cannot: AMD needs Windows Server 2022+", "Unknown: host unreachable". Derived from the host rules
+/// "Cannot: AMD needs Windows Server 2022+", "Cannot: AMD Opteron", "Unknown: host unreachable". Derived from the host rules
 /// (<see cref="HostRules"/>), so the words never disagree with the host's checklist.
 /// </summary>
 /// <param name="Kind">Can nest, cannot, or unknown.</param>
@@ -67,11 +67,16 @@ public sealed record HostVerdict(HostVerdictKind Kind, string Text, string? Reas
     }
 
     private static readonly string[] Priority =
-        [ReadinessRuleIds.HostProcessor, ReadinessRuleIds.HostAzureSecurityType, ReadinessRuleIds.HostOs, ReadinessRuleIds.HostHyperV];
+        [ReadinessRuleIds.HostProcessor, ReadinessRuleIds.HostProcessorFamily, ReadinessRuleIds.HostAzureSecurityType,
+         ReadinessRuleIds.HostVirtualizationExtensions, ReadinessRuleIds.HostOs, ReadinessRuleIds.HostHyperV];
 
     private static string CannotText(HostFacts facts, string ruleId) => ruleId switch
     {
         ReadinessRuleIds.HostProcessor => "processor is neither Intel nor AMD",
+        ReadinessRuleIds.HostProcessorFamily => HostHardwareRules.PreZenFamilyOf(facts.ProcessorModel) ?? "AMD processor older than EPYC / Ryzen",
+        ReadinessRuleIds.HostVirtualizationExtensions when facts.VirtualizationFirmwareEnabled is false =>
+            $"{(facts.ProcessorVendor is ProcessorVendor.Amd ? "AMD-V" : "VT-x")} off in firmware",
+        ReadinessRuleIds.HostVirtualizationExtensions => $"processor has no {(facts.ProcessorVendor is ProcessorVendor.Amd ? "RVI" : "EPT")}",
         ReadinessRuleIds.HostOs when NestedRequirement.For(facts.ProcessorVendor) is { } requirement =>
             $"{HostRules.VendorName(facts.ProcessorVendor)} needs {(facts.IsServer ? ShortMinimum(requirement.MinimumServerBuild, true) : ShortMinimum(requirement.MinimumClientBuild, false))}",
         ReadinessRuleIds.HostOs => "host OS too old for nested virtualization",
@@ -83,6 +88,8 @@ public sealed record HostVerdict(HostVerdictKind Kind, string Text, string? Reas
     private static string UnknownText(string ruleId) => ruleId switch
     {
         ReadinessRuleIds.HostProcessor => "processor maker not reported",
+        ReadinessRuleIds.HostProcessorFamily => "AMD processor family not recognised",
+        ReadinessRuleIds.HostVirtualizationExtensions => "virtualization extensions not reported",
         ReadinessRuleIds.HostOs => "host OS not known for this processor",
         ReadinessRuleIds.HostAzureSecurityType => "Azure security type not known",
         _ => "a host prerequisite cannot be checked",

@@ -9,22 +9,29 @@ public static class ReadinessEvaluator
     // Host facts are immutable: a host's checks are evaluated once per facts instance, not once per VM of the host.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HostFacts, IReadOnlyList<ReadinessCheck>> HostChecks = new();
 
-    /// <summary>host.processor, host.os, host.hyperv, host.azure-security-type.</summary>
+    /// <summary>
+    /// host.processor, host.processor-family, host.virtualization-extensions, host.os, host.hyperv,
+    /// host.azure-security-type, host.cluster.
+    /// </summary>
     public static IReadOnlyList<ReadinessCheck> EvaluateHost(HostFacts host)
     {
         ArgumentNullException.ThrowIfNull(host);
         return
         [
             HostRules.Processor(host),
+            HostHardwareRules.ProcessorFamily(host),
+            HostHardwareRules.VirtualizationExtensions(host),
             HostRules.OperatingSystem(host),
             HostRules.HyperV(host),
             HostRules.AzureSecurityType(host),
+            ClusterRules.Host(host),
         ];
     }
 
     /// <summary>
-    /// vm.host-support (the host rules summarised), vm.config-version, vm.l1-vcpus, vm.generation,
-    /// vm.power-state, vm.dynamic-memory, vm.startup-memory, vm.checkpoints, vm.l2-network (with no NAT known in the guest).
+    /// vm.host-support (the host rules summarised), vm.config-version, vm.guest-os, vm.l1-vcpus, vm.generation,
+    /// vm.power-state, vm.dynamic-memory, vm.memory-resize, vm.startup-memory, vm.checkpoints, vm.clustered,
+    /// vm.l2-network (with no NAT known in the guest).
     /// </summary>
     public static IReadOnlyList<ReadinessCheck> EvaluateVm(HostFacts host, VmSnapshot vm)
     {
@@ -34,12 +41,15 @@ public static class ReadinessEvaluator
         [
             VmRules.HostSupport(host, HostChecks.GetValue(host, static facts => EvaluateHost(facts))),
             ConfigVersionRule.Evaluate(host, vm),
+            GuestOsRule.Evaluate(vm),
             VmRules.L1Vcpus(vm),
             VmRules.Generation(vm),
             VmRules.PowerState(vm),
             VmRules.DynamicMemory(vm),
+            VmRules.MemoryResize(vm),
             VmRules.StartupMemory(vm),
             VmRules.Checkpoints(vm),
+            ClusterRules.Vm(vm),
             NestedNetworkRule.Evaluate(host, vm),
         ];
     }

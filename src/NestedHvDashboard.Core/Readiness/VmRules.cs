@@ -39,7 +39,10 @@ public static class VmRules
         return new ReadinessCheck(id, title, ReadinessStatus.Pass, "Every host check passes.", null);
     }
 
-    /// <summary>vm.l1-vcpus: more than 225 vCPUs fails on a Windows Server 2019-or-earlier guest.</summary>
+    /// <summary>
+    /// vm.l1-vcpus: more than 225 vCPUs on a Windows Server 2019-or-earlier guest warns. Microsoft's guide says the count
+    /// "should" be 225 or less, a recommendation, so it does not block.
+    /// </summary>
     public static ReadinessCheck L1Vcpus(VmSnapshot vm)
     {
         ArgumentNullException.ThrowIfNull(vm);
@@ -52,18 +55,18 @@ public static class VmRules
         }
 
         var reducing = $"Turn the VM Off and reduce it to {MaxVcpusForServer2019L1} vCPUs (Set-VMProcessor -Count {MaxVcpusForServer2019L1})";
-        if (!string.IsNullOrWhiteSpace(vm.GuestOsName) && !vm.GuestOsName.Contains("Windows", StringComparison.OrdinalIgnoreCase))
+        if (GuestOsRule.IsNotWindows(vm))
         {
             return new ReadinessCheck(id, title, ReadinessStatus.Pass,
-                $"{count} vCPUs; the 225-vCPU limit applies to Windows Server 2019 or earlier guests and this guest runs {vm.GuestOsName.Trim()}.", null);
+                $"{count} vCPUs; the 225-vCPU limit applies to Windows Server 2019 or earlier guests and this guest runs {vm.GuestOsName!.Trim()}.", null);
         }
 
         var guest = WindowsRelease.FromGuest(vm.GuestOsName, vm.GuestOsVersion);
         return guest switch
         {
             WindowsProduct.WindowsServer2016 or WindowsProduct.WindowsServer2019 or WindowsProduct.Older => new ReadinessCheck(
-                id, title, ReadinessStatus.Fail,
-                $"{count} vCPUs on {guest.DisplayName()}: as a nested (L1) host, Windows Server 2019 or earlier should have 225 vCPUs or fewer.",
+                id, title, ReadinessStatus.Warn,
+                $"{count} vCPUs on {guest.DisplayName()}: Microsoft's guide says a Windows Server 2019 (or earlier) nested (L1) host should have 225 vCPUs or fewer.",
                 $"{reducing}, or upgrade the guest to Windows Server 2022 or later."),
             WindowsProduct.Unknown => new ReadinessCheck(
                 id, title, ReadinessStatus.Unknown,
@@ -117,17 +120,45 @@ public static class VmRules
             "The dashboard stops the VM (shut down or turn off, your choice), changes the setting and starts it again.");
     }
 
-    /// <summary>vm.dynamic-memory: Microsoft's nested check flags dynamic memory.</summary>
+    /// <summary>
+    /// vm.dynamic-memory: Microsoft allows dynamic memory with nested virtualization, but while Hyper-V runs in the guest
+    /// the memory does not fluctuate: the guest keeps what it has. An informational warning, since the guest may be
+    /// left with its startup memory.
+    /// </summary>
     public static ReadinessCheck DynamicMemory(VmSnapshot vm)
     {
         ArgumentNullException.ThrowIfNull(vm);
         const string id = ReadinessRuleIds.VmDynamicMemory;
-        const string title = "Static memory";
+        const string title = "Dynamic memory";
         return vm.DynamicMemoryEnabled
             ? new ReadinessCheck(id, title, ReadinessStatus.Warn,
-                "Dynamic memory is on; a VM that runs nested VMs needs static memory (Microsoft's nested check flags it).",
-                $"Turn the VM Off and run Set-VMMemory -VMName {Networking.PlannedCommand.Quote(vm.Name)} -DynamicMemoryEnabled $false.")
-            : new ReadinessCheck(id, title, ReadinessStatus.Pass, "Dynamic memory is off.", null);
+                $"Dynamic memory is on. Microsoft allows it with nested virtualization, but while Hyper-V runs in the guest its memory does not grow or shrink: it keeps what it has (startup {FormatBytes(vm.MemoryStartupBytes)}).",
+                $"Nothing is required. For a known amount, turn the VM Off and give it static memory: Set-VMMemory -VMName {Networking.PlannedCommand.Quote(vm.Name)} -DynamicMemoryEnabled $false.")
+            : new ReadinessCheck(id, title, ReadinessStatus.Pass, "Dynamic memory is off: the guest has the memory you set.", null);
+    }
+
+    /// <summary>
+    /// vm.memory-resize: while Hyper-V runs in the guest, its memory can change only while the VM is Off (runtime resize
+    /// fails, dynamic memory stops). Warns for a nested VM with dynamic memory; says so to anyone about to resize a nested VM.
+    /// </summary>
+    public static ReadinessCheck MemoryResize(VmSnapshot vm)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        const string id = ReadinessRuleIds.VmMemoryResize;
+        const string title = "Memory resize while nested";
+        if (!vm.ExposeVirtualizationExtensions)
+        {
+            return new ReadinessCheck(id, title, ReadinessStatus.Pass,
+                "Nested virtualization is off: memory can be resized while the VM runs. Once Hyper-V runs in the guest, it can change only while the VM is Off.", null);
+        }
+
+        var resize = $"turn the VM Off and set it (Set-VMMemory -VMName {Networking.PlannedCommand.Quote(vm.Name)} -StartupBytes <size>)";
+        return vm.DynamicMemoryEnabled
+            ? new ReadinessCheck(id, title, ReadinessStatus.Warn,
+                "Nested virtualization is on with dynamic memory: while Hyper-V runs in the guest, runtime memory resize does not work, so dynamic memory does not grow or shrink the guest's memory.",
+                $"To give the guest more memory, {resize}.")
+            : new ReadinessCheck(id, title, ReadinessStatus.Pass,
+                $"Static memory. Nested virtualization is on: while Hyper-V runs in the guest, resizing its memory at runtime fails; to change it, {resize}.", null);
     }
 
     /// <summary>vm.startup-memory: Microsoft's Enable-NestedVm check wants at least 4 GB.</summary>

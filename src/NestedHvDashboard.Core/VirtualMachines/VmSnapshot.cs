@@ -79,4 +79,8 @@ public sealed record VmSnapshot(
     bool HasCheckpoints,
     IReadOnlyList<VmNetworkAdapterInfo> NetworkAdapters,
     string? GuestOsName,
-    string? GuestOsVersion);
+    string? GuestOsVersion)
+{
+    /// <summary>True when the VM is a clustered role (Get-VM's IsClustered): a failover cluster may live-migrate it.</summary>
+    public bool IsClustered { get; init; }
+}

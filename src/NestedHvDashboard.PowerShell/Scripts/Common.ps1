@@ -40,6 +40,27 @@ function global:Get-DashboardHostRow {
         }
     }
 
+    # Failover cluster membership: live migration of a VM that hosts VMs fails. Get-Cluster (FailoverClusters module,
+    # present only with the clustering tools) names the cluster; without it, a running cluster service still says "node".
+    $clusterMember = $false
+    $clusterName = ''
+    if (Get-Command -Name Get-Cluster -ErrorAction SilentlyContinue) {
+        try {
+            $cluster = Get-Cluster -ErrorAction Stop
+            if ($null -ne $cluster) {
+                $clusterMember = $true
+                $clusterName = [string]$cluster.Name
+            }
+        }
+        catch {
+            # Not a node ("The cluster service is not running"), or the cluster did not answer: the service decides below.
+        }
+    }
+    if (-not $clusterMember -and (Get-Command -Name Get-Service -ErrorAction SilentlyContinue)) {
+        $clusterService = Get-Service -Name ClusSvc -ErrorAction SilentlyContinue
+        $clusterMember = $null -ne $clusterService -and [string]$clusterService.Status -eq 'Running'
+    }
+
     [pscustomobject]@{
         Kind                  = 'Host'
         Name                  = [string]$computer.Name
@@ -57,6 +78,11 @@ function global:Get-DashboardHostRow {
         DefaultVersion        = $default
         IsAzureVm             = $isAzure
         AzureSecurityType     = $securityType
+        # Windows reports these False while a hypervisor runs; empty when the processor does not report them.
+        VirtualizationFirmwareEnabled = if ($null -ne $processor.VirtualizationFirmwareEnabled) { [bool]$processor.VirtualizationFirmwareEnabled } else { '' }
+        SecondLevelAddressTranslation = if ($null -ne $processor.SecondLevelAddressTranslationExtensions) { [bool]$processor.SecondLevelAddressTranslationExtensions } else { '' }
+        InFailoverCluster     = $clusterMember
+        ClusterName           = $clusterName
     }
 }
 
@@ -174,6 +200,7 @@ function global:ConvertTo-DashboardVmRow {
             HasCheckpoints                 = $checkpointed.ContainsKey($id)
             GuestOsName                    = if ($null -ne $guest) { $guest.OSName } else { '' }
             GuestOsVersion                 = if ($null -ne $guest) { $guest.OSVersion } else { '' }
+            IsClustered                    = [bool]$machine.IsClustered
         }
     }
 }

@@ -98,6 +98,7 @@ public sealed class VirtualMachine
             CheckpointType = vm.CheckpointType,
             ComputerName = host.Name,
             Cost = host.Cost,
+            IsClustered = vm.IsClustered,
             Notes = vm.Notes,
             Path = $@"C:\ProgramData\Microsoft\Windows\Hyper-V\Virtual Machines\{vm.Id.ToString().ToUpperInvariant()}",
             CreationTime = vm.CreationTime.UtcDateTime,

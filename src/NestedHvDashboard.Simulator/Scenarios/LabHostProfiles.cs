@@ -74,5 +74,6 @@ internal static class LabHostProfiles
     public static readonly Row Ws2022Amd   = new("Microsoft Windows Server 2022 Datacenter",                "10.0.20348", 3,    "AuthenticAMD", "AMD EPYC 7763 64-Core Processor",                  2,       256, 1024, "10.0",  "Dell Inc.",             "PowerEdge R7525");
     public static readonly Row Ws2025Azure = new("Microsoft Windows Server 2025 Datacenter Azure Edition",  "10.0.26100", 3,    "GenuineIntel", "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz",    1,       16,  64,   "12.0",  "Microsoft Corporation", "Virtual Machine",
         Azure: new("Standard_D16s_v5", "westeurope", new Guid("6f2b3c1e-8a4d-4e5f-9b1a-2c3d4e5f6a7b")));
+    public static readonly Row Ws2016Opteron = new("Microsoft Windows Server 2016 Datacenter",            "10.0.14393", 3,    "AuthenticAMD", "AMD Opteron(tm) Processor 6380",                   4,       64,  512,  "8.0",   "Supermicro",            "H8QGi-F");
     public static readonly Row Windows11   = new("Microsoft Windows 11 Enterprise",                         "10.0.26100", 1,    "GenuineIntel", "13th Gen Intel(R) Core(TM) i7-13700",              1,       24,  64,   "12.0",  "LENOVO",                "ThinkStation P3 Tower");
 }

@@ -29,7 +29,11 @@ public static class LabScenarios
         public const string Ws2022Amd = "HV-WS2022-AMD";
         public const string Ws2025Azure = "AZ-WS2025-TL";
         public const string Windows11 = "WIN11-DEV";
+        public const string Ws2016Opteron = "HV-OPTERON-01";
     }
+
+    /// <summary>The failover cluster <see cref="HostNames.Ws2019Intel"/> is a node of in <see cref="CreateDefaultLab"/>.</summary>
+    public const string Ws2019ClusterName = "HV-CLUSTER-01";
 
     public static HostProfile Ws2016IntelProfile() => LabHostProfiles.Ws2016Intel.ToProfile();
 
@@ -41,9 +45,13 @@ public static class LabScenarios
 
     public static HostProfile Windows11Profile() => LabHostProfiles.Windows11.ToProfile();
 
+    /// <summary>An AMD Opteron (pre-Zen) host on Windows Server 2016: no VM on it can run nested virtualization.</summary>
+    public static HostProfile Ws2016OpteronProfile() => LabHostProfiles.Ws2016Opteron.ToProfile();
+
     /// <summary>
-    /// The demo lab: five hosts (Intel WS2016, Intel WS2019, AMD WS2022, Azure WS2025 with Trusted
-    /// Launch, Windows 11) and VMs in every common state and configuration version 5.0 to 12.0.
+    /// The demo lab: six hosts (Intel WS2016, Intel WS2019 in a failover cluster, AMD WS2022, Azure WS2025 with Trusted
+    /// Launch, Windows 11, AMD Opteron WS2016) and VMs in every common state and configuration version 5.0 to 12.0, with
+    /// clustered VMs and a Linux guest, so every readiness rule shows each of its answers.
     /// </summary>
     public static SimulatedLab CreateDefaultLab(SimulationTiming? timing = null)
     {
@@ -59,15 +67,20 @@ public static class LabScenarios
         builder.Vm(ws2016, "test-win10", "7.1", VMState.Paused, cpus: 2, memory: 4 * GB, dynamicMemory: true, guest: ("Windows 10 Enterprise", "10.0.19045"));
         builder.Vm(ws2016, "print-01", "8.0", VMState.Off, cpus: 1, memory: 1 * GB, dynamicMemory: true);
 
-        var ws2019 = builder.Host(HostNames.Ws2019Intel, Ws2019IntelProfile(), timing);
-        builder.Vm(ws2019, "sql-2019", "9.0", VMState.Running, cpus: 16, memory: 64 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"), checkpoints: 1);
+        var ws2019Profile = Ws2019IntelProfile();
+        ws2019Profile.ClusterName = Ws2019ClusterName;
+        var ws2019 = builder.Host(HostNames.Ws2019Intel, ws2019Profile, timing);
+        builder.Vm(ws2019, "sql-2019", "9.0", VMState.Running, cpus: 16, memory: 64 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"), checkpoints: 1).IsClustered = true;
         builder.Vm(ws2019, "sap-hana-240", "9.0", VMState.Off, cpus: 240, memory: 2048 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"));
-        builder.Vm(ws2019, "nested-l1-02", "9.0", VMState.Running, cpus: 8, memory: 32 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"), nested: true, spoofing: true, hyperVGuest: true);
+        builder.Vm(ws2019, "nested-l1-02", "9.0", VMState.Running, cpus: 8, memory: 32 * GB, guest: ("Windows Server 2019 Datacenter", "10.0.17763"), nested: true, spoofing: true, hyperVGuest: true).IsClustered = true;
         builder.Vm(ws2019, "web-01", "8.3", VMState.Running, cpus: 4, memory: 3 * GB, dynamicMemory: true, guest: ("Windows Server 2019 Standard", "10.0.17763"));
         builder.Vm(ws2019, "web-02", "8.3", VMState.Running, cpus: 4, memory: 3 * GB, dynamicMemory: true, guest: ("Windows Server 2019 Standard", "10.0.17763"));
         builder.Vm(ws2019, "exchange-01", "8.2", VMState.Saved, cpus: 8, memory: 32 * GB, checkpoints: 1);
         builder.Vm(ws2019, "devbox-old", "8.1", VMState.Off, cpus: 2, memory: 2 * GB, dynamicMemory: true);
-        builder.Vm(ws2019, "linux-nginx", "9.0", VMState.Running, cpus: 2, memory: 2 * GB, guest: null, shutdownIntegration: false);
+        // A Linux guest's KVP daemon reports its distribution; set after building so the seeded ids and MACs stay as they were.
+        var nginx = builder.Vm(ws2019, "linux-nginx", "9.0", VMState.Running, cpus: 2, memory: 2 * GB, guest: null, shutdownIntegration: false);
+        nginx.GuestOsName = "Ubuntu 22.04.4 LTS";
+        nginx.GuestOsVersion = "5.15.0-105-generic";
 
         var ws2022 = builder.Host(HostNames.Ws2022Amd, Ws2022AmdProfile(), timing);
         builder.Vm(ws2022, "nested-l1-amd", "10.0", VMState.Running, cpus: 16, memory: 32 * GB, guest: ("Windows Server 2022 Datacenter", "10.0.20348"), nested: true, spoofing: true, hyperVGuest: true);
@@ -92,7 +105,12 @@ public static class LabScenarios
         builder.Vm(win11, "old-demo-50", "5.0", VMState.Off, cpus: 1, memory: 1 * GB, generation: 1);
         builder.Vm(win11, "insider-vm", "12.0", VMState.Saved, cpus: 4, memory: 8 * GB);
 
-        foreach (var host in new[] { ws2016, ws2019, ws2022, azure, win11 })
+        // Added last, so the hosts before it keep the ids and MACs the seed gave them.
+        var opteron = builder.Host(HostNames.Ws2016Opteron, Ws2016OpteronProfile(), timing);
+        builder.Vm(opteron, "opteron-l1", "8.0", VMState.Running, cpus: 8, memory: 16 * GB, guest: ("Windows Server 2016 Datacenter", "10.0.14393"));
+        builder.Vm(opteron, "erp-2016", "8.0", VMState.Off, cpus: 4, memory: 8 * GB);
+
+        foreach (var host in new[] { ws2016, ws2019, ws2022, azure, win11, opteron })
         {
             lab.Add(host);
         }

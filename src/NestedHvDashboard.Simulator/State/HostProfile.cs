@@ -53,6 +53,9 @@ public sealed class HostProfile
 
     public string Domain { get; set; } = "lab.contoso.com";
 
+    /// <summary>The failover cluster this host is a node of (Get-Cluster's Name), or null when it is not a node.</summary>
+    public string? ClusterName { get; set; }
+
     public DateTimeOffset LastBootUpTime { get; set; } = new(2025, 1, 6, 7, 30, 0, TimeSpan.Zero);
 
     /// <summary>Virtualization-based security and the hypervisor's boot setting (Win32_DeviceGuard, bcdedit).</summary>

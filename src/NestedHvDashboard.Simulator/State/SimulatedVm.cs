@@ -65,6 +65,9 @@ public sealed class SimulatedVm
     /// <summary>False when the guest has no shutdown integration service: a graceful Stop-VM then fails.</summary>
     public bool GuestShutdownIntegration { get; set; } = true;
 
+    /// <summary>True when the VM is a clustered role (Get-VM's IsClustered).</summary>
+    public bool IsClustered { get; set; }
+
     public string Notes { get; set; } = "";
 
     public DateTimeOffset CreationTime { get; set; } = DateTimeOffset.UnixEpoch;

@@ -105,13 +105,13 @@ public sealed class VmRow : IEquatable<VmRow>
             ReadinessRuleIds.VmHostSupport => "Host cannot nest: " + HostVerdict.For(facts).Cause,
             ReadinessRuleIds.VmConfigVersion when NestedRequirement.For(facts.ProcessorVendor) is { } requirement =>
                 $"Config version {vm.ConfigVersion} below {requirement.MinimumConfigVersion} ({(facts.ProcessorVendor is ProcessorVendor.Amd ? "AMD" : "Intel")})",
-            ReadinessRuleIds.VmL1Vcpus => $"{vm.ProcessorCount} vCPUs: over 225 for a Windows Server 2019-or-earlier guest",
             _ => c.Title,
         });
         var unknown = checks.Where(c => c.Status is ReadinessStatus.Unknown).Select(c => c.RuleId switch
         {
             ReadinessRuleIds.VmHostSupport => "Not known: " + HostVerdict.For(facts).Cause,
             ReadinessRuleIds.VmL1Vcpus => "Not known: the guest OS, for the 225-vCPU limit",
+            ReadinessRuleIds.VmGuestOs => "Not known: the guest's Windows release",
             _ => "Not known: " + c.Title,
         });
         return [.. failing, .. unknown];

@@ -124,6 +124,8 @@ public class HostRulesTests
     {
         var ids = ReadinessEvaluator.EvaluateHost(Lab.Host()).Select(c => c.RuleId);
 
-        Assert.Equal(["host.processor", "host.os", "host.hyperv", "host.azure-security-type"], ids);
+        Assert.Equal(
+            ["host.processor", "host.processor-family", "host.virtualization-extensions", "host.os", "host.hyperv", "host.azure-security-type", "host.cluster"],
+            ids);
     }
 }

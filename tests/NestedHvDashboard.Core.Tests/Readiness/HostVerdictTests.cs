@@ -21,6 +21,15 @@ public class HostVerdictTests
         { Lab.Host(vendor: ProcessorVendor.Other), HostVerdictKind.Cannot, "Cannot: processor is neither Intel nor AMD" },
         { Lab.Host(isAzure: true, azureSecurityType: "Unknown"), HostVerdictKind.Unknown, "Unknown: Azure security type not known" },
         { Lab.Host(vendor: ProcessorVendor.Unknown, caption: "Microsoft Windows Server 2019 Datacenter", osVersion: "10.0.17763", build: 17763), HostVerdictKind.Unknown, "Unknown: processor maker not reported" },
+
+        // The processor family decides before the OS: an Opteron on WS2016 fails both, and the processor is what cannot change.
+        { Lab.Host(vendor: ProcessorVendor.Amd, caption: "Microsoft Windows Server 2016 Datacenter", osVersion: "10.0.14393", build: 14393, model: "AMD Opteron(tm) Processor 6380"), HostVerdictKind.Cannot, "Cannot: AMD Opteron" },
+        { Lab.Host(vendor: ProcessorVendor.Amd, model: "AMD Phenom(tm) II X6 1100T Processor"), HostVerdictKind.Cannot, "Cannot: AMD Phenom" },
+        { Lab.Host(vendor: ProcessorVendor.Amd, model: "AMD Custom APU 0405"), HostVerdictKind.Unknown, "Unknown: AMD processor family not recognised" },
+        { Lab.Host(hyperV: false) with { VirtualizationFirmwareEnabled = false, SecondLevelAddressTranslation = true }, HostVerdictKind.Cannot, "Cannot: VT-x off in firmware" },
+        { Lab.Host(hyperV: false) with { VirtualizationFirmwareEnabled = true, SecondLevelAddressTranslation = false }, HostVerdictKind.Cannot, "Cannot: processor has no EPT" },
+        { Lab.Host(hyperV: false) with { VirtualizationFirmwareEnabled = true, SecondLevelAddressTranslation = true }, HostVerdictKind.Cannot, "Cannot: Hyper-V not installed" },
+        { Lab.Host() with { InFailoverCluster = true, ClusterName = "HV-CLUSTER-01" }, HostVerdictKind.CanNest, "Can run nested (Intel, WS2022)" },
     };
 
     [Theory]

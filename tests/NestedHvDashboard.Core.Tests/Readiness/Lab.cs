@@ -18,7 +18,8 @@ internal static class Lab
         IReadOnlyList<Version>? supported = null,
         Version? defaultVersion = null,
         bool isAzure = false,
-        string? azureSecurityType = null)
+        string? azureSecurityType = null,
+        string? model = null)
     {
         supported ??= Versions("5.0", "6.2", "7.0", "7.1", "8.0", "8.1", "8.2", "8.3", "9.0", "9.1", "9.2", "9.3", "10.0");
         return new HostFacts(
@@ -35,7 +36,13 @@ internal static class Lab
                 ProcessorVendor.Other => "CentaurHauls",
                 _ => "",
             },
-            "Test CPU",
+            // A real model name per maker: the AMD family rule reads it (EPYC / Ryzen or later).
+            model ?? vendor switch
+            {
+                ProcessorVendor.Intel => "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz",
+                ProcessorVendor.Amd => "AMD EPYC 7763 64-Core Processor",
+                _ => "Test CPU",
+            },
             16,
             64 * Gb,
             hyperV,

@@ -42,8 +42,16 @@ public class ReadinessSummaryTests
     [Fact]
     public void Blocking_rules_are_the_guides_prerequisites()
     {
-        string[] blocking = ["host.processor", "host.os", "host.hyperv", "host.azure-security-type", "vm.host-support", "vm.config-version", "vm.l1-vcpus"];
-        string[] notBlocking = ["vm.power-state", "vm.dynamic-memory", "vm.startup-memory", "vm.checkpoints", "vm.generation", "vm.l2-network"];
+        string[] blocking =
+        [
+            "host.processor", "host.processor-family", "host.virtualization-extensions", "host.os", "host.hyperv", "host.azure-security-type",
+            "vm.host-support", "vm.config-version",
+        ];
+        string[] notBlocking =
+        [
+            "host.cluster", "vm.l1-vcpus", "vm.power-state", "vm.dynamic-memory", "vm.memory-resize", "vm.startup-memory", "vm.checkpoints",
+            "vm.generation", "vm.guest-os", "vm.clustered", "vm.l2-network",
+        ];
 
         Assert.All(blocking, id => Assert.True(ReadinessRuleIds.IsBlocking(id), id));
         Assert.All(notBlocking, id => Assert.False(ReadinessRuleIds.IsBlocking(id), id));

@@ -39,7 +39,7 @@ public class VmRulesTests
         var expected = vcpus <= 225 ? ReadinessStatus.Pass
             : old switch
             {
-                true => ReadinessStatus.Fail,
+                true => ReadinessStatus.Warn,
                 false => ReadinessStatus.Pass,
                 null => ReadinessStatus.Unknown,
             };
@@ -48,9 +48,10 @@ public class VmRulesTests
 
         Assert.Equal("vm.l1-vcpus", check.RuleId);
         Assert.Equal(expected, check.Status);
-        if (expected == ReadinessStatus.Fail)
+        if (expected == ReadinessStatus.Warn)
         {
             Assert.Contains("225", check.Fix, StringComparison.Ordinal);
+            Assert.Contains("should", check.Reason, StringComparison.Ordinal);
         }
 
         if (expected == ReadinessStatus.Unknown)
@@ -78,11 +79,14 @@ public class VmRulesTests
     }
 
     [Fact]
-    public void L1_vcpu_limit_blocks_enabling_nested()
+    public void L1_vcpu_limit_is_a_should_so_it_warns_and_does_not_block()
     {
+        // Microsoft's guide: "the number of vCPUs should be 225 or less" for a Windows Server 2019 L1: a recommendation.
         var vm = Lab.Vm(vcpus: 240, guestOsName: "Windows Server 2019 Datacenter", guestOsVersion: "10.0.17763");
 
-        Assert.False(ReadinessEvaluator.CanEnableNested(Lab.Host(), vm));
+        Assert.Equal(ReadinessStatus.Warn, VmRules.L1Vcpus(vm).Status);
+        Assert.False(ReadinessRuleIds.IsBlocking(ReadinessRuleIds.VmL1Vcpus));
+        Assert.True(ReadinessEvaluator.CanEnableNested(Lab.Host(), vm));
     }
 
     public static TheoryData<VmState, ReadinessStatus, string?> PowerStates() => new()
@@ -254,7 +258,8 @@ public class VmRulesTests
 
         Assert.All(checks, c => Assert.Equal(ReadinessStatus.Pass, c.Status));
         Assert.Equal(
-            ["vm.host-support", "vm.config-version", "vm.l1-vcpus", "vm.generation", "vm.power-state", "vm.dynamic-memory", "vm.startup-memory", "vm.checkpoints", "vm.l2-network"],
+            ["vm.host-support", "vm.config-version", "vm.guest-os", "vm.l1-vcpus", "vm.generation", "vm.power-state", "vm.dynamic-memory",
+             "vm.memory-resize", "vm.startup-memory", "vm.checkpoints", "vm.clustered", "vm.l2-network"],
             checks.Select(c => c.RuleId));
         Assert.Equal(checks.Count, checks.Select(c => c.RuleId).Distinct().Count());
     }

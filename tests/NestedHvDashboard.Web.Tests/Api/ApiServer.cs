@@ -140,7 +140,7 @@ public sealed class ApiServer : IAsyncLifetime
         await Eventually.HoldsAsync(async () =>
         {
             var hosts = await client.GetFromJsonAsync<JsonElement>(new Uri("api/v1/hosts", UriKind.Relative), Json);
-            return hosts.GetArrayLength() == 5 && hosts.EnumerateArray().All(h => h.GetProperty("status").GetString() == "connected");
-        }, Patience, "the five lab hosts to be connected");
+            return hosts.GetArrayLength() == 6 && hosts.EnumerateArray().All(h => h.GetProperty("status").GetString() == "connected");
+        }, Patience, "the six lab hosts to be connected");
     }
 }

@@ -200,7 +200,7 @@ public sealed class AuthorizationMatrixTests(ApiServer api) : IClassFixture<ApiS
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await foreach (var item in connection.StreamAsync<JsonElement>("Subscribe", (string?)null, timeout.Token))
         {
-            return item.GetProperty("kind").GetString() == InventoryStreamItem.SnapshotKind && item.GetProperty("hosts").GetArrayLength() == 5
+            return item.GetProperty("kind").GetString() == InventoryStreamItem.SnapshotKind && item.GetProperty("hosts").GetArrayLength() == 6
                 ? "streams"
                 : $"streamed {item}";
         }

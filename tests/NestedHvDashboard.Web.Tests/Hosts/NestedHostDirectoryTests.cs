@@ -85,7 +85,7 @@ public sealed class NestedHostDirectoryTests : IAsyncLifetime
         var reloaded = await NewDirectoryAsync(watched: false);
         var again = Assert.Single(reloaded.Hosts, h => h.Settings.ParentHost is not null);
         Assert.Equal((parent.Name, vm.Id), (again.Settings.ParentHost, again.Settings.ParentVmId));
-        Assert.Equal(5, reloaded.Hosts.Count(h => h.Source == HostSource.Simulated));
+        Assert.Equal(6, reloaded.Hosts.Count(h => h.Source == HostSource.Simulated));
 
         var twice = await directory.AddNestedHostAsync(parent.Name, vm.Id);
         Assert.Contains("already the host 'nested-l1-01'", Assert.Single(twice.Errors).Message, StringComparison.Ordinal);

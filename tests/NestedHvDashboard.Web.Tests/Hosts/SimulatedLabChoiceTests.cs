@@ -69,7 +69,7 @@ public sealed class SimulatedLabChoiceTests : IAsyncLifetime
         Assert.NotNull(second.Lab);
         Assert.Contains(second.Hosts, h => h.Name == "real-01" && h.Source == HostSource.Stored);
         Assert.Contains(second.Hosts, h => h.Name == "nested-l1-01" && h.Settings.ParentHost == parent.Name);
-        Assert.Equal(5, second.Hosts.Count(h => h.Source == HostSource.Simulated));
+        Assert.Equal(6, second.Hosts.Count(h => h.Source == HostSource.Simulated));
         Assert.Equal("changed before the restart", Vm(second, "print-01").Notes);
     }
 
@@ -84,7 +84,7 @@ public sealed class SimulatedLabChoiceTests : IAsyncLifetime
         var off = await first.SetLabAsync(false);
 
         Assert.True(off.Succeeded, off.Message);
-        Assert.Contains("The simulated lab is off: its 6 hosts are no longer watched", off.Message, StringComparison.Ordinal);
+        Assert.Contains("The simulated lab is off: its 7 hosts are no longer watched", off.Message, StringComparison.Ordinal);
         Assert.Null(first.Lab);
         Assert.Empty(first.Hosts);
         Assert.False(first.LabChoice);
@@ -98,7 +98,7 @@ public sealed class SimulatedLabChoiceTests : IAsyncLifetime
         var on = await second.SetLabAsync(true);
 
         Assert.True(on.Succeeded, on.Message);
-        Assert.Equal("The simulated lab is on: 6 hosts, as they were left.", on.Message);
+        Assert.Equal("The simulated lab is on: 7 hosts, as they were left.", on.Message);
         Assert.Equal("left like this", Vm(second, "print-01").Notes);
         Assert.Contains(second.Hosts, h => h.Name == "nested-l1-01");
         Assert.True(second.LabChoice);

@@ -75,7 +75,7 @@ public sealed class DatabaseFaultTests
         {
             using var hosts = await reader.GetAsync(new Uri("api/v1/hosts", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, hosts.StatusCode);
-            Assert.Equal(5, (await hosts.Content.ReadFromJsonAsync<JsonElement>(ApiServer.Json)).GetArrayLength());
+            Assert.Equal(6, (await hosts.Content.ReadFromJsonAsync<JsonElement>(ApiServer.Json)).GetArrayLength());
         }
 
         await Eventually.HoldsAsync(
