@@ -21,7 +21,7 @@ public sealed class OverviewTests(DashboardFixture dashboard)
         foreach (var name in HostNames)
         {
             var tile = page.Locator($"[data-host=\"{name}\"]");
-            await Assertions.Expect(tile.GetByTestId("tile-vendor")).ToHaveTextAsync(name == "HV-WS2022-AMD" ? "AMD" : "Intel");
+            await Assertions.Expect(tile.GetByTestId("tile-vendor")).ToHaveTextAsync(name is "HV-WS2022-AMD" or "HV-OPTERON-01" ? "AMD" : "Intel");
             await Assertions.Expect(tile.GetByTestId("tile-running")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+/\d+$"));
             await Assertions.Expect(tile.Locator("a.nhv-tile__cover")).ToHaveAttributeAsync("href", $"/hosts/{name}");
         }
