@@ -21,7 +21,7 @@ public static class ConfigVersionRule
                 ? Check(ReadinessStatus.Pass, $"Version {version} meets the {HostRules.VendorName(host.ProcessorVendor)} minimum of {minimum}.", null)
                 : Check(ReadinessStatus.Fail,
                     $"Version {version} is below the {HostRules.VendorName(host.ProcessorVendor)} minimum of {minimum}.",
-                    UpgradeFix(host, requirement));
+                    UpgradeFix(host, vm, requirement));
         }
 
         if (host.ProcessorVendor is ProcessorVendor.Other)
@@ -37,22 +37,23 @@ public static class ConfigVersionRule
         {
             return Check(ReadinessStatus.Fail,
                 $"Version {version} is below the minimum for any processor (8.0 on Intel, 9.3 on AMD).",
-                UpgradeFix(host, NestedRequirement.Intel));
+                UpgradeFix(host, vm, NestedRequirement.Intel));
         }
 
         return metBy == NestedRequirement.All.Count
             ? Check(ReadinessStatus.Pass, $"Version {version} meets the minimum for both Intel (8.0) and AMD (9.3).", null)
             : Check(ReadinessStatus.Unknown,
                 $"Version {version} is enough on Intel (8.0) but not on AMD (9.3), and the processor maker is unknown.",
-                UpgradeFix(host, NestedRequirement.Amd));
+                UpgradeFix(host, vm, NestedRequirement.Amd));
     }
 
     /// <summary>
     /// Update-VMVersion upgrades to the host's default (current) version, so that is the version the fix names;
     /// when only a non-default supported version would pass, the VM must be recreated at that version.
     /// </summary>
-    private static string UpgradeFix(HostFacts host, NestedRequirement requirement)
+    private static string UpgradeFix(HostFacts host, VmSnapshot vm, NestedRequirement requirement)
     {
+        var update = $"Update-VMVersion -VMName {Networking.PlannedCommand.Quote(vm.Name)}";
         var minimum = ConfigVersion.Format(requirement.MinimumConfigVersion);
         var supported = host.SupportedConfigVersions.Select(ConfigVersion.Normalize).Distinct().Order().ToList();
         var target = host.DefaultConfigVersion is { } d ? ConfigVersion.Normalize(d) : supported.LastOrDefault();
@@ -60,7 +61,7 @@ public static class ConfigVersionRule
         if (target is not null && requirement.IsMetByConfigVersion(target))
         {
             var v = ConfigVersion.Format(target);
-            return $"The configuration version can be upgraded: this host supports {v}. Turn the VM Off and run Update-VMVersion to upgrade it to {v}. "
+            return $"The configuration version can be upgraded: this host supports {v}. Turn the VM Off and run {update} to upgrade it to {v}. "
                 + $"This cannot be undone: an upgraded VM no longer runs on older hosts that do not support version {v}.";
         }
 
@@ -75,7 +76,7 @@ public static class ConfigVersionRule
         var offered = supported.Count == 0 ? "none reported" : ConfigVersion.FormatList(supported);
         return $"The host must be upgraded: none of the configuration versions it supports ({offered}) reaches {minimum}. "
             + $"Upgrade the host to a Windows release that supports version {minimum} (the guide asks for {requirement.HostOsText}), "
-            + "or move the VM to such a host, then run Update-VMVersion.";
+            + $"or move the VM to such a host, then run {update}.";
     }
 
     private static ReadinessCheck Check(ReadinessStatus status, string reason, string? fix) =>

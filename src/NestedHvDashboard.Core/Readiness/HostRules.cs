@@ -16,9 +16,14 @@ public static class HostRules
         var reported = Describe(host);
         return host.ProcessorVendor switch
         {
-            ProcessorVendor.Intel or ProcessorVendor.Amd => new ReadinessCheck(
+            ProcessorVendor.Intel => new ReadinessCheck(
                 id, title, ReadinessStatus.Pass,
                 $"{NestedRequirement.For(host.ProcessorVendor)!.ProcessorText} processor ({reported}).", null),
+
+            // Which AMD family (EPYC / Ryzen or an older Opteron) is host.processor-family's answer, not this one's.
+            ProcessorVendor.Amd => new ReadinessCheck(
+                id, title, ReadinessStatus.Pass,
+                $"AMD processor ({reported}); whether it is an EPYC / Ryzen or later is the processor family check.", null),
             ProcessorVendor.Other => new ReadinessCheck(
                 id, title, ReadinessStatus.Fail,
                 $"The processor ({reported}) is neither Intel nor AMD; nested virtualization needs {SupportedProcessors}.",

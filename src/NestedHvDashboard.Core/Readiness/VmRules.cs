@@ -54,7 +54,7 @@ public static class VmRules
             return new ReadinessCheck(id, title, ReadinessStatus.Pass, $"{count} vCPUs (225 or fewer).", null);
         }
 
-        var reducing = $"Turn the VM Off and reduce it to {MaxVcpusForServer2019L1} vCPUs (Set-VMProcessor -Count {MaxVcpusForServer2019L1})";
+        var reducing = $"Turn the VM Off and reduce it to {MaxVcpusForServer2019L1} vCPUs (Set-VMProcessor -VMName {Networking.PlannedCommand.Quote(vm.Name)} -Count {MaxVcpusForServer2019L1})";
         if (GuestOsRule.IsNotWindows(vm))
         {
             return new ReadinessCheck(id, title, ReadinessStatus.Pass,
@@ -112,7 +112,7 @@ public static class VmRules
         {
             return new ReadinessCheck(id, title, ReadinessStatus.Warn,
                 $"The VM is {vm.State} and has saved state; Microsoft's nested check flags saved VMs, and the setting changes only while the VM is Off.",
-                "Start the VM and shut it down, or discard its saved state (Remove-VMSavedState), before changing nested virtualization.");
+                $"Start the VM and shut it down, or discard its saved state (Remove-VMSavedState -VMName {Networking.PlannedCommand.Quote(vm.Name)}), before changing nested virtualization.");
         }
 
         return new ReadinessCheck(id, title, ReadinessStatus.Warn,
@@ -184,7 +184,7 @@ public static class VmRules
         return vm.HasCheckpoints
             ? new ReadinessCheck(id, title, ReadinessStatus.Warn,
                 "The VM has checkpoints; Microsoft's nested check flags them, as applying a checkpoint or saved state of a VM with nested virtualization is not supported on older hosts.",
-                "Delete or merge the checkpoints you no longer need (Remove-VMCheckpoint) and avoid applying checkpoints while nested virtualization is on.")
+                $"Delete or merge the checkpoints you no longer need (Get-VMCheckpoint -VMName {Networking.PlannedCommand.Quote(vm.Name)} lists them; Remove-VMCheckpoint -VMName {Networking.PlannedCommand.Quote(vm.Name)} -Name deletes one) and avoid applying checkpoints while nested virtualization is on.")
             : new ReadinessCheck(id, title, ReadinessStatus.Pass, "The VM has no checkpoints.", null);
     }
 
