@@ -98,8 +98,7 @@ public sealed class PowerTests(DashboardFixture dashboard)
         var selected = 0;
         foreach (var (host, vm) in chosen)
         {
-            await Row(page, host, vm).Locator("input[type=checkbox]").CheckAsync();
-            await Assertions.Expect(page.GetByTestId("selection-count")).ToHaveTextAsync($"{++selected} selected");
+            await LabPages.TickGridRowAsync(page, Row(page, host, vm).Locator("input[type=checkbox]"), ++selected);
         }
 
         await page.GetByTestId("bulk-power").ClickAsync();

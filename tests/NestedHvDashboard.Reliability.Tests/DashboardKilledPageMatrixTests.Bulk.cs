@@ -82,8 +82,7 @@ public sealed partial class DashboardKilledPageMatrixTests
             var selected = 0;
             foreach (var name in scenario.VmNames)
             {
-                await Row(page, host.Name, name).Locator("input[type=checkbox]").CheckAsync();
-                await Assertions.Expect(page.GetByTestId("selection-count")).ToHaveTextAsync($"{++selected} selected", new() { Timeout = Timeout });
+                await LabPages.TickGridRowAsync(page, Row(page, host.Name, name).Locator("input[type=checkbox]"), ++selected, Timeout);
             }
 
             await page.GetByTestId("bulk-enable").ClickAsync();
