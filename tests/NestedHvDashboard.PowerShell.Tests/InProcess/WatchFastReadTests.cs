@@ -62,6 +62,7 @@ public sealed class WatchFastReadTests : IAsyncLifetime, IDisposable
         await using var getVm = watch.WatchAsync(new MonitoredHost(_getVm!, Timeout), _bound.Token).GetAsyncEnumerator(_bound.Token);
         Assert.True(await summary.MoveNextAsync());
         Assert.True(await getVm.MoveNextAsync());
+        var dynamicBefore = summary.Current.Vms.Single(v => v.Id == Ids[2]);
 
         Assert.Equal(new WatchFastRead(WatchFastReadMethod.SummaryInformation, null), watch.FastReadOf("Summary host"));
         var fallback = watch.FastReadOf("Get-VM host");
@@ -86,6 +87,11 @@ public sealed class WatchFastReadTests : IAsyncLifetime, IDisposable
         }
 
         var expected = (await _summary!.GetInventoryAsync(_bound.Token)).Vms;
+        // The dynamic VM's memory and CPU moved with the time, so a VmState row and a Metrics row carry them (with the
+        // summary: MemoryUsage in MB, ProcessorLoad; with Get-VM: MemoryAssigned in bytes, CPUUsage).
+        var dynamicAfter = expected.Single(v => v.Id == Ids[2]);
+        Assert.NotEqual(dynamicBefore.MemoryAssignedBytes, dynamicAfter.MemoryAssignedBytes);
+        Assert.NotEqual(dynamicBefore.CpuUsagePercent, dynamicAfter.CpuUsagePercent);
         Assert.True(Same((await _getVm!.GetInventoryAsync(_bound.Token)).Vms, expected), "the two hosts differ");
         var bySummary = await NextWhereAsync(summary, i => Same(i.Vms, expected));
         var byGetVm = await NextWhereAsync(getVm, i => Same(i.Vms, expected));
