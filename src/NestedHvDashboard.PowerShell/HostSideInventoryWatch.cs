@@ -11,7 +11,7 @@ namespace NestedHvDashboard.PowerShell;
 /// <summary>
 /// The host-side inventory watch for <see cref="PowerShellHyperVHost"/>s: one long-running pipeline
 /// on the host (Scripts/WatchInventory.ps1) reads the host locally with a cadence by kind of data
-/// (fast fields every interval, configuration every config interval or when a VM's state changes,
+/// (fast fields every interval, from one GetSummaryInformation call or else Get-VM — see <see cref="FastReadOf"/>; configuration every config interval or when a VM's state changes,
 /// CPU and uptime as a compact Metrics row every metrics interval, host facts once) and sends only
 /// what changed, closing each cycle with a Tick row; here the last state plus those rows becomes a
 /// full <see cref="HostInventory"/> per Tick. A VM the dashboard itself just changed (or read) on
@@ -26,7 +26,8 @@ namespace NestedHvDashboard.PowerShell;
 /// </remarks>
 public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
 {
-    private const string Operation = "Get-VM; Get-VMProcessor; Get-VMNetworkAdapter; Get-VMSnapshot (host-side watch)";
+    private const string Operation = "GetSummaryInformation; Get-VM; Get-VMProcessor; Get-VMNetworkAdapter; Get-VMSnapshot (host-side watch)";
+    private readonly ConcurrentDictionary<string, WatchFastRead> _fastReads = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeSpan _interval;
     private readonly TimeSpan _configInterval;
     private readonly TimeSpan _metricsInterval;
@@ -43,6 +44,15 @@ public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_configInterval, TimeSpan.Zero, nameof(configInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_metricsInterval, TimeSpan.Zero, nameof(metricsInterval));
     }
+
+    /// <summary>
+    /// Called when a host's watch says how it reads the fast fields (at its first cycle, and again when it falls back to
+    /// Get-VM), with the host's name; e.g. to log the fallback, which costs a big real host seconds every cycle.
+    /// </summary>
+    public Action<string, WatchFastRead>? FastReadReported { get; init; }
+
+    /// <summary>How the watch of the host named <paramref name="host"/> last said it reads the fast fields; null before its first cycle.</summary>
+    public WatchFastRead? FastReadOf(string host) => _fastReads.TryGetValue(host, out var read) ? read : null;
 
     /// <summary>Test seam: called with every cycle's rows (the Tick excluded) before its inventory is yielded.</summary>
     internal Action<WatchCycle>? CycleObserver { get; set; }
@@ -108,6 +118,11 @@ public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
                 }
 
                 WatchRows.ApplyFastRows(cycle, vms);
+                if (WatchRows.FastReadIn(cycle) is { } fastRead)
+                {
+                    _fastReads[host.Name] = fastRead;
+                    FastReadReported?.Invoke(host.Name, fastRead);
+                }
 
                 // After the host's rows: the dashboard's own reading is at least as new as a cycle that ended before this Tick.
                 while (fresh.TryDequeue(out var vm))

@@ -6,10 +6,29 @@ namespace NestedHvDashboard.PowerShell;
 
 /// <summary>
 /// The watch's rows beyond full VM rows (Scripts/WatchInventory.ps1): VmState (fast fields),
-/// Metrics (CPU usage and uptime, packed) and VmRemoved, applied to the watch's last state.
+/// Metrics (CPU usage and uptime, packed) and VmRemoved, applied to the watch's last state, and
+/// WatchState (how the fast fields are read).
 /// </summary>
 internal static class WatchRows
 {
+    /// <summary>The last WatchState row of a cycle as a <see cref="WatchFastRead"/>, or null when the cycle has none.</summary>
+    public static WatchFastRead? FastReadIn(IEnumerable<PSObject> rows)
+    {
+        WatchFastRead? read = null;
+        foreach (var row in rows)
+        {
+            if (HostRows.KindOf(row) == "WatchState")
+            {
+                var method = HostRows.Text(row, "FastRead");
+                read = new WatchFastRead(
+                    method == WatchFastRead.SummaryMethod ? WatchFastReadMethod.SummaryInformation : WatchFastReadMethod.GetVm,
+                    HostRows.OptionalText(row, "Reason"));
+            }
+        }
+
+        return read;
+    }
+
     /// <summary>Applies a cycle's VmState, Metrics and VmRemoved rows, in order, to <paramref name="vms"/>.</summary>
     public static void ApplyFastRows(IEnumerable<PSObject> rows, Dictionary<Guid, VmSnapshot> vms)
     {

@@ -42,9 +42,18 @@ function global:Get-DashboardHostRow {
 
     # Failover cluster membership: live migration of a VM that hosts VMs fails. Get-Cluster (FailoverClusters module,
     # present only with the clustering tools) names the cluster; without it, a running cluster service still says "node".
+    # Which of Get-Cluster and Get-Service this host has, asked once per session: Get-Command of a command that is not
+    # there searches every module and PATH folder, ~90-120 ms each on pwsh 7.6 — most of a listing's host time on a host
+    # without the clustering tools. Tools installed while the dashboard is connected are seen from its next connection.
+    if ($null -eq $global:NestedHvDashboardHostCommands) {
+        $global:NestedHvDashboardHostCommands = @{
+            Cluster = $null -ne (Get-Command -Name Get-Cluster -ErrorAction SilentlyContinue)
+            Service = $null -ne (Get-Command -Name Get-Service -ErrorAction SilentlyContinue)
+        }
+    }
     $clusterMember = $false
     $clusterName = ''
-    if (Get-Command -Name Get-Cluster -ErrorAction SilentlyContinue) {
+    if ($global:NestedHvDashboardHostCommands.Cluster) {
         try {
             $cluster = Get-Cluster -ErrorAction Stop
             if ($null -ne $cluster) {
@@ -56,7 +65,7 @@ function global:Get-DashboardHostRow {
             # Not a node ("The cluster service is not running"), or the cluster did not answer: the service decides below.
         }
     }
-    if (-not $clusterMember -and (Get-Command -Name Get-Service -ErrorAction SilentlyContinue)) {
+    if (-not $clusterMember -and $global:NestedHvDashboardHostCommands.Service) {
         $clusterService = Get-Service -Name ClusSvc -ErrorAction SilentlyContinue
         $clusterMember = $null -ne $clusterService -and [string]$clusterService.Status -eq 'Running'
     }
@@ -145,6 +154,8 @@ function global:ConvertTo-DashboardVmRow {
         foreach ($kvp in @(Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName Msvm_KvpExchangeComponent -ErrorAction Stop)) {
             $guest = @{ OSName = ''; OSVersion = '' }
             foreach ($item in @($kvp.GuestIntrinsicExchangeItems)) {
+                # Parse only the two items wanted (a guest writes a dozen or more): an XML parse per item is most of this loop.
+                if (-not ([string]$item).Contains('>OSName<') -and -not ([string]$item).Contains('>OSVersion<')) { continue }
                 try {
                     # Plain loops, not Where-Object: this runs for every item of every VM on the hot path.
                     $itemName = ''

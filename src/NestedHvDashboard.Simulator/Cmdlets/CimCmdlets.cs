@@ -10,6 +10,7 @@ namespace NestedHvDashboard.Simulator.Cmdlets;
 /// <summary>
 /// Get-CimInstance for the classes a Hyper-V inventory reads: Win32_Processor, Win32_OperatingSystem,
 /// Win32_ComputerSystem, Win32_SystemEnclosure, root\virtualization\v2 Msvm_KvpExchangeComponent and
+/// Msvm_VirtualSystemManagementService (for Invoke-CimMethod's GetSummaryInformation), and
 /// root\Microsoft\Windows\DeviceGuard Win32_DeviceGuard (Invalid namespace on an OS without it).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "CimInstance", DefaultParameterSetName = "ClassNameComputerSet")]
@@ -176,6 +177,7 @@ public sealed partial class GetCimInstanceCommand : SimulatorCmdlet
                 ["EnabledState"] = (ushort)(vm.StateAt(now) == VMState.Running ? 2 : 3),
                 ["GuestIntrinsicExchangeItems"] = vm.StateAt(now) == VMState.Running && vm.GuestOsName is not null ? GuestItems(vm) : Array.Empty<string>(),
             })).ToList(),
+            (Virtualization, "msvm_virtualsystemmanagementservice") => [(SummaryInformation.ServiceClass, SummaryInformation.ServiceInstance(host))],
             (DeviceGuard, "win32_deviceguard") => [("Win32_DeviceGuard", DeviceGuardInstance(p.DeviceGuard))],
             _ => null,
         };

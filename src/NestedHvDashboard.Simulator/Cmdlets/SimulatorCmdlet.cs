@@ -36,7 +36,8 @@ public abstract partial class SimulatorCmdlet : PSCmdlet, IDisposable
     internal Guid? GuestVmId =>
         SessionState.PSVariable.GetValue(SimulatorModule.GuestVmIdVariableName) is var id && (id is PSObject wrapped ? wrapped.BaseObject : id) is Guid vmId ? vmId : null;
 
-    internal static DateTimeOffset Now => DateTimeOffset.UtcNow;
+    /// <summary>Now by the bound host's clock (<see cref="SimulatedHost.Clock"/>); the system's in file-backed mode.</summary>
+    internal DateTimeOffset Now => (BoundHost?.Clock ?? TimeProvider.System).GetUtcNow();
 
     protected override void StopProcessing() => stopping.Cancel();
 

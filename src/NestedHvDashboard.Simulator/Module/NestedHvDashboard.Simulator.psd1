@@ -18,7 +18,7 @@
     'Get-NetAdapter', 'Get-NetIPAddress', 'New-NetIPAddress', 'Remove-NetIPAddress', 'Test-NetConnection',
     'Get-NetNat', 'New-NetNat', 'Remove-NetNat',
     'Get-DnsClientServerAddress', 'Set-DnsClientServerAddress', 'Resolve-DnsName',
-    'Get-CimInstance', 'Invoke-SimulatedRestMethod',
+    'Get-CimInstance', 'Invoke-CimMethod', 'Invoke-SimulatedRestMethod',
     'New-VM', 'Remove-VM', 'Invoke-SimulatedGuestCommand', 'Invoke-SimulatedBcdEdit',
     'Get-WindowsFeature', 'Install-WindowsFeature', 'Get-WindowsOptionalFeature', 'Enable-WindowsOptionalFeature'
   )

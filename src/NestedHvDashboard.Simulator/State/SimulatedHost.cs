@@ -36,6 +36,13 @@ public sealed class SimulatedHost
     [JsonIgnore]
     public SimulatedHostCost? Cost { get; set; }
 
+    /// <summary>
+    /// The host's clock for what its cmdlets report (state transitions, CPU, uptime, memory); the system's by default.
+    /// A test may stop it so that two reads at different moments must agree exactly.
+    /// </summary>
+    [JsonIgnore]
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>The host's computer name.</summary>
     public string Name { get; set; } = "HV01";
 

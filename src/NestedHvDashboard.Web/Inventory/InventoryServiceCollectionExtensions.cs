@@ -49,7 +49,10 @@ public static class InventoryServiceCollectionExtensions
             var options = sp.GetRequiredService<InventoryMonitorOptions>();
             var time = sp.GetRequiredService<TimeProvider>();
             var watch = sp.GetService<IHostInventoryWatch>() ?? new HostSideFirstInventoryWatch(
-                new HostSideInventoryWatch(options.PollInterval, options.ConfigInterval, options.MetricsInterval),
+                new HostSideInventoryWatch(options.PollInterval, options.ConfigInterval, options.MetricsInterval)
+                {
+                    FastReadReported = (host, read) => WatchFastReadLog.Report(sp.GetRequiredService<ILogger<HostSideInventoryWatch>>(), host, read),
+                },
                 new PollingInventoryWatch(options.PollInterval, time));
             var monitor = new InventoryMonitor([], sp.GetRequiredService<InventoryStore>(), options, sp.GetRequiredService<ILogger<InventoryMonitor>>(), watch, time);
 

@@ -115,9 +115,9 @@ public sealed class HostSideWatchTests : IAsyncLifetime, IDisposable
         Assert.True(cycles.TryDequeue(out var first));
         Assert.True(cycles.TryDequeue(out var second));
 
-        // Everything first: the host, 3 VMs, 4 adapters (one each, two on net01).
+        // Everything first: the host, 3 VMs, 4 adapters (one each, two on net01), and how the fast fields are read.
         Assert.Equal(1, first.Sequence);
-        Assert.Equal(["Adapter", "Adapter", "Adapter", "Adapter", "Host", "Vm", "Vm", "Vm"], Kinds(first));
+        Assert.Equal(["Adapter", "Adapter", "Adapter", "Adapter", "Host", "Vm", "Vm", "Vm", "WatchState"], Kinds(first));
         // Then nothing, as nothing changed.
         Assert.Equal(2, second.Sequence);
         Assert.Empty(second.Rows);
