@@ -148,8 +148,11 @@ internal static class BlueprintWriter
             default:
                 var text = (string)value;
 
-                // A plain scalar the reader would take for nothing (null, ~, empty) is quoted, so it reads back as the text.
-                var quoted = text.Trim().Length == 0 || text is "~" || text.Equals("null", StringComparison.OrdinalIgnoreCase);
+                // Quoted when a plain scalar would read as nothing (null, ~, empty), or as a number or a boolean to other YAML
+                // tools (configurationVersion 10.0 is the text "10.0", not the number 10).
+                var quoted = text.Trim().Length == 0 || text is "~" || text.Equals("null", StringComparison.OrdinalIgnoreCase)
+                    || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                    || text.ToLowerInvariant() is "true" or "false" or "yes" or "no" or "on" or "off";
                 emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, text, quoted ? ScalarStyle.DoubleQuoted : ScalarStyle.Any, !quoted, true));
                 break;
         }

@@ -112,6 +112,9 @@ public sealed class BlueprintTextTests
         Assert.Equal([BlueprintNetworking.Nat, BlueprintNetworking.ExternalSwitch], lab.L1s.Select(l => l.Network.Kind));
         Assert.Equal(@"C:\Images\ws2022-datacenter.vhdx", lab.L1s[0].OsImagePath);
         Assert.Empty(BlueprintShape.Validate(lab));
+
+        // Exported, text that other YAML tools would take for a number stays text.
+        Assert.Contains("configurationVersion: \"10.0\"", BlueprintText.Export(lab, BlueprintFormat.Yaml), StringComparison.Ordinal);
     }
 
     [Fact]
