@@ -2,7 +2,6 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Simulator.HyperV;
-using NestedHvDashboard.Simulator.State;
 
 namespace NestedHvDashboard.PowerShell.Tests.InProcess;
 
@@ -99,7 +98,6 @@ public sealed partial class GuestSetupTests
         SpoofingOn("l1-hv");
         var guest = GuestHost("l1-hv");
         var address = GuestAddress("l1-hv", "Ethernet");
-        GiveL2AnAdapter(guest, "l2-app-01");
         guest.AddSwitch("VmNAT", VMSwitchType.Internal);
         await DashboardHost.CreateExternalSwitchAsync(Id("l1-hv"), Lab, External);
         var connected = await DashboardHost.ConnectL2AdapterAsync(Id("l1-hv"), Lab, "l2-app-01", "External");
@@ -185,12 +183,6 @@ public sealed partial class GuestSetupTests
             adapter.MacAddressSpoofing = true;
         }
 
-        return 0;
-    });
-
-    private static void GiveL2AnAdapter(SimulatedHost guest, string l2Name) => guest.Update(h =>
-    {
-        h.Vms.Single(v => v.Name == l2Name).NetworkAdapters.Add(new SimulatedVmNetworkAdapter { Id = Guid.NewGuid(), MacAddress = "00155D0000AA" });
         return 0;
     });
 
