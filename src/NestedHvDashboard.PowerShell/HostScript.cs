@@ -81,6 +81,18 @@ public enum HostScript
 
     /// <summary>Inside the guest: whether Hyper-V runs and its (L2) VMs, or Stop-VM / Start-VM of one of them. Parameters: VMId, Credential, Action (Read, Stop, Start), NestedVMId.</summary>
     GuestNestedVms,
+
+    /// <summary>Inside the guest, read only: whether Hyper-V runs, its network adapters, switches and each L2 VM adapter's switch. Parameters: VMId, Credential.</summary>
+    GuestL1Switches,
+
+    /// <summary>Inside the guest: New-VMSwitch -NetAdapterName (removed again when its host adapter does not come up), Remove-VMSwitch, or Connect-VMNetworkAdapter of one L2 VM. Parameters: VMId, Credential, Action, SwitchName, NetAdapterName, L2VMName.</summary>
+    GuestL1SwitchChange,
+
+    /// <summary>Inside the guest: New-VHD -Differencing (optional), New-VM -Generation 2, static memory, Set-VMProcessor -Count; a half-made VM is removed. Parameters: VMId, Credential, Name, ProcessorCount, MemoryStartupBytes, SwitchName, OsImagePath.</summary>
+    GuestNewL2Vm,
+
+    /// <summary>Connect-VMNetworkAdapter -SwitchName of one adapter (or every adapter) of a VM. Parameters: VMId, AdapterName (null: all), SwitchName.</summary>
+    ConnectVmAdapter,
 }
 
 /// <summary>

@@ -32,7 +32,7 @@ public static class HostTools
 
     // The scripts that only read.
     private static readonly HostScript[] Reads =
-        [HostScript.Inventory, HostScript.HostFacts, HostScript.GetVm, HostScript.WatchInventory, HostScript.GuestNetwork, HostScript.HostSwitches, HostScript.GetCheckpoints];
+        [HostScript.Inventory, HostScript.HostFacts, HostScript.GetVm, HostScript.WatchInventory, HostScript.GuestNetwork, HostScript.HostSwitches, HostScript.GetCheckpoints, HostScript.GuestL1Switches];
 
     private static readonly FrozenDictionary<string, HostScript> ByFunction =
         Enum.GetValues<HostScript>().ToFrozenDictionary(FunctionName, script => script, StringComparer.OrdinalIgnoreCase);

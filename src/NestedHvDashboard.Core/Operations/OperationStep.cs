@@ -65,6 +65,12 @@ public enum OperationStepKind
 
     /// <summary>A cascade's Start-VM of one L2 VM inside its L1 guest (over PowerShell Direct), once the L1 runs again.</summary>
     StartNestedVm,
+
+    /// <summary>A change to the switches inside an L1 guest over PowerShell Direct (New-VMSwitch, Remove-VMSwitch, Connect-VMNetworkAdapter).</summary>
+    ChangeGuestSwitch,
+
+    /// <summary>Connect-VMNetworkAdapter on the VM's own host: its adapter moves to another switch.</summary>
+    ConnectAdapter,
 }
 
 /// <summary>Where a step is.</summary>

@@ -109,7 +109,7 @@ public sealed class GetVMSwitchCommand : SimulatorCmdlet
 /// <summary>
 /// New-VMSwitch: internal/private by -SwitchType, external by -NetAdapterName or -NetAdapterInterfaceDescription (bound to
 /// the first adapter named; more than one needs -EnableEmbeddedTeaming, as Hyper-V's Switch Embedded Teaming); internal gets a
-/// "vEthernet (name)" adapter. -Notes, -MinimumBandwidthMode, -EnableIov, -EnablePacketDirect and -EnableEmbeddedTeaming are
+/// "vEthernet (name)" adapter, and an external one shared with the management OS takes its adapter's addresses. -Notes, -MinimumBandwidthMode, -EnableIov, -EnablePacketDirect and -EnableEmbeddedTeaming are
 /// kept in the switch's StoredSettings.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "VMSwitch", DefaultParameterSetName = "NetAdapterName", SupportsShouldProcess = true)]
@@ -203,6 +203,11 @@ public sealed class NewVMSwitchCommand : SimulatorCmdlet
                         return (null, Error($"Failed while adding virtual Ethernet switch connections. The network adapter \"{physical.Name}\" is already bound to an external virtual switch.", "InvalidOperation,NewVMSwitchCommand", ErrorCategory.InvalidOperation, adapterName));
                     }
 
+                    if (physical.InterfaceDescription.StartsWith("Hyper-V Virtual Ethernet Adapter", StringComparison.Ordinal))
+                    {
+                        return (null, Error($"Failed while adding virtual Ethernet switch connections. The network adapter \"{physical.Name}\" is a virtual switch's host adapter and cannot be bound to an external virtual switch.", "InvalidOperation,NewVMSwitchCommand", ErrorCategory.InvalidOperation, adapterName));
+                    }
+
                     bound.Add(physical);
                 }
 
@@ -212,6 +217,7 @@ public sealed class NewVMSwitchCommand : SimulatorCmdlet
                 }
 
                 var external = h.AddSwitchUnlocked(Name, VMSwitchType.External, bound[0].Name, AllowManagementOS ?? true);
+                State.ManagementAddresses.MoveToSwitch(h, external, bound[0]);
                 if (bound.Count > 1)
                 {
                     external.StoredSettings["TeamedNetAdapterNames"] = string.Join(",", bound.Select(a => a.Name));
@@ -238,7 +244,10 @@ public sealed class NewVMSwitchCommand : SimulatorCmdlet
         StoreBound(created.StoredSettings, "", "Notes", "MinimumBandwidthMode", "EnableIov", "EnablePacketDirect", "EnableEmbeddedTeaming");
 }
 
-/// <summary>Remove-VMSwitch: removes the switch, its host adapter and that adapter's addresses; disconnects VMs.</summary>
+/// <summary>
+/// Remove-VMSwitch: removes the switch, its host adapter and that adapter's addresses (an external switch's management addresses
+/// go back to the adapter it was bound to, as on Hyper-V); disconnects VMs.
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "VMSwitch", DefaultParameterSetName = "Name", SupportsShouldProcess = true)]
 public sealed class RemoveVMSwitchCommand : SimulatorCmdlet
 {
@@ -300,6 +309,7 @@ public sealed class RemoveVMSwitchCommand : SimulatorCmdlet
                     return 0;
                 }
 
+                State.ManagementAddresses.MoveBack(h, vmSwitch);
                 h.Switches.Remove(vmSwitch);
                 var hostAdapter = h.NetAdapters.Find(a => string.Equals(a.Name, $"vEthernet ({vmSwitch.Name})", StringComparison.OrdinalIgnoreCase));
                 if (hostAdapter is not null)

@@ -195,6 +195,13 @@ public static class LabScenarios
                 MemoryMaximumBytes = 2 * GB,
                 CreationTime = Epoch,
                 Notes = "L2 guest",
+
+                // Not connected yet: the L1's switches card (or its own host entry) puts it on a switch inside the L1.
+                NetworkAdapters = [new SimulatedVmNetworkAdapter
+                {
+                    Id = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{parent.Name}/{vm.Name}/l2-app-01/nic")).AsSpan(0, 16)),
+                    MacAddress = guestHost.NextMacAddress(),
+                }],
             });
         }
 

@@ -58,6 +58,9 @@ public sealed class SimulatedHost
 
     public List<SimulatedIPAddress> IPAddresses { get; set; } = [];
 
+    /// <summary>The virtual hard disks New-VHD created on the host (the simulator keeps no files: only their paths and parents).</summary>
+    public List<SimulatedVirtualDisk> VirtualDisks { get; set; } = [];
+
     /// <summary>The host's WinNAT network, or null.</summary>
     public SimulatedNetNat? NetNat { get; set; }
 
@@ -85,6 +88,13 @@ public sealed class SimulatedHost
     /// </summary>
     [JsonIgnore]
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> FailingCommands { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Test seam: once the command named by the key runs, the command in the value starts failing with the value's message (as
+    /// if the guest stopped answering after that change). Taken when it fires. Never saved to state files.
+    /// </summary>
+    [JsonIgnore]
+    public System.Collections.Concurrent.ConcurrentDictionary<string, (string Command, string Message)> FailingAfter { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Counter for MAC addresses handed out from Hyper-V's 00-15-5D pool.</summary>
     public int MacCounter { get; set; }
