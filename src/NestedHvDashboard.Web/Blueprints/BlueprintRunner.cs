@@ -90,7 +90,7 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
 
         var refusal = _store is null
             ? $"Blueprint '{name}' cannot be applied: this dashboard keeps no blueprints (no blueprint store is registered)."
-            : _going.ContainsKey(name) ? $"Blueprint '{name}' is being applied already; wait for its run to end." : MissingCredential(name, credentials);
+            : _going.ContainsKey(name) ? $"Blueprint '{name}' is being applied already; wait for its run to end." : await MissingCredentialAsync(blueprint, credentials, cancellationToken).ConfigureAwait(false);
         var review = refusal is null ? await _planner.ReviewAsync(blueprint, cancellationToken).ConfigureAwait(false) : null;
         if (refusal is null && review is { CanApply: false })
         {
@@ -172,17 +172,39 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
     private static (BlueprintStepKind, string, string, string?) Key(BlueprintStep step) =>
         (step.Kind, step.Host.ToUpperInvariant(), step.L1.ToUpperInvariant(), step.L2?.ToUpperInvariant());
 
-    /// <summary>An empty L1 account means "each L1's remembered one": refused when an L1 does not exist yet or has none remembered.</summary>
-    private string? MissingCredential(string name, BlueprintCredentials credentials)
+    /// <summary>
+    /// An empty L1 account means "each L1's remembered one": refused, naming them, when an L1 does not exist yet or has none
+    /// remembered (a new L1's guest has never been signed in to).
+    /// </summary>
+    private async Task<string?> MissingCredentialAsync(Blueprint blueprint, BlueprintCredentials credentials, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(credentials.L1Guests.UserName) && credentials.L1Guests.Password.Length > 0)
         {
             return null;
         }
 
-        return _credentials is null
-            ? $"Blueprint '{name}' cannot be applied without the L1 guests' administrator account."
-            : null;
+        var missing = new List<string>();
+        foreach (var l1 in blueprint.L1s)
+        {
+            Guid? id = null;
+            try
+            {
+                id = _credentials is null ? null : await _work.L1IdAsync(l1, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BlueprintStepFailedException or Core.Hosts.HostOperationException)
+            {
+                // A host that cannot say which VM is the L1 cannot say what is remembered for it either.
+            }
+
+            if (id is not { } vmId || !await _credentials!.IsRememberedAsync(l1.Host, vmId, cancellationToken).ConfigureAwait(false))
+            {
+                missing.Add($"'{l1.Name}'");
+            }
+        }
+
+        return missing.Count == 0
+            ? null
+            : $"Blueprint '{blueprint.Name}' needs the L1 guests' administrator account: none is remembered for {string.Join(", ", missing)}.";
     }
 
     private async Task<GuestCredential?> RememberedAsync(BlueprintStepContext context, Guid vmId) =>
