@@ -58,8 +58,8 @@ public sealed class SimulatedHost
 
     public List<SimulatedIPAddress> IPAddresses { get; set; } = [];
 
-    /// <summary>The virtual hard disks New-VHD created on the host (the simulator keeps no files: only their paths and parents).</summary>
-    public List<SimulatedVirtualDisk> VirtualDisks { get; set; } = [];
+    /// <summary>The virtual hard disks New-VHD made (see <see cref="SimulatedImages"/>).</summary>
+    public List<SimulatedDisk> Disks { get; set; } = [];
 
     /// <summary>The host's WinNAT network, or null.</summary>
     public SimulatedNetNat? NetNat { get; set; }

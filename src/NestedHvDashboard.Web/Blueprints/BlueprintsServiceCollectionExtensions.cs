@@ -8,15 +8,14 @@ public static class BlueprintsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="IBlueprintStore"/> (the database), <see cref="IBlueprintService"/>, <see cref="BlueprintDriftMonitor"/>
-    /// (a hosted service; options from "Blueprints:Drift") and <see cref="BlueprintHubNotifier"/>. The planner and the runner
-    /// come from AddBlueprintRunning; without it, stand-ins that refuse to review or apply.
+    /// (a hosted service; options from "Blueprints:Drift"), <see cref="BlueprintHubNotifier"/>, and the planner and the runner
+    /// (<see cref="BlueprintRunningServiceCollectionExtensions.AddBlueprintRunning"/>).
     /// </summary>
     public static IServiceCollection AddBlueprints(this IServiceCollection services, IConfiguration? configuration = null)
     {
         services.AddDashboardClock();
         services.TryAddSingleton<IBlueprintStore, DatabaseBlueprintStore>();
-        services.TryAddSingleton<IBlueprintPlanner, UnavailableBlueprintPlanner>();
-        services.TryAddSingleton<IBlueprintRunner, UnavailableBlueprintRunner>();
+        services.AddBlueprintRunning();
         services.TryAddSingleton<BlueprintGuestDrift>();
         services.TryAddSingleton<BlueprintDriftMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<BlueprintDriftMonitor>());

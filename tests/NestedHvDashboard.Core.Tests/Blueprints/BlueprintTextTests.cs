@@ -110,7 +110,7 @@ public sealed class BlueprintTextTests
         Assert.Equal(2, lab.L1s.Count);
         Assert.All(lab.L1s, l1 => Assert.Equal(3, l1.L2s.Count));
         Assert.Equal([BlueprintNetworking.Nat, BlueprintNetworking.ExternalSwitch], lab.L1s.Select(l => l.Network.Kind));
-        Assert.Equal(@"C:\Images\ws2022-datacenter.vhdx", lab.L1s[0].OsImagePath);
+        Assert.Equal(@"C:\Images\WindowsServer2022.vhdx", lab.L1s[0].OsImagePath);
         Assert.Empty(BlueprintShape.Validate(lab));
 
         // Exported, text that other YAML tools would take for a number stays text.

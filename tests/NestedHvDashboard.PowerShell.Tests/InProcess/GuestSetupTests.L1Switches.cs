@@ -2,6 +2,7 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.State;
 
 namespace NestedHvDashboard.PowerShell.Tests.InProcess;
 
@@ -120,16 +121,16 @@ public sealed partial class GuestSetupTests
         var guest = GuestHost("l1-hv");
         guest.AddSwitch("VmNAT", VMSwitchType.Internal);
 
-        var vm = await DashboardHost.CreateL2VmAsync(Id("l1-hv"), Lab, new L2VmRequest(Sneaky, 2, 2 * Gb, "VmNAT", @"C:\Images\ws2022.vhdx"));
+        var vm = await DashboardHost.CreateL2VmAsync(Id("l1-hv"), Lab, new L2VmRequest(Sneaky, 2, 2 * Gb, "VmNAT", SimulatedImages.WindowsServer2022));
 
         Assert.Equal((Sneaky, VmState.Off), (vm.Name, vm.State));
         var (generation, dynamic, processors, memory, switchName, disk) = guest.Read(h =>
         {
             var made = h.Vms.Single(v => v.Name == Sneaky);
-            return (made.Generation, made.DynamicMemoryEnabled, made.ProcessorCount, made.MemoryStartupBytes, made.NetworkAdapters.Single().SwitchName, h.VirtualDisks.Single());
+            return (made.Generation, made.DynamicMemoryEnabled, made.ProcessorCount, made.MemoryStartupBytes, made.NetworkAdapters.Single().SwitchName, h.Disks.Single());
         });
         Assert.Equal((2, false, 2L, 2 * Gb, "VmNAT"), (generation, dynamic, processors, memory, switchName));
-        Assert.Equal(("Differencing", @"C:\Images\ws2022.vhdx"), (disk.VhdType, disk.ParentPath));
+        Assert.Equal(SimulatedImages.WindowsServer2022, disk.ParentPath);
         Assert.EndsWith($"\\{Sneaky}.vhdx", disk.Path, StringComparison.Ordinal);
         Assert.Equal(2, guest.Read(h => h.Vms.Count)); // the name stayed a name: nothing else ran
     }
