@@ -81,6 +81,13 @@ public enum HostScript
 
     /// <summary>Inside the guest: whether Hyper-V runs and its (L2) VMs, or Stop-VM / Start-VM of one of them. Parameters: VMId, Credential, Action (Read, Stop, Start), NestedVMId.</summary>
     GuestNestedVms,
+
+    /// <summary>
+    /// Inside an L2 guest, two PowerShell Direct hops away (host → L1 → L2): read its addressing, apply a static address (undone
+    /// when a step fails), or test the gateway, DNS server and a name. Parameters: VMId, Credential, L2VMName, L2Credential, Action
+    /// (Read, Apply, Test), InterfaceAlias, IPAddress, PrefixLength, DefaultGateway, DnsServer, Name.
+    /// </summary>
+    L2Networking,
 }
 
 /// <summary>
