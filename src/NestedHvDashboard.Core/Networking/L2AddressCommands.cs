@@ -13,7 +13,7 @@ public static class L2AddressCommands
     /// PowerShell Direct into the L1 from its host, into the L2 from the L1, then inside the L2: the adapter's default route and
     /// IPv4 addresses removed, the new address with its gateway, the DNS server. A failing step puts the earlier addresses back.
     /// </summary>
-    public static IReadOnlyList<L2PlannedCommand> For(string hostName, string l1VmName, string l2VmName, L2AddressRequest request)
+    public static IReadOnlyList<L2PlannedCommand> For(string hostName, string l1VmName, string l2VmName, L2AddressRequest request, Guid? l1VmId = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var inL1 = $"in {l1VmName}";
@@ -27,7 +27,7 @@ public static class L2AddressCommands
 
         List<L2PlannedCommand> commands =
         [
-            new($"on host {hostName}", new("Invoke-Command", [new("VMName", l1VmName), new("Credential", $"(the credential of {l1VmName})")])),
+            new($"on host {hostName}", new("Invoke-Command", [l1VmId is { } id ? new("VMId", id.ToString()) : new("VMName", l1VmName), new("Credential", $"(the credential of {l1VmName})")])),
             new(inL1, new("Invoke-Command", [new("VMName", l2VmName), new("Credential", $"(the credential of {l2VmName})")])),
             new(inL2, new("Remove-NetRoute", [new("DestinationPrefix", DefaultRoute), new("InterfaceAlias", alias), new("Confirm", false)])),
             new(inL2, new("Remove-NetIPAddress", [new("InterfaceAlias", alias), new("AddressFamily", "IPv4"), new("Confirm", false)])),

@@ -23,13 +23,14 @@ public static class L2ConnectivityDiagnosis
         var results = new List<L2HopResult>();
         string? gatewayFailure = null;
         string? dnsFailure = null;
+        var noDns = hops.Any(h => h.Hop == L2Hop.DnsServer && h.Target.Length == 0);
         foreach (var hop in hops)
         {
             var detail = hop.Hop switch
             {
                 L2Hop.Gateway => Gateway(context, hop),
                 L2Hop.DnsServer => Dns(context, hop, gatewayFailure),
-                L2Hop.NameResolution => Resolution(hop, dnsFailure),
+                L2Hop.NameResolution => Resolution(context, hop, dnsFailure, noDns),
                 _ => Name(hop),
             };
             if (!hop.Succeeded && hop.Hop == L2Hop.Gateway)
@@ -134,8 +135,9 @@ public static class L2ConnectivityDiagnosis
             : $"DNS server {hop.Target} does not answer{Said(hop)}.";
     }
 
-    private static string Resolution(L2HopReading hop, string? dnsFailure) =>
+    private static string Resolution(L2NetworkContext context, L2HopReading hop, string? dnsFailure, bool noDns) =>
         hop.Succeeded ? $"{hop.Target} resolves to {hop.Address}."
+        : noDns ? $"{hop.Target} not resolved: '{context.L2VmName}' has no DNS server."
         : dnsFailure is not null ? $"{hop.Target} not resolved: the DNS server does not answer."
         : $"{hop.Target} not resolved{Said(hop)}.";
 

@@ -65,6 +65,9 @@ public enum OperationStepKind
 
     /// <summary>A cascade's Start-VM of one L2 VM inside its L1 guest (over PowerShell Direct), once the L1 runs again.</summary>
     StartNestedVm,
+
+    /// <summary>New-NetIPAddress and Set-DnsClientServerAddress inside one L2 guest, two PowerShell Direct hops from the L1's host.</summary>
+    ApplyL2Address,
 }
 
 /// <summary>Where a step is.</summary>

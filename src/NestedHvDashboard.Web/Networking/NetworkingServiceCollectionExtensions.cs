@@ -20,6 +20,7 @@ public static class NetworkingServiceCollectionExtensions
         // After a restart the VM page says how each VM's last install ended, from the audit trail.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseStartupStep, RestoredGuestInstalls>());
         services.TryAddSingleton<NewVmService>();
+        services.TryAddSingleton<L2Connectivity.L2ConnectivityService>();
         return services;
     }
 }
