@@ -93,6 +93,13 @@ public enum HostScript
 
     /// <summary>Connect-VMNetworkAdapter -SwitchName of one adapter (or every adapter) of a VM. Parameters: VMId, AdapterName (null: all), SwitchName.</summary>
     ConnectVmAdapter,
+
+    /// <summary>
+    /// Inside an L2 guest, two PowerShell Direct hops away (host → L1 → L2): read its addressing, apply a static address (undone
+    /// when a step fails), or test the gateway, DNS server and a name. Parameters: VMId, Credential, L2VMName, L2Credential, Action
+    /// (Read, Apply, Test), InterfaceAlias, IPAddress, PrefixLength, DefaultGateway, DnsServer, Name.
+    /// </summary>
+    L2Networking,
 }
 
 /// <summary>

@@ -71,6 +71,9 @@ public enum OperationStepKind
 
     /// <summary>Connect-VMNetworkAdapter on the VM's own host: its adapter moves to another switch.</summary>
     ConnectAdapter,
+
+    /// <summary>New-NetIPAddress and Set-DnsClientServerAddress inside one L2 guest, two PowerShell Direct hops from the L1's host.</summary>
+    ApplyL2Address,
 }
 
 /// <summary>Where a step is.</summary>

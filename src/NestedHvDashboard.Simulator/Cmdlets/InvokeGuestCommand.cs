@@ -133,7 +133,15 @@ public sealed class InvokeSimulatedGuestCommandCommand : SimulatorCmdlet
             return;
         }
 
-        using var runspace = RunspaceFactory.CreateRunspace(session(vm.Id, vm.Guest));
+        var state = session(vm.Id, vm.Guest);
+        if (SessionState.PSVariable.GetValue(SimulatorModule.ParentHostVariableName) is { } l0 && SessionState.PSVariable.GetValue(SimulatorModule.ParentVmIdVariableName) is { } l1)
+        {
+            // A second hop (from an L1 guest into its L2): the L2's reachability needs the L1's own VM, on the L1's host.
+            state.Variables.Add(new SessionStateVariableEntry(SimulatedReachability.GrandparentHostVariableName, l0 is PSObject h ? h.BaseObject : l0, "The host the L1 VM runs on.", ScopedItemOptions.ReadOnly));
+            state.Variables.Add(new SessionStateVariableEntry(SimulatedReachability.GrandparentVmIdVariableName, l1 is PSObject i ? i.BaseObject : l1, "The L1 VM's id on its host.", ScopedItemOptions.ReadOnly));
+        }
+
+        using var runspace = RunspaceFactory.CreateRunspace(state);
         runspace.Open();
         using var ps = PowerShell.Create(runspace);
         ps.AddScript(ScriptBlock.ToString());

@@ -15,7 +15,7 @@
     'Checkpoint-VM', 'Restore-VMSnapshot', 'Remove-VMSnapshot',
     'Get-VMSwitch', 'New-VMSwitch', 'Remove-VMSwitch',
     'Get-VMHost', 'Get-VMHostSupportedVersion',
-    'Get-NetAdapter', 'Get-NetIPAddress', 'New-NetIPAddress', 'Remove-NetIPAddress', 'Test-NetConnection',
+    'Get-NetAdapter', 'Get-NetIPAddress', 'New-NetIPAddress', 'Remove-NetIPAddress', 'Get-NetRoute', 'Remove-NetRoute', 'Test-NetConnection',
     'Get-NetNat', 'New-NetNat', 'Remove-NetNat',
     'Get-DnsClientServerAddress', 'Set-DnsClientServerAddress', 'Resolve-DnsName',
     'Get-CimInstance', 'Invoke-CimMethod', 'Invoke-SimulatedRestMethod',

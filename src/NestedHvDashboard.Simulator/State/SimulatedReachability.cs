@@ -15,13 +15,26 @@ namespace NestedHvDashboard.Simulator.State;
 /// </summary>
 internal sealed class SimulatedReachability
 {
+    /// <summary>In an L2 guest's runspace: the simulated host the L1 VM runs on (the L2's grandparent).</summary>
+    public const string GrandparentHostVariableName = "NestedHvSimulatorGrandparentHost";
+
+    /// <summary>In an L2 guest's runspace: the L1 VM's id on its host.</summary>
+    public const string GrandparentVmIdVariableName = "NestedHvSimulatorGrandparentVmId";
+
     private readonly HostAccess me;
     private readonly (HostAccess Host, Guid VmId)? parent;
+    private readonly (SimulatedHost Host, Guid VmId)? grandparent;
 
     public SimulatedReachability(SimulatorCmdlet cmdlet)
     {
         me = cmdlet.Sim;
         parent = cmdlet.ParentVm;
+        var host = cmdlet.SessionState.PSVariable.GetValue(GrandparentHostVariableName);
+        var id = cmdlet.SessionState.PSVariable.GetValue(GrandparentVmIdVariableName);
+        if ((host is System.Management.Automation.PSObject h ? h.BaseObject : host) is SimulatedHost l0 && (id is System.Management.Automation.PSObject i ? i.BaseObject : id) is Guid l1)
+        {
+            grandparent = (l0, l1);
+        }
     }
 
     /// <summary>The way to <paramref name="target"/>: whether it answers, and from which address, interface and next hop.</summary>
@@ -70,10 +83,23 @@ internal sealed class SimulatedReachability
     /// <summary>Who answers for <paramref name="target"/> on the segment of <paramref name="local"/>, or null when nobody does.</summary>
     private Kind? OnSegment(Local local, IPAddress target)
     {
+        // A guest's own internal switch (an L1's NAT switch, say) is its own segment, as on a host.
+        var ownSwitch = local.Alias.StartsWith("vEthernet (", StringComparison.Ordinal)
+            ? me.Read(h => h.Switches.Find(s => string.Equals($"vEthernet ({s.Name})", local.Alias, StringComparison.OrdinalIgnoreCase)))
+            : null;
         if (parent is { } p)
         {
-            // A guest: its adapters are its VM's adapters, in order; the segment is the VM adapter's switch on the parent.
-            var position = me.Read(h => h.NetAdapters.Where(a => !a.Name.StartsWith("vEthernet (", StringComparison.Ordinal)).OrderBy(a => a.InterfaceIndex).ToList().FindIndex(a => a.InterfaceIndex == local.InterfaceIndex));
+            if (ownSwitch is { } own && own.SwitchType != HyperV.VMSwitchType.External)
+            {
+                return me.Read(h => GuestOnSwitch(h, own.Name, target, null) ? Kind.Machine : (Kind?)null);
+            }
+
+            // A guest: its adapters are its VM's adapters, in order; the segment is the VM adapter's switch on the parent. A guest's
+            // external switch stands for the adapter it is bound to.
+            var bound = ownSwitch?.NetAdapterName;
+            var position = me.Read(h => h.NetAdapters.Where(a => !a.Name.StartsWith("vEthernet (", StringComparison.Ordinal)).OrderBy(a => a.InterfaceIndex).ToList()
+                .FindIndex(a => bound is null ? a.InterfaceIndex == local.InterfaceIndex : string.Equals(a.Name, bound, StringComparison.OrdinalIgnoreCase)));
+            var dropped = Dropped();
             return p.Host.Read(h =>
             {
                 var vm = h.Vms.Find(v => v.Id == p.VmId);
@@ -86,7 +112,7 @@ internal sealed class SimulatedReachability
 
                 return HostOwns(h, vmSwitch.Name, target) ? Kind.ParentHost
                     : GuestOnSwitch(h, vmSwitch.Name, target, p.VmId) ? Kind.Machine
-                    : vmSwitch.SwitchType == HyperV.VMSwitchType.External ? Kind.Lan
+                    : vmSwitch.SwitchType == HyperV.VMSwitchType.External && !dropped ? Kind.Lan
                     : null;
             });
         }
@@ -106,6 +132,13 @@ internal sealed class SimulatedReachability
                 : null;
         });
     }
+
+    /// <summary>
+    /// True when this guest is an L2 whose frames leave through its L1's VM adapter (an external switch inside the L1) while
+    /// MAC address spoofing is off on an L1 adapter: Hyper-V drops frames whose source MAC is not the adapter's own.
+    /// </summary>
+    private bool Dropped() => grandparent is { } g && g.Host.Read(h =>
+        h.Vms.Find(v => v.Id == g.VmId) is { } l1 && l1.NetworkAdapters.Exists(a => a.SwitchName is not null && !a.MacAddressSpoofing));
 
     /// <summary>True when the parent host's WinNAT translates <paramref name="source"/> (its internal prefix holds it).</summary>
     private bool ParentNatsFor(string source) =>

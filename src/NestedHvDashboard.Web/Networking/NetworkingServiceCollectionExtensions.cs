@@ -22,6 +22,7 @@ public static class NetworkingServiceCollectionExtensions
         services.TryAddSingleton<NewVmService>();
         services.TryAddSingleton<L1SwitchService>();
         services.TryAddSingleton<AdapterSwitchService>();
+        services.TryAddSingleton<L2Connectivity.L2ConnectivityService>();
         return services;
     }
 }
