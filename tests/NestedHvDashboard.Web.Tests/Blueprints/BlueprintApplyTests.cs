@@ -62,6 +62,20 @@ public sealed class BlueprintApplyTests : BlueprintContext
     }
 
     [Fact]
+    public void An_edit_after_the_review_drops_it_so_apply_never_runs_on_a_review_of_other_text()
+    {
+        Blueprints.Review = Steps();
+        var page = Open();
+        page.WaitForElement("[data-testid=review-run]").Click();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=review-ok]")));
+
+        page.Find("[data-testid=form-l2-add]").Click();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=review-l1]")));
+        Assert.Empty(page.FindAll("[data-testid=review-apply]"));
+    }
+
+    [Fact]
     public void Apply_asks_both_guest_accounts_in_password_fields_and_sends_them_to_the_service()
     {
         Blueprints.Review = Steps();
