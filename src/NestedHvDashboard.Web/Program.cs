@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Api;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Blueprints;
 using NestedHvDashboard.Web.Checkpoints;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
@@ -96,6 +97,7 @@ builder.Services.AddNestedNetworking();
 builder.Services.AddGuestFacts(builder.Configuration);
 builder.Services.AddActionNotifications();
 builder.Services.AddCheckpoints();
+builder.Services.AddBlueprints(builder.Configuration);
 builder.Services.AddDashboardApi();
 builder.Services.AddDashboardHealth(builder.Configuration);
 

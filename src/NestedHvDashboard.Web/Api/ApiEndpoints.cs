@@ -101,6 +101,7 @@ public static partial class ApiEndpoints
             .WithSummary("MAC address spoofing on one adapter of a VM (Operator)");
         MapPowerApi(api);
         MapFixesApi(api);
+        MapBlueprintsApi(api);
         api.MapGet("/operations/{id:guid}", GetOperation).WithName("GetOperation").WithSummary("Where a change started through the API is")
             .WithDescription("Status (running, succeeded, noChange, refused, busy, failed, canceled, deferred), each step with the host's message, and the result's message. The last 500 are kept.");
         api.MapGet("/tokens", ListTokensAsync).WithName("ListTokens").WithSummary("Your personal access tokens (an administrator's: everyone's)");

@@ -53,6 +53,12 @@ public interface IBlueprintService
 
     /// <summary>Raised (on any thread) when any blueprint's drift changes.</summary>
     event Action? DriftChanged;
+
+    /// <summary>
+    /// Blueprint <paramref name="name"/>'s L1 guests as drift last read them: when each answered, or "not checked: …" and why
+    /// (no remembered credential, the L1 off, the read failed), so a page can say which drift is not known.
+    /// </summary>
+    IReadOnlyList<BlueprintDriftCheck> DriftChecks(string name) => [];
 }
 
 /// <summary>A stored blueprint in the list.</summary>

@@ -7,7 +7,7 @@ namespace NestedHvDashboard.Web.Data;
 
 /// <summary>
 /// The dashboard's database: users and roles (Identity), hosts, guest credentials, pending changes, the audit
-/// trail, API tokens and wall links. One model; a subclass per provider carries that provider's migrations.
+/// trail, API tokens, wall links and lab blueprints with their runs. One model; a subclass per provider carries that provider's migrations.
 /// </summary>
 public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbContext<DashboardUser>(options)
 {
@@ -22,6 +22,10 @@ public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<WallLink> WallLinks => Set<WallLink>();
+
+    public DbSet<BlueprintRow> Blueprints => Set<BlueprintRow>();
+
+    public DbSet<BlueprintRunRow> BlueprintRuns => Set<BlueprintRunRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -95,6 +99,23 @@ public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbC
             e.Property(l => l.Tag).HasMaxLength(128);
             e.Property(l => l.CreatedBy).HasMaxLength(256);
             e.HasIndex(l => l.Hash).IsUnique();
+        });
+
+        builder.Entity<BlueprintRow>(e =>
+        {
+            e.Property(b => b.Name).HasMaxLength(128);
+            e.Property(b => b.NormalizedName).HasMaxLength(128);
+            e.Property(b => b.UpdatedBy).HasMaxLength(256);
+            e.HasIndex(b => b.NormalizedName).IsUnique();
+        });
+
+        builder.Entity<BlueprintRunRow>(e =>
+        {
+            e.Property(r => r.Blueprint).HasMaxLength(128);
+            e.Property(r => r.NormalizedBlueprint).HasMaxLength(128);
+            e.Property(r => r.StartedBy).HasMaxLength(256);
+            e.Property(r => r.State).HasMaxLength(32);
+            e.HasIndex(r => new { r.NormalizedBlueprint, r.StartedAt });
         });
     }
 }

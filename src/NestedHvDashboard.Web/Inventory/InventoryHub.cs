@@ -19,7 +19,7 @@ public sealed class InventoryHubOptions
 /// read in-process, relayed as a SignalR stream.
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Access.DashboardPolicies.View)]
-public sealed class InventoryHub(IInventoryFeed feed, InventoryHubOptions options) : Hub
+public sealed partial class InventoryHub(IInventoryFeed feed, InventoryHubOptions options) : Hub
 {
     /// <summary>The path the hub is mapped at.</summary>
     public const string Path = "/hubs/inventory";

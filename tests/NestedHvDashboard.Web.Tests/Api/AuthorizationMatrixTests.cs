@@ -51,6 +51,14 @@ public sealed class AuthorizationMatrixTests(ApiServer api) : IClassFixture<ApiS
         ("GET", $"/api/v1/operations/{Guid.Empty}", null, "view", "404"),
         ("GET", "/api/v1/tokens", null, "view", "200"),
         ("DELETE", "/api/v1/tokens/999999", null, "view", "404"),
+        ("GET", "/api/v1/blueprints", null, "view", "200"),
+        ("GET", "/api/v1/blueprints/no-such-lab", null, "view", "404"),
+        ("PUT", "/api/v1/blueprints/no-such-lab", "{}", "operate", "400"),
+        ("DELETE", "/api/v1/blueprints/no-such-lab", null, "operate", "404"),
+        ("POST", "/api/v1/blueprints/no-such-lab/review", null, "view", "404"),
+        ("POST", "/api/v1/blueprints/no-such-lab/apply", "{}", "operate", "400"),
+        ("GET", "/api/v1/blueprints/no-such-lab/run", null, "view", "404"),
+        ("GET", "/api/v1/blueprints/no-such-lab/drift", null, "view", "404"),
     ];
 
     private static bool Has(string caller, string needs) => needs switch
