@@ -52,7 +52,7 @@ public enum HostScript
     /// <summary>The host's virtual switches. No parameters.</summary>
     HostSwitches,
 
-    /// <summary>New-VM ready for nesting, removed again if a later step fails. Parameters: Name, MemoryStartupBytes, ProcessorCount, SwitchName, Version.</summary>
+    /// <summary>New-VM ready for nesting (booting a differencing disk of an OS image when ParentPath is given), removed again if a later step fails. Parameters: Name, MemoryStartupBytes, ProcessorCount, SwitchName, Version, ParentPath (optional).</summary>
     NewVm,
 
     /// <summary>Remove-VM -Force by id (turned off first): check-host's scratch VM. Parameters: VMId.</summary>

@@ -6,7 +6,7 @@ using NestedHvDashboard.Core.VirtualMachines;
 namespace NestedHvDashboard.PowerShell;
 
 /// <summary>New VMs ready for nesting, their steps reported as the host takes them.</summary>
-public sealed partial class PowerShellHyperVHost
+public sealed partial class PowerShellHyperVHost : IHostSwitches
 {
     /// <inheritdoc />
     public async Task<VmSnapshot> CreateVmAsync(NewVmRequest request, IProgress<OperationStep>? progress = null, CancellationToken cancellationToken = default)
@@ -22,17 +22,25 @@ public sealed partial class PowerShellHyperVHost
 
         var plan = planned.Plan;
         var version = plan.ConfigVersion.ToString(2);
+        var parameters = new Dictionary<string, object?>
+        {
+            ["Name"] = plan.Name,
+            ["MemoryStartupBytes"] = plan.MemoryStartupBytes,
+            ["ProcessorCount"] = plan.ProcessorCount,
+            ["SwitchName"] = plan.SwitchName,
+            ["Version"] = version,
+        };
+        if (plan.OsImagePath is not null)
+        {
+            // Only with an image: the script's parameter set without it is the one the New VM dialog has always used.
+            parameters["ParentPath"] = plan.OsImagePath;
+        }
+
         var command = new HostCommand(
             HostScript.NewVm,
-            new Dictionary<string, object?>
-            {
-                ["Name"] = plan.Name,
-                ["MemoryStartupBytes"] = plan.MemoryStartupBytes,
-                ["ProcessorCount"] = plan.ProcessorCount,
-                ["SwitchName"] = plan.SwitchName,
-                ["Version"] = version,
-            },
-            $"New-VM -Generation 2 -Version {version} -MemoryStartupBytes {plan.MemoryStartupBytes} -SwitchName '{plan.SwitchName}'; Set-VMMemory -DynamicMemoryEnabled $false; " +
+            parameters,
+            (plan.OsImagePath is null ? "" : $"New-VHD -ParentPath '{plan.OsImagePath}' -Differencing -Path '<VirtualHardDiskPath>\\{plan.DiskFileName}'; ") +
+            $"New-VM -Generation 2 -Version {version} -MemoryStartupBytes {plan.MemoryStartupBytes} -SwitchName '{plan.SwitchName}'{(plan.OsImagePath is null ? "" : " -VHDPath")}; Set-VMMemory -DynamicMemoryEnabled $false; " +
             $"Set-VMProcessor -Count {plan.ProcessorCount} -ExposeVirtualizationExtensions $true; Set-VMNetworkAdapter -MacAddressSpoofing On",
             plan.Name);
         // The script is one call; its Step rows, taken as the host writes them, say which step it has begun.
@@ -56,7 +64,7 @@ public sealed partial class PowerShellHyperVHost
         }
     }
 
-    /// <summary>The host's virtual switches' names (Get-VMSwitch).</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> GetSwitchNamesAsync(CancellationToken cancellationToken = default)
     {
         var rows = await Session.InvokeAsync(new HostCommand(HostScript.HostSwitches, Empty, "Get-VMSwitch"), cancellationToken).ConfigureAwait(false);

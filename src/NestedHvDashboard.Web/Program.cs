@@ -97,6 +97,8 @@ builder.Services.AddNestedNetworking();
 builder.Services.AddGuestFacts(builder.Configuration);
 builder.Services.AddActionNotifications();
 builder.Services.AddCheckpoints();
+// The planner and runner first: AddBlueprints puts stand-ins that refuse only where none is registered.
+builder.Services.AddBlueprintRunning();
 builder.Services.AddBlueprints(builder.Configuration);
 builder.Services.AddDashboardApi();
 builder.Services.AddDashboardHealth(builder.Configuration);

@@ -9,7 +9,12 @@ namespace NestedHvDashboard.Core.VirtualMachines;
 /// <param name="MemoryStartupBytes">Static memory, at least <see cref="NewVmPlan.MinimumMemoryBytes"/> (Microsoft's guide: nested needs static memory, 4 GB is the floor the readiness rules use).</param>
 /// <param name="ProcessorCount">Virtual processors, 2 up to the host's logical processors.</param>
 /// <param name="SwitchName">The host switch the VM's adapter connects to.</param>
-public sealed record NewVmRequest(string Name, long MemoryStartupBytes, int ProcessorCount, string SwitchName);
+/// <param name="OsImagePath">
+/// An OS image on the host (a .vhdx or .vhd path) the VM boots from, through a differencing disk named after the VM in the host's
+/// virtual hard disk folder (New-VHD -ParentPath -Differencing, New-VM -VHDPath); null creates the VM without a disk.
+/// </param>
+/// <param name="ConfigurationVersion">The configuration version New-VM is given; null takes the highest the host supports that nesting accepts.</param>
+public sealed record NewVmRequest(string Name, long MemoryStartupBytes, int ProcessorCount, string SwitchName, string? OsImagePath = null, Version? ConfigurationVersion = null);
 
 /// <summary>Names of the request fields a <see cref="NewVmProblem"/> can point at; "Host" when the host itself cannot run nested VMs.</summary>
 public static class NewVmField
@@ -18,6 +23,8 @@ public static class NewVmField
     public const string MemoryStartupBytes = nameof(NewVmRequest.MemoryStartupBytes);
     public const string ProcessorCount = nameof(NewVmRequest.ProcessorCount);
     public const string SwitchName = nameof(NewVmRequest.SwitchName);
+    public const string OsImagePath = nameof(NewVmRequest.OsImagePath);
+    public const string ConfigurationVersion = nameof(NewVmRequest.ConfigurationVersion);
     public const string Host = "Host";
 }
 
@@ -48,6 +55,7 @@ public sealed class NewVmPlan
         MemoryStartupBytes = request.MemoryStartupBytes;
         ProcessorCount = request.ProcessorCount;
         SwitchName = request.SwitchName.Trim();
+        OsImagePath = string.IsNullOrWhiteSpace(request.OsImagePath) ? null : request.OsImagePath.Trim();
         ConfigVersion = configVersion;
     }
 
@@ -58,6 +66,12 @@ public sealed class NewVmPlan
     public int ProcessorCount { get; }
 
     public string SwitchName { get; }
+
+    /// <summary>The OS image the VM's differencing disk is made from, or null for a VM without a disk.</summary>
+    public string? OsImagePath { get; }
+
+    /// <summary>The differencing disk's file name in the host's virtual hard disk folder (the VM's name), or null without an image.</summary>
+    public string? DiskFileName => OsImagePath is null ? null : DiskFileNameFor(Name);
 
     /// <summary>The configuration version New-VM is given.</summary>
     public Version ConfigVersion { get; }
@@ -129,14 +143,46 @@ public sealed class NewVmPlan
                 : $"The host has no switch named '{switchName}' (it has {string.Join(", ", hostSwitchNames.Select(s => $"'{s}'"))})."));
         }
 
-        var version = ChooseVersion(host, problems);
+        CheckImage(request, name, problems);
+        var version = ChooseVersion(host, request.ConfigurationVersion, problems);
         return problems.Count > 0 || version is null
             ? new NewVmPlanResult(null, problems)
             : new NewVmPlanResult(new NewVmPlan(request, version), []);
     }
 
-    /// <summary>The highest supported version meeting the processor family's minimum, when the host can nest at all.</summary>
-    private static Version? ChooseVersion(HostFacts host, List<NewVmProblem> problems)
+    /// <summary>The differencing disk's file name for VM <paramref name="vmName"/>: "&lt;name&gt;.vhdx".</summary>
+    public static string DiskFileNameFor(string vmName) => $"{vmName.Trim()}.vhdx";
+
+    /// <summary>An image path must be a full Windows path to a .vhdx or .vhd, and the VM's name must make a file name for its disk.</summary>
+    private static void CheckImage(NewVmRequest request, string name, List<NewVmProblem> problems)
+    {
+        if (string.IsNullOrWhiteSpace(request.OsImagePath))
+        {
+            return;
+        }
+
+        var image = request.OsImagePath.Trim();
+        var rooted = (image.Length > 3 && char.IsAsciiLetter(image[0]) && image[1] == ':' && image[2] == '\\') || image.StartsWith(@"\\", StringComparison.Ordinal);
+        if (!rooted || image.Any(char.IsControl))
+        {
+            problems.Add(new(NewVmField.OsImagePath, $"The OS image '{image}' is not a full path on the host (for example C:\\Images\\WindowsServer2022.vhdx)."));
+        }
+        else if (!image.EndsWith(".vhdx", StringComparison.OrdinalIgnoreCase) && !image.EndsWith(".vhd", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add(new(NewVmField.OsImagePath, $"The OS image '{image}' is not a virtual hard disk (.vhdx or .vhd)."));
+        }
+
+        if (name.IndexOfAny(['\\', '/', ':', '*', '?', '"', '<', '>', '|']) >= 0)
+        {
+            problems.Add(new(NewVmField.Name, "The VM's differencing disk is named after the VM, and a file name cannot hold \\ / : * ? \" < > |."));
+        }
+    }
+
+    /// <summary>
+    /// The requested version when the host supports it and it meets the processor family's minimum; without a request the highest
+    /// supported version that does, when the host can nest at all.
+    /// </summary>
+    private static Version? ChooseVersion(HostFacts host, Version? requested, List<NewVmProblem> problems)
     {
         if (NestedRequirement.For(host.ProcessorVendor) is not { } requirement)
         {
@@ -154,6 +200,24 @@ public sealed class NewVmPlan
         {
             problems.Add(new(NewVmField.Host, $"The host is an Azure VM with security type {host.AzureSecurityType}; nested virtualization needs security type Standard."));
             return null;
+        }
+
+        if (requested is not null)
+        {
+            var wanted = Readiness.ConfigVersion.Normalize(requested);
+            if (!host.SupportedConfigVersions.Any(v => Readiness.ConfigVersion.Normalize(v) == wanted))
+            {
+                problems.Add(new(NewVmField.ConfigurationVersion, $"The host does not support configuration version {Readiness.ConfigVersion.Format(wanted)} (it supports {Readiness.ConfigVersion.FormatList(host.SupportedConfigVersions)})."));
+                return null;
+            }
+
+            if (!requirement.IsMetByConfigVersion(wanted))
+            {
+                problems.Add(new(NewVmField.ConfigurationVersion, $"Configuration version {Readiness.ConfigVersion.Format(wanted)} is below what nested virtualization on {requirement.ProcessorText} needs ({Readiness.ConfigVersion.Format(requirement.MinimumConfigVersion)} or later)."));
+                return null;
+            }
+
+            return wanted;
         }
 
         var version = host.SupportedConfigVersions.Where(requirement.IsMetByConfigVersion).OrderDescending().FirstOrDefault();

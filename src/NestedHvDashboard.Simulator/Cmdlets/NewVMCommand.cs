@@ -10,7 +10,9 @@ namespace NestedHvDashboard.Simulator.Cmdlets;
 /// allows two VMs with the same name; it refuses a version the host does not support, an unknown switch
 /// and startup memory Hyper-V would not accept, and a generation 1 boot device (Floppy, IDE, LegacyNetworkAdapter) on
 /// generation 2. The disk and file settings (-Path, -NewVHDPath, -NewVHDSizeBytes, -VHDPath, -BootDevice, -Prerelease, -Force) are
-/// kept in the VM's StoredSettings ("NewVM.Path", ...): the simulator has no disks. -AsJob returns a finished job.
+/// kept in the VM's StoredSettings ("NewVM.Path", ...): the simulator has no disks. -AsJob returns a finished job. A -VHDPath that
+/// is a differencing disk of an OS image (New-VHD -ParentPath, <see cref="SimulatedImages"/>) gives the VM that image's Windows as
+/// its guest, so PowerShell Direct, installing Hyper-V and VMs of its own work inside it.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "VM", DefaultParameterSetName = "No VHD", SupportsShouldProcess = true)]
 [OutputType(typeof(VirtualMachine))]
@@ -138,6 +140,14 @@ public sealed class NewVMCommand : SimulatorCmdlet
             };
             StoreBound(vm.StoredSettings, "NewVM.", "Path", "NewVHDPath", "NewVHDSizeBytes", "VHDPath", "BootDevice", "Prerelease", "Force");
             vm.NetworkAdapters.Add(new SimulatedVmNetworkAdapter { Id = Guid.NewGuid(), SwitchName = vmSwitch?.Name, MacAddress = h.NextMacAddress() });
+            if (SimulatedImages.RootOf(h, VHDPath) is { } image)
+            {
+                // A disk made from an OS image boots its Windows: a guest with the lab's administrator account.
+                vm.GuestOsName = image.OsName;
+                vm.GuestOsVersion = image.OsVersion;
+                vm.Guest = Scenarios.LabScenarios.CreateGuest(h, vm);
+            }
+
             h.Vms.Add(vm);
             return (VirtualMachine.From(vm, h, Now), null);
         });

@@ -141,8 +141,8 @@ public abstract partial class SimulatorCmdlet : PSCmdlet, IDisposable
     /// <summary>Reads that query WMI on a real host: Get-VM*, Get-CimInstance (see <see cref="SimulatedHostCost"/>).</summary>
     private bool IsChargedRead => MyInvocation.MyCommand.Name.Split('-') is ["Get", var noun] && (noun.StartsWith("VM", StringComparison.Ordinal) || noun == "CimInstance");
 
-    /// <summary>True for the Hyper-V module's cmdlets (nouns VM, VMSwitch, VMHost, ...).</summary>
-    private bool IsHyperVCmdlet => MyInvocation.MyCommand.Name.Split('-') is [_, var noun] && noun.StartsWith("VM", StringComparison.Ordinal);
+    /// <summary>True for the Hyper-V module's cmdlets (nouns VM, VMSwitch, VMHost, ..., and VHD).</summary>
+    private bool IsHyperVCmdlet => MyInvocation.MyCommand.Name.Split('-') is [_, var noun] && (noun.StartsWith("VM", StringComparison.Ordinal) || noun == "VHD");
 
     /// <summary>Blocks until <paramref name="when"/>, the way the real cmdlets wait for a state change; Ctrl+C stops it.</summary>
     internal void WaitUntil(DateTimeOffset when)

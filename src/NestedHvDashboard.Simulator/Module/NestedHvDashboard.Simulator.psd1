@@ -19,7 +19,7 @@
     'Get-NetNat', 'New-NetNat', 'Remove-NetNat',
     'Get-DnsClientServerAddress', 'Set-DnsClientServerAddress', 'Resolve-DnsName',
     'Get-CimInstance', 'Invoke-SimulatedRestMethod',
-    'New-VM', 'Remove-VM', 'Invoke-SimulatedGuestCommand', 'Invoke-SimulatedBcdEdit',
+    'New-VM', 'Remove-VM', 'New-VHD', 'Invoke-SimulatedGuestCommand', 'Invoke-SimulatedBcdEdit',
     'Get-WindowsFeature', 'Install-WindowsFeature', 'Get-WindowsOptionalFeature', 'Enable-WindowsOptionalFeature'
   )
   FunctionsToExport = @('netsh', 'bcdedit.exe', 'Invoke-Command')

@@ -51,6 +51,9 @@ public sealed class SimulatedHost
 
     public List<SimulatedIPAddress> IPAddresses { get; set; } = [];
 
+    /// <summary>The virtual hard disks New-VHD made (see <see cref="SimulatedImages"/>).</summary>
+    public List<SimulatedDisk> Disks { get; set; } = [];
+
     /// <summary>The host's WinNAT network, or null.</summary>
     public SimulatedNetNat? NetNat { get; set; }
 

@@ -75,7 +75,10 @@ public sealed record BlueprintParseResult(Blueprint? Blueprint, BlueprintFormat 
 public sealed record BlueprintChangeResult(bool Succeeded, string Message, IReadOnlyList<BlueprintProblem> Problems);
 
 /// <summary>The guest administrator accounts apply signs in with over PowerShell Direct: the L1 guests', then the L2 guests' (null: the L1's).</summary>
-public sealed record BlueprintCredentials(GuestCredential L1Guests, GuestCredential? L2Guests);
+/// <param name="L1Guests">The L1 guests' account (an empty user name: each L1's remembered credential).</param>
+/// <param name="L2Guests">The L2 guests' account; null: the L1's.</param>
+/// <param name="Remember">True to remember the L1 account per L1 (GuestCredentialStore, Administrator role) once its guest accepted it.</param>
+public sealed record BlueprintCredentials(GuestCredential L1Guests, GuestCredential? L2Guests, bool Remember = false);
 
 /// <summary>A blueprint checked against the hosts as they are: the problems that block applying it, and every step it would run.</summary>
 public sealed record BlueprintReview(IReadOnlyList<BlueprintProblem> Problems, IReadOnlyList<BlueprintStep> Steps)
@@ -122,8 +125,9 @@ public enum BlueprintStepKind
 /// <param name="L1">The L1's name.</param>
 /// <param name="L2">The L2's name, or null.</param>
 /// <param name="Title">What a user reads, for example "Create L1 'lab-a' on HV-LAB-01".</param>
-/// <param name="Commands">The exact commands with their parameters, where they run ("on HV-LAB-01", "in lab-a", "in lab-a-web").</param>
-public sealed record BlueprintStep(int Index, BlueprintStepKind Kind, string Host, string L1, string? L2, string Title, IReadOnlyList<BlueprintCommand> Commands);
+/// <param name="Commands">The exact commands with their parameters, where they run ("on HV-LAB-01", "in lab-a", "in lab-a → in lab-a-web").</param>
+/// <param name="AlreadyDone">True when the review found the lab already so (the runner re-checks it and skips it as done).</param>
+public sealed record BlueprintStep(int Index, BlueprintStepKind Kind, string Host, string L1, string? L2, string Title, IReadOnlyList<BlueprintCommand> Commands, bool AlreadyDone = false);
 
 /// <summary>A command of a step and where it runs.</summary>
 public sealed record BlueprintCommand(string Where, PlannedCommand Command);
