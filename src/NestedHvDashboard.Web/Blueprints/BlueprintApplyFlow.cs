@@ -14,10 +14,12 @@ public static class BlueprintApplyFlow
     {
         ArgumentNullException.ThrowIfNull(dialogs);
         ArgumentNullException.ThrowIfNull(blueprints);
+        ArgumentNullException.ThrowIfNull(actor);
         var parameters = new DialogParameters<BlueprintApplyDialog>
         {
             { d => d.Blueprint, name },
             { d => d.Verb, verb },
+            { d => d.CanRemember, actor.CanAdminister },
         };
         var dialog = await dialogs.ShowAsync<BlueprintApplyDialog>($"{verb} blueprint", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         var answer = await dialog.Result;

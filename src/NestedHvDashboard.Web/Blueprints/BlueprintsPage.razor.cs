@@ -85,7 +85,7 @@ public sealed partial class BlueprintsPage : ComponentBase, IDisposable
         _importProblems = null;
         try
         {
-            var (text, problem) = await BlueprintFiles.ReadAsync(file);
+            var (text, problem) = await BlueprintFileTransfer.ReadAsync(file);
             if (text is null)
             {
                 _importProblems = new(file.Name, problem!, []);

@@ -86,6 +86,7 @@ public sealed class BlueprintApplyTests : BlueprintContext
 
         dialogs.WaitForElement("input[data-testid=apply-l1-password]");
         Assert.Equal("password", dialogs.Find("input[data-testid=apply-l1-password]").GetAttribute("type"));
+        Assert.Empty(dialogs.FindAll("[data-testid=apply-remember]")); // an Operator's account is not kept
         dialogs.Find("[data-testid=apply-ok]").Click();
         dialogs.WaitForAssertion(() => Assert.Contains("password is needed", dialogs.Markup, StringComparison.Ordinal));
         Assert.Empty(Blueprints.Applied);

@@ -5,7 +5,7 @@ using NestedHvDashboard.Core.Blueprints;
 namespace NestedHvDashboard.Web.Blueprints;
 
 /// <summary>Blueprints as files: the download link of an export, and reading an uploaded .yaml/.json file.</summary>
-public static class BlueprintFiles
+public static class BlueprintFileTransfer
 {
     /// <summary>The largest blueprint file read (a lab of hundreds of VMs is far smaller).</summary>
     public const long MaxFileBytes = 1 << 20;
