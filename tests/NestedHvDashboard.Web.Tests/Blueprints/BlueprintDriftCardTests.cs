@@ -8,7 +8,7 @@ using NestedHvDashboard.Web.Tests.Access;
 namespace NestedHvDashboard.Web.Tests.Blueprints;
 
 /// <summary>Drift on the overview (per blueprint, with Re-apply), the host page (its L1s only) and the wall (one line, no buttons).</summary>
-public sealed class BlueprintDriftTests : BlueprintContext
+public sealed class BlueprintDriftCardTests : BlueprintContext
 {
     private BlueprintDrift Drift(string blueprint, BlueprintDriftKind kind, string host, string l1, string? l2, string message) => new(blueprint, kind, host, l1, l2, message, Time.GetUtcNow());
 
