@@ -34,7 +34,7 @@ public sealed class BlueprintTests(DashboardFixture dashboard)
         await using (var context = await dashboard.NewContextAsync(app, 1920, 1080))
         {
             var list = await OpenLiveAsync(context, "/blueprints");
-            await list.Locator("[data-testid=blueprint-import] input[type=file]").SetInputFilesAsync(ExampleLabFile());
+            await list.Locator("input[type=file]").SetInputFilesAsync(ExampleLabFile());
             await Assertions.Expect(list.GetByTestId("blueprint-message")).ToContainTextAsync($"Imported '{Blueprint}'", new() { Timeout = Timeout });
             var row = list.Locator("[data-testid=blueprint-list] tbody tr", new() { HasText = Blueprint });
             await Assertions.Expect(row.GetByTestId("blueprint-counts")).ToHaveTextAsync("2 L1 · 6 L2");
