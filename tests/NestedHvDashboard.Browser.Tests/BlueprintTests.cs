@@ -34,8 +34,7 @@ public sealed class BlueprintTests(DashboardFixture dashboard)
         await using (var context = await dashboard.NewContextAsync(app, 1920, 1080))
         {
             var list = await OpenLiveAsync(context, "/blueprints");
-            await list.Locator("input[type=file]").SetInputFilesAsync(ExampleLabFile());
-            await Assertions.Expect(list.GetByTestId("blueprint-message")).ToContainTextAsync($"Imported '{Blueprint}'", new() { Timeout = Timeout });
+            await ImportAsync(list, ExampleLabFile());
             var row = list.Locator("[data-testid=blueprint-list] tbody tr", new() { HasText = Blueprint });
             await Assertions.Expect(row.GetByTestId("blueprint-counts")).ToHaveTextAsync("2 L1 · 6 L2");
             await Assertions.Expect(row.GetByTestId("blueprint-run-state")).ToHaveTextAsync("never applied");
@@ -125,10 +124,16 @@ public sealed class BlueprintTests(DashboardFixture dashboard)
         await vms.Locator(".mud-main-content").GetByText(L1, new() { Exact = true }).First.ClickAsync(new() { Timeout = Timeout });
         await Assertions.Expect(vms.GetByTestId("vm-name")).ToHaveTextAsync(L1, new() { Timeout = Timeout });
         await vms.Locator("label:has([data-testid=\"nested-switch\"])").ClickAsync();
-        await vms.GetByTestId("choice-cascade").ClickAsync(new() { Timeout = Timeout });
-        await vms.Locator("[data-testid=guest-user] input, input[data-testid=guest-user]").FillAsync(LabScenarios.GuestAdministratorUserName, new() { Timeout = Timeout });
+
+        // The page reads the guest before its dialog lists the running L2 VMs: the apply did not remember the guest's account,
+        // so it is asked for first, and the cascade then runs with it.
+        var user = vms.Locator("[data-testid=guest-user] input, input[data-testid=guest-user]");
+        await Assertions.Expect(user).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await user.FillAsync(LabScenarios.GuestAdministratorUserName);
         await vms.Locator("[data-testid=guest-password] input, input[data-testid=guest-password]").FillAsync(LabScenarios.GuestAdministratorPassword);
         await vms.GetByTestId("guest-credential-ok").ClickAsync();
+        await Assertions.Expect(vms.GetByTestId("cascade-running-names")).ToHaveTextAsync("nat-web, nat-sql, nat-client", new() { Timeout = Timeout });
+        await vms.GetByTestId("choice-cascade").ClickAsync(new() { Timeout = Timeout });
         await Assertions.Expect(vms.GetByTestId("fact-nested")).ToHaveTextAsync("Off", new() { Timeout = 60_000 });
     }
 
@@ -136,6 +141,18 @@ public sealed class BlueprintTests(DashboardFixture dashboard)
     {
         await page.Locator("[data-testid=apply-l1-user] input, input[data-testid=apply-l1-user]").FillAsync(LabScenarios.GuestAdministratorUserName, new() { Timeout = Timeout });
         await page.Locator("[data-testid=apply-l1-password] input, input[data-testid=apply-l1-password]").FillAsync(LabScenarios.GuestAdministratorPassword);
+    }
+
+    /// <summary>
+    /// Imports <paramref name="file"/> as a user does: the Import file button opens the browser's file chooser (through the
+    /// upload component's script, so only once the circuit has wired it), and the file chosen there is read by the page.
+    /// </summary>
+    private static async Task ImportAsync(IPage list, string file)
+    {
+        await Assertions.Expect(list.GetByTestId("blueprint-list")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        var chooser = await list.RunAndWaitForFileChooserAsync(() => list.GetByTestId("blueprint-import-button").ClickAsync(), new() { Timeout = Timeout });
+        await chooser.SetFilesAsync(file);
+        await Assertions.Expect(list.GetByTestId("blueprint-message")).ToContainTextAsync($"Imported '{Blueprint}'", new() { Timeout = Timeout });
     }
 
     // The example file as shipped in the repository, found from the test's output folder upwards.

@@ -19,7 +19,17 @@ internal static class NestedLevels
         if (from == VMState.Off && l1.Guest is { } guest)
         {
             var stopped = !l1.ExposeVirtualizationExtensions;
-            guest.Host.Update(h => h.HypervisorStopped = stopped);
+            var processors = (int)l1.ProcessorCount;
+            var memory = l1.MemoryStartupBytes;
+
+            // The guest sees the processors and memory its VM boots with (a VM made by New-VM gets its count set afterwards).
+            guest.Host.Update(h =>
+            {
+                h.HypervisorStopped = stopped;
+                h.Profile.LogicalProcessors = processors;
+                h.Profile.MemoryBytes = memory;
+                return true;
+            });
         }
     }
 

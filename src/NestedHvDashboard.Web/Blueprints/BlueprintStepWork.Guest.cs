@@ -67,11 +67,20 @@ internal sealed partial class BlueprintStepWork
         var probe = Parameter(c.Step, "Resolve-DnsName", "Name");
         var report = await Part<IL2Networking>(host, "reach the L2 guests")
             .TestL2ConnectivityAsync(vm.Id, credential, l2.Name, c.L2Credential ?? credential, new L2ConnectivityRequest(gateway, dns, probe), cancellationToken).ConfigureAwait(false);
-        var hops = string.Join("; ", report.Hops.Select(h => $"{h.Hop} {h.Target}: {(h.Succeeded ? "reached" : "not reached")} — {h.Detail}"));
+        // Each hop's detail is a sentence of its own: joined as sentences, not re-punctuated.
+        var hops = string.Join(" ", report.Hops.Select(h => $"{HopName(h.Hop)} {h.Target}: {(h.Succeeded ? "reached" : "not reached")} — {h.Detail.TrimEnd('.')}."));
         return report.Succeeded
-            ? $"From '{l2.Name}': {hops}."
-            : throw new BlueprintStepFailedException($"'{l2.Name}' in '{vm.Name}' does not reach the network: {hops}.", string.Join(" ", report.Hops.Where(h => !h.Succeeded).Select(h => h.Detail)));
+            ? $"From '{l2.Name}': {hops}"
+            : throw new BlueprintStepFailedException($"'{l2.Name}' in '{vm.Name}' does not reach the network: {hops}", string.Join(" ", report.Hops.Where(h => !h.Succeeded).Select(h => h.Detail)));
     }
+
+    private static string HopName(L2Hop hop) => hop switch
+    {
+        L2Hop.Gateway => "Gateway",
+        L2Hop.DnsServer => "DNS server",
+        L2Hop.NameResolution => "Resolving",
+        _ => "Reaching",
+    };
 
     /// <summary>The address the step's New-NetIPAddress gives (what the review showed is what runs), or null.</summary>
     private static BlueprintL2Address? Address(BlueprintStep step)

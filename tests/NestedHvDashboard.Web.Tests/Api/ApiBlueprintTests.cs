@@ -97,14 +97,16 @@ public sealed class ApiBlueprintTests(ApiServer api) : IClassFixture<ApiServer>
     public async Task Apply_needs_credentials_and_a_clean_review_and_never_records_the_password_then_delete_removes_it()
     {
         using var client = api.Client(api.Tokens["operator"]);
-        var file = BlueprintFiles.ExampleLab().Replace("name: example-lab", "name: apply-lab", StringComparison.Ordinal);
+        // On a host the dashboard does not know: the review has a problem, so apply is refused before anything runs.
+        var file = BlueprintFiles.ExampleLab().Replace("name: example-lab", "name: apply-lab", StringComparison.Ordinal)
+            .Replace("host: HV-WS2022-AMD", "host: HV-NOT-ADDED", StringComparison.Ordinal);
         (await client.PutAsync(At("/apply-lab"), Yaml(file))).Dispose();
 
         using var noCredentials = await client.PostAsJsonAsync(At("/apply-lab/apply"), new { l1Guests = new { userName = "admin" } });
         Assert.Equal(HttpStatusCode.BadRequest, noCredentials.StatusCode);
         using var refused = await client.PostAsJsonAsync(At("/apply-lab/apply"), new { l1Guests = new { userName = "lab\\admin", password = "Secret-guest-pass-9" } });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>(ApiServer.Json)).TryGetProperty("errors", out _));
+        Assert.Contains("HV-NOT-ADDED", (await refused.Content.ReadFromJsonAsync<JsonElement>(ApiServer.Json)).GetProperty("errors").ToString(), StringComparison.Ordinal);
         using var noRun = await client.GetAsync(At("/apply-lab/run"));
         Assert.Equal(HttpStatusCode.NotFound, noRun.StatusCode);
         Assert.All(await api.AuditAsync(), e => Assert.DoesNotContain("Secret-guest-pass-9", $"{e.Parameters} {e.Message} {e.Before} {e.After} {e.HostError}", StringComparison.Ordinal));
