@@ -81,9 +81,12 @@ internal sealed class FakeL1Host(string name, HostFacts facts, VmSnapshot vm) : 
     {
         lock (_gate) { _calls.Add($"Host connect {adapterName} {switchName}"); }
         Fail();
-        var before = await _vms.GetVmAsync(vmId, cancellationToken);
-        return before with { NetworkAdapters = [.. before.NetworkAdapters.Select(a => adapterName is null || a.Name == adapterName ? a with { SwitchName = switchName } : a)] };
+        await _vms.GetVmAsync(vmId, cancellationToken);
+        return _vms.Update(vmId, before => before with { NetworkAdapters = [.. before.NetworkAdapters.Select(a => adapterName is null || a.Name == adapterName ? a with { SwitchName = switchName } : a)] });
     }
+
+    /// <summary>The VM as this host holds it now (a connect it made stays made).</summary>
+    public VmSnapshot Vm(Guid id) => _vms.Vm(id);
 
     public Task<HostFacts> GetHostFactsAsync(CancellationToken cancellationToken = default) => _vms.GetHostFactsAsync(cancellationToken);
 
