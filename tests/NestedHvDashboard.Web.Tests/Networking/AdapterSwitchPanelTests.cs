@@ -91,6 +91,9 @@ public sealed class AdapterSwitchPanelTests : IAsyncLifetime
         Assert.Equal("VmNAT", chosen.Instance.GetState(x => x.Value));
         Assert.Contains("VmNAT", chosen.Markup, StringComparison.Ordinal);
 
+        // The adapter is on the chosen switch already: there is nothing to connect.
+        Assert.True(panel.Find("[data-testid=adapter-switch-connect]").HasAttribute("disabled"));
+
         await panel.InvokeAsync(() => chosen.Instance.OpenMenu());
         popovers.WaitForAssertion(() =>
         {
