@@ -98,9 +98,15 @@ public static class FaultCases
     public static IReadOnlyList<ChangeStep> NewVmSteps()
     {
         var script = EngineScript("NewVm.ps1");
-        // The try block holds the steps; the catch block is the rollback, not a step.
-        return ChangingCommands(script.Find(a => a is TryStatementAst, searchNestedScriptBlocks: true) is TryStatementAst attempt ? attempt.Body : script);
+        // The try block holds the steps; the catch block is the rollback, not a step. The dialog's VM has no OS image, so the
+        // script's image branch (New-VHD, then New-VM -VHDPath) does not run: its else (New-VM -NoVHD) does.
+        var body = script.Find(a => a is TryStatementAst, searchNestedScriptBlocks: true) is TryStatementAst attempt ? attempt.Body : (Ast)script;
+        var image = body.Find(a => a is IfStatementAst branch && branch.Clauses[0].Item1.Extent.Text.Contains("$ParentPath", StringComparison.OrdinalIgnoreCase), searchNestedScriptBlocks: true) as IfStatementAst;
+        return ChangingCommands(body, command => image is not null && Within(command, image.Clauses[0].Item2));
     }
+
+    private static bool Within(Ast inner, Ast outer) =>
+        inner.Extent.StartOffset >= outer.Extent.StartOffset && inner.Extent.EndOffset <= outer.Extent.EndOffset;
 
     // One of the engine's embedded scripts, parsed.
     private static ScriptBlockAst EngineScript(string name)
@@ -169,12 +175,17 @@ public static class FaultCases
         steps.Select(step => new FaultCase(scenario, step, fault));
 
     // Commands that change something (New-*, Set-*, Install-*, Enable-*) in script order; each cmdlet's calls numbered.
-    private static List<ChangeStep> ChangingCommands(Ast body)
+    private static List<ChangeStep> ChangingCommands(Ast body, Func<CommandAst, bool>? skip = null)
     {
         var calls = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var steps = new List<ChangeStep>();
         foreach (var command in body.FindAll(a => a is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>().OrderBy(c => c.Extent.StartOffset))
         {
+            if (skip?.Invoke(command) == true)
+            {
+                continue;
+            }
+
             var name = command.GetCommandName();
             if (name is null || !ChangingVerbs.Any(verb => name.StartsWith(verb, StringComparison.OrdinalIgnoreCase)))
             {
