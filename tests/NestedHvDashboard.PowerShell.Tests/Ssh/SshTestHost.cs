@@ -164,11 +164,19 @@ public sealed class SshTestHost : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync()
     {
-        var tree = ProcessTree();
-        ProcessTable.Signal("KILL", tree);
-        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        // Killed until sshd is gone, the tree taken again each time: a session sshd forks between a snapshot and the kill
+        // would otherwise live on (and keep sshd's output pipe open, so waiting for the output's end never returned).
+        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        do
         {
-            await _sshd.WaitForExitAsync(wait.Token);
+            ProcessTable.Signal("KILL", ProcessTree());
+            await Task.Delay(50);
+        }
+        while (!_sshd.HasExited && DateTime.UtcNow < limit);
+
+        if (!_sshd.HasExited)
+        {
+            throw new TimeoutException($"sshd of host {Name} (pid {_sshd.Id}) did not exit within 10 s of SIGKILL.");
         }
 
         _sshd.Dispose();
