@@ -21,12 +21,14 @@ install_prerequisites() {
   # The browser tests drive Debian's Chromium through Playwright (no browser is ever downloaded).
   command -v /usr/bin/chromium >/dev/null 2>&1 || need_apt+=(chromium)
   # PostgreSQL's server binaries: the database tests run initdb and postgres themselves, a throwaway cluster on loopback.
+  # Redis: the cluster tests run three instances against a redis-server they start on loopback.
+  command -v /usr/bin/redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
   if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then need_apt+=(postgresql); fi
   if [ ${#need_apt[@]} -gt 0 ]; then
     echo "== installing apt packages: ${need_apt[*]}"
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
     $SUDO apt-get update -qq
-    # Keep the packages from starting a system-wide sshd or PostgreSQL: the tests start their own, on loopback only.
+    # Keep the packages from starting a system-wide sshd, PostgreSQL or Redis: the tests start their own, on loopback only.
     local added_policy=
     if [ ! -e /usr/sbin/policy-rc.d ]; then
       printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null

@@ -6,6 +6,7 @@ using NestedHvDashboard.Web.Api;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Web.Blueprints;
 using NestedHvDashboard.Web.Checkpoints;
+using NestedHvDashboard.Web.Cluster;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Deployment;
@@ -100,11 +101,20 @@ builder.Services.AddCheckpoints();
 builder.Services.AddBlueprints(builder.Configuration);
 builder.Services.AddDashboardApi();
 builder.Services.AddDashboardHealth(builder.Configuration);
+builder.Services.AddDashboardCluster(builder.Configuration);
 
 var app = builder.Build();
 
 // Every area's settings checked now, each bad one named, before the database is touched (the host would check them only at its start).
 app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+// Cluster mode needs its PostgreSQL and its Redis answering now: refused with the reason, before anything starts.
+if (await app.Services.CheckClusterAsync() is { } clusterProblem)
+{
+    app.Services.GetRequiredService<ILogger<Program>>().LogCritical("{Problem}", clusterProblem);
+    Environment.ExitCode = 1;
+    return;
+}
+
 try
 {
     await app.Services.InitializeDashboardDatabaseAsync();

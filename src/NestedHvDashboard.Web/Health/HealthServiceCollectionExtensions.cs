@@ -27,7 +27,8 @@ public static class HealthServiceCollectionExtensions
     /// <summary>
     /// <c>GET /healthz</c>, anonymous: "ok" when every check is healthy; 503 with the failing check's own line when one is
     /// unhealthy (the database cannot take a write: "database unwritable: …"); otherwise 200 with "degraded; thread-pool: …"
-    /// (the app answers, slowly). The build's version is in the X-NestedHv-Version header of every answer.
+    /// (the app answers, slowly). The build's version is in the X-NestedHv-Version header of every answer, the instance's id
+    /// in X-NestedHv-Instance; in cluster mode the body also says what the instance owns ("ok; cluster: instance … owns 4 hosts …").
     /// </summary>
     public static IEndpointConventionBuilder MapDashboardHealth(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions
@@ -45,9 +46,15 @@ public static class HealthServiceCollectionExtensions
     {
         context.Response.ContentType = "text/plain; charset=utf-8";
         VersionHeader.Stamp(context.Response);
+        if (context.RequestServices.GetService<Cluster.ClusterSettings>() is { } cluster)
+        {
+            context.Response.Headers["X-NestedHv-Instance"] = cluster.InstanceId;
+        }
+
         if (report.Status == HealthStatus.Healthy)
         {
-            return context.Response.WriteAsync("ok");
+            // In a cluster, which instance answered and what it owns, also when all is well.
+            return context.Response.WriteAsync(report.Entries.TryGetValue(Cluster.ClusterHealthCheck.Name, out var clustered) ? "ok; cluster: " + clustered.Description : "ok");
         }
 
         if (report.Status == HealthStatus.Unhealthy)
