@@ -83,10 +83,11 @@ case "$cmd" in
     done
     for rid in win-x64 linux-x64; do
       name="NestedHvDashboard-$version-$rid"
-      # The release carries what installs it (deploy/windows or deploy/linux), what prepares the hosts, and the host
+      # The release carries what installs it (deploy/windows or deploy/linux), what prepares the hosts, the load balancer's
+      # sticky-session examples for several instances (deploy/cluster), and the host
       # tools module for their JEA endpoint, exported by this very build (run from the linux-x64 copy, which runs here).
       mkdir -p "artifacts/publish/$name/deploy"
-      cp -r deploy/hosts "artifacts/publish/$name/deploy/"
+      cp -r deploy/hosts deploy/cluster "artifacts/publish/$name/deploy/"
       if [ "$rid" = win-x64 ]; then cp -r deploy/windows "artifacts/publish/$name/deploy/"; else cp -r deploy/linux "artifacts/publish/$name/deploy/"; fi
       dotnet "artifacts/publish/NestedHvDashboard-$version-linux-x64/NestedHvDashboard.Web.dll" export-host-tools \
         --to "artifacts/publish/$name/deploy/hosts/NestedHvDashboard.HostTools" >/dev/null
