@@ -45,11 +45,15 @@ public sealed partial class HostLeaseManager
             try
             {
                 var members = _membership.LiveMembers;
+                var handBacks = new List<Task>();
                 foreach (var entry in Entries())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    await TickHostAsync(entry, members, cancellationToken);
+                    await TickHostAsync(entry, members, handBacks, cancellationToken);
                 }
+
+                // Each waits for its watch to stop before its lock goes: all at once, not one after the other.
+                await Task.WhenAll(handBacks);
 
                 await RenewOwnerRecordsAsync();
                 await ReadOwnersAsync();
@@ -78,14 +82,15 @@ public sealed partial class HostLeaseManager
         }
     }
 
-    private async Task TickHostAsync(HostEntry entry, IReadOnlyCollection<string>? members, CancellationToken cancellationToken)
+    private async Task TickHostAsync(HostEntry entry, IReadOnlyCollection<string>? members, List<Task> handBacks, CancellationToken cancellationToken)
     {
         HostLease? lease;
         RedisDistributedLockHandle? handle;
         int waiters;
+        DateTimeOffset? unownedSince;
         lock (_gate)
         {
-            (lease, handle, waiters) = (entry.Lease, entry.Handle, entry.Waiters.Count);
+            (lease, handle, waiters, unownedSince) = (entry.Lease, entry.Handle, entry.Waiters.Count, entry.UnownedSince);
         }
 
         if (lease is not null && (handle is null || handle.HandleLostToken.IsCancellationRequested))
@@ -116,17 +121,17 @@ public sealed partial class HostLeaseManager
                 Held? given;
                 lock (_gate)
                 {
-                    given = ReferenceEquals(entry.Lease, lease) ? Detach(entry) : null;
+                    given = ReferenceEquals(entry.Lease, lease) ? Detach(entry, awaitWatch: true) : null;
                 }
 
-                await GiveBackAsync(given, $"handed back to {chosen}");
+                handBacks.Add(GiveBackAsync(given, $"handed back to {chosen}"));
             }
 
             return;
         }
 
         var now = _time.GetUtcNow();
-        var orphan = entry.UnownedSince is { } since && now - since > _settings.LeaseTime * 2;
+        var orphan = unownedSince is { } since && now - since > _settings.LeaseTime * 2;
         if (waiters > 0 && (chosen == _settings.InstanceId || orphan))
         {
             await TakeAsync(entry, chosen == _settings.InstanceId ? null : string.Join(',', members), cancellationToken);
@@ -200,7 +205,7 @@ public sealed partial class HostLeaseManager
             Held? given;
             lock (_gate)
             {
-                given = ReferenceEquals(entry.Lease, lease) ? Detach(entry) : null;
+                given = ReferenceEquals(entry.Lease, lease) ? Detach(entry, awaitWatch: false) : null;
             }
 
             await GiveBackAsync(given, "held by another instance after Redis came back");
@@ -225,7 +230,7 @@ public sealed partial class HostLeaseManager
             else
             {
                 // Someone held it in between: the old lease's work is stale, the loop starts again on the new fence.
-                replaced = Detach(entry);
+                replaced = Detach(entry, awaitWatch: false);
                 entry.LostSource = new CancellationTokenSource();
                 renewed = entry.Lease = new HostLease(entry.Host, fence, entry.LostSource.Token);
                 entry.Handle = handle;

@@ -15,8 +15,12 @@ namespace NestedHvDashboard.Web.Cluster;
 /// </summary>
 public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipView, IClusterHealth
 {
+    // How long a hand-back waits for the lease's watch to stop before the lock goes back regardless.
+    private static readonly TimeSpan WatchStopPatience = TimeSpan.FromSeconds(5);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HostEntry> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<HostLease, TaskCompletionSource> _ending = new(ReferenceEqualityComparer.Instance);
     private readonly ClusterSettings _settings;
     private readonly IConnectionMultiplexer _redis;
     private readonly ClusterMembership _membership;
@@ -91,12 +95,18 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
         Held? given;
         lock (_gate)
         {
+            if (_ending.Remove(lease, out var ended))
+            {
+                // A lease handed back: its watch has stopped, the lock may go.
+                ended.TrySetResult();
+            }
+
             if (!_hosts.TryGetValue(lease.Host, out var entry) || !ReferenceEquals(entry.Lease, lease))
             {
                 return;
             }
 
-            given = Detach(entry);
+            given = Detach(entry, awaitWatch: false);
             if (entry.Waiters.Count == 0)
             {
                 _hosts.Remove(lease.Host);
@@ -165,7 +175,7 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
             _stopped = true;
             foreach (var entry in _hosts.Values)
             {
-                if (Detach(entry) is { } held)
+                if (Detach(entry, awaitWatch: true) is { } held)
                 {
                     given.Add(held);
                 }
@@ -177,15 +187,24 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
         RaiseIfChanged();
     }
 
-    // Under _gate: the entry no longer holds its lease; the caller gives the lock back (outside the gate) and says so.
-    private static Held? Detach(HostEntry entry)
+    // Under _gate: the entry no longer holds its lease; the caller gives the lock back (outside the gate) and says so. With
+    // awaitWatch, the lock goes back only once the lease's holder released it (its watch stopped): never watched twice.
+    private Held? Detach(HostEntry entry, bool awaitWatch)
     {
         if (entry.Lease is not { } lease)
         {
             return null;
         }
 
-        var held = new Held(entry.Host, lease, entry.LostSource!, entry.Handle);
+        var ended = Task.CompletedTask;
+        if (awaitWatch)
+        {
+            var watchEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ending[lease] = watchEnded;
+            ended = watchEnded.Task;
+        }
+
+        var held = new Held(entry.Host, lease, entry.LostSource!, entry.Handle, ended);
         entry.Lease = null;
         entry.LostSource = null;
         entry.Handle = null;
@@ -201,6 +220,19 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
         }
 
         await held.LostSource.CancelAsync();
+        try
+        {
+            await held.Ended.WaitAsync(WatchStopPatience);
+        }
+        catch (TimeoutException)
+        {
+            // Nobody watched it (or its watch is stuck): the lock goes back all the same.
+            lock (_gate)
+            {
+                _ending.Remove(held.Lease);
+            }
+        }
+
         held.LostSource.Dispose();
         if (held.Handle is { } handle)
         {
@@ -280,5 +312,5 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
         public string? RescuedAmong { get; set; }
     }
 
-    private sealed record Held(string Host, HostLease Lease, CancellationTokenSource LostSource, RedisDistributedLockHandle? Handle);
+    private sealed record Held(string Host, HostLease Lease, CancellationTokenSource LostSource, RedisDistributedLockHandle? Handle, Task Ended);
 }
