@@ -262,6 +262,7 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
     private void RaiseIfChanged()
     {
         var reading = Read();
+        bool? redisChanged;
         lock (_gate)
         {
             if (_lastReading is { } last && Same(last, reading))
@@ -269,7 +270,17 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
                 return;
             }
 
+            redisChanged = _lastReading is { } before && before.RedisConnected != reading.RedisConnected ? reading.RedisConnected : null;
             _lastReading = reading;
+        }
+
+        if (redisChanged == false)
+        {
+            LogRedisLost(reading.OwnedHosts.Count);
+        }
+        else if (redisChanged == true)
+        {
+            LogRedisBack(_settings.LeaseTime.TotalSeconds);
         }
 
         Changed?.Invoke();
@@ -285,6 +296,12 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Host {Host}: lease (fence {Fence}) {Why}")]
     private partial void LogGivenBack(string host, long fence, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis lost: this instance goes on watching its {Count} hosts; the others' are not live here until it is back")]
+    private partial void LogRedisLost(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis is back: this instance re-acquires its hosts; no new host is taken for {Seconds} s")]
+    private partial void LogRedisBack(double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis did not answer while {What}")]
     private partial void LogRedisFailed(Exception error, string what);
