@@ -48,7 +48,18 @@ public sealed partial class ClusterFeedReplicator
                 continue;
             }
 
-            Receive(message);
+            try
+            {
+                Receive(message);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NullReferenceException)
+            {
+                // A message this instance cannot take (e.g. from another version) must not stop the feed.
+                if (Interlocked.Exchange(ref _badMessageLogged, 1) == 0)
+                {
+                    LogBadMessage(ex, _settings.Key("feed"));
+                }
+            }
         }
     }
 

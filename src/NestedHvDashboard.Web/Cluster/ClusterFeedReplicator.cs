@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using MessagePack;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
 using StackExchange.Redis;
@@ -168,7 +169,7 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
     // Only what this instance owns goes out (checked again when sent); a written VM and a request go out always.
     private void Post(Outgoing item)
     {
-        if (item.Host is null || item.Kind is FeedMessageKind.VmWritten or FeedMessageKind.StateRequest || _ownership.Owns(item.Host, out _))
+        if (item.Host is null || item.Kind is FeedMessageKind.VmWritten or FeedMessageKind.StateRequest || IsRemoval(item) || _ownership.Owns(item.Host, out _))
         {
             _outbox.Writer.TryWrite(item);
         }
@@ -199,7 +200,14 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
         var host = item.Host!;
         if (!_ownership.Owns(host, out var fence))
         {
-            return null;
+            // A host removed from the dashboard: its watch, and so its lease, ended just before the store dropped it. Its
+            // last owner still says so under its last fence (a newer owner's fence makes the others drop it).
+            if (!IsRemoval(item) || !_sent.TryGetValue(host, out var last))
+            {
+                return null;
+            }
+
+            fence = last.Fence;
         }
 
         // A new lease starts its own numbering; a number is used even when Redis is lost, so the others see the gap.
@@ -214,6 +222,9 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
         return new FeedMessage(item.Kind, Me, host, fence, sequence, item.Changes, item.Metrics, ReadAt: _store.ReadAtOf(host));
     }
 
+    private static bool IsRemoval(Outgoing item) =>
+        item is { Kind: FeedMessageKind.Changes, Changes: { Count: > 0 } changes } && changes.All(c => c.Kind == InventoryChangeKind.HostRemoved);
+
     private async Task PublishAsync(FeedMessage message)
     {
         if (!_redis.IsConnected)
@@ -222,10 +233,21 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
             return;
         }
 
+        byte[] bytes;
         try
         {
-            var bytes = FeedMessages.Serialize(message);
-            await _redis.GetSubscriber().PublishAsync(_channel, bytes);
+            bytes = FeedMessages.Serialize(message);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            LogUnsent(ex, message.Kind, message.Host);
+            return;
+        }
+
+        try
+        {
+            // Sent in order on the one connection without waiting for each answer: a lost Redis is seen by its events.
+            await _redis.GetSubscriber().PublishAsync(_channel, bytes, CommandFlags.FireAndForget);
             Interlocked.Increment(ref _publishedMessages);
             Interlocked.Add(ref _publishedBytes, bytes.Length);
         }
@@ -311,6 +333,9 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
 
     [LoggerMessage(EventId = 7601, Level = LogLevel.Warning, Message = "Cluster feed: Redis is lost; the feed ({Channel}) pauses, this instance goes on watching its own hosts and resynchronizes when Redis is back")]
     private partial void LogRedisLost(Exception? error, string channel);
+
+    [LoggerMessage(EventId = 7604, Level = LogLevel.Error, Message = "Cluster feed: a {Kind} message about host {Host} could not be written and was not sent")]
+    private partial void LogUnsent(Exception error, FeedMessageKind kind, string? host);
 
     [LoggerMessage(EventId = 7602, Level = LogLevel.Information, Message = "Cluster feed: Redis is back; resynchronizing every host through {Channel}")]
     private partial void LogRedisBack(string channel);

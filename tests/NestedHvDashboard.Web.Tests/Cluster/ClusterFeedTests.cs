@@ -159,6 +159,25 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_host_removed_from_the_dashboard_by_its_owner_leaves_every_instance()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1, H2]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1, H2]);
+        leases.Grant(H1, "A");
+        Read(a.Store, H1, Vm("web01"));
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+
+        // The monitor stops the host's watch (its lease goes with it), then drops it from the store.
+        leases.Expire(H1);
+        a.Store.RemoveHost(H1);
+
+        await Eventually.HoldsAsync(() => b.Host(H1) is null);
+        Assert.NotNull(b.Host(H2));
+    }
+
+    [Fact]
     public void A_vm_change_message_is_compact()
     {
         var vm = Vm("web01", VmState.Running, 12) with { NetworkAdapters = [new VmNetworkAdapterInfo("Network Adapter", "LabSwitch", "00155D010203", true)] };
