@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.PowerShell;
@@ -13,8 +12,8 @@ public static class ClusterFeed
     /// <summary>
     /// Registers the feed's replicator (<see cref="ClusterFeedReplicator"/>: publishes what this instance owns, applies what the
     /// others own; needs the leases' <see cref="IHostOwnershipView"/>) and the SignalR Redis backplane on the cluster's Redis
-    /// connection, its channels under <see cref="ClusterSettings.KeyPrefix"/>, so that hub messages to groups or to all reach
-    /// the clients of every instance.
+    /// (<c>ConnectionStrings:Redis</c>), its channels under <see cref="ClusterSettings.KeyPrefix"/>, so that hub messages to
+    /// groups or to all reach the clients of every instance.
     /// </summary>
     public static IServiceCollection AddClusterFeed(this IServiceCollection services, ClusterSettings settings)
     {
@@ -30,9 +29,22 @@ public static class ClusterFeed
             sp.GetService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<ClusterFeedReplicator>());
 
-        services.AddSignalR().AddStackExchangeRedis(options => options.Configuration.ChannelPrefix = RedisChannel.Literal(settings.KeyPrefix));
-        services.AddOptions<RedisOptions>().Configure<IConnectionMultiplexer>((options, redis) => options.ConnectionFactory = _ => Task.FromResult(redis));
+        // Its own connection to the cluster's Redis: the backplane's channels take their prefix from their connection's
+        // configuration, and it unsubscribes everything on its connection when disposed.
+        services.AddSignalR().AddStackExchangeRedis(settings.RedisConnectionString!, options =>
+        {
+            options.Configuration.AbortOnConnectFail = false;
+            options.Configuration.ClientName = "nhv-" + settings.InstanceId + "-hub";
+            options.Configuration.ChannelPrefix = RedisChannel.Literal(BackplanePrefix(settings));
+        });
         return services;
+    }
+
+    /// <summary>What the hub backplane's Redis channels start with: the key prefix (<c>nhv:</c>), so dashboards may share a Redis.</summary>
+    public static string BackplanePrefix(ClusterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.KeyPrefix + ":";
     }
 
     // A VM another instance wrote on a host watched here: a host-side watch takes its configuration at its next cycle.

@@ -72,8 +72,18 @@ public sealed class ClusterFeedRedisLossTests
         Assert.Contains(services, d => d.ServiceType == typeof(ClusterFeedReplicator));
         await using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<RedisOptions>>().Value;
-        Assert.Equal("lab1", options.Configuration.ChannelPrefix.ToString());
-        Assert.Same(provider.GetRequiredService<IConnectionMultiplexer>(), await options.ConnectionFactory!(TextWriter.Null));
+        Assert.Equal("lab1:", options.Configuration.ChannelPrefix.ToString());
+        Assert.Equal(redis.ConnectionString, Assert.Single(options.Configuration.EndPoints).ToString());
+
+        // A hub message to all goes out on Redis under the prefix, for every instance's backplane to hear.
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listener = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await using (listener)
+        {
+            await listener.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("lab1:*"), (channel, _) => received.TrySetResult(channel.ToString()));
+            await provider.GetRequiredService<HubLifetimeManager<InventoryHub>>().SendAllAsync("Ping", []);
+            Assert.StartsWith("lab1:", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
