@@ -176,7 +176,8 @@ public sealed partial class ClusterFeedReplicator
             case FeedMessageKind.Metrics when message.Metrics is { } metrics:
                 _store.ApplyReplicatedMetrics(host, [.. metrics.Select(m => m.ToMetric())], message.ReadAt);
                 break;
-            case FeedMessageKind.Changes when message.Changes is { } changes:
+            case FeedMessageKind.Changes when message.Changes is { } sent:
+                var changes = sent.Select(c => c.ToChange(host)).ToList();
                 var start = 0;
                 for (var i = 0; i <= changes.Count; i++)
                 {

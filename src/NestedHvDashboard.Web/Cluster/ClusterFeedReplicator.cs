@@ -155,7 +155,7 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
 
                 foreach (var changes in batch.Changes.GroupBy(c => c.Host, StringComparer.OrdinalIgnoreCase))
                 {
-                    Post(new Outgoing(FeedMessageKind.Changes, changes.Key, Changes: [.. changes]));
+                    Post(new Outgoing(FeedMessageKind.Changes, changes.Key, Changes: [.. changes.Select(FeedChange.Of)]));
                 }
 
                 foreach (var metrics in batch.MetricUpdates)
@@ -344,7 +344,7 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
     private sealed record Outgoing(
         FeedMessageKind Kind,
         string? Host,
-        IReadOnlyList<InventoryChange>? Changes = null,
+        IReadOnlyList<FeedChange>? Changes = null,
         IReadOnlyList<FeedMetric>? Metrics = null,
         VmSnapshot? Vm = null,
         long Number = 0);

@@ -1,5 +1,6 @@
 using MessagePack;
 using MessagePack.Resolvers;
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
 
@@ -46,11 +47,39 @@ public sealed record FeedMessage(
     [property: Key(2)] string? Host,
     [property: Key(3)] long Fence,
     [property: Key(4)] long Sequence,
-    [property: Key(5)] IReadOnlyList<InventoryChange>? Changes = null,
+    [property: Key(5)] IReadOnlyList<FeedChange>? Changes = null,
     [property: Key(6)] IReadOnlyList<FeedMetric>? Metrics = null,
     [property: Key(7)] HostInventoryState? State = null,
     [property: Key(8)] VmSnapshot? Vm = null,
     [property: Key(9)] DateTimeOffset? ReadAt = null);
+
+/// <summary>
+/// One change on the wire: an <see cref="InventoryChange"/> without what the message already says (the host) or what means
+/// nothing to another store (the owner's version); a VM's id only when the VM itself is not there (a removal).
+/// </summary>
+/// <param name="Kind">What changed.</param>
+/// <param name="VmId">The removed VM's id; null when <paramref name="Vm"/> says it, or for a host change.</param>
+/// <param name="Vm">The VM as it is now, for an added or changed VM.</param>
+/// <param name="Status">The host's status, for a host change.</param>
+/// <param name="Facts">The host's facts, for a host change.</param>
+[MessagePackObject]
+public sealed record FeedChange(
+    [property: Key(0)] InventoryChangeKind Kind,
+    [property: Key(1)] Guid? VmId,
+    [property: Key(2)] VmSnapshot? Vm,
+    [property: Key(3)] HostStatus? Status,
+    [property: Key(4)] HostFacts? Facts)
+{
+    /// <summary>The change on the wire.</summary>
+    public static FeedChange Of(InventoryChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return new(change.Kind, change.Vm is null && change.VmId != Guid.Empty ? change.VmId : null, change.Vm, change.Status, change.Facts);
+    }
+
+    /// <summary>The change back, about <paramref name="host"/> (its version is the receiving store's business).</summary>
+    public InventoryChange ToChange(string host) => new(Kind, host, 0, Vm?.Id ?? VmId ?? Guid.Empty, Vm, Status, Facts);
+}
 
 /// <summary>One VM's CPU usage and uptime on the wire: a <see cref="VmMetric"/> in a few bytes.</summary>
 /// <param name="VmId">The VM's id.</param>

@@ -114,7 +114,7 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
         // A message far ahead of the last one B applied: B missed some, so it takes nothing of it and asks A for the host.
         var ghost = Vm("ghost");
         await publisher.PublishAsync(channel, FeedMessages.Serialize(new FeedMessage(
-            FeedMessageKind.Changes, "A", H1, fence, 1000, Changes: [InventoryChange.VmAdded(H1, 99, ghost)])));
+            FeedMessageKind.Changes, "A", H1, fence, 1000, Changes: [FeedChange.Of(InventoryChange.VmAdded(H1, 99, ghost))])));
         var renamed = vm with { Name = "web01-renamed" };
         a.Store.ApplyVm(H1, renamed);
         await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
@@ -181,7 +181,7 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
     public void A_vm_change_message_is_compact()
     {
         var vm = Vm("web01", VmState.Running, 12) with { NetworkAdapters = [new VmNetworkAdapterInfo("Network Adapter", "LabSwitch", "00155D010203", true)] };
-        var change = new FeedMessage(FeedMessageKind.Changes, "mgmt01:5000", H1, 3, 1234, Changes: [InventoryChange.VmChanged(H1, 88, vm)], ReadAt: DateTimeOffset.UtcNow);
+        var change = new FeedMessage(FeedMessageKind.Changes, "mgmt01:5000", H1, 3, 1234, Changes: [FeedChange.Of(InventoryChange.VmChanged(H1, 88, vm))], ReadAt: DateTimeOffset.UtcNow);
         var metrics = new FeedMessage(FeedMessageKind.Metrics, "mgmt01:5000", H1, 3, 1235, Metrics: [FeedMetric.Of(vm.MetricOf())], ReadAt: DateTimeOffset.UtcNow);
         var changeBytes = FeedMessages.Serialize(change).Length;
         var metricBytes = FeedMessages.Serialize(metrics).Length;
@@ -189,6 +189,7 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
 
         var back = FeedMessages.Deserialize(FeedMessages.Serialize(change));
         Assert.True(back.Changes!.Single().Vm!.SameAs(vm));
+        Assert.Equal(vm.Id, back.Changes!.Single().ToChange(H1).VmId);
         Assert.Equal(change with { Changes = back.Changes }, back);
         Assert.InRange(changeBytes, 1, 1024);
         Assert.InRange(metricBytes, 1, 256);
