@@ -9,6 +9,16 @@ namespace NestedHvDashboard.Core.Inventory;
 /// </summary>
 public sealed partial class InventoryStore
 {
+    /// <summary>
+    /// Like <see cref="Subscribe(string?)"/>, with a batch interval of its own: a cluster's feed forwards the owner's changes
+    /// at a shorter one than the pages' (metrics keep theirs), so that another instance's pages are not a whole batch later.
+    /// </summary>
+    public InventorySubscription SubscribeForReplication(TimeSpan batchInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchInterval, TimeSpan.Zero);
+        return Subscribe(null, batchInterval);
+    }
+
     /// <summary>When the host last answered, as this store holds it; null when it never did or the store does not have it.</summary>
     public DateTimeOffset? ReadAtOf(string host)
     {

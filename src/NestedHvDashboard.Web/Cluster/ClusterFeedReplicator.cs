@@ -23,6 +23,12 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
     /// <summary>The least time between two requests of one host's state (after a gap), and how often dead owners are looked for.</summary>
     internal static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The owner's store hands this feed its changes at most this often (the pages' batch interval is 100 ms): another
+    /// instance's pages, which batch again, see a change about as soon as the owner's pages do.
+    /// </summary>
+    internal static readonly TimeSpan ForwardBatchInterval = TimeSpan.FromMilliseconds(10);
+
     private readonly ClusterSettings _settings;
     private readonly IConnectionMultiplexer _redis;
     private readonly InventoryStore _store;
@@ -138,7 +144,7 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
     // What this instance's own store says of the hosts it owns, as its subscribers get it (changes batched, metrics at their rate).
     private async Task ForwardLocalChangesAsync(CancellationToken cancellationToken)
     {
-        var subscription = _store.Subscribe();
+        var subscription = _store.SubscribeForReplication(ForwardBatchInterval);
         await using (subscription)
         {
             await foreach (var batch in subscription.ReadBatchesAsync(cancellationToken))

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using NestedHvDashboard.Core.Inventory;
 using static NestedHvDashboard.Core.Tests.Inventory.InventoryData;
 
@@ -64,6 +65,34 @@ public sealed class InventoryStoreReplicationTests
         Assert.Equal("a written here", host.Vms.Single(v => v.Id == A).Name);
         Assert.Equal(50, host.Vms.Single(v => v.Id == B).CpuUsagePercent);
         Assert.Equal(HostConnectionState.Unreachable, host.Status.State);
+    }
+
+    [Fact]
+    public async Task The_replication_subscription_takes_changes_at_its_own_shorter_interval()
+    {
+        var time = new FakeTimeProvider();
+        var store = new InventoryStore(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(100) }, time);
+        store.ApplyInventory("hv1", Read("hv1", Vm(A, "a")));
+        await using var pages = store.Subscribe();
+        await using var feed = store.SubscribeForReplication(TimeSpan.FromMilliseconds(10));
+        await using var pageBatches = pages.ReadBatchesAsync().GetAsyncEnumerator();
+        await using var feedBatches = feed.ReadBatchesAsync().GetAsyncEnumerator();
+
+        // The first change goes out at once to both; the next waits for each subscriber's own interval.
+        store.ApplyVm("hv1", Vm(A, "first"), DateTimeOffset.UtcNow);
+        Assert.True(await feedBatches.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await pageBatches.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        var nextFeed = feedBatches.MoveNextAsync().AsTask();
+        var nextPage = pageBatches.MoveNextAsync().AsTask();
+        store.ApplyVm("hv1", Vm(A, "second"), DateTimeOffset.UtcNow);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+
+        Assert.True(await nextFeed.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("second", feedBatches.Current.Changes.Single().Vm!.Name);
+        Assert.False(nextPage.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(90));
+        Assert.True(await nextPage.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("second", pageBatches.Current.Changes.Single().Vm!.Name);
     }
 
     [Fact]
