@@ -24,7 +24,9 @@ public sealed class ClusterLeasesWiringTests
         Assert.Same(leases, provider.GetRequiredService<IHostOwnershipView>());
         Assert.Same(leases, provider.GetRequiredService<IClusterHealth>());
         Assert.IsType<ClusterMembership>(provider.GetRequiredService<IClusterMembership>());
-        var service = Assert.Single(provider.GetServices<IHostedService>().OfType<ClusterLeaseService>());
+        // The other parts' hosted services need the whole app's services: the leases' own is made from its registration.
+        Assert.Single(Registrations, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ClusterLeaseService));
+        var service = ActivatorUtilities.CreateInstance<ClusterLeaseService>(provider);
 
         await service.StartAsync(CancellationToken.None);
         await Eventually.HoldsAsync(() => leases.Read() is { RedisConnected: true, LiveMembers: 1 });
@@ -38,14 +40,15 @@ public sealed class ClusterLeasesWiringTests
 
         Assert.Same(AlwaysOwned.Instance, provider.GetRequiredService<IHostOwnership>());
         Assert.Null(provider.GetService<IClusterHealth>());
-        Assert.Empty(provider.GetServices<IHostedService>().OfType<ClusterLeaseService>());
+        Assert.DoesNotContain(Registrations, d => d.ImplementationType == typeof(ClusterLeaseService));
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    private ServiceCollection Registrations { get; } = [];
+
+    private ServiceProvider Build(Dictionary<string, string?> settings)
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDashboardCluster(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        return services.BuildServiceProvider();
+        Registrations.AddLogging();
+        Registrations.AddDashboardCluster(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        return Registrations.BuildServiceProvider();
     }
 }

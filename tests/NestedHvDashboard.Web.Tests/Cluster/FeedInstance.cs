@@ -93,12 +93,6 @@ internal sealed class FakeLeases
     }
 }
 
-/// <summary>The instances alive, as a test says.</summary>
-internal sealed class FakeMembership : IClusterMembership
-{
-    public IReadOnlyCollection<string>? LiveMembers { get; set; }
-}
-
 /// <summary>
 /// One dashboard instance as the feed sees it: its own store (with fast batches and metrics), its own Redis connection and
 /// its replicator. The hosts' names given are in its store from the start, Connecting, as the monitor puts them there.
