@@ -21,6 +21,7 @@ public static class ClusterChanges
         services.RemoveAll<IPendingChangeStore>();
         services.AddSingleton<IPendingChangeStore, SharedPendingChangeStore>();
         services.AddHostedService<PendingChangesRefresh>();
+        services.AddHostedService<StoredHostsRefresh>();
         services.TryAddSingleton<InterruptedSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<InterruptedSweeper>());
         return services;

@@ -234,10 +234,25 @@ public sealed partial class HostDirectory
     }
 
     // One edit at a time, and only once the hosts are read: a save before that would drop the stored hosts not read yet.
+    // In a cluster the stored hosts are read again first: the save is of the whole list, which another instance may have changed.
     private async Task BeginEditAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
         await _edits.WaitAsync(cancellationToken);
+        if (!SyncBeforeEdits)
+        {
+            return;
+        }
+
+        try
+        {
+            await SyncStoredLockedAsync(cancellationToken);
+        }
+        catch
+        {
+            _edits.Release();
+            throw;
+        }
     }
 
     // Connects a saved host, lists it and publishes it.
@@ -278,6 +293,7 @@ public sealed partial class HostDirectory
         try
         {
             await _store!.SaveAsync([.. storedHosts.Select(h => h.Settings)], cancellationToken);
+            StoredHostsSaved?.Invoke();
             return null;
         }
         catch (DatabaseSaveException ex)

@@ -103,6 +103,41 @@ public sealed class HostDirectoryEditingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_instances_on_one_database_follow_each_others_edits_and_never_save_over_them()
+    {
+        // Another instance on the same database, as in a cluster; both read the stored hosts again before each edit.
+        var other = await NewDirectoryAsync(monitor: null);
+        _directory.SyncBeforeEdits = true;
+        other.SyncBeforeEdits = true;
+        var saved = 0;
+        other.StoredHostsSaved += () => Interlocked.Increment(ref saved);
+        Assert.True((await _directory.AddAsync(WinRmForm("hv09"))).Succeeded);
+
+        // The other instance adds its own host without having been told: its save keeps hv09.
+        Assert.True((await other.AddAsync(WinRmForm("hv10"))).Succeeded);
+        Assert.Equal(["hv-config", "hv09", "hv10"], other.Hosts.Select(h => h.Name));
+        Assert.Equal(["hv09", "hv10"], (await NewDirectoryAsync(monitor: null)).Hosts.Where(h => h.Source == HostSource.Stored).Select(h => h.Name));
+
+        // Told, this instance watches hv10 too.
+        Assert.Equal(1, await _directory.SyncStoredAsync());
+        await EventuallyAsync(s => s.Find("hv10") is { Status.State: HostConnectionState.Connected }, "hv10, added on the other instance, in this one's feed");
+
+        // Changed and removed on the other instance: reconnected with the new address, and no longer watched, here.
+        var changed = WinRmForm("hv10");
+        changed.Address = "hv10-new.lab.example";
+        Assert.True((await other.UpdateAsync("hv10", changed)).Succeeded);
+        Assert.True((await other.RemoveAsync("hv09")).Succeeded);
+        Assert.Equal(2, await _directory.SyncStoredAsync());
+        Assert.Equal("hv10-new.lab.example", Assert.Single(_directory.Hosts, h => h.Name == "hv10").Settings.Address);
+        Assert.Equal("first-password", Assert.Single(_directory.Hosts, h => h.Name == "hv10").Settings.Password);
+        Assert.DoesNotContain(_directory.Hosts, h => h.Name == "hv09");
+        await EventuallyAsync(s => s.Find("hv09") is null, "hv09, removed on the other instance, gone from this one's feed");
+        Assert.DoesNotContain("hv09", _monitor.HostNames);
+        Assert.Equal(0, await _directory.SyncStoredAsync());
+        Assert.Equal(3, saved);
+    }
+
+    [Fact]
     public async Task An_edited_host_reconnects_with_its_new_settings_and_the_old_connection_is_closed()
     {
         Assert.True((await _directory.AddAsync(WinRmForm())).Succeeded);
