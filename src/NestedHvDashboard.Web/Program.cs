@@ -149,6 +149,7 @@ app.MapInventoryHub();
 app.MapAuditEndpoints();
 app.MapDashboardHealth();
 app.MapSimulatorApi();
+app.MapClusterApi();
 app.MapDashboardApi();
 
 await app.RunAsync();

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Inventory;
+
+namespace NestedHvDashboard.Reliability.Tests.Cluster;
+
+/// <summary>
+/// A hub client on one instance, as a wallboard or a script holds it: <c>/hubs/inventory</c> with a token, the whole inventory
+/// stream read into the last state of every VM (snapshots replace it, changes update it), with when each item arrived.
+/// </summary>
+public sealed class InventoryWatcher : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<(string Host, Guid Vm), VmSnapshot> _vms = new();
+    private readonly ConcurrentDictionary<string, HostConnectionState> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private Task _reading = Task.CompletedTask;
+
+    private InventoryWatcher(HubConnection connection) => _connection = connection;
+
+    /// <summary>Items read so far (snapshots and changes), for failure messages.</summary>
+    public int Items { get; private set; }
+
+    /// <summary>Snapshots read so far (the first, and each resync).</summary>
+    public int Snapshots { get; private set; }
+
+    /// <summary>Connects to the hub of the instance at <paramref name="baseAddress"/> and starts reading the stream.</summary>
+    public static async Task<InventoryWatcher> ConnectAsync(Uri baseAddress, string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, InventoryHub.Path), HttpTransportType.WebSockets, o =>
+            {
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .AddJsonProtocol(InventoryHubProtocols.Json)
+            .Build();
+        await connection.StartAsync();
+        var watcher = new InventoryWatcher(connection);
+        watcher._reading = watcher.ReadAsync();
+        return watcher;
+    }
+
+    /// <summary>The VM as this client last heard of it, or null.</summary>
+    public VmSnapshot? Vm(string host, Guid id) => _vms.TryGetValue((host, id), out var vm) ? vm : null;
+
+    /// <summary>The host's connection state as this client last heard of it, or null.</summary>
+    public HostConnectionState? Host(string host) => _hosts.TryGetValue(host, out var state) ? state : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _reading;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+
+        await _connection.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        await foreach (var item in _connection.StreamAsync<InventoryStreamItem>("Subscribe", (string?)null, _stop.Token))
+        {
+            Items++;
+            if (item.Kind == InventoryStreamItem.SnapshotKind)
+            {
+                Snapshots++;
+                _vms.Clear();
+                foreach (var host in item.Hosts)
+                {
+                    _hosts[host.Name] = host.Status.State;
+                    foreach (var vm in host.Vms)
+                    {
+                        _vms[(host.Name, vm.Id)] = vm;
+                    }
+                }
+
+                continue;
+            }
+
+            foreach (var change in item.Changes)
+            {
+                switch (change.Kind)
+                {
+                    case InventoryChangeKind.VmAdded or InventoryChangeKind.VmChanged when change.Vm is { } vm:
+                        _vms[(change.Host, vm.Id)] = vm;
+                        break;
+                    case InventoryChangeKind.VmRemoved:
+                        _vms.TryRemove((change.Host, change.VmId), out _);
+                        break;
+                    case InventoryChangeKind.HostChanged when change.Status is { } status:
+                        _hosts[change.Host] = status.State;
+                        break;
+                }
+            }
+        }
+    }
+}
