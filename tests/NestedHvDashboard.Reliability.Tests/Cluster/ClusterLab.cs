@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using NestedHvDashboard.Browser.Tests;
 using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.Scenarios;
 using NestedHvDashboard.Simulator.State;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
@@ -59,11 +60,14 @@ public sealed class ClusterLab : IAsyncLifetime
         await postgres;
         _database = await _postgres.CreateDatabaseAsync();
 
-        // A first: it writes the lab and creates the first administrator; B and C find both.
+        // The lab written here, before any instance starts (they find it): the generated lab with every VM ready for nested
+        // virtualization (its host's newest configuration version, no dynamic memory, no checkpoint), so each fact's change runs.
+        Lab = SharedLabFolder.Open(SharedFolder, GenerateLab);
+
+        // A first: it creates the first administrator; B and C find it.
         Instances["A"] = await DashboardProcess.StartAsync(Arguments("A"));
         var others = await Task.WhenAll(DashboardProcess.StartAsync(Arguments("B")), DashboardProcess.StartAsync(Arguments("C")));
         (Instances["B"], Instances["C"]) = (others[0], others[1]);
-        Lab = SharedLabFolder.Open(SharedFolder, () => throw new InvalidOperationException("Instance A did not write the shared lab."));
         Token = await CreateTokenAsync();
         foreach (var id in Ids)
         {
@@ -176,11 +180,33 @@ public sealed class ClusterLab : IAsyncLifetime
     {
         lock (_taken)
         {
-            var vm = Lab.Read(host, h => h.Vms.FirstOrDefault(v => v.StateAt(DateTimeOffset.UtcNow) == state && v.Checkpoints.Count == 0 && !_taken.Contains(v.Id)))
+            var vm = Lab.Read(host, h => h.Vms.FirstOrDefault(v => v.StateAt(DateTimeOffset.UtcNow) == state && !_taken.Contains(v.Id)))
                 ?? throw new InvalidOperationException($"Host {host} of the shared lab has no unused {state} VM left.");
             _taken.Add(vm.Id);
             return (vm.Id, vm.Name, vm.ExposeVirtualizationExtensions);
         }
+    }
+
+    private static SimulatedLab GenerateLab()
+    {
+        var lab = LabScenarios.Generate(6, 20, seed: 1);
+        foreach (var host in lab.Hosts)
+        {
+            host.Update(h =>
+            {
+                foreach (var vm in h.Vms)
+                {
+                    vm.Version = h.Profile.SupportedVersions.MaxBy(v => Version.Parse(v))!;
+                    vm.DynamicMemoryEnabled = false;
+                    vm.Checkpoints.Clear();
+                    vm.ParentCheckpointId = null;
+                }
+
+                return 0;
+            });
+        }
+
+        return lab;
     }
 
     /// <summary>The VM as the lab itself holds it (not as any instance read it).</summary>
@@ -221,7 +247,7 @@ public sealed class ClusterLab : IAsyncLifetime
         "--Cluster:Enabled", "true", "--Cluster:InstanceId", id, "--Cluster:LeaseSeconds", LeaseTime.TotalSeconds.ToString(CultureInfo.InvariantCulture),
         "--Database:Provider", "PostgreSQL", "--ConnectionStrings:Dashboard", _database.Settings.ConnectionString,
         "--ConnectionStrings:Redis", Redis.ConnectionString,
-        "--Simulator:Enabled", "true", "--Simulator:SharedFolder", SharedFolder, "--Simulator:Hosts", "6", "--Simulator:Vms", "72",
+        "--Simulator:Enabled", "true", "--Simulator:SharedFolder", SharedFolder,
         "--Serilog:MinimumLevel:Default", "Warning",
     ];
 

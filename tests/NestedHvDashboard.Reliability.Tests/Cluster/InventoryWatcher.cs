@@ -1,22 +1,25 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
-using NestedHvDashboard.Web.Inventory;
 
 namespace NestedHvDashboard.Reliability.Tests.Cluster;
 
 /// <summary>
 /// A hub client on one instance, as a wallboard or a script holds it: <c>/hubs/inventory</c> with a token, the whole inventory
-/// stream read into the last state of every VM (snapshots replace it, changes update it), with when each item arrived.
+/// stream read into the last state of every VM (snapshots replace it, changes update it), with when each VM's last item
+/// arrived. It knows the stream's items by their JSON only (no Web types), so the cluster benchmark links it too.
 /// </summary>
 public sealed class InventoryWatcher : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<(string Host, Guid Vm), VmSnapshot> _vms = new();
+    private readonly ConcurrentDictionary<(string Host, Guid Vm), long> _seenAt = new();
     private readonly ConcurrentDictionary<string, HostConnectionState> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private Task _reading = Task.CompletedTask;
 
@@ -28,16 +31,19 @@ public sealed class InventoryWatcher : IAsyncDisposable
     /// <summary>Snapshots read so far (the first, and each resync).</summary>
     public int Snapshots { get; private set; }
 
+    /// <summary>Why the stream ended, when it ended other than by <see cref="DisposeAsync"/>; null while it runs.</summary>
+    public Exception? Failure { get; private set; }
+
     /// <summary>Connects to the hub of the instance at <paramref name="baseAddress"/> and starts reading the stream.</summary>
     public static async Task<InventoryWatcher> ConnectAsync(Uri baseAddress, string token)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, InventoryHub.Path), HttpTransportType.WebSockets, o =>
+            .WithUrl(new Uri(baseAddress, "/hubs/inventory"), HttpTransportType.WebSockets, o =>
             {
                 o.SkipNegotiation = true;
                 o.AccessTokenProvider = () => Task.FromResult<string?>(token);
             })
-            .AddJsonProtocol(InventoryHubProtocols.Json)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
         await connection.StartAsync();
         var watcher = new InventoryWatcher(connection);
@@ -46,7 +52,12 @@ public sealed class InventoryWatcher : IAsyncDisposable
     }
 
     /// <summary>The VM as this client last heard of it, or null.</summary>
-    public VmSnapshot? Vm(string host, Guid id) => _vms.TryGetValue((host, id), out var vm) ? vm : null;
+    public VmSnapshot? Vm(string host, Guid id) => Failure is { } failure
+        ? throw new InvalidOperationException($"The hub client's stream ended: {failure.Message}", failure)
+        : _vms.TryGetValue((host, id), out var vm) ? vm : null;
+
+    /// <summary>When (<see cref="Stopwatch.GetTimestamp"/>) the last item about the VM arrived, or null.</summary>
+    public long? SeenAt(string host, Guid id) => _seenAt.TryGetValue((host, id), out var at) ? at : null;
 
     /// <summary>The host's connection state as this client last heard of it, or null.</summary>
     public HostConnectionState? Host(string host) => _hosts.TryGetValue(host, out var state) ? state : null;
@@ -69,10 +80,23 @@ public sealed class InventoryWatcher : IAsyncDisposable
 
     private async Task ReadAsync()
     {
-        await foreach (var item in _connection.StreamAsync<InventoryStreamItem>("Subscribe", (string?)null, _stop.Token))
+        try
+        {
+            await ReadItemsAsync();
+        }
+        catch (Exception ex) when (!_stop.IsCancellationRequested)
+        {
+            Failure = ex;
+        }
+    }
+
+    private async Task ReadItemsAsync()
+    {
+        await foreach (var item in _connection.StreamAsync<StreamItem>("Subscribe", (string?)null, _stop.Token))
         {
             Items++;
-            if (item.Kind == InventoryStreamItem.SnapshotKind)
+            var at = Stopwatch.GetTimestamp();
+            if (item.Kind == "snapshot")
             {
                 Snapshots++;
                 _vms.Clear();
@@ -82,6 +106,7 @@ public sealed class InventoryWatcher : IAsyncDisposable
                     foreach (var vm in host.Vms)
                     {
                         _vms[(host.Name, vm.Id)] = vm;
+                        _seenAt[(host.Name, vm.Id)] = at;
                     }
                 }
 
@@ -94,6 +119,7 @@ public sealed class InventoryWatcher : IAsyncDisposable
                 {
                     case InventoryChangeKind.VmAdded or InventoryChangeKind.VmChanged when change.Vm is { } vm:
                         _vms[(change.Host, vm.Id)] = vm;
+                        _seenAt[(change.Host, vm.Id)] = at;
                         break;
                     case InventoryChangeKind.VmRemoved:
                         _vms.TryRemove((change.Host, change.VmId), out _);
@@ -104,5 +130,15 @@ public sealed class InventoryWatcher : IAsyncDisposable
                 }
             }
         }
+    }
+
+    // The hub's item (InventoryStreamItem) as far as a watcher reads it: snapshots and changes; metrics are left out.
+    private sealed class StreamItem
+    {
+        public string Kind { get; set; } = "";
+
+        public List<HostInventoryState> Hosts { get; set; } = [];
+
+        public List<InventoryChange> Changes { get; set; } = [];
     }
 }
