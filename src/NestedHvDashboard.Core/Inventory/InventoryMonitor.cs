@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NestedHvDashboard.Core.Hosts;
 
 namespace NestedHvDashboard.Core.Inventory;
 
@@ -8,7 +7,8 @@ namespace NestedHvDashboard.Core.Inventory;
 /// Keeps the <see cref="InventoryStore"/> current: one independent loop per host that reads a full
 /// inventory, then follows the host's changes; on failure marks the host Unreachable (or
 /// AuthenticationFailed), waits with backoff and jitter, and resynchronises in full on reconnect.
-/// Hosts can be added and removed while it runs; each loop has its own cancellation.
+/// Hosts can be added and removed while it runs; each loop has its own cancellation. A host is watched only while this
+/// instance owns it (<see cref="IHostOwnership"/>: every host on a single instance, one lease per host in a cluster).
 /// </summary>
 public sealed partial class InventoryMonitor : BackgroundService, IHostLifetimeObserver
 {
@@ -18,6 +18,7 @@ public sealed partial class InventoryMonitor : BackgroundService, IHostLifetimeO
     private readonly InventoryMonitorOptions _options;
     private readonly IHostInventoryWatch _watch;
     private readonly TimeProvider _time;
+    private readonly IHostOwnership _ownership;
     private readonly ILogger<InventoryMonitor> _logger;
     private readonly SemaphoreSlim _firstReads;
     private bool _started;
@@ -29,13 +30,15 @@ public sealed partial class InventoryMonitor : BackgroundService, IHostLifetimeO
         InventoryMonitorOptions options,
         ILogger<InventoryMonitor> logger,
         IHostInventoryWatch? watch = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IHostOwnership? ownership = null)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = timeProvider ?? TimeProvider.System;
+        _ownership = ownership ?? AlwaysOwned.Instance;
         _watch = watch ?? new PollingInventoryWatch(_options.PollInterval, _time);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentFirstReads, 1, nameof(options));
         _firstReads = new SemaphoreSlim(_options.MaxConcurrentFirstReads, _options.MaxConcurrentFirstReads);
@@ -72,7 +75,7 @@ public sealed partial class InventoryMonitor : BackgroundService, IHostLifetimeO
                 throw new InvalidOperationException($"The host '{host.Name}' is already watched.");
             }
 
-            if (_started)
+            if (_started && EveryHostOwned)
             {
                 _store.SetHostStatus(host.Name, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()));
             }
@@ -127,10 +130,13 @@ public sealed partial class InventoryMonitor : BackgroundService, IHostLifetimeO
         {
             _started = true;
 
-            // Every host is in the inventory from the start, before its first answer.
+            // Every host is in the inventory from the start, before its first answer (in a cluster, the owner's feed puts it there).
             foreach (var loop in _loops.Values)
             {
-                _store.SetHostStatus(loop.Host.Name, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()));
+                if (EveryHostOwned)
+                {
+                    _store.SetHostStatus(loop.Host.Name, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()));
+                }
             }
         }
 
@@ -173,93 +179,6 @@ public sealed partial class InventoryMonitor : BackgroundService, IHostLifetimeO
         var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         loop.Start(stop, Task.Run(() => WatchHostAsync(loop.Host, stop.Token), CancellationToken.None));
     }
-
-    private async Task WatchHostAsync(MonitoredHost host, CancellationToken stoppingToken)
-    {
-        var backoff = new ReconnectBackoff(_options.ReconnectDelay, _options.MaxReconnectDelay);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (host.Endpoint is { } endpoint)
-                {
-                    await TcpReachability.CheckAsync(host.Name, endpoint.Address, endpoint.Port, host.Timeout, stoppingToken);
-                }
-
-                var connected = false;
-                // A turn among the first reads: held until this session's first inventory (or its failure).
-                await _firstReads.WaitAsync(stoppingToken);
-                var turn = 1;
-                try
-                {
-                    await foreach (var inventory in _watch.WatchAsync(host, stoppingToken))
-                    {
-                        if (Interlocked.Exchange(ref turn, 0) == 1)
-                        {
-                            _firstReads.Release();
-                        }
-
-                        // The first inventory of a session is a full resync: the store diffs it against what it kept.
-                        _store.ApplyInventory(host.Name, inventory);
-                        if (!connected)
-                        {
-                            connected = true;
-                            backoff.Reset();
-                            _store.SetHostStatus(host.Name, new HostStatus(HostConnectionState.Connected, _time.GetUtcNow()));
-                            LogConnected(host.Name, inventory.Vms.Count);
-                        }
-                    }
-                }
-                finally
-                {
-                    if (Interlocked.Exchange(ref turn, 0) == 1)
-                    {
-                        _firstReads.Release();
-                    }
-                }
-
-                MarkFailed(host, new HostOperationException(HostErrorKind.Unreachable, host.Name, "Watch inventory", "the watch ended"));
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                MarkFailed(host, ex);
-            }
-
-            try
-            {
-                await Task.Delay(backoff.NextDelay(), _time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private void MarkFailed(MonitoredHost host, Exception error)
-    {
-        var state = error is HostOperationException { Kind: HostErrorKind.AuthenticationFailed }
-            ? HostConnectionState.AuthenticationFailed
-            : HostConnectionState.Unreachable;
-        var current = _store.GetSnapshot(host.Name).Find(host.Name)?.Status;
-
-        // "Since" is when the trouble began, not the latest retry.
-        var since = current?.State == state ? current.Since : _time.GetUtcNow();
-        if (_store.SetHostStatus(host.Name, new HostStatus(state, since, error.Message)) is not null)
-        {
-            LogFailed(error, host.Name, state);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Host {Host} connected with {VmCount} VMs")]
-    private partial void LogConnected(string host, int vmCount);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Host} is {State}; retrying with backoff")]
-    private partial void LogFailed(Exception error, string host, HostConnectionState state);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Host {Host} is no longer watched")]
     private partial void LogRemoved(string host);

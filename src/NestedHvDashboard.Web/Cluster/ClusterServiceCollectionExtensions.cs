@@ -34,6 +34,8 @@ public static class ClusterServiceCollectionExtensions
             var options = ConfigurationOptions.Parse(settings.RedisConnectionString!);
             // Started once it answered (CheckClusterAsync); after that a lost Redis is retried for ever, never fatal.
             options.AbortOnConnectFail = false;
+            // Back within a second of Redis, every instance alike: the others wait only one lease time for it (the host leases).
+            options.ReconnectRetryPolicy = new LinearRetry(1000);
             options.ClientName = "nhv-" + settings.InstanceId;
             return ConnectionMultiplexer.Connect(options);
         });

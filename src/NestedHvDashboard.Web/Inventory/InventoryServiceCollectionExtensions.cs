@@ -54,7 +54,9 @@ public static class InventoryServiceCollectionExtensions
                     FastReadReported = (host, read) => WatchFastReadLog.Report(sp.GetRequiredService<ILogger<HostSideInventoryWatch>>(), host, read),
                 },
                 new PollingInventoryWatch(options.PollInterval, time));
-            var monitor = new InventoryMonitor([], sp.GetRequiredService<InventoryStore>(), options, sp.GetRequiredService<ILogger<InventoryMonitor>>(), watch, time);
+            // In a cluster each host is watched only by the instance holding its lease; a single instance owns them all.
+            var ownership = sp.GetService<IHostOwnership>() ?? AlwaysOwned.Instance;
+            var monitor = new InventoryMonitor([], sp.GetRequiredService<InventoryStore>(), options, sp.GetRequiredService<ILogger<InventoryMonitor>>(), watch, time, ownership);
 
             // Told every host there is now, then each one added, replaced or removed; for the app's lifetime.
             sp.GetRequiredService<IHostLifetimePublisher>().Subscribe(monitor);

@@ -1,0 +1,369 @@
+using System.Globalization;
+using Medallion.Threading.Redis;
+using NestedHvDashboard.Core.Inventory;
+using StackExchange.Redis;
+
+namespace NestedHvDashboard.Web.Cluster;
+
+/// <summary>The manager's periodic work: keep, take, hand back and renew the leases, and read who owns the other hosts.</summary>
+public sealed partial class HostLeaseManager
+{
+    // The host's fencing number for a new lease. ARGV[1] is the fence this instance held (0 when none): it keeps it when
+    // nobody took the host since (the counter is still at it, or Redis lost its data); else the counter grows past it.
+    // A missing counter starts from Redis' clock in milliseconds, so a fence still grows after Redis lost its data.
+    private const string FenceScript = """
+        local held = tonumber(ARGV[1])
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if held > 0 and (current == held or current == 0) then
+          redis.call('SET', KEYS[1], held)
+          return held
+        end
+        if current == 0 then
+          local t = redis.call('TIME')
+          current = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+        if current < held then current = held end
+        current = current + 1
+        redis.call('SET', KEYS[1], current)
+        return current
+        """;
+
+    private const string DeleteIfScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    /// <summary>
+    /// One round, about once a second: renews the membership; while Redis answers, re-acquires the hosts kept without it,
+    /// takes the hosts this instance should own and hands back those another should, renews the owner records and reads
+    /// the others'. While Redis is lost it only keeps what it holds. Raises <see cref="Changed"/> when the reading changed.
+    /// </summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (await _membership.RenewAsync(cancellationToken))
+        {
+            try
+            {
+                var members = _membership.LiveMembers;
+                var handBacks = new List<Task>();
+                foreach (var entry in Entries())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await TickHostAsync(entry, members, handBacks, cancellationToken);
+                }
+
+                // Each waits for its watch to stop before its lock goes: all at once, not one after the other.
+                await Task.WhenAll(handBacks);
+
+                await RenewOwnerRecordsAsync();
+                await ReadOwnersAsync();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                LogRedisFailed(ex, "renewing the leases");
+                _membership.MarkLost();
+            }
+        }
+
+        RaiseIfChanged();
+    }
+
+    private List<HostEntry> Entries()
+    {
+        lock (_gate)
+        {
+            // A host nobody waits for nor holds (removed, or between a hand-back and its loop's next wait) is forgotten.
+            foreach (var gone in _hosts.Values.Where(e => e.Lease is null && e.Waiters.Count == 0).Select(e => e.Host).ToList())
+            {
+                _hosts.Remove(gone);
+            }
+
+            return _stopped ? [] : [.. _hosts.Values];
+        }
+    }
+
+    private async Task TickHostAsync(HostEntry entry, IReadOnlyCollection<string>? members, List<Task> handBacks, CancellationToken cancellationToken)
+    {
+        HostLease? lease;
+        RedisDistributedLockHandle? handle;
+        int waiters;
+        DateTimeOffset? unownedSince;
+        lock (_gate)
+        {
+            (lease, handle, waiters, unownedSince) = (entry.Lease, entry.Handle, entry.Waiters.Count, entry.UnownedSince);
+        }
+
+        if (lease is not null && (handle is null || handle.HandleLostToken.IsCancellationRequested))
+        {
+            // Kept while Redis was away (or its lock lapsed): taken again before anyone may take new hosts, else given up.
+            await RetakeAsync(entry, lease, handle, cancellationToken);
+            return;
+        }
+
+        if (members is null)
+        {
+            // Not known who lives: keep what is held, take nothing new.
+            return;
+        }
+
+        var chosen = Rendezvous.Pick(entry.Host, members);
+        if (lease is not null)
+        {
+            string? rescuedAmong;
+            lock (_gate)
+            {
+                rescuedAmong = entry.RescuedAmong;
+            }
+
+            if (chosen is not null && chosen != _settings.InstanceId && rescuedAmong != string.Join(',', members))
+            {
+                // Another live instance should own it: handed back, and it takes it at its next tick.
+                Held? given;
+                lock (_gate)
+                {
+                    given = ReferenceEquals(entry.Lease, lease) ? Detach(entry, awaitWatch: true) : null;
+                }
+
+                handBacks.Add(GiveBackAsync(given, $"handed back to {chosen}"));
+            }
+
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var orphan = unownedSince is { } since && now - since > _settings.LeaseTime * 2;
+        if (waiters > 0 && (chosen == _settings.InstanceId || orphan))
+        {
+            await TakeAsync(entry, chosen == _settings.InstanceId ? null : string.Join(',', members), cancellationToken);
+        }
+    }
+
+    private async Task TakeAsync(HostEntry entry, string? rescuedAmong, CancellationToken cancellationToken)
+    {
+        // Without waiting: held by another (its owner not yet gone, or not yet handing it back), it is tried again next tick.
+        var handle = await NewLock(entry.Host).TryAcquireAsync(TimeSpan.Zero, cancellationToken);
+        if (handle is null)
+        {
+            return;
+        }
+
+        var fence = await NextFenceAsync(entry.Host, 0, handle);
+        List<TaskCompletionSource<HostLease>> waiters = [];
+        HostLease? lease = null;
+        lock (_gate)
+        {
+            // Meanwhile the app stopped or nobody waits any more (removed): the lock goes back.
+            if (!_stopped && entry.Lease is null && entry.Waiters.Count > 0 && _hosts.ContainsKey(entry.Host))
+            {
+                entry.LostSource = new CancellationTokenSource();
+                lease = entry.Lease = new HostLease(entry.Host, fence, entry.LostSource.Token);
+                entry.Handle = handle;
+                entry.LastRenewed = _time.GetUtcNow();
+                entry.RescuedAmong = rescuedAmong;
+                entry.UnownedSince = null;
+                waiters = [.. entry.Waiters];
+                entry.Waiters.Clear();
+            }
+        }
+
+        if (lease is null)
+        {
+            await ReleaseLockAsync(handle);
+            return;
+        }
+
+        await WriteOwnerRecordAsync(entry.Host, fence);
+        LogTaken(entry.Host, fence);
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult(lease);
+        }
+
+        Acquired?.Invoke(entry.Host, fence);
+    }
+
+    private async Task RetakeAsync(HostEntry entry, HostLease lease, RedisDistributedLockHandle? lapsed, CancellationToken cancellationToken)
+    {
+        if (lapsed is not null)
+        {
+            // Its release deletes the key only while it is still this handle's: harmless when Redis lost it.
+            lock (_gate)
+            {
+                if (ReferenceEquals(entry.Handle, lapsed))
+                {
+                    entry.Handle = null;
+                }
+            }
+
+            await ReleaseLockAsync(lapsed);
+        }
+
+        var handle = await NewLock(entry.Host).TryAcquireAsync(TimeSpan.Zero, cancellationToken);
+        if (handle is null)
+        {
+            // Another instance holds it now: this one stops watching it at once.
+            Held? given;
+            lock (_gate)
+            {
+                given = ReferenceEquals(entry.Lease, lease) ? Detach(entry, awaitWatch: false) : null;
+            }
+
+            await GiveBackAsync(given, "held by another instance after Redis came back");
+            return;
+        }
+
+        var fence = await NextFenceAsync(entry.Host, lease.Fence, handle);
+        Held? replaced = null;
+        HostLease? renewed = null;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(entry.Lease, lease) || _stopped)
+            {
+                renewed = null;
+            }
+            else if (fence == lease.Fence)
+            {
+                entry.Handle = handle;
+                entry.LastRenewed = _time.GetUtcNow();
+                renewed = lease;
+            }
+            else
+            {
+                // Someone held it in between: the old lease's work is stale, the loop starts again on the new fence.
+                replaced = Detach(entry, awaitWatch: false);
+                entry.LostSource = new CancellationTokenSource();
+                renewed = entry.Lease = new HostLease(entry.Host, fence, entry.LostSource.Token);
+                entry.Handle = handle;
+                entry.LastRenewed = _time.GetUtcNow();
+            }
+        }
+
+        if (renewed is null)
+        {
+            await ReleaseLockAsync(handle);
+            return;
+        }
+
+        await WriteOwnerRecordAsync(entry.Host, fence);
+        if (replaced is not null)
+        {
+            await replaced.LostSource.CancelAsync();
+            replaced.LostSource.Dispose();
+            Released?.Invoke(entry.Host);
+            LogTaken(entry.Host, fence);
+            Acquired?.Invoke(entry.Host, fence);
+        }
+    }
+
+    private RedisDistributedLock NewLock(string host) =>
+        new(_settings.Key("lease", host), _redis.GetDatabase(), options => options.Expiry(_settings.LeaseTime).ExtensionCadence(_settings.RenewInterval));
+
+    // The lock just taken goes back when its fence cannot be had (else the library would go on extending it).
+    private async Task<long> NextFenceAsync(string host, long held, RedisDistributedLockHandle handle)
+    {
+        try
+        {
+            return (long)await _redis.GetDatabase().ScriptEvaluateAsync(FenceScript, [_settings.Key("fence", host)], [held]);
+        }
+        catch
+        {
+            await ReleaseLockAsync(handle);
+            throw;
+        }
+    }
+
+    private string OwnerRecord(long fence) => _settings.InstanceId + " " + fence.ToString(CultureInfo.InvariantCulture);
+
+    // Never throws: a record not written now is written at the next renewal.
+    private async Task<bool> WriteOwnerRecordAsync(string host, long fence)
+    {
+        try
+        {
+            return await _redis.GetDatabase().StringSetAsync(_settings.Key("owner", host), OwnerRecord(fence), _settings.LeaseTime);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogRedisFailed(ex, "writing an owner record");
+            return false;
+        }
+    }
+
+    private async Task DeleteOwnerRecordAsync(string host, long fence)
+    {
+        if (!_redis.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await _redis.GetDatabase().ScriptEvaluateAsync(DeleteIfScript, [_settings.Key("owner", host)], [OwnerRecord(fence)]).WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // It expires after the lease time anyway.
+        }
+    }
+
+    // Each held lease's owner record, renewed while its lock holds: the time of the last success is what "late" reads.
+    private async Task RenewOwnerRecordsAsync()
+    {
+        List<(HostEntry Entry, HostLease Lease)> held;
+        lock (_gate)
+        {
+            held = [.. _hosts.Values.Where(e => e.Lease is not null && e.Handle is { HandleLostToken.IsCancellationRequested: false }).Select(e => (e, e.Lease!))];
+        }
+
+        var database = _redis.GetDatabase();
+        var writes = held.Select(h => database.StringSetAsync(_settings.Key("owner", h.Entry.Host), OwnerRecord(h.Lease.Fence), _settings.LeaseTime)).ToList();
+        await Task.WhenAll(writes);
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var (entry, lease) in held)
+            {
+                if (ReferenceEquals(entry.Lease, lease))
+                {
+                    entry.LastRenewed = now;
+                }
+            }
+        }
+    }
+
+    // Who holds the hosts this instance knows, for OwnerOf, and which have no owner at all (for the rescue).
+    private async Task ReadOwnersAsync()
+    {
+        List<HostEntry> known;
+        lock (_gate)
+        {
+            known = [.. _hosts.Values];
+        }
+
+        if (known.Count == 0)
+        {
+            return;
+        }
+
+        var records = await _redis.GetDatabase().StringGetAsync([.. known.Select(e => (RedisKey)_settings.Key("owner", e.Host))]);
+        var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            for (var i = 0; i < known.Count; i++)
+            {
+                var entry = known[i];
+                if (records[i].HasValue && ((string)records[i]!).Split(' ') is [var owner, ..])
+                {
+                    owners[entry.Host] = owner;
+                    entry.UnownedSince = null;
+                }
+                else if (entry.Lease is null)
+                {
+                    entry.UnownedSince ??= now;
+                }
+            }
+
+            _owners = owners;
+        }
+    }
+}
