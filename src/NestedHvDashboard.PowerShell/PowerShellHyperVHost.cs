@@ -32,6 +32,16 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
     internal event Action<VmSnapshot>? VmRead;
 
     /// <summary>
+    /// Takes a VM another instance of the dashboard read back after a change on this host (cluster mode): the host-side
+    /// watch takes its configuration at its next cycle, as for a change made here, not at its config interval.
+    /// </summary>
+    public void TakeVmReadElsewhere(VmSnapshot vm)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        VmRead?.Invoke(vm);
+    }
+
+    /// <summary>
     /// Raised with the host's facts whenever they are read on demand (<see cref="GetHostFactsAsync"/>, e.g. the
     /// refresh action): the host-side watch, which reads them once per connection, takes them at its next Tick.
     /// </summary>

@@ -20,7 +20,33 @@ public sealed partial class InventoryStore
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
         ArgumentNullException.ThrowIfNull(vm);
-        var at = readAt ?? _time.GetUtcNow();
+        var change = ApplyVmCore(host, vm, readAt ?? _time.GetUtcNow());
+
+        // Outside the lock: a cluster's feed sends it to the other instances (they apply it with ApplyVmWrittenElsewhere).
+        VmWritten?.Invoke(host, vm);
+        return change;
+    }
+
+    /// <summary>
+    /// Raised (outside the store's lock, on the writer's thread) after each <see cref="ApplyVm"/> with the host and the VM a
+    /// change read back, whether or not it changed what this store holds: in a cluster, the feed sends it to every instance.
+    /// </summary>
+    public event Action<string, VmSnapshot>? VmWritten;
+
+    /// <summary>
+    /// Writes <paramref name="vm"/> of <paramref name="host"/> as read now by a change another instance of the dashboard ran
+    /// (its <see cref="ApplyVm"/> there), under the same rules as <see cref="ApplyVm"/> but without raising <see cref="VmWritten"/>.
+    /// </summary>
+    /// <returns>The change published, or null when nothing was.</returns>
+    public InventoryChange? ApplyVmWrittenElsewhere(string host, VmSnapshot vm)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentNullException.ThrowIfNull(vm);
+        return ApplyVmCore(host, vm, _time.GetUtcNow());
+    }
+
+    private InventoryChange? ApplyVmCore(string host, VmSnapshot vm, DateTimeOffset at)
+    {
         lock (_gate)
         {
             if (!_hosts.TryGetValue(host, out var entry)

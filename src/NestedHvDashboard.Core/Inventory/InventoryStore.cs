@@ -169,9 +169,11 @@ public sealed partial class InventoryStore : IInventoryFeed
         }
     }
 
-    public InventorySubscription Subscribe(string? host = null)
+    public InventorySubscription Subscribe(string? host = null) => Subscribe(host, _options.BatchInterval);
+
+    private InventorySubscription Subscribe(string? host, TimeSpan batchInterval)
     {
-        var subscriber = new Subscriber(host, Channel.CreateBounded<InventoryChange>(new BoundedChannelOptions(_options.SubscriberCapacity)
+        var subscriber = new Subscriber(host, batchInterval, Channel.CreateBounded<InventoryChange>(new BoundedChannelOptions(_options.SubscriberCapacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -242,7 +244,7 @@ public sealed partial class InventoryStore : IInventoryFeed
                 // At most one batch per interval: what arrives meanwhile waits in the channel and goes out together.
                 if (sent)
                 {
-                    await Task.Delay(_options.BatchInterval, _time, cancellationToken);
+                    await Task.Delay(subscriber.BatchInterval, _time, cancellationToken);
                 }
             }
         }
@@ -366,9 +368,11 @@ public sealed partial class InventoryStore : IInventoryFeed
         public Dictionary<Guid, DateTimeOffset> WrittenAt { get; } = [];
     }
 
-    private sealed class Subscriber(string? host, Channel<InventoryChange> channel)
+    private sealed class Subscriber(string? host, TimeSpan batchInterval, Channel<InventoryChange> channel)
     {
         public string? Host { get; } = host;
+
+        public TimeSpan BatchInterval { get; } = batchInterval;
 
         public Channel<InventoryChange> Channel { get; } = channel;
 

@@ -270,6 +270,26 @@ public sealed class HostSideWatchTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_vm_another_instance_read_back_after_a_change_is_taken_at_the_next_cycle_not_at_the_config_interval()
+    {
+        var watch = new HostSideInventoryWatch(Interval, configInterval: TimeSpan.FromHours(1));
+        await using var inventories = watch.WatchAsync(Monitored, _bound.Token).GetAsyncEnumerator(_bound.Token);
+        Assert.True(await inventories.MoveNextAsync());
+
+        // Another instance of the dashboard (its own connection to the host) changed the VM and read it back.
+        _host.Update(h => h.Vms.Single(v => v.Id == _plain.Id).ProcessorCount = 6);
+        await using var otherInstance = (PowerShellHyperVHost)HyperVHostFactory.Create(Settings(maxConcurrency: 2), _lab);
+        var readBack = await otherInstance.GetVmAsync(_plain.Id, _bound.Token);
+        Assert.True(await inventories.MoveNextAsync());
+        Assert.Equal(2, inventories.Current.Vms.Single(v => v.Id == _plain.Id).ProcessorCount);
+
+        DashboardHost.TakeVmReadElsewhere(readBack);
+
+        var taken = await NextWhereAsync(inventories, i => i.Vms.Single(v => v.Id == _plain.Id).ProcessorCount == 6);
+        Assert.Equal(Core.VirtualMachines.VmState.Off, taken.Vms.Single(v => v.Id == _plain.Id).State);
+    }
+
+    [Fact]
     public async Task Configuration_changed_behind_the_dashboard_is_read_at_the_config_interval()
     {
         var watch = new HostSideInventoryWatch(Interval, configInterval: TimeSpan.FromMilliseconds(300));

@@ -1,0 +1,285 @@
+using MessagePack;
+using NestedHvDashboard.Core.Inventory;
+using StackExchange.Redis;
+
+namespace NestedHvDashboard.Web.Cluster;
+
+/// <summary>
+/// The feed as another instance applies it: what a host's owner publishes goes into this instance's store, in order. A message
+/// from a stale owner (a lower fence than the one applied for the host) is dropped; a missed message (a gap in the host's
+/// sequence) or changes before the host's first full state make this instance ask for the host's full state, applied as a
+/// full resync. A host whose owner is no longer alive shows as Connecting, naming the instance, until the new owner's state.
+/// </summary>
+public sealed partial class ClusterFeedReplicator
+{
+    private readonly Lock _tracksGate = new();
+    private readonly Dictionary<string, HostTrack> _tracks = new(StringComparer.OrdinalIgnoreCase);
+    private int _badMessageLogged;
+
+    /// <summary>What a host's status says while its owner is gone and no other instance has taken it over yet.</summary>
+    public static string OwnerStoppedMessage(string instance) => $"instance {instance} stopped; another instance takes this host over";
+
+    private async Task ReceiveAsync(ChannelMessageQueue queue, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ChannelMessage received;
+            try
+            {
+                received = await queue.ReadAsync(cancellationToken);
+            }
+            catch (System.Threading.Channels.ChannelClosedException)
+            {
+                return;
+            }
+
+            FeedMessage message;
+            try
+            {
+                message = FeedMessages.Deserialize((ReadOnlyMemory<byte>)received.Message);
+            }
+            catch (MessagePackSerializationException ex)
+            {
+                if (Interlocked.Exchange(ref _badMessageLogged, 1) == 0)
+                {
+                    LogBadMessage(ex, _settings.Key("feed"));
+                }
+
+                continue;
+            }
+
+            try
+            {
+                Receive(message);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NullReferenceException)
+            {
+                // A message this instance cannot take (e.g. from another version) must not stop the feed.
+                if (Interlocked.Exchange(ref _badMessageLogged, 1) == 0)
+                {
+                    LogBadMessage(ex, _settings.Key("feed"));
+                }
+            }
+        }
+    }
+
+    private void Receive(FeedMessage message)
+    {
+        switch (message.Kind)
+        {
+            case FeedMessageKind.VmWritten when message is { Host: { } host, Vm: { } vm }:
+                // Every instance writes it at once, this one too (it may have dropped its own write against a newer read).
+                _store.ApplyVmWrittenElsewhere(host, vm);
+                if (!string.Equals(message.Instance, Me, StringComparison.Ordinal) && _ownership.Owns(host, out _))
+                {
+                    _nudgeOwnerWatch?.Invoke(host, vm);
+                }
+
+                return;
+            case FeedMessageKind.StateRequest:
+                if (string.Equals(message.Instance, Me, StringComparison.Ordinal))
+                {
+                    lock (_tracksGate)
+                    {
+                        if (_echoNumber == message.Sequence)
+                        {
+                            _echo?.TrySetResult();
+                        }
+                    }
+                }
+                else
+                {
+                    PostOwnedStates(message.Host);
+                }
+
+                return;
+        }
+
+        if (message.Host is not { } about
+            || string.Equals(message.Instance, Me, StringComparison.Ordinal)
+            || _ownership.Owns(about, out _))
+        {
+            return;
+        }
+
+        if (Admit(message, about))
+        {
+            ApplyFromOwner(message, about);
+        }
+    }
+
+    // Whether the owner's message is the next one for the host; asks for the host's full state when it is not.
+    private bool Admit(FeedMessage message, string host)
+    {
+        var ask = false;
+        try
+        {
+            lock (_tracksGate)
+            {
+                _tracks.TryGetValue(host, out var track);
+                if (track is not null && message.Fence < track.Fence)
+                {
+                    // A stale owner: the host was taken over since.
+                    return false;
+                }
+
+                if (message.Kind == FeedMessageKind.State)
+                {
+                    _tracks[host] = new HostTrack(message.Fence, message.Instance, message.Sequence, hasState: true);
+                    return true;
+                }
+
+                if (track is null || message.Fence > track.Fence)
+                {
+                    track = new HostTrack(message.Fence, message.Instance, message.Sequence, hasState: false);
+                    _tracks[host] = track;
+                }
+                else if (track.HasState && message.Sequence == track.Sequence + 1)
+                {
+                    track.Sequence = message.Sequence;
+                    return true;
+                }
+                else if (track.HasState && message.Sequence <= track.Sequence)
+                {
+                    return false;
+                }
+
+                // A gap, or changes before the host's first full state: wait for the state, asked for at most once a second.
+                track.HasState = false;
+                track.Sequence = Math.Max(track.Sequence, message.Sequence);
+                var now = _time.GetUtcNow();
+                if (track.AskedAt is not { } asked || now - asked >= RecheckInterval)
+                {
+                    track.AskedAt = now;
+                    ask = true;
+                }
+
+                return false;
+            }
+        }
+        finally
+        {
+            if (ask)
+            {
+                Post(new Outgoing(FeedMessageKind.StateRequest, host, Number: Interlocked.Increment(ref _requestNumber)));
+            }
+        }
+    }
+
+    private void ApplyFromOwner(FeedMessage message, string host)
+    {
+        switch (message.Kind)
+        {
+            case FeedMessageKind.State when message.State is { } state:
+                _store.ApplyReplicatedState(state);
+                break;
+            case FeedMessageKind.Metrics when message.Metrics is { } metrics:
+                _store.ApplyReplicatedMetrics(host, [.. metrics.Select(m => m.ToMetric())], message.ReadAt);
+                break;
+            case FeedMessageKind.Changes when message.Changes is { } sent:
+                var changes = sent.Select(c => c.ToChange(host)).ToList();
+                var start = 0;
+                for (var i = 0; i <= changes.Count; i++)
+                {
+                    if (i < changes.Count && changes[i].Kind != InventoryChangeKind.HostRemoved)
+                    {
+                        continue;
+                    }
+
+                    if (i > start)
+                    {
+                        _store.ApplyReplicated(host, [.. changes.Skip(start).Take(i - start)], message.ReadAt);
+                    }
+
+                    if (i < changes.Count)
+                    {
+                        _store.RemoveHost(host);
+                    }
+
+                    start = i + 1;
+                }
+
+                break;
+        }
+    }
+
+    // Every second: a host whose owner (the last one heard) is no longer alive, and that no one owns, shows so until taken over.
+    private async Task WatchOwnersAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(RecheckInterval, _time, cancellationToken);
+            if (_membership?.LiveMembers is not { } live)
+            {
+                continue;
+            }
+
+            List<(string Host, HostTrack Track)> heard;
+            lock (_tracksGate)
+            {
+                heard = [.. _tracks.Where(t => !t.Value.OwnerStoppedShown && !string.Equals(t.Value.Instance, Me, StringComparison.Ordinal)).Select(t => (t.Key, t.Value))];
+            }
+
+            // The ownership view is asked outside this lock: it raises its events under its own.
+            var stopped = new List<(string Host, string Instance)>();
+            foreach (var (host, track) in heard)
+            {
+                if (live.Contains(track.Instance) || (_ownership.OwnerOf(host) is { } owner && !string.Equals(owner, track.Instance, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                lock (_tracksGate)
+                {
+                    if (!ReferenceEquals(_tracks.GetValueOrDefault(host), track) || track.OwnerStoppedShown)
+                    {
+                        continue;
+                    }
+
+                    track.OwnerStoppedShown = true;
+                }
+
+                stopped.Add((host, track.Instance));
+            }
+
+            foreach (var (host, instance) in stopped)
+            {
+                if (!_ownership.Owns(host, out _))
+                {
+                    _store.SetHostStatus(host, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow(), OwnerStoppedMessage(instance)));
+                }
+            }
+        }
+    }
+
+    private void OnAcquired(string host, long fence)
+    {
+        lock (_tracksGate)
+        {
+            // What an older owner still sends about the host is stale from now on.
+            _tracks[host] = new HostTrack(fence, Me, 0, hasState: false);
+        }
+
+        // The new owner's full state first: the others take it as the host's state under the new fence.
+        Post(new Outgoing(FeedMessageKind.State, host));
+    }
+
+    [LoggerMessage(EventId = 7603, Level = LogLevel.Warning, Message = "Cluster feed: a message on {Channel} could not be read and was dropped (an instance of another version?)")]
+    private partial void LogBadMessage(Exception error, string channel);
+
+    /// <summary>What this instance applied of one host's owner.</summary>
+    private sealed class HostTrack(long fence, string instance, long sequence, bool hasState)
+    {
+        public long Fence { get; } = fence;
+
+        public string Instance { get; } = instance;
+
+        public long Sequence { get; set; } = sequence;
+
+        public bool HasState { get; set; } = hasState;
+
+        public DateTimeOffset? AskedAt { get; set; }
+
+        public bool OwnerStoppedShown { get; set; }
+    }
+}

@@ -1,0 +1,197 @@
+using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Cluster;
+using Xunit.Abstractions;
+using static NestedHvDashboard.Web.Tests.Cluster.FeedData;
+
+namespace NestedHvDashboard.Web.Tests.Cluster;
+
+/// <summary>
+/// The cluster's feed on a real Redis, two or three instances in one process (each its own store, Redis connection and
+/// ownership view): what the owner's store says of its hosts reaches every other instance's store, as changes and metrics.
+/// </summary>
+public sealed class ClusterFeedTests(ITestOutputHelper output)
+{
+    private const string H1 = "HV-01";
+    private const string H2 = "HV-02";
+
+    [Fact]
+    public async Task What_changes_on_the_owner_reaches_another_instance_as_changes_and_metrics_as_metrics()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
+        leases.Grant(H1, "A");
+        var web = Vm("web01", VmState.Running, cpu: 5);
+        var db = Vm("db01");
+        Read(a.Store, H1, web, db);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+        Assert.Equal(HostConnectionState.Connected, b.Host(H1)!.Status.State);
+
+        await using var seen = new BatchRecorder(b.Store);
+        var webOff = web with { State = VmState.Off, Uptime = TimeSpan.Zero, CpuUsagePercent = 0 };
+        var added = Vm("app01");
+        Read(a.Store, H1, webOff, added);
+        a.Store.SetHostStatus(H1, new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "WinRM did not answer"));
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+        await Eventually.HoldsAsync(() => seen.Changes.Any(c => c.Kind == InventoryChangeKind.HostChanged && c.Status?.State == HostConnectionState.Unreachable));
+        var changes = seen.Changes.ToList();
+        Assert.Contains(changes, c => c.Kind == InventoryChangeKind.VmChanged && c.Vm?.Id == web.Id && c.Vm.State == VmState.Off);
+        Assert.Contains(changes, c => c.Kind == InventoryChangeKind.VmAdded && c.Vm?.Id == added.Id);
+        Assert.Contains(changes, c => c.Kind == InventoryChangeKind.VmRemoved && c.VmId == db.Id);
+        Assert.Equal("WinRM did not answer", b.Host(H1)!.Status.LastError);
+
+        // CPU and uptime: metric updates on the other instance too, never changes.
+        a.Store.SetHostStatus(H1, new HostStatus(HostConnectionState.Connected, DateTimeOffset.UtcNow));
+        var running = webOff with { State = VmState.Running, Uptime = TimeSpan.FromMinutes(1), CpuUsagePercent = 10 };
+        Read(a.Store, H1, running, added);
+        await Eventually.HoldsAsync(() => seen.Changes.Any(c => c.Vm?.Id == web.Id && c.Vm.State == VmState.Running));
+        var before = seen.Changes.Count();
+        Read(a.Store, H1, running with { CpuUsagePercent = 73, Uptime = TimeSpan.FromMinutes(2) }, added);
+        await Eventually.HoldsAsync(() => seen.Batches.Any(batch => batch.MetricUpdates.Any(m => m.Host == H1 && m.Vms.Any(v => v.VmId == web.Id && v.CpuUsagePercent == 73))));
+        Assert.Equal(73, b.Host(H1)!.Vms.Single(v => v.Id == web.Id).CpuUsagePercent);
+        Assert.Equal(before, seen.Changes.Count());
+    }
+
+    [Fact]
+    public async Task A_newcomer_gets_the_full_state_of_every_host_from_their_owners()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1, H2]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1, H2]);
+        leases.Grant(H1, "A");
+        leases.Grant(H2, "B");
+        Read(a.Store, H1, Vm("web01", VmState.Running, 12), Vm("db01"));
+        Read(b.Store, H2, [.. Enumerable.Range(1, 50).Select(i => Vm($"vm{i:00}", i % 2 == 0 ? VmState.Running : VmState.Off, i))]);
+
+        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1, H2]);
+
+        await Eventually.HoldsAsync(() => Same(c.Host(H1), a.Host(H1)) && Same(c.Host(H2), b.Host(H2)));
+        await Eventually.HoldsAsync(() => Same(a.Host(H2), b.Host(H2)) && Same(b.Host(H1), a.Host(H1)));
+    }
+
+    [Fact]
+    public async Task A_vm_written_on_an_instance_that_does_not_own_its_host_reaches_the_owner_and_a_third_instance_at_once()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
+        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
+        leases.Grant(H1, "A");
+        var vm = Vm("web01");
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && Same(c.Host(H1), a.Host(H1)));
+
+        // A change ran on B (the owner's watch would read the new configuration only at its slow config read).
+        var nested = vm with { ExposeVirtualizationExtensions = true, ProcessorCount = 4 };
+        b.Store.ApplyVm(H1, nested);
+
+        bool Nested(FeedInstance instance) => instance.Host(H1)!.Vms.Single().ExposeVirtualizationExtensions;
+        await Eventually.HoldsAsync(() => Nested(a) && Nested(c));
+        Assert.Contains(a.Nudged, n => n.Host == H1 && n.Vm.Id == vm.Id && n.Vm.ExposeVirtualizationExtensions);
+        Assert.Empty(b.Nudged);
+        Assert.Empty(c.Nudged);
+        Assert.True(Nested(b));
+    }
+
+    [Fact]
+    public async Task A_missed_message_makes_an_instance_ask_for_the_full_state_and_a_stale_owner_is_not_heard()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
+        var fence = leases.Grant(H1, "A");
+        var vm = Vm("web01");
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+        var publisher = a.Redis.GetSubscriber();
+        var channel = StackExchange.Redis.RedisChannel.Literal("nhvtest:feed");
+
+        // A message far ahead of the last one B applied: B missed some, so it takes nothing of it and asks A for the host.
+        var ghost = Vm("ghost");
+        await publisher.PublishAsync(channel, FeedMessages.Serialize(new FeedMessage(
+            FeedMessageKind.Changes, "A", H1, fence, 1000, Changes: [FeedChange.Of(InventoryChange.VmAdded(H1, 99, ghost))])));
+        var renamed = vm with { Name = "web01-renamed" };
+        a.Store.ApplyVm(H1, renamed);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+        Assert.DoesNotContain(b.Host(H1)!.Vms, v => v.Id == ghost.Id);
+
+        // The instance that owned the host before A (a lower fence) still sends: dropped.
+        await publisher.PublishAsync(channel, FeedMessages.Serialize(new FeedMessage(
+            FeedMessageKind.State, "OLD", H1, fence - 1, 1, State: new HostInventoryState(H1, new HostStatus(HostConnectionState.Unreachable, DateTimeOffset.UtcNow, "old"), Facts(H1), [ghost], 1, DateTimeOffset.UtcNow))));
+        a.Store.ApplyVm(H1, renamed with { Name = "web01-again" });
+        await Eventually.HoldsAsync(() => b.Host(H1)!.Vms.Any(v => v.Name == "web01-again"));
+        Assert.True(Same(b.Host(H1), a.Host(H1)));
+        Assert.Equal(HostConnectionState.Connected, b.Host(H1)!.Status.State);
+    }
+
+    [Fact]
+    public async Task A_host_whose_owner_stopped_shows_connecting_naming_it_until_the_new_owner_state_arrives()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        var membership = new FakeMembership { LiveMembers = ["A", "B", "C"] };
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, membership, hosts: [H1]);
+        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
+        var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        leases.Grant(H1, "A");
+        var vm = Vm("web01", VmState.Running, 20);
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+
+        // A dies: it is no longer a member, its lease expires.
+        await a.DisposeAsync();
+        membership.LiveMembers = ["B", "C"];
+        leases.Expire(H1);
+        await Eventually.HoldsAsync(() => b.Host(H1)!.Status is { State: HostConnectionState.Connecting, LastError: { } error } && error.Contains("instance A stopped", StringComparison.Ordinal));
+        Assert.Equal(ClusterFeedReplicator.OwnerStoppedMessage("A"), b.Host(H1)!.Status.LastError);
+        Assert.Single(b.Host(H1)!.Vms);
+
+        // C takes it over (a higher fence) and reads the host: B follows C.
+        leases.Grant(H1, "C");
+        Read(c.Store, H1, vm with { CpuUsagePercent = 30 }, Vm("new01"));
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), c.Host(H1)));
+        Assert.Equal(HostConnectionState.Connected, b.Host(H1)!.Status.State);
+    }
+
+    [Fact]
+    public async Task A_host_removed_from_the_dashboard_by_its_owner_leaves_every_instance()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1, H2]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1, H2]);
+        leases.Grant(H1, "A");
+        Read(a.Store, H1, Vm("web01"));
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+
+        // The monitor stops the host's watch (its lease goes with it), then drops it from the store.
+        leases.Expire(H1);
+        a.Store.RemoveHost(H1);
+
+        await Eventually.HoldsAsync(() => b.Host(H1) is null);
+        Assert.NotNull(b.Host(H2));
+    }
+
+    [Fact]
+    public void A_vm_change_message_is_compact()
+    {
+        var vm = Vm("web01", VmState.Running, 12) with { NetworkAdapters = [new VmNetworkAdapterInfo("Network Adapter", "LabSwitch", "00155D010203", true)] };
+        var change = new FeedMessage(FeedMessageKind.Changes, "mgmt01:5000", H1, 3, 1234, Changes: [FeedChange.Of(InventoryChange.VmChanged(H1, 88, vm))], ReadAt: DateTimeOffset.UtcNow);
+        var metrics = new FeedMessage(FeedMessageKind.Metrics, "mgmt01:5000", H1, 3, 1235, Metrics: [FeedMetric.Of(vm.MetricOf())], ReadAt: DateTimeOffset.UtcNow);
+        var changeBytes = FeedMessages.Serialize(change).Length;
+        var metricBytes = FeedMessages.Serialize(metrics).Length;
+        output.WriteLine($"cluster feed: bytes per VM-change message {changeBytes}; per one-VM metrics message {metricBytes}");
+
+        var back = FeedMessages.Deserialize(FeedMessages.Serialize(change));
+        Assert.True(back.Changes!.Single().Vm!.SameAs(vm));
+        Assert.Equal(vm.Id, back.Changes!.Single().ToChange(H1).VmId);
+        Assert.Equal(change with { Changes = back.Changes }, back);
+        Assert.InRange(changeBytes, 1, 1024);
+        Assert.InRange(metricBytes, 1, 256);
+    }
+}
