@@ -11,25 +11,64 @@ public sealed partial class NestedVirtualizationOperations
     public IDisposable? TryLock(string hostName, Guid vmId, string? vmName, out string? busy)
     {
         ArgumentNullException.ThrowIfNull(hostName);
-        var key = VmKey.Of(hostName, vmId);
         var mine = new VmLock { VmName = vmName };
+        return Take(VmKey.Of(hostName, vmId), mine, hostName, vmId, out _, out busy);
+    }
+
+    // This instance's lock first (a second click here never asks the other instances), then theirs (cluster mode):
+    // either refusal reads the same, so a user cannot tell on which instance the first change runs.
+    private Release? Take(VmKey key, VmLock mine, string hostName, Guid vmId, out string? busyName, out string? busy)
+    {
         if (!_running.TryAdd(key, mine))
         {
-            var name = _running.TryGetValue(key, out var other) ? other.VmName ?? vmName : vmName;
-            busy = $"Another change is running on {(name is null ? $"VM {vmId}" : $"VM '{name}'")} on host '{hostName}'; try again when it has finished.";
+            busyName = _running.TryGetValue(key, out var other) ? other.VmName ?? mine.VmName : mine.VmName;
+            busy = Busy(hostName, vmId, busyName);
             return null;
         }
 
+        if (_across is not null)
+        {
+            try
+            {
+                mine.Across = _across.TryAcquire(hostName, vmId, mine.VmName, out var otherName);
+                if (mine.Across is null)
+                {
+                    _running.TryRemove(new KeyValuePair<VmKey, VmLock>(key, mine));
+                    busyName = otherName ?? mine.VmName;
+                    busy = Busy(hostName, vmId, busyName);
+                    return null;
+                }
+            }
+            catch (VmLockUnavailableException ex)
+            {
+                // Running without the other instances' word could race a change one of them runs on this VM.
+                _running.TryRemove(new KeyValuePair<VmKey, VmLock>(key, mine));
+                busyName = mine.VmName;
+                busy = $"The other dashboard instances could not be asked whether a change runs on {Vm(vmId, busyName)} on host '{hostName}' ({ex.Message}); nothing was changed. Try again when the cluster's Redis answers.";
+                return null;
+            }
+        }
+
+        busyName = null;
         busy = null;
-        return new Release(() => _running.TryRemove(new KeyValuePair<VmKey, VmLock>(key, mine)));
+        return new Release(() =>
+        {
+            mine.Across?.Dispose();
+            _running.TryRemove(new KeyValuePair<VmKey, VmLock>(key, mine));
+        });
     }
+
+    private static string Busy(string hostName, Guid vmId, string? vmName) =>
+        $"Another change is running on {Vm(vmId, vmName)} on host '{hostName}'; try again when it has finished.";
+
+    private static string Vm(Guid vmId, string? vmName) => vmName is null ? $"VM {vmId}" : $"VM '{vmName}'";
 
     private readonly record struct VmKey(string HostName, Guid VmId)
     {
         public static VmKey Of(string hostName, Guid vmId) => new(hostName.ToUpperInvariant(), vmId);
     }
 
-    private sealed class Release(Func<bool> release) : IDisposable
+    private sealed class Release(Action release) : IDisposable
     {
         private int _done;
 
@@ -46,10 +85,20 @@ public sealed partial class NestedVirtualizationOperations
     {
         private string? _vmName;
 
+        /// <summary>The lock across instances (cluster mode), once taken.</summary>
+        public IDistributedVmHold? Across { get; set; }
+
         public string? VmName
         {
             get => Volatile.Read(ref _vmName);
-            set => Volatile.Write(ref _vmName, value);
+            set
+            {
+                Volatile.Write(ref _vmName, value);
+                if (value is not null)
+                {
+                    Across?.Named(value);
+                }
+            }
         }
     }
 }

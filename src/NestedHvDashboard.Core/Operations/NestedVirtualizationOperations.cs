@@ -22,6 +22,13 @@ public sealed partial class NestedVirtualizationOperations
     public const string StillRunningChecking = "still running on the host — checking";
 
     private readonly ConcurrentDictionary<VmKey, VmLock> _running = new();
+    private readonly IDistributedVmLock? _across;
+
+    /// <summary>
+    /// The operations with a per-VM lock in this instance, and across instances too when <paramref name="across"/> is given
+    /// (cluster mode: a change on another instance refuses one here as "busy", as a second click here does).
+    /// </summary>
+    public NestedVirtualizationOperations(IDistributedVmLock? across = null) => _across = across;
 
     /// <summary>True while a change runs on the VM.</summary>
     public bool IsRunning(string hostName, Guid vmId)
@@ -47,24 +54,14 @@ public sealed partial class NestedVirtualizationOperations
                 $"The request names host '{request.HostName}' but was sent to host '{host.Name}'; nothing was changed.");
         }
 
-        var key = VmKey.Of(request.HostName, request.VmId);
         var mine = new VmLock();
-        if (!_running.TryAdd(key, mine))
+        using var held = Take(VmKey.Of(request.HostName, request.VmId), mine, request.HostName, request.VmId, out var busyName, out var busy);
+        if (held is null)
         {
-            var name = _running.TryGetValue(key, out var other) ? other.VmName : null;
-            var vm = name is null ? $"VM {request.VmId}" : $"VM '{name}'";
-            return Ended(OperationOutcome.Busy, request, name,
-                $"Another change is running on {vm} on host '{request.HostName}'; try again when it has finished.");
+            return Ended(OperationOutcome.Busy, request, busyName, busy!);
         }
 
-        try
-        {
-            return await RunLockedAsync(host, request, mine, progress, cancellationToken);
-        }
-        finally
-        {
-            _running.TryRemove(new KeyValuePair<VmKey, VmLock>(key, mine));
-        }
+        return await RunLockedAsync(host, request, mine, progress, cancellationToken);
     }
 
     /// <summary>
@@ -72,7 +69,7 @@ public sealed partial class NestedVirtualizationOperations
     /// (<see cref="PowerAction.None"/>, so a VM started again meanwhile is refused, not stopped). The pending
     /// change is removed when the VM ends with the requested setting; otherwise it stays and the result says why.
     /// </summary>
-    /// <returns>The result, or null when nothing is pending for the VM or it was not seen Off.</returns>
+    /// <returns>The result, or null when nothing is pending for the VM, it was not seen Off, or (shared pending changes) another instance claimed it.</returns>
     public async Task<OperationResult?> ApplyPendingAsync(
         IHyperVHost host,
         PendingNestedChanges pending,
@@ -88,10 +85,24 @@ public sealed partial class NestedVirtualizationOperations
             return null;
         }
 
+        // Shared by several instances: taken out first, so exactly one of them applies it.
+        if (!await pending.ClaimAsync(change, cancellationToken))
+        {
+            return null;
+        }
+
         var result = await RunAsync(host, change.ToRequest() with { PowerAction = PowerAction.None }, progress, cancellationToken);
         if (result.IsSuccess)
         {
-            await pending.RemoveAsync(host.Name, seen.Id, cancellationToken);
+            if (!pending.IsShared)
+            {
+                await pending.RemoveAsync(host.Name, seen.Id, cancellationToken);
+            }
+        }
+        else
+        {
+            // Not the caller's token: a change that did not apply stays pending, as on a single instance.
+            await pending.RestoreAsync(change, CancellationToken.None);
         }
 
         return result;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Cluster;
 using NestedHvDashboard.Web.Data;
 
 namespace NestedHvDashboard.Web.Audit;
@@ -83,9 +84,21 @@ public interface IAuditTrail
 /// the database's write lock), and a completion the database refuses is kept and retried until it is stored or the app
 /// stops: by then the host has changed, so the entry must not stay "Started" and the change must not be reported failed.
 /// </summary>
+/// <remarks>
+/// Every entry names the instance that ran it (<see cref="AuditEntry.Instance"/>, from <see cref="ClusterSettings.InstanceId"/>),
+/// so in cluster mode an instance marks Interrupted at start only its own entries (<see cref="MarkInterruptedAsync(CancellationToken)"/>),
+/// and those of an instance that died are marked by the one that took its host over (<see cref="InterruptAsync"/>).
+/// </remarks>
 public sealed partial class DbAuditTrail(
-    IDbContextFactory<DashboardDbContext> database, TimeProvider time, ILogger<DbAuditTrail> logger, IHostApplicationLifetime? lifetime = null) : IAuditTrail, IDisposable
+    IDbContextFactory<DashboardDbContext> database,
+    TimeProvider time,
+    ILogger<DbAuditTrail> logger,
+    IHostApplicationLifetime? lifetime = null,
+    ClusterSettings? cluster = null) : IAuditTrail, IDisposable
 {
+    /// <summary>The instance that writes the entries: this one's id (the machine's name when no settings were given, as in tests).</summary>
+    public string Instance { get; } = cluster?.InstanceId ?? Environment.MachineName;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
@@ -180,32 +193,6 @@ public sealed partial class DbAuditTrail(
         }
     }
 
-    /// <summary>
-    /// Marks entries still "Started" from an earlier run (the app stopped while they ran) as "Interrupted", saying where the
-    /// change was when the app stopped when its progress was noted (<see cref="NoteProgress"/>).
-    /// </summary>
-    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await database.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow().UtcDateTime;
-        var open = await db.AuditEntries.Where(e => e.Result == AuditResults.Started).ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var entry in open)
-        {
-            entry.Result = AuditResults.Interrupted;
-            entry.CompletedAt = now;
-            entry.Message = InterruptedMessage(entry.Message);
-        }
-
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return open.Count;
-    }
-
-    /// <summary>The message of an entry the dashboard stopped during, with the progress noted while it ran (or null).</summary>
-    public static string InterruptedMessage(string? progress) =>
-        string.IsNullOrWhiteSpace(progress)
-            ? "The dashboard stopped before this change ended; check the VM's state on the host."
-            : $"The dashboard stopped before this change ended. {progress} Check the VM's state on the host.";
-
     private async Task AddAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -291,6 +278,7 @@ public sealed partial class DbAuditTrail(
         Before = start.Before,
         CorrelationId = start.CorrelationId,
         Result = AuditResults.Started,
+        Instance = Instance,
     };
 
     private static void Apply(AuditEntry entry, AuditCompletion completion, DateTime completedAt)

@@ -28,18 +28,10 @@ public sealed partial class BlueprintRunner
                     continue;
                 }
 
-                if (run.State is BlueprintRunState.Running)
+                if (run.State is BlueprintRunState.Running && !RunsElsewhere(run))
                 {
                     // Its audit entries are marked Interrupted by the trail's own start-up, like every change the app stopped during.
-                    var now = _time.GetUtcNow();
-                    run = run with
-                    {
-                        State = BlueprintRunState.Interrupted,
-                        EndedAt = now,
-                        Steps = [.. run.Steps.Select(s => s.State is BlueprintStepState.Running ? s with { State = BlueprintStepState.Failed, Message = InterruptedMessage, EndedAt = now } : s)],
-                    };
-                    await _store.SaveRunAsync(run, cancellationToken).ConfigureAwait(false);
-                    LogInterrupted(run.Blueprint, run.Id);
+                    run = await MarkInterruptedAsync(run, InterruptedMessage, cancellationToken).ConfigureAwait(false);
                 }
 
                 _lastRuns[run.Blueprint] = run;
@@ -50,6 +42,43 @@ public sealed partial class BlueprintRunner
             // The runs stay as stored: an apply still resumes from the store, and a Running one reads as going until then.
             LogStartFailed(ex);
         }
+    }
+
+    /// <summary>
+    /// Marks a run whose instance died (<see cref="BlueprintRun.Instance"/>, found by the cluster's sweeper) Interrupted, its
+    /// running step failed with <paramref name="message"/>, unless it ended meanwhile; applying again resumes it as after a restart.
+    /// </summary>
+    public async Task<bool> InterruptAsync(BlueprintRun run, string message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(message);
+        if (_store is null || await _store.LastRunAsync(run.Blueprint, cancellationToken).ConfigureAwait(false) is not { State: BlueprintRunState.Running } stored || stored.Id != run.Id)
+        {
+            return false;
+        }
+
+        _lastRuns[stored.Blueprint] = await MarkInterruptedAsync(stored, message, cancellationToken).ConfigureAwait(false);
+        RunChanged?.Invoke(stored.Blueprint);
+        return true;
+    }
+
+    // In cluster mode a run another instance started may be going there now: only its own instance (at its start) or the
+    // sweeper (once that instance is gone) marks it. A run stored before runs named theirs is marked by whoever starts.
+    private bool RunsElsewhere(BlueprintRun run) =>
+        _cluster is { Enabled: true } && run.Instance is not null && !string.Equals(run.Instance, _cluster.InstanceId, StringComparison.Ordinal);
+
+    private async Task<BlueprintRun> MarkInterruptedAsync(BlueprintRun run, string message, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        run = run with
+        {
+            State = BlueprintRunState.Interrupted,
+            EndedAt = now,
+            Steps = [.. run.Steps.Select(s => s.State is BlueprintStepState.Running ? s with { State = BlueprintStepState.Failed, Message = message, EndedAt = now } : s)],
+        };
+        await _store!.SaveRunAsync(run, cancellationToken).ConfigureAwait(false);
+        LogInterrupted(run.Blueprint, run.Id);
+        return run;
     }
 
     /// <inheritdoc />

@@ -5,6 +5,7 @@ using NestedHvDashboard.Core.Networking;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
+using NestedHvDashboard.Web.Cluster;
 using NestedHvDashboard.Web.Hosts;
 using NestedHvDashboard.Web.Networking;
 
@@ -29,6 +30,7 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
     private readonly ConcurrentDictionary<string, BlueprintRun> _lastRuns = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Task> _going = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ClusterSettings? _cluster;
 
     /// <summary>A runner over the dashboard's hosts; without a store (<paramref name="store"/> null) every apply is refused.</summary>
     public BlueprintRunner(
@@ -40,7 +42,8 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
         ILogger<BlueprintRunner> logger,
         IBlueprintStore? store = null,
         GuestCredentialStore? credentials = null,
-        InventoryStore? inventory = null)
+        InventoryStore? inventory = null,
+        ClusterSettings? cluster = null)
     {
         _planner = planner ?? throw new ArgumentNullException(nameof(planner));
         _audit = audit ?? throw new ArgumentNullException(nameof(audit));
@@ -48,6 +51,7 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _store = store;
         _credentials = credentials;
+        _cluster = cluster;
         _work = new BlueprintStepWork(hosts, operations, RememberedAsync, inventory);
     }
 
@@ -159,6 +163,7 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
                 StartedBy = actor.Name,
                 EndedAt = null,
                 State = BlueprintRunState.Running,
+                Instance = _cluster?.InstanceId,
                 Steps = [.. steps.Select(s => done.Contains(Key(s))
                     ? last.Steps.First(p => Key(p.Step) == Key(s)) with { Step = s }
                     : new BlueprintStepProgress(s, BlueprintStepState.Pending, null, false, null, null))],
@@ -166,7 +171,7 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
         }
 
         return new BlueprintRun(Guid.NewGuid(), name, actor.Name, now, null, BlueprintRunState.Running,
-            [.. steps.Select(s => new BlueprintStepProgress(s, BlueprintStepState.Pending, null, false, null, null))]);
+            [.. steps.Select(s => new BlueprintStepProgress(s, BlueprintStepState.Pending, null, false, null, null))], _cluster?.InstanceId);
     }
 
     private static (BlueprintStepKind, string, string, string?) Key(BlueprintStep step) =>

@@ -134,6 +134,7 @@ public sealed partial class DatabaseBlueprintStore : DatabaseStore, IBlueprintSt
             row.EndedAt = run.EndedAt?.UtcDateTime;
             row.State = run.State.ToString();
             row.Steps = steps;
+            row.Instance = run.Instance ?? row.Instance;
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (DatabaseSaveException.IsDatabaseError(ex))
@@ -184,7 +185,7 @@ public sealed partial class DatabaseBlueprintStore : DatabaseStore, IBlueprintSt
         {
             var state = Enum.Parse<BlueprintRunState>(row.State);
             return new BlueprintRun(row.Id, row.Blueprint, row.StartedBy, new DateTimeOffset(row.StartedAt, TimeSpan.Zero),
-                row.EndedAt is { } ended ? new DateTimeOffset(ended, TimeSpan.Zero) : null, state, BlueprintRunJson.Read(row.Steps));
+                row.EndedAt is { } ended ? new DateTimeOffset(ended, TimeSpan.Zero) : null, state, BlueprintRunJson.Read(row.Steps), row.Instance);
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException)
         {

@@ -167,8 +167,11 @@ public enum BlueprintStepState
 /// <summary>One step's progress in a run.</summary>
 public sealed record BlueprintStepProgress(BlueprintStep Step, BlueprintStepState State, string? Message, bool Skipped, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt);
 
-/// <summary>A run of a blueprint: who started it, its state and each step's progress. Kept in the database, so it survives a restart.</summary>
-public sealed record BlueprintRun(Guid Id, string Blueprint, string StartedBy, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, BlueprintRunState State, IReadOnlyList<BlueprintStepProgress> Steps);
+/// <summary>
+/// A run of a blueprint: who started it, its state and each step's progress, and the dashboard instance that runs it (null
+/// for runs stored before runs named theirs). Kept in the database, so it survives a restart.
+/// </summary>
+public sealed record BlueprintRun(Guid Id, string Blueprint, string StartedBy, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, BlueprintRunState State, IReadOnlyList<BlueprintStepProgress> Steps, string? Instance = null);
 
 /// <summary>What kind of difference drift found.</summary>
 public enum BlueprintDriftKind

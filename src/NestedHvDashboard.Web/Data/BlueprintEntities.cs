@@ -43,4 +43,7 @@ public sealed class BlueprintRunRow
 
     /// <summary>Every step with its progress, as JSON.</summary>
     public required string Steps { get; set; }
+
+    /// <summary>The dashboard instance that runs (or ran) it; null for runs stored before runs named theirs.</summary>
+    public string? Instance { get; set; }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -7,9 +8,10 @@ namespace NestedHvDashboard.Web.Data;
 
 /// <summary>
 /// The dashboard's database: users and roles (Identity), hosts, guest credentials, pending changes, the audit
-/// trail, API tokens, wall links and lab blueprints with their runs. One model; a subclass per provider carries that provider's migrations.
+/// trail, API tokens, wall links and lab blueprints with their runs, and in cluster mode the Data Protection keys the instances
+/// share. One model; a subclass per provider carries that provider's migrations.
 /// </summary>
-public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbContext<DashboardUser>(options)
+public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbContext<DashboardUser>(options), IDataProtectionKeyContext
 {
     public DbSet<StoredHost> Hosts => Set<StoredHost>();
 
@@ -26,6 +28,9 @@ public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<BlueprintRow> Blueprints => Set<BlueprintRow>();
 
     public DbSet<BlueprintRunRow> BlueprintRuns => Set<BlueprintRunRow>();
+
+    /// <summary>The Data Protection key ring in cluster mode (a single instance keeps its keys in the data folder's <c>keys/</c>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -80,6 +85,8 @@ public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbC
             e.HasIndex(a => a.Host);
             e.HasIndex(a => a.Actor);
             e.HasIndex(a => a.CorrelationId);
+            e.Property(a => a.Instance).HasMaxLength(100);
+            e.HasIndex(a => new { a.Result, a.Instance });
         });
 
         builder.Entity<ApiToken>(e =>
@@ -116,6 +123,7 @@ public abstract class DashboardDbContext(DbContextOptions options) : IdentityDbC
             e.Property(r => r.StartedBy).HasMaxLength(256);
             e.Property(r => r.State).HasMaxLength(32);
             e.HasIndex(r => new { r.NormalizedBlueprint, r.StartedAt });
+            e.Property(r => r.Instance).HasMaxLength(100);
         });
     }
 }

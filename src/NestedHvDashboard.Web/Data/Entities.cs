@@ -140,6 +140,12 @@ public sealed class AuditEntry
     /// (one row with a count, so a flood of refused requests cannot fill the trail); <c>CompletedAt</c> is the last one.
     /// </summary>
     public int RepeatCount { get; set; } = 1;
+
+    /// <summary>
+    /// The dashboard instance that ran the change (<c>Cluster:InstanceId</c>, by default the machine's name and port); null for
+    /// entries written before entries named theirs. In cluster mode it says whose entry a dead instance left Started.
+    /// </summary>
+    public string? Instance { get; set; }
 }
 
 /// <summary>A personal access token for scripts. Only a SHA-256 hash of the token is kept.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using NestedHvDashboard.PowerShell;
 using Microsoft.Extensions.Options;
 using NestedHvDashboard.Core.Hosts;
+using NestedHvDashboard.Web.Cluster;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Data;
 using NestedHvDashboard.Web.Simulator;
@@ -23,25 +24,37 @@ public static class HostConnectionsServiceCollectionExtensions
     /// its keys in <c>keys/</c> of the data folder. The keys themselves are encrypted with a
     /// certificate when <c>DataProtection:CertificateFile</c> (+ <c>CertificatePassword</c>) or
     /// <c>DataProtection:CertificateThumbprint</c> is set, else with DPAPI on Windows; on Linux
-    /// without a certificate they rely on the folder's permissions (owner only).
+    /// without a certificate they rely on the folder's permissions (owner only). In cluster mode (<c>Cluster:Enabled=true</c>)
+    /// the keys live in the shared database instead (<see cref="DashboardDbContext.DataProtectionKeys"/>), encrypted with the
+    /// certificate when one is set (the same on every instance), never with DPAPI (bound to one machine).
     /// </summary>
     public static IServiceCollection AddHostConnections(this IServiceCollection services, DataFolder dataFolder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(dataFolder);
         ArgumentNullException.ThrowIfNull(configuration);
-        var keys = dataFolder.File("keys");
-        if (OperatingSystem.IsWindows())
+        var protection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        // Cluster mode: one key ring in the shared database, so every instance reads the cookies, wall links and passwords
+        // another wrote. A single instance keeps its keys in the data folder, as always.
+        var cluster = ClusterSettings.From(configuration, out _).Enabled;
+        if (cluster)
         {
-            Directory.CreateDirectory(keys);
+            protection.PersistKeysToDbContext<DashboardDbContext>();
         }
         else
         {
-            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var keys = dataFolder.File("keys");
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(keys);
+            }
+            else
+            {
+                Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            protection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         }
 
-        var protection = services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(keys));
         var section = configuration.GetSection("DataProtection");
         if (section["CertificateFile"] is { Length: > 0 } certificateFile)
         {
@@ -51,8 +64,9 @@ public static class HostConnectionsServiceCollectionExtensions
         {
             protection.ProtectKeysWithCertificate(thumbprint);
         }
-        else if (OperatingSystem.IsWindows())
+        else if (OperatingSystem.IsWindows() && !cluster)
         {
+            // DPAPI ties the keys to this machine: in a cluster the other instances could not read them.
             protection.ProtectKeysWithDpapi();
         }
 

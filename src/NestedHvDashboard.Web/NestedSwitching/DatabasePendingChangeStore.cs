@@ -86,7 +86,8 @@ public sealed partial class DatabasePendingChangeStore : DatabaseStore, IPending
         };
     }
 
-    private static PendingNestedChange ToChange(StoredPendingChange row) => new(
+    /// <summary>The change a row holds.</summary>
+    internal static PendingNestedChange ToChange(StoredPendingChange row) => new(
         row.HostName,
         row.VmId,
         row.VmName,

@@ -1,8 +1,10 @@
+using System.Threading.Channels;
 using NestedHvDashboard.Web.Access;
 using NestedHvDashboard.Web.Audit;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Operations;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.Cluster;
 using NestedHvDashboard.Web.Hosts;
 
 namespace NestedHvDashboard.Web.NestedSwitching;
@@ -12,13 +14,18 @@ namespace NestedHvDashboard.Web.NestedSwitching;
 /// runs <see cref="NestedVirtualizationOperations.ApplyPendingAsync"/> for it (which removes the change on success).
 /// It loads the pending changes from their store when the app starts.
 /// </summary>
+/// <remarks>
+/// In cluster mode (<paramref name="ownership"/> given) only the host's owner applies a change, and claims it in the shared
+/// database first, so it is applied once; the list is looked at again when another instance changed it or a host was taken over.
+/// </remarks>
 public sealed partial class PendingChangeApplier(
     IInventoryFeed feed,
     IHostLookup hosts,
     NestedVirtualizationOperations operations,
     PendingNestedChanges pending,
     IAuditTrail audit,
-    ILogger<PendingChangeApplier> logger) : BackgroundService
+    ILogger<PendingChangeApplier> logger,
+    IHostOwnershipView? ownership = null) : BackgroundService
 {
     /// <summary>Loads the pending changes before the applier's loop starts, so pages and the loop see them from the start.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -31,18 +38,66 @@ public sealed partial class PendingChangeApplier(
     {
         await using var subscription = feed.Subscribe();
         var live = new LiveInventory(subscription.Snapshot);
-        await ApplyAsync(live.Hosts, stoppingToken);
+        using var gate = new SemaphoreSlim(1, 1);
+        var recheck = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void Ask() => recheck.Writer.TryWrite(true);
+        void Acquired(string host, long fence) => Ask();
+        pending.Changed += Ask;
+        if (ownership is not null)
+        {
+            ownership.Acquired += Acquired;
+        }
+
         try
         {
-            await foreach (var batch in subscription.ReadBatchesAsync(stoppingToken))
-            {
-                var touched = live.Apply(batch);
-                await ApplyAsync([.. touched.Select(live.Find).OfType<HostInventoryState>()], stoppingToken);
-            }
+            await Task.WhenAll(FollowFeedAsync(), RecheckAsync());
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // The app is stopping.
+        }
+        finally
+        {
+            pending.Changed -= Ask;
+            if (ownership is not null)
+            {
+                ownership.Acquired -= Acquired;
+            }
+        }
+
+        async Task FollowFeedAsync()
+        {
+            await InAsync(() => ApplyAsync(live.Hosts, stoppingToken));
+            await foreach (var batch in subscription.ReadBatchesAsync(stoppingToken))
+            {
+                await InAsync(() =>
+                {
+                    var touched = live.Apply(batch);
+                    return ApplyAsync([.. touched.Select(live.Find).OfType<HostInventoryState>()], stoppingToken);
+                });
+            }
+        }
+
+        // Another instance's change (or a host taken over) may concern a VM that is Off already: no batch would come for it.
+        async Task RecheckAsync()
+        {
+            await foreach (var _ in recheck.Reader.ReadAllAsync(stoppingToken))
+            {
+                await InAsync(() => ApplyAsync(live.Hosts, stoppingToken));
+            }
+        }
+
+        async Task InAsync(Func<Task> work)
+        {
+            await gate.WaitAsync(stoppingToken);
+            try
+            {
+                await work();
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
     }
 
@@ -53,7 +108,8 @@ public sealed partial class PendingChangeApplier(
         {
             foreach (var vm in state.Vms)
             {
-                if (vm.State is not VmState.Off || pending.Find(state.Name, vm.Id) is not { } change || hosts.Find(state.Name) is not { } host)
+                if (vm.State is not VmState.Off || pending.Find(state.Name, vm.Id) is not { } change || hosts.Find(state.Name) is not { } host
+                    || (ownership is not null && !ownership.Owns(state.Name, out _)))
                 {
                     continue;
                 }

@@ -23,6 +23,25 @@ namespace NestedHvDashboard.Web.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -246,6 +265,10 @@ namespace NestedHvDashboard.Web.Data.Migrations.Postgres
                     b.Property<string>("HostError")
                         .HasColumnType("text");
 
+                    b.Property<string>("Instance")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Message")
                         .HasColumnType("text");
 
@@ -289,6 +312,8 @@ namespace NestedHvDashboard.Web.Data.Migrations.Postgres
                     b.HasIndex("Host");
 
                     b.HasIndex("StartedAt");
+
+                    b.HasIndex("Result", "Instance");
 
                     b.ToTable("AuditEntries");
                 });
@@ -344,6 +369,10 @@ namespace NestedHvDashboard.Web.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Instance")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("NormalizedBlueprint")
                         .IsRequired()
