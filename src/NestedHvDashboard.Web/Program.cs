@@ -149,8 +149,7 @@ app.MapInventoryHub();
 app.MapAuditEndpoints();
 app.MapDashboardHealth();
 app.MapSimulatorApi();
-app.MapClusterApi();
-app.MapDashboardApi();
+app.MapDashboardApi().MapClusterApi();
 
 await app.RunAsync();
 

@@ -279,7 +279,7 @@ internal static class ClusterBenchmark
         {
             try
             {
-                var state = await clients[id].GetFromJsonAsync<JsonElement>(new Uri("/cluster", UriKind.Relative), Json);
+                var state = await clients[id].GetFromJsonAsync<JsonElement>(new Uri("/api/v1/cluster", UriKind.Relative), Json);
                 foreach (var host in state.GetProperty("ownedHosts").EnumerateArray().Select(h => h.GetString()!))
                 {
                     (owners.TryGetValue(host, out var list) ? list : owners[host] = []).Add(id);

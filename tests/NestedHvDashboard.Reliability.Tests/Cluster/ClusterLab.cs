@@ -98,15 +98,15 @@ public sealed class ClusterLab : IAsyncLifetime
     /// <summary>The API client of instance <paramref name="id"/> (the administrator's token).</summary>
     public HttpClient Http(string id) => _clients[id];
 
-    /// <summary>What instance <paramref name="id"/> says it owns (<c>GET /cluster</c>), or null when it does not answer.</summary>
+    /// <summary>What instance <paramref name="id"/> says it owns (<c>GET /api/v1/cluster</c>), or null when it does not answer.</summary>
     public async Task<ClusterInstanceState?> StateAsync(string id)
     {
         try
         {
-            using var response = await Http(id).GetAsync(new Uri(ClusterEndpoints.Path, UriKind.Relative));
+            using var response = await Http(id).GetAsync(new Uri("/api/v1" + ClusterEndpoints.Path, UriKind.Relative));
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ClusterInstanceState>(Json) : null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
             return null;
         }
