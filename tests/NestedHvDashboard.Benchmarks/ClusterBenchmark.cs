@@ -6,6 +6,7 @@ using System.Text.Json;
 using NestedHvDashboard.Browser.Tests;
 using NestedHvDashboard.Reliability.Tests.Cluster;
 using NestedHvDashboard.Simulator.HyperV;
+using NestedHvDashboard.Simulator.Scenarios;
 using NestedHvDashboard.Simulator.State;
 using NestedHvDashboard.TestSupport;
 using static System.FormattableString;
@@ -33,6 +34,10 @@ internal static class ClusterBenchmark
         var (kills, changes, lease) = (options.Int("kills", 5), options.Int("changes", 20), options.Int("lease", 10));
         Console.WriteLine($"cluster: {hostCount} hosts × {vmsPerHost} VMs (shared lab), 3 instances, lease {lease} s, {changes} changes per phase, {kills} kills; {Environment.ProcessorCount} cores");
         var folder = Directory.CreateTempSubdirectory("nestedhv-bench-cluster-").FullName;
+
+        // The generated lab, written before any instance starts (they find it), every VM ready for nested virtualization so
+        // every change runs: the generated lab's older VMs would be refused by readiness, leaving a small lab few to change.
+        SharedLabFolder.Open(folder, () => NestedReadyLab.MakeReady(LabScenarios.Generate(hostCount, vmsPerHost, seed: 1)));
         await using var postgres = await ClusterPostgres.StartAsync();
         await using var redis = await RedisServer.StartNewAsync();
         string[] common =
@@ -211,7 +216,7 @@ internal static class ClusterBenchmark
     // Off VMs spread over the hosts, round robin: a change on one needs no power step.
     private static List<(string Host, Guid Id, bool Nested)> OffVms(SharedLabFolder lab, int count)
     {
-        var perHost = lab.HostNames.Select(h => lab.Read(h, x => x.Vms.Where(v => v.StateAt(DateTimeOffset.UtcNow) == VMState.Off && CanRunNested(v)).Select(v => (h, v.Id, v.ExposeVirtualizationExtensions)).ToList())).ToList();
+        var perHost = lab.HostNames.Select(h => lab.Read(h, x => x.Vms.Where(v => v.StateAt(DateTimeOffset.UtcNow) == VMState.Off).Select(v => (h, v.Id, v.ExposeVirtualizationExtensions)).ToList())).ToList();
         var picked = new List<(string, Guid, bool)>();
         for (var round = 0; picked.Count < count && perHost.Any(p => p.Count > round); round++)
         {
@@ -220,11 +225,6 @@ internal static class ClusterBenchmark
 
         return picked;
     }
-
-    // What the dashboard's readiness asks of a VM before it turns nested virtualization on: configuration version 9.3 or later
-    // (AMD's minimum, above Intel's 8.0), no dynamic memory, no checkpoint; the generated lab has older VMs too.
-    internal static bool CanRunNested(SimulatedVm vm) =>
-        Version.TryParse(vm.Version, out var version) && version >= new Version(9, 3) && !vm.DynamicMemoryEnabled && vm.Checkpoints.Count == 0;
 
     private static string[] ClusterArguments(string id, RedisServer redis, int lease) =>
         ["--Cluster:Enabled", "true", "--Cluster:InstanceId", id, "--Cluster:LeaseSeconds", Invariant($"{lease}"), "--ConnectionStrings:Redis", redis.ConnectionString];

@@ -187,27 +187,7 @@ public sealed class ClusterLab : IAsyncLifetime
         }
     }
 
-    private static SimulatedLab GenerateLab()
-    {
-        var lab = LabScenarios.Generate(6, 20, seed: 1);
-        foreach (var host in lab.Hosts)
-        {
-            host.Update(h =>
-            {
-                foreach (var vm in h.Vms)
-                {
-                    vm.Version = h.Profile.SupportedVersions.MaxBy(v => Version.Parse(v))!;
-                    vm.DynamicMemoryEnabled = false;
-                    vm.Checkpoints.Clear();
-                    vm.ParentCheckpointId = null;
-                }
-
-                return 0;
-            });
-        }
-
-        return lab;
-    }
+    private static SimulatedLab GenerateLab() => NestedReadyLab.MakeReady(LabScenarios.Generate(6, 20, seed: 1));
 
     /// <summary>The VM as the lab itself holds it (not as any instance read it).</summary>
     public SimulatedVm VmInLab(string host, Guid id) => Lab.Read(host, h => h.Vms.Single(v => v.Id == id));
