@@ -20,6 +20,22 @@ public static class HyperVHostFactory
         HostConnectionSettings settings, SimulatedLab? lab = null, HostOpenGate? openGate = null, OperationTimeouts? timeouts = null) =>
         new PowerShellHyperVHost(CreateSession(settings, lab, openGate)) { Timeouts = timeouts ?? new OperationTimeouts() };
 
+    /// <summary>
+    /// A host of the shared simulated lab in <paramref name="folder"/> (<see cref="HostTransport.InProcess"/>): its runspaces
+    /// run here and read and write the host's state file, which other processes share. A nested host (its
+    /// <see cref="HostConnectionSettings.ParentHost"/> set) is the guest of its VM in the parent's state file.
+    /// </summary>
+    public static IHyperVHost CreateInSharedLab(
+        HostConnectionSettings settings, SharedLabFolder folder, HostOpenGate? openGate = null, OperationTimeouts? timeouts = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxConcurrency, 1, nameof(settings));
+        var invocation = HostTools.UsesEndpointFunctions(settings) ? HostInvocation.ByName : HostInvocation.Script;
+        var session = new HostSession(settings.Name, settings.Timeout, Pooled(settings, SharedSessionState(settings, folder)), settings.MaxConcurrency, openGate, invocation);
+        return new PowerShellHyperVHost(session) { Timeouts = timeouts ?? new OperationTimeouts() };
+    }
+
     /// <summary>The execution seam alone, for callers that run their own scripts' results.</summary>
     public static HostSession CreateSession(HostConnectionSettings settings, SimulatedLab? lab = null, HostOpenGate? openGate = null)
     {
@@ -27,7 +43,7 @@ public static class HyperVHostFactory
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxConcurrency, 1, nameof(settings));
         Func<HostConnection> createConnection = settings.Transport switch
         {
-            HostTransport.InProcess => InProcess(settings, lab),
+            HostTransport.InProcess => Pooled(settings, InProcessSessionState(settings, lab)),
             // PowerShell on Linux and macOS has no WS-Management client: say so at once, on every call, instead of its raw error.
             HostTransport.WinRm when !RemoteConnections.CanUseWinRm => () => throw new PSRemotingTransportException(RemoteConnections.WinRmNeedsWindows),
             HostTransport.WinRm => () => new HostConnection.Pool(
@@ -53,17 +69,42 @@ public static class HyperVHostFactory
             settings.MaxConcurrency,
             async failure => ConnectionAdvice.Explain(settings, await SshDiagnosis.ExplainAsync(settings, failure).ConfigureAwait(false)));
 
-    private static Func<HostConnection> InProcess(HostConnectionSettings settings, SimulatedLab? lab)
-    {
-        var host = settings.ParentHost is null ? LabHost(settings, lab) : GuestHost(settings, lab);
+    private static InitialSessionState InProcessSessionState(HostConnectionSettings settings, SimulatedLab? lab) =>
+        SimulatorModule.CreateSessionState(settings.ParentHost is null ? LabHost(settings, lab) : GuestHost(settings, lab));
 
-        var sessionState = SimulatorModule.CreateSessionState(host);
-        return () =>
+    private static Func<HostConnection> Pooled(HostConnectionSettings settings, InitialSessionState sessionState) => () =>
+    {
+        var pool = RunspaceFactory.CreateRunspacePool(sessionState);
+        pool.SetMaxRunspaces(settings.MaxConcurrency);
+        return new HostConnection.Pool(pool);
+    };
+
+    // A shared lab's host is bound to its state file; a nested one to its VM's guest in the parent's state file.
+    private static InitialSessionState SharedSessionState(HostConnectionSettings settings, SharedLabFolder folder)
+    {
+        if (settings.ParentHost is null)
         {
-            var pool = RunspaceFactory.CreateRunspacePool(sessionState);
-            pool.SetMaxRunspaces(settings.MaxConcurrency);
-            return new HostConnection.Pool(pool);
-        };
+            return folder.HasHost(settings.Address)
+                ? SimulatorModule.CreateSharedSessionState(folder.StateFileOf(settings.Address))
+                : throw new ArgumentException($"The in-process host '{settings.Name}' needs a host named '{settings.Address}' in the shared simulated lab {folder.Folder}.", nameof(folder));
+        }
+
+        if (!folder.HasHost(settings.ParentHost))
+        {
+            throw new ArgumentException($"The in-process host '{settings.Name}' runs on host '{settings.ParentHost}', which the shared simulated lab does not have.", nameof(folder));
+        }
+
+        var (vmName, runsHyperV) = folder.Read(settings.ParentHost, h => h.Vms.Find(v => v.Id == settings.ParentVmId) is { } vm
+            ? (vm.Name, vm.Guest is { } guest && guest.Host.Read(g => g.HyperVInstalled))
+            : ((string?)null, false));
+        if (vmName is null)
+        {
+            throw new ArgumentException($"The in-process host '{settings.Name}' is VM '{settings.ParentVmId}' on host '{settings.ParentHost}', which has no such VM.", nameof(settings));
+        }
+
+        return runsHyperV
+            ? SimulatorModule.CreateFileBackedGuestSessionState(folder.StateFileOf(settings.ParentHost), settings.ParentVmId!.Value)
+            : throw new ArgumentException($"The in-process host '{settings.Name}' is VM '{vmName}' on host '{settings.ParentHost}', whose guest does not run Hyper-V.", nameof(settings));
     }
 
     private static SimulatedHost LabHost(HostConnectionSettings settings, SimulatedLab? lab) =>

@@ -97,6 +97,18 @@ public static class SimulatorModule
     }
 
     /// <summary>
+    /// A session state with the simulator's commands (copied like <see cref="CreateSessionState"/>'s, not imported) bound to the
+    /// state file <paramref name="stateFile"/>: a host of a <see cref="SharedLabFolder"/>, which other processes reach too.
+    /// </summary>
+    public static InitialSessionState CreateSharedSessionState(string stateFile)
+    {
+        ArgumentNullException.ThrowIfNull(stateFile);
+        var state = SimulatorSessionState.Create();
+        state.Variables.Add(new SessionStateVariableEntry(StateFileVariableName, stateFile, "The simulator state file this runspace talks to.", System.Management.Automation.ScopedItemOptions.ReadOnly));
+        return state;
+    }
+
+    /// <summary>
     /// A session state bound to the guest OS of VM <paramref name="vmId"/> in the state file <paramref name="stateFile"/>:
     /// what PowerShell Direct reaches on a file-backed host. The guest's state is the VM's guest in that file, and its
     /// cmdlets' faults are armed in the host's faults file (<see cref="SimulatedFaults"/>).

@@ -149,7 +149,7 @@ app.MapInventoryHub();
 app.MapAuditEndpoints();
 app.MapDashboardHealth();
 app.MapSimulatorApi();
-app.MapDashboardApi();
+app.MapDashboardApi().MapClusterApi();
 
 await app.RunAsync();
 

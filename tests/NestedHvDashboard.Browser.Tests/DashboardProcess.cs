@@ -78,13 +78,25 @@ public sealed partial class DashboardProcess : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync()
     {
-        await StopAsync();
+        await KillAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>Kills the app by its pid (SIGKILL, as <c>kill -9</c>) and leaves it stopped, as when its machine dies.</summary>
+    public Task KillAsync() => StopAsync();
+
+    /// <summary>Starts the app again after <see cref="KillAsync"/>: a new process on the same loopback port and data folder.</summary>
+    public async Task StartAgainAsync()
+    {
         var address = await LaunchAsync(BaseAddress.Port);
         if (address != BaseAddress)
         {
             throw new InvalidOperationException($"The restarted dashboard listens on {address}, not {BaseAddress}.");
         }
     }
+
+    /// <summary>True while the process started last is running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
 
     private async Task<Uri> LaunchAsync(int port)
     {

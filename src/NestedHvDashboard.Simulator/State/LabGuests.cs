@@ -29,4 +29,15 @@ public static class LabGuests
         var (name, state, guest) = simulated.Read(_ => (vm.Name, vm.State, vm.Guest));
         return new LabGuest(name, state.ToString(), state == HyperV.VMState.Running, guest is not null && guest.Host.Read(h => h.HyperVInstalled));
     }
+
+    /// <summary>The VM <paramref name="vmId"/> of the shared lab's host <paramref name="host"/> as a guest, or null when there is no such host or VM.</summary>
+    public static LabGuest? FindGuest(this SharedLabFolder lab, string host, Guid vmId)
+    {
+        ArgumentNullException.ThrowIfNull(lab);
+        return lab.HasHost(host)
+            ? lab.Read(host, h => h.FindVm(vmId) is { } vm
+                ? new LabGuest(vm.Name, vm.State.ToString(), vm.State == HyperV.VMState.Running, vm.Guest is { } guest && guest.Host.Read(g => g.HyperVInstalled))
+                : null)
+            : null;
+    }
 }

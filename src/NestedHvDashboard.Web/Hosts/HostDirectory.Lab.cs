@@ -55,7 +55,8 @@ public sealed partial class HostDirectory
     public bool SaveLabState()
     {
         var lab = Lab;
-        if (lab is null || _labFiles is null)
+        // A shared lab (Simulator:SharedFolder) is kept in its own folder, every change at once.
+        if (lab is null || _labFiles is null || lab.SharedFolder is not null)
         {
             return false;
         }

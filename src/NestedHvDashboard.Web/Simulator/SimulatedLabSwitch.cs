@@ -21,7 +21,7 @@ public sealed class SimulatedLabSwitch(HostDirectory directory, IAuditTrail audi
 {
     /// <summary>The lab now.</summary>
     public SimulatedLabStatus Status => directory.Lab is { } lab
-        ? new(true, directory.LabChoice, directory.CanSwitchLab, lab.Lab.Hosts.Count, lab.Lab.VmCount)
+        ? new(true, directory.LabChoice, directory.CanSwitchLab, lab.HostNames.Count, lab.VmCount)
         : new(false, directory.LabChoice, directory.CanSwitchLab, 0, 0);
 
     /// <summary>Turns the lab on or off (Administrator).</summary>

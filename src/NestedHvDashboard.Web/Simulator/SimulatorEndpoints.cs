@@ -34,20 +34,17 @@ public static class SimulatorEndpoints
     {
         var group = endpoints.MapGroup(Path).RequireAuthorization(Access.DashboardPolicies.View);
         group.MapGet("/hosts/{host}/vms", (string host, HostDirectory directory, TimeProvider time) =>
-            FindHost(directory, host) is { } simulated
-                ? Results.Ok(simulated.Read(h => h.Vms.Select(v => StateOf(h.Name, v, time.GetUtcNow())).ToList()))
+            directory.Lab is { } lab && lab.TryRead(host, h => h.Vms.Select(v => StateOf(h.Name, v, time.GetUtcNow())).ToList(), out var vms)
+                ? Results.Ok(vms)
                 : Results.NotFound($"The simulated lab has no host named '{host}'."));
         group.MapGet("/hosts/{host}/vms/{name}", (string host, string name, HostDirectory directory, TimeProvider time) =>
-            FindHost(directory, host) is not { } simulated
+            directory.Lab is not { } lab || !lab.TryRead(host, h => h.Vms.Find(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase)) is { } vm ? StateOf(h.Name, vm, time.GetUtcNow()) : null, out var state)
                 ? Results.NotFound($"The simulated lab has no host named '{host}'.")
-                : simulated.Read(h => h.Vms.Find(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase)) is { } vm
-                    ? Results.Ok(StateOf(h.Name, vm, time.GetUtcNow()))
-                    : Results.NotFound($"The simulated host '{host}' has no VM named '{name}'.")));
+                : state is null
+                    ? Results.NotFound($"The simulated host '{host}' has no VM named '{name}'.")
+                    : Results.Ok(state));
         return group;
     }
-
-    private static SimulatedHost? FindHost(HostDirectory directory, string host) =>
-        directory.Lab is { } lab && lab.Lab.TryGet(host, out var simulated) ? simulated : null;
 
     private static SimulatedVmState StateOf(string host, SimulatedVm vm, DateTimeOffset now) => new(
         host,

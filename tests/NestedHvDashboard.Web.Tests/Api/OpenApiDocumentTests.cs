@@ -22,7 +22,7 @@ public sealed class OpenApiDocumentTests(ApiServer api) : IClassFixture<ApiServe
             .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Select(m => (
                 Path: System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, ":[a-z]+}", "}"), Method: m.ToLowerInvariant())))
             .ToList();
-        Assert.Equal(21, mapped.Count); // with POST …/power, POST …/fixes/{ruleId} and the eight /blueprints routes
+        Assert.Equal(22, mapped.Count); // with POST …/power, POST …/fixes/{ruleId}, the eight /blueprints routes and GET /cluster
         foreach (var (path, method) in mapped)
         {
             Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not in the document");
