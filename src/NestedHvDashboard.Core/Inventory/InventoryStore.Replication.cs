@@ -199,7 +199,6 @@ public sealed partial class InventoryStore
             }
 
             var version = entry.Version + 1;
-            var metricsVersion = entry.MetricsVersion + 1;
             var changes = new List<InventoryChange>();
             if (added || !entry.Status.SaysSameAs(state.Status) || !entry.Facts.SameAs(state.Facts))
             {
@@ -208,40 +207,7 @@ public sealed partial class InventoryStore
                 changes.Add(InventoryChange.HostChanged(entry.Name, version, entry.Status, entry.Facts));
             }
 
-            var metricsMoved = false;
-            foreach (var vm in vms)
-            {
-                if (!entry.VmIndex.TryGetValue(vm.Id, out var known))
-                {
-                    changes.Add(InventoryChange.VmAdded(entry.Name, version, vm));
-                }
-                else if (!known.SameApartFromMetrics(vm))
-                {
-                    changes.Add(InventoryChange.VmChanged(entry.Name, version, vm));
-                }
-                else if (known.MetricOf() != vm.MetricOf())
-                {
-                    entry.MetricStamps[vm.Id] = metricsVersion;
-                    metricsMoved = true;
-                }
-            }
-
-            foreach (var known in entry.Vms)
-            {
-                if (!index.ContainsKey(known.Id))
-                {
-                    changes.Add(InventoryChange.VmRemoved(entry.Name, version, known.Id));
-                    entry.MetricStamps.Remove(known.Id);
-                }
-            }
-
-            if (metricsMoved)
-            {
-                entry.MetricsVersion = metricsVersion;
-            }
-
-            entry.Vms = vms;
-            entry.VmIndex = index;
+            TakeVms(entry, vms, index, version, changes);
             entry.ReadAt = state.ReadAt ?? entry.ReadAt;
             if (changes.Count > 0)
             {

@@ -88,47 +88,13 @@ public sealed partial class InventoryStore : IInventoryFeed
             vms = KeepNewerWrites(entry, vms, index, inventory.ReadAt);
             var version = entry.Version + 1;
             var changes = new List<InventoryChange>();
-            var metricsVersion = entry.MetricsVersion + 1;
-            var metricsMoved = false;
             if (!entry.Facts.SameAs(inventory.Facts))
             {
                 entry.Facts = inventory.Facts;
                 changes.Add(InventoryChange.HostChanged(entry.Name, version, entry.Status, entry.Facts));
             }
 
-            foreach (var vm in vms)
-            {
-                if (!entry.VmIndex.TryGetValue(vm.Id, out var known))
-                {
-                    changes.Add(InventoryChange.VmAdded(entry.Name, version, vm));
-                }
-                else if (!known.SameApartFromMetrics(vm))
-                {
-                    changes.Add(InventoryChange.VmChanged(entry.Name, version, vm));
-                }
-                else if (known.MetricOf() != vm.MetricOf())
-                {
-                    entry.MetricStamps[vm.Id] = metricsVersion;
-                    metricsMoved = true;
-                }
-            }
-
-            foreach (var known in entry.Vms)
-            {
-                if (!index.ContainsKey(known.Id))
-                {
-                    changes.Add(InventoryChange.VmRemoved(entry.Name, version, known.Id));
-                    entry.MetricStamps.Remove(known.Id);
-                }
-            }
-
-            if (metricsMoved)
-            {
-                entry.MetricsVersion = metricsVersion;
-            }
-
-            entry.Vms = vms;
-            entry.VmIndex = index;
+            TakeVms(entry, vms, index, version, changes);
             entry.ReadAt = inventory.ReadAt;
             if (changes.Count > 0)
             {
@@ -320,6 +286,47 @@ public sealed partial class InventoryStore : IInventoryFeed
         }
 
         return new InventorySnapshot(hosts);
+    }
+
+    // Called under _gate: the VMs' differences from what the entry held (as changes of the given version; metrics that moved
+    // stamped at the entry's next metrics version), then the VMs become the entry's.
+    private static void TakeVms(HostEntry entry, VmSnapshot[] vms, Dictionary<Guid, VmSnapshot> index, long version, List<InventoryChange> changes)
+    {
+        var metricsVersion = entry.MetricsVersion + 1;
+        var metricsMoved = false;
+        foreach (var vm in vms)
+        {
+            if (!entry.VmIndex.TryGetValue(vm.Id, out var known))
+            {
+                changes.Add(InventoryChange.VmAdded(entry.Name, version, vm));
+            }
+            else if (!known.SameApartFromMetrics(vm))
+            {
+                changes.Add(InventoryChange.VmChanged(entry.Name, version, vm));
+            }
+            else if (known.MetricOf() != vm.MetricOf())
+            {
+                entry.MetricStamps[vm.Id] = metricsVersion;
+                metricsMoved = true;
+            }
+        }
+
+        foreach (var known in entry.Vms)
+        {
+            if (!index.ContainsKey(known.Id))
+            {
+                changes.Add(InventoryChange.VmRemoved(entry.Name, version, known.Id));
+                entry.MetricStamps.Remove(known.Id);
+            }
+        }
+
+        if (metricsMoved)
+        {
+            entry.MetricsVersion = metricsVersion;
+        }
+
+        entry.Vms = vms;
+        entry.VmIndex = index;
     }
 
     // Called under _gate.
