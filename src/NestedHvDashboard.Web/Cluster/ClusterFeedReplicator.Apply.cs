@@ -123,6 +123,14 @@ public sealed partial class ClusterFeedReplicator
                     return false;
                 }
 
+                if (track is { OwnerStoppedShown: true } && message.Fence == track.Fence && string.Equals(message.Instance, track.Instance, StringComparison.Ordinal))
+                {
+                    // Taken for gone (its membership entry late, or not yet seen by this instance), the owner speaks: its full
+                    // state puts back the status "stopped" replaced, and it may be taken for gone again later.
+                    track.OwnerStoppedShown = false;
+                    track.HasState = false;
+                }
+
                 if (message.Kind == FeedMessageKind.State)
                 {
                     _tracks[host] = new HostTrack(message.Fence, message.Instance, message.Sequence, hasState: true);

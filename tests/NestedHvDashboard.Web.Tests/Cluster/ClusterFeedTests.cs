@@ -159,6 +159,29 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_owner_taken_for_stopped_that_speaks_again_has_its_host_shown_as_it_says()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        var membership = new FakeMembership { LiveMembers = ["A", "B"] };
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, membership, hosts: [H1]);
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        leases.Grant(H1, "A");
+        var vm = Vm("web01", VmState.Running, 20);
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+
+        // B's view of the members misses A for a moment (A's entry not yet seen): the host shows A as stopped.
+        membership.LiveMembers = ["B"];
+        await Eventually.HoldsAsync(() => b.Host(H1)!.Status.LastError == ClusterFeedReplicator.OwnerStoppedMessage("A"));
+
+        // A is alive and says so with its next reading: B asks for its state and shows the host as A has it, Connected.
+        membership.LiveMembers = ["A", "B"];
+        Read(a.Store, H1, vm with { CpuUsagePercent = 35 });
+        await Eventually.HoldsAsync(() => b.Host(H1)!.Status is { State: HostConnectionState.Connected, LastError: null } && Same(b.Host(H1), a.Host(H1)));
+    }
+
+    [Fact]
     public async Task A_host_removed_from_the_dashboard_by_its_owner_leaves_every_instance()
     {
         await using var redis = await RedisServer.StartNewAsync();
