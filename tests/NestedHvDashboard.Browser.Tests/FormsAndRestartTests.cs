@@ -69,8 +69,29 @@ public sealed class FormsAndRestartTests(DashboardFixture dashboard)
         await using var app = await DashboardProcess.StartAsync();
         await using var context = await dashboard.NewContextAsync(app, 1366, 768);
         var host = await OpenLiveAsync(context, "/hosts/HV-WS2019-01");
-        await host.GetByTestId("new-vm").ClickAsync(new() { Timeout = Timeout });
-        await host.Locator("input[data-testid=new-vm-name]").FillAsync("l1-after-restart");
+        // A click that lands while the page is still attaching its circuit opens nothing (a loaded box, with the cluster's
+        // three apps beside this one, saw it): click again until the dialog is there.
+        var name = host.Locator("input[data-testid=new-vm-name]");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!await name.IsVisibleAsync())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new System.TimeoutException("The new nested-ready VM dialog did not open within 90 s of clicks.");
+            }
+
+            try
+            {
+                await host.GetByTestId("new-vm").ClickAsync(new() { Timeout = 5_000 });
+                await name.WaitForAsync(new() { Timeout = 5_000 });
+            }
+            catch (System.TimeoutException)
+            {
+                // Not attached yet, or the click was lost: again.
+            }
+        }
+
+        await name.FillAsync("l1-after-restart");
         await host.GetByTestId("new-vm-create").ClickAsync();
         await Assertions.Expect(host.GetByTestId("new-vm-outcome")).ToHaveAttributeAsync("data-outcome", "Succeeded", new() { Timeout = Timeout });
 
