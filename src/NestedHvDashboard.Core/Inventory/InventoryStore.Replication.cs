@@ -29,6 +29,35 @@ public sealed partial class InventoryStore
         }
     }
 
+    /// <summary>Every host's last read (hosts never read left out), in the store's order.</summary>
+    public IReadOnlyList<(string Host, DateTimeOffset ReadAt)> ReadTimes()
+    {
+        lock (_gate)
+        {
+            return [.. _hostOrder.Where(e => e.ReadAt is not null).Select(e => (e.Name, e.ReadAt!.Value))];
+        }
+    }
+
+    /// <summary>
+    /// Takes the owner's last read of a host whose watch found nothing new (no change carried it), when it is later than what
+    /// the store holds. Nothing is published: the time is read with the host's state.
+    /// </summary>
+    /// <returns>True when the store's last read of the host moved.</returns>
+    public bool ApplyReplicatedReadAt(string host, DateTimeOffset readAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        lock (_gate)
+        {
+            if (!_hosts.TryGetValue(host, out var entry) || entry.ReadAt >= readAt)
+            {
+                return false;
+            }
+
+            entry.ReadAt = readAt;
+            return true;
+        }
+    }
+
     /// <summary>
     /// Applies changes the host's owner published (VM added, changed or removed, host status and facts; a
     /// <see cref="InventoryChangeKind.HostRemoved"/> is not taken here: use <see cref="RemoveHost"/>), adding the host when

@@ -93,6 +93,13 @@ public sealed partial class ClusterFeedReplicator
                 }
 
                 return;
+            case FeedMessageKind.Reads when message.Reads is { } reads:
+                if (!string.Equals(message.Instance, Me, StringComparison.Ordinal))
+                {
+                    ApplyReads(message.Instance, reads);
+                }
+
+                return;
         }
 
         if (message.Host is not { } about
@@ -208,6 +215,32 @@ public sealed partial class ClusterFeedReplicator
                 }
 
                 break;
+        }
+    }
+
+    // An owner's read times, each taken when this instance follows that owner under that fence and holds its full state.
+    private void ApplyReads(string instance, IReadOnlyList<FeedRead> reads)
+    {
+        foreach (var read in reads)
+        {
+            if (string.IsNullOrEmpty(read.Host) || _ownership.Owns(read.Host, out _))
+            {
+                continue;
+            }
+
+            bool follows;
+            lock (_tracksGate)
+            {
+                follows = _tracks.TryGetValue(read.Host, out var track)
+                    && track is { HasState: true, OwnerStoppedShown: false }
+                    && track.Fence == read.Fence
+                    && string.Equals(track.Instance, instance, StringComparison.Ordinal);
+            }
+
+            if (follows)
+            {
+                _store.ApplyReplicatedReadAt(read.Host, read.ReadAt);
+            }
         }
     }
 

@@ -29,6 +29,9 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
     /// </summary>
     internal static readonly TimeSpan ForwardBatchInterval = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>How often the owner says when it last read those of its hosts whose read time moved.</summary>
+    internal static readonly TimeSpan ReadsInterval = TimeSpan.FromSeconds(1);
+
     private readonly ClusterSettings _settings;
     private readonly IConnectionMultiplexer _redis;
     private readonly InventoryStore _store;
@@ -43,6 +46,9 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
 
     // The send loop's own: per host, the fence it last sent under and the last sequence number.
     private readonly Dictionary<string, (long Fence, long Sequence)> _sent = new(StringComparer.OrdinalIgnoreCase);
+
+    // The reads loop's own: per host owned here, the fence and read time it last announced.
+    private readonly Dictionary<string, (long Fence, DateTimeOffset ReadAt)> _announced = new(StringComparer.OrdinalIgnoreCase);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _requestNumber;
     private TaskCompletionSource? _echo;
@@ -110,7 +116,8 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
                 SendAsync(stoppingToken),
                 ReceiveAsync(queue, stoppingToken),
                 ResyncAsync(stoppingToken),
-                WatchOwnersAsync(stoppingToken));
+                WatchOwnersAsync(stoppingToken),
+                AnnounceReadsAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -172,6 +179,36 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
         }
     }
 
+    // Once a second, one message for every host owned here whose last read moved: an idle host's "last read", and a host's
+    // first read by its new owner after a takeover, reach the other instances though no change says so.
+    private async Task AnnounceReadsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(ReadsInterval, _time, cancellationToken);
+            var reads = new List<FeedRead>();
+            foreach (var (host, readAt) in _store.ReadTimes())
+            {
+                if (!_ownership.Owns(host, out var fence))
+                {
+                    _announced.Remove(host);
+                    continue;
+                }
+
+                if (!_announced.TryGetValue(host, out var last) || last.Fence != fence || last.ReadAt < readAt)
+                {
+                    _announced[host] = (fence, readAt);
+                    reads.Add(new FeedRead(host, fence, readAt));
+                }
+            }
+
+            if (reads.Count > 0)
+            {
+                Post(new Outgoing(FeedMessageKind.Reads, null, Reads: reads));
+            }
+        }
+    }
+
     // Only what this instance owns goes out (checked again when sent); a written VM and a request go out always.
     private void Post(Outgoing item)
     {
@@ -201,6 +238,9 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
                 return new FeedMessage(FeedMessageKind.VmWritten, Me, item.Host, 0, 0, Vm: item.Vm);
             case FeedMessageKind.StateRequest:
                 return new FeedMessage(FeedMessageKind.StateRequest, Me, item.Host, 0, item.Number);
+            case FeedMessageKind.Reads:
+                // Each under the fence it was read under: another instance takes a time only from the owner it follows.
+                return new FeedMessage(FeedMessageKind.Reads, Me, null, 0, 0, Reads: item.Reads);
         }
 
         var host = item.Host!;
@@ -353,5 +393,6 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
         IReadOnlyList<FeedChange>? Changes = null,
         IReadOnlyList<FeedMetric>? Metrics = null,
         VmSnapshot? Vm = null,
-        long Number = 0);
+        long Number = 0,
+        IReadOnlyList<FeedRead>? Reads = null);
 }

@@ -23,6 +23,13 @@ public enum FeedMessageKind
 
     /// <summary>An instance asks the owners for the full state of <see cref="FeedMessage.Host"/>, or of every host when null.</summary>
     StateRequest,
+
+    /// <summary>
+    /// When an owner last read each of its hosts whose read time moved (<see cref="FeedMessage.Reads"/>): a host whose watch
+    /// finds nothing new sends no change, yet its "last read" moves on every instance, and the first read of a host just
+    /// taken over shows everywhere.
+    /// </summary>
+    Reads,
 }
 
 /// <summary>
@@ -40,6 +47,7 @@ public enum FeedMessageKind
 /// <param name="State">For <see cref="FeedMessageKind.State"/>.</param>
 /// <param name="Vm">For <see cref="FeedMessageKind.VmWritten"/>.</param>
 /// <param name="ReadAt">When the owner last read the host, for changes and metrics.</param>
+/// <param name="Reads">For <see cref="FeedMessageKind.Reads"/>.</param>
 [MessagePackObject]
 public sealed record FeedMessage(
     [property: Key(0)] FeedMessageKind Kind,
@@ -51,7 +59,15 @@ public sealed record FeedMessage(
     [property: Key(6)] IReadOnlyList<FeedMetric>? Metrics = null,
     [property: Key(7)] HostInventoryState? State = null,
     [property: Key(8)] VmSnapshot? Vm = null,
-    [property: Key(9)] DateTimeOffset? ReadAt = null);
+    [property: Key(9)] DateTimeOffset? ReadAt = null,
+    [property: Key(10)] IReadOnlyList<FeedRead>? Reads = null);
+
+/// <summary>When a host's owner last read it, under its lease's fence.</summary>
+/// <param name="Host">The host.</param>
+/// <param name="Fence">The owner's lease fence for the host: another instance takes the time only from the owner it follows.</param>
+/// <param name="ReadAt">When the owner last read the host.</param>
+[MessagePackObject]
+public readonly record struct FeedRead([property: Key(0)] string Host, [property: Key(1)] long Fence, [property: Key(2)] DateTimeOffset ReadAt);
 
 /// <summary>
 /// One change on the wire: an <see cref="InventoryChange"/> without what the message already says (the host) or what means

@@ -1,3 +1,4 @@
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Cluster;
@@ -127,6 +128,43 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
         await Eventually.HoldsAsync(() => b.Host(H1)!.Vms.Any(v => v.Name == "web01-again"));
         Assert.True(Same(b.Host(H1), a.Host(H1)));
         Assert.Equal(HostConnectionState.Connected, b.Host(H1)!.Status.State);
+    }
+
+    [Fact]
+    public async Task A_read_that_finds_nothing_new_moves_the_last_read_on_every_instance_and_only_from_the_owner_followed()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
+        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
+        var fence = leases.Grant(H1, "A");
+        var vm = Vm("web01");
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && b.Host(H1)!.ReadAt == a.Host(H1)!.ReadAt);
+
+        // The same VMs read again a minute later: no change, no metric, yet B's "last read" is A's.
+        await using var seen = new BatchRecorder(b.Store);
+        var later = a.Host(H1)!.ReadAt!.Value.AddMinutes(1);
+        a.Store.ApplyInventory(H1, new HostInventory(Facts(H1), [vm], later));
+        await Eventually.HoldsAsync(() => b.Host(H1)!.ReadAt == later);
+        Assert.Empty(seen.Changes);
+
+        // C takes the host over; its first read finds nothing new: B shows C's read, not A's older one.
+        leases.Grant(H1, "C");
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), c.Host(H1)));
+        var taken = later.AddMinutes(1);
+        c.Store.ApplyInventory(H1, new HostInventory(Facts(H1), [vm], taken));
+        await Eventually.HoldsAsync(() => b.Host(H1)!.ReadAt == taken);
+
+        // A, no longer the owner, says it read the host later still (under its old fence): B keeps C's time.
+        var channel = StackExchange.Redis.RedisChannel.Literal("nhvtest:feed");
+        await a.Redis.GetSubscriber().PublishAsync(channel, FeedMessages.Serialize(new FeedMessage(
+            FeedMessageKind.Reads, "A", null, 0, 0, Reads: [new FeedRead(H1, fence, taken.AddHours(1))])));
+        var echo = taken.AddMinutes(1);
+        c.Store.ApplyInventory(H1, new HostInventory(Facts(H1), [vm], echo));
+        await Eventually.HoldsAsync(() => b.Host(H1)!.ReadAt == echo);
+        Assert.Empty(seen.Changes);
     }
 
     [Fact]
