@@ -5,8 +5,9 @@ namespace NestedHvDashboard.Web.Cluster;
 /// <summary>
 /// The instances alive, kept in Redis as one sorted set (<c>nhv:members</c>) of instance ids scored by when their entry
 /// expires (Redis' own clock, so the instances' clocks need not agree). Each instance renews its entry every tick and
-/// reads the others'; one that stops renewing is gone after a lease time. Also tracks whether Redis answers: the members
-/// are unknown (null) while it does not, and for one lease time after it is back, while the others come back in.
+/// reads the others'; one that stops renewing is gone after <see cref="ClusterSettings.MemberTime"/> (half a lease time).
+/// Also tracks whether Redis answers: the members are unknown (null) while it does not, and for one lease time after it
+/// is back, while the others come back in.
 /// </summary>
 public sealed class ClusterMembership : IClusterMembership
 {
@@ -90,7 +91,7 @@ public sealed class ClusterMembership : IClusterMembership
             var result = await _redis.GetDatabase().ScriptEvaluateAsync(
                 RenewScript,
                 [Key],
-                [_settings.InstanceId, (long)_settings.LeaseTime.TotalMilliseconds]).WaitAsync(cancellationToken);
+                [_settings.InstanceId, (long)_settings.MemberTime.TotalMilliseconds]).WaitAsync(cancellationToken);
             members = [.. ((RedisResult[]?)result ?? []).Select(r => (string?)r).OfType<string>().Order(StringComparer.Ordinal)];
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
@@ -108,7 +109,7 @@ public sealed class ClusterMembership : IClusterMembership
                 _backSince = now;
             }
 
-            // Back less than a lease time ago: the others may not have renewed yet, so none may be judged dead.
+            // Back less than a lease time ago: the others may not have renewed yet (nor re-taken their hosts), so none may be judged dead.
             _live = _backSince is { } back && now - back < _settings.LeaseTime ? null : members;
         }
 
@@ -146,7 +147,7 @@ public sealed class ClusterMembership : IClusterMembership
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Its entry expires after a lease time anyway.
+            // Its entry expires after a member time anyway.
         }
     }
 }

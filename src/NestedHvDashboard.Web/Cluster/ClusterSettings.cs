@@ -28,6 +28,13 @@ public sealed record ClusterSettings(bool Enabled, string InstanceId, TimeSpan L
     /// <summary>How often a lease is renewed: a third of its time, so two renewals may fail before it expires.</summary>
     public TimeSpan RenewInterval => LeaseTime / 3;
 
+    /// <summary>
+    /// How long an instance counts as alive after its last renewal of its membership (renewed every second): half a lease
+    /// time (at least 3 s, at most the lease time). A dead instance is counted out before its leases can expire, so its
+    /// hosts are taken the moment they do, not a membership time later.
+    /// </summary>
+    public TimeSpan MemberTime => TimeSpan.FromTicks(Math.Max(LeaseTime.Ticks / 2, Math.Min(LeaseTime.Ticks, TimeSpan.FromSeconds(3).Ticks)));
+
     /// <summary>The Redis key or channel <paramref name="parts"/> under <see cref="KeyPrefix"/>, e.g. <c>nhv:lease:HV-01</c>.</summary>
     public string Key(params string[] parts) => KeyPrefix + ":" + string.Join(':', parts);
 

@@ -91,6 +91,38 @@ public sealed class ClusterLeaseTests
         await Eventually.HoldsAsync(() => a.Leases.Read().LiveMembers == 1, Patience);
     }
 
+    [Theory]
+    [InlineData(10, 5)]
+    [InlineData(60, 30)]
+    [InlineData(4, 3)]
+    [InlineData(3, 3)]
+    public void An_instance_counts_as_alive_half_a_lease_time_after_its_last_renewal_at_least_three_seconds_at_most_the_lease(int leaseSeconds, int memberSeconds)
+    {
+        var settings = new ClusterSettings(true, "mgmt01:5000", TimeSpan.FromSeconds(leaseSeconds), "nhv", "127.0.0.1:6379");
+        Assert.Equal(TimeSpan.FromSeconds(memberSeconds), settings.MemberTime);
+    }
+
+    [Fact]
+    public async Task A_membership_entry_expires_half_a_lease_after_its_renewal_so_a_dead_instance_is_counted_out_before_its_leases_expire()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var settings = new ClusterSettings(true, "mgmt02:5000", TimeSpan.FromSeconds(10), "nhv", redis.ConnectionString);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var membership = new ClusterMembership(settings, connection);
+        Assert.True(await membership.RenewAsync(CancellationToken.None));
+
+        // Scored on Redis' clock: the entry's expiry is the member time after the renewal, not the lease time.
+        var database = connection.GetDatabase();
+        var score = await database.SortedSetScoreAsync(membership.Key, settings.InstanceId);
+        var time = (RedisResult[])(await database.ExecuteAsync("TIME"))!;
+        var now = (long.Parse((string)time[0]!, CultureInfo.InvariantCulture) * 1000) + (long.Parse((string)time[1]!, CultureInfo.InvariantCulture) / 1000);
+        Assert.NotNull(score);
+        Assert.InRange(score!.Value - now, 3_000, 5_000);
+
+        // The lease it would hold is renewed every third of a lease: at its death it still has two thirds of a lease or more.
+        Assert.True(settings.MemberTime < settings.LeaseTime - settings.RenewInterval);
+    }
+
     [Fact]
     public async Task While_Redis_is_down_each_instance_keeps_its_hosts_and_once_back_every_host_has_exactly_one_owner()
     {
