@@ -273,7 +273,8 @@ public static partial class ApiEndpoints
         {
             return TypedResults.Problem(
                 result.HostMessage is { } said ? $"{result.Message} The host said: {said}" : result.Message,
-                statusCode: actor.CanOperate ? StatusCodes.Status502BadGateway : StatusCodes.Status403Forbidden, title: "MAC address spoofing was not changed");
+                statusCode: !actor.CanOperate ? StatusCodes.Status403Forbidden : result.Outcome == OperationOutcome.Busy ? StatusCodes.Status409Conflict : StatusCodes.Status502BadGateway,
+                title: "MAC address spoofing was not changed");
         }
 
         return TypedResults.Ok(ApiVm.Of(found.Name, after, PendingOf(nested, found.Name, after.Id)));

@@ -21,10 +21,12 @@ public sealed record MacSpoofingResult(OperationOutcome Outcome, string Command,
 
 /// <summary>
 /// Turns MAC address spoofing on or off for one adapter or every adapter of a VM (running or not, Hyper-V allows both),
-/// needs the Operator role (checked here) and stores each attempt in the audit trail before it runs. The VM the host
+/// needs the Operator role (checked here) and stores each attempt in the audit trail before it runs. It holds the VM's lock
+/// (<paramref name="locks"/>: this instance's and, in a cluster, the others') while it runs, so it never races a nested
+/// switch, which sets MAC spoofing too, nor another click; a second one is refused "busy" and audited so. The VM the host
 /// reports afterwards is written into the <see cref="InventoryStore"/>: pages show the feed only.
 /// </summary>
-public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit, InventoryStore? inventory = null)
+public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit, InventoryStore? inventory = null, NestedVirtualizationOperations? locks = null)
 {
     /// <summary>The command shown for the change; for every adapter it is the reference document's pipeline.</summary>
     public static string CommandText(string vmName, string? adapterName, bool enabled)
@@ -49,15 +51,18 @@ public sealed class MacSpoofingService(IHostLookup hosts, IAuditTrail audit, Inv
         var target = adapterName is null ? "every adapter" : $"adapter '{adapterName}'";
         var action = $"MAC spoofing {(enabled ? "on" : "off")}";
         var what = $"Turning MAC address spoofing {(enabled ? "On" : "Off")} for {target} of VM '{vm.Name}' on host '{hostName}'";
+        string? busy = null;
+        using var held = locks?.TryLock(hostName, vm.Id, vm.Name, out busy);
         var change = new AuditedChange<MacSpoofingResult>(
             new AuditStart(actor, action, hostName, vm.Name, vm.Id, new { adapter = adapterName, enabled, command }, ChangeAudit.StateOf(vm)),
             what,
-            refusal => new(OperationOutcome.Refused, command, refusal, null, null),
+            refusal => new(busy is not null ? OperationOutcome.Busy : OperationOutcome.Refused, command, refusal, null, null),
             result => new AuditCompletion(
                 result.Succeeded ? AuditResults.Succeeded : AuditResults.Failed, result.Message, result.Vm is null ? null : ChangeAudit.StateOf(result.Vm), result.HostMessage))
         {
             NeededRole = DashboardRoles.Operator,
             Denied = refusal => new(OperationOutcome.Denied, command, refusal, null, null),
+            Invalid = busy,
 
             // The page closed mid-way: the entry still ends, so it never stays "Started".
             Escaped = ex => ex is OperationCanceledException

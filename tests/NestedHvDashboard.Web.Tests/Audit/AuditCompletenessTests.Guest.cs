@@ -43,6 +43,43 @@ public sealed partial class AuditCompletenessTests
         Assert.Equal(calls, host.Calls.Count);
     }
 
+    [Fact]
+    public async Task Mac_spoofing_holds_the_vm_lock_so_it_is_refused_busy_while_another_change_runs_on_the_vm_and_runs_after()
+    {
+        var vm = Vm("lab-l1", VmState.Running);
+        var host = new FakeHyperVHost(HostName, Facts, vm);
+        var locks = new NestedVirtualizationOperations();
+        var service = new MacSpoofingService(new Lookup(host), _db.Audit, locks: locks);
+
+        // A nested switch (which sets MAC spoofing too) runs on the VM: the click is refused busy, recorded, and the host untouched.
+        var calls = host.Calls.Count;
+        using (var nested = locks.TryLock(HostName, vm.Id, vm.Name, out _))
+        {
+            Assert.NotNull(nested);
+            var busy = await service.SetAsync(TestDatabase.Operator, HostName, vm, "Network Adapter", true);
+            Assert.Equal(OperationOutcome.Busy, busy.Outcome);
+            Assert.Contains($"Another change is running on VM 'lab-l1' on host '{HostName}'", busy.Message, StringComparison.Ordinal);
+            AssertComplete(Last(), TestDatabase.Operator, "MAC spoofing on", AuditResults.Refused, HostName, "lab-l1");
+            Assert.Equal(calls, host.Calls.Count);
+        }
+
+        // While the MAC change runs on the host, it holds the VM's lock itself: no other change may start on the VM.
+        var hold = host.HoldNext("SetMacSpoofing");
+        var running = service.SetAsync(TestDatabase.Operator, HostName, vm, "Network Adapter", true);
+        await Eventually.HoldsAsync(() => locks.IsRunning(HostName, vm.Id));
+        using (var second = locks.TryLock(HostName, vm.Id, vm.Name, out var refused))
+        {
+            Assert.Null(second);
+            Assert.Contains("Another change is running", refused, StringComparison.Ordinal);
+        }
+
+        hold.SetResult();
+        Assert.True((await running).Succeeded);
+        Assert.Equal(AuditResults.Succeeded, Last().Result);
+        using var free = locks.TryLock(HostName, vm.Id, vm.Name, out _);
+        Assert.NotNull(free);
+    }
+
     // ---- Guest NAT, Hyper-V in the guest, credentials ----
 
     [Fact]
