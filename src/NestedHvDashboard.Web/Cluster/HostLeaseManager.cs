@@ -26,6 +26,7 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
     private readonly ClusterMembership _membership;
     private readonly TimeProvider _time;
     private readonly ILogger<HostLeaseManager> _logger;
+    private string? _membersLogged;
     private Dictionary<string, string> _owners = new(StringComparer.OrdinalIgnoreCase);
     private ClusterHealthReading? _lastReading;
     private bool _stopped;
@@ -290,6 +291,9 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
         a.RedisConnected == b.RedisConnected && a.RedisLostSince == b.RedisLostSince && a.LiveMembers == b.LiveMembers
         && a.OwnedHosts.SequenceEqual(b.OwnedHosts, StringComparer.OrdinalIgnoreCase)
         && a.LateRenewals.SequenceEqual(b.LateRenewals, StringComparer.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster: the instances alive are now {Members}")]
+    private partial void LogMembers(string members);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Host {Host}: lease taken with fence {Fence}")]
     private partial void LogTaken(string host, long fence);
