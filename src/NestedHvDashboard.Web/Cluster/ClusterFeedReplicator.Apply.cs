@@ -136,6 +136,7 @@ public sealed partial class ClusterFeedReplicator
                     // state puts back the status "stopped" replaced, and it may be taken for gone again later.
                     track.OwnerStoppedShown = false;
                     track.HasState = false;
+                    LogOwnerSpeaksAgain(host, message.Instance);
                 }
 
                 if (message.Kind == FeedMessageKind.State)
@@ -167,6 +168,7 @@ public sealed partial class ClusterFeedReplicator
                 {
                     track.AskedAt = now;
                     ask = true;
+                    LogAskingState(host, message.Instance, message.Sequence);
                 }
 
                 return false;
@@ -285,6 +287,7 @@ public sealed partial class ClusterFeedReplicator
 
             foreach (var (host, instance) in stopped)
             {
+                LogOwnerStopped(host, instance);
                 if (!_ownership.Owns(host, out _))
                 {
                     _store.SetHostStatus(host, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow(), OwnerStoppedMessage(instance)));
@@ -304,6 +307,15 @@ public sealed partial class ClusterFeedReplicator
         // The new owner's full state first: the others take it as the host's state under the new fence.
         Post(new Outgoing(FeedMessageKind.State, host));
     }
+
+    [LoggerMessage(EventId = 7605, Level = LogLevel.Information, Message = "Cluster feed: host {Host}'s message {Sequence} from {Instance} came after a gap or before its full state: asking for the host's full state")]
+    private partial void LogAskingState(string host, string instance, long sequence);
+
+    [LoggerMessage(EventId = 7606, Level = LogLevel.Information, Message = "Cluster feed: host {Host}'s owner {Instance} is no longer alive and nobody else owns the host: shown so until it is taken over")]
+    private partial void LogOwnerStopped(string host, string instance);
+
+    [LoggerMessage(EventId = 7607, Level = LogLevel.Information, Message = "Cluster feed: host {Host}'s owner {Instance}, taken for stopped, speaks again: asking for the host's full state")]
+    private partial void LogOwnerSpeaksAgain(string host, string instance);
 
     [LoggerMessage(EventId = 7603, Level = LogLevel.Warning, Message = "Cluster feed: a message on {Channel} could not be read and was dropped (an instance of another version?)")]
     private partial void LogBadMessage(Exception error, string channel);
