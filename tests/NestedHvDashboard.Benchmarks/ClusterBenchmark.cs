@@ -46,6 +46,7 @@ internal static class ClusterBenchmark
             "--Simulator:Enabled", "true", "--Simulator:SharedFolder", folder,
             "--Simulator:Hosts", Invariant($"{hostCount}"), "--Simulator:Vms", Invariant($"{hostCount * vmsPerHost}"),
             "--Serilog:MinimumLevel:Default", "Warning",
+            "--Serilog:MinimumLevel:Override:NestedHvDashboard.Web.Cluster", "Information",
         ];
         try
         {
@@ -63,6 +64,11 @@ internal static class ClusterBenchmark
                 await ConnectedAsync([http], lab.HostNames, TimeSpan.FromMinutes(10));
                 Console.WriteLine(Invariant($"single instance: every host connected after {ready.Elapsed.TotalSeconds:0} s"));
                 await using var hub = await InventoryWatcher.ConnectAsync(alone.BaseAddress, token);
+                var (singleCpu, _) = await ProcessMeter.SteadyAsync(alone.ProcessId, TimeSpan.FromSeconds(10));
+                Console.WriteLine(Invariant($"single instance: {singleCpu:0} % of a core while nothing changes (its simulated hosts included)"));
+                // Warm-up, not counted: the first change of a process pays for the JIT and first uses (as the scale benchmark's
+                // first circuit does); the VM is switched and switched back.
+                await WarmUpAsync(http, vms[0], [hub]);
                 single = [];
                 for (var i = 0; i < vms.Count; i++)
                 {
@@ -93,16 +99,28 @@ internal static class ClusterBenchmark
                     hubs[id] = await InventoryWatcher.ConnectAsync(cluster[id].BaseAddress, token);
                 }
 
+                // Each instance's first change, not counted (see WarmUpAsync).
+                var owners = await OwnersAsync(clients, Ids);
+                foreach (var id in Ids)
+                {
+                    if (vms.FirstOrDefault(v => owners.TryGetValue(v.Host, out var o) && o.SequenceEqual([id])) is { Host: not null } warm)
+                    {
+                        await WarmUpAsync(clients[id], warm, [.. hubs.Values]);
+                    }
+                }
+
                 // Redis's traffic while nothing changes, then over the changes (the same length of time).
                 var idleStart = await RedisTraffic.ReadAsync(redis.Port);
                 var window = Stopwatch.StartNew();
                 var cross = new List<double>();
                 var local = new List<double>();
-                var owners = await OwnersAsync(clients, Ids);
                 var idle = TimeSpan.FromSeconds(Math.Max(5, changes));
+                var cpuBefore = Ids.ToDictionary(id => id, id => ProcessMeter.CpuSeconds(cluster[id].ProcessId));
                 await Task.Delay(idle);
                 var idleEnd = await RedisTraffic.ReadAsync(redis.Port);
                 var idleSeconds = window.Elapsed.TotalSeconds;
+                var cpu = Ids.Select(id => (ProcessMeter.CpuSeconds(cluster[id].ProcessId) - cpuBefore[id]) / idleSeconds * 100).ToList();
+                Console.WriteLine(Invariant($"cluster: A / B / C {string.Join(" / ", cpu.Select(c => c.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} % of a core while nothing changes ({cpu.Sum():0} % together, of the box's {Environment.ProcessorCount * 100} %)"));
                 window.Restart();
                 foreach (var (host, id, nested) in vms)
                 {
@@ -125,6 +143,14 @@ internal static class ClusterBenchmark
                 }
 
                 var takeovers = await KillAsync(cluster, clients, hosts, kills);
+                foreach (var id in Ids)
+                {
+                    // What each instance's feed and membership said (information lines): gaps, owners taken for stopped, members.
+                    var said = cluster[id].Output.Split('\n');
+                    var members = said.Where(l => l.Contains("instances alive are now", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+                    Console.WriteLine(Invariant($"  instance {id}: {said.Count(l => l.Contains("asking for the host's full state", StringComparison.Ordinal))} full states asked after a gap, {said.Count(l => l.Contains("is no longer alive and nobody else owns", StringComparison.Ordinal))} hosts shown with their owner stopped; members: {string.Join("; ", members.TakeLast(12))}"));
+                }
+
                 Report(single, local, cross, takeovers, (idleEnd.In - idleStart.In, idleEnd.Out - idleStart.Out, idleSeconds), (changesEnd.In - idleEnd.In, changesEnd.Out - idleEnd.Out, changeSeconds), vms.Count);
                 foreach (var client in clients.Values)
                 {
@@ -191,9 +217,22 @@ internal static class ClusterBenchmark
             Console.WriteLine(Invariant($"kill {k + 1}: instance {victim} (owned {owned.Count} hosts) taken over in {clock.Elapsed.TotalSeconds:0.0} s (every one owned by a survivor after {ownedAfter ?? double.NaN:0.0} s)"));
             await cluster[victim].StartAgainAsync();
             await SettledAsync(clients, hosts, Ids, TimeSpan.FromMinutes(5));
+
+            // Each instance's CPU once settled again: a takeover or hand-back that left work behind would show growing here.
+            var before = Ids.ToDictionary(id => id, id => ProcessMeter.CpuSeconds(cluster[id].ProcessId));
+            var window = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            Console.WriteLine(Invariant($"  settled again; A / B / C {string.Join(" / ", Ids.Select(id => ((ProcessMeter.CpuSeconds(cluster[id].ProcessId) - before[id]) / window.Elapsed.TotalSeconds * 100).ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} % of a core"));
         }
 
         return takeovers;
+    }
+
+    // One instance's first change, not counted: the VM switched, then back, each seen by the hub clients.
+    private static async Task WarmUpAsync(HttpClient http, (string Host, Guid Id, bool Nested) vm, InventoryWatcher[] hubs)
+    {
+        await ChangeAsync(http, vm.Host, vm.Id, !vm.Nested, hubs);
+        await ChangeAsync(http, vm.Host, vm.Id, vm.Nested, hubs);
     }
 
     // POST the change and wait until every hub client has the VM so; each client's latency from the POST, in ms.
