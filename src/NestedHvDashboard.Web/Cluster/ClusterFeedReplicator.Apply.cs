@@ -246,7 +246,8 @@ public sealed partial class ClusterFeedReplicator
         }
     }
 
-    // Every second: a host whose owner (the last one heard) is no longer alive, and that no one owns, shows so until taken over.
+    // Every second: a host whose owner (the last one heard) is no longer alive and whose owner record lapsed (no one holds it)
+    // shows so until taken over.
     private async Task WatchOwnersAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -267,7 +268,9 @@ public sealed partial class ClusterFeedReplicator
             var stopped = new List<(string Host, string Instance)>();
             foreach (var (host, track) in heard)
             {
-                if (live.Contains(track.Instance) || (_ownership.OwnerOf(host) is { } owner && !string.Equals(owner, track.Instance, StringComparison.Ordinal)))
+                // Out of the members is not enough: a starved instance misses its membership renewals (half a lease) before its
+                // leases. Its owner record, renewed with its leases, lapsed too: nobody holds the host.
+                if (live.Contains(track.Instance) || _ownership.OwnerOf(host) is not null)
                 {
                     continue;
                 }

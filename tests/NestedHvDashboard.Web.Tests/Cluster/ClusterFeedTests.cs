@@ -209,8 +209,12 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
         Read(a.Store, H1, vm);
         await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
 
-        // B's view of the members misses A for a moment (A's entry not yet seen): the host shows A as stopped.
+        // B's view of the members misses A (A's entry not yet seen, or A starved past its membership): A's owner record is
+        // still there, so nothing is shown; it lapses too (A starved past it, its lock still held): the host shows A stopped.
         membership.LiveMembers = ["B"];
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three of the feed's once-a-second looks for stopped owners
+        Assert.Equal(HostConnectionState.Connected, b.Host(H1)!.Status.State);
+        leases.LapseRecord(H1);
         await Eventually.HoldsAsync(() => b.Host(H1)!.Status.LastError == ClusterFeedReplicator.OwnerStoppedMessage("A"));
 
         // A is alive and says so with its next reading: B asks for its state and shows the host as A has it, Connected.

@@ -17,6 +17,7 @@ internal sealed class FakeLeases
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (string? Owner, long Fence)> _leases = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, View> _views = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _lapsed = new(StringComparer.OrdinalIgnoreCase);
 
     public IHostOwnershipView ViewFor(string instance)
     {
@@ -43,6 +44,7 @@ internal sealed class FakeLeases
             previous = owner;
             fence = last + 1;
             _leases[host] = (instance, fence);
+            _lapsed.Remove(host);
         }
 
         if (previous is not null && previous != instance)
@@ -60,6 +62,18 @@ internal sealed class FakeLeases
         lock (_gate)
         {
             _leases[host] = (null, _leases.GetValueOrDefault(host).Fence);
+        }
+    }
+
+    /// <summary>
+    /// The owner's record of <paramref name="host"/> lapsed (not renewed in time, its owner starved) while its lock still holds:
+    /// the others read no owner, the owner still owns it. Until the next grant.
+    /// </summary>
+    public void LapseRecord(string host)
+    {
+        lock (_gate)
+        {
+            _lapsed.Add(host);
         }
     }
 
@@ -83,7 +97,7 @@ internal sealed class FakeLeases
         {
             lock (leases._gate)
             {
-                return leases._leases.GetValueOrDefault(host).Owner;
+                return leases._lapsed.Contains(host) ? null : leases._leases.GetValueOrDefault(host).Owner;
             }
         }
 
