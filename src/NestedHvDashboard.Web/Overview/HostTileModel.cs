@@ -2,6 +2,7 @@ using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
+using NestedHvDashboard.Web.VirtualMachines;
 
 namespace NestedHvDashboard.Web.Overview;
 
@@ -75,12 +76,14 @@ public sealed record HostTileModel(
         var running = host.Vms.Where(v => v.State == VmState.Running).ToList();
         var hostFailures = host.Facts is { } facts ? ReadinessSummary.From(ReadinessEvaluator.EvaluateHost(facts)).Failed : 0;
 
-        // Per VM, exactly as the grid classes a row (its worst check, Unknown before the host's facts), so a count here
-        // is the number of rows the grid's readiness filter shows for this host.
+        // Per VM, the grid's own rows (their worst check, Unknown before the host's facts), so a count here is the number
+        // of rows the grid's readiness filter shows for this host. The rows are built once per state of the host for every
+        // circuit and keep their readiness through a metrics update: every open overview and wall re-evaluated each VM of
+        // each host at every metrics batch (a third of the UI's CPU with 200 hosts × 50 VMs).
         int failing = 0, warning = 0, ready = 0, unknown = 0;
-        foreach (var vm in host.Vms)
+        foreach (var row in VmRowSet.RowsOf(host))
         {
-            switch (ReadinessOf(host.Facts, vm))
+            switch (row.Readiness)
             {
                 case ReadinessStatus.Fail: failing++; break;
                 case ReadinessStatus.Warn: warning++; break;
@@ -109,8 +112,4 @@ public sealed record HostTileModel(
             Verdict = HostVerdict.For(host.Facts, reachable: host.Status.State is not (HostConnectionState.Unreachable or HostConnectionState.AuthenticationFailed)),
         };
     }
-
-    /// <summary>A VM's readiness as the grid shows it: its worst check, Unknown while the host's facts are not known.</summary>
-    public static ReadinessStatus ReadinessOf(HostFacts? facts, VmSnapshot vm) =>
-        facts is null ? ReadinessStatus.Unknown : ReadinessSummary.From(ReadinessEvaluator.EvaluateVm(facts, vm)).Worst;
 }

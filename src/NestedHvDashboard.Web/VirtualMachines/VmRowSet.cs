@@ -47,6 +47,16 @@ public sealed class VmRowSet
         return rows;
     }
 
+    /// <summary>
+    /// One host's rows for this state of it: the same array for the same state, whoever asks (the grid, the overview's and
+    /// the wall's tiles), and each row keeps its readiness through a metrics update.
+    /// </summary>
+    public static IReadOnlyList<VmRow> RowsOf(HostInventoryState host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return HostRows.GetValue(host, static h => BuildRows(h));
+    }
+
     /// <summary>The rows of these hosts: the same instance for the same list, whoever asks.</summary>
     public static VmRowSet Of(IReadOnlyList<HostInventoryState> hosts)
     {

@@ -3,6 +3,7 @@ using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Readiness;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Overview;
+using NestedHvDashboard.Web.VirtualMachines;
 using static NestedHvDashboard.Web.Tests.Overview.TileData;
 
 namespace NestedHvDashboard.Web.Tests.Overview;
@@ -54,6 +55,27 @@ public sealed class HostTileModelTests
         Assert.Equal(0, tile.Problems);
         Assert.Equal(1, tile.VmsWith(ReadinessStatus.Warn));
         Assert.Equal(1, tile.VmsWith(ReadinessStatus.Pass));
+    }
+
+    [Fact]
+    public void A_tile_counts_the_grid_own_rows_which_keep_their_readiness_through_a_metrics_update_and_follow_a_real_change()
+    {
+        var running = Ready("a", VmState.Running, cpu: 10);
+        var before = Connected(Intel2022("hv-a"), running, OldConfig("old"));
+        var tile = HostTileModel.From(before);
+        Assert.Equal((1, 1), (tile.VmsFailing, tile.VmsWith(ReadinessStatus.Warn) + tile.VmsReady));
+
+        // A metrics update: a new snapshot of the running VM, new CPU only. The rows (shared with the grid) keep their checks.
+        var metrics = before with { Vms = [running with { CpuUsagePercent = 70 }, before.Vms[1]] };
+        var again = HostTileModel.From(metrics);
+        Assert.Equal(70, again.CpuPercent);
+        Assert.Equal((tile.VmsFailing, tile.VmsReady, tile.Warnings, tile.VmsUnknown), (again.VmsFailing, again.VmsReady, again.Warnings, again.VmsUnknown));
+        Assert.Same(VmRowSet.RowsOf(before)[0].Worst, VmRowSet.RowsOf(metrics)[0].Worst);
+        Assert.Same(VmRowSet.RowsOf(metrics), VmRowSet.RowsOf(metrics));
+
+        // A real change (the old VM upgraded): evaluated again, the failure is gone.
+        var upgraded = metrics with { Vms = [metrics.Vms[0], Ready("old") with { Id = before.Vms[1].Id }] };
+        Assert.Equal(0, HostTileModel.From(upgraded).VmsFailing);
     }
 
     [Fact]
