@@ -26,12 +26,18 @@ public sealed class ClusterMonitorTests
         await using var b = await ClusterInstance.StartAsync(redis, "mgmt02:5000", []);
         var (storeA, monitorA) = Monitor(a, watch);
         var (storeB, monitorB) = Monitor(b, watch);
+
+        // Each sees the other alive before its monitor asks for hosts: else the first may take every host and hand the
+        // other's share back a tick later (by design, but then it did watch them).
+        await Eventually.HoldsAsync(() => a.Leases.Read().LiveMembers == 2 && b.Leases.Read().LiveMembers == 2, Patience);
         try
         {
             await monitorA.StartAsync(CancellationToken.None);
             await monitorB.StartAsync(CancellationToken.None);
+            // Settled: each host watched once, Connected in its owner's store, and owned as rendezvous hashing says.
             await Eventually.HoldsAsync(
-                () => Hosts.All(h => watch.Active(h) == 1 && StateIn(a.Leases.Owns(h, out _) ? storeA : storeB, h) == HostConnectionState.Connected),
+                () => Hosts.All(h => watch.Active(h) == 1 && StateIn(a.Leases.Owns(h, out _) ? storeA : storeB, h) == HostConnectionState.Connected
+                    && b.Leases.Owns(h, out _) == (Rendezvous.Pick(h, [a.Id, b.Id]) == b.Id)),
                 Patience);
             var hers = Hosts.Where(h => b.Leases.Owns(h, out _)).ToList();
             Assert.NotEmpty(hers);
