@@ -9,7 +9,8 @@ namespace NestedHvDashboard.Web.Components;
 /// reference to the shared, immutable host list, never a copy of it. When a new state is there the page renders it
 /// with one InvokeAsync; states that arrive while a render is pending are skipped (the page takes the latest), so a
 /// busy circuit renders at most once per feed batch (~10 a second) and never queues. While prerendering it shows the
-/// current state only; the live updates belong to the interactive circuit.
+/// current state only; the live updates belong to the interactive circuit. While the circuit's browser is away (a closed
+/// tab's circuit is kept for minutes) the page does not render; it renders the latest state when the browser is back.
 /// </summary>
 public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
 {
@@ -20,6 +21,12 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
     [Inject]
     public required SharedInventory Inventory { get; init; }
 
+    // The circuit's link to its browser; absent outside a circuit (a test's renderer): always connected then.
+    [Inject]
+    private IServiceProvider ServiceProvider { get; set; } = default!;
+
+    private CircuitConnection? _connection;
+
     /// <summary>Every host as the feed last said, in the feed's order (shared with every circuit: do not change it).</summary>
     protected IReadOnlyList<HostInventoryState> Hosts { get; private set; } = [];
 
@@ -29,6 +36,12 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
         OnInventoryChanged();
         if (RendererInfo.IsInteractive)
         {
+            _connection = ServiceProvider.GetService<CircuitConnection>();
+            if (_connection is not null)
+            {
+                _connection.Reconnected += OnSharedChanged;
+            }
+
             _listening = Inventory.Listen(OnSharedChanged);
             // A state published between reading Hosts and listening would otherwise wait for the next one.
             OnSharedChanged();
@@ -40,10 +53,10 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
     {
     }
 
-    // On the shared reader's thread: schedule one render unless one is already pending.
+    // On the shared reader's thread: schedule one render unless one is already pending or the browser is away.
     private void OnSharedChanged()
     {
-        if (Interlocked.Exchange(ref _pending, 1) == 1)
+        if (_connection is { IsConnected: false } || Interlocked.Exchange(ref _pending, 1) == 1)
         {
             return;
         }
@@ -74,6 +87,11 @@ public abstract class LiveInventoryComponent : ComponentBase, IAsyncDisposable
     {
         _disposed = true;
         _listening?.Dispose();
+        if (_connection is not null)
+        {
+            _connection.Reconnected -= OnSharedChanged;
+        }
+
         OnDisposing();
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;

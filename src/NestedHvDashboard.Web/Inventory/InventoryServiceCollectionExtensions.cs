@@ -24,6 +24,8 @@ public static class InventoryServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IInventoryFeed>(sp => sp.GetRequiredService<InventoryStore>());
         services.TryAddSingleton<SharedInventory>();
+        services.TryAddScoped<CircuitConnection>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitConnectionHandler>());
         return services;
     }
 

@@ -5,6 +5,7 @@ using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
 using NestedHvDashboard.Web.Components;
 using NestedHvDashboard.Web.Components.Layout;
+using NestedHvDashboard.Web.Inventory;
 using NestedHvDashboard.Web.Tests.Pages;
 
 namespace NestedHvDashboard.Web.Tests.Layout;
@@ -52,6 +53,31 @@ public sealed class LayoutRenderTests() : PageContext(metricsInterval: TimeSpan.
         var navRenders = nav.Instance.Renders;
         Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/hosts/hv-b/vms");
         nav.WaitForAssertion(() => Assert.True(nav.Instance.Renders > navRenders, "the menu rendered for the new page"), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_live_page_whose_browser_is_away_does_not_render_and_renders_the_latest_state_when_it_is_back()
+    {
+        var connection = Context.Services.GetRequiredService<CircuitConnection>();
+        Connect("hv-a", Vm(cpu: 10));
+        var probe = Context.Render<FeedProbe>();
+        await SeenAsync(probe, 10);
+
+        // The tab closed: the circuit is kept, its page renders nothing of what comes meanwhile.
+        connection.MarkDown();
+        for (var cpu = 20; cpu <= 22; cpu++)
+        {
+            Store.ApplyInventory("hv-a", Inventory("hv-a", Vm(cpu)));
+        }
+
+        await Eventually.HoldsAsync(() => Context.Services.GetRequiredService<SharedInventory>().Hosts is [{ Vms: [{ CpuUsagePercent: 22 }] }]);
+        await Task.Delay(300); // a few of the feed's batches: a render would have come by now
+        await probe.InvokeAsync(() => { });
+        Assert.Equal(10, probe.Instance.Seen![0].Vms[0].CpuUsagePercent);
+
+        // Back: the latest state at once, without waiting for the next change.
+        connection.MarkUp();
+        await SeenAsync(probe, 22);
     }
 
     // Waits until the probe rendered the state in which hv-a's VM reads `cpu` %.

@@ -63,6 +63,7 @@ public abstract class PageContext : IAsyncLifetime
         Context.Services.AddSingleton<IInventoryFeed>(Store);
         Context.Services.AddSingleton(Store); // changes write the VM they read back into it
         Context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
+        Context.Services.AddSingleton(new NestedHvDashboard.Web.Components.CircuitConnection()); // one circuit, its browser connected
         Context.Services.AddSingleton(new MetricHistory(new MetricHistoryOptions()));
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddSingleton(_directory);
