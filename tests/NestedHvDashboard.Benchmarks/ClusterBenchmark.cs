@@ -47,6 +47,8 @@ internal static class ClusterBenchmark
             "--Simulator:Hosts", Invariant($"{hostCount}"), "--Simulator:Vms", Invariant($"{hostCount * vmsPerHost}"),
             "--Serilog:MinimumLevel:Default", "Warning",
             "--Serilog:MinimumLevel:Override:NestedHvDashboard.Web.Cluster", "Information",
+            // "Host X is owned here now" and "Host X connected": each takeover's timeline on the survivors (TakeoverTimeline).
+            "--Serilog:MinimumLevel:Override:NestedHvDashboard.Core.Inventory.InventoryMonitor", "Information",
         ];
         try
         {
@@ -215,8 +217,16 @@ internal static class ClusterBenchmark
 
             takeovers.Add(clock.Elapsed.TotalSeconds);
             Console.WriteLine(Invariant($"kill {k + 1}: instance {victim} (owned {owned.Count} hosts) taken over in {clock.Elapsed.TotalSeconds:0.0} s (every one owned by a survivor after {ownedAfter ?? double.NaN:0.0} s)"));
+            foreach (var survivor in survivors)
+            {
+                Console.WriteLine($"  {survivor}: {TakeoverTimeline.Describe(cluster[survivor].DataFolder, owned, killedAt)}");
+            }
+
             await cluster[victim].StartAgainAsync();
-            await SettledAsync(clients, hosts, Ids, TimeSpan.FromMinutes(5));
+            // Settled: every host owned once and connected on every instance, and read since the restart (the instance
+            // started again shows its hosts Connected from the feed before its own first reads are done).
+            var restartedAt = DateTimeOffset.UtcNow;
+            await SettledAsync(clients, hosts, Ids, TimeSpan.FromMinutes(5), restartedAt);
 
             // Each instance's CPU once settled again: a takeover or hand-back that left work behind would show growing here.
             var before = Ids.ToDictionary(id => id, id => ProcessMeter.CpuSeconds(cluster[id].ProcessId));
@@ -297,7 +307,7 @@ internal static class ClusterBenchmark
         return http;
     }
 
-    private static async Task ConnectedAsync(IEnumerable<HttpClient> clients, IReadOnlyList<string> hosts, TimeSpan limit)
+    private static async Task ConnectedAsync(IEnumerable<HttpClient> clients, IReadOnlyList<string> hosts, TimeSpan limit, DateTimeOffset? readSince = null)
     {
         var clock = Stopwatch.StartNew();
         foreach (var client in clients)
@@ -305,7 +315,7 @@ internal static class ClusterBenchmark
             while (clock.Elapsed < limit)
             {
                 var seen = await HostsAsync(client);
-                if (hosts.All(h => seen.TryGetValue(h, out var x) && x.Status == "connected"))
+                if (hosts.All(h => seen.TryGetValue(h, out var x) && x.Status == "connected" && (readSince is null || x.ReadAt > readSince)))
                 {
                     break;
                 }
@@ -315,7 +325,7 @@ internal static class ClusterBenchmark
         }
     }
 
-    private static async Task SettledAsync(Dictionary<string, HttpClient> clients, IReadOnlyList<string> hosts, string[] ids, TimeSpan limit)
+    private static async Task SettledAsync(Dictionary<string, HttpClient> clients, IReadOnlyList<string> hosts, string[] ids, TimeSpan limit, DateTimeOffset? readSince = null)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < limit)
@@ -323,7 +333,7 @@ internal static class ClusterBenchmark
             var owners = await OwnersAsync(clients, ids);
             if (hosts.All(h => owners.TryGetValue(h, out var o) && o.Count == 1) && ids.All(id => owners.Values.Any(o => o.Contains(id))))
             {
-                await ConnectedAsync(ids.Select(id => clients[id]), hosts, limit - clock.Elapsed);
+                await ConnectedAsync(ids.Select(id => clients[id]), hosts, limit - clock.Elapsed, readSince);
                 return;
             }
 

@@ -14,6 +14,7 @@ return scenario switch
     "scale" => await ScaleBenchmark.RunAsync(args.Skip(1).ToArray()),
     "metric-history" => await MetricHistoryBenchmark.RunAsync(args.Skip(1).ToArray()),
     "cluster" => await ClusterBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "heap" => await HeapMeter.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -26,6 +27,7 @@ static int Usage()
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks watch-cost [--cycles N (4)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks scale [--hosts N (200)] [--vms N (10000)] [--browsers N (5)] [--seconds N (20)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks metric-history [--hosts N (200)] [--vms N (10000)] [--samples N (240)]");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks heap --pid N   (a running .NET process's live managed MB after a full GC)");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks cluster [--hosts N (200)] [--vms N per host (50)] [--kills N (5)] [--changes N (20)] [--lease N s (10)]");
     return 2;
 }

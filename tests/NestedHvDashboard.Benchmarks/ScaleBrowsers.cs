@@ -101,6 +101,16 @@ internal sealed class ScaleBrowsers : IAsyncDisposable
         _contexts.Clear();
     }
 
+    /// <summary>Closes every context but those of <paramref name="keep"/>.</summary>
+    public async Task CloseAllExceptAsync(IReadOnlyCollection<IPage> keep)
+    {
+        foreach (var context in _contexts.Where(c => !keep.Any(p => p.Context == c)).ToList())
+        {
+            await context.DisposeAsync();
+            _contexts.Remove(context);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await CloseAllAsync();
