@@ -44,6 +44,23 @@ public sealed class NestedNavTests
 
         var nav = context.Render<NavMenu>();
 
+        // Folded (another page is open): the L1 entry inside its parent's, hidden with it, and no links drawn.
+        AssertTree(nav);
+        Assert.Empty(nav.FindAll("[data-testid=nav-host] a[href]"));
+
+        // The L1 host's page: its entry and its parent's open, with the L1 host's three pages.
+        context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/hosts/hv-l1");
+        nav.WaitForAssertion(() =>
+        {
+            var l1 = AssertTree(nav);
+            var hrefs = l1.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")).ToList();
+            Assert.Equal(["/hosts/hv-l1", "/hosts/hv-l1/vms", "/hosts/hv-l1/networking"], hrefs);
+        });
+    }
+
+    // hv-l1 under hv-l0, hv-l0 under the tag; returns hv-l1's entry.
+    private static AngleSharp.Dom.IElement AssertTree(IRenderedComponent<NavMenu> nav)
+    {
         var tag = Assert.Single(nav.FindAll("[data-testid=nav-tag]"));
         var hosts = nav.FindAll("[data-testid=nav-host]");
         Assert.Equal(["hv-l0", "hv-l1"], hosts.Select(h => h.GetAttribute("data-host")).ToList());
@@ -52,7 +69,6 @@ public sealed class NestedNavTests
         Assert.True(l0.Contains(l1), "hv-l1 is inside hv-l0's entry");
         Assert.Equal(l0, l1.ParentElement!.Closest("[data-testid=nav-host]"));
         Assert.Equal(tag, l0.ParentElement!.Closest("[data-testid=nav-tag]"));
-        var hrefs = l1.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/hosts/hv-l1", "/hosts/hv-l1/vms", "/hosts/hv-l1/networking"], hrefs);
+        return l1;
     }
 }

@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Web.Components.Layout;
 using NestedHvDashboard.Web.Tests.Pages;
@@ -33,7 +35,7 @@ public sealed class ShellTests : PageContext
     }
 
     [Fact]
-    public void The_navigation_groups_hosts_by_tag_with_each_hosts_three_pages()
+    public void The_navigation_groups_hosts_by_tag_folded_and_a_click_opens_the_host_with_its_three_pages()
     {
         var nav = Context.Render<NavMenu>();
 
@@ -42,16 +44,24 @@ public sealed class ShellTests : PageContext
         Assert.Contains("/vms", hrefs);
         Assert.Contains("/activity", hrefs);
         Assert.Contains("/connections", hrefs);
-        foreach (var host in new[] { "hv-a", "hv-b", "hv-c" })
-        {
-            Assert.Contains($"/hosts/{host}", hrefs);
-            Assert.Contains($"/hosts/{host}/vms", hrefs);
-            Assert.Contains($"/hosts/{host}/networking", hrefs);
-        }
+        // Every host folded: its name, no links of its own (they are drawn only for the host being looked at).
+        Assert.DoesNotContain(hrefs, h => h!.StartsWith("/hosts/", StringComparison.Ordinal));
 
         // hv-b has two tags and sits under both.
         var tags = nav.FindAll("[data-testid=nav-tag]");
         Assert.Equal(3, tags.Count);
-        Assert.Equal(4, nav.FindAll("[data-testid=nav-host]").Count);
+        var hosts = nav.FindAll("[data-testid=nav-host]");
+        Assert.Equal(4, hosts.Count);
+        Assert.All(hosts, h => Assert.Equal("false", h.QuerySelector("button")!.GetAttribute("aria-expanded")));
+        Assert.Equal("hv-a", nav.Find("[data-testid=nav-host][data-host=hv-a] .mud-nav-link-text").TextContent);
+
+        nav.Find("[data-testid=nav-host][data-host=hv-a] button").Click();
+
+        Assert.Equal("http://localhost/hosts/hv-a", Context.Services.GetRequiredService<NavigationManager>().Uri);
+        nav.WaitForAssertion(() =>
+        {
+            var open = nav.FindAll("a[href]").Select(a => a.GetAttribute("href")).Where(h => h!.StartsWith("/hosts/", StringComparison.Ordinal)).ToList();
+            Assert.Equal(["/hosts/hv-a", "/hosts/hv-a/vms", "/hosts/hv-a/networking"], open);
+        });
     }
 }
