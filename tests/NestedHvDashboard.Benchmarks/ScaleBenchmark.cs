@@ -45,6 +45,11 @@ internal static class ScaleBenchmark
         var table = new Table();
         table.Add("/healthz answered (s)", F(healthy));
         table.Add("all hosts Connected (s)", connected is null ? "not within 10 min" : F(connected.Value));
+        // Why a start was slow (connect time varies from run to run on this box): the app's warnings so far, by kind.
+        foreach (var (kind, count) in WarningKinds(app.Output).Take(6))
+        {
+            Console.WriteLine($"  warnings while connecting: {count} × {kind}");
+        }
 
         // Right after the last host connected the first configuration cycles and the JIT still run: not steady yet.
         await Task.Delay(settle);
@@ -123,6 +128,16 @@ internal static class ScaleBenchmark
             $"scale: connected_s {(connected ?? -1):0} vms_ms {Median(liveRows):0} filter_ms {timings.FilterMs:0} circuit_mb {vmsHeap:0.0} cpu_pct {busyCpu:0}"));
         return 0;
     }
+
+    // "[12:00:01 WRN] Host HV017 …": the message's first words, with host names and numbers taken out, counted.
+    private static IEnumerable<(string Kind, int Count)> WarningKinds(string output) => output
+        .Split('\n')
+        .Where(l => l.Contains(" WRN] ", StringComparison.Ordinal))
+        .Select(l => System.Text.RegularExpressions.Regex.Replace(l[(l.IndexOf(" WRN] ", StringComparison.Ordinal) + 6)..], @"\b(HV|lab-)?\d[\w.-]*|\{[0-9a-f-]+\}", "#"))
+        .Select(l => l.Length > 110 ? l[..110] : l)
+        .GroupBy(l => l)
+        .Select(g => (g.Key, g.Count()))
+        .OrderByDescending(g => g.Item2);
 
     private static async Task<double?> UntilConnectedAsync(HttpClient http, int hosts, Stopwatch started)
     {
