@@ -5,6 +5,20 @@ namespace NestedHvDashboard.PowerShell;
 /// <summary>Opening the connection and attaching a command's shell to it, before the command's own time limit starts.</summary>
 public sealed partial class HostSession
 {
+    // What an open with no command is called in its error (the host's list of operations shows it as such).
+    private static readonly HostCommand OpenOnly = new(HostScript.HostFacts, new Dictionary<string, object?>(), "Connect");
+
+    /// <summary>
+    /// Opens the pool now, through the <see cref="HostOpenGate"/> (or waits for the open under way), running nothing on it:
+    /// the next command finds it open. A failed open is forgotten, so the next command opens again.
+    /// </summary>
+    /// <exception cref="HostOperationException">The host failed to open or did not answer within its time limit.</exception>
+    public Task OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_pool.IsClosed, this);
+        return WaitUntilOpenAsync(OpenOnly, cancellationToken);
+    }
+
     /// <summary>
     /// Opens the pool (or waits for the open under way) through the <see cref="HostOpenGate"/>. The open is
     /// bounded by <see cref="Timeout"/> from its turn, not from this call: a host queued behind others stays Connecting.

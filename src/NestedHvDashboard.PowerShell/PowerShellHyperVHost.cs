@@ -6,7 +6,7 @@ using NestedHvDashboard.Core.VirtualMachines;
 namespace NestedHvDashboard.PowerShell;
 
 /// <summary>A Hyper-V host reached through PowerShell (WinRM, SSH or the in-process simulator).</summary>
-public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworking
+public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworking, IConnectAhead
 {
     private readonly ConcurrentDictionary<Guid, string> _vmNames = new();
 
@@ -21,6 +21,9 @@ public sealed partial class PowerShellHyperVHost : IHyperVHost, INestedNetworkin
 
     /// <summary>The execution seam every call goes through.</summary>
     public HostSession Session { get; }
+
+    /// <inheritdoc />
+    public Task ConnectAheadAsync(CancellationToken cancellationToken) => Session.OpenAsync(cancellationToken);
 
     /// <summary>Each long operation's own limit (graceful shutdown, start, new VM, installing Hyper-V); reads keep the host's timeout.</summary>
     public OperationTimeouts Timeouts { get; set; } = new();

@@ -141,17 +141,43 @@ public sealed partial class HostLeaseManager
         var orphan = unownedSince is { } since && now - since > _settings.LeaseTime * 2;
         if (waiters > 0 && (chosen == _settings.InstanceId || orphan))
         {
-            await TakeAsync(entry, chosen == _settings.InstanceId ? null : string.Join(',', members), cancellationToken);
+            if (!await TakeAsync(entry, chosen == _settings.InstanceId ? null : string.Join(',', members), cancellationToken) && chosen == _settings.InstanceId)
+            {
+                RaiseExpected(entry);
+            }
+        }
+        else
+        {
+            lock (_gate)
+            {
+                entry.Expected = false;
+            }
         }
     }
 
-    private async Task TakeAsync(HostEntry entry, string? rescuedAmong, CancellationToken cancellationToken)
+    private void RaiseExpected(HostEntry entry)
+    {
+        lock (_gate)
+        {
+            if (entry.Expected)
+            {
+                return;
+            }
+
+            entry.Expected = true;
+        }
+
+        Expected?.Invoke(entry.Host);
+    }
+
+    // True when taken.
+    private async Task<bool> TakeAsync(HostEntry entry, string? rescuedAmong, CancellationToken cancellationToken)
     {
         // Without waiting: held by another (its owner not yet gone, or not yet handing it back), it is tried again next tick.
         var handle = await NewLock(entry.Host).TryAcquireAsync(TimeSpan.Zero, cancellationToken);
         if (handle is null)
         {
-            return;
+            return false;
         }
 
         var fence = await NextFenceAsync(entry.Host, 0, handle);
@@ -168,6 +194,7 @@ public sealed partial class HostLeaseManager
                 entry.LastRenewed = _time.GetUtcNow();
                 entry.RescuedAmong = rescuedAmong;
                 entry.UnownedSince = null;
+                entry.Expected = false;
                 waiters = [.. entry.Waiters];
                 entry.Waiters.Clear();
             }
@@ -176,7 +203,7 @@ public sealed partial class HostLeaseManager
         if (lease is null)
         {
             await ReleaseLockAsync(handle);
-            return;
+            return false;
         }
 
         await WriteOwnerRecordAsync(entry.Host, fence);
@@ -187,6 +214,7 @@ public sealed partial class HostLeaseManager
         }
 
         Acquired?.Invoke(entry.Host, fence);
+        return true;
     }
 
     private async Task RetakeAsync(HostEntry entry, HostLease lease, RedisDistributedLockHandle? lapsed, CancellationToken cancellationToken)

@@ -47,6 +47,13 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
     /// <inheritdoc />
     public event Action<string>? Released;
 
+    /// <summary>
+    /// Raised once when this instance is the one to own a host but its lock is still held (its owner just counted out of
+    /// the members and its lease running out, or handing it back): the host's connection can be opened meanwhile
+    /// (<see cref="ConnectAhead"/>). Raised again only after the host was taken or went to another instance.
+    /// </summary>
+    public event Action<string>? Expected;
+
     /// <inheritdoc />
     public event Action? Changed;
 
@@ -331,6 +338,9 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
 
         // The members when it was taken as such an orphan: not handed back until they change.
         public string? RescuedAmong { get; set; }
+
+        // Expected was raised for it and it has not been taken since (nor gone to another instance).
+        public bool Expected { get; set; }
     }
 
     private sealed record Held(string Host, HostLease Lease, CancellationTokenSource LostSource, RedisDistributedLockHandle? Handle, Task Ended);

@@ -116,6 +116,53 @@ public sealed class HostOpenGateTests
     }
 
     [Fact]
+    public async Task A_host_connected_ahead_opens_through_the_gate_and_its_first_read_finds_it_open()
+    {
+        var gate = new HostOpenGate(1);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var openings = new OpeningCounter();
+        var host = Host(_lab.Hosts[0], TimeSpan.FromSeconds(60), gate, () => release.Task, openings);
+        try
+        {
+            var ahead = ((IConnectAhead)host).ConnectAheadAsync(CancellationToken.None);
+            await Eventually.HoldsAsync(() => gate.Opening == 1, Patience);
+            Assert.False(ahead.IsCompleted);
+
+            release.SetResult();
+            await ahead.WaitAsync(Patience);
+            Assert.Equal(0, gate.Opening);
+            Assert.Equal(_lab.Hosts[0].Name, (await host.GetHostFactsAsync().WaitAsync(Patience)).Name);
+
+            Assert.Equal(1, openings.Total);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_open_ahead_is_reported_and_forgotten_the_next_read_opens_again()
+    {
+        var gate = new HostOpenGate(1);
+        var openings = new OpeningCounter();
+        var fail = 1;
+        var host = Host(_lab.Hosts[0], TimeSpan.FromSeconds(60), gate, () => Interlocked.Exchange(ref fail, 0) == 1 ? throw new InvalidOperationException("refused") : Task.CompletedTask, openings);
+        try
+        {
+            var error = await Assert.ThrowsAsync<HostOperationException>(() => ((IConnectAhead)host).ConnectAheadAsync(CancellationToken.None).WaitAsync(Patience));
+            Assert.Equal("Connect", error.Operation);
+
+            Assert.Equal(_lab.Hosts[0].Name, (await host.GetHostFactsAsync().WaitAsync(Patience)).Name);
+            Assert.Equal(2, openings.Total);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task An_in_process_pool_opens_on_a_thread_of_its_own_not_on_the_thread_pool()
     {
         // The pool reports Opened from the thread that ran the open (session state, modules, the first runspace).

@@ -26,6 +26,7 @@ public sealed class ClusterLeasesWiringTests
         Assert.IsType<ClusterMembership>(provider.GetRequiredService<IClusterMembership>());
         // The other parts' hosted services need the whole app's services: the leases' own is made from its registration.
         Assert.Single(Registrations, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ClusterLeaseService));
+        Assert.Single(Registrations, d => d.ServiceType == typeof(ConnectAhead));
         var service = ActivatorUtilities.CreateInstance<ClusterLeaseService>(provider);
 
         await service.StartAsync(CancellationToken.None);
@@ -41,6 +42,7 @@ public sealed class ClusterLeasesWiringTests
         Assert.Same(AlwaysOwned.Instance, provider.GetRequiredService<IHostOwnership>());
         Assert.Null(provider.GetService<IClusterHealth>());
         Assert.DoesNotContain(Registrations, d => d.ImplementationType == typeof(ClusterLeaseService));
+        Assert.DoesNotContain(Registrations, d => d.ServiceType == typeof(ConnectAhead));
     }
 
     private ServiceCollection Registrations { get; } = [];
