@@ -19,10 +19,9 @@ public sealed class ConnectAheadTests
     public async Task The_survivor_opens_each_host_of_a_vanished_instance_once_before_it_owns_it()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        // 9 s: counted out of the members after 4.5 s, its locks free 6-9 s after it vanished.
-        await using var a = await ClusterInstance.StartAsync(redis, "mgmt01:5000", Hosts, leaseSeconds: 9);
-        await using var b = await ClusterInstance.StartAsync(redis, "mgmt02:5000", Hosts, leaseSeconds: 9);
-        await Eventually.HoldsAsync(() => a.Watched.Count + b.Watched.Count == Hosts.Length && a.Watched.Count > 0 && b.Watched.Count > 0, Patience);
+        var (a, b) = await TwoInstancesAsync(redis);
+        await using var disposeA = a;
+        await using var disposeB = b;
         var opened = new ConcurrentQueue<(string Host, bool OwnedThen)>();
         using var ahead = new ConnectAhead(a.Leases, name => new Recording(name, a, opened), NullLogger<ConnectAhead>.Instance);
         await ahead.StartAsync(CancellationToken.None);
@@ -42,9 +41,9 @@ public sealed class ConnectAheadTests
     public async Task A_host_that_cannot_be_opened_ahead_is_left_to_its_watch_and_the_lease_tick_goes_on()
     {
         await using var redis = await RedisServer.StartNewAsync();
-        await using var a = await ClusterInstance.StartAsync(redis, "mgmt01:5000", Hosts, leaseSeconds: 9);
-        await using var b = await ClusterInstance.StartAsync(redis, "mgmt02:5000", Hosts, leaseSeconds: 9);
-        await Eventually.HoldsAsync(() => a.Watched.Count + b.Watched.Count == Hosts.Length && a.Watched.Count > 0 && b.Watched.Count > 0, Patience);
+        var (a, b) = await TwoInstancesAsync(redis);
+        await using var disposeA = a;
+        await using var disposeB = b;
         var tried = new ConcurrentQueue<string>();
         using var ahead = new ConnectAhead(a.Leases, name => new Failing(name, tried), NullLogger<ConnectAhead>.Instance);
         await ahead.StartAsync(CancellationToken.None);
@@ -55,6 +54,16 @@ public sealed class ConnectAheadTests
         await Eventually.HoldsAsync(() => a.Watched.Count == Hosts.Length, Patience);
         Assert.Equal(taken, tried.Distinct().Order(StringComparer.Ordinal).ToList());
         await ahead.StopAsync(CancellationToken.None);
+    }
+
+    // Two instances sharing the hosts. A 9 s lease: one is counted out of the members 4.5 s after it vanished, and its
+    // locks free 6-9 s after.
+    private static async Task<(ClusterInstance A, ClusterInstance B)> TwoInstancesAsync(RedisServer redis)
+    {
+        var a = await ClusterInstance.StartAsync(redis, "mgmt01:5000", Hosts, leaseSeconds: 9);
+        var b = await ClusterInstance.StartAsync(redis, "mgmt02:5000", Hosts, leaseSeconds: 9);
+        await Eventually.HoldsAsync(() => a.Watched.Count + b.Watched.Count == Hosts.Length && a.Watched.Count > 0 && b.Watched.Count > 0, Patience);
+        return (a, b);
     }
 
     // Records when it was opened, and whether the instance owned the host then.
