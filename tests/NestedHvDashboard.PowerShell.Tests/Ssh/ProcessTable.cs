@@ -4,7 +4,7 @@ using System.Globalization;
 namespace NestedHvDashboard.PowerShell.Tests.Ssh;
 
 /// <summary>Reads /proc to find a process's descendants and signals processes by pid only.</summary>
-internal static class ProcessTable
+public static class ProcessTable
 {
     public static IReadOnlyList<int> DescendantsOf(int root)
     {
