@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Readiness;
 
 namespace NestedHvDashboard.Web.Overview;
 
 /// <summary>Every host as a tile, live; filtered by tag and sorted as the query string says.</summary>
-public sealed partial class OverviewPage : HostTilesComponent
+public sealed partial class OverviewPage : HostTilesComponent, IAsyncDisposable
 {
     private static readonly (OverviewSort Sort, string Label)[] SortChoices =
     [
@@ -14,17 +15,82 @@ public sealed partial class OverviewPage : HostTilesComponent
         (OverviewSort.Vms, "Most VMs"),
     ];
 
+    private readonly TileRows _rows = new();
     private IReadOnlyList<string> _allTags = [];
-    private int _connected;
+    private Totals _totals = new("0/0", "0/0", "0", "0/0", 0, 0);
+    private ElementReference _grid;
+    private IJSObjectReference? _module;
+    private DotNetObjectReference<OverviewPage>? _self;
 
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required IJSRuntime JS { get; init; }
+
+    private static string TileHref(HostTileModel tile) => $"/hosts/{Uri.EscapeDataString(tile.Name)}";
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || !RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        _self = DotNetObjectReference.Create(this);
+        _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/tilegrid.js");
+        if (_module is not null)
+        {
+            await _module.InvokeVoidAsync("start", _grid, _self);
+        }
+    }
+
+    /// <summary>Called by tilegrid.js with the grid's width, at start and after every resize.</summary>
+    [JSInvokable]
+    public Task Fit(double width) => InvokeAsync(() =>
+    {
+        if (_rows.Fit(width))
+        {
+            StateHasChanged();
+        }
+    });
+
+    /// <summary>Stops the browser's resize watch, then the live feed.</summary>
+    public new async ValueTask DisposeAsync()
+    {
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.InvokeVoidAsync("stop");
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone; so is the page.
+            }
+        }
+
+        _self?.Dispose();
+        await base.DisposeAsync();
+    }
+
     protected override void OnTilesChanged()
     {
         _allTags = Directory.Settings.AllTags();
-        _connected = Tiles.Count(t => t.Status.State == HostConnectionState.Connected);
+        _totals = new Totals(
+            $"{Tiles.Count(t => t.Status.State == HostConnectionState.Connected)}/{Tiles.Count}",
+            $"{Shown.Sum(t => t.VmsRunning)}/{Shown.Sum(t => t.VmsTotal)}",
+            $"{Shown.Sum(t => t.NestedOn)}",
+            $"{Shown.Count(t => t.Verdict.Kind == HostVerdictKind.CanNest)}/{Shown.Count}",
+            Shown.Sum(t => t.VmsFailing),
+            Shown.Sum(t => t.Warnings));
     }
+
+    // A long figure ("4353/10000" at 200 hosts) in smaller type, so it fits its card beside five others at 1366 px.
+    private static string TotalClass(string text) => text.Length > 7 ? "nhv-total__value nhv-total__value--long" : "nhv-total__value";
+
+    private static string TotalClass(int value) => TotalClass(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     // The totals count the hosts shown: with a tag filter, the grid is narrowed to those hosts too.
     private string GridLink(ReadinessStatus status) =>
@@ -50,4 +116,7 @@ public sealed partial class OverviewPage : HostTilesComponent
             ["sort"] = sort,
         }),
         replace: true);
+
+    /// <summary>The figures over the tiles: connected hosts of all, then the rest over the hosts shown.</summary>
+    private sealed record Totals(string Hosts, string Running, string Nested, string CanNest, int Failing, int Warnings);
 }
