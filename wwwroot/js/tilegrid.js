@@ -4,6 +4,9 @@ let watch = null;
 
 export function start(grid, dotnet) {
     stop();
+    if (!grid) {
+        return; // the page went before its module loaded: nothing left to measure
+    }
     let pending = 0;
     let reported = -1;
     const report = () => {

@@ -5,6 +5,9 @@ let watch = null;
 
 export function start(grid, clock, dotnet) {
     stop();
+    if (!grid || !clock) {
+        return; // the page went before its module loaded: nothing left to measure
+    }
     let pending = 0;
     const report = () => {
         const top = grid.getBoundingClientRect().top;

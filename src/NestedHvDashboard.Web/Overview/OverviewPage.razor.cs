@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.Readiness;
+using NestedHvDashboard.Web.Components;
 
 namespace NestedHvDashboard.Web.Overview;
 
@@ -19,14 +20,17 @@ public sealed partial class OverviewPage : HostTilesComponent, IAsyncDisposable
     private IReadOnlyList<string> _allTags = [];
     private Totals _totals = new("0/0", "0/0", "0", "0/0", 0, 0);
     private ElementReference _grid;
-    private IJSObjectReference? _module;
-    private DotNetObjectReference<OverviewPage>? _self;
+    private BrowserWatch? _width;
+    private bool _gone;
 
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
     [Inject]
     public required IJSRuntime JS { get; init; }
+
+    [Inject]
+    public required ILogger<OverviewPage> Logger { get; init; }
 
     private static string TileHref(HostTileModel tile) => $"/hosts/{Uri.EscapeDataString(tile.Name)}";
 
@@ -37,12 +41,26 @@ public sealed partial class OverviewPage : HostTilesComponent, IAsyncDisposable
             return;
         }
 
-        _self = DotNetObjectReference.Create(this);
-        _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/tilegrid.js");
-        if (_module is not null)
+        BrowserWatch watch;
+        try
         {
-            await _module.InvokeVoidAsync("start", _grid, _self);
+            watch = await BrowserWatch.StartAsync(JS, "./js/tilegrid.js", this, _grid);
         }
+        catch (JSException exception)
+        {
+            // Not worth the page: an exception here would end the circuit. The rows keep their unmeasured columns.
+            LogWidthWatchFailed(Logger, exception);
+            return;
+        }
+
+        if (_gone)
+        {
+            // The page went while the module loaded.
+            await watch.DisposeAsync();
+            return;
+        }
+
+        _width = watch;
     }
 
     /// <summary>Called by tilegrid.js with the grid's width, at start and after every resize.</summary>
@@ -58,20 +76,12 @@ public sealed partial class OverviewPage : HostTilesComponent, IAsyncDisposable
     /// <summary>Stops the browser's resize watch, then the live feed.</summary>
     public new async ValueTask DisposeAsync()
     {
-        if (_module is not null)
+        _gone = true;
+        if (_width is not null)
         {
-            try
-            {
-                await _module.InvokeVoidAsync("stop");
-                await _module.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-                // The circuit is gone; so is the page.
-            }
+            await _width.DisposeAsync();
         }
 
-        _self?.Dispose();
         await base.DisposeAsync();
     }
 
@@ -119,4 +129,7 @@ public sealed partial class OverviewPage : HostTilesComponent, IAsyncDisposable
 
     /// <summary>The figures over the tiles: connected hosts of all, then the rest over the hosts shown.</summary>
     private sealed record Totals(string Hosts, string Running, string Nested, string CanNest, int Failing, int Warnings);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The overview could not measure its grid's width in the browser; its tiles stay in rows of the default width")]
+    private static partial void LogWidthWatchFailed(ILogger logger, Exception exception);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using NestedHvDashboard.Web.Access;
+using NestedHvDashboard.Web.Components;
 using Microsoft.JSInterop;
 
 namespace NestedHvDashboard.Web.Overview;
@@ -18,8 +19,8 @@ public sealed partial class Wall : HostTilesComponent, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private ElementReference _grid;
     private ElementReference _clock;
-    private IJSObjectReference? _module;
-    private DotNetObjectReference<Wall>? _self;
+    private BrowserWatch? _space;
+    private bool _gone;
     private Task? _paging;
 
     private string? _linkTag;
@@ -64,12 +65,15 @@ public sealed partial class Wall : HostTilesComponent, IAsyncDisposable
         }
 
         _paging = PageAsync(_stop.Token);
-        _self = DotNetObjectReference.Create(this);
-        _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/wall.js");
-        if (_module is not null)
+        var watch = await BrowserWatch.StartAsync(JS, "./js/wall.js", this, _grid, _clock);
+        if (_gone)
         {
-            await _module.InvokeVoidAsync("start", _grid, _clock, _self);
+            // The page went while the module loaded.
+            await watch.DisposeAsync();
+            return;
         }
+
+        _space = watch;
     }
 
     /// <summary>Called by wall.js with the space left for tiles, at start and after every resize.</summary>
@@ -106,26 +110,18 @@ public sealed partial class Wall : HostTilesComponent, IAsyncDisposable
     /// <summary>Stops the page timer and the browser's resize watch, then the live feed.</summary>
     public new async ValueTask DisposeAsync()
     {
+        _gone = true;
         await _stop.CancelAsync();
         if (_paging is not null)
         {
             await _paging;
         }
 
-        if (_module is not null)
+        if (_space is not null)
         {
-            try
-            {
-                await _module.InvokeVoidAsync("stop");
-                await _module.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-                // The circuit is gone; so is the page.
-            }
+            await _space.DisposeAsync();
         }
 
-        _self?.Dispose();
         _stop.Dispose();
         await base.DisposeAsync();
     }
