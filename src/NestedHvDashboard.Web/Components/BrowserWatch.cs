@@ -1,5 +1,6 @@
 using Microsoft.JSInterop;
 
+
 namespace NestedHvDashboard.Web.Components;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace NestedHvDashboard.Web.Components;
 /// wall's grid width): its <c>start(...)</c> is called once the page is interactive, its <c>stop()</c> when the page goes,
 /// and the page's <see cref="DotNetObjectReference{T}"/> it reports to is released with it.
 /// </summary>
-public sealed class BrowserWatch : IAsyncDisposable
+public sealed partial class BrowserWatch : IAsyncDisposable
 {
     private readonly IJSObjectReference? _module;
     private readonly IDisposable _reportsTo;
@@ -18,22 +19,38 @@ public sealed class BrowserWatch : IAsyncDisposable
         _reportsTo = reportsTo;
     }
 
-    /// <summary>Imports <paramref name="path"/> and calls its <c>start</c> with <paramref name="arguments"/> and then <paramref name="page"/>.</summary>
-    public static async Task<BrowserWatch> StartAsync<TPage>(IJSRuntime js, string path, TPage page, params object?[] arguments)
+    /// <summary>
+    /// Imports <paramref name="path"/> and calls its <c>start</c> with <paramref name="arguments"/> and then <paramref name="page"/>.
+    /// A module that fails to load or start is logged and left out: the page works without it (an exception here, in a
+    /// page's first render, would end the whole circuit and every page after it).
+    /// </summary>
+    public static async Task<BrowserWatch> StartAsync<TPage>(IJSRuntime js, ILogger logger, string path, TPage page, params object?[] arguments)
         where TPage : class
     {
         ArgumentNullException.ThrowIfNull(js);
+        ArgumentNullException.ThrowIfNull(logger);
         var self = DotNetObjectReference.Create(page);
+        IJSObjectReference? module = null;
         try
         {
             // Null where nothing runs the module (a test renderer without a browser): nothing to start or stop.
-            var module = await js.InvokeAsync<IJSObjectReference?>("import", path);
+            module = await js.InvokeAsync<IJSObjectReference?>("import", path);
             if (module is not null)
             {
                 await module.InvokeVoidAsync("start", [.. arguments, self]);
             }
 
             return new BrowserWatch(module, self);
+        }
+        catch (JSException exception)
+        {
+            LogStartFailed(logger, path, exception);
+            if (module is not null)
+            {
+                await module.DisposeAsync();
+            }
+
+            return new BrowserWatch(null, self);
         }
         catch
         {
@@ -60,4 +77,7 @@ public sealed class BrowserWatch : IAsyncDisposable
 
         _reportsTo.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The page's browser module {Path} did not start; the page goes on without it")]
+    private static partial void LogStartFailed(ILogger logger, string path, Exception exception);
 }

@@ -41,18 +41,7 @@ public sealed partial class OverviewPage : HostTilesComponent, IAsyncDisposable
             return;
         }
 
-        BrowserWatch watch;
-        try
-        {
-            watch = await BrowserWatch.StartAsync(JS, "./js/tilegrid.js", this, _grid);
-        }
-        catch (JSException exception)
-        {
-            // Not worth the page: an exception here would end the circuit. The rows keep their unmeasured columns.
-            LogWidthWatchFailed(Logger, exception);
-            return;
-        }
-
+        var watch = await BrowserWatch.StartAsync(JS, Logger, "./js/tilegrid.js", this, _grid);
         if (_gone)
         {
             // The page went while the module loaded.
@@ -129,7 +118,4 @@ public sealed partial class OverviewPage : HostTilesComponent, IAsyncDisposable
 
     /// <summary>The figures over the tiles: connected hosts of all, then the rest over the hosts shown.</summary>
     private sealed record Totals(string Hosts, string Running, string Nested, string CanNest, int Failing, int Warnings);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The overview could not measure its grid's width in the browser; its tiles stay in rows of the default width")]
-    private static partial void LogWidthWatchFailed(ILogger logger, Exception exception);
 }

@@ -28,6 +28,9 @@ public sealed partial class Wall : HostTilesComponent, IAsyncDisposable
     [Inject]
     public required IJSRuntime JS { get; init; }
 
+    [Inject]
+    public required ILogger<Wall> Logger { get; init; }
+
     /// <summary>The viewer: a wall link with a tag shows that tag's hosts whatever the address says.</summary>
     [CascadingParameter]
     public Task<AuthenticationState>? Authentication { get; set; }
@@ -65,7 +68,7 @@ public sealed partial class Wall : HostTilesComponent, IAsyncDisposable
         }
 
         _paging = PageAsync(_stop.Token);
-        var watch = await BrowserWatch.StartAsync(JS, "./js/wall.js", this, _grid, _clock);
+        var watch = await BrowserWatch.StartAsync(JS, Logger, "./js/wall.js", this, _grid, _clock);
         if (_gone)
         {
             // The page went while the module loaded.
