@@ -66,6 +66,33 @@ public sealed partial class HostLeaseManager
         }
     }
 
+    // This instance is the one chosen for the host and waits for it, but another holds it: says so for a lease time, so an
+    // instance that took it as an orphan hands it back. Never throws: written again at the next tick.
+    private async Task WriteWantRecordAsync(string host)
+    {
+        try
+        {
+            await _redis.GetDatabase().StringSetAsync(_settings.Key("want", host), _settings.InstanceId, _settings.LeaseTime);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogRedisFailed(ex, "writing a want record");
+        }
+    }
+
+    // Taken after its want record was written: the record goes (only while it still names this instance).
+    private async Task DeleteWantRecordAsync(string host)
+    {
+        try
+        {
+            await _redis.GetDatabase().ScriptEvaluateAsync(DeleteIfScript, [_settings.Key("want", host)], [_settings.InstanceId]);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // It expires after a lease time anyway.
+        }
+    }
+
     private async Task DeleteOwnerRecordAsync(string host, long fence)
     {
         if (!_redis.IsConnected)
@@ -112,9 +139,11 @@ public sealed partial class HostLeaseManager
     private async Task ReadOwnersAsync()
     {
         List<HostEntry> known;
+        List<HostEntry> rescued;
         lock (_gate)
         {
             known = [.. _hosts.Values];
+            rescued = [.. known.Where(e => e.Lease is not null && e.RescuedAmong is not null)];
         }
 
         if (known.Count == 0)
@@ -122,11 +151,18 @@ public sealed partial class HostLeaseManager
             return;
         }
 
-        var records = await _redis.GetDatabase().StringGetAsync([.. known.Select(e => (RedisKey)_settings.Key("owner", e.Host))]);
+        // And, for the hosts held as orphans, which instance wants them (one round trip with the owners).
+        var records = await _redis.GetDatabase().StringGetAsync(
+            [.. known.Select(e => (RedisKey)_settings.Key("owner", e.Host)), .. rescued.Select(e => (RedisKey)_settings.Key("want", e.Host))]);
         var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var now = _time.GetUtcNow();
         lock (_gate)
         {
+            for (var i = 0; i < rescued.Count; i++)
+            {
+                rescued[i].WantedBy = records[known.Count + i];
+            }
+
             for (var i = 0; i < known.Count; i++)
             {
                 var entry = known[i];

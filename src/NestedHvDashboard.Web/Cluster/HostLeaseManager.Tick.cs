@@ -91,12 +91,15 @@ public sealed partial class HostLeaseManager
         if (lease is not null)
         {
             string? rescuedAmong;
+            string? wantedBy;
             lock (_gate)
             {
-                rescuedAmong = entry.RescuedAmong;
+                (rescuedAmong, wantedBy) = (entry.RescuedAmong, entry.WantedBy);
             }
 
-            if (chosen is not null && chosen != _settings.InstanceId && rescuedAmong != string.Join(',', members))
+            // A host taken as an orphan stays while the members are the same, unless the one chosen for it now says it
+            // wants it (it was only slow to take it: starved of CPU, or its tick late), else it would stay here for good.
+            if (chosen is not null && chosen != _settings.InstanceId && (rescuedAmong != string.Join(',', members) || wantedBy == chosen))
             {
                 // Another live instance should own it: handed back, and it takes it at its next tick.
                 Held? given;
@@ -118,6 +121,7 @@ public sealed partial class HostLeaseManager
             if (!await TakeAsync(entry, chosen == _settings.InstanceId ? null : string.Join(',', members), cancellationToken) && chosen == _settings.InstanceId)
             {
                 RaiseExpected(entry);
+                await WriteWantRecordAsync(entry.Host);
             }
         }
         else
@@ -157,6 +161,7 @@ public sealed partial class HostLeaseManager
         var fence = await NextFenceAsync(entry.Host, 0, handle);
         List<TaskCompletionSource<HostLease>> waiters = [];
         HostLease? lease = null;
+        var wanted = false;
         lock (_gate)
         {
             // Meanwhile the app stopped or nobody waits any more (removed): the lock goes back.
@@ -168,6 +173,8 @@ public sealed partial class HostLeaseManager
                 entry.LastRenewed = _time.GetUtcNow();
                 entry.RescuedAmong = rescuedAmong;
                 entry.UnownedSince = null;
+                entry.WantedBy = null;
+                wanted = entry.Expected;
                 entry.Expected = false;
                 waiters = [.. entry.Waiters];
                 entry.Waiters.Clear();
@@ -181,6 +188,11 @@ public sealed partial class HostLeaseManager
         }
 
         await WriteOwnerRecordAsync(entry.Host, fence);
+        if (wanted)
+        {
+            await DeleteWantRecordAsync(entry.Host);
+        }
+
         LogTaken(entry.Host, fence);
         foreach (var waiter in waiters)
         {

@@ -336,8 +336,11 @@ public sealed partial class HostLeaseManager : IHostOwnership, IHostOwnershipVie
         // When no owner record was seen for it (nobody holds it), for the rescue of hosts the chosen owner does not take.
         public DateTimeOffset? UnownedSince { get; set; }
 
-        // The members when it was taken as such an orphan: not handed back until they change.
+        // The members when it was taken as such an orphan: not handed back until they change, or its chosen owner wants it.
         public string? RescuedAmong { get; set; }
+
+        // For a host held as an orphan: the instance whose want record names it (read each tick), null when none.
+        public string? WantedBy { get; set; }
 
         // Expected was raised for it and it has not been taken since (nor gone to another instance).
         public bool Expected { get; set; }

@@ -47,13 +47,18 @@ internal sealed class ClusterInstance : IAsyncDisposable
         options.ClientName = "nhv-" + id;
         options.ReconnectRetryPolicy = new LinearRetry(1000);
         var instance = new ClusterInstance(settings, await ConnectionMultiplexer.ConnectAsync(options));
-        foreach (var host in hosts)
-        {
-            instance._loops.Add(Task.Run(() => instance.WatchAsync(host, instance._stop.Token)));
-        }
-
+        instance.Want(hosts);
         await instance._service.StartAsync(CancellationToken.None);
         return instance;
+    }
+
+    /// <summary>Starts wanting <paramref name="hosts"/> too (as when hosts are added to its configuration).</summary>
+    public void Want(IEnumerable<string> hosts)
+    {
+        foreach (var host in hosts)
+        {
+            _loops.Add(Task.Run(() => WatchAsync(host, _stop.Token)));
+        }
     }
 
     /// <summary>The hosts its loops watch now (they hold the lease).</summary>

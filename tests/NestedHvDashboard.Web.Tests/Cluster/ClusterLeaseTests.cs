@@ -91,6 +91,28 @@ public sealed class ClusterLeaseTests
         await Eventually.HoldsAsync(() => a.Leases.Read().LiveMembers == 1, Patience);
     }
 
+    [Fact]
+    public async Task A_host_taken_as_an_orphan_goes_back_to_the_instance_chosen_for_it_once_that_one_wants_it()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var a = await ClusterInstance.StartAsync(redis, "mgmt01:5000", Hosts);
+
+        // B lives but wants none of the hosts (not in its configuration yet): A hands B's share back, nobody takes it, and
+        // two lease times later A takes it again as orphans. The members stay the same from then on.
+        await using var b = await ClusterInstance.StartAsync(redis, "mgmt02:5000", []);
+        var hers = Hosts.Where(h => Rendezvous.Pick(h, [a.Id, b.Id]) == b.Id).ToList();
+        Assert.NotEmpty(hers);
+        await Eventually.HoldsAsync(() => a.Leases.Read() is { LiveMembers: 2 } && a.Watched.SequenceEqual(Hosts), Patience);
+        Assert.Empty(b.Watched);
+
+        // B now wants them: A hands them back though the members did not change, and each host ends with its chosen owner.
+        b.Want(Hosts);
+        await Eventually.HoldsAsync(() => Settled(a, b), Patience);
+        Assert.Equal(hers, b.Watched);
+        Assert.Equal(2, a.Leases.Read().LiveMembers);
+        await Eventually.HoldsAsync(() => hers.All(h => a.Leases.OwnerOf(h) == b.Id), Patience);
+    }
+
     [Theory]
     [InlineData(10, 5)]
     [InlineData(60, 30)]
