@@ -10,7 +10,7 @@ function global:Get-DashboardHostRow {
     $processor = @(Get-CimInstance -ClassName Win32_Processor -ErrorAction Stop)[0]
     $enclosure = @(Get-CimInstance -ClassName Win32_SystemEnclosure -ErrorAction SilentlyContinue)[0]
 
-    $hyperVModule = $null -ne (Get-Command -Name Get-VMHostSupportedVersion -ErrorAction SilentlyContinue)
+    $hyperVModule = $null -ne (Get-Command -Name Get-VMHostSupportedVersion -CommandType Cmdlet, Function, Alias -ErrorAction SilentlyContinue)
     $supported = ''
     $default = ''
     if ($hyperVModule) {
@@ -45,10 +45,12 @@ function global:Get-DashboardHostRow {
     # Which of Get-Cluster and Get-Service this host has, asked once per session: Get-Command of a command that is not
     # there searches every module and PATH folder, ~90-120 ms each on pwsh 7.6 — most of a listing's host time on a host
     # without the clustering tools. Tools installed while the dashboard is connected are seen from its next connection.
+    # Every Get-Command here names the command types a host offers them as (-CommandType: in Windows PowerShell 5.1 too),
+    # so a missing one is not looked for among the PATH's programs: a third of the time (60 -> 21 ms on pwsh 7.6).
     if ($null -eq $global:NestedHvDashboardHostCommands) {
         $global:NestedHvDashboardHostCommands = @{
-            Cluster = $null -ne (Get-Command -Name Get-Cluster -ErrorAction SilentlyContinue)
-            Service = $null -ne (Get-Command -Name Get-Service -ErrorAction SilentlyContinue)
+            Cluster = $null -ne (Get-Command -Name Get-Cluster -CommandType Cmdlet, Function, Alias -ErrorAction SilentlyContinue)
+            Service = $null -ne (Get-Command -Name Get-Service -CommandType Cmdlet, Function, Alias -ErrorAction SilentlyContinue)
         }
     }
     $clusterMember = $false

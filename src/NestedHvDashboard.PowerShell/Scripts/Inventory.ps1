@@ -4,7 +4,7 @@
 $ErrorActionPreference = 'Stop'
 $rows = @(
     Get-DashboardHostRow
-    if ($null -ne (Get-Command -Name Get-VM -ErrorAction SilentlyContinue)) {
+    if ($null -ne (Get-Command -Name Get-VM -CommandType Cmdlet, Function, Alias -ErrorAction SilentlyContinue)) {
         ConvertTo-DashboardVmRow -VM @(Get-VM)
     }
 )

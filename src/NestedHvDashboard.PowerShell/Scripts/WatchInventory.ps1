@@ -17,12 +17,12 @@
 param([double] $Interval = 2, [double] $ConfigInterval = 30, [double] $MetricsInterval = 4)
 
 $ErrorActionPreference = 'Stop'
-if ($null -eq (Get-Command -Name Start-Sleep -ErrorAction SilentlyContinue)) {
+if ($null -eq (Get-Command -Name Start-Sleep -CommandType Cmdlet, Function, Alias -ErrorAction SilentlyContinue)) {
     # E.g. a JEA endpoint that offers the Hyper-V cmdlets only: the dashboard polls instead.
     Write-Error -Message 'This endpoint does not offer Start-Sleep, so it cannot run the host-side watch.' -Category PermissionDenied -ErrorId 'WatchUnavailable' -ErrorAction Stop
 }
 $pause = [int][Math]::Max(1, [Math]::Ceiling($Interval * 1000))
-$hasVms = $null -ne (Get-Command -Name Get-VM -ErrorAction SilentlyContinue)
+$hasVms = $null -ne (Get-Command -Name Get-VM -CommandType Cmdlet, Function, Alias -ErrorAction SilentlyContinue)
 $lastFast = @{}
 $lastConfig = @{}
 $lastMetrics = @{}
@@ -46,7 +46,7 @@ $summaryService = $null
 $fastRead = 'Get-VM'
 $fastReadReason = ''
 if ($hasVms) {
-    if ($null -eq (Get-Command -Name Invoke-CimMethod -ErrorAction SilentlyContinue)) {
+    if ($null -eq (Get-Command -Name Invoke-CimMethod -CommandType Cmdlet, Function, Alias -ErrorAction SilentlyContinue)) {
         $fastReadReason = 'This endpoint does not offer Invoke-CimMethod.'
     }
     else {
