@@ -111,6 +111,27 @@ internal static class ScriptLibrary
 {
     private static readonly FrozenDictionary<HostScript, string> Scripts = Compose();
 
+    /// <summary>
+    /// What is sent as the command's script text: a few lines that run the composed script, which travels as a parameter
+    /// (<see cref="InvokerScriptParameter"/>), with the command's own parameters splatted (<see cref="InvokerParametersParameter"/>).
+    /// A script sent as text (<c>AddScript</c>) is parsed and compiled again at every call, and each compile then compiles
+    /// its own loops and binds its own call sites as it runs; <c>[scriptblock]::Create</c> keeps one compiled script
+    /// block per text for the whole host process (Windows PowerShell 5.1 and PowerShell 7 alike), so every call and every
+    /// session of the dashboard on that host shares it. User input stays in parameters: the text is always the library's.
+    /// </summary>
+    public const string Invoker = """
+        param([string] $NhvScript, [System.Collections.IDictionary] $NhvParameters)
+        $nhvCompiled = [scriptblock]::Create($NhvScript)
+        if ($null -eq $NhvParameters) { $NhvParameters = @{} }
+        & $nhvCompiled @NhvParameters
+        """;
+
+    /// <summary>The <see cref="Invoker"/>'s parameter that carries the composed script.</summary>
+    public const string InvokerScriptParameter = "NhvScript";
+
+    /// <summary>The <see cref="Invoker"/>'s parameter that carries the command's parameters, splatted by name.</summary>
+    public const string InvokerParametersParameter = "NhvParameters";
+
     public static string Get(HostScript script) => Scripts[script];
 
     /// <summary>A script file's own text, not composed (for the <see cref="HostTools"/> module, built from the same source).</summary>

@@ -1,3 +1,4 @@
+using System.Collections;
 using NestedHvDashboard.Core.Hosts;
 
 namespace NestedHvDashboard.PowerShell;
@@ -105,17 +106,24 @@ public sealed partial class HostSession
         {
             // A JEA endpoint takes no script text: the module's function, by name, with the same parameters.
             shell.AddCommand(HostTools.FunctionName(command.Script));
-        }
-        else
-        {
-            shell.AddScript(ScriptLibrary.Get(command.Script), useLocalScope: true);
+            foreach (var (name, value) in command.Parameters)
+            {
+                shell.AddParameter(name, value);
+            }
+
+            return shell;
         }
 
+        // The script's text goes as a parameter of the invoker, which compiles it once per host process (see Invoker).
+        var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in command.Parameters)
         {
-            shell.AddParameter(name, value);
+            parameters[name] = value;
         }
 
+        shell.AddScript(ScriptLibrary.Invoker, useLocalScope: true)
+            .AddParameter(ScriptLibrary.InvokerScriptParameter, ScriptLibrary.Get(command.Script))
+            .AddParameter(ScriptLibrary.InvokerParametersParameter, parameters);
         return shell;
     }
 }

@@ -21,5 +21,6 @@ internal static class EngineScripts
 
     /// <summary>Each script exactly as sent: the text C# composes around the files (ScriptLibrary), which a check of the files alone would miss.</summary>
     public static IReadOnlyList<(string Source, string Text)> AsSent() =>
-        [.. Enum.GetValues<HostScript>().Select(script => ($"{script} as sent (ScriptLibrary)", ScriptLibrary.Get(script)))];
+        [.. Enum.GetValues<HostScript>().Select(script => ($"{script} as sent (ScriptLibrary)", ScriptLibrary.Get(script))),
+            ("the invoker that runs each of them (ScriptLibrary.Invoker)", ScriptLibrary.Invoker)];
 }

@@ -27,7 +27,7 @@ public sealed class ScriptCompatibilityTests
     internal static readonly IReadOnlySet<string> NativePrograms = new HashSet<string>(["bcdedit.exe"], StringComparer.OrdinalIgnoreCase);
 
     private static WindowsPowerShell51Check EngineCheck() =>
-        new(Table, WindowsPowerShell51Check.FunctionsIn(EngineScripts.Files().Select(f => f.Text)), NativePrograms);
+        new(Table, WindowsPowerShell51Check.FunctionsIn(EngineScripts.Files().Select(f => f.Text)), NativePrograms, textParameters: new HashSet<string> { ScriptLibrary.InvokerScriptParameter });
 
     [Fact]
     public void Every_script_file_the_engine_sends_runs_on_Windows_PowerShell_5_1()
@@ -118,6 +118,25 @@ public sealed class ScriptCompatibilityTests
         var findings = check.Check("sample.ps1", "$ErrorActionPreference = 'Stop'\n" + secondLine + "\n");
 
         Assert.Contains(findings, f => f.ToString().StartsWith("sample.ps1:2: ", StringComparison.Ordinal) && f.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("param([string] $Text)\n$made = [scriptblock]::Create($Text)\n& $made", "Text", true)]
+    [InlineData("param([string] $Text)\n$made = [scriptblock]::Create($Text)\n& $made", "Other", false)]
+    [InlineData("param([string] $Text)\n$made = [scriptblock]::Create('Get-Error')\n& $made", "Text", false)]
+    [InlineData("param([string] $Text)\n$made = [scriptblock]::Create($Local)\n& $made", "Local", false)]
+    [InlineData("param([string] $Text)\n$made = [scriptblock]::Create($Text)\n$made = $other\n& $made", "Text", false)]
+    public void A_script_block_made_from_text_runs_only_from_a_parameter_whose_texts_are_checked_on_their_own(string script, string textParameter, bool passes)
+    {
+        var check = new WindowsPowerShell51Check(SampleTable, WindowsPowerShell51Check.FunctionsIn([]), textParameters: new HashSet<string> { textParameter });
+
+        var findings = check.Check("sample.ps1", script);
+
+        Assert.Equal(passes, findings.Count == 0);
+        if (!passes)
+        {
+            Assert.Contains(findings, f => f.Message.Contains("the command '$made' is computed", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -16,13 +16,19 @@ internal sealed record CompatibilityFinding(string Source, int Line, string Mess
 /// <paramref name="nativePrograms"/> (none by default), so a typo or a program the host may lack is still caught.
 /// A script dot-sourced from beside the checked one (<c>. (Join-Path $PSScriptRoot 'Name.ps1')</c>) passes only when its file
 /// name is in <paramref name="siblingScripts"/> (none by default); it is checked as a file of its own.
+/// A script block the script makes with <c>[scriptblock]::Create($Name)</c> from one of its parameters and then runs passes
+/// only when that parameter is in <paramref name="textParameters"/> (none by default): the caller checks every text it
+/// gives that parameter as a script of its own (the engine's invoker and the composed scripts it runs).
 /// </summary>
 internal sealed partial class WindowsPowerShell51Check(
     CmdletTable table,
     IReadOnlyDictionary<string, IReadOnlySet<string>> scriptFunctions,
     IReadOnlySet<string>? nativePrograms = null,
-    IReadOnlySet<string>? siblingScripts = null)
+    IReadOnlySet<string>? siblingScripts = null,
+    IReadOnlySet<string>? textParameters = null)
 {
+    private readonly HashSet<string> _textParameters = new(textParameters ?? new HashSet<string>(), StringComparer.OrdinalIgnoreCase);
+
     private readonly HashSet<string> _nativePrograms = new(nativePrograms ?? new HashSet<string>(), StringComparer.OrdinalIgnoreCase);
 
     private readonly HashSet<string> _siblingScripts = new(siblingScripts ?? new HashSet<string>(), StringComparer.OrdinalIgnoreCase);
@@ -215,6 +221,23 @@ internal sealed partial class WindowsPowerShell51Check(
         }
 
         if (first is VariableExpressionAst variable && AssignedValues(script, variable.VariablePath.UserPath).Any(value => value is ScriptBlockExpressionAst))
+        {
+            yield break;
+        }
+
+        // [scriptblock]::Create($Text) of a parameter whose every text the caller checks on its own.
+        if (first is VariableExpressionAst created
+            && AssignedValues(script, created.VariablePath.UserPath).ToList() is { Count: > 0 } values
+            && values.All(value => value is InvokeMemberExpressionAst
+            {
+                Static: true,
+                Expression: TypeExpressionAst type,
+                Member: StringConstantExpressionAst { Value: var member },
+                Arguments: [VariableExpressionAst text],
+            } && type.TypeName.FullName.Equals("scriptblock", StringComparison.OrdinalIgnoreCase)
+              && member.Equals("Create", StringComparison.OrdinalIgnoreCase)
+              && _textParameters.Contains(text.VariablePath.UserPath)
+              && script.ParamBlock?.Parameters.Any(p => p.Name.VariablePath.UserPath.Equals(text.VariablePath.UserPath, StringComparison.OrdinalIgnoreCase)) == true))
         {
             yield break;
         }
