@@ -73,7 +73,7 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         var vmPath = new Uri($"/api/v1/hosts/{host.Name}/vms/{vmId}", UriKind.Relative);
         try
         {
-            await Eventually.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, vmPath) is { State: "Running" }, TimeSpan.FromSeconds(180), "the app seeing the guest's VM Running");
+            await app.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, vmPath) is { State: "Running" }, TimeSpan.FromSeconds(180), "the app seeing the guest's VM Running");
         }
         catch (TimeoutException ex)
         {

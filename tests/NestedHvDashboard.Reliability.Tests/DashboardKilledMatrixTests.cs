@@ -114,7 +114,9 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
         var started = DateTime.UtcNow;
         var problems = new List<string>();
         var vmPath = new Uri($"/api/v1/hosts/{host.Name}/vms/{vmId}", UriKind.Relative);
-        await Eventually.HoldsAsync(async () => await VmAsync(http, vmPath) is { State: "Running" }, TimeSpan.FromSeconds(120), "the app seeing the VM Running");
+        // The app's first connection: 180 s, as the page matrix waits. This test starts with four other dashboards and their
+        // hosts, and the browser lane's (a CI run saw 120 s pass here); a timeout's message carries the app's log.
+        await app.HoldsAsync(async () => await VmAsync(http, vmPath) is { State: "Running" }, TimeSpan.FromSeconds(180), "the app seeing the VM Running");
 
         // The PUT answers when the host has answered: it hangs with the cmdlet, and the kill ends it.
         SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
@@ -132,7 +134,7 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
             // The connection died with the app: the caller learns nothing from this request, the audit trail must say it.
         }
 
-        await Eventually.HoldsAsync(async () => await VmAsync(http, vmPath) is not null, TimeSpan.FromSeconds(120), "the restarted app listing the VM");
+        await app.HoldsAsync(async () => await VmAsync(http, vmPath) is not null, TimeSpan.FromSeconds(120), "the restarted app listing the VM");
         await using (var db = Database(app.DataFolder).CreateDbContext())
         {
             var entries = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "MAC spoofing on" && e.VmId == vmId).ToListAsync();
@@ -172,7 +174,7 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
         var before = host.ReadState().FindVm(vmId)!;
         var vmPath = new Uri($"/api/v1/hosts/{host.Name}/vms/{vmId}", UriKind.Relative);
         var was = scenario.Running ? "Running" : "Off";
-        await Eventually.HoldsAsync(async () => await VmAsync(http, vmPath) is { } vm && vm.State == was && vm.Nested == before.ExposeVirtualizationExtensions, TimeSpan.FromSeconds(120), $"the app seeing the VM {was} with nested {(before.ExposeVirtualizationExtensions ? "on" : "off")}");
+        await app.HoldsAsync(async () => await VmAsync(http, vmPath) is { } vm && vm.State == was && vm.Nested == before.ExposeVirtualizationExtensions, TimeSpan.FromSeconds(120), $"the app seeing the VM {was} with nested {(before.ExposeVirtualizationExtensions ? "on" : "off")}");
 
         SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
         var whenRunning = scenario.Power switch { PowerAction.ShutDown => "shutDown", PowerAction.TurnOff => "turnOff", _ => null };
@@ -191,7 +193,7 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
         // kill -9 (Process.Kill) and a new process on the same port and data folder.
         await app.RestartAsync();
         var callsAtKill = Calls(host);
-        await Eventually.HoldsAsync(async () => await VmAsync(http, vmPath) is not null, TimeSpan.FromSeconds(120), "the restarted app listing the VM");
+        await app.HoldsAsync(async () => await VmAsync(http, vmPath) is not null, TimeSpan.FromSeconds(120), "the restarted app listing the VM");
 
         var entries = await EntriesAsync(app.DataFolder, operation);
         Expect(entries.Count == 1, $"{entries.Count} audit entries for the operation, not 1", problems);
@@ -239,7 +241,7 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
         Expect(scenario.Running || !message.Contains("may be left Off", StringComparison.Ordinal), $"the audit says a VM that was off may be left Off by the change: {message}", problems);
 
         // The restarted app shows the VM as the host has it: through the API, then in Chromium on the activity page and the VM's page.
-        await Eventually.HoldsAsync(async () => await VmAsync(http, vmPath) is { } vm && vm.State == now.ToString() && vm.Nested == after.ExposeVirtualizationExtensions,
+        await app.HoldsAsync(async () => await VmAsync(http, vmPath) is { } vm && vm.State == now.ToString() && vm.Nested == after.ExposeVirtualizationExtensions,
             TimeSpan.FromSeconds(60), "the app showing the VM's real state");
         var onPage = entries.Count == 1
             ? await OutcomeOnPage.ExpectInterruptedAsync(browser, app, signedIn, host.Name, entries[0].Id, says, problems)

@@ -63,7 +63,7 @@ public sealed partial class DashboardKilledPageMatrixTests
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
         foreach (var id in ids)
         {
-            await Eventually.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, id)) is { State: "Running", Nested: false }, Wait, "the app seeing both VMs Running with nested off");
+            await app.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, id)) is { State: "Running", Nested: false }, Wait, "the app seeing both VMs Running with nested off");
         }
 
         int[] callsAtKill;

@@ -53,7 +53,7 @@ public sealed partial class DashboardKilledPageMatrixTests
         {
             ResetHost(host, reset);
             // The app has dropped the half-made VM of the case before (it reads the host again): the page starts as the host is.
-            await Eventually.HoldsAsync(async () => await VmNamesAsync(http, host) is { } names && !names.Contains(FaultScenario.NewVmName), Wait, $"the app no longer listing {FaultScenario.NewVmName} after the host's reset");
+            await app.HoldsAsync(async () => await VmNamesAsync(http, host) is { } names && !names.Contains(FaultScenario.NewVmName), Wait, $"the app no longer listing {FaultScenario.NewVmName} after the host's reset");
         }
 
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
@@ -153,12 +153,12 @@ public sealed partial class DashboardKilledPageMatrixTests
             string[]? listed = null;
             try
             {
-                await Eventually.HoldsAsync(async () => (listed = await VmNamesAsync(http, host)) is not null, Wait, "");
+                await app.HoldsAsync(async () => (listed = await VmNamesAsync(http, host)) is not null, Wait, "the restarted app listing the host's VMs");
                 Expect(!listed!.Contains(FaultScenario.NewVmName), $"the restarted app lists {FaultScenario.NewVmName} although the host has none", problems);
             }
-            catch (TimeoutException)
+            catch (TimeoutException timeout)
             {
-                problems.Add("the restarted app never read the host's VMs");
+                problems.Add($"the restarted app never read the host's VMs: {timeout.Message}");
             }
         }
 

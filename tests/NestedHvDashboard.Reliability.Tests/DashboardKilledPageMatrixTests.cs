@@ -78,7 +78,7 @@ public sealed partial class DashboardKilledPageMatrixTests(ITestOutputHelper out
         var problems = new List<string>();
         ResetHost(host, reset);
         var lastAudit = (await EntriesAsync(app.DataFolder)).Select(e => e.Id).DefaultIfEmpty(0).Max();
-        await Eventually.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vmId)) is { State: "Running" }, Wait, "the app seeing the guest's VM Running");
+        await app.HoldsAsync(async () => await DashboardKilledMatrixTests.VmAsync(http, VmPath(host, vmId)) is { State: "Running" }, Wait, "the app seeing the guest's VM Running");
         int[] callsAtKill;
         await using (var context = await OutcomeOnPage.ContextAsync(browser, app, signedIn))
         {
