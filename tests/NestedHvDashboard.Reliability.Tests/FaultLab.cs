@@ -49,10 +49,13 @@ public sealed class FaultLab : IAsyncDisposable
     public SshTestHost Host { get; }
 
     /// <summary>
-    /// The host's timeout: 3 s, or twice what opening a session took at the start when the box is so busy that pwsh starts
-    /// slower than that (the timeout bounds opening the session too, and every case after a kill opens a new one).
+    /// The host's timeout: 3 s, or twice what opening a session took when the box is so busy that pwsh starts slower than
+    /// that (the timeout bounds opening the session too, and every case after a kill opens a new one). Measured at the start
+    /// and again at each reset that restarts the host, so that it follows the load of the moment: measured once, a lane that
+    /// began with five dashboards and a browser lane starting beside it kept 56 s for all its cases, and a frozen host's case
+    /// then took 120-175 s instead of 20-40.
     /// </summary>
-    public TimeSpan HostTimeout { get; private init; }
+    public TimeSpan HostTimeout { get; private set; }
 
     public IHyperVHost Engine => _engine;
 
@@ -95,13 +98,7 @@ public sealed class FaultLab : IAsyncDisposable
             await db.Database.MigrateAsync();
         }
 
-        var opened = System.Diagnostics.Stopwatch.StartNew();
-        await using (var probe = HyperVHostFactory.Create(host.Settings(TimeSpan.FromSeconds(120))))
-        {
-            await probe.GetHostFactsAsync(CancellationToken.None);
-        }
-
-        var timeout = TimeSpan.FromSeconds(Math.Min(90, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
+        var timeout = await MeasureTimeoutAsync(host, TimeSpan.FromSeconds(120));
         var settings = new DatabaseSettings(DatabaseProvider.Sqlite, connection, "fault matrix audit trail");
         return new FaultLab(host, folder, new ContextFactory(options), settings, Create(host, timeout)) { HostTimeout = timeout };
     }
@@ -122,6 +119,7 @@ public sealed class FaultLab : IAsyncDisposable
         if (restart)
         {
             await _engine.DisposeAsync();
+            HostTimeout = await MeasureTimeoutAsync(Host, TimeSpan.FromSeconds(Math.Max(90, 4 * HostTimeout.TotalSeconds)));
             _engine = Create(Host, HostTimeout);
         }
 
@@ -138,6 +136,29 @@ public sealed class FaultLab : IAsyncDisposable
                 return false;
             }
         }, TimeSpan.FromSeconds(Math.Max(90, 4 * HostTimeout.TotalSeconds)), $"host {Host.Name} answering after a reset");
+    }
+
+    /// <summary>
+    /// Twice what opening a new session and reading the host took (at least <see cref="ShortestTimeout"/>, at most 90 s),
+    /// polled until the host answers (pwsh may still be starting behind a restarted sshd) within <paramref name="patience"/>.
+    /// </summary>
+    private static async Task<TimeSpan> MeasureTimeoutAsync(SshTestHost host, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var opened = System.Diagnostics.Stopwatch.StartNew();
+            await using var probe = HyperVHostFactory.Create(host.Settings(TimeSpan.FromSeconds(120)));
+            try
+            {
+                await probe.GetHostFactsAsync(CancellationToken.None);
+                return TimeSpan.FromSeconds(Math.Min(90, Math.Ceiling(Math.Max(ShortestTimeout.TotalSeconds, 2 * opened.Elapsed.TotalSeconds))));
+            }
+            catch (HostOperationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
     }
 
     /// <summary>

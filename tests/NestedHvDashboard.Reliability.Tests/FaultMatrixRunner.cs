@@ -22,10 +22,10 @@ public static class FaultMatrixRunner
     public static async Task<CaseVerdict> RunAsync(FaultLab lab, FaultCase cell, IReadOnlyList<ChangeStep> steps, bool hostBroken)
     {
         var started = DateTime.UtcNow;
-        // A change against a frozen host waits out at most the step, the compensating start and a re-read; past that it is a hang.
-        var changeLimit = (5 * lab.HostTimeout) + TimeSpan.FromSeconds(30);
         var scenario = cell.Scenario;
         await lab.ResetAsync(scenario.State(lab.Host.Name), restart: hostBroken);
+        // A change against a frozen host waits out at most the step, the compensating start and a re-read; past that it is a hang.
+        var changeLimit = (5 * lab.HostTimeout) + TimeSpan.FromSeconds(30);
         var before = lab.Host.ReadState();
         var snapshots = new List<VmSnapshot>();
         foreach (var name in scenario.VmNames)

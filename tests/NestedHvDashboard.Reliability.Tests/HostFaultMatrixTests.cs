@@ -18,7 +18,7 @@ public static class HostFaultMatrix
         var verdicts = new List<CaseVerdict>();
         await using (var lab = await FaultLab.StartAsync(hostName, SimulatedHost.FromJson(FaultScenario.All[0].State(hostName))))
         {
-            output.WriteLine($"host {hostName} over SSH on 127.0.0.1:{lab.Host.Port}, timeout {lab.HostTimeout.TotalSeconds:0} s");
+            output.WriteLine($"host {hostName} over SSH on 127.0.0.1:{lab.Host.Port}, timeout {lab.HostTimeout.TotalSeconds:0} s at the start (measured again at each case that restarts the host)");
             var broken = false;
             for (var i = 0; i < FaultScenario.All.Count; i++)
             {
@@ -33,7 +33,7 @@ public static class HostFaultMatrix
                 {
                     var verdict = await FaultMatrixRunner.RunAsync(lab, cell, steps, hostBroken: fault is not HostFault.Refused);
                     verdicts.Add(verdict);
-                    output.WriteLine(Row(verdict));
+                    output.WriteLine($"{Row(verdict)} timeout {lab.HostTimeout.TotalSeconds:0} s |");
                     broken = fault is not HostFault.Refused;
                 }
             }
