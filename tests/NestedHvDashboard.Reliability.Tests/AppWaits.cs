@@ -23,6 +23,10 @@ internal static class AppWaits
         }
     }
 
+    /// <summary><see cref="Eventually.HoldsAsync(Func{bool}, TimeSpan?, string)"/>, with <paramref name="app"/>'s log tail on a timeout.</summary>
+    public static Task HoldsAsync(this DashboardProcess app, Func<bool> condition, TimeSpan limit, string what) =>
+        app.HoldsAsync(() => Task.FromResult(condition()), limit, what);
+
     /// <summary>The last <paramref name="lines"/> lines of <paramref name="text"/>.</summary>
     internal static string Tail(string text, int lines)
     {

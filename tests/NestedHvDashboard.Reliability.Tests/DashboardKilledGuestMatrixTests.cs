@@ -93,7 +93,7 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("nat-create").ClickAsync();
-            await Eventually.HoldsAsync(() => SimulatedFaults.Read(host.StateFile)?.Faults.Exists(f => f.TriggeredAt is not null) == true, TimeSpan.FromSeconds(120), $"{step.Command} reached in the guest");
+            await app.HoldsAsync(() => SimulatedFaults.Read(host.StateFile)?.Faults.Exists(f => f.TriggeredAt is not null) == true, TimeSpan.FromSeconds(120), $"{step.Command} reached in the guest");
 
             // kill -9 (Process.Kill) and a new process on the same port and data folder.
             await app.RestartAsync();

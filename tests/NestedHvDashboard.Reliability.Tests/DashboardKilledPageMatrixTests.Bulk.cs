@@ -96,7 +96,7 @@ public sealed partial class DashboardKilledPageMatrixTests
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("bulk-confirm").ClickAsync();
             await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Timeout });
-            await Eventually.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached (VM {step.Vm + 1}'s step)");
+            await app.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached (VM {step.Vm + 1}'s step)");
 
             // Before the kill the page has told the user how each VM before the hung one ended, and nothing about the hung one (or later ones).
             var results = page.GetByTestId("bulk-results");

@@ -77,7 +77,7 @@ public sealed partial class DashboardKilledPageMatrixTests
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("new-vm-create").ClickAsync();
-            await Eventually.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached");
+            await app.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} #{step.Call} reached");
 
             // The script is one call on the host: it writes its Step row before the hung cmdlet, and the row crosses the SSH
             // connection to the app while the cmdlet hangs. The kill comes once the app has noted the step (a few seconds at most),

@@ -90,7 +90,7 @@ public sealed partial class DashboardKilledPageMatrixTests(ITestOutputHelper out
 
             SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
             await page.GetByTestId("install-hyperv").ClickAsync();
-            await Eventually.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} reached {(FaultCases.IsInstallRestart(step) ? "on the host" : "in the guest")}");
+            await app.HoldsAsync(() => Triggered(host), Wait, $"{step.Command} reached {(FaultCases.IsInstallRestart(step) ? "on the host" : "in the guest")}");
 
             callsAtKill = Calls(host, commands);
             await app.RestartAsync();
