@@ -76,17 +76,31 @@ public sealed class HostSideInventoryWatch : IHostSideInventoryWatch
                 "The host-side watch holds one of the host's connections; it needs MaxConcurrency of at least 2.");
         }
 
-        var command = new HostCommand(
-            HostScript.WatchInventory,
-            new Dictionary<string, object?>
-            {
-                ["Interval"] = _interval.TotalSeconds,
-                ["ConfigInterval"] = _configInterval.TotalSeconds,
-                ["MetricsInterval"] = _metricsInterval.TotalSeconds,
-            },
-            Operation);
-        HostFacts? facts = null;
+        var parameters = new Dictionary<string, object?>
+        {
+            ["Interval"] = _interval.TotalSeconds,
+            ["ConfigInterval"] = _configInterval.TotalSeconds,
+            ["MetricsInterval"] = _metricsInterval.TotalSeconds,
+        };
         var vms = new Dictionary<Guid, VmSnapshot>();
+        if (host.KnownVms is { Count: > 0 } known)
+        {
+            // Taken over from another instance: the script starts from these VMs' fast fields, and this watch from their
+            // configuration, so the first read reads configuration only for VMs new or changed state.
+            foreach (var vm in known)
+            {
+                vms[vm.Id] = vm;
+            }
+
+            parameters["KnownIds"] = known.Select(vm => vm.Id.ToString("D")).ToArray();
+            parameters["KnownNames"] = known.Select(vm => vm.Name).ToArray();
+            parameters["KnownStates"] = known.Select(vm => vm.State.ToString()).ToArray();
+            parameters["KnownMemory"] = known.Select(vm => vm.MemoryAssignedBytes).ToArray();
+            dashboardHost.RememberNames(known);
+        }
+
+        var command = new HostCommand(HostScript.WatchInventory, parameters, Operation);
+        HostFacts? facts = null;
         var cycle = new List<PSObject>();
         var fresh = new ConcurrentQueue<VmSnapshot>();
         HostFacts? refreshedFacts = null;

@@ -25,20 +25,26 @@ public sealed partial class InventoryMonitor
 
             try
             {
+                MonitoredHost? seeded = null;
                 if (!EveryHostOwned)
                 {
                     LogOwned(host.Name, lease.Fence);
 
                     // A host new to this instance's store shows as Connecting; one taken over keeps its last known state
-                    // (from its former owner) until this instance's first read.
-                    if (_store.GetSnapshot(host.Name).Find(host.Name) is null)
+                    // (from its former owner) until this instance's first read, and that read starts from it.
+                    var known = _store.GetSnapshot(host.Name).Find(host.Name);
+                    if (known is null)
                     {
                         _store.SetHostStatus(host.Name, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow()));
+                    }
+                    else if (TakenOver(known) is { } vms)
+                    {
+                        seeded = host with { KnownVms = vms };
                     }
                 }
 
                 using var watching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
-                await WatchOwnedHostAsync(host, lease, watching.Token);
+                await WatchOwnedHostAsync(host, seeded, lease, watching.Token);
             }
             finally
             {
@@ -54,12 +60,23 @@ public sealed partial class InventoryMonitor
         }
     }
 
+    /// <summary>
+    /// The VMs a host taken over can be watched from (<see cref="MonitoredHost.KnownVms"/>): those its former owner last
+    /// reported, when it was reading the host (facts known, and Connected, or Connecting as "owner stopped"); null when the
+    /// host was failing there, or nothing is known of it.
+    /// </summary>
+    internal static IReadOnlyList<VirtualMachines.VmSnapshot>? TakenOver(HostInventoryState known) =>
+        known is { Facts: not null, Status.State: HostConnectionState.Connected or HostConnectionState.Connecting } ? known.Vms : null;
+
     // Returns when the lease is lost or the loop stops (token canceled); never marks the host failed for that.
-    private async Task WatchOwnedHostAsync(MonitoredHost host, HostLease lease, CancellationToken token)
+    // seeded: the host with the VMs it was taken over with, for the first session only (a reconnect reads everything).
+    private async Task WatchOwnedHostAsync(MonitoredHost host, MonitoredHost? seeded, HostLease lease, CancellationToken token)
     {
         var backoff = new ReconnectBackoff(_options.ReconnectDelay, _options.MaxReconnectDelay);
         while (!token.IsCancellationRequested)
         {
+            var watched = seeded ?? host;
+            seeded = null;
             try
             {
                 if (host.Endpoint is { } endpoint)
@@ -73,7 +90,7 @@ public sealed partial class InventoryMonitor
                 var turn = 1;
                 try
                 {
-                    await foreach (var inventory in _watch.WatchAsync(host, token))
+                    await foreach (var inventory in _watch.WatchAsync(watched, token))
                     {
                         if (Interlocked.Exchange(ref turn, 0) == 1)
                         {

@@ -43,4 +43,12 @@ public sealed record MonitoredHost(IHyperVHost Host, TimeSpan Timeout, (string A
 {
     /// <summary>The host's name.</summary>
     public string Name => Host.Name;
+
+    /// <summary>
+    /// The host's VMs as this instance already has them when it takes the host over from another instance (the cluster's
+    /// feed gave them), for a watch that can start from them: its first read then reads every VM's state but the
+    /// configuration only of the VMs that are new or changed state, and the others' at its next configuration cycle.
+    /// Null (a single instance, a reconnect, a host new to this instance): the first read reads everything.
+    /// </summary>
+    public IReadOnlyList<VirtualMachines.VmSnapshot>? KnownVms { get; init; }
 }

@@ -13,8 +13,20 @@
 # - metrics (CPU usage, uptime): not changes; one compact Metrics row every MetricsInterval seconds
 #   with the VMs whose metrics moved ("id|cpu|uptimeTicks;...").
 # A VmRemoved row for a VM that is gone, and a Tick row closing every cycle (the heartbeat). The
-# first cycle writes everything.
-param([double] $Interval = 2, [double] $ConfigInterval = 30, [double] $MetricsInterval = 4)
+# first cycle writes everything, unless the dashboard gives the VMs it already knows (KnownIds with
+# their KnownNames, KnownStates and KnownMemory, in the same order: a host taken over from another
+# dashboard instance): the first cycle then writes only what differs from them, reads configuration
+# only for the VMs new or changed state, and the others' at the first configuration cycle, one
+# ConfigInterval later.
+param(
+    [double] $Interval = 2,
+    [double] $ConfigInterval = 30,
+    [double] $MetricsInterval = 4,
+    [string[]] $KnownIds = @(),
+    [string[]] $KnownNames = @(),
+    [string[]] $KnownStates = @(),
+    [long[]] $KnownMemory = @()
+)
 
 $ErrorActionPreference = 'Stop'
 if ($null -eq (Get-Command -Name Start-Sleep -CommandType Cmdlet, Function, Alias -ErrorAction SilentlyContinue)) {
@@ -29,6 +41,19 @@ $lastMetrics = @{}
 $sequence = [long]0
 $nextConfig = [DateTime]::MinValue
 $nextMetrics = [DateTime]::UtcNow.AddSeconds($MetricsInterval)
+if ($KnownIds.Count -gt 0) {
+    if ($KnownNames.Count -ne $KnownIds.Count -or $KnownStates.Count -ne $KnownIds.Count -or $KnownMemory.Count -ne $KnownIds.Count) {
+        Write-Error -Message "KnownIds has $($KnownIds.Count) VMs but KnownNames $($KnownNames.Count), KnownStates $($KnownStates.Count) and KnownMemory $($KnownMemory.Count): they go in the same order, one each." -Category InvalidArgument -ErrorId 'KnownVmsMismatch' -ErrorAction Stop
+    }
+    for ($i = 0; $i -lt $KnownIds.Count; $i++) {
+        $id = $KnownIds[$i].ToLowerInvariant()
+        # As a cycle keeps them (CPU usage and uptime are metrics, never compared); an empty configuration text, so that
+        # a known VM gone is reported removed and the first configuration cycle sends every VM's rows once.
+        $lastFast[$id] = @($KnownNames[$i], $KnownStates[$i], $KnownMemory[$i], 0, [long]0)
+        $lastConfig[$id] = ''
+    }
+    $nextConfig = [DateTime]::UtcNow.AddSeconds($ConfigInterval)
+}
 
 # GetSummaryInformation of Msvm_VirtualSystemManagementService (root\virtualization\v2), documented at
 # learn.microsoft.com/windows/win32/hyperv_v2/getsummaryinformation-msvm-virtualsystemmanagementservice: with no

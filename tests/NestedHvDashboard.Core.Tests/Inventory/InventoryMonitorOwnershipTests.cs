@@ -1,6 +1,9 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
+using NestedHvDashboard.Core.VirtualMachines;
 using static NestedHvDashboard.Core.Tests.Inventory.InventoryData;
 
 namespace NestedHvDashboard.Core.Tests.Inventory;
@@ -113,6 +116,61 @@ public sealed class InventoryMonitorOwnershipTests : IAsyncLifetime
         Assert.Null(StatusOf("beta"));
     }
 
+    [Fact]
+    public async Task A_host_taken_over_while_its_former_owner_read_it_is_watched_from_the_vms_it_reported_and_a_reconnect_reads_everything()
+    {
+        // What this instance's store holds from the feed before it takes the hosts: gamma read and Connected at its former
+        // owner; delta Unreachable there; epsilon never heard of.
+        var store = new InventoryStore(new InventoryFeedOptions { BatchInterval = TimeSpan.FromMilliseconds(10) });
+        var reported = new[] { Vm(Guid.NewGuid(), "g1"), Vm(Guid.NewGuid(), "g2") };
+        store.ApplyInventory("gamma", Read("gamma", reported));
+        store.SetHostStatus("gamma", new HostStatus(HostConnectionState.Connected, _time.GetUtcNow()));
+        store.ApplyInventory("delta", Read("delta", Vm(Guid.NewGuid(), "d1")));
+        store.SetHostStatus("delta", new HostStatus(HostConnectionState.Unreachable, _time.GetUtcNow(), "refused"));
+        var watch = new RecordingWatch();
+        var ownership = new FakeOwnership();
+        using var monitor = new InventoryMonitor(
+            [new(new FakeHost("gamma"), HostTimeout), new(new FakeHost("delta"), HostTimeout), new(new FakeHost("epsilon"), HostTimeout)],
+            store,
+            new InventoryMonitorOptions { ReconnectDelay = TimeSpan.FromMilliseconds(200), MaxReconnectDelay = TimeSpan.FromMilliseconds(800) },
+            NullLogger<InventoryMonitor>.Instance,
+            watch,
+            _time,
+            ownership);
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            ownership.Grant("gamma");
+            ownership.Grant("delta");
+            ownership.Grant("epsilon");
+            await AdvanceUntilAsync(() => watch.Sessions("gamma").Count >= 2 && watch.Sessions("delta").Count >= 1 && watch.Sessions("epsilon").Count >= 1, "every host watched, gamma twice");
+
+            var gamma = watch.Sessions("gamma");
+            Assert.Equal(reported, gamma[0]);
+            Assert.Null(gamma[1]);
+            Assert.Null(watch.Sessions("delta")[0]);
+            Assert.Null(watch.Sessions("epsilon")[0]);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None).WaitAsync(Patience);
+        }
+    }
+
+    [Fact]
+    public void Only_a_host_its_former_owner_was_reading_is_taken_over_from_its_vms()
+    {
+        var vms = new[] { Vm(Guid.NewGuid(), "one") };
+        HostInventoryState Known(HostConnectionState state, bool facts = true) =>
+            new("alpha", new HostStatus(state, _time.GetUtcNow()), facts ? Facts("alpha") : null, vms, 1, _time.GetUtcNow());
+
+        Assert.Same(vms, InventoryMonitor.TakenOver(Known(HostConnectionState.Connected)));
+        Assert.Same(vms, InventoryMonitor.TakenOver(Known(HostConnectionState.Connecting)));
+        Assert.Null(InventoryMonitor.TakenOver(Known(HostConnectionState.Unreachable)));
+        Assert.Null(InventoryMonitor.TakenOver(Known(HostConnectionState.AuthenticationFailed)));
+        Assert.Null(InventoryMonitor.TakenOver(Known(HostConnectionState.Connected, facts: false)));
+    }
+
     // Moves fake time a step at a time, letting the loops run, until the condition holds.
     private async Task AdvanceUntilAsync(Func<bool> condition, string what)
     {
@@ -132,6 +190,47 @@ public sealed class InventoryMonitorOwnershipTests : IAsyncLifetime
 
             Assert.True(++steps < 200, $"{what}: not within {steps} steps of host time");
             _time.Advance(Step);
+        }
+    }
+
+    /// <summary>
+    /// Records the known VMs each watch session was started with; the first session of each host yields one inventory and
+    /// ends (as a host that broke), every later one yields one and stays.
+    /// </summary>
+    private sealed class RecordingWatch : IHostInventoryWatch
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, List<IReadOnlyList<VmSnapshot>?>> _sessions = new(StringComparer.OrdinalIgnoreCase);
+
+        public IReadOnlyList<IReadOnlyList<VmSnapshot>?> Sessions(string host)
+        {
+            lock (_gate)
+            {
+                return _sessions.TryGetValue(host, out var sessions) ? [.. sessions] : [];
+            }
+        }
+
+        public async IAsyncEnumerable<HostInventory> WatchAsync(MonitoredHost host, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            int session;
+            lock (_gate)
+            {
+                if (!_sessions.TryGetValue(host.Name, out var sessions))
+                {
+                    _sessions[host.Name] = sessions = [];
+                }
+
+                sessions.Add(host.KnownVms);
+                session = sessions.Count;
+            }
+
+            yield return Read(host.Name, [.. host.KnownVms ?? []]);
+            if (session == 1)
+            {
+                yield break;
+            }
+
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         }
     }
 

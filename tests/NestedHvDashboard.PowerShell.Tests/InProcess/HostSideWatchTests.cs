@@ -326,6 +326,73 @@ public sealed class HostSideWatchTests : IAsyncLifetime, IDisposable
         Assert.Contains(rows, row => Text(row, "Values").Contains(running.Id.ToString(), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_watch_taken_over_with_known_vms_reads_only_what_is_new_or_changed_state_and_the_rest_at_the_config_interval()
+    {
+        // What the instance taking the host over has from the former owner: plain01 as it was (but with a processor count
+        // the host no longer has: a change the former owner did not live to see), net01 as Running (it is Off now), a VM
+        // the host no longer has, and not chk01 (created since).
+        var read = await DashboardHost.GetInventoryAsync();
+        var plain = read.Vms.Single(v => v.Id == _plain.Id);
+        var gone = plain with { Id = Guid.NewGuid(), Name = "gone01" };
+        var known = new[]
+        {
+            plain with { ProcessorCount = 7 },
+            read.Vms.Single(v => v.Id == _twoAdapters.Id) with { State = Core.VirtualMachines.VmState.Running },
+            gone,
+        };
+        var cycles = new ConcurrentQueue<WatchCycle>();
+        var watch = new HostSideInventoryWatch(Interval, configInterval: TimeSpan.FromSeconds(2)) { CycleObserver = cycles.Enqueue };
+        await using var inventories = watch.WatchAsync(Monitored with { KnownVms = known }, _bound.Token).GetAsyncEnumerator(_bound.Token);
+
+        Assert.True(await inventories.MoveNextAsync());
+        var first = inventories.Current;
+        Assert.True(cycles.TryDequeue(out var cycle));
+
+        // The first cycle: the host, the configuration of net01 (changed state) and chk01 (new) only, gone01 removed.
+        Assert.Equal(["Adapter", "Adapter", "Adapter", "Host", "Vm", "Vm", "VmRemoved", "WatchState"], Kinds(cycle));
+        Assert.Equal(
+            new[] { _twoAdapters.Id, _checkpointed.Id }.Select(id => id.ToString()).Order(StringComparer.Ordinal),
+            cycle.Rows.Where(r => HostRows.KindOf(r) == "Vm").Select(r => Text(r, "Id")).Order(StringComparer.Ordinal));
+        Assert.Equal(gone.Id.ToString(), Text(Assert.Single(cycle.Rows, r => HostRows.KindOf(r) == "VmRemoved"), "Id"));
+
+        // The first inventory: every VM the host has, plain01 still as known (its configuration is read at the config
+        // interval), the others as the host has them.
+        Assert.Equal(read.Vms.Select(v => v.Id).Order(), first.Vms.Select(v => v.Id).Order());
+        Assert.Equal(7, first.Vms.Single(v => v.Id == _plain.Id).ProcessorCount);
+        Assert.True(first.Vms.Single(v => v.Id == _twoAdapters.Id).SameAs(read.Vms.Single(v => v.Id == _twoAdapters.Id)));
+        Assert.True(first.Vms.Single(v => v.Id == _checkpointed.Id).SameAs(read.Vms.Single(v => v.Id == _checkpointed.Id)));
+        Assert.True(first.Facts.SameAs(read.Facts));
+
+        // The first configuration cycle reads plain01 as the host has it.
+        var corrected = await NextWhereAsync(inventories, i => i.Vms.Single(v => v.Id == _plain.Id).ProcessorCount != 7);
+        Assert.True(corrected.Vms.Single(v => v.Id == _plain.Id).SameAs(plain));
+    }
+
+    [Fact]
+    public async Task Known_vms_in_arrays_of_different_lengths_are_refused_naming_the_counts()
+    {
+        var command = new HostCommand(
+            HostScript.WatchInventory,
+            new Dictionary<string, object?>
+            {
+                ["KnownIds"] = new[] { _plain.Id.ToString(), _twoAdapters.Id.ToString() },
+                ["KnownNames"] = new[] { "plain01" },
+                ["KnownStates"] = new[] { "Off", "Off" },
+                ["KnownMemory"] = new[] { 0L, 0L },
+            },
+            "watch with known VMs");
+
+        var error = await Assert.ThrowsAsync<HostOperationException>(async () =>
+        {
+            await foreach (var row in DashboardHost.Session.StreamAsync(command, Timeout, _ => true, _bound.Token))
+            {
+                Assert.Fail($"A row came: {HostRows.KindOf(row)}");
+            }
+        });
+        Assert.Contains("KnownIds has 2 VMs but KnownNames 1, KnownStates 2 and KnownMemory 2", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<HostInventory> NextWhereAsync(IAsyncEnumerator<HostInventory> inventories, Func<HostInventory, bool> condition)
     {
         while (await inventories.MoveNextAsync())
