@@ -220,7 +220,9 @@ public sealed partial class ClusterFeedReplicator
         }
     }
 
-    // An owner's read times, each taken when this instance follows that owner under that fence and holds its full state.
+    // An owner's read times, each taken when this instance follows that owner under that fence and holds its full state. A
+    // read under a newer fence than the one followed is a new owner whose full state did not arrive (a lost message) and whose
+    // reads found nothing new, so no change or metric names its fence: its full state is asked for, at most once a second.
     private void ApplyReads(string instance, IReadOnlyList<FeedRead> reads)
     {
         foreach (var read in reads)
@@ -231,17 +233,34 @@ public sealed partial class ClusterFeedReplicator
             }
 
             bool follows;
+            var ask = false;
             lock (_tracksGate)
             {
-                follows = _tracks.TryGetValue(read.Host, out var track)
-                    && track is { HasState: true, OwnerStoppedShown: false }
-                    && track.Fence == read.Fence
-                    && string.Equals(track.Instance, instance, StringComparison.Ordinal);
+                _tracks.TryGetValue(read.Host, out var track);
+                if (track is null || read.Fence > track.Fence)
+                {
+                    track = new HostTrack(read.Fence, instance, 0, hasState: false);
+                    _tracks[read.Host] = track;
+                }
+
+                var sameOwner = track.Fence == read.Fence && string.Equals(track.Instance, instance, StringComparison.Ordinal);
+                follows = sameOwner && track is { HasState: true, OwnerStoppedShown: false };
+                var now = _time.GetUtcNow();
+                if (sameOwner && !track.HasState && (track.AskedAt is not { } asked || now - asked >= RecheckInterval))
+                {
+                    track.AskedAt = now;
+                    ask = true;
+                }
             }
 
             if (follows)
             {
                 _store.ApplyReplicatedReadAt(read.Host, read.ReadAt);
+            }
+            else if (ask)
+            {
+                LogAskingState(read.Host, instance, 0);
+                Post(new Outgoing(FeedMessageKind.StateRequest, read.Host, Number: Interlocked.Increment(ref _requestNumber)));
             }
         }
     }

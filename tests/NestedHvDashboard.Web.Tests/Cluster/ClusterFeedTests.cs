@@ -168,6 +168,41 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_new_owner_whose_full_state_never_arrived_is_followed_from_its_reads_which_ask_for_that_state()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
+        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
+        leases.Grant(H1, "A");
+        var vm = Vm("web01");
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && Same(c.Host(H1), a.Host(H1)));
+
+        // C takes the host over but its full state is lost; its reads find nothing new, so no change or metric names its
+        // fence either: only its read times do. B asks for C's state from them, and then shows C's reads.
+        await using var fromC = new BatchRecorder(c.Store);
+        leases.Grant(H1, "C", tellNewOwner: false);
+        var taken = a.Host(H1)!.ReadAt!.Value.AddMinutes(1);
+        c.Store.ApplyInventory(H1, new HostInventory(Facts(H1), [vm], taken));
+        var later = taken;
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                // C keeps reading the host, as its watch does every cycle.
+                later = later.AddSeconds(1);
+                c.Store.ApplyInventory(H1, new HostInventory(Facts(H1), [vm], later));
+                return b.Host(H1)!.ReadAt > taken;
+            },
+            TimeSpan.FromSeconds(20),
+            "B showing a read of C's");
+        Assert.True(Same(b.Host(H1), c.Host(H1)));
+        Assert.Empty(fromC.Changes);
+        Assert.Empty(fromC.Batches.SelectMany(batch => batch.MetricUpdates));
+    }
+
+    [Fact]
     public async Task A_host_whose_owner_stopped_shows_connecting_naming_it_until_the_new_owner_state_arrives()
     {
         await using var redis = await RedisServer.StartNewAsync();

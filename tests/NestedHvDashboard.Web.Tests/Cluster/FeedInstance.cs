@@ -33,8 +33,12 @@ internal sealed class FakeLeases
         }
     }
 
-    /// <summary>Gives <paramref name="host"/> to <paramref name="instance"/> under a new fence; the old owner is told it lost it.</summary>
-    public long Grant(string host, string instance)
+    /// <summary>
+    /// Gives <paramref name="host"/> to <paramref name="instance"/> under a new fence; the old owner is told it lost it, and the
+    /// new one that it took it unless <paramref name="tellNewOwner"/> is false (then it sends no full state for it: as if that
+    /// message were lost).
+    /// </summary>
+    public long Grant(string host, string instance, bool tellNewOwner = true)
     {
         string? previous;
         long fence;
@@ -52,7 +56,11 @@ internal sealed class FakeLeases
             ((View)ViewFor(previous)).RaiseReleased(host);
         }
 
-        ((View)ViewFor(instance)).RaiseAcquired(host, fence);
+        if (tellNewOwner)
+        {
+            ((View)ViewFor(instance)).RaiseAcquired(host, fence);
+        }
+
         return fence;
     }
 
