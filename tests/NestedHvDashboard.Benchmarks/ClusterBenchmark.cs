@@ -191,6 +191,7 @@ internal static class ClusterBenchmark
             var clock = Stopwatch.StartNew();
             await cluster[victim].KillAsync();
             double? ownedAfter = null;
+            List<string> stuck = owned;
             while (clock.Elapsed < TimeSpan.FromMinutes(2))
             {
                 var now = await OwnersAsync(clients, survivors);
@@ -200,7 +201,8 @@ internal static class ClusterBenchmark
                 }
 
                 var seen = await Task.WhenAll(survivors.Select(s => HostsAsync(clients[s])));
-                if (owned.All(h => now.TryGetValue(h, out var o) && o.Count == 1 && seen.All(list => list.TryGetValue(h, out var x) && x.Status == "connected" && x.ReadAt > killedAt)))
+                stuck = [.. owned.Where(h => !(now.TryGetValue(h, out var o) && o.Count == 1 && seen.All(list => list.TryGetValue(h, out var x) && x.Status == "connected" && x.ReadAt > killedAt)))];
+                if (stuck.Count == 0)
                 {
                     break;
                 }
@@ -215,6 +217,18 @@ internal static class ClusterBenchmark
                 {
                     var list = await HostsAsync(clients[s]);
                     Console.WriteLine(Invariant($"  not taken over on {s}: {string.Join(", ", owned.Select(h => $"{h} owner {string.Join("+", now.GetValueOrDefault(h) ?? [])} {(list.TryGetValue(h, out var x) ? $"{x.Status} read {x.ReadAt:HH:mm:ss.fff}" : "missing")}"))} (killed {killedAt:HH:mm:ss.fff})"));
+                }
+
+                // What the hosts that did not make it went through on each survivor, from its log.
+                foreach (var h in stuck)
+                {
+                    foreach (var s in survivors)
+                    {
+                        foreach (var line in TakeoverTimeline.LinesAbout(cluster[s].DataFolder, h, killedAt))
+                        {
+                            Console.WriteLine($"    {s}: {line}");
+                        }
+                    }
                 }
             }
 

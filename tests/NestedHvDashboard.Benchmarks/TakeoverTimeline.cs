@@ -55,6 +55,22 @@ internal static partial class TakeoverTimeline
             $"took {owned.Count} hosts at {took[0]:0.0}–{took[^1]:0.0} s; owned → connected p50 {At(reads, 0.5):0.0} s, max {At(reads, 1):0.0} s ({connected.Count} connected, the last at {(connected.Count > 0 ? connected.Values.Max(S) : double.NaN):0.0} s)");
     }
 
+    /// <summary>The log lines (of every level) naming <paramref name="host"/> since <paramref name="since"/>: what one host went through when its takeover did not end.</summary>
+    public static IReadOnlyList<string> LinesAbout(string dataFolder, string host, DateTimeOffset since)
+    {
+        var folder = Path.Combine(dataFolder, "logs");
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        return [.. Directory.GetFiles(folder, "dashboard-*.log").Order(StringComparer.Ordinal).SelectMany(ReadShared)
+            .Where(line => line.Contains(host, StringComparison.OrdinalIgnoreCase)
+                && line.Length > 29
+                && DateTimeOffset.TryParseExact(line[..29], "yyyy-MM-dd HH:mm:ss.fff zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+                && at >= since)];
+    }
+
     private static double At(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     // The app writes its log while this reads it.
