@@ -222,7 +222,8 @@ public sealed partial class ClusterFeedReplicator
 
     // An owner's read times, each taken when this instance follows that owner under that fence and holds its full state. A
     // read under a newer fence than the one followed is a new owner whose full state did not arrive (a lost message) and whose
-    // reads found nothing new, so no change or metric names its fence: its full state is asked for, at most once a second.
+    // reads found nothing new, so no change or metric names its fence; a read whose sequence is past the last message applied
+    // here says a message was lost with nothing after it. Either way the full state is asked for, at most once a second.
     private void ApplyReads(string instance, IReadOnlyList<FeedRead> reads)
     {
         foreach (var read in reads)
@@ -244,6 +245,13 @@ public sealed partial class ClusterFeedReplicator
                 }
 
                 var sameOwner = track.Fence == read.Fence && string.Equals(track.Instance, instance, StringComparison.Ordinal);
+                if (sameOwner && track.HasState && read.Sequence > track.Sequence)
+                {
+                    // The owner sent more about the host than arrived here (a lost message with nothing after it to show the gap).
+                    track.HasState = false;
+                    track.Sequence = read.Sequence;
+                }
+
                 follows = sameOwner && track is { HasState: true, OwnerStoppedShown: false };
                 var now = _time.GetUtcNow();
                 if (sameOwner && !track.HasState && (track.AskedAt is not { } asked || now - asked >= RecheckInterval))

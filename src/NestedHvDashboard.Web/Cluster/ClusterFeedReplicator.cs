@@ -239,8 +239,15 @@ public sealed partial class ClusterFeedReplicator : BackgroundService
             case FeedMessageKind.StateRequest:
                 return new FeedMessage(FeedMessageKind.StateRequest, Me, item.Host, 0, item.Number);
             case FeedMessageKind.Reads:
-                // Each under the fence it was read under: another instance takes a time only from the owner it follows.
-                return new FeedMessage(FeedMessageKind.Reads, Me, null, 0, 0, Reads: item.Reads);
+                // Each under the fence it was read under: another instance takes a time only from the owner it follows. Each
+                // with the number of the last message sent about the host, composed here in the order they go out.
+                return new FeedMessage(
+                    FeedMessageKind.Reads,
+                    Me,
+                    null,
+                    0,
+                    0,
+                    Reads: [.. (item.Reads ?? []).Select(read => _sent.TryGetValue(read.Host, out var sent) && sent.Fence == read.Fence ? read with { Sequence = sent.Sequence } : read)]);
         }
 
         var host = item.Host!;

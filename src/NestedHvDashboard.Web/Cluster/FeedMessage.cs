@@ -66,8 +66,12 @@ public sealed record FeedMessage(
 /// <param name="Host">The host.</param>
 /// <param name="Fence">The owner's lease fence for the host: another instance takes the time only from the owner it follows.</param>
 /// <param name="ReadAt">When the owner last read the host.</param>
+/// <param name="Sequence">
+/// The number of the owner's last message about the host under that fence when the read went out (0: not said): an instance
+/// that has a lower one missed a message, though no later change shows the gap, and asks for the host's full state.
+/// </param>
 [MessagePackObject]
-public readonly record struct FeedRead([property: Key(0)] string Host, [property: Key(1)] long Fence, [property: Key(2)] DateTimeOffset ReadAt);
+public readonly record struct FeedRead([property: Key(0)] string Host, [property: Key(1)] long Fence, [property: Key(2)] DateTimeOffset ReadAt, [property: Key(3)] long Sequence = 0);
 
 /// <summary>
 /// One change on the wire: an <see cref="InventoryChange"/> without what the message already says (the host) or what means

@@ -203,6 +203,36 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_read_time_that_says_the_owner_sent_more_than_arrived_asks_the_owner_for_its_full_state()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
+        var fence = leases.Grant(H1, "A");
+        Read(a.Store, H1, Vm("web01"));
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+        var channel = StackExchange.Redis.RedisChannel.Literal("nhvtest:feed");
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await a.Redis.GetSubscriber().SubscribeAsync(channel, (_, value) =>
+        {
+            if (FeedMessages.Deserialize((byte[])value!) is { Kind: FeedMessageKind.StateRequest, Instance: "B", Host: H1 })
+            {
+                asked.TrySetResult();
+            }
+        });
+
+        // A's read times with the number of its last message about the host: B, which applied them all, asks for nothing.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.False(asked.Task.IsCompleted, "B asked for the state although it had every message");
+
+        // A says it sent a message B never got (lost, and nothing after it to show the gap): B asks for the state.
+        await a.Redis.GetSubscriber().PublishAsync(channel, FeedMessages.Serialize(new FeedMessage(
+            FeedMessageKind.Reads, "A", null, 0, 0, Reads: [new FeedRead(H1, fence, DateTimeOffset.UtcNow, Sequence: 1_000)])));
+        await asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_host_whose_owner_stopped_shows_connecting_naming_it_until_the_new_owner_state_arrives()
     {
         await using var redis = await RedisServer.StartNewAsync();
