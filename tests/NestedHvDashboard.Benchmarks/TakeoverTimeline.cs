@@ -10,6 +10,9 @@ namespace NestedHvDashboard.Benchmarks;
 /// </summary>
 internal static partial class TakeoverTimeline
 {
+    // "2026-12-06 03:44:52.065 +00:00": the time stamp that starts every line of the app's log files.
+    private const int StampLength = 30;
+
     public static string Describe(string dataFolder, IReadOnlyCollection<string> hosts, DateTimeOffset killedAt)
     {
         var owned = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
@@ -66,8 +69,8 @@ internal static partial class TakeoverTimeline
 
         return [.. Directory.GetFiles(folder, "dashboard-*.log").Order(StringComparer.Ordinal).SelectMany(ReadShared)
             .Where(line => line.Contains(host, StringComparison.OrdinalIgnoreCase)
-                && line.Length > 29
-                && DateTimeOffset.TryParseExact(line[..29], "yyyy-MM-dd HH:mm:ss.fff zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+                && line.Length > StampLength
+                && DateTimeOffset.TryParseExact(line[..StampLength], "yyyy-MM-dd HH:mm:ss.fff zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
                 && at >= since)];
     }
 

@@ -62,7 +62,11 @@ public sealed class ConnectAheadTests
     {
         var a = await ClusterInstance.StartAsync(redis, "mgmt01:5000", Hosts, leaseSeconds: 9);
         var b = await ClusterInstance.StartAsync(redis, "mgmt02:5000", Hosts, leaseSeconds: 9);
-        await Eventually.HoldsAsync(() => a.Watched.Count + b.Watched.Count == Hosts.Length && a.Watched.Count > 0 && b.Watched.Count > 0, Patience);
+        // Settled as rendezvous hashing splits them, not only both watching some: the first to start may take every host and
+        // hand B its share a tick later, and a B still taking its share when the test reads it made a run fail.
+        await Eventually.HoldsAsync(
+            () => a.Watched.Count + b.Watched.Count == Hosts.Length && Hosts.All(h => b.Watched.Contains(h) == (Rendezvous.Pick(h, [a.Id, b.Id]) == b.Id)),
+            Patience);
         return (a, b);
     }
 
