@@ -24,6 +24,11 @@ public sealed class DashboardFixture : IAsyncLifetime
             throw new FileNotFoundException($"{ChromiumPath} is missing: ./build.sh test installs the Debian chromium package.");
         }
 
+        // An expectation without its own timeout waits 15 s, not Playwright's 5: on a busy 2-core box (this lane beside the
+        // reliability lane) a user's creation answered after more than 5 s and failed a fresh-clone run. A state that is
+        // wrong stays wrong, and fails all the same; only a slow right one passes.
+        Assertions.SetDefaultExpectTimeout(15_000);
+
         // The app starts while the browser launches; if either fails, the other is still stopped.
         var app = DashboardProcess.StartAsync();
         try
