@@ -73,18 +73,27 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
         await Eventually.HoldsAsync(() => Same(a.Host(H2), b.Host(H2)) && Same(b.Host(H1), a.Host(H1)));
     }
 
+    // Three instances on H1: A owns it and has read web01, B and C show what A read.
+    private static async Task<FeedTrio> FollowingAAsync(RedisServer redis, FakeLeases leases, VmSnapshot vm)
+    {
+        var trio = new FeedTrio(
+            await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]),
+            await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]),
+            await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]));
+        leases.Grant(H1, "A");
+        Read(trio.A.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(trio.B.Host(H1), trio.A.Host(H1)) && Same(trio.C.Host(H1), trio.A.Host(H1)));
+        return trio;
+    }
+
     [Fact]
     public async Task A_vm_written_on_an_instance_that_does_not_own_its_host_reaches_the_owner_and_a_third_instance_at_once()
     {
         await using var redis = await RedisServer.StartNewAsync();
         var leases = new FakeLeases();
-        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
-        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
-        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
-        leases.Grant(H1, "A");
         var vm = Vm("web01");
-        Read(a.Store, H1, vm);
-        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && Same(c.Host(H1), a.Host(H1)));
+        await using var trio = await FollowingAAsync(redis, leases, vm);
+        var (a, b, c) = trio;
 
         // A change ran on B (the owner's watch would read the new configuration only at its slow config read).
         var nested = vm with { ExposeVirtualizationExtensions = true, ProcessorCount = 4 };
@@ -172,13 +181,9 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
     {
         await using var redis = await RedisServer.StartNewAsync();
         var leases = new FakeLeases();
-        await using var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
-        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
-        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
-        leases.Grant(H1, "A");
         var vm = Vm("web01");
-        Read(a.Store, H1, vm);
-        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && Same(c.Host(H1), a.Host(H1)));
+        await using var trio = await FollowingAAsync(redis, leases, vm);
+        var (a, b, c) = trio;
 
         // C takes the host over but its full state is lost; its reads find nothing new, so no change or metric names its
         // fence either: only its read times do. B asks for C's state from them, and then shows C's reads.

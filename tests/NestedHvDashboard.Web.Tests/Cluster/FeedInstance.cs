@@ -178,6 +178,17 @@ internal sealed class FeedInstance : IAsyncDisposable
     }
 }
 
+/// <summary>Three feed instances of one test, stopped together (the last started first).</summary>
+internal sealed record FeedTrio(FeedInstance A, FeedInstance B, FeedInstance C) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await C.DisposeAsync();
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+    }
+}
+
 /// <summary>Hosts and VMs for the feed's tests, and how two stores compare.</summary>
 internal static class FeedData
 {
