@@ -124,9 +124,13 @@ public sealed class DashboardKilledMatrixTests(ITestOutputHelper output)
         // hosts, and the browser lane's (a CI run saw 120 s pass here); a timeout's message carries the app's log.
         await app.HoldsAsync(async () => await VmAsync(http, vmPath) is { State: "Running" }, Wait, "the app seeing the VM Running");
 
-        // The PUT answers when the host has answered: it hangs with the cmdlet, and the kill ends it.
+        // The PUT answers when the host has answered: it hangs with the cmdlet, and the kill ends it. Its own client has no
+        // timeout of its own: a CI run's 30 s client gave up before the busy host reached the cmdlet, and the app, seeing the
+        // request aborted, canceled the change (correctly) before the step this test kills at.
         SimulatedFaults.Arm(host.StateFile, new SimulatedFault { Command = step.Command, Call = step.Call, Kind = SimulatedFaultKind.Hang });
-        var put = http.PutAsJsonAsync(new Uri($"{vmPath}/adapters/mac-spoofing", UriKind.Relative), new { enabled = true }, Json);
+        using var changeHttp = new HttpClient { BaseAddress = app.BaseAddress, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        changeHttp.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+        var put = changeHttp.PutAsJsonAsync(new Uri($"{vmPath}/adapters/mac-spoofing", UriKind.Relative), new { enabled = true }, Json);
         await app.HoldsAsync(() => SimulatedFaults.Read(host.StateFile)?.Faults.Exists(f => f.TriggeredAt is not null) == true, Wait, $"{step.Command} reached");
         var callsAtKill = SimulatedFaults.Read(host.StateFile)!.Calls.GetValueOrDefault(step.Command);
         await app.RestartAsync();
