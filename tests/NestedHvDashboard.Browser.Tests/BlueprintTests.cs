@@ -13,7 +13,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class BlueprintTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     // A whole lab's run: two L1s created, started and set up, six L2s created, addressed and tested, on a busy box.
     private const float RunTimeout = 240_000;

@@ -13,7 +13,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class CascadeTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     // LabScenarios: nested-l1-01 on the Intel WS2016 host, Running, nested on, with Hyper-V and l2-app-01 (Off) in the guest.
     private const string Host = "HV-WS2016-01";

@@ -12,7 +12,7 @@ namespace NestedHvDashboard.Browser.Tests;
 public sealed class CheckpointsTests(DashboardFixture dashboard)
 {
     // Connecting the simulated hosts, the first inventory and the simulated stop/start on a busy machine.
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     // LabScenarios: sql-2022 on the AMD WS2022 host, Running with a Windows guest and three checkpoints; no other test changes it.
     private const string HostName = "HV-WS2022-AMD";

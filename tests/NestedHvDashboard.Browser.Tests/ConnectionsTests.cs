@@ -12,7 +12,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class ConnectionsTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     [Fact]
     public async Task An_ssh_host_added_on_the_page_goes_live_unreachable_is_edited_and_removed()

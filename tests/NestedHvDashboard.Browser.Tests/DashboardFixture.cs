@@ -158,6 +158,10 @@ public sealed class DashboardFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             StorageState = storageState,
         });
+        // 60 s to load a page and for an action, not Playwright's 30 s: a CI run timed out opening / and waiting for the circuit's
+        // WebSocket while the reliability lane started six dashboards beside this one on 2 cores. A page that never loads still fails.
+        context.SetDefaultNavigationTimeout(60_000);
+        context.SetDefaultTimeout(60_000);
         var origin = app.BaseAddress.GetLeftPart(UriPartial.Authority);
         await context.RouteAsync("**/*", async route =>
         {

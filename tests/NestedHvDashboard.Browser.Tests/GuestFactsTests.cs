@@ -12,7 +12,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class GuestFactsTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     // LabScenarios: az-dev-01 on the Azure host, Running, nested on, MAC spoofing off, Hyper-V and the "LabNAT" NAT in the guest;
     // no other test reads its guest.

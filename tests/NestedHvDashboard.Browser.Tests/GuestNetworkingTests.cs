@@ -11,7 +11,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class GuestNetworkingTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     // LabScenarios: nested-l1-01 on the Intel WS2016 host, Running, nested on, Hyper-V in the guest; no other test changes it.
     private const string Host = "HV-WS2016-01";

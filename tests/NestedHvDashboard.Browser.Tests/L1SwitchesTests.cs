@@ -11,7 +11,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class L1SwitchesTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     // LabScenarios: nested-l1-01 on the Intel WS2016 host (external switch, MAC spoofing on), Running, Hyper-V and l2-app-01 (its
     // adapter not connected) in the guest. The NAT, cascade and tree tests use it too; none of them minds one more switch.

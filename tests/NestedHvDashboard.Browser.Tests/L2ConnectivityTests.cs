@@ -12,7 +12,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class L2ConnectivityTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     // LabScenarios / LabGuestSetups: az-dev-01 on the Azure host, with the LabNAT NAT (192.168.100.0/24, gateway 192.168.100.1
     // on vEthernet (VmNAT)) and the running L2 guests l2-app-01 and l2-web-01 on VmNAT, link-local addresses only.

@@ -7,7 +7,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class NestingTreeTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     // LabScenarios: nested-l1-01 on the Intel WS2016 host, Running, with Hyper-V and l2-app-01 in the guest.
     private const string Host = "HV-WS2016-01";

@@ -13,7 +13,7 @@ namespace NestedHvDashboard.Browser.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class ReadinessRulesTests(DashboardFixture dashboard)
 {
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
     private static readonly (int Width, int Height)[] Sizes = [(1920, 1080), (1366, 768), (800, 900)];
 
     [Fact]

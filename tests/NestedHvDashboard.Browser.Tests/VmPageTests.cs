@@ -11,7 +11,7 @@ namespace NestedHvDashboard.Browser.Tests;
 public sealed class VmPageTests(DashboardFixture dashboard)
 {
     // Connecting the simulated hosts, the first inventory and the simulated stop/start (2-3 s each) on a busy machine.
-    private const float Timeout = 30_000;
+    private const float Timeout = 60_000;
 
     [Fact]
     public async Task Turning_nested_on_for_an_Off_VM_shows_it_on_the_page_and_in_another_context()
