@@ -109,14 +109,14 @@ public sealed partial class ClusterFeedReplicator
             return;
         }
 
-        if (Admit(message, about))
-        {
-            ApplyFromOwner(message, about);
-        }
+        AdmitAndApply(message, about);
     }
 
-    // Whether the owner's message is the next one for the host; asks for the host's full state when it is not.
-    private bool Admit(FeedMessage message, string host)
+    // Applies the owner's message when it is the next one for the host, else asks for the host's full state. Applied under
+    // the tracks' lock, as the "owner stopped" status is written: that verdict, taken on an older owner's track, can never
+    // land after the new owner's state (a benchmark run showed hosts Connecting for minutes on one instance, their new owner's
+    // Connected state overwritten by it, and nothing after it to say otherwise). The store's lock is a leaf: no deadlock.
+    private void AdmitAndApply(FeedMessage message, string host)
     {
         var ask = false;
         try
@@ -127,7 +127,7 @@ public sealed partial class ClusterFeedReplicator
                 if (track is not null && message.Fence < track.Fence)
                 {
                     // A stale owner: the host was taken over since.
-                    return false;
+                    return;
                 }
 
                 if (track is { OwnerStoppedShown: true } && message.Fence == track.Fence && string.Equals(message.Instance, track.Instance, StringComparison.Ordinal))
@@ -142,7 +142,8 @@ public sealed partial class ClusterFeedReplicator
                 if (message.Kind == FeedMessageKind.State)
                 {
                     _tracks[host] = new HostTrack(message.Fence, message.Instance, message.Sequence, hasState: true);
-                    return true;
+                    ApplyFromOwner(message, host);
+                    return;
                 }
 
                 if (track is null || message.Fence > track.Fence)
@@ -153,11 +154,12 @@ public sealed partial class ClusterFeedReplicator
                 else if (track.HasState && message.Sequence == track.Sequence + 1)
                 {
                     track.Sequence = message.Sequence;
-                    return true;
+                    ApplyFromOwner(message, host);
+                    return;
                 }
                 else if (track.HasState && message.Sequence <= track.Sequence)
                 {
-                    return false;
+                    return;
                 }
 
                 // A gap, or changes before the host's first full state: wait for the state, asked for at most once a second.
@@ -170,8 +172,6 @@ public sealed partial class ClusterFeedReplicator
                     ask = true;
                     LogAskingState(host, message.Instance, message.Sequence);
                 }
-
-                return false;
             }
         }
         finally
@@ -292,36 +292,29 @@ public sealed partial class ClusterFeedReplicator
             }
 
             // The ownership view is asked outside this lock: it raises its events under its own.
-            var stopped = new List<(string Host, string Instance)>();
             foreach (var (host, track) in heard)
             {
                 // Out of the members is not enough: a starved instance misses its membership renewals (half a lease) before its
                 // leases. Its owner record, renewed with its leases, lapsed too: nobody holds the host.
-                if (live.Contains(track.Instance) || _ownership.OwnerOf(host) is not null)
+                if (live.Contains(track.Instance) || _ownership.OwnerOf(host) is not null || _ownership.Owns(host, out _))
                 {
                     continue;
                 }
 
                 lock (_tracksGate)
                 {
+                    // Still the track this verdict is about (a new owner's state, or this instance taking the host, replaces
+                    // it under this lock): shown in the same step, so the new owner's state always comes after it.
                     if (!ReferenceEquals(_tracks.GetValueOrDefault(host), track) || track.OwnerStoppedShown)
                     {
                         continue;
                     }
 
                     track.OwnerStoppedShown = true;
+                    _store.SetHostStatus(host, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow(), OwnerStoppedMessage(track.Instance)));
                 }
 
-                stopped.Add((host, track.Instance));
-            }
-
-            foreach (var (host, instance) in stopped)
-            {
-                LogOwnerStopped(host, instance);
-                if (!_ownership.Owns(host, out _))
-                {
-                    _store.SetHostStatus(host, new HostStatus(HostConnectionState.Connecting, _time.GetUtcNow(), OwnerStoppedMessage(instance)));
-                }
+                LogOwnerStopped(host, track.Instance);
             }
         }
     }

@@ -267,6 +267,51 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_owner_shown_stopped_never_overwrites_the_new_owners_state_that_arrived_meanwhile()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        var membership = new FakeMembership { LiveMembers = ["A", "B", "C"] };
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, membership, hosts: [H1]);
+        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
+        var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        leases.Grant(H1, "A");
+        var vm = Vm("web01", VmState.Running, 20);
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && Same(c.Host(H1), a.Host(H1)));
+
+        // B's look for stopped owners is held where it logs "A stopped" (it used to show it only after that line).
+        var said = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        b.Log.Logged = id =>
+        {
+            if (id.Id == 7606 && said.TrySetResult())
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        await a.DisposeAsync();
+        membership.LiveMembers = ["B", "C"];
+        leases.Expire(H1);
+        await said.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Meanwhile C takes the host over. Its store says Connected already (A's state, from the feed) and its first read finds
+        // only a new CPU reading: its full state at the takeover and that metric are all it sends, and B shows them.
+        leases.Grant(H1, "C");
+        Read(c.Store, H1, vm with { CpuUsagePercent = 30 });
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), c.Host(H1)));
+
+        // The held look goes on: B still shows the host as C has it, through three more looks and C's read times.
+        release.Set();
+        for (var i = 0; i < 60; i++)
+        {
+            await Task.Delay(50);
+            var shown = b.Host(H1)!;
+            Assert.True(Same(shown, c.Host(H1)), $"B shows {H1} {shown.Status.State} ({shown.Status.LastError}), C has it {c.Host(H1)!.Status.State}");
+        }
+    }
+
+    [Fact]
     public async Task An_owner_taken_for_stopped_that_speaks_again_has_its_host_shown_as_it_says()
     {
         await using var redis = await RedisServer.StartNewAsync();

@@ -121,11 +121,16 @@ internal sealed class ListLogger<T> : ILogger<T>
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
+    /// <summary>Called on the logging thread after each entry is kept (outside the list's lock): a test may hold that thread there.</summary>
+    public Action<EventId>? Logged { get; set; }
+
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         lock (_gate)
         {
             _entries.Add((logLevel, formatter(state, exception), exception));
         }
+
+        Logged?.Invoke(eventId);
     }
 }
