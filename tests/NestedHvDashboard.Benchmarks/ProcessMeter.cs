@@ -40,6 +40,33 @@ internal static class ProcessMeter
         return ((CpuSeconds(pid) - cpu0) / elapsed * 100, rss[rss.Count / 2]);
     }
 
+    /// <summary>
+    /// CPU (percent of one core) of each of <paramref name="pids"/> over 10-s windows, repeated until <paramref name="calm"/>
+    /// says so of the last window (given the one before, null at first) or <paramref name="limit"/> passed.
+    /// </summary>
+    public static async Task<(double[] CpuPercent, TimeSpan Took)> CalmAsync(IReadOnlyList<int> pids, Func<double[]?, double[], bool> calm, TimeSpan limit)
+    {
+        var took = System.Diagnostics.Stopwatch.StartNew();
+        double[]? previous = null;
+        while (true)
+        {
+            var before = pids.Select(CpuSeconds).ToArray();
+            var window = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var cpu = pids.Select((pid, i) => (CpuSeconds(pid) - before[i]) / window.Elapsed.TotalSeconds * 100).ToArray();
+            if (calm(previous, cpu) || took.Elapsed >= limit)
+            {
+                return (cpu, took.Elapsed);
+            }
+
+            previous = cpu;
+        }
+    }
+
+    /// <summary>Whether every process's CPU moved by less than 10 points of a core from the window before: no warm-up left.</summary>
+    public static bool Steady(double[]? previous, double[] cpu) =>
+        previous is not null && cpu.Select((c, i) => Math.Abs(c - previous[i])).All(d => d < 10);
+
     /// <summary>RSS once it stops moving by more than 2 MB over 3 s (at most 30 s), so a circuit's memory is counted whole.</summary>
     public static async Task<double> SettledRssMbAsync(int pid)
     {
