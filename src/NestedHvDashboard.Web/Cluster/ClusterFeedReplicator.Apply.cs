@@ -327,7 +327,9 @@ public sealed partial class ClusterFeedReplicator
             _tracks[host] = new HostTrack(fence, Me, 0, hasState: false);
         }
 
-        // The new owner's full state first: the others take it as the host's state under the new fence.
+        // The new owner's full state first: the others take it as the host's state under the new fence. Its first read here is
+        // announced as soon as it is done.
+        _taken[host] = _time.GetUtcNow();
         Post(new Outgoing(FeedMessageKind.State, host));
     }
 

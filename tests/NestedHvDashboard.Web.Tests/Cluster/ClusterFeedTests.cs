@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using NestedHvDashboard.Core.Hosts;
 using NestedHvDashboard.Core.Inventory;
 using NestedHvDashboard.Core.VirtualMachines;
@@ -205,6 +206,36 @@ public sealed class ClusterFeedTests(ITestOutputHelper output)
         Assert.True(Same(b.Host(H1), c.Host(H1)));
         Assert.Empty(fromC.Changes);
         Assert.Empty(fromC.Batches.SelectMany(batch => batch.MetricUpdates));
+    }
+
+    [Fact]
+    public async Task A_new_owners_first_read_reaches_the_others_at_its_next_quarter_second_not_its_next_round_of_read_times()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var leases = new FakeLeases();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        await using var b = await FeedInstance.StartAsync("B", redis, leases, hosts: [H1]);
+        await using var c = await FeedInstance.StartAsync("C", redis, leases, null, clock, [H1]);
+        leases.Grant(H1, "A");
+        var vm = Vm("web01", VmState.Running, 20);
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && Same(c.Host(H1), a.Host(H1)));
+
+        // A dies; C takes the host over: B has C's full state (told by its read time, set apart on C before), then C reads
+        // the host and finds nothing new, so no change carries that read's time.
+        await a.DisposeAsync();
+        var stateAt = a.Store.ReadAtOf(H1)!.Value.AddMilliseconds(1);
+        c.Store.ApplyReplicatedReadAt(H1, stateAt);
+        leases.Grant(H1, "C");
+        await Eventually.HoldsAsync(() => b.Store.ReadAtOf(H1) == stateAt, what: "B having C's full state");
+        Read(c.Store, H1, vm);
+        var readHere = c.Store.ReadAtOf(H1);
+        Assert.NotEqual(readHere, b.Store.ReadAtOf(H1));
+
+        // A quarter of a second on C's clock, not the second its other hosts' read times wait for: B has the read.
+        clock.Advance(ClusterFeedReplicator.TakenReadsInterval);
+        await Eventually.HoldsAsync(() => b.Store.ReadAtOf(H1) == readHere, what: "B showing C's first read of the host");
     }
 
     [Fact]

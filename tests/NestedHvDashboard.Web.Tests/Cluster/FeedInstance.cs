@@ -145,7 +145,11 @@ internal sealed class FeedInstance : IAsyncDisposable
     /// <summary>The VMs other instances wrote that this one's watch was told of (as owner).</summary>
     public ConcurrentQueue<(string Host, VmSnapshot Vm)> Nudged { get; } = new();
 
-    public static async Task<FeedInstance> StartAsync(string id, RedisServer server, FakeLeases leases, IClusterMembership? membership = null, params string[] hosts)
+    public static Task<FeedInstance> StartAsync(string id, RedisServer server, FakeLeases leases, IClusterMembership? membership = null, params string[] hosts) =>
+        StartAsync(id, server, leases, membership, null, hosts);
+
+    /// <summary>The same, its replicator on <paramref name="time"/> (its loops' waits: the read times, the looks for stopped owners).</summary>
+    public static async Task<FeedInstance> StartAsync(string id, RedisServer server, FakeLeases leases, IClusterMembership? membership, TimeProvider? time, params string[] hosts)
     {
         var store = new InventoryStore(FastFeed);
         foreach (var host in hosts)
@@ -161,7 +165,7 @@ internal sealed class FeedInstance : IAsyncDisposable
         var log = new ListLogger<ClusterFeedReplicator>();
         var settings = new ClusterSettings(true, id, ClusterSettings.DefaultLeaseTime, "nhvtest", server.ConnectionString);
         FeedInstance? instance = null;
-        var replicator = new ClusterFeedReplicator(settings, redis, store, leases.ViewFor(id), membership, log, (host, vm) => instance!.Nudged.Enqueue((host, vm)));
+        var replicator = new ClusterFeedReplicator(settings, redis, store, leases.ViewFor(id), membership, log, (host, vm) => instance!.Nudged.Enqueue((host, vm)), time);
         instance = new FeedInstance(id, store, redis, replicator, log);
         await replicator.StartAsync(CancellationToken.None);
         await replicator.Ready.WaitAsync(TimeSpan.FromSeconds(20));
