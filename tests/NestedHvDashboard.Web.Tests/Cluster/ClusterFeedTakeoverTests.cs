@@ -45,19 +45,28 @@ public sealed class ClusterFeedTakeoverTests
         await Eventually.HoldsAsync(() => b.Store.ReadAtOf(H1) == readHere, what: "B showing C's first read of the host");
     }
 
+    // A owns H1 and has read it; B (which knows the members from membership) and C follow it.
+    private static async Task<(FeedInstance A, (FeedInstance B, FeedInstance C) Followers)> AOwnsH1Async(RedisServer redis, FakeLeases leases, FakeMembership membership, VmSnapshot vm)
+    {
+        var b = await FeedInstance.StartAsync("B", redis, leases, membership, hosts: [H1]);
+        var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
+        var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
+        leases.Grant(H1, "A");
+        Read(a.Store, H1, vm);
+        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && Same(c.Host(H1), a.Host(H1)));
+        return (a, (b, c));
+    }
+
     [Fact]
     public async Task A_host_whose_owner_stopped_shows_connecting_naming_it_until_the_new_owner_state_arrives()
     {
         await using var redis = await RedisServer.StartNewAsync();
         var leases = new FakeLeases();
         var membership = new FakeMembership { LiveMembers = ["A", "B", "C"] };
-        await using var b = await FeedInstance.StartAsync("B", redis, leases, membership, hosts: [H1]);
-        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
-        var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
-        leases.Grant(H1, "A");
         var vm = Vm("web01", VmState.Running, 20);
-        Read(a.Store, H1, vm);
-        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)));
+        var (a, followers) = await AOwnsH1Async(redis, leases, membership, vm);
+        await using var b = followers.B;
+        await using var c = followers.C;
 
         // A dies: it is no longer a member, its lease expires.
         await a.DisposeAsync();
@@ -80,13 +89,10 @@ public sealed class ClusterFeedTakeoverTests
         await using var redis = await RedisServer.StartNewAsync();
         var leases = new FakeLeases();
         var membership = new FakeMembership { LiveMembers = ["A", "B", "C"] };
-        await using var b = await FeedInstance.StartAsync("B", redis, leases, membership, hosts: [H1]);
-        await using var c = await FeedInstance.StartAsync("C", redis, leases, hosts: [H1]);
-        var a = await FeedInstance.StartAsync("A", redis, leases, hosts: [H1]);
-        leases.Grant(H1, "A");
         var vm = Vm("web01", VmState.Running, 20);
-        Read(a.Store, H1, vm);
-        await Eventually.HoldsAsync(() => Same(b.Host(H1), a.Host(H1)) && Same(c.Host(H1), a.Host(H1)));
+        var (a, followers) = await AOwnsH1Async(redis, leases, membership, vm);
+        await using var b = followers.B;
+        await using var c = followers.C;
 
         // B's look for stopped owners is held where it logs "A stopped" (it used to show it only after that line).
         var said = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
