@@ -84,6 +84,13 @@ public sealed partial class BlueprintRunner
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Disposed already (its container went first): nothing of it runs any more. A fresh-clone run of the Web tests once
+        // failed a test's clean-up here, on the disposed token source, after the test itself had passed.
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         // A run is left Running in the store: the next start marks it Interrupted, and applying again resumes it.
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_going.Values).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -30,6 +30,7 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
     private readonly ConcurrentDictionary<string, BlueprintRun> _lastRuns = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Task> _going = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly ClusterSettings? _cluster;
 
     /// <summary>A runner over the dashboard's hosts; without a store (<paramref name="store"/> null) every apply is refused.</summary>
@@ -223,7 +224,13 @@ public sealed partial class BlueprintRunner : IBlueprintRunner, IHostedService, 
     }
 
     /// <inheritdoc />
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Dispose();
+        }
+    }
 
     /// <summary>Who applies what with which accounts, and the run's audit entry.</summary>
     private sealed record RunContext(Actor Actor, Blueprint Blueprint, BlueprintCredentials Credentials, long Entry);

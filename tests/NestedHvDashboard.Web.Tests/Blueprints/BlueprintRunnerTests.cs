@@ -197,6 +197,21 @@ public sealed class BlueprintRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stopping_a_runner_its_container_disposed_first_ends_quietly_and_stopping_it_twice_too()
+    {
+        var runner = Runner;
+        await runner.StopAsync(CancellationToken.None);
+        await runner.StopAsync(CancellationToken.None);
+        runner.Dispose();
+        runner.Dispose();
+
+        var stopped = runner.StopAsync(CancellationToken.None);
+
+        await stopped;
+        Assert.True(stopped.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task A_viewer_is_denied_and_nothing_runs()
     {
         var result = await Runner.ApplyAsync(TestDatabase.Viewer, NatLab, new BlueprintCredentials(Lab, null));
