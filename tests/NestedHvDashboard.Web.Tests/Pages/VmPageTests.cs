@@ -279,7 +279,12 @@ public sealed partial class VmPageTests : IAsyncLifetime
         _store.ApplyInventory(HostName, new HostInventory(Facts, [vm], DateTimeOffset.UtcNow));
         _dialogs = _context.Render<MudDialogProvider>();
         var page = _context.Render<VmPage>(p => p.Add(x => x.Host, HostName).Add(x => x.VmId, VmId));
-        page.WaitForAssertion(() => Assert.Equal(vm.Name, page.Find("[data-testid=vm-name]").TextContent.Trim()));
+        // The name and the state: a test that opens a second page of the same VM in another state waits for that state.
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal(vm.Name, page.Find("[data-testid=vm-name]").TextContent.Trim());
+            Assert.Equal(vm.State.ToString(), page.Find("[data-testid=vm-state]").TextContent.Trim());
+        });
         return page;
     }
 
