@@ -31,7 +31,7 @@ internal static partial class ClusterBenchmark
     {
         var options = new Options(args);
         var (hostCount, vmsPerHost) = (options.Int("hosts", 200), options.Int("vms", 50));
-        var (kills, changes, lease) = (options.Int("kills", 5), options.Int("changes", 20), options.Int("lease", 10));
+        var (kills, changes, lease) = (options.Int("kills", 5), options.Int("changes", 20), options.Int("lease", 8));
         Console.WriteLine($"cluster: {hostCount} hosts × {vmsPerHost} VMs (shared lab), 3 instances, lease {lease} s, {changes} changes per phase, {kills} kills; {Environment.ProcessorCount} cores");
         var folder = Directory.CreateTempSubdirectory("nestedhv-bench-cluster-").FullName;
 

@@ -28,6 +28,6 @@ static int Usage()
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks scale [--hosts N (200)] [--vms N (10000)] [--browsers N (5)] [--seconds N (20)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks metric-history [--hosts N (200)] [--vms N (10000)] [--samples N (240)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks heap --pid N   (a running .NET process's live managed MB after a full GC)");
-    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks cluster [--hosts N (200)] [--vms N per host (50)] [--kills N (5)] [--changes N (20)] [--lease N s (10)]");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks cluster [--hosts N (200)] [--vms N per host (50)] [--kills N (5)] [--changes N (20)] [--lease N s (8)]");
     return 2;
 }

@@ -28,7 +28,7 @@ public sealed class ClusterStartupTests(PostgresServer postgres) : IDisposable
         Assert.Empty(problems);
         Assert.False(settings.Enabled);
         Assert.Equal($"{Environment.MachineName}:5190", settings.InstanceId);
-        Assert.Equal(TimeSpan.FromSeconds(10), settings.LeaseTime);
+        Assert.Equal(TimeSpan.FromSeconds(8), settings.LeaseTime);
         Assert.Equal("nhv:lease:HV-01", settings.Key("lease", "HV-01"));
     }
 
