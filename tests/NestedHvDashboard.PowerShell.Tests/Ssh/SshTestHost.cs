@@ -119,6 +119,8 @@ public sealed class SshTestHost : IAsyncDisposable
             export {SimulatorModule.StateFileEnvironmentVariable}={Quote(Path.Combine(directory, "host-state.json"))}
             export DOTNET_ROOT={Quote(Path.GetDirectoryName(dotnet)!)}
             export DOTNET_CLI_TELEMETRY_OPTOUT=1
+            # Like every process of the test command (build.sh test): no dynamic PGO, less CPU for a short-lived pwsh.
+            export DOTNET_TieredPGO=0
             exec {Quote(dotnet)} {Quote(pwshDll)} -sshs -NoLogo -NoProfile
 
             """);
