@@ -54,9 +54,9 @@ case "$cmd" in
     install_prerequisites
     dotnet build NestedHvDashboard.sln -c Release
     results=$(mktemp -d)
-    # The tests start ~100 short-lived dashboards, pwsh hosts and test hosts on a CPU-bound 2-core box: without dynamic PGO
+    # The tests start many short-lived dashboards, pwsh hosts and test hosts on a CPU-bound 2-core box: without dynamic PGO
     # a dashboard spends ~2 s less CPU in its first half-minute (no instrumented tier to compile and re-compile), and it
-    # does not change what any code does. The dashboard run by `run` or a service keeps the runtime's default.
+    # does not change what any code does (SshTestHost forwards it to the SSH hosts' pwsh). `run` and a service keep the default.
     export DOTNET_TieredPGO=0
     set +e
     dotnet test NestedHvDashboard.sln -c Release --no-build --logger "trx" --results-directory "$results" 2>&1 | tee "$results/console.log"

@@ -119,8 +119,7 @@ public sealed class SshTestHost : IAsyncDisposable
             export {SimulatorModule.StateFileEnvironmentVariable}={Quote(Path.Combine(directory, "host-state.json"))}
             export DOTNET_ROOT={Quote(Path.GetDirectoryName(dotnet)!)}
             export DOTNET_CLI_TELEMETRY_OPTOUT=1
-            # Like every process of the test command (build.sh test): no dynamic PGO, less CPU for a short-lived pwsh.
-            export DOTNET_TieredPGO=0
+            {ForwardedRuntimeSettings()}
             exec {Quote(dotnet)} {Quote(pwshDll)} -sshs -NoLogo -NoProfile
 
             """);
@@ -286,6 +285,11 @@ public sealed class SshTestHost : IAsyncDisposable
             log.AppendLine(line);
         }
     }
+
+    // sshd starts the subsystem with a clean environment: the runtime settings the test command gives its processes
+    // (build.sh test: DOTNET_TieredPGO=0, less CPU for short-lived processes) reach the host's pwsh only through the script.
+    private static string ForwardedRuntimeSettings() =>
+        Environment.GetEnvironmentVariable("DOTNET_TieredPGO") is { Length: > 0 } pgo ? $"export DOTNET_TieredPGO={Quote(pgo)}" : "";
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
