@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
 using NestedHvDashboard.Browser.Tests;
+using NestedHvDashboard.TestSupport;
 
 namespace NestedHvDashboard.Benchmarks;
 
 /// <summary>Headless Debian Chromium through Playwright, signed in as the first administrator, as the browser tests drive it.</summary>
 internal sealed class ScaleBrowsers : IAsyncDisposable
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
+    private const string ChromiumPath = HeadlessChromium.ExecutablePath;
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
     private readonly Uri _baseAddress;
@@ -23,7 +24,7 @@ internal sealed class ScaleBrowsers : IAsyncDisposable
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+            Args = [.. HeadlessChromium.Arguments],
         });
         return new ScaleBrowsers(playwright, browser, baseAddress);
     }

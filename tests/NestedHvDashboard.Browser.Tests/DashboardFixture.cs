@@ -6,7 +6,7 @@ namespace NestedHvDashboard.Browser.Tests;
 /// <summary>One dashboard process and one headless Debian Chromium (never a downloaded browser) for the collection.</summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string ChromiumPath = HeadlessChromium.ExecutablePath;
 
     private IPlaywright? _playwright;
 
@@ -52,16 +52,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args =
-            [
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-                "--no-first-run",
-            ],
+            Args = [.. HeadlessChromium.Arguments],
         });
 
     /// <summary>Requests the page tried to send anywhere but the dashboard on 127.0.0.1; they are aborted.</summary>

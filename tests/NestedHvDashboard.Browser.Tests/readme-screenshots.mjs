@@ -36,7 +36,11 @@ if (!password) {
 }
 
 mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({ executablePath: process.env.NHV_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+// The switches of the tests' HeadlessChromium (TestSupport): no preloaded address-bar popup in each new context.
+const browser = await chromium.launch({
+  executablePath: process.env.NHV_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup'],
+});
 const saved = [];
 let signedIn;
 try {

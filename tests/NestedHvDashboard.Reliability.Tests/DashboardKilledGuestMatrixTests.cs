@@ -20,7 +20,7 @@ namespace NestedHvDashboard.Reliability.Tests;
 [Trait("Category", "FaultMatrix")]
 public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
 {
-    internal const string ChromiumPath = "/usr/bin/chromium";
+    internal const string ChromiumPath = HeadlessChromium.ExecutablePath;
     // Generous: on a busy box each PowerShell Direct read opens SSH sessions that may take tens of seconds.
     private const float Timeout = 180_000;
 
@@ -43,7 +43,7 @@ public sealed class DashboardKilledGuestMatrixTests(ITestOutputHelper output)
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args = [.. HeadlessChromium.Arguments],
         });
         var signedIn = await SignInAsync(browser, app);
         using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };

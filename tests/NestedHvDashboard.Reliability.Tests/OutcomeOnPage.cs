@@ -20,7 +20,7 @@ internal static class OutcomeOnPage
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args = [.. HeadlessChromium.Arguments],
         });
 
     public static async Task<IBrowserContext> ContextAsync(IBrowser browser, DashboardProcess app, string signedIn)
