@@ -13,6 +13,10 @@ public static class HeadlessChromium
     /// chrome://omnibox-popup.top-chrome renderers) in every new window, and a Playwright context is a window, so each fresh
     /// context cost ~1.3 s of CPU before the page itself. Without them a fresh context's load of the overview took 0.75 s
     /// of Chromium's CPU instead of 1.17 s (ten loads each way, 2026-12-06).
+    /// The proxy switches keep the browser itself on loopback: everything but 127.0.0.1, localhost and ::1 goes to a proxy on
+    /// 127.0.0.1:9, where nothing listens, so it fails on this machine. Even with background networking, component updates and
+    /// sync off, Chromium 156 still tried update.googleapis.com and accounts.google.com (seen through a listening proxy); a
+    /// page's request to another origin fails the same way, and the browser tests record it from the context's requests.
     /// </summary>
     public static IReadOnlyList<string> Arguments { get; } =
     [
@@ -24,5 +28,7 @@ public static class HeadlessChromium
         "--disable-quic",
         "--no-first-run",
         "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=127.0.0.1;localhost;[::1]",
     ];
 }
