@@ -36,10 +36,12 @@ if (!password) {
 }
 
 mkdirSync(out, { recursive: true });
-// The switches of the tests' HeadlessChromium (TestSupport): no preloaded address-bar popup in each new context.
+// The switches of the tests' HeadlessChromium (TestSupport): no preloaded address-bar popup nor spare renderer in each new context, and
+// nothing but loopback reached (the rest goes to a closed port on 127.0.0.1).
 const browser = await chromium.launch({
   executablePath: process.env.NHV_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup'],
+  args: ['--no-sandbox', '--disable-gpu', '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess',
+    '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=127.0.0.1;localhost;[::1]'],
 });
 const saved = [];
 let signedIn;
