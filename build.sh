@@ -53,6 +53,10 @@ case "$cmd" in
   test)
     install_prerequisites
     dotnet build NestedHvDashboard.sln -c Release
+    # The IL-only assemblies that every dashboard and pwsh host the tests start would JIT-compile again, compiled once
+    # (see tests/precompile.sh); the SSH test hosts run the precompiled copy of the pwsh tool.
+    NESTEDHV_TEST_PWSH=$(tests/precompile.sh Release)
+    export NESTEDHV_TEST_PWSH
     results=$(mktemp -d)
     # The tests start many short-lived dashboards, pwsh hosts and test hosts on a CPU-bound 2-core box: without dynamic PGO
     # a dashboard spends ~2 s less CPU in its first half-minute (no instrumented tier to compile and re-compile), and it

@@ -300,8 +300,17 @@ public sealed class SshTestHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    // build.sh test precompiles a copy of the pwsh tool (tests/precompile.sh) and names it here: the same pwsh 7.6.9,
+    // started for every SSH session with less CPU. Without it, the tool as restored.
     private static string FindPwsh()
     {
+        if (Environment.GetEnvironmentVariable("NESTEDHV_TEST_PWSH") is { Length: > 0 } precompiled)
+        {
+            return File.Exists(precompiled)
+                ? precompiled
+                : throw new FileNotFoundException($"NESTEDHV_TEST_PWSH names {precompiled}, which does not exist (tests/precompile.sh makes it).", precompiled);
+        }
+
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
