@@ -10,8 +10,8 @@ namespace NestedHvDashboard.Browser.Tests;
 /// every step is done; nested virtualization is then turned off on one L1 from its VM page, the drift shows on the
 /// overview, the wall and the host page, and re-applying from the overview clears it.
 /// </summary>
-[Collection(OwnDashboardsCollection.Name)]
-public sealed class BlueprintTests(OwnDashboardsFixture dashboard)
+[Collection(DashboardCollection.Name)]
+public sealed class BlueprintTests(DashboardFixture dashboard)
 {
     private const float Timeout = 60_000;
 

@@ -10,8 +10,8 @@ namespace NestedHvDashboard.Browser.Tests;
 /// the guest over PowerShell Direct, changes the L1 and leaves the L2 VM off with the reason; Activity holds one cascade entry
 /// with every step.
 /// </summary>
-[Collection(OwnDashboardsCollection.Name)]
-public sealed class CascadeTests(OwnDashboardsFixture dashboard)
+[Collection(DashboardCollection.Name)]
+public sealed class CascadeTests(DashboardFixture dashboard)
 {
     private const float Timeout = 60_000;
 

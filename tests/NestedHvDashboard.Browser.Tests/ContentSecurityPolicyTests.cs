@@ -8,8 +8,8 @@ namespace NestedHvDashboard.Browser.Tests;
 /// The Content-Security-Policy against the real app in Chromium: Blazor, MudBlazor and our scripts run under it,
 /// and nothing the pages do is blocked. Also the wall-link flow an administrator and a wall screen go through.
 /// </summary>
-[Collection(OwnDashboardsCollection.Name)]
-public sealed class ContentSecurityPolicyTests(OwnDashboardsFixture dashboard)
+[Collection(DashboardCollection.Name)]
+public sealed class ContentSecurityPolicyTests(DashboardFixture dashboard)
 {
     [Fact]
     public async Task The_overview_the_admin_page_and_a_wall_opened_by_link_run_without_policy_violations()

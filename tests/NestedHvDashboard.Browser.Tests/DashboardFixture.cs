@@ -4,19 +4,13 @@ using Microsoft.Playwright;
 namespace NestedHvDashboard.Browser.Tests;
 
 /// <summary>One dashboard process and one headless Debian Chromium (never a downloaded browser) for the collection.</summary>
-public class DashboardFixture : IAsyncLifetime
+public sealed class DashboardFixture : IAsyncLifetime
 {
     public const string ChromiumPath = HeadlessChromium.ExecutablePath;
 
     private IPlaywright? _playwright;
-    private DashboardProcess? _app;
 
-    /// <summary>The collection's dashboard.</summary>
-    public DashboardProcess App => _app ?? throw new InvalidOperationException(
-        "This collection has no shared dashboard: its tests start their own (DashboardProcess.StartAsync) and pass it to NewContextAsync.");
-
-    /// <summary>False for a collection whose tests each start their own dashboard.</summary>
-    protected virtual bool SharesADashboard => true;
+    public DashboardProcess App { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -36,13 +30,13 @@ public class DashboardFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(15_000);
 
         // The app starts while the browser launches; if either fails, the other is still stopped.
-        var app = SharesADashboard ? DashboardProcess.StartAsync() : null;
+        var app = DashboardProcess.StartAsync();
         try
         {
             _playwright = await Playwright.CreateAsync();
             Browser = await LaunchChromiumAsync(_playwright);
         }
-        catch when (app is not null)
+        catch
         {
             await using (await app)
             {
@@ -50,7 +44,7 @@ public class DashboardFixture : IAsyncLifetime
             }
         }
 
-        _app = app is null ? null : await app;
+        App = await app;
     }
 
     private static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
@@ -197,32 +191,15 @@ public class DashboardFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (_app is not null)
+        if (App is not null)
         {
-            await _app.DisposeAsync();
+            await App.DisposeAsync();
         }
     }
-}
-
-/// <summary>
-/// Chromium for the tests that each start a dashboard of their own (an imported blueprint, a cascade, a guest's restart, a
-/// generated lab, ...): a collection of their own, without a shared dashboard, so xUnit runs one of them beside a test of the
-/// shared dashboard's collection. The browser lane was the test command's longest, one test at a time, while the box had CPU
-/// to spare.
-/// </summary>
-public sealed class OwnDashboardsFixture : DashboardFixture
-{
-    protected override bool SharesADashboard => false;
 }
 
 [CollectionDefinition(Name)]
 public sealed class DashboardCollection : ICollectionFixture<DashboardFixture>
 {
     public const string Name = "dashboard in Chromium";
-}
-
-[CollectionDefinition(Name)]
-public sealed class OwnDashboardsCollection : ICollectionFixture<OwnDashboardsFixture>
-{
-    public const string Name = "own dashboards in Chromium";
 }

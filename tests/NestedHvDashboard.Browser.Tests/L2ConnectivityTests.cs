@@ -9,8 +9,8 @@ namespace NestedHvDashboard.Browser.Tests;
 /// runs, applies them with a live step per L2, and the same test then passes every hop; other widths and themes read the guest
 /// and test the other L2 with the remembered credentials.
 /// </summary>
-[Collection(OwnDashboardsCollection.Name)]
-public sealed class L2ConnectivityTests(OwnDashboardsFixture dashboard)
+[Collection(DashboardCollection.Name)]
+public sealed class L2ConnectivityTests(DashboardFixture dashboard)
 {
     private const float Timeout = 60_000;
 

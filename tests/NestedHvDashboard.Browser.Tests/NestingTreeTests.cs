@@ -4,8 +4,8 @@ using NestedHvDashboard.Simulator.Scenarios;
 namespace NestedHvDashboard.Browser.Tests;
 
 /// <summary>The nesting tree in a real Chromium: an L1 guest added as a host from its VM page shows under its L0 host.</summary>
-[Collection(OwnDashboardsCollection.Name)]
-public sealed class NestingTreeTests(OwnDashboardsFixture dashboard)
+[Collection(DashboardCollection.Name)]
+public sealed class NestingTreeTests(DashboardFixture dashboard)
 {
     private const float Timeout = 60_000;
 

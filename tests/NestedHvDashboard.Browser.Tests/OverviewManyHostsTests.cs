@@ -5,8 +5,8 @@ using static NestedHvDashboard.Browser.Tests.LabPages;
 namespace NestedHvDashboard.Browser.Tests;
 
 /// <summary>The overview of a lab of many hosts: rows of tiles, only those on screen drawn (Overview/TileRows.cs).</summary>
-[Collection(OwnDashboardsCollection.Name)]
-public sealed class OverviewManyHostsTests(OwnDashboardsFixture dashboard)
+[Collection(DashboardCollection.Name)]
+public sealed class OverviewManyHostsTests(DashboardFixture dashboard)
 {
     private const int Hosts = 80;
 

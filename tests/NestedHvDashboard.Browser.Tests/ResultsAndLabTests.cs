@@ -10,8 +10,8 @@ namespace NestedHvDashboard.Browser.Tests;
 /// reload, ending "Hyper-V installed" with the time; the bell lists it and opens its Activity entry; the lab turned off survives
 /// a restart of the app off, and comes back on as it was left, the install's card still saying "installed" from the audit trail.
 /// </summary>
-[Collection(OwnDashboardsCollection.Name)]
-public sealed class ResultsAndLabTests(OwnDashboardsFixture dashboard)
+[Collection(DashboardCollection.Name)]
+public sealed class ResultsAndLabTests(DashboardFixture dashboard)
 {
     private const float Timeout = 60_000;
 
