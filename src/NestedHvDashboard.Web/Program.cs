@@ -76,6 +76,7 @@ builder.Host.UseSerilog(
         .ReadFrom.Configuration(context.Configuration)
         .Enrich.FromLogContext()
         .Enrich.With<WallLinkTokenRedaction>()
+        .Filter.ByExcluding(CircuitDisposalNoise.IsNoise)
         .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
         .WriteTo.DataFolderFiles(dataFolder, services.GetRequiredService<FileLogSettings>()),
     preserveStaticLogger: true,

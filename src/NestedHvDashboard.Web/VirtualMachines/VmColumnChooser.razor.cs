@@ -87,6 +87,11 @@ public sealed partial class VmColumnChooser : ComponentBase, IAsyncDisposable
             {
                 // The circuit is gone; so is the module.
             }
+            catch (TaskCanceledException)
+            {
+                // The circuit is being disposed (the page was left by a full load): its pending JS calls are canceled, and the
+                // page's module goes with it. Logged as an unhandled circuit error before.
+            }
         }
     }
 
