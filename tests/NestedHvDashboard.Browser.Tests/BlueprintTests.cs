@@ -62,40 +62,43 @@ public sealed class BlueprintTests(DashboardFixture dashboard)
         await InjectDriftAsync(app);
 
         // The drift at each width and theme: overview (with Re-apply), wall (one line), host page, the list and the blueprint.
+        await using var tab = await dashboard.NewTabAsync(app);
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
                 var suffix = $"{width}-{scheme.ToString().ToLowerInvariant()}";
-                await using var context = await dashboard.NewContextAsync(app, width, height);
-                var overview = await OpenLiveAsync(context, "/", scheme);
+                var overview = await tab.OpenAsync("/", width, height, scheme);
                 var drift = overview.Locator($"[data-testid=drift-blueprint][data-blueprint={Blueprint}]");
                 await Assertions.Expect(drift.Locator("[data-testid=drift-item][data-kind=NestedOff]")).ToContainTextAsync(L1, new() { Timeout = RunTimeout });
                 await Assertions.Expect(drift.GetByTestId("drift-reapply")).ToBeVisibleAsync();
                 await SaveScreenshotAsync(overview, $"blueprint-drift-overview-{suffix}.png", width, height);
 
-                var wall = await OpenLiveAsync(context, "/wall", scheme);
+                var wall = await tab.OpenAsync("/wall", width, height, scheme);
                 await Assertions.Expect(wall.Locator($"[data-testid=drift-line-item][data-blueprint={Blueprint}]")).ToContainTextAsync(L1, new() { Timeout = Timeout });
                 await Assertions.Expect(wall.GetByTestId("blueprint-drift-line").Locator("button")).ToHaveCountAsync(0);
                 await SaveScreenshotAsync(wall, $"blueprint-drift-wall-{suffix}.png", width, height);
 
-                var host = await OpenLiveAsync(context, $"/hosts/{Host}", scheme);
+                var host = await tab.OpenAsync($"/hosts/{Host}", width, height, scheme);
                 await Assertions.Expect(host.GetByTestId("blueprint-drift-card").GetByTestId("drift-item")).ToContainTextAsync(L1, new() { Timeout = Timeout });
                 await SaveScreenshotAsync(host, $"blueprint-drift-host-{suffix}.png", width, height);
 
-                var list = await OpenLiveAsync(context, "/blueprints", scheme);
+                var list = await tab.OpenAsync("/blueprints", width, height, scheme);
                 var row = list.Locator("[data-testid=blueprint-list] tbody tr", new() { HasText = Blueprint });
                 await Assertions.Expect(row.GetByTestId("blueprint-run-state")).ToHaveTextAsync("applied");
                 await Assertions.Expect(row.GetByTestId("blueprint-drift")).Not.ToHaveTextAsync("none");
                 await SaveScreenshotAsync(list, $"blueprint-list-{suffix}.png", width, height);
 
-                var editor = await OpenLiveAsync(context, $"/blueprints/{Blueprint}", scheme);
+                var editor = await tab.OpenAsync($"/blueprints/{Blueprint}", width, height, scheme);
                 await SaveScreenshotAsync(editor, $"blueprint-editor-yaml-{suffix}.png", width, height);
                 await editor.GetByRole(AriaRole.Tab, new() { Name = "Form" }).ClickAsync();
                 await Assertions.Expect(editor.GetByTestId("form-l1")).ToHaveCountAsync(2);
                 await SaveScreenshotAsync(editor, $"blueprint-editor-form-{suffix}.png", width, height);
             }
         }
+
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await tab.DisposeAsync();
 
         // Re-apply from the overview: the run puts nested back on the L1 and the drift clears everywhere.
         await using (var context = await dashboard.NewContextAsync(app, 1366, 768))

@@ -61,12 +61,12 @@ public sealed class CascadeTests(DashboardFixture dashboard)
         }
 
         // The dialog at every width and theme: it names the running L2 VM, lists the cascade, and Cancel changes nothing.
+        await using var dialogTab = await dashboard.NewTabAsync(app);
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                await using var context = await dashboard.NewContextAsync(app, width, height);
-                var page = await OpenLiveAsync(context, l1Page, scheme);
+                var page = await dialogTab.OpenAsync(l1Page, width, height, scheme);
                 var tree = page.GetByTestId("nesting-tree");
                 await Assertions.Expect(tree.Locator($"[data-vm=\"{L2}\"]").GetByTestId("nesting-l2-state")).ToHaveTextAsync("Running", new() { Timeout = Timeout });
                 await page.Locator("label:has([data-testid=\"nested-switch\"])").ClickAsync();
@@ -87,6 +87,9 @@ public sealed class CascadeTests(DashboardFixture dashboard)
                 await Assertions.Expect(page.GetByTestId("nested-switch")).ToBeCheckedAsync();
             }
         }
+
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await dialogTab.DisposeAsync();
 
         // The cascade, once, with the guest's credentials given in the dialog.
         await using (var context = await dashboard.NewContextAsync(app, 1366, 768))
@@ -128,18 +131,21 @@ public sealed class CascadeTests(DashboardFixture dashboard)
         }
 
         // The result at every width and theme: the nesting tree with each level's state.
+        await using var treeTab = await dashboard.NewTabAsync(app);
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                await using var context = await dashboard.NewContextAsync(app, width, height);
-                var page = await OpenLiveAsync(context, l1Page, scheme);
+                var page = await treeTab.OpenAsync(l1Page, width, height, scheme);
                 var tree = page.GetByTestId("nesting-tree");
                 await Assertions.Expect(tree.Locator($"[data-vm=\"{L2}\"]").GetByTestId("nesting-l2-state")).ToHaveTextAsync("Off", new() { Timeout = Timeout });
                 await tree.ScrollIntoViewIfNeededAsync();
                 await SaveScreenshotAsync(page, $"cascade-tree-{width}-{scheme.ToString().ToLowerInvariant()}.png", width, height);
             }
         }
+
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await treeTab.DisposeAsync();
 
         Assert.Empty(dashboard.OffLoopbackRequests);
     }

@@ -73,12 +73,12 @@ public sealed class CheckpointsTests(DashboardFixture dashboard)
     // The card with its tree at each width, light and dark.
     private async Task ScreenshotsAsync(string path)
     {
+        await using var tab = await dashboard.NewTabAsync();
         foreach (var (width, height) in new[] { (1920, 1080), (1366, 768), (800, 900) })
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                await using var context = await dashboard.NewContextAsync(width, height);
-                var page = await OpenLiveAsync(context, path, scheme);
+                var page = await tab.OpenAsync(path, width, height, scheme);
                 var card = page.GetByTestId("checkpoints-card");
                 await Assertions.Expect(card.Locator("[data-checkpoint=\"Playwright B\"]")).ToBeVisibleAsync(new() { Timeout = Timeout });
                 await card.ScrollIntoViewIfNeededAsync();

@@ -95,6 +95,12 @@ public sealed class DashboardFixture : IAsyncLifetime
         return await ContextAsync(app, width, height, await signedIn.Value);
     }
 
+    /// <summary>One tab on <paramref name="app"/>, signed in as the first administrator, for pages at several sizes and themes in turn.</summary>
+    public async Task<BrowserTab> NewTabAsync(DashboardProcess app) => new(await NewContextAsync(app));
+
+    /// <summary>The same on the collection's dashboard.</summary>
+    public Task<BrowserTab> NewTabAsync() => NewTabAsync(App);
+
     /// <summary>
     /// After <paramref name="user"/> signed out of the collection's dashboard: signing out gives the user a new security
     /// stamp, which ends every cookie of theirs, so the next context signs in through the form again.

@@ -52,13 +52,17 @@ public sealed class FormsAndRestartTests(DashboardFixture dashboard)
         // The emptied form is a fresh one: no "needed" messages under the fields it just cleared.
         await Assertions.Expect(page.Locator(".mud-input-helper-text.mud-input-error")).ToHaveCountAsync(0);
 
+        await using var tab = await dashboard.NewTabAsync();
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                await ScreenshotAsync(width, height, scheme);
+                await ScreenshotAsync(tab, width, height, scheme);
             }
         }
+
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await tab.DisposeAsync();
 
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
@@ -113,11 +117,10 @@ public sealed class FormsAndRestartTests(DashboardFixture dashboard)
     }
 
     // The users page with both fields showing their problem after Create, at one width and theme.
-    private async Task ScreenshotAsync(int width, int height, ColorScheme scheme)
+    private static async Task ScreenshotAsync(BrowserTab tab, int width, int height, ColorScheme scheme)
     {
         var theme = scheme == ColorScheme.Dark ? "dark" : "light";
-        await using var context = await dashboard.NewContextAsync(width, height);
-        var page = await OpenLiveAsync(context, "/admin/users", scheme);
+        var page = await tab.OpenAsync("/admin/users", width, height, scheme);
         await Assertions.Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", theme, new() { Timeout = Timeout });
         await Field(page, "new-user-name").FillAsync(DashboardProcess.AdminUser);
         await page.GetByTestId("create-user").ClickAsync();

@@ -44,13 +44,13 @@ public sealed class GuestFactsTests(DashboardFixture dashboard)
             await Assertions.Expect(page.GetByTestId("guest-facts-nat")).ToHaveTextAsync(LabGuestSetups.AzureNatName);
         }
 
+        // A later visit, another browser: the facts were kept with the VM, so nothing is read again.
+        await using var tab = await dashboard.NewTabAsync();
         foreach (var (width, height) in new[] { (1920, 1080), (1366, 768), (800, 900) })
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                // A later visit, another browser: the facts were kept with the VM, so nothing is read again.
-                await using var context = await dashboard.NewContextAsync(width, height);
-                var page = await OpenVmAsync(context, scheme);
+                var page = await ShowVmAsync(await tab.OpenAsync("/", width, height, scheme));
                 await Assertions.Expect(Rule(page, "vm.l2-network").GetByTestId("check-status")).ToHaveTextAsync("Pass", new() { Timeout = Timeout });
                 var security = Rule(page, "vm.guest-security");
                 await Assertions.Expect(security.GetByTestId("check-status")).ToHaveTextAsync("Pass");
@@ -70,6 +70,9 @@ public sealed class GuestFactsTests(DashboardFixture dashboard)
             }
         }
 
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await tab.DisposeAsync();
+
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 
@@ -77,9 +80,12 @@ public sealed class GuestFactsTests(DashboardFixture dashboard)
 
     private static ILocator Field(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input");
 
-    private static async Task<IPage> OpenVmAsync(IBrowserContext context, ColorScheme scheme)
+    private static async Task<IPage> OpenVmAsync(IBrowserContext context, ColorScheme scheme) =>
+        await ShowVmAsync(await LabPages.OpenLiveAsync(context, "/", scheme));
+
+    // From a live page, the VM's page as a user reaches it (the app's own navigation, no new load).
+    private static async Task<IPage> ShowVmAsync(IPage page)
     {
-        var page = await LabPages.OpenLiveAsync(context, "/", scheme);
         var id = LabScenarios.CreateDefaultLab()[Host].FindVm(VmName)?.Id
             ?? throw new InvalidOperationException($"The default lab has no VM '{VmName}' on {Host}.");
         await page.EvaluateAsync("url => Blazor.navigateTo(url)", $"/hosts/{Host}/vms/{id}");

@@ -25,11 +25,11 @@ public sealed partial class MetricChartsTests(DashboardFixture dashboard)
     [InlineData(800, 900)]
     public async Task Tiles_the_vm_page_and_the_host_page_chart_the_last_hour_in_both_themes(int width, int height)
     {
+        await using var tab = await dashboard.NewTabAsync();
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {
             var theme = scheme == ColorScheme.Dark ? "dark" : "light";
-            await using var context = await dashboard.NewContextAsync(width, height);
-            var page = await OpenLiveAsync(context, "/", scheme);
+            var page = await tab.OpenAsync("/", width, height, scheme);
             await ExpectAllConnectedAsync(page);
 
             // Every tile draws its host's CPU once two samples are in, and says it in words.

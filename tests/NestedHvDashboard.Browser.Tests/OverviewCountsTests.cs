@@ -62,12 +62,12 @@ public sealed class OverviewCountsTests(DashboardFixture dashboard)
     [Fact]
     public async Task The_verdicts_and_counts_read_in_three_widths_and_both_themes()
     {
+        await using var tab = await dashboard.NewTabAsync();
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                await using var context = await dashboard.NewContextAsync(width, height);
-                var page = await OpenLiveAsync(context, "/", scheme);
+                var page = await tab.OpenAsync("/", width, height, scheme);
                 await ExpectAllConnectedAsync(page);
                 var azure = page.Locator("[data-testid=tiles] [data-host=\"AZ-WS2025-TL\"]");
                 await Assertions.Expect(azure).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("nhv-tile--cannot"));
@@ -76,7 +76,7 @@ public sealed class OverviewCountsTests(DashboardFixture dashboard)
                 var theme = scheme == ColorScheme.Dark ? "dark" : "light";
                 await SaveScreenshotAsync(page, $"overview-verdicts-{width}-{theme}.png", width, height);
 
-                var grid = await OpenLiveAsync(context, "/vms?readiness=Fail", scheme);
+                var grid = await tab.OpenAsync("/vms?readiness=Fail", width, height, scheme);
                 // Narrow windows scroll the grid sideways: bring the column into view, as a user would.
                 // The live grid replaces rows as the feed ticks: scroll once the rows have settled, again if a row was replaced meanwhile.
                 await WaitForGridRowsSettledAsync(grid);

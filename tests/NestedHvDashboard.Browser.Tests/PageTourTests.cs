@@ -54,7 +54,13 @@ public sealed class PageTourTests(DashboardFixture dashboard)
             await page.ScreenshotAsync(new() { Path = Path.Combine(DashboardFixture.ScreenshotDirectory, $"tour-{name}-{width}x{height}.png") });
             await context.CloseAsync();
 
-            var errors = dashboard.App.Output[logged..].Split('\n').Where(l => l.Contains(" ERR] ", StringComparison.Ordinal) || l.Contains(" FTL] ", StringComparison.Ordinal)).ToList();
+            // Each error with the lines under it (its exception), up to the next log line.
+            var lines = dashboard.App.Output[logged..].Split('\n');
+            var errors = lines
+                .Select((line, index) => (line, index))
+                .Where(l => l.line.Contains(" ERR] ", StringComparison.Ordinal) || l.line.Contains(" FTL] ", StringComparison.Ordinal))
+                .Select(l => string.Join('\n', lines.Skip(l.index).Take(1).Concat(lines.Skip(l.index + 1).TakeWhile(next => !next.StartsWith('[')).Take(12))))
+                .ToList();
             Assert.True(errors.Count == 0, $"{path} at {width}×{height} made the app log:\n{string.Join('\n', errors)}");
         }
 

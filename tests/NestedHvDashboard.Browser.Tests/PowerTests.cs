@@ -59,12 +59,12 @@ public sealed class PowerTests(DashboardFixture dashboard)
 
         // Every width and theme: the bar of an Off VM (only Start enabled) and the turn-off warning of a running one.
         await RunAsync(page, "start", "Running");
+        await using var look = await dashboard.NewTabAsync();
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                await using var look = await dashboard.NewContextAsync(width, height);
-                var shown = await LabPages.OpenLiveAsync(look, path, scheme);
+                var shown = await look.OpenAsync(path, width, height, scheme);
                 await Assertions.Expect(shown.GetByTestId("power-start")).ToBeDisabledAsync(new() { Timeout = Timeout });
                 await Assertions.Expect(shown.GetByTestId("power-shut-down")).ToBeEnabledAsync();
                 var name = $"{width}-{scheme.ToString().ToLowerInvariant()}";
@@ -76,6 +76,9 @@ public sealed class PowerTests(DashboardFixture dashboard)
                 await Assertions.Expect(shown.GetByTestId("power-confirm")).ToHaveCountAsync(0);
             }
         }
+
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await look.DisposeAsync();
 
         await Assertions.Expect(state).ToHaveTextAsync("Running");
         var activity = await LabPages.OpenLiveAsync(context, "/activity");

@@ -25,12 +25,12 @@ public sealed class ReadinessFixTests(DashboardFixture dashboard)
         var path = $"/hosts/{host}/vms/{LabScenarios.CreateDefaultLab()[host].FindVm(vmName)!.Id}";
 
         // Every width and theme: the check with its button, and the confirmation (canceled).
+        await using var look = await dashboard.NewTabAsync();
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                await using var look = await dashboard.NewContextAsync(width, height);
-                var shown = await LabPages.OpenLiveAsync(look, path, scheme);
+                var shown = await look.OpenAsync(path, width, height, scheme);
                 var check = shown.Locator("[data-rule=\"vm.startup-memory\"]");
                 var button = check.GetByTestId("fix-vm-startup-memory");
                 await Assertions.Expect(button).ToBeEnabledAsync(new() { Timeout = Timeout });
@@ -46,6 +46,9 @@ public sealed class ReadinessFixTests(DashboardFixture dashboard)
                 await Assertions.Expect(shown.GetByTestId("fix-confirm")).ToHaveCountAsync(0);
             }
         }
+
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await look.DisposeAsync();
 
         await using var context = await dashboard.NewContextAsync(1366, 768);
         var page = await LabPages.OpenLiveAsync(context, path);

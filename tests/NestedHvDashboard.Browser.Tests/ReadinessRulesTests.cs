@@ -19,13 +19,13 @@ public sealed class ReadinessRulesTests(DashboardFixture dashboard)
     [Fact]
     public async Task The_opteron_host_cannot_nest_the_cluster_node_warns_and_a_linux_guest_gets_the_hypervisor_note()
     {
+        await using var tab = await dashboard.NewTabAsync();
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
                 var theme = scheme == ColorScheme.Dark ? "dark" : "light";
-                await using var context = await dashboard.NewContextAsync(width, height);
-                var page = await OpenLiveAsync(context, "/", scheme);
+                var page = await tab.OpenAsync("/", width, height, scheme);
                 await ExpectAllConnectedAsync(page);
 
                 // The overview: an Opteron host is visibly one that cannot nest at all.
@@ -68,6 +68,9 @@ public sealed class ReadinessRulesTests(DashboardFixture dashboard)
                 await SaveScreenshotAsync(page, $"rules-linux-note-{width}-{theme}.png", width, height);
             }
         }
+
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await tab.DisposeAsync();
 
         Assert.Empty(dashboard.OffLoopbackRequests);
     }

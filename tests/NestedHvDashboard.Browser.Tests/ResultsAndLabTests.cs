@@ -73,11 +73,15 @@ public sealed class ResultsAndLabTests(DashboardFixture dashboard)
         await Assertions.Expect(opened).ToContainTextAsync("Install Hyper-V in guest");
         await Assertions.Expect(page.GetByTestId("activity-detail")).ToBeVisibleAsync();
 
-        foreach (var (width, height) in Sizes)
+        // Gone before the restart below: an open page would try to reconnect its circuit to the new process.
+        await using (var tab = await dashboard.NewTabAsync(app))
         {
-            foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+            foreach (var (width, height) in Sizes)
             {
-                await ScreenshotsAsync(app, vmPath, width, height, scheme);
+                foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+                {
+                    await ScreenshotsAsync(tab, vmPath, width, height, scheme);
+                }
             }
         }
 
@@ -108,27 +112,29 @@ public sealed class ResultsAndLabTests(DashboardFixture dashboard)
         await Assertions.Expect(vm.GetByTestId("install-headline")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex($"^Hyper-V installed in VM '{VmName}' in \\d+ (s|min)"));
         await Assertions.Expect(vm.GetByTestId("install-from-audit")).ToBeVisibleAsync();
         await Assertions.Expect(vm.GetByTestId("install-hyperv")).ToBeDisabledAsync();
+        await using var sized = await dashboard.NewTabAsync(app);
         foreach (var (width, height) in Sizes)
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
                 var theme = scheme == ColorScheme.Dark ? "dark" : "light";
-                await using var sized = await dashboard.NewContextAsync(app, width, height);
-                var restored = await OpenLiveAsync(sized, vmPath, scheme);
+                var restored = await sized.OpenAsync(vmPath, width, height, scheme);
                 await Assertions.Expect(restored.GetByTestId("install-from-audit")).ToBeVisibleAsync(new() { Timeout = Timeout });
                 await restored.GetByTestId("install-result").ScrollIntoViewIfNeededAsync();
                 await SaveScreenshotAsync(restored, $"results-install-after-restart-{width}-{theme}.png", width, height);
             }
         }
 
+        // Closed here, not at the end of the test: an open page stays live and draws every change.
+        await sized.DisposeAsync();
+
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 
-    private async Task ScreenshotsAsync(DashboardProcess app, string vmPath, int width, int height, ColorScheme scheme)
+    private static async Task ScreenshotsAsync(BrowserTab tab, string vmPath, int width, int height, ColorScheme scheme)
     {
         var theme = scheme == ColorScheme.Dark ? "dark" : "light";
-        await using var context = await dashboard.NewContextAsync(app, width, height);
-        var page = await OpenLiveAsync(context, vmPath, scheme);
+        var page = await tab.OpenAsync(vmPath, width, height, scheme);
         await Assertions.Expect(page.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", theme, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("install-result")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await page.GetByTestId("install-result").ScrollIntoViewIfNeededAsync();
@@ -142,7 +148,7 @@ public sealed class ResultsAndLabTests(DashboardFixture dashboard)
             null, new() { Timeout = Timeout, PollingInterval = 100 });
         await SaveScreenshotAsync(page, $"results-bell-{width}-{theme}.png", width, height);
 
-        var connections = await OpenLiveAsync(context, "/connections", scheme);
+        var connections = await tab.OpenAsync("/connections", width, height, scheme);
         await Assertions.Expect(connections.Locator("[data-theme]")).ToHaveAttributeAsync("data-theme", theme, new() { Timeout = Timeout });
         await Assertions.Expect(connections.GetByTestId("lab-card")).ToBeVisibleAsync();
         await SaveScreenshotAsync(connections, $"results-lab-{width}-{theme}.png", width, height);
