@@ -144,9 +144,6 @@ public sealed class CascadeTests(DashboardFixture dashboard)
             }
         }
 
-        // Closed here, not at the end of the test: an open page stays live and draws every change.
-        await treeTab.DisposeAsync();
-
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 }

@@ -61,9 +61,6 @@ public sealed class FormsAndRestartTests(DashboardFixture dashboard)
             }
         }
 
-        // Closed here, not at the end of the test: an open page stays live and draws every change.
-        await tab.DisposeAsync();
-
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 

@@ -70,9 +70,6 @@ public sealed class GuestFactsTests(DashboardFixture dashboard)
             }
         }
 
-        // Closed here, not at the end of the test: an open page stays live and draws every change.
-        await tab.DisposeAsync();
-
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 

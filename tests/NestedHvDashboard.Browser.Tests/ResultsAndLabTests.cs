@@ -125,9 +125,6 @@ public sealed class ResultsAndLabTests(DashboardFixture dashboard)
             }
         }
 
-        // Closed here, not at the end of the test: an open page stays live and draws every change.
-        await sized.DisposeAsync();
-
         Assert.Empty(dashboard.OffLoopbackRequests);
     }
 
