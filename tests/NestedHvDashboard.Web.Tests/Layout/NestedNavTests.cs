@@ -58,6 +58,40 @@ public sealed class NestedNavTests
         });
     }
 
+    [Fact]
+    public async Task A_folded_host_whose_name_looks_like_markup_shows_the_name_as_text()
+    {
+        // A host's name is any printable text (HostFormRules): the folded entry draws it as encoded markup, never as HTML.
+        const string name = "<b>lab</b> & \"x\"";
+        await using var directory = await HostDirectory.CreateAsync(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Hosts:0:Name"] = name,
+                ["Hosts:0:Address"] = "lab.example.test",
+                ["Hosts:0:Transport"] = "Ssh",
+            }).Build(),
+            NullLogger<HostDirectory>.Instance);
+        await using var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.SignInAs(DashboardRoles.Administrator);
+        context.Services.AddMudServices();
+        context.AddAuthorization();
+        context.Services.AddSingleton(directory);
+        context.Services.AddSingleton<IInventoryFeed>(new InventoryStore());
+        context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
+        context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+
+        var nav = context.Render<NavMenu>();
+
+        var entry = Assert.Single(nav.FindAll("[data-testid=nav-host]"));
+        Assert.Equal(name, entry.GetAttribute("data-host"));
+        Assert.Equal(name, entry.QuerySelector(".mud-nav-link-text")!.TextContent);
+        Assert.Empty(entry.QuerySelectorAll("b"));
+        Assert.NotNull(entry.QuerySelector("button svg.mud-nav-link-expand-icon"));
+        entry.QuerySelector("button")!.Click();
+        Assert.Equal("http://localhost/hosts/" + Uri.EscapeDataString(name), context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri);
+    }
+
     // hv-l1 under hv-l0, hv-l0 under the tag; returns hv-l1's entry.
     private static AngleSharp.Dom.IElement AssertTree(IRenderedComponent<NavMenu> nav)
     {
