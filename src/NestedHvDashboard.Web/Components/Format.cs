@@ -65,6 +65,14 @@ public static class Format
         _ => Color.Warning,
     };
 
+    /// <summary>
+    /// The classes MudBlazor's <c>MudChip</c> gives a small chip of this variant ("text" or "filled") and color: for a chip
+    /// drawn as plain elements in a grid cell, where a component per cell would be kept with two render buffers per row
+    /// on screen, per circuit.
+    /// </summary>
+    public static string SmallChipClass(string variant, Color color) =>
+        $"mud-chip mud-chip-{variant} mud-chip-size-small mud-chip-color-{color.ToString().ToLowerInvariant()}";
+
     /// <summary>The check a user should look at first: fail, else unknown, else warn, else pass.</summary>
     public static ReadinessCheck? Worst(IEnumerable<ReadinessCheck> checks) =>
         checks.OrderByDescending(c => Rank(c.Status)).FirstOrDefault();

@@ -46,10 +46,18 @@ public sealed record VmGridQuery
     /// <summary>True when no filter and no search narrows the rows.</summary>
     public bool ShowsEverything => string.IsNullOrWhiteSpace(Search) && State is null && Nested is null && Readiness is null && Hosts.Count == 0;
 
-    /// <summary>The rows that match, in their given order.</summary>
+    /// <summary>
+    /// The rows that match, in their given order. With nothing to narrow them, the given list itself (the shared order of
+    /// every row): a circuit showing every VM keeps no copy of its own.
+    /// </summary>
     public IReadOnlyList<VmRow> Apply(IEnumerable<VmRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (ShowsEverything && rows is IReadOnlyList<VmRow> all)
+        {
+            return all;
+        }
+
         var search = Search.Trim();
         return [.. rows.Where(row =>
             (search.Length == 0
