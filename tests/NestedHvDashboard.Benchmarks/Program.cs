@@ -15,6 +15,7 @@ return scenario switch
     "metric-history" => await MetricHistoryBenchmark.RunAsync(args.Skip(1).ToArray()),
     "cluster" => await ClusterBenchmark.RunAsync(args.Skip(1).ToArray()),
     "heap" => await HeapMeter.RunAsync(args.Skip(1).ToArray()),
+    "circuits" => CircuitHeap.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -28,6 +29,7 @@ static int Usage()
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks scale [--hosts N (200)] [--vms N (10000)] [--browsers N (5)] [--seconds N (20)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks metric-history [--hosts N (200)] [--vms N (10000)] [--samples N (240)]");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks heap --pid N   (a running .NET process's live managed MB after a full GC)");
+    Console.Error.WriteLine("       NestedHvDashboard.Benchmarks circuits --pid N   (a running dashboard's Blazor circuits and the MB they alone hold)");
     Console.Error.WriteLine("       NestedHvDashboard.Benchmarks cluster [--hosts N (200)] [--vms N per host (50)] [--kills N (5)] [--changes N (20)] [--lease N s (8)]");
     return 2;
 }
