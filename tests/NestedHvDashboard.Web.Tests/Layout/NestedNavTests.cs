@@ -32,15 +32,7 @@ public sealed class NestedNavTests
                 ["Hosts:1:ParentHost"] = "hv-l0",
             }).Build(),
             NullLogger<HostDirectory>.Instance);
-        await using var context = new BunitContext();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.SignInAs(DashboardRoles.Administrator);
-        context.Services.AddMudServices();
-        context.AddAuthorization();
-        context.Services.AddSingleton(directory);
-        context.Services.AddSingleton<IInventoryFeed>(new InventoryStore());
-        context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
-        context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        await using var context = NavContext(directory);
 
         var nav = context.Render<NavMenu>();
 
@@ -71,15 +63,7 @@ public sealed class NestedNavTests
                 ["Hosts:0:Transport"] = "Ssh",
             }).Build(),
             NullLogger<HostDirectory>.Instance);
-        await using var context = new BunitContext();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.SignInAs(DashboardRoles.Administrator);
-        context.Services.AddMudServices();
-        context.AddAuthorization();
-        context.Services.AddSingleton(directory);
-        context.Services.AddSingleton<IInventoryFeed>(new InventoryStore());
-        context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
-        context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        await using var context = NavContext(directory);
 
         var nav = context.Render<NavMenu>();
 
@@ -90,6 +74,21 @@ public sealed class NestedNavTests
         Assert.NotNull(entry.QuerySelector("button svg.mud-nav-link-expand-icon"));
         entry.QuerySelector("button")!.Click();
         Assert.Equal("http://localhost/hosts/" + Uri.EscapeDataString(name), context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri);
+    }
+
+    // The menu's services, signed in as an administrator, rendering interactively.
+    private static BunitContext NavContext(HostDirectory directory)
+    {
+        var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.SignInAs(DashboardRoles.Administrator);
+        context.Services.AddMudServices();
+        context.AddAuthorization();
+        context.Services.AddSingleton(directory);
+        context.Services.AddSingleton<IInventoryFeed>(new InventoryStore());
+        context.Services.AddSingleton<NestedHvDashboard.Web.Inventory.SharedInventory>();
+        context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return context;
     }
 
     // hv-l1 under hv-l0, hv-l0 under the tag; returns hv-l1's entry.
