@@ -46,15 +46,7 @@ internal static class CircuitHeap
         return 0;
     }
 
-    public static Held Read(int pid)
-    {
-        using var target = DataTarget.AttachToProcess(pid, suspend: true);
-        var clr = target.ClrVersions.Single();
-        // The DAC beside the runtime the process loaded (ClrMD does not look there by itself on Linux).
-        var dac = Path.Combine(Path.GetDirectoryName(clr.ModuleInfo.FileName)!, OperatingSystem.IsWindows() ? "mscordaccore.dll" : "libmscordaccore.so");
-        using var runtime = File.Exists(dac) ? clr.CreateRuntime(dac, ignoreMismatch: true) : clr.CreateRuntime();
-        return Walk(runtime.Heap);
-    }
+    public static Held Read(int pid) => HeapTypes.Read(pid, Walk);
 
     private static Held Walk(ClrHeap heap)
     {

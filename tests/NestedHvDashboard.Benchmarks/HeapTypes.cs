@@ -9,14 +9,19 @@ namespace NestedHvDashboard.Benchmarks;
 /// </summary>
 internal static class HeapTypes
 {
-    public static void Print(int pid, int top)
+    /// <summary>Runs <paramref name="read"/> on the heap of process <paramref name="pid"/>, suspended while it reads.</summary>
+    public static T Read<T>(int pid, Func<ClrHeap, T> read)
     {
         using var target = DataTarget.AttachToProcess(pid, suspend: true);
         var clr = target.ClrVersions.Single();
         // The DAC beside the runtime the process loaded (ClrMD does not look there by itself on Linux).
         var dac = Path.Combine(Path.GetDirectoryName(clr.ModuleInfo.FileName)!, OperatingSystem.IsWindows() ? "mscordaccore.dll" : "libmscordaccore.so");
         using var runtime = File.Exists(dac) ? clr.CreateRuntime(dac, ignoreMismatch: true) : clr.CreateRuntime();
-        var heap = runtime.Heap;
+        return read(runtime.Heap);
+    }
+
+    public static void Print(int pid, int top) => Read(pid, heap =>
+    {
         var seen = new HashSet<ulong>();
         var pending = new Stack<ulong>();
         foreach (var root in heap.EnumerateRoots())
@@ -52,5 +57,7 @@ internal static class HeapTypes
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0,12:0} KB {count,10} {name}"));
         }
-    }
+
+        return byType.Count;
+    });
 }
